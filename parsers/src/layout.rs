@@ -1,0 +1,350 @@
+//! The layout IR: a tree of fields with byte offsets, sizes and physical types.
+//!
+//! Every record-format parser (COBOL copybooks, TOML specs, integrators' own) produces
+//! this model; the JSON codec and the listing read only this model.
+
+use serde::Serialize;
+
+/// Where a definition came from in its source text (1-based), for error messages.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
+pub struct SourcePos {
+    pub line: u32,
+    pub column: u32,
+}
+
+/// One record layout (a COBOL 01 level, or one TOML spec record).
+#[derive(Debug, Clone, Serialize)]
+pub struct Layout {
+    /// The record's own name as written (e.g. `PERSON-REC`).
+    pub name: String,
+    /// The record itself: normally a group whose children are the fields.
+    pub root: Field,
+}
+
+impl Layout {
+    /// Bytes in a record with every OCCURS DEPENDING ON table at its maximum.
+    pub fn max_len(&self) -> usize {
+        self.root.total_size()
+    }
+
+    /// True when the record length varies with OCCURS DEPENDING ON counters.
+    pub fn has_odo(&self) -> bool {
+        self.root.any(&|f| f.occurs.as_ref().is_some_and(|o| o.depending_on.is_some()))
+    }
+
+    /// Every field in document order (depth first), with its dotted JSON path.
+    pub fn walk(&self) -> Vec<(String, &Field)> {
+        let mut out = Vec::new();
+        fn go<'a>(f: &'a Field, prefix: &str, out: &mut Vec<(String, &'a Field)>) {
+            let path = if prefix.is_empty() {
+                f.json_name.clone()
+            } else if f.json_name.is_empty() {
+                prefix.to_string()
+            } else {
+                format!("{prefix}.{}", f.json_name)
+            };
+            out.push((path.clone(), f));
+            if let FieldKind::Group(children) = &f.kind {
+                for c in children {
+                    go(c, &path, out);
+                }
+            }
+        }
+        go(&self.root, "", &mut out);
+        out
+    }
+}
+
+/// One data description entry (level 01-49 or 77; 66 and 88 are folded into others).
+#[derive(Debug, Clone, Serialize)]
+pub struct Field {
+    /// Level number as written (1-49, 77).
+    pub level: u8,
+    /// Name as written (`CUST-NAME`); `FILLER` for fillers and unnamed items.
+    pub name: String,
+    /// Name in JSON after mapping and sibling de-duplication; empty for FILLER.
+    pub json_name: String,
+    /// Offset from the record start, with every ODO table before it at its maximum.
+    pub offset: usize,
+    /// Bytes of one occurrence (for a group: the sum of its children, ODO at max).
+    pub size: usize,
+    /// OCCURS clause, if any.
+    pub occurs: Option<Occurs>,
+    /// Index among its siblings of the field this one REDEFINES.
+    pub redefines: Option<usize>,
+    /// Group with children, or an elementary item with a physical type.
+    pub kind: FieldKind,
+    /// VALUE clause: the default used when encoding a record that omits the field.
+    pub value: Option<Literal>,
+    /// Level-88 condition names attached to this field.
+    pub conditions: Vec<Condition>,
+    /// JUSTIFIED RIGHT: text is padded on the left.
+    pub justified_right: bool,
+    /// BLANK WHEN ZERO: a zero value is stored as spaces.
+    pub blank_when_zero: bool,
+    /// When set, this REDEFINES alternative applies only to records whose
+    /// discriminator field holds one of these values (multi-segment files).
+    pub select_when: Option<Selector>,
+    /// Where this entry is defined.
+    pub pos: SourcePos,
+}
+
+impl Field {
+    /// True for FILLER (not shown in JSON).
+    pub fn is_filler(&self) -> bool {
+        self.json_name.is_empty()
+    }
+
+    /// Bytes including every occurrence (ODO at its maximum).
+    pub fn total_size(&self) -> usize {
+        self.size * self.occurs.as_ref().map_or(1, |o| o.max)
+    }
+
+    /// True when `pred` holds for this field or any field below it.
+    pub fn any(&self, pred: &dyn Fn(&Field) -> bool) -> bool {
+        pred(self)
+            || match &self.kind {
+                FieldKind::Group(c) => c.iter().any(|f| f.any(pred)),
+                FieldKind::Item(_) => false,
+            }
+    }
+
+    /// Children of a group (empty for an elementary item).
+    pub fn children(&self) -> &[Field] {
+        match &self.kind {
+            FieldKind::Group(c) => c,
+            FieldKind::Item(_) => &[],
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub enum FieldKind {
+    Group(Vec<Field>),
+    Item(DataType),
+}
+
+/// `OCCURS min TO max [DEPENDING ON counter]`, or `OCCURS n` (min = max = n).
+#[derive(Debug, Clone, Serialize)]
+pub struct Occurs {
+    pub min: usize,
+    pub max: usize,
+    /// The counter's name as written, and its resolved location.
+    pub depending_on: Option<DependingOn>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DependingOn {
+    /// Name of the counter field as written (`ITEM-COUNT`).
+    pub name: String,
+    /// Path of child indexes from the record root to the counter field.
+    pub path: Vec<usize>,
+}
+
+/// Chooses a REDEFINES alternative by the value of another field.
+#[derive(Debug, Clone, Serialize)]
+pub struct Selector {
+    /// Path of child indexes from the record root to the discriminator field.
+    pub field: Vec<usize>,
+    /// The discriminator's name as written.
+    pub field_name: String,
+    /// Values (as decoded text, trimmed) that select this alternative.
+    pub values: Vec<String>,
+}
+
+/// A level-88 condition name and the values it stands for.
+#[derive(Debug, Clone, Serialize)]
+pub struct Condition {
+    pub name: String,
+    pub values: Vec<ConditionValue>,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub enum ConditionValue {
+    One(Literal),
+    Range(Literal, Literal),
+}
+
+/// A literal from a VALUE clause.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Literal {
+    /// Quoted text (`'ABC'`, `X'C1C2'` decoded to text is not used: see `Hex`).
+    Text(String),
+    /// Hexadecimal literal bytes (`X'00FF'`), stored as-is.
+    Hex(Vec<u8>),
+    /// A numeric literal as written (`-12.50`).
+    Number(String),
+    /// ZERO/ZEROS/ZEROES.
+    Zeros,
+    /// SPACE/SPACES.
+    Spaces,
+    /// LOW-VALUE(S): bytes 0x00.
+    LowValues,
+    /// HIGH-VALUE(S): bytes 0xFF.
+    HighValues,
+    /// QUOTE(S).
+    Quotes,
+    /// ALL 'x': the literal repeated to fill the field.
+    All(Box<Literal>),
+}
+
+/// How a sign is stored in a DISPLAY (zoned) number.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum SignPosition {
+    /// Overpunched in the zone of the last digit (the default).
+    TrailingOverpunch,
+    /// Overpunched in the zone of the first digit (SIGN LEADING).
+    LeadingOverpunch,
+    /// A separate `+`/`-` byte after the digits (SIGN TRAILING SEPARATE).
+    TrailingSeparate,
+    /// A separate `+`/`-` byte before the digits (SIGN LEADING SEPARATE).
+    LeadingSeparate,
+}
+
+/// Precision of a floating-point item.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub enum FloatWidth {
+    /// COMP-1: 4 bytes.
+    Single,
+    /// COMP-2: 8 bytes.
+    Double,
+}
+
+/// Numeric shape shared by every numeric type: how many digits the PIC declares and
+/// where the decimal point sits.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct NumericPic {
+    /// Digit positions stored (9s; P positions are not stored).
+    pub digits: u16,
+    /// Power of ten the stored integer is divided by: V99 gives 2, trailing PPP gives -3,
+    /// leading PPP before 99 gives 5 (3 + 2).
+    pub scale: i16,
+    /// PIC starts with S.
+    pub signed: bool,
+}
+
+/// The physical type of an elementary item: how its bytes hold its value.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum DataType {
+    /// PIC X / A (and alphanumeric-edited): text in the record's code page.
+    Alphanumeric { len: usize },
+    /// PIC N / USAGE NATIONAL: UTF-16BE, `chars` code units.
+    National { chars: usize },
+    /// USAGE DISPLAY numeric: one digit per byte, sign per `sign`.
+    Zoned { pic: NumericPic, sign: SignPosition },
+    /// COMP-3 / PACKED-DECIMAL: two digits per byte, sign in the last nibble.
+    Packed { pic: NumericPic },
+    /// COMP / COMP-4 / BINARY (big-endian) and COMP-5 (`native`: byte order per dialect).
+    Binary { pic: NumericPic, bytes: u8, native: bool },
+    /// COMP-1 / COMP-2: representation per dialect (IBM hex float or IEEE).
+    Float { width: FloatWidth },
+    /// Numeric-edited PIC (Z, *, +, -, ., ,, CR, DB, B, 0, /, $): text that shows a number.
+    Edited { picture: String, pic: NumericPic, len: usize },
+}
+
+impl DataType {
+    /// Bytes this item occupies.
+    pub fn byte_len(&self) -> usize {
+        match self {
+            DataType::Alphanumeric { len } | DataType::Edited { len, .. } => *len,
+            DataType::National { chars } => chars * 2,
+            DataType::Zoned { pic, sign } => {
+                pic.digits as usize
+                    + matches!(sign, SignPosition::LeadingSeparate | SignPosition::TrailingSeparate)
+                        as usize
+            }
+            DataType::Packed { pic } => pic.digits as usize / 2 + 1,
+            DataType::Binary { bytes, .. } => *bytes as usize,
+            DataType::Float { width: FloatWidth::Single } => 4,
+            DataType::Float { width: FloatWidth::Double } => 8,
+        }
+    }
+
+    /// Short listing text: `X(20)`, `S9(7)V99 COMP-3`, ...
+    pub fn describe(&self) -> String {
+        fn num(p: &NumericPic) -> String {
+            let s = if p.signed { "S" } else { "" };
+            let int = (p.digits as i32 - p.scale.max(0) as i32).max(0);
+            let frac = p.scale.max(0).min(p.digits as i16) as i32;
+            let mut t = format!("{s}9({int})");
+            if frac > 0 {
+                t.push_str(&format!("V9({frac})"));
+            }
+            if p.scale < 0 {
+                t.push_str(&format!("P({})", -p.scale));
+            }
+            t
+        }
+        match self {
+            DataType::Alphanumeric { len } => format!("X({len})"),
+            DataType::National { chars } => format!("N({chars})"),
+            DataType::Zoned { pic, sign } => match sign {
+                SignPosition::TrailingOverpunch => num(pic),
+                SignPosition::LeadingOverpunch => format!("{} SIGN LEADING", num(pic)),
+                SignPosition::TrailingSeparate => format!("{} SIGN TRAILING SEPARATE", num(pic)),
+                SignPosition::LeadingSeparate => format!("{} SIGN LEADING SEPARATE", num(pic)),
+            },
+            DataType::Packed { pic } => format!("{} COMP-3", num(pic)),
+            DataType::Binary { pic, native, .. } => {
+                format!("{} {}", num(pic), if *native { "COMP-5" } else { "COMP" })
+            }
+            DataType::Float { width: FloatWidth::Single } => "COMP-1".into(),
+            DataType::Float { width: FloatWidth::Double } => "COMP-2".into(),
+            DataType::Edited { picture, .. } => picture.clone(),
+        }
+    }
+}
+
+/// Bytes a binary item takes for a given digit count (IBM: 1-4 -> 2, 5-9 -> 4, 10-18 -> 8).
+pub fn binary_bytes(digits: u16) -> u8 {
+    match digits {
+        0..=4 => 2,
+        5..=9 => 4,
+        _ => 8,
+    }
+}
+
+/// JSON member name for a COBOL name: lower case, `-` to `_`, leading digit gets `_`.
+pub fn json_name(cobol: &str) -> String {
+    let mut s: String = cobol
+        .chars()
+        .map(|c| if c == '-' { '_' } else { c.to_ascii_lowercase() })
+        .collect();
+    if s.starts_with(|c: char| c.is_ascii_digit()) {
+        s.insert(0, '_');
+    }
+    s
+}
+
+/// Gives repeated JSON names among siblings the suffixes `_2`, `_3`, ...
+pub fn dedup_sibling_names(fields: &mut [Field]) {
+    let mut seen: Vec<(String, usize)> = Vec::new();
+    for f in fields.iter_mut().filter(|f| !f.is_filler()) {
+        match seen.iter_mut().find(|(n, _)| *n == f.json_name) {
+            Some((_, count)) => {
+                *count += 1;
+                f.json_name = format!("{}_{}", f.json_name, count);
+            }
+            None => seen.push((f.json_name.clone(), 1)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn json_names_follow_the_mapping() {
+        assert_eq!(json_name("CUST-NAME"), "cust_name");
+        // A leading digit is not a valid identifier start in most consumers.
+        assert_eq!(json_name("1ST-LINE"), "_1st_line");
+    }
+
+    #[test]
+    fn binary_sizes_follow_ibm() {
+        assert_eq!(binary_bytes(4), 2);
+        assert_eq!(binary_bytes(9), 4);
+        assert_eq!(binary_bytes(18), 8);
+    }
+}

@@ -1,0 +1,16 @@
+//! Ferrule's record layer: everything about legacy records, nothing about networks.
+//!
+//! A [`layout::Layout`] (built from a COBOL copybook by [`copybook`] or from a TOML
+//! fixed-width spec by [`spec`]) describes where each field sits in a record and how
+//! its bytes are stored. [`json`] moves records between bytes and JSON with it, using
+//! the [`codepage`] and [`numeric`] codecs; [`framing`] cuts byte streams into records.
+#![forbid(unsafe_code)]
+
+pub mod codepage;
+pub mod copybook;
+pub mod dialect;
+pub mod framing;
+pub mod json;
+pub mod layout;
+pub mod numeric;
+pub mod spec;
