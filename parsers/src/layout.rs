@@ -19,6 +19,20 @@ pub struct Layout {
     pub name: String,
     /// The record itself: normally a group whose children are the fields.
     pub root: Field,
+    /// Level-66 RENAMES entries: alternative names for a run of fields (listing and schemas only).
+    pub renames: Vec<Renames>,
+}
+
+/// `66 NAME RENAMES FROM-FIELD [THRU TO-FIELD]`.
+#[derive(Debug, Clone, Serialize)]
+pub struct Renames {
+    pub name: String,
+    pub from: String,
+    pub thru: Option<String>,
+    /// Byte range it covers (static offsets).
+    pub offset: usize,
+    pub size: usize,
+    pub pos: SourcePos,
 }
 
 impl Layout {
