@@ -1,1 +1,8 @@
-fn main() {}
+//! `ferrule`: legacy records to JSON and back, from the command line.
+#![forbid(unsafe_code)]
+
+mod cli;
+
+fn main() -> std::process::ExitCode {
+    cli::run()
+}

@@ -46,6 +46,73 @@ impl Layout {
         self.root.any(&|f| f.occurs.as_ref().is_some_and(|o| o.depending_on.is_some()))
     }
 
+    /// Child-index path from the root to the first field with this name (COBOL name,
+    /// case-insensitive, or JSON name), depth first.
+    pub fn find_path(&self, name: &str) -> Option<Vec<usize>> {
+        fn go(f: &Field, name: &str, path: &mut Vec<usize>) -> bool {
+            for (i, c) in f.children().iter().enumerate() {
+                path.push(i);
+                if (c.name.eq_ignore_ascii_case(name) || c.json_name == name) && !c.is_filler() {
+                    return true;
+                }
+                if go(c, name, path) {
+                    return true;
+                }
+                path.pop();
+            }
+            false
+        }
+        let mut path = Vec::new();
+        go(&self.root, name, &mut path).then_some(path)
+    }
+
+    /// The field at a child-index path.
+    pub fn field_at(&self, path: &[usize]) -> Option<&Field> {
+        path.iter().try_fold(&self.root, |f, &i| f.children().get(i))
+    }
+
+    fn field_at_mut(&mut self, path: &[usize]) -> Option<&mut Field> {
+        path.iter().try_fold(&mut self.root, |f, &i| match &mut f.kind {
+            FieldKind::Group(c) => c.get_mut(i),
+            FieldKind::Item(_) => None,
+        })
+    }
+
+    /// Makes the REDEFINES alternative `alternative` apply only to records whose
+    /// `discriminator` field decodes to one of `values` (multi-segment files).
+    pub fn select_alternative(
+        &mut self,
+        alternative: &str,
+        discriminator: &str,
+        values: Vec<String>,
+    ) -> Result<(), String> {
+        let alt = self
+            .find_path(alternative)
+            .ok_or_else(|| format!("no field named `{alternative}`"))?;
+        let disc = self
+            .find_path(discriminator)
+            .ok_or_else(|| format!("no field named `{discriminator}`"))?;
+        match self.field_at(&disc).map(|f| &f.kind) {
+            Some(FieldKind::Item(_)) => {}
+            _ => return Err(format!("discriminator `{discriminator}` must be an elementary item")),
+        }
+        if disc.starts_with(&alt) {
+            return Err(format!("discriminator `{discriminator}` lies inside `{alternative}`"));
+        }
+        let (parent_path, idx) = alt.split_at(alt.len() - 1);
+        let parent = self.field_at(parent_path).ok_or("bad path")?;
+        let in_set = parent.children().iter().enumerate().any(|(j, c)| {
+            c.redefines == Some(idx[0]) || (j == idx[0] && c.redefines.is_some())
+        });
+        if !in_set {
+            return Err(format!("`{alternative}` neither redefines nor is redefined"));
+        }
+        let field_name = self.field_at(&disc).map(|f| f.name.clone()).unwrap_or_default();
+        let f = self.field_at_mut(&alt).ok_or("bad path")?;
+        f.select_when = Some(Selector { field: disc, field_name, values });
+        Ok(())
+    }
+
     /// Every field in document order (depth first), with its dotted JSON path.
     pub fn walk(&self) -> Vec<(String, &Field)> {
         let mut out = Vec::new();

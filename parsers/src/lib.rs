@@ -13,4 +13,5 @@ pub mod framing;
 pub mod json;
 pub mod layout;
 pub mod numeric;
+pub mod registry;
 pub mod spec;

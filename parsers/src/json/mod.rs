@@ -1,1 +1,67 @@
-//! (being written)
+//! Records <-> JSON with a layout: the decoder writes JSON text straight from record
+//! bytes (no DOM, exact decimal text), the encoder builds record bytes from JSON values.
+//!
+//! Both walk the same compiled [`plan`] of the layout, so they agree by construction on
+//! where every field sits, including OCCURS DEPENDING ON shifts and REDEFINES choices.
+
+mod decode;
+mod encode;
+mod error;
+mod plan;
+mod text;
+
+pub use decode::{Decoded, Decoder};
+pub use encode::Encoder;
+pub use error::{hex as hex_bytes, RecordError, RecordErrorKind};
+
+use crate::codepage::CodePage;
+use crate::dialect::Dialect;
+
+/// Which REDEFINES alternatives appear in JSON.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum RedefinesMode {
+    /// Only the first definition (the item that is redefined), unless a selector picks another.
+    #[default]
+    First,
+    /// Every alternative; one whose bytes are not valid for its types becomes `null`.
+    All,
+}
+
+/// What the decoder does with a field whose bytes are invalid.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum FieldErrorMode {
+    /// The record fails with the first bad field.
+    #[default]
+    Fail,
+    /// The bad field becomes `null`; every such error is returned with the record.
+    Null,
+}
+
+/// Settings shared by the decoder and the encoder.
+#[derive(Debug, Clone, Copy)]
+pub struct CodecOptions {
+    pub codepage: CodePage,
+    pub dialect: Dialect,
+    pub redefines: RedefinesMode,
+    /// Write numbers as JSON strings (`"-1234.50"`) for consumers that parse JSON numbers
+    /// into binary floating point. The encoder accepts both forms either way.
+    pub numbers_as_strings: bool,
+    /// The file stores every OCCURS DEPENDING ON table at its maximum size, so later
+    /// fields do not shift.
+    pub odo_stored_max: bool,
+    /// Encode binary items beyond their PIC digits (up to what the bytes hold).
+    pub allow_beyond_pic: bool,
+}
+
+impl Default for CodecOptions {
+    fn default() -> Self {
+        CodecOptions {
+            codepage: CodePage::by_name("cp037").unwrap_or_else(|| unreachable!("cp037 is built in")),
+            dialect: Dialect::IBM,
+            redefines: RedefinesMode::First,
+            numbers_as_strings: false,
+            odo_stored_max: false,
+            allow_beyond_pic: false,
+        }
+    }
+}

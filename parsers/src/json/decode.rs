@@ -1,0 +1,475 @@
+//! Record bytes -> JSON text, in one pass, straight into the output buffer.
+
+use crate::codepage::CodePage;
+use crate::dialect::Endian;
+use crate::layout::{DataType, Field, FieldKind, Layout};
+use crate::numeric::{self, zoned::ZonedCode, Decimal};
+
+use super::error::{RecordError, RecordErrorKind};
+use super::plan::{Node, Plan};
+use super::text::write_str;
+use super::{CodecOptions, FieldErrorMode, RedefinesMode};
+
+/// A value captured for later fields: an ODO count or a discriminator's text.
+#[derive(Clone, Debug, PartialEq)]
+enum Slot {
+    Unset,
+    Count(i128),
+    Text(String),
+}
+
+/// One step of a field path, kept as a stack while walking (a string only on error).
+#[derive(Clone, Copy)]
+enum Seg<'l> {
+    Name(&'l str),
+    Index(usize),
+}
+
+/// Decodes records of one layout to JSON objects.
+pub struct Decoder<'l> {
+    plan: Plan<'l>,
+    layout: &'l Layout,
+    st: State<'l>,
+}
+
+/// The walk's working state, apart from the plan it walks.
+struct State<'l> {
+    opts: CodecOptions,
+    zoned: ZonedCode,
+    slots: Vec<Slot>,
+    slot_names: Vec<String>,
+    path: Vec<Seg<'l>>,
+    scratch: Vec<u8>,
+}
+
+/// What decoding one record gave besides its JSON.
+#[derive(Debug, Default, Clone, PartialEq)]
+pub struct Decoded {
+    /// Bytes of the input that belong to this record (less than its length when an
+    /// OCCURS DEPENDING ON table is shorter than its maximum).
+    pub consumed: usize,
+    /// Fields written as `null` because their bytes were invalid (FieldErrorMode::Null).
+    pub field_errors: Vec<RecordError>,
+}
+
+struct Walk<'a> {
+    rec: &'a [u8],
+    mode: FieldErrorMode,
+    errors: Vec<RecordError>,
+}
+
+impl<'l> Decoder<'l> {
+    pub fn new(layout: &'l Layout, opts: CodecOptions) -> Result<Decoder<'l>, RecordError> {
+        let plan = Plan::new(layout)?;
+        let st = State {
+            opts,
+            zoned: ZonedCode { ebcdic: opts.codepage.is_ebcdic(), ascii_sign: opts.dialect.ascii_sign },
+            slots: vec![Slot::Unset; plan.slot_count],
+            slot_names: plan.slot_names.clone(),
+            path: Vec::with_capacity(16),
+            scratch: Vec::with_capacity(256),
+        };
+        Ok(Decoder { plan, layout, st })
+    }
+
+    /// The layout this decoder was built for.
+    pub fn layout(&self) -> &'l Layout {
+        self.layout
+    }
+
+    /// Appends the JSON object for `record` to `out` (no newline). On error `out` is
+    /// left as it was.
+    pub fn decode(
+        &mut self,
+        record: &[u8],
+        out: &mut Vec<u8>,
+        mode: FieldErrorMode,
+    ) -> Result<Decoded, RecordError> {
+        let mark = out.len();
+        let st = &mut self.st;
+        st.slots.iter_mut().for_each(|s| *s = Slot::Unset);
+        st.path.clear();
+        let mut w = Walk { rec: record, mode, errors: Vec::new() };
+        let mut delta: isize = 0;
+        let root = &self.plan.root;
+        // The root is the record object itself: a group's children are its members.
+        let result = if matches!(root.field.kind, FieldKind::Group(_)) {
+            st.group_body(root, &mut w, &mut delta, out)
+        } else {
+            out.push(b'{');
+            let r = st.field(root, &mut w, &mut delta, out, &mut true);
+            out.push(b'}');
+            r
+        };
+        match result {
+            Ok(()) => {
+                let len = (self.layout.max_len() as isize + delta).max(0) as usize;
+                Ok(Decoded { consumed: len.min(record.len()), field_errors: w.errors })
+            }
+            Err(e) => {
+                out.truncate(mark);
+                Err(e)
+            }
+        }
+    }
+}
+
+impl<'l> State<'l> {
+    fn path_string(&self) -> String {
+        let mut s = String::new();
+        for seg in &self.path {
+            match seg {
+                Seg::Name(n) => {
+                    if !s.is_empty() {
+                        s.push('.');
+                    }
+                    s.push_str(n);
+                }
+                Seg::Index(i) => s.push_str(&format!("[{i}]")),
+            }
+        }
+        s
+    }
+
+    /// `{ children }` of a group occurrence.
+    fn group_body(
+        &mut self,
+        node: &Node<'l>,
+        w: &mut Walk<'_>,
+        delta: &mut isize,
+        out: &mut Vec<u8>,
+    ) -> Result<(), RecordError> {
+        out.push(b'{');
+        let mut first = true;
+        for (i, child) in node.children.iter().enumerate() {
+            let root = node.set_root[i];
+            let in_set = root != i || node.set_root.iter().skip(i + 1).any(|&r| r == i);
+            let emit = if node.set_selected[i] {
+                self.selected(node, i, root)?
+            } else {
+                match self.opts.redefines {
+                    RedefinesMode::First => root == i,
+                    RedefinesMode::All => true,
+                }
+            };
+            if !emit {
+                continue;
+            }
+            if in_set && self.opts.redefines == RedefinesMode::All {
+                // Inactive alternatives routinely hold bytes invalid for their types.
+                let mark = out.len();
+                let saved_first = first;
+                let mut quiet = Walk { rec: w.rec, mode: FieldErrorMode::Fail, errors: Vec::new() };
+                let mut d = *delta;
+                if self.field(child, &mut quiet, &mut d, out, &mut first).is_err() {
+                    out.truncate(mark);
+                    first = saved_first;
+                    if !first {
+                        out.push(b',');
+                    }
+                    first = false;
+                    out.extend_from_slice(&child.key);
+                    out.extend_from_slice(b"null");
+                }
+                *delta = d;
+            } else {
+                self.field(child, w, delta, out, &mut first)?;
+            }
+        }
+        out.push(b'}');
+        Ok(())
+    }
+
+    /// Whether member `i` of a discriminated REDEFINES set applies to this record.
+    fn selected(&self, node: &Node<'l>, i: usize, root: usize) -> Result<bool, RecordError> {
+        let matches = |n: &Node<'l>| match n.select {
+            Some((slot, values)) => match self.slots.get(slot) {
+                Some(Slot::Text(t)) => values.iter().any(|v| v == t),
+                _ => false,
+            },
+            None => false,
+        };
+        if node.children[i].select.is_some() {
+            return Ok(matches(&node.children[i]));
+        }
+        // A member without a selector is the fallback when no selector matches.
+        let any = node
+            .children
+            .iter()
+            .enumerate()
+            .any(|(j, c)| node.set_root[j] == root && matches(c));
+        Ok(!any && (i == root || self.opts.redefines == RedefinesMode::All))
+    }
+
+    /// One field with its key: an array for OCCURS, else a single value.
+    fn field(
+        &mut self,
+        node: &Node<'l>,
+        w: &mut Walk<'_>,
+        delta: &mut isize,
+        out: &mut Vec<u8>,
+        first: &mut bool,
+    ) -> Result<(), RecordError> {
+        let f = node.field;
+        let start = (f.offset as isize + *delta).max(0) as usize;
+        let Some(occurs) = &f.occurs else {
+            if start >= w.rec.len() || f.size == 0 {
+                return Ok(()); // wholly past the end of a short record: omitted
+            }
+            self.path.push(Seg::Name(&f.json_name));
+            if f.is_filler() {
+                let r = self.value(node, w, start, delta, &mut Vec::new());
+                self.path.pop();
+                return r;
+            }
+            if !*first {
+                out.push(b',');
+            }
+            *first = false;
+            out.extend_from_slice(&node.key);
+            let r = self.value(node, w, start, delta, out);
+            self.path.pop();
+            return r;
+        };
+        let count = match node.odo_slot {
+            None => occurs.max,
+            Some(slot) => {
+                let n = match self.slots.get(slot) {
+                    Some(Slot::Count(n)) => *n,
+                    _ => {
+                        return Err(RecordError::new(
+                            self.path_string(),
+                            start,
+                            &[],
+                            RecordErrorKind::OdoCounterUnread(
+                                self.slot_names.get(slot).cloned().unwrap_or_default(),
+                            ),
+                        ))
+                    }
+                };
+                if n < occurs.min as i128 || n > occurs.max as i128 {
+                    self.path.push(Seg::Name(&f.json_name));
+                    let e = RecordError::new(
+                        self.path_string(),
+                        start,
+                        &[],
+                        RecordErrorKind::OdoRange { count: n, min: occurs.min, max: occurs.max },
+                    );
+                    self.path.pop();
+                    return Err(e);
+                }
+                n as usize
+            }
+        };
+        if node.odo_slot.is_some() && !self.opts.odo_stored_max {
+            // IBM semantics: everything after a short table moves up.
+            *delta -= ((occurs.max - count) * f.size) as isize;
+        }
+        if start >= w.rec.len() {
+            return Ok(());
+        }
+        let mut sink = Vec::new();
+        let target: &mut Vec<u8> = if f.is_filler() { &mut sink } else { out };
+        if !f.is_filler() {
+            if !*first {
+                target.push(b',');
+            }
+            *first = false;
+            target.extend_from_slice(&node.key);
+        }
+        target.push(b'[');
+        self.path.push(Seg::Name(&f.json_name));
+        for i in 0..count {
+            let elem_start = start + i * f.size;
+            if elem_start >= w.rec.len() {
+                break;
+            }
+            if i > 0 {
+                target.push(b',');
+            }
+            self.path.push(Seg::Index(i));
+            // Children of an element sit at their static offsets moved to this element.
+            let mut elem_delta = elem_start as isize - f.offset as isize;
+            let r = self.value(node, w, elem_start, &mut elem_delta, target);
+            self.path.pop();
+            if let Err(e) = r {
+                self.path.pop();
+                return Err(e);
+            }
+        }
+        self.path.pop();
+        target.push(b']');
+        Ok(())
+    }
+
+    /// The value of one occurrence at `start`.
+    fn value(
+        &mut self,
+        node: &Node<'l>,
+        w: &mut Walk<'_>,
+        start: usize,
+        delta: &mut isize,
+        out: &mut Vec<u8>,
+    ) -> Result<(), RecordError> {
+        let f = node.field;
+        let dt = match &f.kind {
+            FieldKind::Group(_) => return self.group_body(node, w, delta, out),
+            FieldKind::Item(dt) => dt,
+        };
+        let len = dt.byte_len();
+        let Some(bytes) = w.rec.get(start..start + len) else {
+            let have = &w.rec[start.min(w.rec.len())..];
+            return self.bad(w, out, start, have, RecordErrorKind::CutShort { have: have.len(), need: len });
+        };
+        let mark = out.len();
+        match self.item(node, dt, bytes, out) {
+            Ok(()) => {
+                self.capture(node, &out[mark..]);
+                Ok(())
+            }
+            Err(kind) => {
+                out.truncate(mark);
+                self.bad(w, out, start, bytes, kind)
+            }
+        }
+    }
+
+    /// Stores a counter's or discriminator's value for the fields that follow.
+    fn capture(&mut self, node: &Node<'l>, json: &[u8]) {
+        let text = std::str::from_utf8(json).unwrap_or("").trim_matches('"');
+        if let Some(slot) = node.counter_slot {
+            if let Some(s) = self.slots.get_mut(slot) {
+                *s = match text.parse::<i128>() {
+                    Ok(n) => Slot::Count(n),
+                    Err(_) => Slot::Unset,
+                };
+            }
+        }
+        if let Some(slot) = node.disc_slot {
+            if let Some(s) = self.slots.get_mut(slot) {
+                *s = Slot::Text(text.to_string());
+            }
+        }
+    }
+
+    fn bad(
+        &self,
+        w: &mut Walk<'_>,
+        out: &mut Vec<u8>,
+        offset: usize,
+        bytes: &[u8],
+        kind: RecordErrorKind,
+    ) -> Result<(), RecordError> {
+        let e = RecordError::new(self.path_string(), offset, bytes, kind);
+        match w.mode {
+            FieldErrorMode::Fail => Err(e),
+            FieldErrorMode::Null => {
+                out.extend_from_slice(b"null");
+                w.errors.push(e);
+                Ok(())
+            }
+        }
+    }
+
+    /// Writes one elementary value as JSON.
+    fn item(
+        &mut self,
+        node: &Node<'l>,
+        dt: &DataType,
+        bytes: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Result<(), RecordErrorKind> {
+        let cp = self.opts.codepage;
+        let f = node.field;
+        if f.blank_when_zero && !matches!(dt, DataType::Alphanumeric { .. } | DataType::National { .. })
+            && bytes.iter().all(|&b| b == cp.space())
+        {
+            return self.number(&Decimal::zero(0), out);
+        }
+        match dt {
+            DataType::Alphanumeric { .. } => self.text(cp, f, bytes, out),
+            DataType::National { .. } => national(f, bytes, out),
+            DataType::Zoned { pic, sign } => {
+                let d = numeric::zoned::decode(bytes, pic, *sign, self.zoned)?;
+                self.number(&d, out)
+            }
+            DataType::Packed { pic } => {
+                let d = numeric::packed::decode(bytes, pic)?;
+                self.number(&d, out)
+            }
+            DataType::Binary { pic, native, .. } => {
+                let endian = if *native { self.opts.dialect.comp5_endian } else { Endian::Big };
+                let d = numeric::binary::decode(bytes, pic, endian)?;
+                self.number(&d, out)
+            }
+            DataType::Float { width } => {
+                let q = self.opts.numbers_as_strings;
+                if q {
+                    out.push(b'"');
+                }
+                numeric::float::decode_json(bytes, *width, self.opts.dialect.float_format, out)?;
+                if q {
+                    out.push(b'"');
+                }
+                Ok(())
+            }
+            DataType::Edited { .. } => {
+                let Some(pic) = &node.edited else {
+                    return Err(RecordErrorKind::Json("edited picture not compiled".into()));
+                };
+                let text = cp.decode(bytes)?;
+                let d = pic.decode(&text)?;
+                self.number(&d, out)
+            }
+        }
+    }
+
+    fn number(&self, d: &Decimal, out: &mut Vec<u8>) -> Result<(), RecordErrorKind> {
+        if self.opts.numbers_as_strings {
+            out.push(b'"');
+            d.write_json(out);
+            out.push(b'"');
+        } else {
+            d.write_json(out);
+        }
+        Ok(())
+    }
+
+    fn text(
+        &mut self,
+        cp: CodePage,
+        f: &Field,
+        bytes: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Result<(), RecordErrorKind> {
+        let sp = cp.space();
+        // Only the padding side is trimmed, so encoding restores the same bytes.
+        let t = if f.justified_right {
+            let n = bytes.iter().take_while(|&&b| b == sp).count();
+            &bytes[n..]
+        } else {
+            let n = bytes.iter().rev().take_while(|&&b| b == sp).count();
+            &bytes[..bytes.len() - n]
+        };
+        self.scratch.clear();
+        cp.decode_to_utf8(t, &mut self.scratch)?;
+        write_str(out, &self.scratch);
+        Ok(())
+    }
+}
+
+/// UTF-16BE national text, trailing U+0020 padding trimmed.
+fn national(f: &Field, bytes: &[u8], out: &mut Vec<u8>) -> Result<(), RecordErrorKind> {
+    let units: Vec<u16> = bytes.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+    let (body, pad_left) = if f.justified_right {
+        let n = units.iter().take_while(|&&u| u == 0x20).count();
+        (&units[n..], true)
+    } else {
+        let n = units.iter().rev().take_while(|&&u| u == 0x20).count();
+        (&units[..units.len() - n], false)
+    };
+    let _ = pad_left;
+    let s = String::from_utf16(body).map_err(|_| RecordErrorKind::BadNational)?;
+    write_str(out, s.as_bytes());
+    Ok(())
+}

@@ -1,0 +1,559 @@
+//! JSON values -> record bytes. The exact inverse of the decoder for records it wrote.
+
+use serde_json::{Map, Value};
+
+use crate::dialect::Endian;
+use crate::layout::{DataType, Field, FieldKind, Layout, Literal};
+use crate::numeric::{self, zoned::ZonedCode, Decimal};
+
+use super::error::{RecordError, RecordErrorKind};
+use super::plan::{Node, Plan};
+use super::CodecOptions;
+
+/// Encodes JSON objects into records of one layout.
+pub struct Encoder<'l> {
+    plan: Plan<'l>,
+    layout: &'l Layout,
+    st: State<'l>,
+}
+
+#[derive(Clone, Copy)]
+enum Seg<'l> {
+    Name(&'l str),
+    Index(usize),
+}
+
+/// Where an ODO counter was written, so its table can check or fill it in.
+#[derive(Clone, Copy)]
+struct CounterAt<'l> {
+    start: usize,
+    field: &'l Field,
+    given: Option<i128>,
+}
+
+struct State<'l> {
+    opts: CodecOptions,
+    zoned: ZonedCode,
+    counters: Vec<Option<CounterAt<'l>>>,
+    path: Vec<Seg<'l>>,
+    scratch: Vec<u8>,
+    /// Start of the first absent field after the last present one (short records).
+    tail_cut: Option<usize>,
+}
+
+impl<'l> Encoder<'l> {
+    pub fn new(layout: &'l Layout, opts: CodecOptions) -> Result<Encoder<'l>, RecordError> {
+        let plan = Plan::new(layout)?;
+        let st = State {
+            opts,
+            zoned: ZonedCode { ebcdic: opts.codepage.is_ebcdic(), ascii_sign: opts.dialect.ascii_sign },
+            counters: vec![None; plan.slot_count],
+            path: Vec::with_capacity(16),
+            scratch: Vec::with_capacity(256),
+            tail_cut: None,
+        };
+        Ok(Encoder { plan, layout, st })
+    }
+
+    /// Appends the record for `value` (a JSON object) to `out`. Missing fields take their
+    /// VALUE clause or blank/zero. With `trim_absent_tail` (variable-length framings), a
+    /// record whose JSON lacks its last fields ends where they would start, as the
+    /// decoder omits fields past the end of a short record.
+    pub fn encode(
+        &mut self,
+        value: &Value,
+        out: &mut Vec<u8>,
+        trim_absent_tail: bool,
+    ) -> Result<(), RecordError> {
+        let st = &mut self.st;
+        st.counters.iter_mut().for_each(|c| *c = None);
+        st.path.clear();
+        st.tail_cut = None;
+        let base = out.len();
+        out.resize(base + self.layout.max_len(), self.st.opts.codepage.space());
+        let st = &mut self.st;
+        let mut rec = Rec { out, base };
+        let mut delta: isize = 0;
+        let root = &self.plan.root;
+        let r = match (&root.field.kind, value) {
+            (FieldKind::Group(_), Value::Object(m)) => st.group(root, Some(m), &mut delta, &mut rec),
+            (FieldKind::Item(_), Value::Object(m)) => {
+                st.unknown_keys(std::slice::from_ref(root), m)?;
+                st.field(root, m.get(&root.field.json_name), &mut delta, &mut rec)
+            }
+            (_, v) => Err(RecordError::new(
+                String::new(),
+                0,
+                &[],
+                RecordErrorKind::WrongType { expected: "a JSON object", got: kind(v) },
+            )),
+        };
+        if let Err(e) = r {
+            rec.out.truncate(base);
+            return Err(e);
+        }
+        let mut len = (self.layout.max_len() as isize + delta).max(0) as usize;
+        if trim_absent_tail {
+            if let Some(cut) = self.st.tail_cut {
+                len = len.min(cut);
+            }
+        }
+        rec.out.truncate(base + len);
+        Ok(())
+    }
+}
+
+/// The record being written: a window of the caller's buffer.
+struct Rec<'a> {
+    out: &'a mut Vec<u8>,
+    base: usize,
+}
+
+impl Rec<'_> {
+    fn slice(&mut self, start: usize, len: usize) -> Option<&mut [u8]> {
+        self.out.get_mut(self.base + start..self.base + start + len)
+    }
+}
+
+fn kind(v: &Value) -> &'static str {
+    match v {
+        Value::Null => "null",
+        Value::Bool(_) => "a boolean",
+        Value::Number(_) => "a number",
+        Value::String(_) => "a string",
+        Value::Array(_) => "an array",
+        Value::Object(_) => "an object",
+    }
+}
+
+fn present(v: Option<&Value>) -> Option<&Value> {
+    v.filter(|v| !v.is_null())
+}
+
+impl<'l> State<'l> {
+    fn path_string(&self) -> String {
+        let mut s = String::new();
+        for seg in &self.path {
+            match seg {
+                Seg::Name(n) => {
+                    if !s.is_empty() {
+                        s.push('.');
+                    }
+                    s.push_str(n);
+                }
+                Seg::Index(i) => s.push_str(&format!("[{i}]")),
+            }
+        }
+        s
+    }
+
+    fn err(&self, offset: usize, kind: RecordErrorKind) -> RecordError {
+        RecordError::new(self.path_string(), offset, &[], kind)
+    }
+
+    fn unknown_keys(&self, children: &[Node<'l>], m: &Map<String, Value>) -> Result<(), RecordError> {
+        for k in m.keys() {
+            if !children.iter().any(|c| !c.field.is_filler() && c.field.json_name == *k) {
+                let mut e = self.err(0, RecordErrorKind::UnknownField(k.clone()));
+                if !e.path.is_empty() {
+                    e.path.push('.');
+                }
+                e.path.push_str(k);
+                return Err(e);
+            }
+        }
+        Ok(())
+    }
+
+    fn group(
+        &mut self,
+        node: &Node<'l>,
+        obj: Option<&Map<String, Value>>,
+        delta: &mut isize,
+        rec: &mut Rec<'_>,
+    ) -> Result<(), RecordError> {
+        if let Some(m) = obj {
+            self.unknown_keys(&node.children, m)?;
+        }
+        let get = |c: &Node<'l>| obj.and_then(|m| m.get(&c.field.json_name));
+        for (i, child) in node.children.iter().enumerate() {
+            let root = node.set_root[i];
+            let members = node.set_root.iter().filter(|&&r| r == root).count();
+            if members > 1 {
+                // Of a REDEFINES set, write the first member the JSON gives, else the first.
+                let chosen = node
+                    .children
+                    .iter()
+                    .enumerate()
+                    .find(|(j, c)| node.set_root[*j] == root && present(get(c)).is_some())
+                    .map_or(root, |(j, _)| j);
+                if chosen != i {
+                    continue;
+                }
+            }
+            self.field(child, get(child), delta, rec)?;
+        }
+        Ok(())
+    }
+
+    fn field(
+        &mut self,
+        node: &Node<'l>,
+        val: Option<&Value>,
+        delta: &mut isize,
+        rec: &mut Rec<'_>,
+    ) -> Result<(), RecordError> {
+        let f = node.field;
+        let start = (f.offset as isize + *delta).max(0) as usize;
+        self.path.push(Seg::Name(&f.json_name));
+        let r = self.field_at(node, present(val), start, delta, rec);
+        self.path.pop();
+        r
+    }
+
+    fn field_at(
+        &mut self,
+        node: &Node<'l>,
+        val: Option<&Value>,
+        start: usize,
+        delta: &mut isize,
+        rec: &mut Rec<'_>,
+    ) -> Result<(), RecordError> {
+        let f = node.field;
+        let Some(occurs) = &f.occurs else {
+            return self.value(node, val, start, delta, rec);
+        };
+        let arr: &[Value] = match val {
+            None => &[],
+            Some(Value::Array(a)) => a,
+            Some(v) => {
+                return Err(self.err(
+                    start,
+                    RecordErrorKind::WrongType { expected: "an array", got: kind(v) },
+                ))
+            }
+        };
+        let count = match node.odo_slot {
+            None => {
+                if arr.len() > occurs.max {
+                    return Err(self.err(
+                        start,
+                        RecordErrorKind::TooManyElements { count: arr.len(), min: occurs.min, max: occurs.max },
+                    ));
+                }
+                occurs.max
+            }
+            Some(slot) => self.odo_count(slot, val.map(|_| arr.len()), occurs.min, occurs.max, start, rec)?,
+        };
+        if val.is_none() && !f.is_filler() && self.tail_cut.is_none() {
+            self.tail_cut = Some(start);
+        }
+        for i in 0..count {
+            let elem_start = start + i * f.size;
+            let mut elem_delta = elem_start as isize - f.offset as isize;
+            self.path.push(Seg::Index(i));
+            if val.is_some() && i == arr.len() && !f.is_filler() && self.tail_cut.is_none() {
+                self.tail_cut = Some(elem_start);
+            }
+            let r = self.value(node, arr.get(i), elem_start, &mut elem_delta, rec);
+            self.path.pop();
+            r?;
+        }
+        if node.odo_slot.is_some() && !self.opts.odo_stored_max {
+            *delta -= ((occurs.max - count) * f.size) as isize;
+        }
+        Ok(())
+    }
+
+    /// The element count of an ODO table: the array's length, checked against the
+    /// counter if the JSON gave one, written into the counter if it did not.
+    fn odo_count(
+        &mut self,
+        slot: usize,
+        given_len: Option<usize>,
+        min: usize,
+        max: usize,
+        start: usize,
+        rec: &mut Rec<'_>,
+    ) -> Result<usize, RecordError> {
+        let counter = self.counters.get(slot).copied().flatten();
+        let count = match (given_len, counter.and_then(|c| c.given)) {
+            (Some(n), Some(c)) if c != n as i128 => {
+                return Err(self.err(start, RecordErrorKind::CounterMismatch { counter: c, actual: n }))
+            }
+            (Some(n), _) => n,
+            (None, Some(c)) if c >= 0 => c as usize,
+            (None, _) => min,
+        };
+        if count < min || count > max {
+            return Err(self.err(start, RecordErrorKind::TooManyElements { count, min, max }));
+        }
+        if let Some(c) = counter.filter(|c| c.given.is_none()) {
+            if let FieldKind::Item(dt) = &c.field.kind {
+                let d = Decimal::from_i128(count as i128, 0);
+                self.number(c.field, dt, &d, c.start, rec)?;
+            }
+        }
+        Ok(count)
+    }
+
+    fn value(
+        &mut self,
+        node: &Node<'l>,
+        val: Option<&Value>,
+        start: usize,
+        delta: &mut isize,
+        rec: &mut Rec<'_>,
+    ) -> Result<(), RecordError> {
+        let f = node.field;
+        let dt = match &f.kind {
+            FieldKind::Group(_) => {
+                return match val {
+                    None => self.group(node, None, delta, rec),
+                    Some(Value::Object(m)) => self.group(node, Some(m), delta, rec),
+                    Some(v) => Err(self.err(
+                        start,
+                        RecordErrorKind::WrongType { expected: "an object", got: kind(v) },
+                    )),
+                };
+            }
+            FieldKind::Item(dt) => dt,
+        };
+        if !f.is_filler() {
+            match val {
+                Some(_) => self.tail_cut = None,
+                None if self.tail_cut.is_none() => self.tail_cut = Some(start),
+                None => {}
+            }
+        }
+        if let Some(slot) = node.counter_slot {
+            let given = match val {
+                Some(v) => Some(self.decimal(v, start)?.to_i128().map_err(|e| self.err(start, e.into()))?),
+                None => None,
+            };
+            if let Some(c) = self.counters.get_mut(slot) {
+                *c = Some(CounterAt { start, field: f, given });
+            }
+        }
+        match val {
+            Some(v) => self.item(node, dt, v, start, rec),
+            None => self.default(node, dt, start, rec),
+        }
+    }
+
+    fn decimal(&self, v: &Value, start: usize) -> Result<Decimal, RecordError> {
+        let text = match v {
+            Value::Number(n) => n.to_string(),
+            Value::String(s) => s.trim().to_string(),
+            v => {
+                return Err(self.err(
+                    start,
+                    RecordErrorKind::WrongType { expected: "a number", got: kind(v) },
+                ))
+            }
+        };
+        Decimal::parse(&text).map_err(|e| self.err(start, e.into()))
+    }
+
+    fn item(
+        &mut self,
+        node: &Node<'l>,
+        dt: &DataType,
+        v: &Value,
+        start: usize,
+        rec: &mut Rec<'_>,
+    ) -> Result<(), RecordError> {
+        let f = node.field;
+        match dt {
+            DataType::Alphanumeric { .. } | DataType::National { .. } => match v {
+                Value::String(s) => self.text(f, dt, s, start, rec),
+                v => Err(self.err(start, RecordErrorKind::WrongType { expected: "a string", got: kind(v) })),
+            },
+            DataType::Float { width } => {
+                let text = match v {
+                    Value::Number(n) => n.to_string(),
+                    Value::String(s) => s.trim().to_string(),
+                    v => {
+                        return Err(self.err(
+                            start,
+                            RecordErrorKind::WrongType { expected: "a number", got: kind(v) },
+                        ))
+                    }
+                };
+                let format = self.opts.dialect.float_format;
+                let slot = self.slot(rec, start, dt.byte_len())?;
+                numeric::float::encode(&text, *width, format, slot).map_err(|e| self.err(start, e.into()))
+            }
+            DataType::Edited { .. } => {
+                let d = self.decimal(v, start)?;
+                self.edited(node, &d, start, rec)
+            }
+            _ => {
+                let d = self.decimal(v, start)?;
+                self.number(f, dt, &d, start, rec)
+            }
+        }
+    }
+
+    fn slot<'r>(&self, rec: &'r mut Rec<'_>, start: usize, len: usize) -> Result<&'r mut [u8], RecordError> {
+        let e = self.err(start, RecordErrorKind::CutShort { have: 0, need: len });
+        rec.slice(start, len).ok_or(e)
+    }
+
+    fn edited(&mut self, node: &Node<'l>, d: &Decimal, start: usize, rec: &mut Rec<'_>) -> Result<(), RecordError> {
+        let Some(pic) = &node.edited else {
+            return Err(self.err(start, RecordErrorKind::Json("edited picture not compiled".into())));
+        };
+        let text = pic.encode(d).map_err(|e| self.err(start, e.into()))?;
+        let f = node.field;
+        self.text(f, &DataType::Alphanumeric { len: pic.len() }, &text, start, rec)
+    }
+
+    fn number(
+        &mut self,
+        f: &Field,
+        dt: &DataType,
+        d: &Decimal,
+        start: usize,
+        rec: &mut Rec<'_>,
+    ) -> Result<(), RecordError> {
+        let len = dt.byte_len();
+        let space = self.opts.codepage.space();
+        if f.blank_when_zero && d.is_zero() {
+            let slot = self.slot(rec, start, len)?;
+            slot.fill(space);
+            return Ok(());
+        }
+        let (zoned, opts) = (self.zoned, self.opts);
+        let e = |s: &Self, e: numeric::NumericError| s.err(start, e.into());
+        let scaled = |s: &Self, scale: i16| d.rescale(scale).map_err(|x| e(s, x));
+        match dt {
+            DataType::Zoned { pic, sign } => {
+                let v = scaled(self, pic.scale)?;
+                let slot = self.slot(rec, start, len)?;
+                numeric::zoned::encode(&v, pic, *sign, zoned, slot).map_err(|x| e(self, x))
+            }
+            DataType::Packed { pic } => {
+                let v = scaled(self, pic.scale)?;
+                let slot = self.slot(rec, start, len)?;
+                numeric::packed::encode(&v, pic, slot).map_err(|x| e(self, x))
+            }
+            DataType::Binary { pic, native, .. } => {
+                let v = scaled(self, pic.scale)?;
+                let endian = if *native { opts.dialect.comp5_endian } else { Endian::Big };
+                let slot = self.slot(rec, start, len)?;
+                numeric::binary::encode(&v, pic, endian, opts.allow_beyond_pic, slot).map_err(|x| e(self, x))
+            }
+            DataType::Float { width } => {
+                let slot = self.slot(rec, start, len)?;
+                numeric::float::encode(&d.to_string(), *width, opts.dialect.float_format, slot)
+                    .map_err(|x| e(self, x))
+            }
+            DataType::Alphanumeric { .. } | DataType::National { .. } | DataType::Edited { .. } => {
+                Err(self.err(start, RecordErrorKind::WrongType { expected: "text", got: "a number" }))
+            }
+        }
+    }
+
+    /// Text padded with spaces to the field (on the left when JUSTIFIED RIGHT).
+    fn text(&mut self, f: &Field, dt: &DataType, s: &str, start: usize, rec: &mut Rec<'_>) -> Result<(), RecordError> {
+        let len = dt.byte_len();
+        self.scratch.clear();
+        let (pad, unit): ([u8; 2], usize) = match dt {
+            DataType::National { .. } => {
+                for u in s.encode_utf16() {
+                    self.scratch.extend_from_slice(&u.to_be_bytes());
+                }
+                ([0x00, 0x20], 2)
+            }
+            _ => {
+                let cp = self.opts.codepage;
+                let mut buf = std::mem::take(&mut self.scratch);
+                let r = cp.encode_into(s, &mut buf);
+                self.scratch = buf;
+                r.map_err(|e| self.err(start, e.into()))?;
+                ([cp.space(), cp.space()], 1)
+            }
+        };
+        if self.scratch.len() > len {
+            return Err(self.err(start, RecordErrorKind::TooLong { len: self.scratch.len(), max: len }));
+        }
+        let slack = len - self.scratch.len();
+        let body = std::mem::take(&mut self.scratch);
+        let slot = self.slot(rec, start, len)?;
+        let (text_at, pad_range) = if f.justified_right { (slack, 0..slack) } else { (0, body.len()..len) };
+        slot[text_at..text_at + body.len()].copy_from_slice(&body);
+        for (i, b) in slot[pad_range].iter_mut().enumerate() {
+            *b = pad[i % unit];
+        }
+        self.scratch = body;
+        Ok(())
+    }
+
+    /// A field the JSON does not give: its VALUE clause, else blank or zero.
+    fn default(&mut self, node: &Node<'l>, dt: &DataType, start: usize, rec: &mut Rec<'_>) -> Result<(), RecordError> {
+        let f = node.field;
+        let len = dt.byte_len();
+        let numeric = matches!(
+            dt,
+            DataType::Zoned { .. } | DataType::Packed { .. } | DataType::Binary { .. } | DataType::Float { .. } | DataType::Edited { .. }
+        );
+        let fill = |s: &Self, rec: &mut Rec<'_>, b: u8| -> Result<(), RecordError> {
+            s.slot(rec, start, len)?.fill(b);
+            Ok(())
+        };
+        match &f.value {
+            None | Some(Literal::Zeros) if numeric => {
+                let zero = Decimal::zero(0);
+                match dt {
+                    DataType::Edited { .. } => self.edited(node, &zero, start, rec),
+                    DataType::Float { .. } => fill(self, rec, 0),
+                    _ => self.number(f, dt, &zero, start, rec),
+                }
+            }
+            Some(Literal::Number(n)) if numeric => {
+                let d = Decimal::parse(n).map_err(|e| self.err(start, e.into()))?;
+                match dt {
+                    DataType::Edited { .. } => self.edited(node, &d, start, rec),
+                    _ => self.number(f, dt, &d, start, rec),
+                }
+            }
+            None | Some(Literal::Spaces) => match dt {
+                DataType::National { .. } => self.text(f, dt, "", start, rec),
+                _ => fill(self, rec, self.opts.codepage.space()),
+            },
+            Some(Literal::LowValues) => fill(self, rec, 0x00),
+            Some(Literal::HighValues) => fill(self, rec, 0xFF),
+            Some(Literal::Hex(bytes)) => {
+                let slot = self.slot(rec, start, len)?;
+                for (i, b) in slot.iter_mut().enumerate() {
+                    *b = bytes.get(i).copied().unwrap_or(self.opts.codepage.space());
+                }
+                Ok(())
+            }
+            Some(lit) => {
+                let text = literal_text(lit, len);
+                let dt = if numeric { &DataType::Alphanumeric { len } } else { dt };
+                self.text(f, dt, &text, start, rec)
+            }
+        }
+    }
+}
+
+/// The text a non-numeric literal stands for in a field of `len` characters.
+fn literal_text(lit: &Literal, len: usize) -> String {
+    match lit {
+        Literal::Text(s) | Literal::Number(s) => s.clone(),
+        Literal::Zeros => "0".repeat(len),
+        Literal::Spaces => String::new(),
+        Literal::Quotes => "\"".repeat(len),
+        Literal::All(inner) => {
+            let unit = literal_text(inner, 1);
+            if unit.is_empty() {
+                return String::new();
+            }
+            unit.chars().cycle().take(len).collect()
+        }
+        Literal::LowValues | Literal::HighValues | Literal::Hex(_) => String::new(),
+    }
+}

@@ -1,0 +1,147 @@
+//! The layout compiled for the codecs: pre-quoted JSON keys, parsed edited pictures,
+//! and the slots through which OCCURS DEPENDING ON counters and REDEFINES
+//! discriminators pass their values to the tables and alternatives that need them.
+
+use crate::layout::{DataType, Field, FieldKind, Layout};
+use crate::numeric::edited::EditedPicture;
+
+use super::error::{RecordError, RecordErrorKind};
+
+pub(crate) struct Node<'l> {
+    pub field: &'l Field,
+    /// `"name":` ready to copy into the output.
+    pub key: Vec<u8>,
+    pub children: Vec<Node<'l>>,
+    /// For each child: index of the first member of its REDEFINES set.
+    pub set_root: Vec<usize>,
+    /// For each child: true when some member of its REDEFINES set has a selector.
+    pub set_selected: Vec<bool>,
+    pub edited: Option<EditedPicture>,
+    /// This field's value is an ODO counter stored in this slot.
+    pub counter_slot: Option<usize>,
+    /// This field is a discriminator whose decoded text goes in this slot.
+    pub disc_slot: Option<usize>,
+    /// This table's count comes from this slot.
+    pub odo_slot: Option<usize>,
+    /// This REDEFINES alternative applies when the slot's text is one of `values`.
+    pub select: Option<(usize, &'l [String])>,
+}
+
+pub(crate) struct Plan<'l> {
+    pub root: Node<'l>,
+    pub slot_count: usize,
+    /// Slot names, for error messages.
+    pub slot_names: Vec<String>,
+}
+
+impl<'l> Plan<'l> {
+    pub fn new(layout: &'l Layout) -> Result<Plan<'l>, RecordError> {
+        let mut slots: Vec<(Vec<usize>, String)> = Vec::new();
+        let mut slot_of = |path: &[usize], name: &str| -> usize {
+            if let Some(i) = slots.iter().position(|(p, _)| p == path) {
+                return i;
+            }
+            slots.push((path.to_vec(), name.to_string()));
+            slots.len() - 1
+        };
+        // First pass: give each counter and discriminator path a slot.
+        let mut odo: Vec<(*const Field, usize)> = Vec::new();
+        let mut sel: Vec<(*const Field, usize)> = Vec::new();
+        let mut stack = vec![&layout.root];
+        while let Some(f) = stack.pop() {
+            if let Some(d) = f.occurs.as_ref().and_then(|o| o.depending_on.as_ref()) {
+                odo.push((f as *const Field, slot_of(&d.path, &d.name)));
+            }
+            if let Some(s) = &f.select_when {
+                sel.push((f as *const Field, slot_of(&s.field, &s.field_name)));
+            }
+            stack.extend(f.children());
+        }
+        let slot_names = slots.iter().map(|(_, n)| n.clone()).collect();
+        let ctx = BuildCtx { slots: &slots, odo: &odo, sel: &sel };
+        let root = ctx.node(&layout.root, &mut Vec::new(), false)?;
+        Ok(Plan { root, slot_count: slots.len(), slot_names })
+    }
+}
+
+struct BuildCtx<'a> {
+    slots: &'a [(Vec<usize>, String)],
+    odo: &'a [(*const Field, usize)],
+    sel: &'a [(*const Field, usize)],
+}
+
+impl BuildCtx<'_> {
+    fn node<'l>(
+        &self,
+        f: &'l Field,
+        path: &mut Vec<usize>,
+        in_table: bool,
+    ) -> Result<Node<'l>, RecordError> {
+        let ptr = f as *const Field;
+        let find = |list: &[(*const Field, usize)]| list.iter().find(|(p, _)| *p == ptr).map(|x| x.1);
+        let odo_slot = find(self.odo);
+        if odo_slot.is_some() && in_table {
+            // Element sizes would vary inside the outer table; no file we have seen needs it.
+            return Err(RecordError::new(
+                f.json_name.clone(),
+                f.offset,
+                &[],
+                RecordErrorKind::Json(
+                    "OCCURS DEPENDING ON inside another table is not supported".into(),
+                ),
+            ));
+        }
+        let slot_for_path = |p: &[usize]| self.slots.iter().position(|(sp, _)| sp == p);
+        let is_counter = self
+            .odo
+            .iter()
+            .any(|(_, s)| slot_for_path(path) == Some(*s));
+        let is_disc = self.sel.iter().any(|(_, s)| slot_for_path(path) == Some(*s));
+        let select = find(self.sel).zip(f.select_when.as_ref().map(|s| s.values.as_slice()));
+        let edited = match &f.kind {
+            FieldKind::Item(DataType::Edited { picture, .. }) => {
+                Some(EditedPicture::parse(picture).map_err(|e| {
+                    RecordError::new(f.json_name.clone(), f.offset, &[], e.into())
+                })?)
+            }
+            _ => None,
+        };
+        let nested = in_table || f.occurs.is_some();
+        let mut children = Vec::new();
+        for (i, c) in f.children().iter().enumerate() {
+            path.push(i);
+            children.push(self.node(c, path, nested)?);
+            path.pop();
+        }
+        let set_root: Vec<usize> = f
+            .children()
+            .iter()
+            .enumerate()
+            .map(|(i, c)| c.redefines.unwrap_or(i))
+            .collect();
+        let set_selected = set_root
+            .iter()
+            .map(|&r| {
+                f.children()
+                    .iter()
+                    .enumerate()
+                    .any(|(j, c)| set_root[j] == r && c.select_when.is_some())
+            })
+            .collect();
+        let mut key = Vec::with_capacity(f.json_name.len() + 3);
+        super::text::write_str(&mut key, f.json_name.as_bytes());
+        key.push(b':');
+        Ok(Node {
+            field: f,
+            key,
+            children,
+            set_root,
+            set_selected,
+            edited,
+            counter_slot: if is_counter { slot_for_path(path) } else { None },
+            disc_slot: if is_disc { slot_for_path(path) } else { None },
+            odo_slot,
+            select,
+        })
+    }
+}

@@ -1,0 +1,53 @@
+//! JSON string writing: escapes as RFC 8259 requires, fast path for clean runs.
+
+/// Bytes that must be escaped inside a JSON string.
+const fn needs_escape(b: u8) -> bool {
+    b < 0x20 || b == b'"' || b == b'\\'
+}
+
+/// Appends `s` (valid UTF-8) as a quoted JSON string.
+pub fn write_str(out: &mut Vec<u8>, s: &[u8]) {
+    out.push(b'"');
+    let mut start = 0;
+    for (i, &b) in s.iter().enumerate() {
+        if !needs_escape(b) {
+            continue;
+        }
+        out.extend_from_slice(&s[start..i]);
+        match b {
+            b'"' => out.extend_from_slice(b"\\\""),
+            b'\\' => out.extend_from_slice(b"\\\\"),
+            b'\n' => out.extend_from_slice(b"\\n"),
+            b'\r' => out.extend_from_slice(b"\\r"),
+            b'\t' => out.extend_from_slice(b"\\t"),
+            _ => {
+                const HEX: &[u8; 16] = b"0123456789abcdef";
+                out.extend_from_slice(b"\\u00");
+                out.push(HEX[(b >> 4) as usize]);
+                out.push(HEX[(b & 15) as usize]);
+            }
+        }
+        start = i + 1;
+    }
+    out.extend_from_slice(&s[start..]);
+    out.push(b'"');
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn escapes_quotes_backslashes_and_controls() {
+        let mut out = Vec::new();
+        write_str(&mut out, b"a\"b\\c\nd\x01");
+        assert_eq!(out, br#""a\"b\\c\nd\u0001""#);
+    }
+
+    #[test]
+    fn clean_text_is_copied() {
+        let mut out = Vec::new();
+        write_str(&mut out, "Öst £5".as_bytes());
+        assert_eq!(out, "\"Öst £5\"".as_bytes());
+    }
+}

@@ -1,0 +1,167 @@
+//! Options shared by the commands that read a layout and convert records.
+
+use std::path::PathBuf;
+
+use clap::{Args, ValueEnum};
+use ferrule_parsers::codepage::CodePage;
+use ferrule_parsers::dialect::{AsciiSign, Dialect, Endian, FloatFormat};
+use ferrule_parsers::json::{CodecOptions, RedefinesMode};
+use ferrule_parsers::layout::Layout;
+use ferrule_parsers::registry::{self, LoadOptions};
+
+use super::Failure;
+
+/// Where the record layout comes from.
+#[derive(Args, Debug, Clone)]
+pub struct LayoutArgs {
+    /// COBOL copybook (or any registered layout file: `*.toml` is a fixed-width spec).
+    #[arg(long, short = 'c', value_name = "PATH", alias = "layout")]
+    pub copybook: PathBuf,
+    /// Layout format, when the file extension does not tell (copybook, spec).
+    #[arg(long, value_name = "NAME")]
+    pub format: Option<String>,
+    /// Which 01 record to use when the copybook holds several.
+    #[arg(long, value_name = "NAME")]
+    pub record: Option<String>,
+    /// Decode this REDEFINES alternative only when FIELD holds one of the values:
+    /// `ALTERNATIVE=FIELD:V1,V2` (repeatable; multi-segment files).
+    #[arg(long = "select", value_name = "ALT=FIELD:VALUES")]
+    pub select: Vec<String>,
+}
+
+impl LayoutArgs {
+    pub fn load(&self) -> Result<Layout, Failure> {
+        let name = self.copybook.display().to_string();
+        let source = std::fs::read_to_string(&self.copybook)
+            .map_err(|e| Failure::usage(format!("error: cannot read {name}: {e}")))?;
+        let opts = LoadOptions { record: self.record.clone() };
+        let mut layout = registry::load(&source, &name, self.format.as_deref(), &opts)
+            .map_err(|e| Failure::usage(e.rendered))?;
+        for s in &self.select {
+            let bad = || Failure::usage(format!("error: --select `{s}`: expected ALTERNATIVE=FIELD:V1,V2"));
+            let (alt, rest) = s.split_once('=').ok_or_else(bad)?;
+            let (field, values) = rest.split_once(':').ok_or_else(bad)?;
+            let values = values.split(',').map(|v| v.trim().to_string()).collect();
+            layout
+                .select_alternative(alt.trim(), field.trim(), values)
+                .map_err(|e| Failure::usage(format!("error: --select `{s}`: {e}")))?;
+        }
+        Ok(layout)
+    }
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum DialectName {
+    Ibm,
+    Gnucobol,
+    Microfocus,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum EndianName {
+    Big,
+    Little,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum FloatName {
+    /// IBM hexadecimal floating point.
+    Ibm,
+    /// IEEE 754 big-endian.
+    IeeeBe,
+    /// IEEE 754 little-endian.
+    IeeeLe,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum SignName {
+    /// `{ A-I` / `} J-R` overpunch letters.
+    Letters,
+    /// Plain digit positive, `p-y` negative (GnuCOBOL, Micro Focus).
+    Lowercase,
+}
+
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
+pub enum RedefinesName {
+    First,
+    All,
+}
+
+/// How record bytes are read and written.
+#[derive(Args, Debug, Clone)]
+pub struct CodecArgs {
+    /// Code page of text in the records (cp037, cp285, cp1047, cp1146, latin1, utf-8, windows-1252, ...).
+    #[arg(long, default_value = "cp037", value_name = "NAME")]
+    pub codepage: String,
+    /// Compiler that wrote the records: sets COMP-5 byte order, float format and ASCII sign convention.
+    #[arg(long, value_enum, default_value = "ibm")]
+    pub dialect: DialectName,
+    /// Override the dialect's COMP-5 byte order.
+    #[arg(long, value_enum)]
+    pub comp5: Option<EndianName>,
+    /// Override the dialect's COMP-1/COMP-2 format.
+    #[arg(long = "float", value_enum)]
+    pub float_format: Option<FloatName>,
+    /// Override the sign convention written for zoned numbers in ASCII code pages.
+    #[arg(long, value_enum)]
+    pub ascii_sign: Option<SignName>,
+    /// Record framing: fixed, rdw, rdw-le, rdw-excl, rdw-le-excl, bdw, len2, len4, lines, lines-ebcdic.
+    #[arg(long, default_value = "fixed", value_name = "NAME")]
+    pub framing: String,
+    /// REDEFINES in JSON: the first definition only, or every alternative (invalid ones null).
+    #[arg(long, value_enum, default_value = "first")]
+    pub redefines: RedefinesName,
+    /// Write numbers as JSON strings, for consumers that would round them through floats.
+    #[arg(long)]
+    pub numbers_as_strings: bool,
+    /// The file stores OCCURS DEPENDING ON tables at their maximum size (later fields do not shift).
+    #[arg(long)]
+    pub odo_stored_max: bool,
+}
+
+impl CodecArgs {
+    pub fn codec_options(&self) -> Result<CodecOptions, Failure> {
+        let codepage = CodePage::by_name(&self.codepage).ok_or_else(|| {
+            Failure::usage(format!(
+                "error: unknown code page `{}` (known: {}, and the WHATWG encoding labels)",
+                self.codepage,
+                CodePage::names().join(", ")
+            ))
+        })?;
+        let mut dialect = match self.dialect {
+            DialectName::Ibm => Dialect::IBM,
+            DialectName::Gnucobol => Dialect::GNUCOBOL,
+            DialectName::Microfocus => Dialect::MICROFOCUS,
+        };
+        if let Some(e) = self.comp5 {
+            dialect.comp5_endian = match e {
+                EndianName::Big => Endian::Big,
+                EndianName::Little => Endian::Little,
+            };
+        }
+        if let Some(f) = self.float_format {
+            dialect.float_format = match f {
+                FloatName::Ibm => FloatFormat::IbmHex,
+                FloatName::IeeeBe => FloatFormat::Ieee(Endian::Big),
+                FloatName::IeeeLe => FloatFormat::Ieee(Endian::Little),
+            };
+        }
+        if let Some(s) = self.ascii_sign {
+            dialect.ascii_sign = match s {
+                SignName::Letters => AsciiSign::Letters,
+                SignName::Lowercase => AsciiSign::Lowercase,
+            };
+        }
+        Ok(CodecOptions {
+            codepage,
+            dialect,
+            redefines: match self.redefines {
+                RedefinesName::First => RedefinesMode::First,
+                RedefinesName::All => RedefinesMode::All,
+            },
+            numbers_as_strings: self.numbers_as_strings,
+            odo_stored_max: self.odo_stored_max,
+            allow_beyond_pic: false,
+        })
+    }
+}

@@ -1,0 +1,118 @@
+//! `ferrule layout`: the field listing integrators check offsets with.
+
+use std::io::Write;
+
+use clap::Args;
+use ferrule_parsers::layout::{Field, FieldKind, Layout};
+
+use super::{Failure, LayoutArgs};
+
+#[derive(Args, Debug)]
+pub struct LayoutCmdArgs {
+    #[command(flatten)]
+    layout: LayoutArgs,
+    /// Print the listing as JSON (one object per field, with its JSON path).
+    #[arg(long)]
+    json: bool,
+}
+
+pub fn run(args: LayoutCmdArgs) -> Result<(), Failure> {
+    let layout = args.layout.load()?;
+    let text = if args.json { listing_json(&layout) } else { listing(&layout) };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+fn type_of(f: &Field) -> String {
+    match &f.kind {
+        FieldKind::Group(_) => "GROUP".into(),
+        FieldKind::Item(dt) => dt.describe(),
+    }
+}
+
+fn occurs_of(f: &Field) -> String {
+    match &f.occurs {
+        None => String::new(),
+        Some(o) => match &o.depending_on {
+            Some(d) => format!("{} TO {} DEPENDING ON {}", o.min, o.max, d.name),
+            None => o.max.to_string(),
+        },
+    }
+}
+
+/// Plain-text listing: offsets are 0-based bytes from the record start, with every
+/// OCCURS DEPENDING ON table at its maximum; LENGTH is one occurrence.
+pub fn listing(layout: &Layout) -> String {
+    let mut s = format!(
+        "{:<6} {:<34} {:>7} {:>7}  {:<34} {}\n",
+        "LEVEL", "NAME", "OFFSET", "LENGTH", "TYPE", "OCCURS"
+    );
+    let mut rows = Vec::new();
+    fn go(f: &Field, depth: usize, rows: &mut Vec<(usize, &Field)>) {
+        rows.push((depth, f));
+        for c in f.children() {
+            go(c, depth + 1, rows);
+        }
+    }
+    go(&layout.root, 0, &mut rows);
+    for (depth, f) in rows {
+        let mut name = format!("{}{}", "  ".repeat(depth), f.name);
+        if let Some(r) = f.redefines {
+            // Say which sibling it overlays, as compiler maps do.
+            name.push_str(&format!(" (redefines #{})", r + 1));
+        }
+        s.push_str(&format!(
+            "{:<6} {:<34} {:>7} {:>7}  {:<34} {}\n",
+            format!("{:02}", f.level),
+            name,
+            f.offset,
+            f.size,
+            type_of(f),
+            occurs_of(f)
+        ));
+    }
+    for r in &layout.renames {
+        s.push_str(&format!(
+            "{:<6} {:<34} {:>7} {:>7}  RENAMES {}{}\n",
+            "66",
+            r.name,
+            r.offset,
+            r.size,
+            r.from,
+            r.thru.as_ref().map(|t| format!(" THRU {t}")).unwrap_or_default()
+        ));
+    }
+    s.push_str(&format!("record length {} bytes{}\n", layout.max_len(), if layout.has_odo() { " (maximum)" } else { "" }));
+    s
+}
+
+fn listing_json(layout: &Layout) -> String {
+    let fields: Vec<serde_json::Value> = layout
+        .walk()
+        .into_iter()
+        .map(|(path, f)| {
+            serde_json::json!({
+                "path": path,
+                "level": f.level,
+                "name": f.name,
+                "offset": f.offset,
+                "length": f.size,
+                "type": type_of(f),
+                "occurs": f.occurs.as_ref().map(|o| serde_json::json!({
+                    "min": o.min, "max": o.max,
+                    "depending_on": o.depending_on.as_ref().map(|d| d.name.clone()),
+                })),
+                "redefines": f.redefines,
+                "line": f.pos.line,
+            })
+        })
+        .collect();
+    let doc = serde_json::json!({
+        "record": layout.name,
+        "length": layout.max_len(),
+        "variable": layout.has_odo(),
+        "fields": fields,
+    });
+    format!("{}\n", serde_json::to_string_pretty(&doc).unwrap_or_default())
+}

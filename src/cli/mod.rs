@@ -1,0 +1,79 @@
+//! Command-line interface: clap commands and their runners.
+
+mod args;
+mod convert;
+mod demo;
+mod layout_cmd;
+mod quarantine;
+
+use std::process::ExitCode;
+
+use clap::{Parser, Subcommand};
+
+pub use args::{CodecArgs, LayoutArgs};
+
+/// Legacy-system adapter: COBOL copybooks and EBCDIC records to JSON and back.
+#[derive(Parser)]
+#[command(name = "ferrule", version, about, max_term_width = 100)]
+struct Cli {
+    #[command(subcommand)]
+    command: Command,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Decode legacy records to JSON Lines.
+    Decode(convert::DecodeArgs),
+    /// Encode JSON Lines to legacy records (the exact inverse of decode).
+    Encode(convert::EncodeArgs),
+    /// Print a copybook's field listing: level, name, offset, length, type, occurs.
+    Layout(layout_cmd::LayoutCmdArgs),
+    /// Decode the built-in sample (a custody file with OCCURS DEPENDING ON) to show what Ferrule does.
+    Demo(demo::DemoArgs),
+}
+
+/// A failure the CLI reports and exits non-zero with.
+#[derive(Debug)]
+pub struct Failure {
+    pub message: String,
+    pub code: u8,
+}
+
+impl Failure {
+    /// Bad input data: exit 1.
+    pub fn data(message: impl Into<String>) -> Self {
+        Failure { message: message.into(), code: 1 }
+    }
+    /// Bad usage or definitions (copybook, options): exit 2.
+    pub fn usage(message: impl Into<String>) -> Self {
+        Failure { message: message.into(), code: 2 }
+    }
+}
+
+impl From<std::io::Error> for Failure {
+    fn from(e: std::io::Error) -> Self {
+        Failure::data(format!("error: {e}"))
+    }
+}
+
+pub fn run() -> ExitCode {
+    let cli = Cli::parse();
+    let r = match cli.command {
+        Command::Decode(a) => convert::decode(a),
+        Command::Encode(a) => convert::encode(a),
+        Command::Layout(a) => layout_cmd::run(a),
+        Command::Demo(a) => demo::run(a),
+    };
+    match r {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(f) if f.message.is_empty() => ExitCode::from(f.code),
+        Err(f) => {
+            // A closed pipe (`| head`) is not an error worth a message.
+            if f.message.contains("Broken pipe") {
+                return ExitCode::SUCCESS;
+            }
+            eprintln!("{}", f.message);
+            ExitCode::from(f.code)
+        }
+    }
+}
