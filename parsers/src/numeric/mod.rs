@@ -1,1 +1,175 @@
-//! (being written)
+//! Exact numeric codecs: the bytes of COBOL numbers to exact decimals and back.
+//!
+//! [`Decimal`] is the common currency: unscaled digits and a power of ten, never `f64`.
+//! Each storage format is one file: [`zoned`] (USAGE DISPLAY, overpunched or separate
+//! sign), [`packed`] (COMP-3), [`binary`] (COMP/COMP-4/BINARY/COMP-5), [`float`]
+//! (COMP-1/COMP-2 as IBM hexadecimal or IEEE) and [`edited`] (numeric-edited pictures).
+//! Zoned, packed, binary and `Decimal` never allocate: they sit on the decoder's hot path.
+
+pub mod binary;
+pub mod decimal;
+pub mod edited;
+pub mod float;
+pub mod packed;
+pub mod zoned;
+
+pub use decimal::{Decimal, MAX_DIGITS};
+pub use edited::EditedPicture;
+pub use zoned::ZonedCode;
+
+use crate::layout::NumericPic;
+use thiserror::Error;
+
+/// Why a number could not be decoded or encoded. Offsets are bytes within the field.
+#[derive(Debug, Clone, PartialEq, Eq, Error)]
+pub enum NumericError {
+    #[error("invalid digit 0x{byte:02X} at byte {offset}")]
+    InvalidDigit { offset: usize, byte: u8 },
+    #[error("invalid sign 0x{byte:02X} at byte {offset}")]
+    InvalidSign { offset: usize, byte: u8 },
+    #[error("invalid packed-decimal nibble 0x{nibble:X} at byte {offset}")]
+    InvalidNibble { offset: usize, nibble: u8 },
+    #[error("value needs {digits} integer digits, the PIC allows {allowed}")]
+    Overflow { digits: u16, allowed: u16 },
+    #[error("value has more fraction digits than scale {scale} allows")]
+    Inexact { scale: i16 },
+    #[error("negative value for an unsigned field")]
+    Negative,
+    #[error("value is not a finite number (NaN or infinity)")]
+    NotFinite,
+    #[error("value is outside the range of the floating-point format")]
+    OutOfRange,
+    #[error("invalid number syntax: {0}")]
+    Syntax(String),
+    #[error("field is {got} bytes, expected {expected}")]
+    BadLength { expected: usize, got: usize },
+    #[error("invalid edited picture: {0}")]
+    Picture(String),
+}
+
+/// Checks that `value` (already at `pic.scale`) has no more digits than the PIC stores.
+///
+/// The error counts integer digits (left of the point) as a person reading the PIC would.
+pub(crate) fn check_fits(value: &Decimal, pic: &NumericPic) -> Result<(), NumericError> {
+    let needed = value.digits().len();
+    if needed <= pic.digits as usize {
+        return Ok(());
+    }
+    let scale = i32::from(pic.scale);
+    let to_u16 = |n: i32| u16::try_from(n.max(0)).unwrap_or(u16::MAX);
+    Err(NumericError::Overflow {
+        digits: to_u16(needed as i32 - scale),
+        allowed: to_u16(i32::from(pic.digits) - scale),
+    })
+}
+
+/// Rescales to the PIC's scale and checks the digit count: the common start of every encoder.
+pub(crate) fn fit_to_pic(value: &Decimal, pic: &NumericPic) -> Result<Decimal, NumericError> {
+    let v = value.rescale(pic.scale)?;
+    check_fits(&v, pic)?;
+    Ok(v)
+}
+
+/// Collects digits most significant first, dropping leading zeros, without allocating.
+#[derive(Clone, Copy)]
+pub(crate) struct DigitBuf {
+    buf: [u8; MAX_DIGITS],
+    len: usize,
+    /// Significant digits seen, including those beyond MAX_DIGITS (for the error).
+    seen: usize,
+}
+
+impl DigitBuf {
+    pub(crate) const fn new() -> Self {
+        DigitBuf {
+            buf: [0; MAX_DIGITS],
+            len: 0,
+            seen: 0,
+        }
+    }
+
+    /// Appends one digit value 0-9.
+    #[inline]
+    pub(crate) fn push(&mut self, d: u8) {
+        if self.seen == 0 && d == 0 {
+            return;
+        }
+        if let Some(slot) = self.buf.get_mut(self.len) {
+            *slot = d;
+            self.len += 1;
+        }
+        self.seen += 1;
+    }
+
+    /// The digits as a Decimal, or Overflow when more than MAX_DIGITS were pushed.
+    pub(crate) fn finish(&self, negative: bool, scale: i16) -> Result<Decimal, NumericError> {
+        if self.seen > MAX_DIGITS {
+            return Err(NumericError::Overflow {
+                digits: u16::try_from(self.seen).unwrap_or(u16::MAX),
+                allowed: MAX_DIGITS as u16,
+            });
+        }
+        Ok(Decimal::from_normalised(
+            negative,
+            &self.buf[..self.len],
+            scale,
+        ))
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap
+mod tests {
+    use super::*;
+
+    #[test]
+    fn messages_are_one_lower_case_line() {
+        // The wording other modules and users see.
+        let e = NumericError::InvalidNibble {
+            offset: 3,
+            nibble: 0xA,
+        };
+        assert_eq!(e.to_string(), "invalid packed-decimal nibble 0xA at byte 3");
+        let e = NumericError::Overflow {
+            digits: 6,
+            allowed: 5,
+        };
+        assert_eq!(
+            e.to_string(),
+            "value needs 6 integer digits, the PIC allows 5"
+        );
+    }
+
+    #[test]
+    fn check_fits_counts_integer_digits() {
+        // 123456.00 in 9(5)V99: 8 stored digits, 7 allowed, reported as 6 vs 5.
+        let pic = NumericPic {
+            digits: 7,
+            scale: 2,
+            signed: false,
+        };
+        let v = Decimal::from_i128(12_345_600, 2);
+        assert_eq!(
+            check_fits(&v, &pic),
+            Err(NumericError::Overflow {
+                digits: 6,
+                allowed: 5
+            })
+        );
+        // 12345.00 fits exactly.
+        assert!(check_fits(&Decimal::from_i128(1_234_500, 2), &pic).is_ok());
+    }
+
+    #[test]
+    fn digit_buf_refuses_too_many_digits() {
+        // 41 significant digits cannot be held.
+        let mut b = DigitBuf::new();
+        for _ in 0..41 {
+            b.push(7);
+        }
+        assert!(matches!(
+            b.finish(false, 0),
+            Err(NumericError::Overflow { digits: 41, .. })
+        ));
+    }
+}
