@@ -33,7 +33,7 @@ enum Kind {
 }
 
 /// A conversion failure, with where it happened.
-#[derive(Debug, thiserror::Error, PartialEq)]
+#[derive(Debug, Clone, thiserror::Error, PartialEq)]
 pub enum CodePageError {
     /// A byte that has no character in the page.
     #[error("byte 0x{byte:02X} at offset {offset} has no character in {codepage}")]
