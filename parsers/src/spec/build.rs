@@ -37,7 +37,9 @@ pub(super) enum Ref {
 /// `[a-z_][a-z0-9_]*`: a name every JSON consumer and code generator accepts as is.
 pub(super) fn valid_name(s: &str) -> bool {
     let mut chars = s.chars();
-    chars.next().is_some_and(|c| c.is_ascii_lowercase() || c == '_')
+    chars
+        .next()
+        .is_some_and(|c| c.is_ascii_lowercase() || c == '_')
         && chars.all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '_')
 }
 
@@ -83,7 +85,10 @@ pub(super) struct Builder<'a, 's> {
 
 impl<'a, 's> Builder<'a, 's> {
     pub(super) fn new(d: &'a mut Diag<'s>) -> Self {
-        Builder { d, pending: Vec::new() }
+        Builder {
+            d,
+            pending: Vec::new(),
+        }
     }
 
     fn pos(&self, span: &Range<usize>) -> SourcePos {
@@ -96,7 +101,9 @@ impl<'a, 's> Builder<'a, 's> {
         let rec = raw.record.get_ref();
         let name = rec.name.get_ref();
         let name_ok = name.chars().next().is_some_and(|c| c.is_ascii_alphabetic())
-            && name.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
+            && name
+                .chars()
+                .all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_');
         if !name_ok {
             self.d.err(
                 rec.name.span(),
@@ -104,9 +111,18 @@ impl<'a, 's> Builder<'a, 's> {
             );
         }
         if raw.field.is_empty() {
-            self.d.err(raw.record.span(), "the record has no fields: add [[field]] tables");
+            self.d.err(
+                raw.record.span(),
+                "the record has no fields: add [[field]] tables",
+            );
         }
-        let scope = Scope { path: "", idx: Vec::new(), abs: 0, depth: 1, in_occurs: false };
+        let scope = Scope {
+            path: "",
+            idx: Vec::new(),
+            abs: 0,
+            depth: 1,
+            in_occurs: false,
+        };
         let built = self.children(&raw.field, &scope, rec.length.as_ref(), &raw.record.span());
         Field {
             level: 1,
@@ -135,7 +151,12 @@ impl<'a, 's> Builder<'a, 's> {
         group_span: &Range<usize>,
     ) -> Built {
         let mut fields: Vec<Field> = Vec::new();
-        let mut cur = Cursor { at: 0, broken: false, failed: Vec::new(), variable: false };
+        let mut cur = Cursor {
+            at: 0,
+            broken: false,
+            failed: Vec::new(),
+            variable: false,
+        };
         let mut with_when: Vec<(usize, Range<usize>, String)> = Vec::new();
         for (n, raw) in raws.iter().enumerate() {
             let placed = self.child(raw, n, scope, &mut fields, &mut cur);
@@ -164,12 +185,29 @@ impl<'a, 's> Builder<'a, 's> {
             }
         }
         if let Some(len) = declared {
-            let what = if scope.path.is_empty() { "record length".to_string() } else { format!("length of `{}`", scope.path) };
+            let what = if scope.path.is_empty() {
+                "record length".to_string()
+            } else {
+                format!("length of `{}`", scope.path)
+            };
             let at = cur.at;
-            if let Some(l) = int_in(self.d, len, if scope.path.is_empty() { "(record)" } else { scope.path }, "length (bytes)", 1..=MAX_RECORD_BYTES as i64) {
+            if let Some(l) = int_in(
+                self.d,
+                len,
+                if scope.path.is_empty() {
+                    "(record)"
+                } else {
+                    scope.path
+                },
+                "length (bytes)",
+                1..=MAX_RECORD_BYTES as i64,
+            ) {
                 let l = usize::try_from(l).unwrap_or(usize::MAX);
                 if !cur.broken && l < at {
-                    self.d.err(len.span(), format!("{what} is {l} bytes, but its fields take {at}"));
+                    self.d.err(
+                        len.span(),
+                        format!("{what} is {l} bytes, but its fields take {at}"),
+                    );
                 } else if !cur.broken && l > at && cur.variable {
                     self.d.err(len.span(), format!("{what} cannot pad after a variable-length table (fields take {at} bytes at most)"));
                 } else if l > at {
@@ -180,9 +218,16 @@ impl<'a, 's> Builder<'a, 's> {
             }
         }
         if raws.is_empty() && !scope.path.is_empty() {
-            self.d.err(group_span.clone(), format!("group `{}` has no fields", scope.path));
+            self.d.err(
+                group_span.clone(),
+                format!("group `{}` has no fields", scope.path),
+            );
         }
-        Built { fields, extent: cur.at, complete: !cur.broken }
+        Built {
+            fields,
+            extent: cur.at,
+            complete: !cur.broken,
+        }
     }
 
     /// Builds one child and appends it (after any gap FILLER); returns its index and path.
@@ -203,19 +248,35 @@ impl<'a, 's> Builder<'a, 's> {
             None => format!("{}.#{}", scope.path, n + 1),
         };
         let Some(ty_text) = &rf.ty else {
-            self.d.err(table, format!("field `{path}`: `type` is required (one of {})", Type::NAMES));
+            self.d.err(
+                table,
+                format!(
+                    "field `{path}`: `type` is required (one of {})",
+                    Type::NAMES
+                ),
+            );
             return None;
         };
         let Some(ty) = Type::parse(ty_text.get_ref()) else {
             self.d.err(
                 ty_text.span(),
-                format!("field `{path}`: unknown type `{}`; expected one of {}", ty_text.get_ref(), Type::NAMES),
+                format!(
+                    "field `{path}`: unknown type `{}`; expected one of {}",
+                    ty_text.get_ref(),
+                    Type::NAMES
+                ),
             );
             return None;
         };
         for (key, span) in rf.typed_keys() {
             if !ty.allows(key) {
-                self.d.err(span, format!("field `{path}`: `{key}` does not apply to type {}", ty.name()));
+                self.d.err(
+                    span,
+                    format!(
+                        "field `{path}`: `{key}` does not apply to type {}",
+                        ty.name()
+                    ),
+                );
             }
         }
         let name = self.check_name(rf, ty, &table, &path, fields)?;
@@ -224,9 +285,17 @@ impl<'a, 's> Builder<'a, 's> {
         let index = fields.len();
         let kind = match ty {
             Type::Group => {
-                let kids = rf.fields.as_ref().map_or(&[][..], |f| f.get_ref().as_slice());
+                let kids = rf
+                    .fields
+                    .as_ref()
+                    .map_or(&[][..], |f| f.get_ref().as_slice());
                 if scope.depth >= MAX_DEPTH {
-                    self.d.err(table, format!("field `{path}`: groups nest too deeply (at most {MAX_DEPTH} levels)"));
+                    self.d.err(
+                        table,
+                        format!(
+                            "field `{path}`: groups nest too deeply (at most {MAX_DEPTH} levels)"
+                        ),
+                    );
                     return None;
                 }
                 let mut idx = scope.idx.clone();
@@ -245,22 +314,37 @@ impl<'a, 's> Builder<'a, 's> {
                 }
                 FieldKind::Group(built.fields)
             }
-            Type::Filler => FieldKind::Item(DataType::Alphanumeric { len: length(self.d, rf, &table, &path, ty)? }),
+            Type::Filler => FieldKind::Item(DataType::Alphanumeric {
+                len: length(self.d, rf, &table, &path, ty)?,
+            }),
             _ => FieldKind::Item(super::types::elementary(self.d, ty, rf, &table, &path)?),
         };
         let size = match &kind {
-            FieldKind::Group(kids) => kids.iter().map(|k| k.offset - (scope.abs + start) + k.total_size()).max().unwrap_or(0),
+            FieldKind::Group(kids) => kids
+                .iter()
+                .map(|k| k.offset - (scope.abs + start) + k.total_size())
+                .max()
+                .unwrap_or(0),
             FieldKind::Item(dt) => dt.byte_len(),
         };
         let total = size.checked_mul(occurs.as_ref().map_or(1, |o| o.max));
-        let end = total.and_then(|t| t.checked_add(scope.abs + start)).filter(|&e| e <= MAX_RECORD_BYTES);
+        let end = total
+            .and_then(|t| t.checked_add(scope.abs + start))
+            .filter(|&e| e <= MAX_RECORD_BYTES);
         let Some(end) = end else {
-            self.d.err(table, format!("field `{path}` ends past the {MAX_RECORD_BYTES}-byte record limit"));
+            self.d.err(
+                table,
+                format!("field `{path}` ends past the {MAX_RECORD_BYTES}-byte record limit"),
+            );
             return None;
         };
         let mut field = Field {
             level: u8::try_from(5 * scope.depth).unwrap_or(45),
-            name: if ty == Type::Filler { "FILLER".into() } else { name.clone() },
+            name: if ty == Type::Filler {
+                "FILLER".into()
+            } else {
+                name.clone()
+            },
             json_name: name,
             offset: scope.abs + start,
             size,
@@ -278,11 +362,17 @@ impl<'a, 's> Builder<'a, 's> {
             match j.get_ref().as_str() {
                 "left" => {}
                 "right" => field.justified_right = true,
-                other => self.d.err(j.span(), format!("field `{path}`: justify must be left or right, got `{other}`")),
+                other => self.d.err(
+                    j.span(),
+                    format!("field `{path}`: justify must be left or right, got `{other}`"),
+                ),
             }
         }
         if redefines.is_some() && has_odo(&field) {
-            self.d.err(table.clone(), format!("field `{path}`: an overlay cannot hold a variable-length table"));
+            self.d.err(
+                table.clone(),
+                format!("field `{path}`: an overlay cannot hold a variable-length table"),
+            );
         }
         self.defaults(rf, &mut field, &path);
         let mut at = scope.idx.clone();
@@ -290,14 +380,23 @@ impl<'a, 's> Builder<'a, 's> {
         if let Some(w) = &rf.when {
             if let Some(values) = self.when_values(w.get_ref(), &path) {
                 let name = w.get_ref().field.clone();
-                self.pending.push(Pending { at: at.clone(), path: path.clone(), name, what: Ref::When { values } });
+                self.pending.push(Pending {
+                    at: at.clone(),
+                    path: path.clone(),
+                    name,
+                    what: Ref::When { values },
+                });
             }
         }
-        if let Some(Some(dep)) = rf.occurs.as_ref().map(|o| depending_on(o.get_ref())) {
-            if let Some(Value::String(name)) = dep {
-                let span = rf.occurs.as_ref().map_or(table.clone(), |o| o.span());
-                let name = Spanned::new(span, name.clone());
-                self.pending.push(Pending { at, path: path.clone(), name, what: Ref::DependingOn });
+        if let Some(occurs) = &rf.occurs {
+            if let Some(Some(Value::String(name))) = depending_on(occurs.get_ref()) {
+                let name = Spanned::new(occurs.span(), name.clone());
+                self.pending.push(Pending {
+                    at,
+                    path: path.clone(),
+                    name,
+                    what: Ref::DependingOn,
+                });
             }
         }
         cur.variable |= has_odo(&field);
@@ -307,21 +406,35 @@ impl<'a, 's> Builder<'a, 's> {
     }
 
     /// The field's JSON name: checked for shape and uniqueness; empty for FILLER.
-    fn check_name(&mut self, rf: &RawField, ty: Type, table: &Range<usize>, path: &str, fields: &[Field]) -> Option<String> {
+    fn check_name(
+        &mut self,
+        rf: &RawField,
+        ty: Type,
+        table: &Range<usize>,
+        path: &str,
+        fields: &[Field],
+    ) -> Option<String> {
         if ty == Type::Filler {
             return Some(String::new());
         }
         let Some(name) = &rf.name else {
-            self.d.err(table.clone(), format!("field `{path}`: `name` is required"));
+            self.d
+                .err(table.clone(), format!("field `{path}`: `name` is required"));
             return None;
         };
         let text = name.get_ref();
         if !valid_name(text) {
-            self.d.err(name.span(), format!("field `{path}`: name `{text}` must match [a-z_][a-z0-9_]*"));
+            self.d.err(
+                name.span(),
+                format!("field `{path}`: name `{text}` must match [a-z_][a-z0-9_]*"),
+            );
             return None;
         }
         if fields.iter().any(|f| f.json_name == *text) {
-            self.d.err(name.span(), format!("field `{path}`: `{text}` is already defined in this group"));
+            self.d.err(
+                name.span(),
+                format!("field `{path}`: `{text}` is already defined in this group"),
+            );
             return None;
         }
         Some(text.clone())
@@ -338,12 +451,18 @@ impl<'a, 's> Builder<'a, 's> {
         cur: &mut Cursor,
     ) -> Option<(usize, Option<usize>)> {
         let offset = match &rf.offset {
-            Some(o) => Some((int_in(self.d, o, path, "offset", 0..=MAX_RECORD_BYTES as i64)? as usize, o.span())),
+            Some(o) => Some((
+                int_in(self.d, o, path, "offset", 0..=MAX_RECORD_BYTES as i64)? as usize,
+                o.span(),
+            )),
             None => None,
         };
         if let Some(target) = &rf.overlays {
             let wanted = target.get_ref();
-            let Some(i) = fields.iter().position(|f| !f.is_filler() && f.json_name == *wanted) else {
+            let Some(i) = fields
+                .iter()
+                .position(|f| !f.is_filler() && f.json_name == *wanted)
+            else {
                 if !cur.failed.contains(wanted) {
                     self.d.err(target.span(), format!("field `{path}`: overlays `{wanted}`, which is not an earlier field of the same group"));
                 }
@@ -369,7 +488,10 @@ impl<'a, 's> Builder<'a, 's> {
             return Some((cur.at, None));
         };
         if cur.variable {
-            self.d.err(span, format!("field `{path}`: an explicit offset cannot follow a variable-length table"));
+            self.d.err(
+                span,
+                format!("field `{path}`: an explicit offset cannot follow a variable-length table"),
+            );
             return None;
         }
         if o < cur.at {
@@ -380,7 +502,11 @@ impl<'a, 's> Builder<'a, 's> {
                     .find(|f| f.offset - scope.abs + f.total_size() > o)
                     .map_or(String::from("earlier fields"), |f| {
                         let rel = f.offset - scope.abs;
-                        let who = if f.is_filler() { "a FILLER".to_string() } else { format!("`{}`", f.json_name) };
+                        let who = if f.is_filler() {
+                            "a FILLER".to_string()
+                        } else {
+                            format!("`{}`", f.json_name)
+                        };
                         format!("{who} (bytes {rel}-{})", rel + f.total_size() - 1)
                     });
                 self.d.err(span, format!("field `{path}`: offset {o} lies inside {clash}; to overlay a field say `overlays = \"name\"`"));
@@ -396,7 +522,13 @@ impl<'a, 's> Builder<'a, 's> {
     }
 
     /// `occurs = n` or `occurs = { min, max, depending_on }`; the counter is resolved later.
-    fn occurs(&mut self, rf: &RawField, path: &str, scope: &Scope, overlay: bool) -> Option<Option<Occurs>> {
+    fn occurs(
+        &mut self,
+        rf: &RawField,
+        path: &str,
+        scope: &Scope,
+        overlay: bool,
+    ) -> Option<Option<Occurs>> {
         let Some(raw) = &rf.occurs else {
             return Some(None);
         };
@@ -412,15 +544,34 @@ impl<'a, 's> Builder<'a, 's> {
         };
         match raw.get_ref() {
             Value::Integer(_) => match count(Some(raw.get_ref()), 1) {
-                Some(Some(n)) => Some(Some(Occurs { min: n, max: n, depending_on: None })),
-                _ => bad(self.d, format!("occurs must be 1-{MAX_OCCURS}, got {}", raw.get_ref())),
+                Some(Some(n)) => Some(Some(Occurs {
+                    min: n,
+                    max: n,
+                    depending_on: None,
+                })),
+                _ => bad(
+                    self.d,
+                    format!("occurs must be 1-{MAX_OCCURS}, got {}", raw.get_ref()),
+                ),
             },
             Value::Table(t) => {
-                if let Some(k) = t.keys().find(|k| !matches!(k.as_str(), "min" | "max" | "depending_on")) {
-                    return bad(self.d, format!("occurs has unknown key `{k}` (expected min, max, depending_on)"));
+                if let Some(k) = t
+                    .keys()
+                    .find(|k| !matches!(k.as_str(), "min" | "max" | "depending_on"))
+                {
+                    return bad(
+                        self.d,
+                        format!("occurs has unknown key `{k}` (expected min, max, depending_on)"),
+                    );
                 }
-                let (Some(min), Some(Some(max))) = (count(t.get("min"), 0), count(t.get("max"), 1)) else {
-                    return bad(self.d, format!("occurs needs max 1-{MAX_OCCURS} and an optional min 0-{MAX_OCCURS}"));
+                let (Some(min), Some(Some(max))) = (count(t.get("min"), 0), count(t.get("max"), 1))
+                else {
+                    return bad(
+                        self.d,
+                        format!(
+                            "occurs needs max 1-{MAX_OCCURS} and an optional min 0-{MAX_OCCURS}"
+                        ),
+                    );
                 };
                 let min = min.unwrap_or(0);
                 if min > max {
@@ -431,18 +582,33 @@ impl<'a, 's> Builder<'a, 's> {
                     _ => return bad(self.d, "occurs as a table needs `depending_on = \"counter_field\"` (for a fixed count write occurs = n)".into()),
                 }
                 if scope.in_occurs {
-                    return bad(self.d, "a variable-length table cannot sit inside another table".into());
+                    return bad(
+                        self.d,
+                        "a variable-length table cannot sit inside another table".into(),
+                    );
                 }
                 if overlay {
-                    return bad(self.d, "an overlay cannot hold a variable-length table".into());
+                    return bad(
+                        self.d,
+                        "an overlay cannot hold a variable-length table".into(),
+                    );
                 }
                 Some(Some(Occurs {
                     min,
                     max,
-                    depending_on: Some(crate::layout::DependingOn { name: String::new(), path: Vec::new() }),
+                    depending_on: Some(crate::layout::DependingOn {
+                        name: String::new(),
+                        path: Vec::new(),
+                    }),
                 }))
             }
-            other => bad(self.d, format!("occurs must be an integer or a table, got a {}", other.type_str())),
+            other => bad(
+                self.d,
+                format!(
+                    "occurs must be an integer or a table, got a {}",
+                    other.type_str()
+                ),
+            ),
         }
     }
 
@@ -468,7 +634,10 @@ impl<'a, 's> Builder<'a, 's> {
     /// The discriminator values of `when`, as trimmed text.
     fn when_values(&mut self, w: &RawWhen, path: &str) -> Option<Vec<String>> {
         if w.values.get_ref().is_empty() {
-            self.d.err(w.values.span(), format!("field `{path}`: `when.values` needs at least one value"));
+            self.d.err(
+                w.values.span(),
+                format!("field `{path}`: `when.values` needs at least one value"),
+            );
             return None;
         }
         let mut out = Vec::new();
@@ -520,6 +689,7 @@ fn filler(scope: &Scope, offset: usize, len: usize, pos: SourcePos) -> Field {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap
 mod tests {
     use super::*;
 

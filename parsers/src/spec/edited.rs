@@ -28,7 +28,10 @@ pub(super) fn edited_shape(picture: &str) -> Result<EditedShape, String> {
     let symbols = expand(picture)?;
     let count = |c: char| symbols.iter().filter(|&&s| s == c).count();
     // A floating symbol written once is a plain insertion character.
-    let floating: Vec<char> = ['$', '+', '-'].into_iter().filter(|&c| count(c) >= 2).collect();
+    let floating: Vec<char> = ['$', '+', '-']
+        .into_iter()
+        .filter(|&c| count(c) >= 2)
+        .collect();
     let mut len = 0usize;
     let mut digits = 0u32;
     let mut scale = 0u32;
@@ -119,9 +122,15 @@ fn expand(picture: &str) -> Result<Vec<char>, String> {
                 if matches!(sym, 'c' | 'd' | '.' | 'V') {
                     return Err("repeats a symbol that cannot repeat".into());
                 }
-                out.extend(std::iter::repeat(sym).take(times - 1));
+                for _ in 1..times {
+                    out.push(sym);
+                }
             }
-            other => return Err(format!("has `{other}`, which is not a numeric-edited symbol")),
+            other => {
+                return Err(format!(
+                    "has `{other}`, which is not a numeric-edited symbol"
+                ))
+            }
         }
         if out.len() > MAX_LEN {
             return Err(format!("is longer than {MAX_LEN} characters"));
@@ -131,6 +140,7 @@ fn expand(picture: &str) -> Result<Vec<char>, String> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap
 mod tests {
     use super::*;
 

@@ -28,7 +28,9 @@ pub enum SpecError {
         span: Range<usize>,
     },
     /// [`super::ParseOptions::record`] asks for a record this file does not describe.
-    #[error("line {line}, column {column}: record `{wanted}` not found: this spec describes `{found}`")]
+    #[error(
+        "line {line}, column {column}: record `{wanted}` not found: this spec describes `{found}`"
+    )]
     RecordNotFound {
         wanted: String,
         found: String,
@@ -81,7 +83,8 @@ impl SpecError {
             SpecError::Invalid { message, .. } => message.clone(),
             e @ SpecError::RecordNotFound { .. } => {
                 let full = e.to_string();
-                full.split_once(": ").map_or(full.clone(), |(_, m)| m.to_string())
+                full.split_once(": ")
+                    .map_or(full.clone(), |(_, m)| m.to_string())
             }
             SpecError::Many(v) => format!("{} problems", v.len()),
         }
@@ -114,7 +117,10 @@ impl SpecError {
             return out;
         };
         let _ = writeln!(out, " --> {file_name}:{line}:{column}");
-        let text = source.lines().nth(line.saturating_sub(1) as usize).unwrap_or("");
+        let text = source
+            .lines()
+            .nth(line.saturating_sub(1) as usize)
+            .unwrap_or("");
         let width = self.span().map_or(1, |s| {
             // Underline the span's part on this line only.
             let start = s.start.min(source.len());
@@ -212,6 +218,7 @@ impl<'s> Diag<'s> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap
 mod tests {
     use super::*;
 

@@ -4,9 +4,9 @@
 //! Decimal values are written as strings or integers, never TOML floats, so no digit is
 //! lost on the way in.
 
+use super::build::valid_name;
 use super::error::Diag;
 use super::raw::RawCondition;
-use super::build::valid_name;
 use crate::layout::{Condition, ConditionValue, Literal, NumericPic};
 use toml::{Spanned, Value};
 
@@ -22,7 +22,13 @@ pub(super) enum Target {
 }
 
 /// Converts `value = ...` for a field occupying `bytes` bytes.
-pub(super) fn value(d: &mut Diag, v: &Spanned<Value>, target: Target, bytes: usize, path: &str) -> Option<Literal> {
+pub(super) fn value(
+    d: &mut Diag,
+    v: &Spanned<Value>,
+    target: Target,
+    bytes: usize,
+    path: &str,
+) -> Option<Literal> {
     let span = v.span();
     let fail = |d: &mut Diag, why: String| {
         d.err(span.clone(), format!("field `{path}`: {why}"));
@@ -32,15 +38,24 @@ pub(super) fn value(d: &mut Diag, v: &Spanned<Value>, target: Target, bytes: usi
         (Value::String(s), Target::Text { chars }) => {
             let n = s.chars().count();
             if n > chars {
-                return fail(d, format!("default \"{s}\" has {n} characters, the field holds {chars}"));
+                return fail(
+                    d,
+                    format!("default \"{s}\" has {n} characters, the field holds {chars}"),
+                );
             }
             Some(Literal::Text(s.clone()))
         }
-        (Value::String(s), Target::Number { pic }) => number(s, Some(pic)).map_or_else(|why| fail(d, why), Some),
+        (Value::String(s), Target::Number { pic }) => {
+            number(s, Some(pic)).map_or_else(|why| fail(d, why), Some)
+        }
         (Value::String(s), Target::Float) => number(s, None).map_or_else(|why| fail(d, why), Some),
-        (Value::Integer(i), Target::Number { pic }) => number(&i.to_string(), Some(pic)).map_or_else(|why| fail(d, why), Some),
+        (Value::Integer(i), Target::Number { pic }) => {
+            number(&i.to_string(), Some(pic)).map_or_else(|why| fail(d, why), Some)
+        }
         (Value::Integer(i), Target::Float) => Some(Literal::Number(i.to_string())),
-        (Value::Integer(_), Target::Text { .. }) => fail(d, "a text default must be a string".into()),
+        (Value::Integer(_), Target::Text { .. }) => {
+            fail(d, "a text default must be a string".into())
+        }
         (Value::Float(_), _) => fail(
             d,
             "write decimal defaults as strings (value = \"12.50\") so no digit is lost".into(),
@@ -66,12 +81,17 @@ fn special(t: &toml::Table, target: Target, bytes: usize) -> Result<Literal, Str
             "low-values" => Ok(Literal::LowValues),
             "high-values" => Ok(Literal::HighValues),
             "spaces" | "quotes" => Err(format!("a number cannot be filled with {s}")),
-            _ => Err(format!("fill must be spaces, zeros, low-values, high-values or quotes, got `{s}`")),
+            _ => Err(format!(
+                "fill must be spaces, zeros, low-values, high-values or quotes, got `{s}`"
+            )),
         },
         "hex" => {
             let bytes_out = hex(s)?;
             if bytes_out.len() > bytes {
-                return Err(format!("hex default has {} bytes, the field holds {bytes}", bytes_out.len()));
+                return Err(format!(
+                    "hex default has {} bytes, the field holds {bytes}",
+                    bytes_out.len()
+                ));
             }
             Ok(Literal::Hex(bytes_out))
         }
@@ -86,13 +106,16 @@ fn hex(s: &str) -> Result<Vec<u8>, String> {
     let digits: Vec<u32> = s
         .chars()
         .filter(|c| !c.is_whitespace())
-        .map(|c| c.to_digit(16).ok_or_else(|| format!("`{c}` is not a hex digit")))
+        .map(|c| {
+            c.to_digit(16)
+                .ok_or_else(|| format!("`{c}` is not a hex digit"))
+        })
         .collect::<Result<_, _>>()?;
-    if digits.is_empty() || digits.len() % 2 != 0 {
+    let pairs = digits.chunks_exact(2);
+    if digits.is_empty() || !pairs.remainder().is_empty() {
         return Err("hex default needs an even, non-zero number of hex digits".into());
     }
-    Ok(digits
-        .chunks(2)
+    Ok(pairs
         .map(|p| p.iter().fold(0u8, |acc, &d| (acc << 4) | (d as u8)))
         .collect())
 }
@@ -111,7 +134,9 @@ fn number(s: &str, pic: Option<NumericPic>) -> Result<Literal, String> {
     }
     if let Some(pic) = pic {
         if neg && !pic.signed {
-            return Err(format!("default \"{s}\" is negative but the field is unsigned"));
+            return Err(format!(
+                "default \"{s}\" is negative but the field is unsigned"
+            ));
         }
         let frac_len = frac.trim_end_matches('0').len() as i32;
         let int_len = int.trim_start_matches('0').len() as i32;
@@ -140,12 +165,21 @@ pub(super) fn conditions(
         let c = c.get_ref();
         let name = c.name.get_ref();
         if !valid_name(name) {
-            d.err(c.name.span(), format!("field `{path}`: condition name `{name}` must match [a-z_][a-z0-9_]*"));
+            d.err(
+                c.name.span(),
+                format!("field `{path}`: condition name `{name}` must match [a-z_][a-z0-9_]*"),
+            );
         } else if out.iter().any(|o| o.name == *name) {
-            d.err(c.name.span(), format!("field `{path}`: condition `{name}` is defined twice"));
+            d.err(
+                c.name.span(),
+                format!("field `{path}`: condition `{name}` is defined twice"),
+            );
         }
         if c.values.get_ref().is_empty() {
-            d.err(c.values.span(), format!("field `{path}`: condition `{name}` needs at least one value"));
+            d.err(
+                c.values.span(),
+                format!("field `{path}`: condition `{name}` needs at least one value"),
+            );
         }
         let mut values = Vec::new();
         for v in c.values.get_ref() {
@@ -153,7 +187,10 @@ pub(super) fn conditions(
                 if let (Some(from), Some(to), 2) = (t.get("from"), t.get("to"), t.len()) {
                     let from = Spanned::new(v.span(), from.clone());
                     let to = Spanned::new(v.span(), to.clone());
-                    if let (Some(a), Some(b)) = (value(d, &from, target, bytes, path), value(d, &to, target, bytes, path)) {
+                    if let (Some(a), Some(b)) = (
+                        value(d, &from, target, bytes, path),
+                        value(d, &to, target, bytes, path),
+                    ) {
                         values.push(ConditionValue::Range(a, b));
                     }
                     continue;
@@ -163,16 +200,24 @@ pub(super) fn conditions(
                 values.push(ConditionValue::One(l));
             }
         }
-        out.push(Condition { name: name.clone(), values });
+        out.push(Condition {
+            name: name.clone(),
+            values,
+        });
     }
     out
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap
 mod tests {
     use super::*;
 
-    const PIC: NumericPic = NumericPic { digits: 5, scale: 2, signed: false };
+    const PIC: NumericPic = NumericPic {
+        digits: 5,
+        scale: 2,
+        signed: false,
+    };
 
     fn lit(toml_value: &str, target: Target) -> Result<Literal, String> {
         let src = format!("v = {toml_value}");
@@ -189,36 +234,81 @@ mod tests {
     #[test]
     fn converts_defaults() {
         // Text, numbers as strings and integers, and the special forms.
-        assert_eq!(lit("\"AB\"", Target::Text { chars: 4 }), Ok(Literal::Text("AB".into())));
-        assert_eq!(lit("\"123.45\"", Target::Number { pic: PIC }), Ok(Literal::Number("123.45".into())));
-        assert_eq!(lit("7", Target::Number { pic: PIC }), Ok(Literal::Number("7".into())));
-        assert_eq!(lit("{ fill = \"spaces\" }", Target::Text { chars: 4 }), Ok(Literal::Spaces));
-        assert_eq!(lit("{ fill = \"zeros\" }", Target::Number { pic: PIC }), Ok(Literal::Zeros));
-        assert_eq!(lit("{ hex = \"00 ff\" }", Target::Float), Ok(Literal::Hex(vec![0x00, 0xFF])));
+        assert_eq!(
+            lit("\"AB\"", Target::Text { chars: 4 }),
+            Ok(Literal::Text("AB".into()))
+        );
+        assert_eq!(
+            lit("\"123.45\"", Target::Number { pic: PIC }),
+            Ok(Literal::Number("123.45".into()))
+        );
+        assert_eq!(
+            lit("7", Target::Number { pic: PIC }),
+            Ok(Literal::Number("7".into()))
+        );
+        assert_eq!(
+            lit("{ fill = \"spaces\" }", Target::Text { chars: 4 }),
+            Ok(Literal::Spaces)
+        );
+        assert_eq!(
+            lit("{ fill = \"zeros\" }", Target::Number { pic: PIC }),
+            Ok(Literal::Zeros)
+        );
+        assert_eq!(
+            lit("{ hex = \"00 ff\" }", Target::Float),
+            Ok(Literal::Hex(vec![0x00, 0xFF]))
+        );
         assert_eq!(
             lit("{ all = \"*\" }", Target::Text { chars: 4 }),
             Ok(Literal::All(Box::new(Literal::Text("*".into()))))
         );
-        assert_eq!(lit("\"-1.5\"", Target::Float), Ok(Literal::Number("-1.5".into())));
+        assert_eq!(
+            lit("\"-1.5\"", Target::Float),
+            Ok(Literal::Number("-1.5".into()))
+        );
     }
 
     #[test]
     fn rejects_defaults_that_do_not_fit() {
         // Too long, too many digits, negative into unsigned, not a number.
-        assert!(lit("\"ABCDE\"", Target::Text { chars: 4 }).unwrap_err().contains("5 characters"));
-        assert!(lit("\"1234.5\"", Target::Number { pic: PIC }).unwrap_err().contains("does not fit"));
-        assert!(lit("\"0.125\"", Target::Number { pic: PIC }).unwrap_err().contains("does not fit"));
-        assert!(lit("-1", Target::Number { pic: PIC }).unwrap_err().contains("unsigned"));
-        assert!(lit("\"1e5\"", Target::Number { pic: PIC }).unwrap_err().contains("not a decimal"));
+        assert!(lit("\"ABCDE\"", Target::Text { chars: 4 })
+            .unwrap_err()
+            .contains("5 characters"));
+        assert!(lit("\"1234.5\"", Target::Number { pic: PIC })
+            .unwrap_err()
+            .contains("does not fit"));
+        assert!(lit("\"0.125\"", Target::Number { pic: PIC })
+            .unwrap_err()
+            .contains("does not fit"));
+        assert!(lit("-1", Target::Number { pic: PIC })
+            .unwrap_err()
+            .contains("unsigned"));
+        assert!(lit("\"1e5\"", Target::Number { pic: PIC })
+            .unwrap_err()
+            .contains("not a decimal"));
         // TOML floats would lose digits.
-        assert!(lit("1.5", Target::Number { pic: PIC }).unwrap_err().contains("as strings"));
+        assert!(lit("1.5", Target::Number { pic: PIC })
+            .unwrap_err()
+            .contains("as strings"));
         // Wrong kinds of special value.
-        assert!(lit("{ fill = \"spaces\" }", Target::Number { pic: PIC }).unwrap_err().contains("cannot be filled"));
-        assert!(lit("{ hex = \"0\" }", Target::Float).unwrap_err().contains("even"));
-        assert!(lit("{ hex = \"0011223344\" }", Target::Float).unwrap_err().contains("5 bytes"));
-        assert!(lit("{ all = \"*\" }", Target::Float).unwrap_err().contains("text fields only"));
-        assert!(lit("{ colour = \"red\" }", Target::Float).unwrap_err().contains("must be one of"));
+        assert!(lit("{ fill = \"spaces\" }", Target::Number { pic: PIC })
+            .unwrap_err()
+            .contains("cannot be filled"));
+        assert!(lit("{ hex = \"0\" }", Target::Float)
+            .unwrap_err()
+            .contains("even"));
+        assert!(lit("{ hex = \"0011223344\" }", Target::Float)
+            .unwrap_err()
+            .contains("5 bytes"));
+        assert!(lit("{ all = \"*\" }", Target::Float)
+            .unwrap_err()
+            .contains("text fields only"));
+        assert!(lit("{ colour = \"red\" }", Target::Float)
+            .unwrap_err()
+            .contains("must be one of"));
         assert!(lit("true", Target::Float).unwrap_err().contains("boolean"));
-        assert!(lit("5", Target::Text { chars: 4 }).unwrap_err().contains("must be a string"));
+        assert!(lit("5", Target::Text { chars: 4 })
+            .unwrap_err()
+            .contains("must be a string"));
     }
 }

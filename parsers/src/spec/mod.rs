@@ -10,7 +10,7 @@
 //! # vehicle.layout.toml
 //! [record]
 //! name = "VEHICLE-REC"        # the record's name, as listings show it
-//! length = 120                # optional: bytes; a longer length pads with FILLER
+//! length = 145                # optional: bytes; a longer length pads with FILLER
 //!
 //! [[field]]
 //! name = "rec_type"           # JSON name: [a-z_][a-z0-9_]*, unique in its group
@@ -146,6 +146,7 @@ mod resolve;
 mod types;
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap
 mod tests;
 
 pub use error::SpecError;

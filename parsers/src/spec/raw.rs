@@ -73,7 +73,11 @@ impl RawField {
     /// The type-specific keys present, with where they are written, so `build` can
     /// reject the ones that do not apply to the field's type.
     pub(super) fn typed_keys(&self) -> Vec<(&'static str, Range<usize>)> {
-        fn key<T>(out: &mut Vec<(&'static str, Range<usize>)>, k: &'static str, v: &Option<Spanned<T>>) {
+        fn key<T>(
+            out: &mut Vec<(&'static str, Range<usize>)>,
+            k: &'static str,
+            v: &Option<Spanned<T>>,
+        ) {
             if let Some(v) = v {
                 out.push((k, v.span()));
             }
@@ -103,6 +107,7 @@ impl RawField {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap
 mod tests {
     use super::*;
 

@@ -22,7 +22,9 @@ fn field_at_mut<'f>(root: &'f mut Field, path: &[usize]) -> Option<&'f mut Field
 }
 
 fn child_named(f: &Field, name: &str) -> Option<usize> {
-    f.children().iter().position(|c| !c.is_filler() && c.json_name == name)
+    f.children()
+        .iter()
+        .position(|c| !c.is_filler() && c.json_name == name)
 }
 
 /// Finds the field `name` refers to from the field at `at`.
@@ -46,11 +48,23 @@ fn find(root: &Field, at: &[usize], name: &str) -> Option<Vec<usize>> {
     })
 }
 
+/// A discriminator value already claimed by one alternative of an overlay set.
+struct Choice {
+    /// Child-index path of the group holding the overlay set.
+    group: Vec<usize>,
+    /// Index of the set's base field in that group.
+    base: usize,
+    /// Path of the discriminator.
+    field: Vec<usize>,
+    value: String,
+    /// Dotted path of the alternative that claimed it.
+    by: String,
+}
+
 /// Resolves every pending reference, reporting each one that fails. `quiet_missing`
 /// silences "names no field" when earlier errors may have dropped the target.
 pub(super) fn resolve(root: &mut Field, pending: Vec<Pending>, d: &mut Diag, quiet_missing: bool) {
-    // (group path, overlay base, discriminator, value, alternative) seen so far.
-    let mut chosen: Vec<(Vec<usize>, usize, Vec<usize>, String, String)> = Vec::new();
+    let mut chosen: Vec<Choice> = Vec::new();
     for p in pending {
         let name = p.name.get_ref();
         let what = match p.what {
@@ -63,9 +77,19 @@ pub(super) fn resolve(root: &mut Field, pending: Vec<Pending>, d: &mut Diag, qui
             }
             continue;
         };
-        let mut fail = |why: String| d.err(p.name.span(), format!("field `{}`: {what} `{name}` {why}", p.path));
+        let mut fail = |why: String| {
+            d.err(
+                p.name.span(),
+                format!("field `{}`: {what} `{name}` {why}", p.path),
+            )
+        };
         // The target must have one location: not a table, not inside one.
-        if (1..=target.len()).any(|k| target.get(..k).and_then(|q| field_at(root, q)).is_some_and(|f| f.occurs.is_some())) {
+        if (1..=target.len()).any(|k| {
+            target
+                .get(..k)
+                .and_then(|q| field_at(root, q))
+                .is_some_and(|f| f.occurs.is_some())
+        }) {
             fail("is or lies inside a repeating field; it needs a single location".into());
             continue;
         }
@@ -78,7 +102,12 @@ pub(super) fn resolve(root: &mut Field, pending: Vec<Pending>, d: &mut Diag, qui
         };
         match p.what {
             Ref::DependingOn => {
-                if !matches!(t.kind, FieldKind::Item(DataType::Zoned { .. } | DataType::Packed { .. } | DataType::Binary { .. })) {
+                if !matches!(
+                    t.kind,
+                    FieldKind::Item(
+                        DataType::Zoned { .. } | DataType::Packed { .. } | DataType::Binary { .. }
+                    )
+                ) {
                     fail("must be a zoned, packed or binary number".into());
                     continue;
                 }
@@ -87,11 +116,15 @@ pub(super) fn resolve(root: &mut Field, pending: Vec<Pending>, d: &mut Diag, qui
                     continue;
                 }
                 if let Some(o) = field_at_mut(root, &p.at).and_then(|f| f.occurs.as_mut()) {
-                    o.depending_on = Some(DependingOn { name: name.clone(), path: target });
+                    o.depending_on = Some(DependingOn {
+                        name: name.clone(),
+                        path: target,
+                    });
                 }
             }
             Ref::When { values } => {
-                if !matches!(t.kind, FieldKind::Item(ref dt) if !matches!(dt, DataType::Float { .. })) {
+                if !matches!(t.kind, FieldKind::Item(ref dt) if !matches!(dt, DataType::Float { .. }))
+                {
                     fail("must be a text or decimal field (not a group or a float)".into());
                     continue;
                 }
@@ -101,16 +134,31 @@ pub(super) fn resolve(root: &mut Field, pending: Vec<Pending>, d: &mut Diag, qui
                 };
                 let base = me.redefines.unwrap_or(index);
                 for v in &values {
-                    let clash = chosen.iter().find(|c| c.0 == group && c.1 == base && c.2 == target && c.3 == *v);
+                    let clash = chosen.iter().find(|c| {
+                        c.group == group && c.base == base && c.field == target && c.value == *v
+                    });
                     if let Some(c) = clash {
-                        let msg = format!("field `{}`: value \"{v}\" of `{name}` already selects `{}`", p.path, c.4);
+                        let msg = format!(
+                            "field `{}`: value \"{v}\" of `{name}` already selects `{}`",
+                            p.path, c.by
+                        );
                         d.err(p.name.span(), msg);
                     } else {
-                        chosen.push((group.clone(), base, target.clone(), v.clone(), p.path.clone()));
+                        chosen.push(Choice {
+                            group: group.clone(),
+                            base,
+                            field: target.clone(),
+                            value: v.clone(),
+                            by: p.path.clone(),
+                        });
                     }
                 }
                 if let Some(f) = field_at_mut(root, &p.at) {
-                    f.select_when = Some(Selector { field: target, field_name: name.clone(), values });
+                    f.select_when = Some(Selector {
+                        field: target,
+                        field_name: name.clone(),
+                        values,
+                    });
                 }
             }
         }
@@ -118,6 +166,7 @@ pub(super) fn resolve(root: &mut Field, pending: Vec<Pending>, d: &mut Diag, qui
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap
 mod tests {
     use super::*;
     use crate::spec::{parse, ParseOptions};

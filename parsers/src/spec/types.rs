@@ -102,7 +102,10 @@ pub(super) fn int_in(
         } else {
             format!("{lo}-{hi}")
         };
-        d.err(v.span(), format!("field `{path}`: {what} must be {between}, got {n}"));
+        d.err(
+            v.span(),
+            format!("field `{path}`: {what} must be {between}, got {n}"),
+        );
         None
     }
 }
@@ -120,16 +123,33 @@ fn required(
     match v {
         Some(v) => int_in(d, v, path, what, range),
         None => {
-            d.err(table.clone(), format!("field `{path}`: `{key}` is required"));
+            d.err(
+                table.clone(),
+                format!("field `{path}`: `{key}` is required"),
+            );
             None
         }
     }
 }
 
 /// The byte length of a `text`/`filler` field or the character count of a `national` one.
-pub(super) fn length(d: &mut Diag, raw: &RawField, table: &Range<usize>, path: &str, ty: Type) -> Option<usize> {
-    let max = if ty == Type::National { MAX_RECORD_BYTES / 2 } else { MAX_RECORD_BYTES };
-    let what = if ty == Type::National { "length (characters)" } else { "length (bytes)" };
+pub(super) fn length(
+    d: &mut Diag,
+    raw: &RawField,
+    table: &Range<usize>,
+    path: &str,
+    ty: Type,
+) -> Option<usize> {
+    let max = if ty == Type::National {
+        MAX_RECORD_BYTES / 2
+    } else {
+        MAX_RECORD_BYTES
+    };
+    let what = if ty == Type::National {
+        "length (characters)"
+    } else {
+        "length (bytes)"
+    };
     let n = required(d, &raw.length, table, path, "length", what, 1..=max as i64)?;
     usize::try_from(n).ok()
 }
@@ -143,8 +163,12 @@ pub(super) fn elementary(
     path: &str,
 ) -> Option<DataType> {
     match ty {
-        Type::Text => Some(DataType::Alphanumeric { len: length(d, raw, table, path, ty)? }),
-        Type::National => Some(DataType::National { chars: length(d, raw, table, path, ty)? }),
+        Type::Text => Some(DataType::Alphanumeric {
+            len: length(d, raw, table, path, ty)?,
+        }),
+        Type::National => Some(DataType::National {
+            chars: length(d, raw, table, path, ty)?,
+        }),
         Type::Zoned => zoned(d, raw, table, path),
         Type::Packed => {
             let pic = decimal_pic(d, raw, table, path, "packed")?;
@@ -158,9 +182,23 @@ pub(super) fn elementary(
 }
 
 /// `digits`, `scale`, `signed` of a zoned or packed number.
-fn decimal_pic(d: &mut Diag, raw: &RawField, table: &Range<usize>, path: &str, kind: &str) -> Option<NumericPic> {
+fn decimal_pic(
+    d: &mut Diag,
+    raw: &RawField,
+    table: &Range<usize>,
+    path: &str,
+    kind: &str,
+) -> Option<NumericPic> {
     let what = format!("{kind} digits");
-    let digits = required(d, &raw.digits, table, path, "digits", &what, 1..=MAX_DECIMAL_DIGITS);
+    let digits = required(
+        d,
+        &raw.digits,
+        table,
+        path,
+        "digits",
+        &what,
+        1..=MAX_DECIMAL_DIGITS,
+    );
     let scale = scale(d, raw, path);
     Some(NumericPic {
         digits: u16::try_from(digits?).ok()?,
@@ -172,7 +210,9 @@ fn decimal_pic(d: &mut Diag, raw: &RawField, table: &Range<usize>, path: &str, k
 fn scale(d: &mut Diag, raw: &RawField, path: &str) -> Option<i16> {
     match &raw.scale {
         None => Some(0),
-        Some(s) => int_in(d, s, path, "scale", -MAX_SCALE..=MAX_SCALE).and_then(|s| i16::try_from(s).ok()),
+        Some(s) => {
+            int_in(d, s, path, "scale", -MAX_SCALE..=MAX_SCALE).and_then(|s| i16::try_from(s).ok())
+        }
     }
 }
 
@@ -192,13 +232,19 @@ fn zoned(d: &mut Diag, raw: &RawField, table: &Range<usize>, path: &str) -> Opti
                 }
             };
             if !raw.signed.as_ref().is_some_and(|v| *v.get_ref()) {
-                d.err(s.span(), format!("field `{path}`: `sign` needs `signed = true`"));
+                d.err(
+                    s.span(),
+                    format!("field `{path}`: `sign` needs `signed = true`"),
+                );
                 return None;
             }
             pos
         }
     };
-    Some(DataType::Zoned { pic: pic?, sign: sign? })
+    Some(DataType::Zoned {
+        pic: pic?,
+        sign: sign?,
+    })
 }
 
 fn binary(d: &mut Diag, raw: &RawField, table: &Range<usize>, path: &str) -> Option<DataType> {
@@ -214,7 +260,13 @@ fn binary(d: &mut Diag, raw: &RawField, table: &Range<usize>, path: &str) -> Opt
     let bytes = match &raw.bytes {
         Some(b) if matches!(*b.get_ref(), 1 | 2 | 4 | 8) => u8::try_from(*b.get_ref()).ok(),
         Some(b) => {
-            d.err(b.span(), format!("field `{path}`: binary bytes must be 1, 2, 4 or 8, got {}", b.get_ref()));
+            d.err(
+                b.span(),
+                format!(
+                    "field `{path}`: binary bytes must be 1, 2, 4 or 8, got {}",
+                    b.get_ref()
+                ),
+            );
             None
         }
         None => Some(0),
@@ -226,14 +278,23 @@ fn binary(d: &mut Diag, raw: &RawField, table: &Range<usize>, path: &str) -> Opt
     let scale = scale(d, raw, path);
     let (bytes, digits) = match (bytes?, digits?) {
         (0, 0) => {
-            d.err(table.clone(), format!("field `{path}`: binary needs `bytes` (1, 2, 4 or 8) or `digits`"));
+            d.err(
+                table.clone(),
+                format!("field `{path}`: binary needs `bytes` (1, 2, 4 or 8) or `digits`"),
+            );
             return None;
         }
         (0, digits) => (binary_bytes(digits), digits),
         (bytes, 0) => (bytes, max_digits(bytes)),
         (bytes, digits) if digits > max_digits(bytes) => {
             if let Some(v) = &raw.digits {
-                d.err(v.span(), format!("field `{path}`: {bytes} binary bytes hold at most {} digits, got {digits}", max_digits(bytes)));
+                d.err(
+                    v.span(),
+                    format!(
+                        "field `{path}`: {bytes} binary bytes hold at most {} digits, got {digits}",
+                        max_digits(bytes)
+                    ),
+                );
             }
             return None;
         }
@@ -252,14 +313,20 @@ fn binary(d: &mut Diag, raw: &RawField, table: &Range<usize>, path: &str) -> Opt
 
 fn float(d: &mut Diag, raw: &RawField, table: &Range<usize>, path: &str) -> Option<DataType> {
     let Some(w) = &raw.width else {
-        d.err(table.clone(), format!("field `{path}`: `width` is required (single or double)"));
+        d.err(
+            table.clone(),
+            format!("field `{path}`: `width` is required (single or double)"),
+        );
         return None;
     };
     let width = match w.get_ref().as_str() {
         "single" => FloatWidth::Single,
         "double" => FloatWidth::Double,
         other => {
-            d.err(w.span(), format!("field `{path}`: float width must be single or double, got `{other}`"));
+            d.err(
+                w.span(),
+                format!("field `{path}`: float width must be single or double, got `{other}`"),
+            );
             return None;
         }
     };
@@ -268,7 +335,10 @@ fn float(d: &mut Diag, raw: &RawField, table: &Range<usize>, path: &str) -> Opti
 
 fn edited(d: &mut Diag, raw: &RawField, table: &Range<usize>, path: &str) -> Option<DataType> {
     let Some(p) = &raw.picture else {
-        d.err(table.clone(), format!("field `{path}`: `picture` is required (e.g. \"ZZ,ZZ9.99-\")"));
+        d.err(
+            table.clone(),
+            format!("field `{path}`: `picture` is required (e.g. \"ZZ,ZZ9.99-\")"),
+        );
         return None;
     };
     match edited_shape(p.get_ref()) {
@@ -278,13 +348,17 @@ fn edited(d: &mut Diag, raw: &RawField, table: &Range<usize>, path: &str) -> Opt
             len: shape.len,
         }),
         Err(why) => {
-            d.err(p.span(), format!("field `{path}`: picture `{}` {why}", p.get_ref()));
+            d.err(
+                p.span(),
+                format!("field `{path}`: picture `{}` {why}", p.get_ref()),
+            );
             None
         }
     }
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap
 mod tests {
     use super::*;
     use crate::spec::raw::RawSpec;
@@ -306,55 +380,128 @@ mod tests {
     #[test]
     fn builds_every_elementary_type() {
         // Text and national lengths.
-        assert_eq!(build("type = \"text\"\nlength = 8"), Ok(DataType::Alphanumeric { len: 8 }));
-        assert_eq!(build("type = \"national\"\nlength = 4"), Ok(DataType::National { chars: 4 }));
+        assert_eq!(
+            build("type = \"text\"\nlength = 8"),
+            Ok(DataType::Alphanumeric { len: 8 })
+        );
+        assert_eq!(
+            build("type = \"national\"\nlength = 4"),
+            Ok(DataType::National { chars: 4 })
+        );
         // Zoned with a leading separate sign.
-        let pic = NumericPic { digits: 5, scale: 2, signed: true };
+        let pic = NumericPic {
+            digits: 5,
+            scale: 2,
+            signed: true,
+        };
         assert_eq!(
             build("type = \"zoned\"\ndigits = 5\nscale = 2\nsigned = true\nsign = \"leading-separate\""),
             Ok(DataType::Zoned { pic, sign: SignPosition::LeadingSeparate })
         );
         // Packed, unsigned by default.
-        let pic = NumericPic { digits: 9, scale: 0, signed: false };
-        assert_eq!(build("type = \"packed\"\ndigits = 9"), Ok(DataType::Packed { pic }));
+        let pic = NumericPic {
+            digits: 9,
+            scale: 0,
+            signed: false,
+        };
+        assert_eq!(
+            build("type = \"packed\"\ndigits = 9"),
+            Ok(DataType::Packed { pic })
+        );
         // Binary digits default from bytes; bytes default from digits.
-        let pic = NumericPic { digits: 9, scale: 0, signed: false };
-        assert_eq!(build("type = \"binary\"\nbytes = 4"), Ok(DataType::Binary { pic, bytes: 4, native: false }));
-        let pic = NumericPic { digits: 12, scale: 0, signed: true };
+        let pic = NumericPic {
+            digits: 9,
+            scale: 0,
+            signed: false,
+        };
+        assert_eq!(
+            build("type = \"binary\"\nbytes = 4"),
+            Ok(DataType::Binary {
+                pic,
+                bytes: 4,
+                native: false
+            })
+        );
+        let pic = NumericPic {
+            digits: 12,
+            scale: 0,
+            signed: true,
+        };
         assert_eq!(
             build("type = \"binary\"\ndigits = 12\nsigned = true\nnative = true"),
-            Ok(DataType::Binary { pic, bytes: 8, native: true })
+            Ok(DataType::Binary {
+                pic,
+                bytes: 8,
+                native: true
+            })
         );
         // Float widths.
-        assert_eq!(build("type = \"float\"\nwidth = \"double\""), Ok(DataType::Float { width: FloatWidth::Double }));
+        assert_eq!(
+            build("type = \"float\"\nwidth = \"double\""),
+            Ok(DataType::Float {
+                width: FloatWidth::Double
+            })
+        );
         // Edited pictures are sized by the scanner.
-        let pic = NumericPic { digits: 7, scale: 2, signed: true };
+        let pic = NumericPic {
+            digits: 7,
+            scale: 2,
+            signed: true,
+        };
         assert_eq!(
             build("type = \"edited\"\npicture = \"zz,zz9.99-\""),
-            Ok(DataType::Edited { picture: "ZZ,ZZ9.99-".into(), pic, len: 10 })
+            Ok(DataType::Edited {
+                picture: "ZZ,ZZ9.99-".into(),
+                pic,
+                len: 10
+            })
         );
     }
 
     #[test]
     fn rejects_bad_settings() {
         // Packed digits out of range, with the field's name in the message.
-        assert!(build("type = \"packed\"\ndigits = 40").unwrap_err().contains("field `f`: packed digits must be 1-31, got 40"));
+        assert!(build("type = \"packed\"\ndigits = 40")
+            .unwrap_err()
+            .contains("field `f`: packed digits must be 1-31, got 40"));
         // Missing required keys.
-        assert!(build("type = \"text\"").unwrap_err().contains("`length` is required"));
-        assert!(build("type = \"float\"").unwrap_err().contains("`width` is required"));
-        assert!(build("type = \"edited\"").unwrap_err().contains("`picture` is required"));
+        assert!(build("type = \"text\"")
+            .unwrap_err()
+            .contains("`length` is required"));
+        assert!(build("type = \"float\"")
+            .unwrap_err()
+            .contains("`width` is required"));
+        assert!(build("type = \"edited\"")
+            .unwrap_err()
+            .contains("`picture` is required"));
         assert!(build("type = \"binary\"").unwrap_err().contains("`bytes`"));
         // Binary sizes and digits that do not fit.
-        assert!(build("type = \"binary\"\nbytes = 3").unwrap_err().contains("1, 2, 4 or 8"));
-        assert!(build("type = \"binary\"\nbytes = 2\ndigits = 5").unwrap_err().contains("at most 4 digits"));
+        assert!(build("type = \"binary\"\nbytes = 3")
+            .unwrap_err()
+            .contains("1, 2, 4 or 8"));
+        assert!(build("type = \"binary\"\nbytes = 2\ndigits = 5")
+            .unwrap_err()
+            .contains("at most 4 digits"));
         // A sign on an unsigned number, and an unknown sign.
-        assert!(build("type = \"zoned\"\ndigits = 3\nsign = \"leading\"").unwrap_err().contains("signed = true"));
-        assert!(build("type = \"zoned\"\ndigits = 3\nsigned = true\nsign = \"left\"").unwrap_err().contains("got `left`"));
+        assert!(build("type = \"zoned\"\ndigits = 3\nsign = \"leading\"")
+            .unwrap_err()
+            .contains("signed = true"));
+        assert!(
+            build("type = \"zoned\"\ndigits = 3\nsigned = true\nsign = \"left\"")
+                .unwrap_err()
+                .contains("got `left`")
+        );
         // Bad float width and a bad picture.
-        assert!(build("type = \"float\"\nwidth = \"half\"").unwrap_err().contains("got `half`"));
-        assert!(build("type = \"edited\"\npicture = \"XX\"").unwrap_err().contains("picture `XX`"));
+        assert!(build("type = \"float\"\nwidth = \"half\"")
+            .unwrap_err()
+            .contains("got `half`"));
+        assert!(build("type = \"edited\"\npicture = \"XX\"")
+            .unwrap_err()
+            .contains("picture `XX`"));
         // Scale far out of range.
-        assert!(build("type = \"zoned\"\ndigits = 3\nscale = 99").unwrap_err().contains("scale must be between -31 and 31"));
+        assert!(build("type = \"zoned\"\ndigits = 3\nscale = 99")
+            .unwrap_err()
+            .contains("scale must be between -31 and 31"));
     }
 
     #[test]
