@@ -279,9 +279,12 @@ impl<'a, 's> Builder<'a, 's> {
                 );
             }
         }
-        let name = self.check_name(rf, ty, &table, &path, fields)?;
-        let (start, redefines) = self.place(rf, &path, scope, fields, cur)?;
-        let occurs = self.occurs(rf, &path, scope, redefines.is_some())?;
+        // A bad name, place or count does not stop the checks of the rest of the field
+        // (its type, its children), so one run reports them all; the field is dropped after.
+        let name = self.check_name(rf, ty, &table, &path, fields);
+        let placed = self.place(rf, &path, scope, fields, cur);
+        let (start, redefines) = placed.unwrap_or((cur.at, None));
+        let occurs = self.occurs(rf, &path, scope, redefines.is_some());
         let index = fields.len();
         let kind = match ty {
             Type::Group => {
@@ -305,7 +308,7 @@ impl<'a, 's> Builder<'a, 's> {
                     idx,
                     abs: scope.abs + start,
                     depth: scope.depth + 1,
-                    in_occurs: scope.in_occurs || occurs.is_some(),
+                    in_occurs: scope.in_occurs || occurs.as_ref().is_some_and(|o| o.is_some()),
                 };
                 let span = rf.fields.as_ref().map_or(table.clone(), |f| f.span());
                 let built = self.children(kids, &inner, rf.length.as_ref(), &span);
@@ -326,6 +329,9 @@ impl<'a, 's> Builder<'a, 's> {
                 .max()
                 .unwrap_or(0),
             FieldKind::Item(dt) => dt.byte_len(),
+        };
+        let (Some(name), Some(_), Some(occurs)) = (name, placed, occurs) else {
+            return None;
         };
         let total = size.checked_mul(occurs.as_ref().map_or(1, |o| o.max));
         let end = total

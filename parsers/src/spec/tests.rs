@@ -479,6 +479,16 @@ fn reports_every_problem_at_once() {
 }
 
 #[test]
+fn a_bad_name_does_not_hide_the_fields_other_problems() {
+    // The name, the digits and the unknown overlay target are all reported.
+    let src = spec(
+        "[[field]]\nname = \"Price\"\ntype = \"packed\"\ndigits = 40\noverlays = \"nothing\"\n",
+    );
+    let lines: Vec<u32> = errors(&src).iter().map(|e| e.0).collect();
+    assert_eq!(lines, [5, 7, 8]);
+}
+
+#[test]
 fn deep_nesting_and_huge_sizes_are_refused() {
     // Ten nested groups exceed the nine levels below the record.
     let mut src = spec("");
