@@ -1,6 +1,6 @@
 //! Fixed-width record layouts for non-COBOL systems (RPG, PL/I, assembler programs,
 //! vendor file formats), declared in TOML and compiled to the same
-//! [`Layout`](crate::layout::Layout) the copybook parser produces.
+//! [`Layout`] the copybook parser produces.
 //!
 //! # The format
 //!

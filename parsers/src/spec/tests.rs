@@ -510,6 +510,28 @@ fn deep_nesting_and_huge_sizes_are_refused() {
 }
 
 #[test]
+fn deeply_nested_toml_is_an_error_not_a_crash() {
+    // Arrays and inline tables nested far beyond any layout hit the reader's limit.
+    let arrays = format!("[record]\nname = \"R\"\nx = {}", "[".repeat(100_000));
+    assert!(parse(&arrays, &ParseOptions::default()).is_err());
+    let mut fields = String::from(
+        "[record]\nname = \"R\"\n[[field]]\nname = \"g\"\ntype = \"group\"\nfields = ",
+    );
+    for _ in 0..2_000 {
+        fields.push_str("[{ name = \"g\", type = \"group\", fields = ");
+    }
+    assert!(parse(&fields, &ParseOptions::default()).is_err());
+    // Just under the reader's limit, groups nested by table headers: refused by depth.
+    let mut src = spec("");
+    let mut table = String::from("field");
+    for i in 0..120 {
+        src.push_str(&format!("[[{table}]]\nname = \"g{i}\"\ntype = \"group\"\n"));
+        table.push_str(".fields");
+    }
+    assert!(parse(&src, &ParseOptions::default()).is_err());
+}
+
+#[test]
 fn samples_parse() {
     // The shipped samples stay valid.
     for name in ["pnc-vehicle.layout.toml", "custody-event.layout.toml"] {
