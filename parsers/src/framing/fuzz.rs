@@ -221,6 +221,7 @@ impl Read for Chunked<'_> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -79,6 +79,7 @@ pub(super) fn write<W: Write>(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use crate::framing::{Framing, FramingError, RecordReader, RecordWriter};
 

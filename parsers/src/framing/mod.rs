@@ -284,6 +284,7 @@ pub enum FramingError {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

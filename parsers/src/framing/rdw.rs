@@ -239,6 +239,7 @@ pub(super) fn close_block<W: Write>(
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use crate::framing::{Framing, FramingError, RdwOptions, RecordReader, RecordWriter};
 

@@ -296,6 +296,7 @@ impl<R: Read> RecordReader<R> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::framing::fuzz::Chunked;

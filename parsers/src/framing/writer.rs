@@ -106,6 +106,7 @@ impl<W: Write> RecordWriter<W> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
