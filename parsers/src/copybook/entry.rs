@@ -405,7 +405,7 @@ fn clause(i: &str) -> PResult<'_, Clause> {
 
 /// What a statement in the copybook turned out to be.
 pub(crate) enum Statement {
-    Entry(Entry),
+    Entry(Box<Entry>),
     /// EJECT, SKIP1/2/3: listing control, no meaning for the layout.
     Skip,
 }
@@ -457,10 +457,13 @@ pub(crate) fn statement(i: &str) -> PResult<'_, Statement> {
         let (j, ()) = ws(i)?;
         if j.is_empty() {
             // Lenient: a missing final period.
-            return Ok((j, Statement::Entry(entry)));
+            return Ok((j, Statement::Entry(Box::new(entry))));
         }
         if at_period(j) {
-            return Ok((j.get(1..).unwrap_or_default(), Statement::Entry(entry)));
+            return Ok((
+                j.get(1..).unwrap_or_default(),
+                Statement::Entry(Box::new(entry)),
+            ));
         }
         let (rest, c) = match clause(j) {
             Ok(ok) => ok,
@@ -519,12 +522,13 @@ pub(crate) fn single_value(values: &[ConditionValue]) -> Option<&Literal> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 
     fn entry(src: &str) -> Entry {
         match statement(src) {
-            Ok((_, Statement::Entry(e))) => e,
+            Ok((_, Statement::Entry(e))) => *e,
             Ok(_) => panic!("not an entry"),
             Err(e) => panic!("{e:?}"),
         }

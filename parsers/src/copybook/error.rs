@@ -158,6 +158,7 @@ fn source_line(source: &str, line: u32) -> String {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

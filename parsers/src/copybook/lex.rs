@@ -107,7 +107,8 @@ pub(crate) fn spanned<'a, T>(
 /// True when `c` ends a word: `.`, `,` or `;` followed by a space or the end.
 fn is_separator_at(i: &str) -> bool {
     let mut it = i.chars();
-    matches!(it.next(), Some('.' | ',' | ';')) && it.next().map_or(true, char::is_whitespace)
+    matches!(it.next(), Some('.' | ',' | ';'))
+        && !matches!(it.next(), Some(c) if !c.is_whitespace())
 }
 
 /// Skips white space and the `,`/`;` separators (which COBOL treats as spaces).
@@ -303,14 +304,18 @@ pub(crate) fn is_numeric_literal(w: &str) -> bool {
     let digits_ok = int.bytes().all(|b| b.is_ascii_digit())
         && frac.bytes().all(|b| b.is_ascii_digit())
         && !(int.is_empty() && frac.is_empty());
-    let exp_ok = exp.map_or(true, |e| {
-        let e = e.strip_prefix(['+', '-']).unwrap_or(e);
-        !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit())
-    });
+    let exp_ok = match exp {
+        None => true,
+        Some(e) => {
+            let e = e.strip_prefix(['+', '-']).unwrap_or(e);
+            !e.is_empty() && e.bytes().all(|b| b.is_ascii_digit())
+        }
+    };
     digits_ok && exp_ok
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

@@ -97,7 +97,7 @@ fn entries(ctx: &Ctx<'_>) -> Result<Vec<entry::Entry>, CopybookError> {
         }
         match entry::statement(rest) {
             Ok((r, Statement::Entry(e))) => {
-                out.push(e);
+                out.push(*e);
                 rest = r;
             }
             Ok((r, Statement::Skip)) => rest = r,
@@ -151,4 +151,5 @@ impl Ctx<'_> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests;

@@ -414,6 +414,7 @@ fn edited(toks: &[Tok]) -> Result<Picture, PicError> {
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
 

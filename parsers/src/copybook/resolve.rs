@@ -57,6 +57,7 @@ pub(crate) fn get_mut<'a>(root: &'a mut Field, path: &[usize]) -> Option<&'a mut
 }
 
 #[cfg(test)]
+#[allow(clippy::unwrap_used)]
 mod tests {
     use super::*;
     use crate::layout::{DataType, FieldKind, SourcePos};

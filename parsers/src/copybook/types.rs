@@ -191,7 +191,9 @@ fn apply_sign(
         (None, None) => return Ok(dt),
     };
     match dt {
-        DataType::Zoned { pic, .. } if pic.signed => {
+        // Lenient: a SIGN clause on an unsigned PIC still means the sign is stored.
+        DataType::Zoned { mut pic, .. } => {
+            pic.signed = true;
             let sign = match (clause.leading, clause.separate) {
                 (true, true) => SignPosition::LeadingSeparate,
                 (true, false) => SignPosition::LeadingOverpunch,
