@@ -6,7 +6,8 @@
 
 use std::borrow::Cow;
 
-use nom::error::{ContextError, ErrorKind, ParseError};
+use nom::combinator::cut;
+use nom::error::{context, ContextError, ErrorKind, ParseError};
 use nom::{IResult, Parser};
 
 use crate::layout::Literal;
@@ -198,8 +199,20 @@ pub(crate) fn integer(i: &str) -> PResult<'_, usize> {
     }
 }
 
-/// A literal: quoted text, `X'..'` hex, `N'..'`, a number, a figurative constant or `ALL`.
+/// A literal: quoted text, `X'..'` hex, `N'..'`, a number, a figurative constant, or
+/// `ALL` followed by one of those.
 pub(crate) fn literal(i: &str) -> PResult<'_, Literal> {
+    let (i, ()) = ws(i)?;
+    if let Ok((rest, _)) = kw("ALL")(i) {
+        // Not recursive: `ALL ALL ALL ...` must not grow the stack.
+        let (rest, inner) = cut(context("a literal after ALL", simple_literal)).parse(rest)?;
+        return Ok((rest, Literal::All(Box::new(inner))));
+    }
+    simple_literal(i)
+}
+
+/// A literal without `ALL`.
+fn simple_literal(i: &str) -> PResult<'_, Literal> {
     let (i, ()) = ws(i)?;
     if i.starts_with(['\'', '"']) {
         return quoted(i).map(|(r, s)| (r, Literal::Text(s)));
@@ -212,12 +225,6 @@ pub(crate) fn literal(i: &str) -> PResult<'_, Literal> {
             'N' | 'G' | 'Z' => return quoted(body).map(|(r, s)| (r, Literal::Text(s))),
             _ => {}
         }
-    }
-    if let Ok((rest, _)) = kw("ALL")(i) {
-        let (rest, inner) =
-            nom::combinator::cut(nom::error::context("a literal after ALL", literal))
-                .parse(rest)?;
-        return Ok((rest, Literal::All(Box::new(inner))));
     }
     let (rest, w) = raw_word(i)?;
     let lit = match w.to_ascii_uppercase().as_str() {
@@ -366,6 +373,8 @@ mod tests {
         assert!(matches!(literal("FOO"), Err(nom::Err::Error(_))));
         assert!(!is_numeric_literal("1.2.3"));
         assert!(!is_numeric_literal("-"));
+        // ALL takes exactly one plain literal.
+        assert!(matches!(literal("ALL ALL 'A'"), Err(nom::Err::Failure(_))));
     }
 
     #[test]
