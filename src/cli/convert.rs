@@ -183,13 +183,13 @@ pub fn decode(args: DecodeArgs) -> Result<(), Failure> {
         } else {
             buf.truncate(mark);
         }
-        tally.bad(&errors);
         if args.on_error == OnError::Fail {
             out.write_all(&buf)?;
             out.flush()?;
             quarantine.finish()?;
             return Err(Failure::data(format!("error: {}", errors[0])));
         }
+        tally.bad(&errors);
         continue_flush(&mut out, &mut buf, &bar, reader.bytes_read())?;
     }
     out.write_all(&buf)?;
@@ -285,8 +285,9 @@ pub fn encode(args: EncodeArgs) -> Result<(), Failure> {
             Err(e) => {
                 let e = e.at_record(number);
                 quarantine.record(&line, line_offset, std::slice::from_ref(&e))?;
-                tally.bad(std::slice::from_ref(&e));
-                if args.on_error == OnError::Fail {
+                if args.on_error == OnError::Skip {
+                    tally.bad(std::slice::from_ref(&e));
+                } else {
                     writer
                         .finish()
                         .map_err(|e| Failure::data(format!("error: {e}")))?;

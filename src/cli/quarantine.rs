@@ -169,7 +169,7 @@ impl Tally {
             "skipped"
         };
         let mut msg = format!(
-            "ferrule: {} records {verb}, {} bad records {what} ({} errors",
+            "ferrule: {} records {verb}, {} bad records {what} ({} errors in all",
             self.good + if self.kept { self.bad_records } else { 0 },
             self.bad_records,
             self.field_errors
