@@ -371,3 +371,44 @@ fn the_select_option_picks_an_alternative_per_record() {
     assert_eq!(lines[1]["vehicle_part"]["wheels"], 4);
     assert!(lines[1].get("person_part").is_none());
 }
+
+#[test]
+fn odo_records_in_a_fixed_file_are_as_long_as_their_counter_says() {
+    let cpy = sample("custody.cpy");
+    let cpy = path_str(&cpy);
+    let json = std::fs::read(sample("custody.rdw.jsonl")).expect("sample");
+    let cp = ["--codepage", "cp285"];
+    // Fixed framing, IBM semantics: records of 105 + 21 * count bytes, back to back.
+    let packed = ferrule(&[&["encode", "-c", cpy], &cp[..]].concat(), &json);
+    assert_eq!(packed.stdout.len(), 3 * 105 + 5 * 21);
+    let back = ferrule(&[&["decode", "-c", cpy], &cp[..]].concat(), &packed.stdout);
+    assert!(back.status.success(), "{}", stderr(&back));
+    assert_eq!(
+        parse_lines(&stdout(&back)),
+        parse_lines(&String::from_utf8_lossy(&json))
+    );
+    // Files that always store the maximum: every record is 315 bytes.
+    let max = ferrule(
+        &[&["encode", "-c", cpy, "--odo-stored-max"], &cp[..]].concat(),
+        &json,
+    );
+    assert_eq!(max.stdout.len(), 3 * 315);
+    let back = ferrule(
+        &[&["decode", "-c", cpy, "--odo-stored-max"], &cp[..]].concat(),
+        &max.stdout,
+    );
+    assert_eq!(parse_lines(&stdout(&back)).len(), 3);
+    // A counter beyond the table's maximum: the record's end is unknown, so decoding stops.
+    let mut bad = packed.stdout.clone();
+    bad[103..105].copy_from_slice(&[0, 11]);
+    let out = ferrule(
+        &[&["decode", "-c", cpy, "--on-error", "skip"], &cp[..]].concat(),
+        &bad,
+    );
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("OCCURS DEPENDING ON count 11 is outside 0 to 10"),
+        "{}",
+        stderr(&out)
+    );
+}

@@ -378,14 +378,20 @@ impl DataType {
     pub fn describe(&self) -> String {
         fn num(p: &NumericPic) -> String {
             let s = if p.signed { "S" } else { "" };
-            let int = (p.digits as i32 - p.scale.max(0) as i32).max(0);
-            let frac = p.scale.max(0).min(p.digits as i16) as i32;
-            let mut t = format!("{s}9({int})");
-            if frac > 0 {
-                t.push_str(&format!("V9({frac})"));
+            let (digits, scale) = (p.digits as i32, p.scale as i32);
+            if scale > digits {
+                // Leading P: the point sits before unstored positions (SVPPP99).
+                return format!("{s}VP({})9({digits})", scale - digits);
             }
-            if p.scale < 0 {
-                t.push_str(&format!("P({})", -p.scale));
+            let mut t = String::from(s);
+            if digits - scale.max(0) > 0 {
+                t.push_str(&format!("9({})", digits - scale.max(0)));
+            }
+            if scale > 0 {
+                t.push_str(&format!("V9({scale})"));
+            }
+            if scale < 0 {
+                t.push_str(&format!("P({})", -scale));
             }
             t
         }
@@ -463,6 +469,23 @@ mod tests {
         assert_eq!(json_name("CUST-NAME"), "cust_name");
         // A leading digit is not a valid identifier start in most consumers.
         assert_eq!(json_name("1ST-LINE"), "_1st_line");
+    }
+
+    #[test]
+    fn listing_types_show_scaling_positions() {
+        let pic = |digits, scale| DataType::Packed {
+            pic: NumericPic {
+                digits,
+                scale,
+                signed: true,
+            },
+        };
+        assert_eq!(pic(9, 2).describe(), "S9(7)V9(2) COMP-3");
+        // Trailing P: stored digits times a power of ten.
+        assert_eq!(pic(3, -3).describe(), "S9(3)P(3) COMP-3");
+        // Leading P: SVPPP99 was once listed as S9(0)V9(2).
+        assert_eq!(pic(2, 5).describe(), "SVP(3)9(2) COMP-3");
+        assert_eq!(pic(2, 2).describe(), "SV9(2) COMP-3");
     }
 
     #[test]

@@ -5,7 +5,7 @@ use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use ferrule_parsers::framing::{Framing, RecordReader, RecordWriter};
+use ferrule_parsers::framing::{Framing, MeasuredError, RecordReader, RecordWriter};
 use ferrule_parsers::json::{Decoder, Encoder, FieldErrorMode, RecordError, RecordErrorKind};
 use ferrule_parsers::layout::Layout;
 
@@ -140,12 +140,21 @@ pub fn decode(args: DecodeArgs) -> Result<(), Failure> {
         let next = if measured {
             reader
                 .next_measured(max_len, |bytes| {
-                    let r = decoder.decode(bytes, &mut buf, FieldErrorMode::Null);
-                    let consumed = r.as_ref().map_or(bytes.len(), |d| d.consumed);
-                    outcome = Some(r);
+                    // Without a valid counter the next record's start is unknown: fatal.
+                    let d = decoder.decode(bytes, &mut buf, FieldErrorMode::Null)?;
+                    let consumed = d.consumed;
+                    outcome = Some(Ok(d));
                     Ok::<usize, RecordError>(consumed)
                 })
-                .map_err(|e| e.to_string())
+                .map_err(|e| match e {
+                    MeasuredError::Measure { record, source, .. } => {
+                        format!(
+                            "{} (the next record's start is unknown, so decoding stops)",
+                            source.at_record(record)
+                        )
+                    }
+                    other => other.to_string(),
+                })
         } else {
             reader.next_record().map_err(|e| e.to_string())
         };
