@@ -33,19 +33,7 @@ fn every_dependency_has_an_allowed_licence() {
             bad.push(format!("{name}: no licence field"));
             continue;
         };
-        // An SPDX expression: every alternative joined by OR must be allowed on its own,
-        // or at least one of them for the expression to be usable.
-        let usable = lic.split(" OR ").any(|alt| {
-            alt.trim_matches(['(', ')', ' '])
-                .split(" AND ")
-                .all(|term| {
-                    allowed
-                        .iter()
-                        .any(|a| a == term.trim_matches(['(', ')', ' ']))
-                })
-        }) || lic
-            .split('/')
-            .all(|t| allowed.iter().any(|a| a == t.trim()));
+        let usable = spdx_allowed(lic, &allowed);
         if !usable {
             bad.push(format!("{name}: {lic}"));
         }
@@ -55,4 +43,66 @@ fn every_dependency_has_an_allowed_licence() {
         "licences outside deny.toml's allow list:\n{}",
         bad.join("\n")
     );
+}
+
+/// Whether an SPDX expression (`(MIT OR Apache-2.0) AND Unicode-3.0`, or the old
+/// `MIT/Apache-2.0`) can be satisfied with allowed licences only.
+fn spdx_allowed(expr: &str, allowed: &[String]) -> bool {
+    let spaced = expr.replace('(', " ( ").replace(')', " ) ").replace('/', " OR ");
+    let tokens: Vec<&str> = spaced.split_whitespace().collect();
+    let mut pos = 0;
+    let ok = or_expr(&tokens, &mut pos, allowed);
+    ok && pos == tokens.len()
+}
+
+fn or_expr(t: &[&str], pos: &mut usize, allowed: &[String]) -> bool {
+    let mut ok = and_expr(t, pos, allowed);
+    while t.get(*pos) == Some(&"OR") {
+        *pos += 1;
+        ok |= and_expr(t, pos, allowed);
+    }
+    ok
+}
+
+fn and_expr(t: &[&str], pos: &mut usize, allowed: &[String]) -> bool {
+    let mut ok = factor(t, pos, allowed);
+    while t.get(*pos) == Some(&"AND") {
+        *pos += 1;
+        ok &= factor(t, pos, allowed);
+    }
+    ok
+}
+
+fn factor(t: &[&str], pos: &mut usize, allowed: &[String]) -> bool {
+    match t.get(*pos) {
+        Some(&"(") => {
+            *pos += 1;
+            let ok = or_expr(t, pos, allowed);
+            if t.get(*pos) == Some(&")") {
+                *pos += 1;
+            }
+            ok
+        }
+        Some(id) => {
+            *pos += 1;
+            let mut name = id.to_string();
+            if t.get(*pos) == Some(&"WITH") {
+                name = format!("{name} WITH {}", t.get(*pos + 1).unwrap_or(&""));
+                *pos += 2;
+            }
+            allowed.iter().any(|a| *a == name)
+        }
+        None => false,
+    }
+}
+
+#[test]
+fn spdx_expressions_are_read_with_precedence() {
+    let allowed: Vec<String> = ["MIT", "Apache-2.0"].iter().map(|s| s.to_string()).collect();
+    assert!(spdx_allowed("MIT OR Apache-2.0", &allowed));
+    assert!(spdx_allowed("MIT/Apache-2.0", &allowed));
+    // AND binds tighter than OR, and every AND term must be allowed.
+    assert!(!spdx_allowed("(MIT OR Apache-2.0) AND Unicode-3.0", &allowed));
+    assert!(!spdx_allowed("GPL-3.0-only", &allowed));
+    assert!(spdx_allowed("AGPL-3.0 OR MIT", &allowed));
 }
