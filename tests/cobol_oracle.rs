@@ -1,0 +1,451 @@
+//! GnuCOBOL as the oracle for Ferrule's record layer.
+//!
+//! Each program in `tests/cobol/` COPYs its copybook, WRITEs records to a sequential file
+//! and DISPLAYs every field (`KIND path=value`, see `tests/cobol/README.md`). The test
+//! compiles and runs it, decodes the file with `ferrule decode` and compares every field
+//! with what COBOL displayed (decimals exactly, never through f64), checks that every JSON
+//! leaf was checked, then re-encodes Ferrule's own JSON with `ferrule encode` and requires
+//! the compiler's bytes back, byte for byte.
+//!
+//! Without `cobc` the tests pass with a note, except under CI (`CI=true`), where a missing
+//! oracle is a failure: a silently skipped oracle is no oracle.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+
+use serde_json::Value;
+
+/// cobc flags that make GnuCOBOL lay records out the way Ferrule's copybook rules (IBM's)
+/// expect; see `tests/cobol/README.md` for the reasoning behind each.
+const COBC_FLAGS: &[&str] = &[
+    "-x",
+    // The default dialect, so that no -std config changes anything behind our back.
+    "-std=default",
+    // IBM binary sizes: 1-4 digits in 2 bytes, 5-9 in 4, 10-18 in 8 (the default
+    // config packs 1-2 digits into 1 byte). Applies to COMP, COMP-4, BINARY and COMP-5.
+    "-fbinary-size=2-4-8",
+    // COMP/COMP-4/BINARY big-endian as on the mainframe (already the default; pinned).
+    // COMP-5 stays native (little-endian on x86), as --dialect gnucobol expects.
+    "-fbinary-byteorder=big-endian",
+    // Zoned signs in ASCII: positive is the plain digit, negative 0x70-0x79 (`p`-`y`).
+    "-fsign=ASCII",
+    // DISPLAY of numerics shows the sign and the decimal point (the harness parses them).
+    "-fpretty-display",
+];
+
+/// One oracle run: a program, the file it writes and how Ferrule must read that file.
+struct Case {
+    /// `tests/cobol/<program>.cbl`.
+    program: &'static str,
+    /// `tests/cobol/<copybook>.cpy`: the copybook the program COPYs for its FD.
+    copybook: &'static str,
+    /// The file the program writes in its working directory.
+    data: &'static str,
+    /// Runtime environment for the program (e.g. COB_VARSEQ_FORMAT).
+    env: &'static [(&'static str, &'static str)],
+    /// Codec options given to both `ferrule decode` and `ferrule encode`.
+    ferrule: &'static [&'static str],
+}
+
+/// Options for the ASCII files GnuCOBOL writes on x86.
+const GNU_FIXED: &[&str] = &["--codepage", "latin1", "--dialect", "gnucobol", "--framing", "fixed"];
+
+#[test]
+fn zoned_decimals_in_every_sign_form() {
+    run(&Case { program: "zoned", copybook: "zoned", data: "zoned.dat", env: &[], ferrule: GNU_FIXED });
+}
+
+// ---------------------------------------------------------------------------------------
+// The harness.
+
+fn root() -> PathBuf {
+    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
+}
+
+fn cobol_dir() -> PathBuf {
+    root().join("tests").join("cobol")
+}
+
+/// Whether `cobc` can be run; panics under CI when it cannot.
+fn cobc_available() -> bool {
+    let ok = Command::new("cobc").arg("--version").output().map(|o| o.status.success()).unwrap_or(false);
+    if !ok {
+        if std::env::var("CI").as_deref() == Ok("true") {
+            panic!(
+                "cobc (GnuCOBOL) is not installed but CI=true: the COBOL oracle tests cannot run. \
+                 Install GnuCOBOL 3.x (e.g. `apt-get install gnucobol3`)."
+            );
+        }
+        eprintln!("note: cobc (GnuCOBOL) not found; skipping the COBOL oracle test");
+    }
+    ok
+}
+
+fn run(case: &Case) {
+    if !cobc_available() {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let exe = compile(case.program, tmp.path());
+    let expected = run_program(&exe, tmp.path(), case);
+    let data_path = tmp.path().join(case.data);
+    let data = std::fs::read(&data_path)
+        .unwrap_or_else(|e| panic!("{}: no data file {}: {e}", case.program, data_path.display()));
+    let copybook = cobol_dir().join(format!("{}.cpy", case.copybook));
+
+    let mut problems = Vec::new();
+    let decode = ferrule("decode", &copybook, case.ferrule, &data);
+    if !decode.status.success() {
+        panic!(
+            "{}: ferrule decode failed ({}):\n{}",
+            case.program,
+            decode.status,
+            String::from_utf8_lossy(&decode.stderr)
+        );
+    }
+    let json_text = String::from_utf8(decode.stdout.clone()).expect("ferrule writes UTF-8");
+    let records: Vec<Value> = json_text
+        .lines()
+        .filter(|l| !l.trim().is_empty())
+        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line from ferrule: {e}: {l}")))
+        .collect();
+    if records.len() != expected.len() {
+        problems.push(format!("COBOL wrote {} records, ferrule decoded {}", expected.len(), records.len()));
+    }
+    for (n, (want, got)) in expected.iter().zip(&records).enumerate() {
+        compare_record(n + 1, want, got, &mut problems);
+    }
+
+    let encode = ferrule("encode", &copybook, case.ferrule, &decode.stdout);
+    if !encode.status.success() {
+        problems.push(format!(
+            "ferrule encode of ferrule's own JSON failed ({}): {}",
+            encode.status,
+            String::from_utf8_lossy(&encode.stderr)
+        ));
+    } else if encode.stdout != data {
+        problems.push(describe_byte_difference(&data, &encode.stdout));
+    }
+
+    if !problems.is_empty() {
+        panic!(
+            "{} ({} with {}): {} problem(s):\n  {}",
+            case.program,
+            case.data,
+            case.ferrule.join(" "),
+            problems.len(),
+            problems.join("\n  ")
+        );
+    }
+}
+
+fn compile(program: &str, dir: &Path) -> PathBuf {
+    let exe = dir.join(program);
+    let src = cobol_dir().join(format!("{program}.cbl"));
+    let out = Command::new("cobc")
+        .args(COBC_FLAGS)
+        .arg("-I")
+        .arg(cobol_dir())
+        .arg("-o")
+        .arg(&exe)
+        .arg(&src)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "cobc failed on {}:\n{}", src.display(), String::from_utf8_lossy(&out.stderr));
+    exe
+}
+
+/// Runs the program in `dir` and parses its DISPLAY lines into one field list per record.
+fn run_program(exe: &Path, dir: &Path, case: &Case) -> Vec<Vec<Expect>> {
+    let out = Command::new(exe).current_dir(dir).envs(case.env.iter().copied()).output().unwrap();
+    assert!(
+        out.status.success(),
+        "{} failed ({}):\n{}",
+        case.program,
+        out.status,
+        String::from_utf8_lossy(&out.stderr)
+    );
+    parse_display(&out.stdout).unwrap_or_else(|e| panic!("{}: unexpected DISPLAY output: {e}", case.program))
+}
+
+fn ferrule(command: &str, copybook: &Path, opts: &[&str], input: &[u8]) -> Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_ferrule"))
+        .arg(command)
+        .arg("--copybook")
+        .arg(copybook)
+        .args(opts)
+        .arg("-")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut stdin = child.stdin.take().unwrap();
+    let input = input.to_vec();
+    // Feed stdin from a thread so a large output cannot deadlock against our write.
+    let feeder = std::thread::spawn(move || {
+        let _ = stdin.write_all(&input);
+    });
+    let out = child.wait_with_output().unwrap();
+    feeder.join().unwrap();
+    out
+}
+
+// ---------------------------------------------------------------------------------------
+// What the COBOL programs DISPLAY.
+
+/// How a displayed value is compared.
+#[derive(Debug, Clone, Copy, PartialEq)]
+enum Kind {
+    /// A numeric DISPLAYed directly: same decimal value, and the same number of
+    /// fraction digits (the PIC's scale) in Ferrule's text.
+    N,
+    /// A numeric shown through a numeric-edited picture: same decimal value only.
+    D,
+    /// Text (PIC X): equal after trimming trailing spaces.
+    X,
+    /// COMP-1: the same binary32 value.
+    F4,
+    /// COMP-2: the same value to GnuCOBOL's DISPLAY precision.
+    F8,
+}
+
+#[derive(Debug, Clone)]
+struct Expect {
+    kind: Kind,
+    path: String,
+    value: String,
+}
+
+/// `@record` starts a record; every other line is `KIND path=value`. The output is
+/// Latin-1 (the programs' text is), so each byte is one char.
+fn parse_display(stdout: &[u8]) -> Result<Vec<Vec<Expect>>, String> {
+    let text: String = stdout.iter().map(|&b| char::from(b)).collect();
+    let mut records: Vec<Vec<Expect>> = Vec::new();
+    for line in text.split('\n') {
+        let line = line.strip_suffix('\r').unwrap_or(line);
+        if line.is_empty() {
+            continue;
+        }
+        if line == "@record" {
+            records.push(Vec::new());
+            continue;
+        }
+        let (kind, rest) = line.split_once(' ').ok_or_else(|| format!("no kind: {line:?}"))?;
+        let kind = match kind {
+            "N" => Kind::N,
+            "D" => Kind::D,
+            "X" => Kind::X,
+            "F4" => Kind::F4,
+            "F8" => Kind::F8,
+            _ => return Err(format!("unknown kind {kind:?} in {line:?}")),
+        };
+        let (path, value) = rest.split_once('=').ok_or_else(|| format!("no `=`: {line:?}"))?;
+        let record = records.last_mut().ok_or_else(|| format!("field before @record: {line:?}"))?;
+        record.push(Expect { kind, path: normalise_path(path)?, value: value.to_string() });
+    }
+    Ok(records)
+}
+
+/// `a.b( 01).c` -> `a.b(1).c` (COBOL displays subscripts with leading zeros or spaces).
+fn normalise_path(path: &str) -> Result<String, String> {
+    let mut out = String::new();
+    let mut rest = path.trim();
+    while let Some(open) = rest.find('(') {
+        let close = rest[open..].find(')').ok_or_else(|| format!("unclosed subscript in {path:?}"))? + open;
+        let n: usize = rest[open + 1..close].trim().parse().map_err(|_| format!("bad subscript in {path:?}"))?;
+        out.push_str(&rest[..open]);
+        out.push_str(&format!("({n})"));
+        rest = &rest[close + 1..];
+    }
+    out.push_str(rest);
+    Ok(out)
+}
+
+// ---------------------------------------------------------------------------------------
+// Comparison.
+
+fn compare_record(n: usize, want: &[Expect], got: &Value, problems: &mut Vec<String>) {
+    let mut leaves = BTreeMap::new();
+    collect_leaves(got, String::new(), &mut leaves);
+    for e in want {
+        let Some(value) = leaves.remove(&e.path) else {
+            problems.push(format!("record {n}, {}: COBOL has {:?}, ferrule's JSON has no such field", e.path, e.value));
+            continue;
+        };
+        if let Err(why) = compare_value(e, value) {
+            problems.push(format!("record {n}, {}: {why}", e.path));
+        }
+    }
+    for (path, value) in leaves {
+        problems.push(format!("record {n}, {path}: ferrule wrote {value} but the COBOL program did not DISPLAY it"));
+    }
+}
+
+/// Leaves of the JSON object keyed by `a.b(1).c` paths (1-based subscripts, as in COBOL).
+fn collect_leaves<'v>(v: &'v Value, prefix: String, out: &mut BTreeMap<String, &'v Value>) {
+    match v {
+        Value::Object(map) => {
+            for (k, child) in map {
+                let p = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                collect_leaves(child, p, out);
+            }
+        }
+        Value::Array(items) => {
+            for (i, child) in items.iter().enumerate() {
+                collect_leaves(child, format!("{prefix}({})", i + 1), out);
+            }
+        }
+        _ => {
+            out.insert(prefix, v);
+        }
+    }
+}
+
+fn compare_value(e: &Expect, got: &Value) -> Result<(), String> {
+    match e.kind {
+        Kind::X => {
+            let want = e.value.trim_end_matches(' ');
+            match got {
+                Value::String(s) if s == want => Ok(()),
+                _ => Err(format!("COBOL {want:?}, ferrule {got}")),
+            }
+        }
+        Kind::N | Kind::D => {
+            let text = number_text(got).ok_or_else(|| format!("COBOL {}, ferrule {got} (not a number)", e.value))?;
+            let want = Dec::parse(&e.value).ok_or_else(|| format!("unparsable COBOL value {:?}", e.value))?;
+            let have = Dec::parse(&text).ok_or_else(|| format!("unparsable ferrule number {text:?}"))?;
+            if want != have {
+                return Err(format!("COBOL {}, ferrule {text}", e.value.trim()));
+            }
+            if e.kind == Kind::N && fraction_digits(&e.value) != fraction_digits(&text) {
+                return Err(format!(
+                    "COBOL {} has {} fraction digits (the scale), ferrule {text} has {}",
+                    e.value.trim(),
+                    fraction_digits(&e.value),
+                    fraction_digits(&text)
+                ));
+            }
+            Ok(())
+        }
+        Kind::F4 | Kind::F8 => {
+            let text = number_text(got).ok_or_else(|| format!("COBOL {}, ferrule {got} (not a number)", e.value))?;
+            let want: f64 = e.value.trim().parse().map_err(|_| format!("unparsable COBOL float {:?}", e.value))?;
+            let have: f64 = text.parse().map_err(|_| format!("unparsable ferrule float {text:?}"))?;
+            let same = if e.kind == Kind::F4 {
+                // The stored value is binary32: both texts must name the same one.
+                (want as f32) == (have as f32)
+            } else {
+                // GnuCOBOL DISPLAYs COMP-2 with 17 significant digits, not always the
+                // shortest round-trip text (0.1 shows as 0.09999999999999999); the bytes are
+                // checked exactly by the re-encode, so a one-ulp difference is fine here.
+                want == have || (want - have).abs() <= f64::EPSILON * 2.0 * want.abs().max(have.abs())
+            };
+            if same {
+                Ok(())
+            } else {
+                Err(format!("COBOL {}, ferrule {text}", e.value.trim()))
+            }
+        }
+    }
+}
+
+/// The text of a JSON number, or of a number written as a string (`--numbers-as-strings`).
+fn number_text(v: &Value) -> Option<String> {
+    match v {
+        Value::Number(n) => Some(n.to_string()),
+        Value::String(s) => Some(s.clone()),
+        _ => None,
+    }
+}
+
+/// Digits after the decimal point (before any exponent).
+fn fraction_digits(s: &str) -> usize {
+    let s = s.trim();
+    let mantissa = s.split(['e', 'E']).next().unwrap_or(s);
+    mantissa.split_once('.').map_or(0, |(_, f)| f.chars().filter(char::is_ascii_digit).count())
+}
+
+/// An exact decimal normalised for comparison: no leading zeros, no trailing zeros
+/// (the scale absorbs them), and zero has no sign.
+#[derive(Debug, PartialEq, Eq)]
+struct Dec {
+    negative: bool,
+    digits: String,
+    scale: i64,
+}
+
+impl Dec {
+    /// Accepts COBOL's DISPLAY forms (`-00012.50`, `00012.50-`, `+.5`, `   -12300`) and
+    /// JSON numbers (`-12.50`, `1.5E+3`).
+    fn parse(s: &str) -> Option<Dec> {
+        let mut s = s.trim();
+        let mut negative = false;
+        if let Some(r) = s.strip_prefix('-') {
+            negative = true;
+            s = r;
+        } else if let Some(r) = s.strip_prefix('+') {
+            s = r;
+        } else if let Some(r) = s.strip_suffix('-') {
+            negative = true;
+            s = r;
+        } else if let Some(r) = s.strip_suffix('+') {
+            s = r;
+        }
+        let (mantissa, exp) = match s.split_once(['e', 'E']) {
+            Some((m, e)) => (m, e.parse::<i64>().ok()?),
+            None => (s, 0),
+        };
+        let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
+        if int.is_empty() && frac.is_empty() {
+            return None;
+        }
+        if !int.chars().chain(frac.chars()).all(|c| c.is_ascii_digit()) {
+            return None;
+        }
+        let all = format!("{int}{frac}");
+        let mut scale = frac.len() as i64 - exp;
+        let mut digits = all.trim_start_matches('0').to_string();
+        while digits.ends_with('0') {
+            digits.pop();
+            scale -= 1;
+        }
+        if digits.is_empty() {
+            return Some(Dec { negative: false, digits, scale: 0 });
+        }
+        Some(Dec { negative, digits, scale })
+    }
+}
+
+fn describe_byte_difference(want: &[u8], got: &[u8]) -> String {
+    let at = want.iter().zip(got).position(|(a, b)| a != b).unwrap_or(want.len().min(got.len()));
+    let from = at.saturating_sub(8);
+    let hex = |b: &[u8]| {
+        let end = (from + 24).min(b.len());
+        b.get(from..end).unwrap_or(&[]).iter().map(|x| format!("{x:02X}")).collect::<Vec<_>>().join(" ")
+    };
+    format!(
+        "re-encoded bytes differ from COBOL's file: COBOL {} bytes, ferrule {} bytes, first difference at \
+         byte {at}; from byte {from}: COBOL [{}] ferrule [{}]",
+        want.len(),
+        got.len(),
+        hex(want),
+        hex(got)
+    )
+}
+
+#[test]
+fn decimal_text_normalises() {
+    // COBOL DISPLAY forms and JSON forms of the same values compare equal.
+    assert_eq!(Dec::parse("-00012.50"), Dec::parse("-12.5"));
+    assert_eq!(Dec::parse("00077.70-"), Dec::parse("-77.7"));
+    assert_eq!(Dec::parse("+.0001"), Dec::parse("0.0001"));
+    assert_eq!(Dec::parse("   12300"), Dec::parse("1.23E+4"));
+    assert_eq!(Dec::parse("-0.00"), Dec::parse("0"));
+    assert_ne!(Dec::parse("1.5"), Dec::parse("15"));
+    assert_eq!(Dec::parse("12a"), None);
+    assert_eq!(fraction_digits("-00012.50"), 2);
+    assert_eq!(normalise_path("a.b(01).c( 2)").unwrap(), "a.b(1).c(2)");
+}
