@@ -42,19 +42,81 @@ struct Case {
     /// `tests/cobol/<copybook>.cpy`: the copybook the program COPYs for its FD.
     copybook: &'static str,
     /// The file the program writes in its working directory.
-    data: &'static str,
+    data: String,
     /// Runtime environment for the program (e.g. COB_VARSEQ_FORMAT).
-    env: &'static [(&'static str, &'static str)],
+    env: Vec<(&'static str, &'static str)>,
     /// Codec options given to both `ferrule decode` and `ferrule encode`.
-    ferrule: &'static [&'static str],
+    ferrule: Vec<&'static str>,
 }
 
-/// Options for the ASCII files GnuCOBOL writes on x86.
+/// Options for the fixed-length ASCII files GnuCOBOL writes on x86.
 const GNU_FIXED: &[&str] = &["--codepage", "latin1", "--dialect", "gnucobol", "--framing", "fixed"];
+
+/// A fixed case: `<name>.cbl` COPYs `<name>.cpy` and writes `<name>.dat`.
+fn fixed(name: &'static str, ferrule: &[&'static str]) -> Case {
+    Case { program: name, copybook: name, data: format!("{name}.dat"), env: vec![], ferrule: ferrule.to_vec() }
+}
 
 #[test]
 fn zoned_decimals_in_every_sign_form() {
-    run(&Case { program: "zoned", copybook: "zoned", data: "zoned.dat", env: &[], ferrule: GNU_FIXED });
+    run(&fixed("zoned", GNU_FIXED));
+}
+
+#[test]
+fn packed_decimals() {
+    run(&fixed("packed", GNU_FIXED));
+}
+
+#[test]
+fn packed_decimals_as_strings() {
+    run(&fixed(
+        "packed",
+        &["--codepage", "latin1", "--dialect", "gnucobol", "--framing", "fixed", "--numbers-as-strings"],
+    ));
+}
+
+#[test]
+fn binary_integers_and_floats() {
+    run(&fixed("binary", GNU_FIXED));
+}
+
+#[test]
+fn latin1_text_groups_occurs_redefines() {
+    run(&fixed("text", GNU_FIXED));
+}
+
+#[test]
+fn redefines_all_alternatives() {
+    run(&fixed("text", &["--codepage", "latin1", "--dialect", "gnucobol", "--framing", "fixed", "--redefines", "all"]));
+}
+
+/// GnuCOBOL's variable-length sequential records: COB_VARSEQ_FORMAT picks the prefix.
+fn odo(varseq_format: &'static str, framing: &'static str) -> Case {
+    Case {
+        program: "odo",
+        copybook: "odo",
+        data: "odo.dat".into(),
+        env: vec![("COB_VARSEQ_FORMAT", varseq_format)],
+        ferrule: vec!["--codepage", "latin1", "--dialect", "gnucobol", "--framing", framing],
+    }
+}
+
+#[test]
+fn odo_varseq0_two_byte_length_and_two_nuls() {
+    // Format 0: 2-byte big-endian data length, then 2 NULs: an RDW whose length excludes itself.
+    run(&odo("0", "rdw-excl"));
+}
+
+#[test]
+fn odo_varseq1_four_byte_length() {
+    // Format 1: 4-byte big-endian data length.
+    run(&odo("1", "len4"));
+}
+
+#[test]
+fn odo_varseq3_two_byte_length() {
+    // Format 3: 2-byte big-endian data length.
+    run(&odo("3", "len2"));
 }
 
 // ---------------------------------------------------------------------------------------
@@ -90,13 +152,13 @@ fn run(case: &Case) {
     let tmp = tempfile::tempdir().unwrap();
     let exe = compile(case.program, tmp.path());
     let expected = run_program(&exe, tmp.path(), case);
-    let data_path = tmp.path().join(case.data);
+    let data_path = tmp.path().join(&case.data);
     let data = std::fs::read(&data_path)
         .unwrap_or_else(|e| panic!("{}: no data file {}: {e}", case.program, data_path.display()));
     let copybook = cobol_dir().join(format!("{}.cpy", case.copybook));
 
     let mut problems = Vec::new();
-    let decode = ferrule("decode", &copybook, case.ferrule, &data);
+    let decode = ferrule("decode", &copybook, &case.ferrule, &data);
     if !decode.status.success() {
         panic!(
             "{}: ferrule decode failed ({}):\n{}",
@@ -118,7 +180,7 @@ fn run(case: &Case) {
         compare_record(n + 1, want, got, &mut problems);
     }
 
-    let encode = ferrule("encode", &copybook, case.ferrule, &decode.stdout);
+    let encode = ferrule("encode", &copybook, &case.ferrule, &decode.stdout);
     if !encode.status.success() {
         problems.push(format!(
             "ferrule encode of ferrule's own JSON failed ({}): {}",
@@ -167,7 +229,8 @@ fn run_program(exe: &Path, dir: &Path, case: &Case) -> Vec<Vec<Expect>> {
         out.status,
         String::from_utf8_lossy(&out.stderr)
     );
-    parse_display(&out.stdout).unwrap_or_else(|e| panic!("{}: unexpected DISPLAY output: {e}", case.program))
+    let redefines_all = case.ferrule.windows(2).any(|w| w == ["--redefines", "all"]);
+    parse_display(&out.stdout, redefines_all).unwrap_or_else(|e| panic!("{}: unexpected DISPLAY output: {e}", case.program))
 }
 
 fn ferrule(command: &str, copybook: &Path, opts: &[&str], input: &[u8]) -> Output {
@@ -210,6 +273,8 @@ enum Kind {
     F4,
     /// COMP-2: the same value to GnuCOBOL's DISPLAY precision.
     F8,
+    /// A REDEFINES alternative whose bytes are invalid for its types: JSON `null`.
+    Z,
 }
 
 #[derive(Debug, Clone)]
@@ -219,9 +284,10 @@ struct Expect {
     value: String,
 }
 
-/// `@record` starts a record; every other line is `KIND path=value`. The output is
-/// Latin-1 (the programs' text is), so each byte is one char.
-fn parse_display(stdout: &[u8]) -> Result<Vec<Vec<Expect>>, String> {
+/// `@record` starts a record; every other line is `KIND path=value`, or `+KIND path=value`
+/// for a REDEFINES alternative that only `--redefines all` shows. The output is Latin-1
+/// (the programs' text is), so each byte is one char.
+fn parse_display(stdout: &[u8], redefines_all: bool) -> Result<Vec<Vec<Expect>>, String> {
     let text: String = stdout.iter().map(|&b| char::from(b)).collect();
     let mut records: Vec<Vec<Expect>> = Vec::new();
     for line in text.split('\n') {
@@ -233,8 +299,14 @@ fn parse_display(stdout: &[u8]) -> Result<Vec<Vec<Expect>>, String> {
             records.push(Vec::new());
             continue;
         }
+        let line = match line.strip_prefix('+') {
+            Some(_) if !redefines_all => continue,
+            Some(alternative) => alternative,
+            None => line,
+        };
         let (kind, rest) = line.split_once(' ').ok_or_else(|| format!("no kind: {line:?}"))?;
         let kind = match kind {
+            "Z" => Kind::Z,
             "N" => Kind::N,
             "D" => Kind::D,
             "X" => Kind::X,
@@ -306,6 +378,8 @@ fn collect_leaves<'v>(v: &'v Value, prefix: String, out: &mut BTreeMap<String, &
 
 fn compare_value(e: &Expect, got: &Value) -> Result<(), String> {
     match e.kind {
+        Kind::Z if got.is_null() => Ok(()),
+        Kind::Z => Err(format!("expected null (invalid alternative), ferrule {got}")),
         Kind::X => {
             let want = e.value.trim_end_matches(' ');
             match got {
