@@ -82,7 +82,10 @@ mod tests {
     #[test]
     fn names_resolve_and_unknown_names_do_not() {
         assert_eq!(Dialect::by_name("IBM"), Some(Dialect::IBM));
-        assert_eq!(Dialect::by_name("gnucobol").map(|d| d.comp5_endian), Some(Endian::Little));
+        assert_eq!(
+            Dialect::by_name("gnucobol").map(|d| d.comp5_endian),
+            Some(Endian::Little)
+        );
         assert_eq!(Dialect::by_name("cobol-85"), None);
     }
 }

@@ -43,7 +43,8 @@ impl Layout {
 
     /// True when the record length varies with OCCURS DEPENDING ON counters.
     pub fn has_odo(&self) -> bool {
-        self.root.any(&|f| f.occurs.as_ref().is_some_and(|o| o.depending_on.is_some()))
+        self.root
+            .any(&|f| f.occurs.as_ref().is_some_and(|o| o.depending_on.is_some()))
     }
 
     /// Child-index path from the root to the first field with this name (COBOL name,
@@ -234,13 +235,13 @@ pub struct Selector {
 }
 
 /// A level-88 condition name and the values it stands for.
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Condition {
     pub name: String,
     pub values: Vec<ConditionValue>,
 }
 
-#[derive(Debug, Clone, Serialize)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub enum ConditionValue {
     One(Literal),
     Range(Literal, Literal),
@@ -316,11 +317,19 @@ pub enum DataType {
     /// COMP-3 / PACKED-DECIMAL: two digits per byte, sign in the last nibble.
     Packed { pic: NumericPic },
     /// COMP / COMP-4 / BINARY (big-endian) and COMP-5 (`native`: byte order per dialect).
-    Binary { pic: NumericPic, bytes: u8, native: bool },
+    Binary {
+        pic: NumericPic,
+        bytes: u8,
+        native: bool,
+    },
     /// COMP-1 / COMP-2: representation per dialect (IBM hex float or IEEE).
     Float { width: FloatWidth },
     /// Numeric-edited PIC (Z, *, +, -, ., ,, CR, DB, B, 0, /, $): text that shows a number.
-    Edited { picture: String, pic: NumericPic, len: usize },
+    Edited {
+        picture: String,
+        pic: NumericPic,
+        len: usize,
+    },
 }
 
 impl DataType {
@@ -331,13 +340,19 @@ impl DataType {
             DataType::National { chars } => chars * 2,
             DataType::Zoned { pic, sign } => {
                 pic.digits as usize
-                    + matches!(sign, SignPosition::LeadingSeparate | SignPosition::TrailingSeparate)
-                        as usize
+                    + matches!(
+                        sign,
+                        SignPosition::LeadingSeparate | SignPosition::TrailingSeparate
+                    ) as usize
             }
             DataType::Packed { pic } => pic.digits as usize / 2 + 1,
             DataType::Binary { bytes, .. } => *bytes as usize,
-            DataType::Float { width: FloatWidth::Single } => 4,
-            DataType::Float { width: FloatWidth::Double } => 8,
+            DataType::Float {
+                width: FloatWidth::Single,
+            } => 4,
+            DataType::Float {
+                width: FloatWidth::Double,
+            } => 8,
         }
     }
 
@@ -369,8 +384,12 @@ impl DataType {
             DataType::Binary { pic, native, .. } => {
                 format!("{} {}", num(pic), if *native { "COMP-5" } else { "COMP" })
             }
-            DataType::Float { width: FloatWidth::Single } => "COMP-1".into(),
-            DataType::Float { width: FloatWidth::Double } => "COMP-2".into(),
+            DataType::Float {
+                width: FloatWidth::Single,
+            } => "COMP-1".into(),
+            DataType::Float {
+                width: FloatWidth::Double,
+            } => "COMP-2".into(),
             DataType::Edited { picture, .. } => picture.clone(),
         }
     }
@@ -389,7 +408,13 @@ pub fn binary_bytes(digits: u16) -> u8 {
 pub fn json_name(cobol: &str) -> String {
     let mut s: String = cobol
         .chars()
-        .map(|c| if c == '-' { '_' } else { c.to_ascii_lowercase() })
+        .map(|c| {
+            if c == '-' {
+                '_'
+            } else {
+                c.to_ascii_lowercase()
+            }
+        })
         .collect();
     if s.starts_with(|c: char| c.is_ascii_digit()) {
         s.insert(0, '_');

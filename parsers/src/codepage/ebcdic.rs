@@ -12,6 +12,10 @@ use super::CodePageError;
 /// overline of cp285). Checked at compile time by [`reverse_map`].
 const MAX_HIGH: usize = 4;
 
+/// One-byte-table entry for a byte whose character is not ASCII (or is unmappable);
+/// never a valid ASCII byte.
+const NOT_ASCII: u8 = 0xFF;
+
 /// Reverse-map entry meaning "no byte encodes this character".
 const NO_BYTE: u16 = 0xFFFF;
 
@@ -39,6 +43,8 @@ pub(crate) struct Page {
     pub(crate) number: u16,
     /// Extra IANA names (`ebcdic-cp-us`), lower case.
     pub(crate) aliases: &'static [&'static str],
+    /// Each byte's ASCII character, or [`NOT_ASCII`].
+    ascii: [u8; 256],
     utf8: [Utf8Seq; 256],
     reverse: Reverse,
 }
@@ -66,8 +72,22 @@ impl Page {
         out: &mut Vec<u8>,
     ) -> Result<(), CodePageError> {
         let start = out.len();
-        out.reserve(bytes.len());
-        for (offset, &byte) in bytes.iter().enumerate() {
+        // Fast path: text records are mostly letters, digits and spaces, which map to
+        // ASCII. Translate everything through the one-byte table (a tight loop with no
+        // branches), then look for the first byte that was not ASCII.
+        out.extend(bytes.iter().map(|&b| self.ascii[usize::from(b)]));
+        let written = out.get(start..).unwrap_or_default();
+        // `is_ascii` scans a word at a time; the common all-ASCII case ends here.
+        if written.is_ascii() {
+            return Ok(());
+        }
+        let first = written
+            .iter()
+            .position(|&c| c == NOT_ASCII)
+            .unwrap_or(written.len());
+        out.truncate(start + first);
+        let rest = bytes.get(first..).unwrap_or_default();
+        for (i, &byte) in rest.iter().enumerate() {
             let seq = &self.utf8[usize::from(byte)];
             match seq.len {
                 1 => out.push(seq.bytes[0]),
@@ -77,7 +97,7 @@ impl Page {
                     out.truncate(start);
                     return Err(CodePageError::Unmappable {
                         codepage: self.name,
-                        offset,
+                        offset: first + i,
                         byte,
                     });
                 }
@@ -119,6 +139,19 @@ impl Page {
             .find(|&&(c, _)| u32::from(c) == cp)
             .map(|&(_, byte)| byte)
     }
+}
+
+/// The ASCII character of every table entry, [`NOT_ASCII`] for the rest.
+const fn ascii_table(table: &[u16; 256]) -> [u8; 256] {
+    let mut out = [NOT_ASCII; 256];
+    let mut i = 0;
+    while i < 256 {
+        if table[i] < 0x80 {
+            out[i] = table[i] as u8;
+        }
+        i += 1;
+    }
+    out
 }
 
 /// UTF-8 form of every table entry; surrogates and [`t::UNMAPPABLE`] become unmappable.
@@ -208,6 +241,7 @@ const fn page(
         name,
         number,
         aliases,
+        ascii: ascii_table(table),
         utf8: utf8_table(table),
         reverse: reverse_map(table),
     }
@@ -313,6 +347,31 @@ mod tests {
         assert_eq!(out, b"kept");
         // And nothing encodes to it: U+0002 is not in the page.
         assert_eq!(p.encode_char('\u{2}'), None);
+    }
+
+    #[test]
+    fn fast_path_hands_over_to_general_path() {
+        // ASCII prefix "AB", then '¢' (0x4A), then ASCII again "1", then unmappable 0x02
+        // at offset 4: the error offset counts from the start of the input.
+        let mut table = t::CP037;
+        table[2] = t::UNMAPPABLE;
+        let p = page("test", 1, &[], &table);
+        let mut out = Vec::new();
+        p.decode_to_utf8(&[0xC1, 0xC2, 0x4A, 0xF1], &mut out)
+            .unwrap();
+        assert_eq!(out, "AB¢1".as_bytes());
+        let err = p
+            .decode_to_utf8(&[0xC1, 0xC2, 0x4A, 0xF1, 0x02], &mut out)
+            .unwrap_err();
+        assert!(matches!(
+            err,
+            CodePageError::Unmappable {
+                offset: 4,
+                byte: 0x02,
+                ..
+            }
+        ));
+        assert_eq!(out, "AB¢1".as_bytes());
     }
 
     #[test]

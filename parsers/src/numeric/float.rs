@@ -1,1 +1,540 @@
-//! (being written)
+//! Floating-point items (COMP-1, 4 bytes / COMP-2, 8 bytes) as IBM hexadecimal floating
+//! point or IEEE 754, to and from JSON number text.
+//!
+//! IBM hex float: a sign bit, a 7-bit excess-64 exponent of 16 and a 24-bit (single) or
+//! 56-bit (double) fraction; value = 0.fraction * 16^(exponent - 64). A double's fraction
+//! has more bits than an `f64`, so conversions use exact big integers.
+//!
+//! Decode writes the shortest decimal text that [`encode`] maps back to the same bytes, so
+//! decode then encode is bit-exact for every normalised IBM value and every finite IEEE
+//! value. Encode rounds to the nearest value, ties to even. IBM values outside the
+//! normalised range (magnitude >= 16^63 or below 16^-65) are OutOfRange errors rather
+//! than silently becoming zero; IEEE follows IEEE rules (tiny values become subnormal or
+//! zero, too large is OutOfRange). NaN and infinities are NotFinite: JSON cannot hold them.
+
+use super::decimal::scan_number;
+use super::NumericError;
+use crate::dialect::{Endian, FloatFormat};
+use crate::layout::FloatWidth;
+use num_bigint::BigUint;
+use num_integer::Integer;
+use num_traits::{One, Zero};
+use std::cmp::Ordering;
+
+fn byte_len(width: FloatWidth) -> usize {
+    match width {
+        FloatWidth::Single => 4,
+        FloatWidth::Double => 8,
+    }
+}
+
+/// Fraction bits of an IBM hex float.
+fn ibm_fraction_bits(width: FloatWidth) -> u32 {
+    match width {
+        FloatWidth::Single => 24,
+        FloatWidth::Double => 56,
+    }
+}
+
+/// Reads the bytes as one unsigned integer in the given order.
+fn read_bits(bytes: &[u8], endian: Endian) -> u64 {
+    let fold = |acc: u64, b: &u8| (acc << 8) | u64::from(*b);
+    match endian {
+        Endian::Big => bytes.iter().fold(0, fold),
+        Endian::Little => bytes.iter().rev().fold(0, fold),
+    }
+}
+
+/// Writes the low `out.len()` bytes of `bits` in the given order.
+fn write_bits(bits: u64, endian: Endian, out: &mut [u8]) {
+    let be = bits.to_be_bytes();
+    let tail = be.get(8 - out.len().min(8)..).unwrap_or_default();
+    match endian {
+        Endian::Big => out.copy_from_slice(tail),
+        Endian::Little => out
+            .iter_mut()
+            .zip(tail.iter().rev())
+            .for_each(|(o, b)| *o = *b),
+    }
+}
+
+/// Writes the float in `bytes` as JSON number text: the shortest text that [`encode`]
+/// turns back into the same bytes (for normalised IBM values and all finite IEEE values).
+pub fn decode_json(
+    bytes: &[u8],
+    width: FloatWidth,
+    format: FloatFormat,
+    out: &mut Vec<u8>,
+) -> Result<(), NumericError> {
+    let expected = byte_len(width);
+    if bytes.len() != expected {
+        return Err(NumericError::BadLength {
+            expected,
+            got: bytes.len(),
+        });
+    }
+    match format {
+        FloatFormat::IbmHex => {
+            ibm_decode(read_bits(bytes, Endian::Big), width, out);
+            Ok(())
+        }
+        FloatFormat::Ieee(endian) => {
+            let bits = read_bits(bytes, endian);
+            // Rust's `{:e}` is the shortest round-trip form for the value's own type.
+            let text = match width {
+                FloatWidth::Single => {
+                    let f = f32::from_bits(bits as u32);
+                    f.is_finite().then(|| format!("{f:e}"))
+                }
+                FloatWidth::Double => {
+                    let f = f64::from_bits(bits);
+                    f.is_finite().then(|| format!("{f:e}"))
+                }
+            };
+            let text = text.ok_or(NumericError::NotFinite)?;
+            let (mantissa, exp) = text.split_once('e').unwrap_or((&text, "0"));
+            let negative = mantissa.starts_with('-');
+            let digits: Vec<u8> = mantissa.bytes().filter(u8::is_ascii_digit).collect();
+            let frac_len = mantissa.split_once('.').map_or(0, |(_, f)| f.len()) as i64;
+            let exp: i64 = exp.parse().map_err(|_| NumericError::NotFinite)?;
+            write_number(out, negative, &digits, exp - frac_len);
+            Ok(())
+        }
+    }
+}
+
+/// Encodes JSON number text as a float: nearest value, ties to even.
+pub fn encode(
+    text: &str,
+    width: FloatWidth,
+    format: FloatFormat,
+    out: &mut [u8],
+) -> Result<(), NumericError> {
+    let expected = byte_len(width);
+    if out.len() != expected {
+        return Err(NumericError::BadLength {
+            expected,
+            got: out.len(),
+        });
+    }
+    let n = scan_number(text)?;
+    match format {
+        FloatFormat::IbmHex => {
+            let digits: String = n.int.chars().chain(n.frac.chars()).collect();
+            let d = BigUint::parse_bytes(digits.as_bytes(), 10).unwrap_or_default();
+            let p = n.exp - n.frac.len() as i64;
+            let bits = ibm_from_decimal(n.negative, &d, p, width)?;
+            write_bits(bits, Endian::Big, out);
+        }
+        FloatFormat::Ieee(endian) => {
+            // The grammar is checked above; std's parser is correctly rounded.
+            let syntax = |_| NumericError::Syntax(format!("not a number: {text:?}"));
+            let bits = match width {
+                FloatWidth::Single => {
+                    let f: f32 = text.parse().map_err(syntax)?;
+                    if !f.is_finite() {
+                        return Err(NumericError::OutOfRange);
+                    }
+                    u64::from(f.to_bits())
+                }
+                FloatWidth::Double => {
+                    let f: f64 = text.parse().map_err(syntax)?;
+                    if !f.is_finite() {
+                        return Err(NumericError::OutOfRange);
+                    }
+                    f.to_bits()
+                }
+            };
+            write_bits(bits, endian, out);
+        }
+    }
+    Ok(())
+}
+
+/// Compares `num / den` with `2^t`.
+fn cmp_pow2(num: &BigUint, den: &BigUint, t: i64) -> Ordering {
+    if t >= 0 {
+        num.cmp(&(den << t as u64))
+    } else {
+        (num << t.unsigned_abs()).cmp(den)
+    }
+}
+
+/// `num / den` rounded to the nearest integer, ties to even.
+fn div_round_even(num: &BigUint, den: &BigUint) -> BigUint {
+    let (q, r) = num.div_rem(den);
+    let twice: BigUint = r << 1u32;
+    match twice.cmp(den) {
+        Ordering::Greater => q + 1u32,
+        Ordering::Equal if q.is_odd() => q + 1u32,
+        _ => q,
+    }
+}
+
+/// `10^e` as a big integer.
+fn pow10(e: u64) -> BigUint {
+    num_traits::pow(
+        BigUint::from(10u32),
+        usize::try_from(e).unwrap_or(usize::MAX),
+    )
+}
+
+/// The nearest normalised IBM hex float to `(-1)^negative * d * 10^p`, as raw bits
+/// (32 or 64 of them, sign at the top).
+fn ibm_from_decimal(
+    negative: bool,
+    d: &BigUint,
+    p: i64,
+    width: FloatWidth,
+) -> Result<u64, NumericError> {
+    let w = ibm_fraction_bits(width);
+    let sign = u64::from(negative) << (w + 7);
+    if d.is_zero() {
+        return Ok(sign);
+    }
+    // Cheap bound before building big powers: IBM spans about 10^-79 .. 10^76, and a
+    // digit count times log10(2) is within one of the decimal magnitude.
+    let magnitude = (d.bits() as f64 * std::f64::consts::LOG10_2) as i64 + p;
+    if !(-100..=100).contains(&magnitude) {
+        return Err(NumericError::OutOfRange);
+    }
+    let (num, den) = if p >= 0 {
+        (d * pow10(p.unsigned_abs()), BigUint::one())
+    } else {
+        (d.clone(), pow10(p.unsigned_abs()))
+    };
+    // floor(log2(value)), then the hex exponent h with 16^(h-1) <= value < 16^h.
+    let mut l = num.bits() as i64 - den.bits() as i64;
+    if cmp_pow2(&num, &den, l) == Ordering::Less {
+        l -= 1;
+    }
+    let mut h = l.div_euclid(4) + 1;
+    let s = i64::from(w) - 4 * h;
+    let mut f = if s >= 0 {
+        div_round_even(&(num << s as u64), &den)
+    } else {
+        div_round_even(&num, &(den << s.unsigned_abs()))
+    };
+    if f.bits() > u64::from(w) {
+        // Rounded up to 16^h: one hex digit more.
+        f >>= 4u32;
+        h += 1;
+    }
+    let e = h + 64;
+    if !(0..=127).contains(&e) {
+        return Err(NumericError::OutOfRange);
+    }
+    let frac = f.iter_u64_digits().next().unwrap_or(0);
+    Ok(sign | (e as u64) << w | frac)
+}
+
+/// IBM hex float bits to the shortest JSON text that maps back to the same bits.
+fn ibm_decode(bits: u64, width: FloatWidth, out: &mut Vec<u8>) {
+    let w = ibm_fraction_bits(width);
+    let negative = (bits >> (w + 7)) & 1 == 1;
+    let mut e = ((bits >> w) & 0x7F) as i64;
+    let mut f = bits & ((1u64 << w) - 1);
+    if f == 0 {
+        write_number(out, negative, b"0", 0);
+        return;
+    }
+    // Unnormalised input: the same value normalised is what text can round-trip to.
+    while f >> (w - 4) == 0 && e > 0 {
+        f <<= 4;
+        e -= 1;
+    }
+    let k = 4 * (e - 64) - i64::from(w);
+    let target = (u64::from(negative) << (w + 7)) | (e as u64) << w | f;
+    let (num, den) = if k >= 0 {
+        (BigUint::from(f) << k as u64, BigUint::one())
+    } else {
+        (BigUint::from(f), BigUint::one() << k.unsigned_abs())
+    };
+    if f >> (w - 4) != 0 {
+        let max_digits = if w == 24 { 9 } else { 18 };
+        if let Some((c, s)) = shortest(&num, &den, negative, target, width, max_digits) {
+            write_number(out, negative, c.to_string().as_bytes(), s);
+            return;
+        }
+    }
+    // Unnormalised below the normal range (or no short form found): the exact value.
+    let (c, s) = if k >= 0 {
+        (num, 0)
+    } else {
+        (
+            BigUint::from(f) * num_traits::pow(BigUint::from(5u32), k.unsigned_abs() as usize),
+            k,
+        )
+    };
+    write_number(out, negative, c.to_string().as_bytes(), s);
+}
+
+/// The fewest significant digits `c * 10^s` near `num / den` that encode to `target`.
+fn shortest(
+    num: &BigUint,
+    den: &BigUint,
+    negative: bool,
+    target: u64,
+    width: FloatWidth,
+    max_digits: i64,
+) -> Option<(BigUint, i64)> {
+    // floor(log10(value)), estimated then fixed exactly.
+    let approx = num.bits() as f64 - den.bits() as f64;
+    let mut e10 = (approx * std::f64::consts::LOG10_2).floor() as i64;
+    let ge_pow10 = |e: i64| {
+        if e >= 0 {
+            *num >= den * pow10(e.unsigned_abs())
+        } else {
+            num * pow10(e.unsigned_abs()) >= *den
+        }
+    };
+    while !ge_pow10(e10) {
+        e10 -= 1;
+    }
+    while ge_pow10(e10 + 1) {
+        e10 += 1;
+    }
+    let candidate = |n: i64| {
+        let s = e10 - n + 1;
+        let c = if s >= 0 {
+            div_round_even(num, &(den * pow10(s.unsigned_abs())))
+        } else {
+            div_round_even(&(num * pow10(s.unsigned_abs())), den)
+        };
+        let ok = ibm_from_decimal(negative, &c, s, width) == Ok(target);
+        ok.then_some((c, s))
+    };
+    // More digits never round-trip worse, so search for the fewest.
+    let (mut lo, mut hi) = (1, max_digits);
+    let mut best = candidate(hi)
+        .or_else(|| candidate(hi + 1))
+        .or_else(|| candidate(hi + 2))?;
+    while lo < hi {
+        let mid = (lo + hi) / 2;
+        match candidate(mid) {
+            Some(found) => {
+                best = found;
+                hi = mid;
+            }
+            None => lo = mid + 1,
+        }
+    }
+    Some(best)
+}
+
+/// Writes `(-1)^negative * digits * 10^s` as JSON number text: plain notation for
+/// everyday magnitudes, `d.dddE-70` style otherwise.
+fn write_number(out: &mut Vec<u8>, negative: bool, digits: &[u8], s: i64) {
+    let start = digits.iter().position(|&b| b != b'0');
+    let Some(start) = start else {
+        out.extend_from_slice(if negative { b"-0" } else { b"0" });
+        return;
+    };
+    let end = digits
+        .iter()
+        .rposition(|&b| b != b'0')
+        .map_or(digits.len(), |i| i + 1);
+    let sig = digits.get(start..end).unwrap_or(b"0");
+    let s = s + (digits.len() - end) as i64;
+    // Exponent of the leading digit.
+    let x = s + sig.len() as i64 - 1;
+    if negative {
+        out.push(b'-');
+    }
+    if (-7..21).contains(&x) {
+        if s >= 0 {
+            out.extend_from_slice(sig);
+            out.resize(out.len() + s as usize, b'0');
+        } else if x >= 0 {
+            let (int, frac) = sig.split_at((x + 1) as usize);
+            out.extend_from_slice(int);
+            out.push(b'.');
+            out.extend_from_slice(frac);
+        } else {
+            out.extend_from_slice(b"0.");
+            out.resize(out.len() + (-x - 1) as usize, b'0');
+            out.extend_from_slice(sig);
+        }
+    } else {
+        let (first, rest) = sig.split_at(1);
+        out.extend_from_slice(first);
+        if !rest.is_empty() {
+            out.push(b'.');
+            out.extend_from_slice(rest);
+        }
+        out.extend_from_slice(format!("E{x}").as_bytes());
+    }
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)] // tests may unwrap
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    const IBM: FloatFormat = FloatFormat::IbmHex;
+    const S: FloatWidth = FloatWidth::Single;
+    const D: FloatWidth = FloatWidth::Double;
+
+    fn text(bytes: &[u8], width: FloatWidth, format: FloatFormat) -> String {
+        let mut out = Vec::new();
+        decode_json(bytes, width, format, &mut out).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    fn bytes(t: &str, width: FloatWidth, format: FloatFormat) -> Vec<u8> {
+        let mut out = vec![0u8; byte_len(width)];
+        encode(t, width, format, &mut out).unwrap();
+        out
+    }
+
+    #[test]
+    fn ibm_single_vectors() {
+        // (bytes, text) pairs from the IBM hex float definition.
+        let cases: [([u8; 4], &str); 7] = [
+            ([0x41, 0x48, 0x00, 0x00], "4.5"),
+            ([0xC1, 0x3C, 0x00, 0x00], "-3.75"),
+            ([0x41, 0x10, 0x00, 0x00], "1"),
+            ([0x42, 0x64, 0x00, 0x00], "100"),
+            ([0x00, 0x00, 0x00, 0x00], "0"),
+            ([0x40, 0x19, 0x99, 0x9A], "0.1"),
+            ([0x7F, 0xFF, 0xFF, 0xFF], "7.237005E75"),
+        ];
+        for (b, t) in cases {
+            assert_eq!(text(&b, S, IBM), t, "{b:02X?}");
+            assert_eq!(bytes(t, S, IBM), b, "{t}");
+        }
+        // Other spellings of the same values.
+        assert_eq!(bytes("1.0", S, IBM), [0x41, 0x10, 0, 0]);
+        assert_eq!(bytes("1e2", S, IBM), [0x42, 0x64, 0, 0]);
+        // Negative zero keeps its sign bit.
+        assert_eq!(text(&[0x80, 0, 0, 0], S, IBM), "-0");
+        assert_eq!(bytes("-0", S, IBM), [0x80, 0, 0, 0]);
+    }
+
+    #[test]
+    fn ibm_double_vectors() {
+        // 1.0, -100.0, 0.5 and 0.1 (0.1 needs the 56-bit fraction's last bits right).
+        let cases: [([u8; 8], &str); 5] = [
+            ([0x41, 0x10, 0, 0, 0, 0, 0, 0], "1"),
+            ([0xC2, 0x64, 0, 0, 0, 0, 0, 0], "-100"),
+            ([0x40, 0x80, 0, 0, 0, 0, 0, 0], "0.5"),
+            ([0x40, 0x19, 0x99, 0x99, 0x99, 0x99, 0x99, 0x9A], "0.1"),
+            ([0x00, 0x10, 0, 0, 0, 0, 0, 0], "5.397605346934028E-79"),
+        ];
+        for (b, t) in cases {
+            assert_eq!(text(&b, D, IBM), t, "{b:02X?}");
+            assert_eq!(bytes(t, D, IBM), b, "{t}");
+        }
+    }
+
+    #[test]
+    fn ibm_rounding_and_range() {
+        // 1 + 2^-21 is halfway between two singles near 1 (fraction step 2^-20): ties to even.
+        assert_eq!(bytes("1.000000476837158203125", S, IBM), [0x41, 0x10, 0, 0]);
+        // 7.3e75 is beyond the largest single.
+        let mut out = [0u8; 4];
+        assert_eq!(
+            encode("7.3e75", S, IBM, &mut out),
+            Err(NumericError::OutOfRange)
+        );
+        // Below 16^-65 is an error, not a silent zero.
+        assert_eq!(
+            encode("1e-80", S, IBM, &mut out),
+            Err(NumericError::OutOfRange)
+        );
+        assert_eq!(
+            encode("1e-999999999999", S, IBM, &mut out),
+            Err(NumericError::OutOfRange)
+        );
+        // Not a JSON number.
+        assert!(matches!(
+            encode("NaN", S, IBM, &mut out),
+            Err(NumericError::Syntax(_))
+        ));
+        // Wrong width.
+        assert!(matches!(
+            encode("1", D, IBM, &mut out),
+            Err(NumericError::BadLength { .. })
+        ));
+    }
+
+    #[test]
+    fn ibm_unnormalised_input_decodes_to_its_value() {
+        // 0x42 01 00 00 is 16^2 * 1/256 = 1, unnormalised.
+        assert_eq!(text(&[0x42, 0x01, 0, 0], S, IBM), "1");
+        // A fraction-zero pattern with an exponent is still zero.
+        assert_eq!(text(&[0x41, 0, 0, 0], S, IBM), "0");
+    }
+
+    #[test]
+    fn ieee_values() {
+        let le = FloatFormat::Ieee(Endian::Little);
+        let be = FloatFormat::Ieee(Endian::Big);
+        // 4.5f32 is 0x40900000.
+        assert_eq!(text(&[0x40, 0x90, 0, 0], S, be), "4.5");
+        assert_eq!(bytes("4.5", S, le), [0, 0, 0x90, 0x40]);
+        // 0.1f64 prints shortest.
+        assert_eq!(text(&0.1f64.to_le_bytes(), D, le), "0.1");
+        // Large and tiny magnitudes use an exponent.
+        assert_eq!(text(&1e300f64.to_be_bytes(), D, be), "1E300");
+        assert_eq!(text(&(-2.5e-10f64).to_be_bytes(), D, be), "-2.5E-10");
+        // NaN and infinity cannot be JSON.
+        let mut out = Vec::new();
+        assert_eq!(
+            decode_json(&f32::NAN.to_be_bytes(), S, be, &mut out),
+            Err(NumericError::NotFinite)
+        );
+        assert_eq!(
+            decode_json(&f64::INFINITY.to_be_bytes(), D, be, &mut out),
+            Err(NumericError::NotFinite)
+        );
+        // Too large for binary32.
+        let mut four = [0u8; 4];
+        assert_eq!(
+            encode("1e39", S, be, &mut four),
+            Err(NumericError::OutOfRange)
+        );
+        assert!(matches!(
+            encode("inf", S, be, &mut four),
+            Err(NumericError::Syntax(_))
+        ));
+    }
+
+    fn round_trip(b: &[u8], width: FloatWidth, format: FloatFormat) -> Result<(), TestCaseError> {
+        let t = text(b, width, format);
+        let mut out = vec![0u8; b.len()];
+        encode(&t, width, format, &mut out).unwrap();
+        prop_assert_eq!(&out[..], b, "via {}", t);
+        Ok(())
+    }
+
+    proptest! {
+        #[test]
+        fn ibm_single_round_trips(sign: bool, e in 0u32..128, f in (1u32 << 20)..(1u32 << 24)) {
+            let bits = u32::from(sign) << 31 | e << 24 | f;
+            round_trip(&bits.to_be_bytes(), S, IBM)?;
+        }
+
+        #[test]
+        fn ibm_double_round_trips(sign: bool, e in 0u64..128, f in (1u64 << 52)..(1u64 << 56)) {
+            let bits = u64::from(sign) << 63 | e << 56 | f;
+            round_trip(&bits.to_be_bytes(), D, IBM)?;
+        }
+
+        #[test]
+        fn ieee_round_trips(bits: u64, big: bool) {
+            let format = FloatFormat::Ieee(if big { Endian::Big } else { Endian::Little });
+            let mut b8 = [0u8; 8];
+            write_bits(bits, if big { Endian::Big } else { Endian::Little }, &mut b8);
+            if f64::from_bits(bits).is_finite() {
+                round_trip(&b8, D, format)?;
+            }
+            let mut b4 = [0u8; 4];
+            write_bits(bits & 0xFFFF_FFFF, if big { Endian::Big } else { Endian::Little }, &mut b4);
+            if f32::from_bits(bits as u32).is_finite() {
+                round_trip(&b4, S, format)?;
+            }
+        }
+    }
+}

@@ -1,0 +1,3 @@
+	01 TABBED.
+	    05 A PIC X.
+	    05 B PIC 9.

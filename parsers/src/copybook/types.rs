@@ -1,0 +1,226 @@
+//! PICTURE + USAGE + SIGN -> the physical type of an elementary item.
+
+use super::entry::{Entry, SignClause, Usage};
+use super::lex::Spanned;
+use super::picture::{self, Picture};
+use super::{CopybookError, Ctx};
+use crate::layout::{binary_bytes, DataType, FloatWidth, NumericPic, SignPosition};
+
+/// Most digits of a DISPLAY or packed number (IBM with ARITH(EXTEND)).
+const MAX_DECIMAL_DIGITS: u16 = 31;
+/// Most digits of a binary number (8 bytes).
+const MAX_BINARY_DIGITS: u16 = 18;
+
+/// USAGE and SIGN given on a group apply to every elementary item below it.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Inherited {
+    pub usage: Option<Usage>,
+    pub sign: Option<SignClause>,
+    pub sync: bool,
+}
+
+impl Inherited {
+    /// What children of `e` inherit; a child USAGE that contradicts its group's is an error.
+    pub fn below(self, ctx: &Ctx<'_>, e: &Entry) -> Result<Inherited, CopybookError> {
+        Ok(Inherited {
+            usage: effective_usage(ctx, self, e)?,
+            sign: e.sign.as_ref().map(|s| s.value).or(self.sign),
+            sync: self.sync || e.sync,
+        })
+    }
+}
+
+/// The entry's own USAGE, checked against the one inherited from its group.
+fn effective_usage(
+    ctx: &Ctx<'_>,
+    inh: Inherited,
+    e: &Entry,
+) -> Result<Option<Usage>, CopybookError> {
+    match (&e.usage, inh.usage) {
+        (Some(own), Some(group)) if own.value != group => Err(ctx.err(
+            own.rest_len,
+            format!(
+                "USAGE {} conflicts with USAGE {} of the group it belongs to",
+                usage_name(own.value),
+                usage_name(group)
+            ),
+        )),
+        (Some(own), _) => Ok(Some(own.value)),
+        (None, group) => Ok(group),
+    }
+}
+
+fn usage_name(u: Usage) -> &'static str {
+    match u {
+        Usage::Display => "DISPLAY",
+        Usage::Binary => "BINARY",
+        Usage::Comp5 => "COMP-5",
+        Usage::Comp1 => "COMP-1",
+        Usage::Comp2 => "COMP-2",
+        Usage::Packed => "COMP-3",
+        Usage::National => "NATIONAL",
+        Usage::Index => "INDEX",
+        Usage::Pointer => "POINTER",
+    }
+}
+
+/// The physical type of elementary entry `e`.
+pub(crate) fn data_type(
+    ctx: &Ctx<'_>,
+    e: &Entry,
+    inh: Inherited,
+) -> Result<DataType, CopybookError> {
+    let usage = effective_usage(ctx, inh, e)?.unwrap_or(Usage::Display);
+    let pic = match &e.pic {
+        Some(p) => Some((parse_pic(ctx, p)?, p)),
+        None => None,
+    };
+    let dt = match (usage, pic) {
+        (Usage::Comp1 | Usage::Comp2 | Usage::Index | Usage::Pointer, Some((_, p))) => {
+            return Err(ctx.err(
+                p.rest_len,
+                format!("USAGE {} items take no PICTURE clause", usage_name(usage)),
+            ))
+        }
+        (Usage::Comp1, None) => DataType::Float {
+            width: FloatWidth::Single,
+        },
+        (Usage::Comp2, None) => DataType::Float {
+            width: FloatWidth::Double,
+        },
+        (Usage::Index | Usage::Pointer, None) => DataType::Binary {
+            pic: NumericPic {
+                digits: 9,
+                scale: 0,
+                signed: true,
+            },
+            bytes: 4,
+            native: false,
+        },
+        (_, None) => {
+            return Err(ctx.err(
+                e.rest_len,
+                format!(
+                    "{} has no PICTURE clause and no subordinate items",
+                    e.name_or_filler()
+                ),
+            ))
+        }
+        (usage, Some((pic, p))) => with_picture(ctx, usage, pic, p)?,
+    };
+    apply_sign(ctx, e, inh, dt)
+}
+
+fn parse_pic(ctx: &Ctx<'_>, p: &Spanned<String>) -> Result<Picture, CopybookError> {
+    picture::parse(&p.value).map_err(|e| ctx.err(p.rest_len.saturating_sub(e.offset), e.message))
+}
+
+/// A type from a PICTURE and a USAGE that needs one.
+fn with_picture(
+    ctx: &Ctx<'_>,
+    usage: Usage,
+    pic: Picture,
+    p: &Spanned<String>,
+) -> Result<DataType, CopybookError> {
+    let limit = |n: NumericPic, max: u16| {
+        if n.digits > max {
+            Err(ctx.err(
+                p.rest_len,
+                format!(
+                    "{} digits is more than the {max} a {} item can hold",
+                    n.digits,
+                    usage_name(usage)
+                ),
+            ))
+        } else {
+            Ok(n)
+        }
+    };
+    let needs_numeric = || {
+        ctx.err(
+            p.rest_len,
+            format!(
+                "USAGE {} needs a numeric PICTURE (9, S, V, P)",
+                usage_name(usage)
+            ),
+        )
+    };
+    Ok(match (usage, pic) {
+        (Usage::Display, Picture::Alphanumeric { len }) => DataType::Alphanumeric { len },
+        (Usage::Display | Usage::National, Picture::National { chars }) => {
+            DataType::National { chars }
+        }
+        (Usage::National, Picture::Alphanumeric { len }) => DataType::National { chars: len },
+        (Usage::National, _) => {
+            return Err(ctx.err(p.rest_len, "national numeric items are not supported"))
+        }
+        (Usage::Display, Picture::Numeric(n)) => DataType::Zoned {
+            pic: limit(n, MAX_DECIMAL_DIGITS)?,
+            sign: SignPosition::TrailingOverpunch,
+        },
+        (Usage::Display, Picture::Edited { pic, len }) => DataType::Edited {
+            picture: p.value.clone(),
+            pic,
+            len,
+        },
+        (Usage::Packed, Picture::Numeric(n)) => DataType::Packed {
+            pic: limit(n, MAX_DECIMAL_DIGITS)?,
+        },
+        (Usage::Binary | Usage::Comp5, Picture::Numeric(n)) => {
+            let n = limit(n, MAX_BINARY_DIGITS)?;
+            DataType::Binary {
+                pic: n,
+                bytes: binary_bytes(n.digits),
+                native: usage == Usage::Comp5,
+            }
+        }
+        _ => return Err(needs_numeric()),
+    })
+}
+
+/// SIGN LEADING/TRAILING [SEPARATE]: only for signed DISPLAY numbers.
+fn apply_sign(
+    ctx: &Ctx<'_>,
+    e: &Entry,
+    inh: Inherited,
+    dt: DataType,
+) -> Result<DataType, CopybookError> {
+    let (clause, own_at) = match (&e.sign, inh.sign) {
+        (Some(s), _) => (s.value, Some(s.rest_len)),
+        (None, Some(s)) => (s, None),
+        (None, None) => return Ok(dt),
+    };
+    match dt {
+        // Lenient: a SIGN clause on an unsigned PIC still means the sign is stored.
+        DataType::Zoned { mut pic, .. } => {
+            pic.signed = true;
+            let sign = match (clause.leading, clause.separate) {
+                (true, true) => SignPosition::LeadingSeparate,
+                (true, false) => SignPosition::LeadingOverpunch,
+                (false, true) => SignPosition::TrailingSeparate,
+                (false, false) => SignPosition::TrailingOverpunch,
+            };
+            Ok(DataType::Zoned { pic, sign })
+        }
+        // A group's SIGN clause only concerns its signed DISPLAY numbers.
+        other if own_at.is_none() => Ok(other),
+        _ => Err(ctx.err(
+            own_at.unwrap_or(e.rest_len),
+            "the SIGN clause needs a signed numeric DISPLAY item (PIC S9...)",
+        )),
+    }
+}
+
+/// Alignment of a SYNCHRONIZED item: its natural boundary (binary 2/4/8, COMP-1 4, COMP-2 8).
+pub(crate) fn sync_boundary(dt: &DataType) -> usize {
+    match dt {
+        DataType::Binary { bytes, .. } => usize::from(*bytes),
+        DataType::Float {
+            width: FloatWidth::Single,
+        } => 4,
+        DataType::Float {
+            width: FloatWidth::Double,
+        } => 8,
+        _ => 1,
+    }
+}

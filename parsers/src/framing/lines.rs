@@ -1,0 +1,174 @@
+//! Text lines: records ended by a terminator byte (LF, or NL 0x15 for EBCDIC text).
+//!
+//! A CR right before the terminator belongs to the framing (CRLF files), and a last line
+//! without a terminator is still a record.
+
+use std::io::{Read, Write};
+
+use super::{FramingError, RecordReader, RecordWriter};
+
+/// ASCII line feed.
+pub(super) const LF: u8 = 0x0A;
+/// EBCDIC new line.
+pub(super) const EBCDIC_NL: u8 = 0x15;
+/// Carriage return, the same byte in ASCII and EBCDIC.
+const CR: u8 = 0x0D;
+
+/// Reads one line ended by `term`.
+pub(super) fn read<R: Read>(
+    r: &mut RecordReader<R>,
+    term: u8,
+) -> Result<Option<&[u8]>, FramingError> {
+    // Bytes already searched, so each byte is scanned once however often we refill.
+    let mut scanned = 0;
+    loop {
+        let avail = r.peek(usize::MAX);
+        let unscanned = avail.get(scanned..).unwrap_or(&[]);
+        if let Some(i) = memchr::memchr(term, unscanned) {
+            let end = scanned + i;
+            let len = if end > 0 && avail.get(end - 1) == Some(&CR) {
+                end - 1
+            } else {
+                end
+            };
+            if len > r.max_record_len {
+                return Err(r.too_long(len as u64, r.max_record_len));
+            }
+            return Ok(Some(r.emit(0, len, end + 1 - len)));
+        }
+        scanned = avail.len();
+        // Room for a CR and the terminator after a record of the largest size.
+        if scanned > r.max_record_len.saturating_add(1) {
+            return Err(r.too_long(scanned as u64, r.max_record_len));
+        }
+        let have = r.fill_to(scanned + 1)?;
+        if have == scanned {
+            // End of input: what is left is the last line, unterminated.
+            if have == 0 {
+                return Ok(None);
+            }
+            if have > r.max_record_len {
+                return Err(r.too_long(have as u64, r.max_record_len));
+            }
+            return Ok(Some(r.emit(0, have, 0)));
+        }
+    }
+}
+
+/// Writes a line and its terminator.
+pub(super) fn write<W: Write>(
+    w: &mut RecordWriter<W>,
+    term: u8,
+    record: &[u8],
+) -> Result<(), FramingError> {
+    if let Some(at) = memchr::memchr(term, record) {
+        let (record_no, offset) = w.location();
+        return Err(FramingError::ContainsTerminator {
+            record: record_no,
+            offset,
+            at,
+            byte: term,
+        });
+    }
+    w.put(record)?;
+    // The reader strips one CR before the terminator: add one so the record's own CR survives.
+    if record.last() == Some(&CR) {
+        w.put(&[CR])?;
+    }
+    w.put(&[term])
+}
+
+#[cfg(test)]
+#[allow(clippy::unwrap_used)]
+mod tests {
+    use crate::framing::{Framing, FramingError, RecordReader, RecordWriter};
+
+    fn read_all(data: &[u8], f: Framing) -> Vec<Vec<u8>> {
+        let mut r = RecordReader::new(data, f);
+        let mut out = Vec::new();
+        while let Some(rec) = r.next_record().unwrap() {
+            out.push(rec.to_vec());
+        }
+        out
+    }
+
+    #[test]
+    fn lf_crlf_and_unterminated_last_line() {
+        // LF, CRLF, an empty line, and a last line without terminator.
+        let recs = read_all(b"a\nbc\r\n\nlast", Framing::Lines);
+        assert_eq!(
+            recs,
+            vec![b"a".to_vec(), b"bc".to_vec(), vec![], b"last".to_vec()]
+        );
+        // A final terminator does not make an extra empty record.
+        assert_eq!(read_all(b"a\n", Framing::Lines).len(), 1);
+        // A lone CR at the end of an unterminated line stays.
+        assert_eq!(read_all(b"a\r", Framing::Lines), vec![b"a\r".to_vec()]);
+        // Only one CR is framing.
+        assert_eq!(read_all(b"a\r\r\n", Framing::Lines), vec![b"a\r".to_vec()]);
+    }
+
+    #[test]
+    fn ebcdic_lines_use_nl() {
+        // 0x15 ends EBCDIC lines; 0x0A (LF) and 0x25 (EBCDIC LF) are data.
+        let recs = read_all(b"\xc1\x0a\x15\xc2\x0d\x15\x25", Framing::LinesEbcdic);
+        assert_eq!(
+            recs,
+            vec![b"\xc1\x0a".to_vec(), b"\xc2".to_vec(), b"\x25".to_vec()]
+        );
+    }
+
+    #[test]
+    fn offsets_and_numbers() {
+        // Record 2 ("bc") starts at byte 2.
+        let mut r = RecordReader::new(&b"a\nbc\n"[..], Framing::Lines);
+        r.next_record().unwrap();
+        r.next_record().unwrap();
+        assert_eq!(
+            (r.record_number(), r.record_offset(), r.bytes_read()),
+            (2, 2, 5)
+        );
+    }
+
+    #[test]
+    fn overlong_line_is_refused() {
+        // A 5-byte line with a 3-byte limit, terminated or not.
+        for data in [&b"abcde\n"[..], b"abcde"] {
+            let mut r = RecordReader::new(data, Framing::Lines).with_max_record_len(3);
+            let e = r.next_record().unwrap_err();
+            assert!(
+                matches!(
+                    e,
+                    FramingError::TooLong {
+                        record: 1,
+                        offset: 0,
+                        max: 3,
+                        ..
+                    }
+                ),
+                "{e}"
+            );
+            assert!(!r.can_continue());
+            assert!(matches!(r.next_record(), Err(FramingError::Failed)));
+        }
+    }
+
+    #[test]
+    fn writer_terminates_and_refuses_embedded_terminator() {
+        // Each line gets LF; a record ending in CR gets an extra CR before the LF.
+        let mut w = RecordWriter::new(Vec::new(), Framing::Lines);
+        w.write_record(b"a").unwrap();
+        w.write_record(b"b\r").unwrap();
+        let e = w.write_record(b"c\nd").unwrap_err();
+        assert_eq!(
+            e.to_string(),
+            "record 3 at byte 6: byte 1 of the record is the line terminator 0A"
+        );
+        assert_eq!(w.finish().unwrap(), b"a\nb\r\r\n");
+        // EBCDIC: NL is the terminator, LF is fine inside.
+        let mut w = RecordWriter::new(Vec::new(), Framing::LinesEbcdic);
+        w.write_record(b"a\n").unwrap();
+        assert!(w.write_record(b"\x15").is_err());
+        assert_eq!(w.finish().unwrap(), b"a\n\x15");
+    }
+}
