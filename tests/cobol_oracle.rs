@@ -29,10 +29,9 @@ const COBC_FLAGS: &[&str] = &[
     // COMP/COMP-4/BINARY big-endian as on the mainframe (already the default; pinned).
     // COMP-5 stays native (little-endian on x86), as --dialect gnucobol expects.
     "-fbinary-byteorder=big-endian",
-    // Zoned signs in ASCII: positive is the plain digit, negative 0x70-0x79 (`p`-`y`).
-    "-fsign=ASCII",
     // DISPLAY of numerics shows the sign and the decimal point (the harness parses them).
     "-fpretty-display",
+    // (Plus -fsign, per case: see `Case::sign`.)
 ];
 
 /// One oracle run: a program, the file it writes and how Ferrule must read that file.
@@ -43,6 +42,10 @@ struct Case {
     copybook: &'static str,
     /// The file the program writes in its working directory.
     data: String,
+    /// cobc `-fsign=`: `ASCII` (positive zoned is the plain digit, negative 0x70-0x79,
+    /// as GnuCOBOL on x86 writes) or `EBCDIC` (IBM's overpunch letters `{ A-I } J-R`, which
+    /// a Latin-1 -> cp037 conversion turns into the C/D zone nibbles).
+    sign: &'static str,
     /// Runtime environment for the program (e.g. COB_VARSEQ_FORMAT).
     env: Vec<(&'static str, &'static str)>,
     /// Codec options given to both `ferrule decode` and `ferrule encode`.
@@ -54,7 +57,14 @@ const GNU_FIXED: &[&str] = &["--codepage", "latin1", "--dialect", "gnucobol", "-
 
 /// A fixed case: `<name>.cbl` COPYs `<name>.cpy` and writes `<name>.dat`.
 fn fixed(name: &'static str, ferrule: &[&'static str]) -> Case {
-    Case { program: name, copybook: name, data: format!("{name}.dat"), env: vec![], ferrule: ferrule.to_vec() }
+    Case {
+        program: name,
+        copybook: name,
+        data: format!("{name}.dat"),
+        sign: "ASCII",
+        env: vec![],
+        ferrule: ferrule.to_vec(),
+    }
 }
 
 #[test]
@@ -96,6 +106,7 @@ fn odo(varseq_format: &'static str, framing: &'static str) -> Case {
         program: "odo",
         copybook: "odo",
         data: "odo.dat".into(),
+        sign: "ASCII",
         env: vec![("COB_VARSEQ_FORMAT", varseq_format)],
         ferrule: vec!["--codepage", "latin1", "--dialect", "gnucobol", "--framing", framing],
     }
@@ -117,6 +128,30 @@ fn odo_varseq1_four_byte_length() {
 fn odo_varseq3_two_byte_length() {
     // Format 3: 2-byte big-endian data length.
     run(&odo("3", "len2"));
+}
+
+#[test]
+fn odo_varseq2_native_four_byte_length() {
+    // Format 2: 4-byte little-endian (x86 native) data length. For records under 64 KiB
+    // these are the bytes of a little-endian RDW that excludes itself: 2-byte length, 2 NULs.
+    run(&odo("2", "rdw-le-excl"));
+}
+
+#[test]
+fn ebcdic_host_record() {
+    // Text and zoned fields converted to cp037 by the program; packed and big-endian
+    // binary as GnuCOBOL wrote them: what an IBM mainframe writes.
+    let mut case = fixed("ebcdic", &["--codepage", "cp037", "--dialect", "ibm", "--framing", "fixed"]);
+    case.sign = "EBCDIC";
+    run(&case);
+}
+
+#[test]
+fn ebcdic_host_record_redefines_all() {
+    let mut case =
+        fixed("ebcdic", &["--codepage", "cp037", "--dialect", "ibm", "--framing", "fixed", "--redefines", "all"]);
+    case.sign = "EBCDIC";
+    run(&case);
 }
 
 // ---------------------------------------------------------------------------------------
@@ -150,7 +185,7 @@ fn run(case: &Case) {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
-    let exe = compile(case.program, tmp.path());
+    let exe = compile(case, tmp.path());
     let expected = run_program(&exe, tmp.path(), case);
     let data_path = tmp.path().join(&case.data);
     let data = std::fs::read(&data_path)
@@ -203,11 +238,12 @@ fn run(case: &Case) {
     }
 }
 
-fn compile(program: &str, dir: &Path) -> PathBuf {
-    let exe = dir.join(program);
-    let src = cobol_dir().join(format!("{program}.cbl"));
+fn compile(case: &Case, dir: &Path) -> PathBuf {
+    let exe = dir.join(case.program);
+    let src = cobol_dir().join(format!("{}.cbl", case.program));
     let out = Command::new("cobc")
         .args(COBC_FLAGS)
+        .arg(format!("-fsign={}", case.sign))
         .arg("-I")
         .arg(cobol_dir())
         .arg("-o")
