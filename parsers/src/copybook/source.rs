@@ -83,7 +83,7 @@ pub(crate) fn detect(source: &str) -> SourceFormat {
         }
         let seq: String = c.iter().take(6).map(|(ch, _)| *ch).collect();
         let indicator = c.get(6).map_or(' ', |(ch, _)| *ch);
-        if !matches!(indicator, ' ' | '*' | '/' | '-' | 'D' | 'd') || looks_like_code(&seq) {
+        if !matches!(indicator, ' ' | '*' | '/' | '-' | 'D' | 'd' | '$') || looks_like_code(&seq) {
             return SourceFormat::Free;
         }
     }
@@ -167,7 +167,8 @@ impl Builder {
         };
         let code = c.get(7..c.len().min(CODE_END_COL)).unwrap_or(&[]);
         match indicator {
-            '*' | '/' | 'D' | 'd' => Ok(()),
+            // `$` starts a Micro Focus directive line (`$SET ...`): no data description.
+            '*' | '/' | 'D' | 'd' | '$' => Ok(()),
             ' ' => {
                 self.code_line(line, code);
                 Ok(())
@@ -190,7 +191,13 @@ impl Builder {
         // A literal left open on the previous line is not continued: the lexer reports it.
         self.open_quote = None;
         let code = strip_comment(code, None);
-        if code.iter().all(|(ch, _)| ch.is_whitespace()) {
+        let first = code.iter().position(|(ch, _)| !ch.is_whitespace());
+        let Some(first) = first else {
+            return;
+        };
+        // `>>SOURCE FORMAT ...` and other compiler directives say nothing about data.
+        let rest = code.get(first..).unwrap_or_default();
+        if rest.first().map(|c| c.0) == Some('>') && rest.get(1).map(|c| c.0) == Some('>') {
             return;
         }
         if !self.text.is_empty() {
@@ -374,6 +381,16 @@ mod tests {
             c.pos_at(c.text.find('B').unwrap()),
             SourcePos { line: 3, column: 6 }
         );
+    }
+
+    #[test]
+    fn directive_lines_are_skipped() {
+        // `$SET` in column 7 (fixed) and `>>SOURCE` (either format) carry no data.
+        let c =
+            fixed("      $SET SOURCEFORMAT\"FIXED\"\n       >>SOURCE FORMAT FIXED\n       01 A.\n");
+        assert_eq!(c.text, "01 A.");
+        let c = clean(">>SOURCE FORMAT FREE\n01 A.\n", SourceFormat::Free).unwrap();
+        assert_eq!(c.text, "01 A.");
     }
 
     #[test]
