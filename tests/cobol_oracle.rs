@@ -10,6 +10,10 @@
 //! Without `cobc` the tests pass with a note, except under CI (`CI=true`), where a missing
 //! oracle is a failure: a silently skipped oracle is no oracle.
 
+// A test that cannot set itself up (no temp dir, a program that will not start) should
+// fail loudly, so panicking on those errors is the point.
+#![allow(clippy::unwrap_used)]
+
 use std::collections::BTreeMap;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -53,7 +57,14 @@ struct Case {
 }
 
 /// Options for the fixed-length ASCII files GnuCOBOL writes on x86.
-const GNU_FIXED: &[&str] = &["--codepage", "latin1", "--dialect", "gnucobol", "--framing", "fixed"];
+const GNU_FIXED: &[&str] = &[
+    "--codepage",
+    "latin1",
+    "--dialect",
+    "gnucobol",
+    "--framing",
+    "fixed",
+];
 
 /// A fixed case: `<name>.cbl` COPYs `<name>.cpy` and writes `<name>.dat`.
 fn fixed(name: &'static str, ferrule: &[&'static str]) -> Case {
@@ -81,8 +92,41 @@ fn packed_decimals() {
 fn packed_decimals_as_strings() {
     run(&fixed(
         "packed",
-        &["--codepage", "latin1", "--dialect", "gnucobol", "--framing", "fixed", "--numbers-as-strings"],
+        &[
+            "--codepage",
+            "latin1",
+            "--dialect",
+            "gnucobol",
+            "--framing",
+            "fixed",
+            "--numbers-as-strings",
+        ],
     ));
+}
+
+#[test]
+fn packed_redefines_all_rejects_negative_sign_in_unsigned() {
+    // RAW-PACKED-NUM (PIC 9(3) COMP-3) over raw bytes: 12 3D and 12 3B are not NUMERIC
+    // for an unsigned item, so the alternative must be null, not -123.
+    run(&fixed(
+        "packed",
+        &[
+            "--codepage",
+            "latin1",
+            "--dialect",
+            "gnucobol",
+            "--framing",
+            "fixed",
+            "--redefines",
+            "all",
+        ],
+    ));
+}
+
+#[test]
+fn gnucobol_38_digit_numbers() {
+    // GnuCOBOL allows 38 digits in zoned and packed items (IBM: 31 with ARITH(EXTEND)).
+    run(&fixed("digits38", GNU_FIXED));
 }
 
 #[test]
@@ -97,7 +141,19 @@ fn latin1_text_groups_occurs_redefines() {
 
 #[test]
 fn redefines_all_alternatives() {
-    run(&fixed("text", &["--codepage", "latin1", "--dialect", "gnucobol", "--framing", "fixed", "--redefines", "all"]));
+    run(&fixed(
+        "text",
+        &[
+            "--codepage",
+            "latin1",
+            "--dialect",
+            "gnucobol",
+            "--framing",
+            "fixed",
+            "--redefines",
+            "all",
+        ],
+    ));
 }
 
 /// GnuCOBOL's variable-length sequential records: COB_VARSEQ_FORMAT picks the prefix.
@@ -108,7 +164,14 @@ fn odo(varseq_format: &'static str, framing: &'static str) -> Case {
         data: "odo.dat".into(),
         sign: "ASCII",
         env: vec![("COB_VARSEQ_FORMAT", varseq_format)],
-        ferrule: vec!["--codepage", "latin1", "--dialect", "gnucobol", "--framing", framing],
+        ferrule: vec![
+            "--codepage",
+            "latin1",
+            "--dialect",
+            "gnucobol",
+            "--framing",
+            framing,
+        ],
     }
 }
 
@@ -141,15 +204,36 @@ fn odo_varseq2_native_four_byte_length() {
 fn ebcdic_host_record() {
     // Text and zoned fields converted to cp037 by the program; packed and big-endian
     // binary as GnuCOBOL wrote them: what an IBM mainframe writes.
-    let mut case = fixed("ebcdic", &["--codepage", "cp037", "--dialect", "ibm", "--framing", "fixed"]);
+    let mut case = fixed(
+        "ebcdic",
+        &[
+            "--codepage",
+            "cp037",
+            "--dialect",
+            "ibm",
+            "--framing",
+            "fixed",
+        ],
+    );
     case.sign = "EBCDIC";
     run(&case);
 }
 
 #[test]
 fn ebcdic_host_record_redefines_all() {
-    let mut case =
-        fixed("ebcdic", &["--codepage", "cp037", "--dialect", "ibm", "--framing", "fixed", "--redefines", "all"]);
+    let mut case = fixed(
+        "ebcdic",
+        &[
+            "--codepage",
+            "cp037",
+            "--dialect",
+            "ibm",
+            "--framing",
+            "fixed",
+            "--redefines",
+            "all",
+        ],
+    );
     case.sign = "EBCDIC";
     run(&case);
 }
@@ -167,7 +251,11 @@ fn cobol_dir() -> PathBuf {
 
 /// Whether `cobc` can be run; panics under CI when it cannot.
 fn cobc_available() -> bool {
-    let ok = Command::new("cobc").arg("--version").output().map(|o| o.status.success()).unwrap_or(false);
+    let ok = Command::new("cobc")
+        .arg("--version")
+        .output()
+        .map(|o| o.status.success())
+        .unwrap_or(false);
     if !ok {
         if std::env::var("CI").as_deref() == Ok("true") {
             panic!(
@@ -188,8 +276,13 @@ fn run(case: &Case) {
     let exe = compile(case, tmp.path());
     let expected = run_program(&exe, tmp.path(), case);
     let data_path = tmp.path().join(&case.data);
-    let data = std::fs::read(&data_path)
-        .unwrap_or_else(|e| panic!("{}: no data file {}: {e}", case.program, data_path.display()));
+    let data = std::fs::read(&data_path).unwrap_or_else(|e| {
+        panic!(
+            "{}: no data file {}: {e}",
+            case.program,
+            data_path.display()
+        )
+    });
     let copybook = cobol_dir().join(format!("{}.cpy", case.copybook));
 
     let mut problems = Vec::new();
@@ -206,10 +299,17 @@ fn run(case: &Case) {
     let records: Vec<Value> = json_text
         .lines()
         .filter(|l| !l.trim().is_empty())
-        .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("bad JSON line from ferrule: {e}: {l}")))
+        .map(|l| {
+            serde_json::from_str(l)
+                .unwrap_or_else(|e| panic!("bad JSON line from ferrule: {e}: {l}"))
+        })
         .collect();
     if records.len() != expected.len() {
-        problems.push(format!("COBOL wrote {} records, ferrule decoded {}", expected.len(), records.len()));
+        problems.push(format!(
+            "COBOL wrote {} records, ferrule decoded {}",
+            expected.len(),
+            records.len()
+        ));
     }
     for (n, (want, got)) in expected.iter().zip(&records).enumerate() {
         compare_record(n + 1, want, got, &mut problems);
@@ -251,13 +351,22 @@ fn compile(case: &Case, dir: &Path) -> PathBuf {
         .arg(&src)
         .output()
         .unwrap();
-    assert!(out.status.success(), "cobc failed on {}:\n{}", src.display(), String::from_utf8_lossy(&out.stderr));
+    assert!(
+        out.status.success(),
+        "cobc failed on {}:\n{}",
+        src.display(),
+        String::from_utf8_lossy(&out.stderr)
+    );
     exe
 }
 
 /// Runs the program in `dir` and parses its DISPLAY lines into one field list per record.
 fn run_program(exe: &Path, dir: &Path, case: &Case) -> Vec<Vec<Expect>> {
-    let out = Command::new(exe).current_dir(dir).envs(case.env.iter().copied()).output().unwrap();
+    let out = Command::new(exe)
+        .current_dir(dir)
+        .envs(case.env.iter().copied())
+        .output()
+        .unwrap();
     assert!(
         out.status.success(),
         "{} failed ({}):\n{}",
@@ -266,7 +375,8 @@ fn run_program(exe: &Path, dir: &Path, case: &Case) -> Vec<Vec<Expect>> {
         String::from_utf8_lossy(&out.stderr)
     );
     let redefines_all = case.ferrule.windows(2).any(|w| w == ["--redefines", "all"]);
-    parse_display(&out.stdout, redefines_all).unwrap_or_else(|e| panic!("{}: unexpected DISPLAY output: {e}", case.program))
+    parse_display(&out.stdout, redefines_all)
+        .unwrap_or_else(|e| panic!("{}: unexpected DISPLAY output: {e}", case.program))
 }
 
 fn ferrule(command: &str, copybook: &Path, opts: &[&str], input: &[u8]) -> Output {
@@ -305,6 +415,10 @@ enum Kind {
     D,
     /// Text (PIC X): equal after trimming trailing spaces.
     X,
+    /// JUSTIFIED RIGHT text: equal after trimming leading spaces (the padding side).
+    XR,
+    /// An OCCURS DEPENDING ON table with no entries: JSON `[]`.
+    E,
     /// COMP-1: the same binary32 value.
     F4,
     /// COMP-2: the same value to GnuCOBOL's DISPLAY precision.
@@ -340,9 +454,13 @@ fn parse_display(stdout: &[u8], redefines_all: bool) -> Result<Vec<Vec<Expect>>,
             Some(alternative) => alternative,
             None => line,
         };
-        let (kind, rest) = line.split_once(' ').ok_or_else(|| format!("no kind: {line:?}"))?;
+        let (kind, rest) = line
+            .split_once(' ')
+            .ok_or_else(|| format!("no kind: {line:?}"))?;
         let kind = match kind {
             "Z" => Kind::Z,
+            "XR" => Kind::XR,
+            "E" => Kind::E,
             "N" => Kind::N,
             "D" => Kind::D,
             "X" => Kind::X,
@@ -350,9 +468,17 @@ fn parse_display(stdout: &[u8], redefines_all: bool) -> Result<Vec<Vec<Expect>>,
             "F8" => Kind::F8,
             _ => return Err(format!("unknown kind {kind:?} in {line:?}")),
         };
-        let (path, value) = rest.split_once('=').ok_or_else(|| format!("no `=`: {line:?}"))?;
-        let record = records.last_mut().ok_or_else(|| format!("field before @record: {line:?}"))?;
-        record.push(Expect { kind, path: normalise_path(path)?, value: value.to_string() });
+        let (path, value) = rest
+            .split_once('=')
+            .ok_or_else(|| format!("no `=`: {line:?}"))?;
+        let record = records
+            .last_mut()
+            .ok_or_else(|| format!("field before @record: {line:?}"))?;
+        record.push(Expect {
+            kind,
+            path: normalise_path(path)?,
+            value: value.to_string(),
+        });
     }
     Ok(records)
 }
@@ -362,8 +488,14 @@ fn normalise_path(path: &str) -> Result<String, String> {
     let mut out = String::new();
     let mut rest = path.trim();
     while let Some(open) = rest.find('(') {
-        let close = rest[open..].find(')').ok_or_else(|| format!("unclosed subscript in {path:?}"))? + open;
-        let n: usize = rest[open + 1..close].trim().parse().map_err(|_| format!("bad subscript in {path:?}"))?;
+        let close = rest[open..]
+            .find(')')
+            .ok_or_else(|| format!("unclosed subscript in {path:?}"))?
+            + open;
+        let n: usize = rest[open + 1..close]
+            .trim()
+            .parse()
+            .map_err(|_| format!("bad subscript in {path:?}"))?;
         out.push_str(&rest[..open]);
         out.push_str(&format!("({n})"));
         rest = &rest[close + 1..];
@@ -380,7 +512,39 @@ fn compare_record(n: usize, want: &[Expect], got: &Value, problems: &mut Vec<Str
     collect_leaves(got, String::new(), &mut leaves);
     for e in want {
         let Some(value) = leaves.remove(&e.path) else {
-            problems.push(format!("record {n}, {}: COBOL has {:?}, ferrule's JSON has no such field", e.path, e.value));
+            if e.kind == Kind::Z {
+                // The alternative was decoded as an object: gather what Ferrule made of it.
+                let inside: Vec<String> = leaves
+                    .keys()
+                    .filter(|k| {
+                        k.starts_with(&format!("{}.", e.path))
+                            || k.starts_with(&format!("{}(", e.path))
+                    })
+                    .cloned()
+                    .collect();
+                let shown: Vec<String> = inside
+                    .iter()
+                    .filter_map(|k| leaves.remove(k).map(|v| format!("{k}={v}")))
+                    .collect();
+                problems.push(format!(
+                    "record {n}, {}: expected null (invalid alternative), ferrule decoded {}",
+                    e.path,
+                    if shown.is_empty() {
+                        "nothing".to_string()
+                    } else {
+                        shown.join(", ")
+                    }
+                ));
+                continue;
+            }
+            if e.kind == Kind::E {
+                problems.push(format!("record {n}, {}: COBOL has an empty table, ferrule's JSON has no such key (expected [])", e.path));
+                continue;
+            }
+            problems.push(format!(
+                "record {n}, {}: COBOL has {:?}, ferrule's JSON has no such field",
+                e.path, e.value
+            ));
             continue;
         };
         if let Err(why) = compare_value(e, value) {
@@ -388,7 +552,9 @@ fn compare_record(n: usize, want: &[Expect], got: &Value, problems: &mut Vec<Str
         }
     }
     for (path, value) in leaves {
-        problems.push(format!("record {n}, {path}: ferrule wrote {value} but the COBOL program did not DISPLAY it"));
+        problems.push(format!(
+            "record {n}, {path}: ferrule wrote {value} but the COBOL program did not DISPLAY it"
+        ));
     }
 }
 
@@ -397,9 +563,17 @@ fn collect_leaves<'v>(v: &'v Value, prefix: String, out: &mut BTreeMap<String, &
     match v {
         Value::Object(map) => {
             for (k, child) in map {
-                let p = if prefix.is_empty() { k.clone() } else { format!("{prefix}.{k}") };
+                let p = if prefix.is_empty() {
+                    k.clone()
+                } else {
+                    format!("{prefix}.{k}")
+                };
                 collect_leaves(child, p, out);
             }
+        }
+        // An empty table is a leaf: the program must say it expects it empty.
+        Value::Array(items) if items.is_empty() => {
+            out.insert(prefix, v);
         }
         Value::Array(items) => {
             for (i, child) in items.iter().enumerate() {
@@ -415,7 +589,21 @@ fn collect_leaves<'v>(v: &'v Value, prefix: String, out: &mut BTreeMap<String, &
 fn compare_value(e: &Expect, got: &Value) -> Result<(), String> {
     match e.kind {
         Kind::Z if got.is_null() => Ok(()),
-        Kind::Z => Err(format!("expected null (invalid alternative), ferrule {got}")),
+        Kind::Z => Err(format!(
+            "expected null (invalid alternative), ferrule {got}"
+        )),
+        Kind::E if got.as_array().is_some_and(Vec::is_empty) => Ok(()),
+        Kind::E => Err(format!("expected [] (no entries), ferrule {got}")),
+        Kind::XR => {
+            let want = e.value.trim_start_matches(' ');
+            match got {
+                Value::String(s) if s == want => Ok(()),
+                _ => Err(format!(
+                    "COBOL {:?} (JUSTIFIED RIGHT), ferrule {got}",
+                    e.value
+                )),
+            }
+        }
         Kind::X => {
             let want = e.value.trim_end_matches(' ');
             match got {
@@ -424,9 +612,12 @@ fn compare_value(e: &Expect, got: &Value) -> Result<(), String> {
             }
         }
         Kind::N | Kind::D => {
-            let text = number_text(got).ok_or_else(|| format!("COBOL {}, ferrule {got} (not a number)", e.value))?;
-            let want = Dec::parse(&e.value).ok_or_else(|| format!("unparsable COBOL value {:?}", e.value))?;
-            let have = Dec::parse(&text).ok_or_else(|| format!("unparsable ferrule number {text:?}"))?;
+            let text = number_text(got)
+                .ok_or_else(|| format!("COBOL {}, ferrule {got} (not a number)", e.value))?;
+            let want = Dec::parse(&e.value)
+                .ok_or_else(|| format!("unparsable COBOL value {:?}", e.value))?;
+            let have =
+                Dec::parse(&text).ok_or_else(|| format!("unparsable ferrule number {text:?}"))?;
             if want != have {
                 return Err(format!("COBOL {}, ferrule {text}", e.value.trim()));
             }
@@ -441,9 +632,16 @@ fn compare_value(e: &Expect, got: &Value) -> Result<(), String> {
             Ok(())
         }
         Kind::F4 | Kind::F8 => {
-            let text = number_text(got).ok_or_else(|| format!("COBOL {}, ferrule {got} (not a number)", e.value))?;
-            let want: f64 = e.value.trim().parse().map_err(|_| format!("unparsable COBOL float {:?}", e.value))?;
-            let have: f64 = text.parse().map_err(|_| format!("unparsable ferrule float {text:?}"))?;
+            let text = number_text(got)
+                .ok_or_else(|| format!("COBOL {}, ferrule {got} (not a number)", e.value))?;
+            let want: f64 = e
+                .value
+                .trim()
+                .parse()
+                .map_err(|_| format!("unparsable COBOL float {:?}", e.value))?;
+            let have: f64 = text
+                .parse()
+                .map_err(|_| format!("unparsable ferrule float {text:?}"))?;
             let same = if e.kind == Kind::F4 {
                 // The stored value is binary32: both texts must name the same one.
                 (want as f32) == (have as f32)
@@ -451,7 +649,8 @@ fn compare_value(e: &Expect, got: &Value) -> Result<(), String> {
                 // GnuCOBOL DISPLAYs COMP-2 with 17 significant digits, not always the
                 // shortest round-trip text (0.1 shows as 0.09999999999999999); the bytes are
                 // checked exactly by the re-encode, so a one-ulp difference is fine here.
-                want == have || (want - have).abs() <= f64::EPSILON * 2.0 * want.abs().max(have.abs())
+                want == have
+                    || (want - have).abs() <= f64::EPSILON * 2.0 * want.abs().max(have.abs())
             };
             if same {
                 Ok(())
@@ -475,7 +674,9 @@ fn number_text(v: &Value) -> Option<String> {
 fn fraction_digits(s: &str) -> usize {
     let s = s.trim();
     let mantissa = s.split(['e', 'E']).next().unwrap_or(s);
-    mantissa.split_once('.').map_or(0, |(_, f)| f.chars().filter(char::is_ascii_digit).count())
+    mantissa
+        .split_once('.')
+        .map_or(0, |(_, f)| f.chars().filter(char::is_ascii_digit).count())
 }
 
 /// An exact decimal normalised for comparison: no leading zeros, no trailing zeros
@@ -523,18 +724,35 @@ impl Dec {
             scale -= 1;
         }
         if digits.is_empty() {
-            return Some(Dec { negative: false, digits, scale: 0 });
+            return Some(Dec {
+                negative: false,
+                digits,
+                scale: 0,
+            });
         }
-        Some(Dec { negative, digits, scale })
+        Some(Dec {
+            negative,
+            digits,
+            scale,
+        })
     }
 }
 
 fn describe_byte_difference(want: &[u8], got: &[u8]) -> String {
-    let at = want.iter().zip(got).position(|(a, b)| a != b).unwrap_or(want.len().min(got.len()));
+    let at = want
+        .iter()
+        .zip(got)
+        .position(|(a, b)| a != b)
+        .unwrap_or(want.len().min(got.len()));
     let from = at.saturating_sub(8);
     let hex = |b: &[u8]| {
         let end = (from + 24).min(b.len());
-        b.get(from..end).unwrap_or(&[]).iter().map(|x| format!("{x:02X}")).collect::<Vec<_>>().join(" ")
+        b.get(from..end)
+            .unwrap_or(&[])
+            .iter()
+            .map(|x| format!("{x:02X}"))
+            .collect::<Vec<_>>()
+            .join(" ")
     };
     format!(
         "re-encoded bytes differ from COBOL's file: COBOL {} bytes, ferrule {} bytes, first difference at \

@@ -89,7 +89,8 @@
            MOVE "[" TO FLAGS(1)  MOVE "]" TO FLAGS(2)
            MOVE "|" TO FLAGS(3)
            MOVE 0 TO UNSIGNED-PACKED
-           MOVE "REF0123456789" TO MEMO
+      *    a memo whose MEMO-CODED view is valid
+           MOVE "CK0123456789" TO MEMO
            PERFORM SHOW-CONVERT-WRITE
       * 3: zero
            MOVE SPACES TO ACCOUNT-ID HOLDER-NAME
@@ -126,8 +127,21 @@
            MOVE "~" TO FLAGS(1)  MOVE "^" TO FLAGS(2)
            MOVE "`" TO FLAGS(3)
            MOVE 1 TO UNSIGNED-PACKED
-      *    a memo whose MEMO-CODED view is valid
-           MOVE "CK0123456789" TO MEMO
+      *    MEMO-NUM ends in "X" (E7): not NUMERIC, so MEMO-CODED is
+      *    invalid; the zone E must not pass for an unsigned digit.
+           MOVE "12345678901X" TO MEMO
+           PERFORM SHOW-CONVERT-WRITE
+      * 6: as 5, with MEMO-NUM ending in "P" (D7): a negative overpunch
+      *    in an unsigned item is not NUMERIC either.
+           MOVE "ACC0000006" TO ACCOUNT-ID
+           MOVE "y" TO HOLDER-NAME
+           MOVE 7 TO BRANCH  MOVE 7 TO BRANCH-BIN
+           MOVE 1 TO BALANCE CREDIT-LIMIT LAST-TXN-AMT ADJUSTMENT
+           MOVE .1 TO RATE
+           MOVE 2 TO TXN-COUNT
+           MOVE "A" TO FLAGS(1) FLAGS(2) FLAGS(3)
+           MOVE 2 TO UNSIGNED-PACKED
+           MOVE "CK012345678P" TO MEMO
            PERFORM SHOW-CONVERT-WRITE
            CLOSE OUT-FILE
            STOP RUN.

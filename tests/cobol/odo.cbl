@@ -80,6 +80,9 @@
            DISPLAY "N order_date.order_day=" ORDER-DAY
            DISPLAY "N order_total=" ORDER-TOTAL
            DISPLAY "N line_count=" LINE-COUNT
+           IF LINE-COUNT = 0
+               DISPLAY "E order_lines="
+           END-IF
            PERFORM VARYING I FROM 1 BY 1 UNTIL I > LINE-COUNT
                DISPLAY "X order_lines(" I ").sku=" SKU(I)
                DISPLAY "N order_lines(" I ").qty=" QTY(I)

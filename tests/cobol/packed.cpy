@@ -19,7 +19,12 @@
            05  P-S15V3                 PIC S9(15)V9(3) COMP-3.
            05  P-U18                   PIC 9(18) COMP-3.
            05  P-S31                   PIC S9(31) COMP-3.
-           05  P-S20V18                PIC S9(20)V9(18) COMP-3.
+           05  P-S13V18                PIC S9(13)V9(18) COMP-3.
            05  P-TABLE.
                10  P-ITEM              PIC S9(3)V9 COMP-3
                                        OCCURS 3 TIMES.
+      * Raw bytes seen as an unsigned packed number: some records put
+      * a negative sign nibble there, which is not NUMERIC for 9(3).
+           05  RAW-PACKED              PIC X(2).
+           05  RAW-PACKED-NUM REDEFINES RAW-PACKED
+                                       PIC 9(3) COMP-3.

@@ -101,7 +101,7 @@
            DISPLAY "X customer.address_lines.addr_line_1=" ADDR-LINE-1
            DISPLAY "X customer.address_lines.addr_line_2=" ADDR-LINE-2
            DISPLAY "X customer.empty_text=" EMPTY-TEXT
-           DISPLAY "X customer.right_text=" RIGHT-TEXT
+           DISPLAY "XR customer.right_text=" RIGHT-TEXT
            DISPLAY "X contact.contact_kind=" CONTACT-KIND
            DISPLAY "X contact.contact_data=" CONTACT-DATA
            IF AREA-CODE IS NUMERIC AND PHONE-NO IS NUMERIC
