@@ -69,14 +69,16 @@ impl Layout {
 
     /// The field at a child-index path.
     pub fn field_at(&self, path: &[usize]) -> Option<&Field> {
-        path.iter().try_fold(&self.root, |f, &i| f.children().get(i))
+        path.iter()
+            .try_fold(&self.root, |f, &i| f.children().get(i))
     }
 
     fn field_at_mut(&mut self, path: &[usize]) -> Option<&mut Field> {
-        path.iter().try_fold(&mut self.root, |f, &i| match &mut f.kind {
-            FieldKind::Group(c) => c.get_mut(i),
-            FieldKind::Item(_) => None,
-        })
+        path.iter()
+            .try_fold(&mut self.root, |f, &i| match &mut f.kind {
+                FieldKind::Group(c) => c.get_mut(i),
+                FieldKind::Item(_) => None,
+            })
     }
 
     /// Makes the REDEFINES alternative `alternative` apply only to records whose
@@ -95,22 +97,38 @@ impl Layout {
             .ok_or_else(|| format!("no field named `{discriminator}`"))?;
         match self.field_at(&disc).map(|f| &f.kind) {
             Some(FieldKind::Item(_)) => {}
-            _ => return Err(format!("discriminator `{discriminator}` must be an elementary item")),
+            _ => {
+                return Err(format!(
+                    "discriminator `{discriminator}` must be an elementary item"
+                ))
+            }
         }
         if disc.starts_with(&alt) {
-            return Err(format!("discriminator `{discriminator}` lies inside `{alternative}`"));
+            return Err(format!(
+                "discriminator `{discriminator}` lies inside `{alternative}`"
+            ));
         }
         let (parent_path, idx) = alt.split_at(alt.len() - 1);
         let parent = self.field_at(parent_path).ok_or("bad path")?;
-        let in_set = parent.children().iter().enumerate().any(|(j, c)| {
-            c.redefines == Some(idx[0]) || (j == idx[0] && c.redefines.is_some())
-        });
+        let in_set =
+            parent.children().iter().enumerate().any(|(j, c)| {
+                c.redefines == Some(idx[0]) || (j == idx[0] && c.redefines.is_some())
+            });
         if !in_set {
-            return Err(format!("`{alternative}` neither redefines nor is redefined"));
+            return Err(format!(
+                "`{alternative}` neither redefines nor is redefined"
+            ));
         }
-        let field_name = self.field_at(&disc).map(|f| f.name.clone()).unwrap_or_default();
+        let field_name = self
+            .field_at(&disc)
+            .map(|f| f.name.clone())
+            .unwrap_or_default();
         let f = self.field_at_mut(&alt).ok_or("bad path")?;
-        f.select_when = Some(Selector { field: disc, field_name, values });
+        f.select_when = Some(Selector {
+            field: disc,
+            field_name,
+            values,
+        });
         Ok(())
     }
 

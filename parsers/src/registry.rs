@@ -36,22 +36,37 @@ pub struct LayoutFormat {
 
 /// Every record-format parser Ferrule knows. The first is the default.
 pub static FORMATS: &[LayoutFormat] = &[
-    LayoutFormat { name: "copybook", extensions: &["cpy", "cob", "cbl", "copy"], load: load_copybook },
-    LayoutFormat { name: "spec", extensions: &["toml"], load: load_spec },
+    LayoutFormat {
+        name: "copybook",
+        extensions: &["cpy", "cob", "cbl", "copy"],
+        load: load_copybook,
+    },
+    LayoutFormat {
+        name: "spec",
+        extensions: &["toml"],
+        load: load_spec,
+    },
 ];
 
 /// The parser for a `--format` name, or for a file's extension, or the default (copybook).
 pub fn format_for(name: Option<&str>, file_name: &str) -> Result<&'static LayoutFormat, String> {
     if let Some(n) = name {
-        return FORMATS.iter().find(|f| f.name.eq_ignore_ascii_case(n)).ok_or_else(|| {
-            let names: Vec<_> = FORMATS.iter().map(|f| f.name).collect();
-            format!("unknown layout format `{n}` (known: {})", names.join(", "))
-        });
+        return FORMATS
+            .iter()
+            .find(|f| f.name.eq_ignore_ascii_case(n))
+            .ok_or_else(|| {
+                let names: Vec<_> = FORMATS.iter().map(|f| f.name).collect();
+                format!("unknown layout format `{n}` (known: {})", names.join(", "))
+            });
     }
     let lower = file_name.to_ascii_lowercase();
     Ok(FORMATS
         .iter()
-        .find(|f| f.extensions.iter().any(|e| lower.ends_with(&format!(".{e}"))))
+        .find(|f| {
+            f.extensions
+                .iter()
+                .any(|e| lower.ends_with(&format!(".{e}")))
+        })
         .unwrap_or(&FORMATS[0]))
 }
 
@@ -62,13 +77,19 @@ pub fn load(
     format: Option<&str>,
     opts: &LoadOptions,
 ) -> Result<Layout, LoadError> {
-    let f = format_for(format, file_name)
-        .map_err(|m| LoadError { line: None, column: None, rendered: format!("error: {m}") })?;
+    let f = format_for(format, file_name).map_err(|m| LoadError {
+        line: None,
+        column: None,
+        rendered: format!("error: {m}"),
+    })?;
     (f.load)(source, opts, file_name)
 }
 
 fn load_copybook(source: &str, opts: &LoadOptions, file_name: &str) -> Result<Layout, LoadError> {
-    let po = crate::copybook::ParseOptions { record: opts.record.clone(), ..Default::default() };
+    let po = crate::copybook::ParseOptions {
+        record: opts.record.clone(),
+        ..Default::default()
+    };
     crate::copybook::parse(source, &po).map_err(|e| LoadError {
         line: e.line(),
         column: e.column(),
@@ -77,7 +98,9 @@ fn load_copybook(source: &str, opts: &LoadOptions, file_name: &str) -> Result<La
 }
 
 fn load_spec(source: &str, opts: &LoadOptions, file_name: &str) -> Result<Layout, LoadError> {
-    let po = crate::spec::ParseOptions { record: opts.record.clone() };
+    let po = crate::spec::ParseOptions {
+        record: opts.record.clone(),
+    };
     crate::spec::parse(source, &po).map_err(|e| LoadError {
         line: e.line(),
         column: e.column(),
@@ -91,8 +114,14 @@ mod tests {
 
     #[test]
     fn extension_picks_the_parser_and_unknown_names_are_refused() {
-        assert_eq!(format_for(None, "x/VEHICLE.layout.TOML").map(|f| f.name), Ok("spec"));
-        assert_eq!(format_for(None, "person.cpy").map(|f| f.name), Ok("copybook"));
+        assert_eq!(
+            format_for(None, "x/VEHICLE.layout.TOML").map(|f| f.name),
+            Ok("spec")
+        );
+        assert_eq!(
+            format_for(None, "person.cpy").map(|f| f.name),
+            Ok("copybook")
+        );
         // Unknown extension: the default, copybooks being the common case.
         assert_eq!(format_for(None, "PERSON").map(|f| f.name), Ok("copybook"));
         assert!(format_for(Some("rpg"), "x.cpy").is_err());

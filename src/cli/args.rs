@@ -34,11 +34,17 @@ impl LayoutArgs {
         let name = self.copybook.display().to_string();
         let source = std::fs::read_to_string(&self.copybook)
             .map_err(|e| Failure::usage(format!("error: cannot read {name}: {e}")))?;
-        let opts = LoadOptions { record: self.record.clone() };
+        let opts = LoadOptions {
+            record: self.record.clone(),
+        };
         let mut layout = registry::load(&source, &name, self.format.as_deref(), &opts)
             .map_err(|e| Failure::usage(e.rendered))?;
         for s in &self.select {
-            let bad = || Failure::usage(format!("error: --select `{s}`: expected ALTERNATIVE=FIELD:V1,V2"));
+            let bad = || {
+                Failure::usage(format!(
+                    "error: --select `{s}`: expected ALTERNATIVE=FIELD:V1,V2"
+                ))
+            };
             let (alt, rest) = s.split_once('=').ok_or_else(bad)?;
             let (field, values) = rest.split_once(':').ok_or_else(bad)?;
             let values = values.split(',').map(|v| v.trim().to_string()).collect();

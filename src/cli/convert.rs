@@ -82,11 +82,15 @@ fn open_input(path: &Option<PathBuf>) -> Result<(Box<dyn Read>, Option<u64>), Fa
 fn open_output(path: &Option<PathBuf>) -> Result<Box<dyn Write>, Failure> {
     match path {
         Some(p) if p.as_os_str() != "-" => {
-            let f = File::create(p)
-                .map_err(|e| Failure::usage(format!("error: cannot create {}: {e}", p.display())))?;
+            let f = File::create(p).map_err(|e| {
+                Failure::usage(format!("error: cannot create {}: {e}", p.display()))
+            })?;
             Ok(Box::new(BufWriter::with_capacity(1 << 16, f)))
         }
-        _ => Ok(Box::new(BufWriter::with_capacity(1 << 16, io::stdout().lock()))),
+        _ => Ok(Box::new(BufWriter::with_capacity(
+            1 << 16,
+            io::stdout().lock(),
+        ))),
     }
 }
 
@@ -94,7 +98,9 @@ fn open_output(path: &Option<PathBuf>) -> Result<Box<dyn Write>, Failure> {
 fn framing_for(name: &str, layout: &Layout, variable: bool) -> Result<Framing, Failure> {
     let f = Framing::parse(name).map_err(|e| Failure::usage(format!("error: {e}")))?;
     Ok(match f {
-        Framing::Fixed { .. } => Framing::Fixed { len: if variable { 0 } else { layout.max_len() } },
+        Framing::Fixed { .. } => Framing::Fixed {
+            len: if variable { 0 } else { layout.max_len() },
+        },
         other => other,
     })
 }
@@ -103,8 +109,10 @@ fn progress_bar(total: Option<u64>, off: bool) -> Option<indicatif::ProgressBar>
     let total = total.filter(|_| !off && io::stderr().is_terminal())?;
     let bar = indicatif::ProgressBar::new(total);
     bar.set_style(
-        indicatif::ProgressStyle::with_template("{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}")
-            .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
+        indicatif::ProgressStyle::with_template(
+            "{bar:40} {bytes}/{total_bytes} {bytes_per_sec} eta {eta}",
+        )
+        .unwrap_or_else(|_| indicatif::ProgressStyle::default_bar()),
     );
     Some(bar)
 }
@@ -116,7 +124,8 @@ pub fn decode(args: DecodeArgs) -> Result<(), Failure> {
     let measured = layout.has_odo() && !opts.odo_stored_max;
     let framing = framing_for(&args.codec.framing, &layout, measured)?;
     let measured = measured && matches!(framing, Framing::Fixed { .. });
-    let mut decoder = Decoder::new(&layout, opts).map_err(|e| Failure::usage(format!("error: {e}")))?;
+    let mut decoder =
+        Decoder::new(&layout, opts).map_err(|e| Failure::usage(format!("error: {e}")))?;
     let (input, total) = open_input(&args.input)?;
     let mut reader = RecordReader::new(input, framing);
     let mut out = open_output(&args.output)?;
@@ -148,7 +157,6 @@ pub fn decode(args: DecodeArgs) -> Result<(), Failure> {
                 return Err(Failure::data(format!("error: {e}")));
             }
         };
-        let number = reader.record_number();
         let mark = buf.len();
         let result = match outcome.take() {
             Some(r) => r,
@@ -158,35 +166,31 @@ pub fn decode(args: DecodeArgs) -> Result<(), Failure> {
             Ok(d) if d.field_errors.is_empty() => {
                 buf.push(b'\n');
                 tally.good += 1;
-                Vec::new()
+                continue_flush(&mut out, &mut buf, &bar, reader.bytes_read())?;
+                continue;
             }
             Ok(d) => d.field_errors,
             Err(e) => vec![e],
         };
-        if !errors.is_empty() {
-            let errors: Vec<RecordError> = errors.into_iter().map(|e| e.at_record(number)).collect();
-            quarantine.record(record, reader.record_offset(), &errors)?;
-            let keep = args.on_error == OnError::Null && errors.iter().all(|e| !is_record_level(e));
-            if keep {
-                buf.push(b'\n');
-            } else {
-                buf.truncate(mark);
-            }
-            tally.bad(&errors);
-            if args.on_error == OnError::Fail {
-                out.write_all(&buf)?;
-                out.flush()?;
-                quarantine.finish()?;
-                return Err(Failure::data(format!("error: {}", errors[0])));
-            }
+        // Only bad records are copied, so that the reader can be asked where they were.
+        let raw = record.to_vec();
+        let number = reader.record_number();
+        let errors: Vec<RecordError> = errors.into_iter().map(|e| e.at_record(number)).collect();
+        quarantine.record(&raw, reader.record_offset(), &errors)?;
+        let keep = args.on_error == OnError::Null && errors.iter().all(|e| !is_record_level(e));
+        if keep {
+            buf.push(b'\n');
+        } else {
+            buf.truncate(mark);
         }
-        if buf.len() >= 1 << 16 {
+        if args.on_error == OnError::Fail {
             out.write_all(&buf)?;
-            buf.clear();
-            if let Some(b) = &bar {
-                b.set_position(reader.bytes_read());
-            }
+            out.flush()?;
+            quarantine.finish()?;
+            return Err(Failure::data(format!("error: {}", errors[0])));
         }
+        tally.bad(&errors);
+        continue_flush(&mut out, &mut buf, &bar, reader.bytes_read())?;
     }
     out.write_all(&buf)?;
     out.flush()?;
@@ -198,17 +202,38 @@ pub fn decode(args: DecodeArgs) -> Result<(), Failure> {
     Ok(())
 }
 
+/// Writes out the JSON gathered so far once it is large, and moves the progress bar.
+fn continue_flush(
+    out: &mut dyn Write,
+    buf: &mut Vec<u8>,
+    bar: &Option<indicatif::ProgressBar>,
+    position: u64,
+) -> Result<(), Failure> {
+    if buf.len() >= 1 << 16 {
+        out.write_all(buf)?;
+        buf.clear();
+        if let Some(b) = bar {
+            b.set_position(position);
+        }
+    }
+    Ok(())
+}
+
 /// Errors about the record as a whole (its length, its ODO count): no field to null out.
 fn is_record_level(e: &RecordError) -> bool {
     matches!(
         e.kind,
-        RecordErrorKind::OdoRange { .. } | RecordErrorKind::OdoCounterUnread(_) | RecordErrorKind::CutShort { .. }
+        RecordErrorKind::OdoRange { .. }
+            | RecordErrorKind::OdoCounterUnread(_)
+            | RecordErrorKind::CutShort { .. }
     ) && e.path.is_empty()
 }
 
 pub fn encode(args: EncodeArgs) -> Result<(), Failure> {
     if args.on_error == OnError::Null {
-        return Err(Failure::usage("error: encode takes --on-error fail or skip"));
+        return Err(Failure::usage(
+            "error: encode takes --on-error fail or skip",
+        ));
     }
     let layout = args.layout.load()?;
     let mut opts = args.codec.codec_options()?;
@@ -217,7 +242,8 @@ pub fn encode(args: EncodeArgs) -> Result<(), Failure> {
     let framing = framing_for(&args.codec.framing, &layout, variable)?;
     // Variable-length framings keep short records short, as the decoder reads them.
     let trim = !matches!(framing, Framing::Fixed { .. });
-    let mut encoder = Encoder::new(&layout, opts).map_err(|e| Failure::usage(format!("error: {e}")))?;
+    let mut encoder =
+        Encoder::new(&layout, opts).map_err(|e| Failure::usage(format!("error: {e}")))?;
     let (input, _) = open_input(&args.input)?;
     let mut input = BufReader::with_capacity(1 << 16, input);
     let mut writer = RecordWriter::new(open_output(&args.output)?, framing);
@@ -241,34 +267,39 @@ pub fn encode(args: EncodeArgs) -> Result<(), Failure> {
         number += 1;
         rec.clear();
         let result = serde_json::from_slice::<serde_json::Value>(&line)
-            .map_err(|e| {
-                RecordError {
-                    record: 0,
-                    path: String::new(),
-                    offset: e.column().saturating_sub(1),
-                    bytes: Vec::new(),
-                    kind: RecordErrorKind::Json(e.to_string()),
-                }
+            .map_err(|e| RecordError {
+                record: 0,
+                path: String::new(),
+                offset: e.column().saturating_sub(1),
+                bytes: Vec::new(),
+                kind: RecordErrorKind::Json(e.to_string()),
             })
             .and_then(|v| encoder.encode(&v, &mut rec, trim));
         match result {
             Ok(()) => {
-                writer.write_record(&rec).map_err(|e| Failure::data(format!("error: record {number}: {e}")))?;
+                writer
+                    .write_record(&rec)
+                    .map_err(|e| Failure::data(format!("error: record {number}: {e}")))?;
                 tally.good += 1;
             }
             Err(e) => {
                 let e = e.at_record(number);
                 quarantine.record(&line, line_offset, std::slice::from_ref(&e))?;
-                tally.bad(std::slice::from_ref(&e));
-                if args.on_error == OnError::Fail {
-                    writer.finish().map_err(|e| Failure::data(format!("error: {e}")))?;
+                if args.on_error == OnError::Skip {
+                    tally.bad(std::slice::from_ref(&e));
+                } else {
+                    writer
+                        .finish()
+                        .map_err(|e| Failure::data(format!("error: {e}")))?;
                     quarantine.finish()?;
                     return Err(Failure::data(format!("error: {e}")));
                 }
             }
         }
     }
-    let mut out = writer.finish().map_err(|e| Failure::data(format!("error: {e}")))?;
+    let mut out = writer
+        .finish()
+        .map_err(|e| Failure::data(format!("error: {e}")))?;
     out.flush()?;
     quarantine.finish()?;
     tally.summary("encoded", args.quarantine.as_deref());

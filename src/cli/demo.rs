@@ -39,9 +39,15 @@ pub fn run(args: DemoArgs) -> Result<(), Failure> {
     let mut decoder = Decoder::new(&layout, opts).map_err(|e| Failure::usage(e.to_string()))?;
     let mut reader = RecordReader::new(RECORDS, framing);
     let mut buf = Vec::new();
-    eprintln!("ferrule demo: decoding samples/custody.rdw.bin (cp285, RDW) with samples/custody.cpy");
-    while let Some(rec) = reader.next_record().map_err(|e| Failure::data(e.to_string()))? {
-        let n = reader.record_number();
+    eprintln!(
+        "ferrule demo: decoding samples/custody.rdw.bin (cp285, RDW) with samples/custody.cpy"
+    );
+    let mut n = 0;
+    while let Some(rec) = reader
+        .next_record()
+        .map_err(|e| Failure::data(e.to_string()))?
+    {
+        n += 1;
         buf.clear();
         decoder
             .decode(rec, &mut buf, FieldErrorMode::Fail)

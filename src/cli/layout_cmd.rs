@@ -18,7 +18,11 @@ pub struct LayoutCmdArgs {
 
 pub fn run(args: LayoutCmdArgs) -> Result<(), Failure> {
     let layout = args.layout.load()?;
-    let text = if args.json { listing_json(&layout) } else { listing(&layout) };
+    let text = if args.json {
+        listing_json(&layout)
+    } else {
+        listing(&layout)
+    };
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
     Ok(())
@@ -49,7 +53,7 @@ pub fn listing(layout: &Layout) -> String {
         "LEVEL", "NAME", "OFFSET", "LENGTH", "TYPE", "OCCURS"
     );
     let mut rows = Vec::new();
-    fn go(f: &Field, depth: usize, rows: &mut Vec<(usize, &Field)>) {
+    fn go<'a>(f: &'a Field, depth: usize, rows: &mut Vec<(usize, &'a Field)>) {
         rows.push((depth, f));
         for c in f.children() {
             go(c, depth + 1, rows);
@@ -80,10 +84,17 @@ pub fn listing(layout: &Layout) -> String {
             r.offset,
             r.size,
             r.from,
-            r.thru.as_ref().map(|t| format!(" THRU {t}")).unwrap_or_default()
+            r.thru
+                .as_ref()
+                .map(|t| format!(" THRU {t}"))
+                .unwrap_or_default()
         ));
     }
-    s.push_str(&format!("record length {} bytes{}\n", layout.max_len(), if layout.has_odo() { " (maximum)" } else { "" }));
+    s.push_str(&format!(
+        "record length {} bytes{}\n",
+        layout.max_len(),
+        if layout.has_odo() { " (maximum)" } else { "" }
+    ));
     s
 }
 
@@ -114,5 +125,8 @@ fn listing_json(layout: &Layout) -> String {
         "variable": layout.has_odo(),
         "fields": fields,
     });
-    format!("{}\n", serde_json::to_string_pretty(&doc).unwrap_or_default())
+    format!(
+        "{}\n",
+        serde_json::to_string_pretty(&doc).unwrap_or_default()
+    )
 }

@@ -42,11 +42,17 @@ pub struct Failure {
 impl Failure {
     /// Bad input data: exit 1.
     pub fn data(message: impl Into<String>) -> Self {
-        Failure { message: message.into(), code: 1 }
+        Failure {
+            message: message.into(),
+            code: 1,
+        }
     }
     /// Bad usage or definitions (copybook, options): exit 2.
     pub fn usage(message: impl Into<String>) -> Self {
-        Failure { message: message.into(), code: 2 }
+        Failure {
+            message: message.into(),
+            code: 2,
+        }
     }
 }
 

@@ -39,7 +39,12 @@ fn create(p: &Path) -> Result<BufWriter<File>, Failure> {
 impl Quarantine {
     /// For decode: raw records are written back in the input's framing.
     pub fn open(path: Option<&Path>, framing: Framing) -> Result<Self, Failure> {
-        let Some(p) = path else { return Ok(Quarantine { raw: None, reports: None }) };
+        let Some(p) = path else {
+            return Ok(Quarantine {
+                raw: None,
+                reports: None,
+            });
+        };
         // Fixed records that vary (ODO) are written as they are.
         let framing = match framing {
             Framing::Fixed { .. } => Framing::Fixed { len: 0 },
@@ -53,13 +58,28 @@ impl Quarantine {
 
     /// For encode: the bad JSON lines are kept as lines.
     pub fn open_lines(path: Option<&Path>) -> Result<Self, Failure> {
-        let Some(p) = path else { return Ok(Quarantine { raw: None, reports: None }) };
-        Ok(Quarantine { raw: Some(Raw::Lines(create(p)?)), reports: Some(create(&reports_path(p))?) })
+        let Some(p) = path else {
+            return Ok(Quarantine {
+                raw: None,
+                reports: None,
+            });
+        };
+        Ok(Quarantine {
+            raw: Some(Raw::Lines(create(p)?)),
+            reports: Some(create(&reports_path(p))?),
+        })
     }
 
-    pub fn record(&mut self, raw: &[u8], input_offset: u64, errors: &[RecordError]) -> Result<(), Failure> {
+    pub fn record(
+        &mut self,
+        raw: &[u8],
+        input_offset: u64,
+        errors: &[RecordError],
+    ) -> Result<(), Failure> {
         match &mut self.raw {
-            Some(Raw::Framed(w)) => w.write_record(raw).map_err(|e| Failure::data(format!("error: quarantine: {e}")))?,
+            Some(Raw::Framed(w)) => w
+                .write_record(raw)
+                .map_err(|e| Failure::data(format!("error: quarantine: {e}")))?,
             Some(Raw::Lines(w)) => {
                 w.write_all(raw)?;
                 if !raw.ends_with(b"\n") {
@@ -92,9 +112,10 @@ impl Quarantine {
 
     pub fn finish(self) -> Result<(), Failure> {
         match self.raw {
-            Some(Raw::Framed(w)) => {
-                w.finish().map_err(|e| Failure::data(format!("error: quarantine: {e}")))?.flush()?
-            }
+            Some(Raw::Framed(w)) => w
+                .finish()
+                .map_err(|e| Failure::data(format!("error: quarantine: {e}")))?
+                .flush()?,
             Some(Raw::Lines(mut w)) => w.flush()?,
             None => {}
         }
@@ -117,7 +138,13 @@ pub struct Tally {
 impl Tally {
     /// `kept`: bad records stay in the output (with nulls) rather than being dropped.
     pub fn new(kept: bool) -> Self {
-        Tally { good: 0, bad_records: 0, field_errors: 0, shown: 0, kept }
+        Tally {
+            good: 0,
+            bad_records: 0,
+            field_errors: 0,
+            shown: 0,
+            kept,
+        }
     }
 
     pub fn bad(&mut self, errors: &[RecordError]) {
@@ -136,9 +163,13 @@ impl Tally {
             return;
         }
         let hidden = self.field_errors - self.shown;
-        let what = if self.kept { "kept with null fields" } else { "skipped" };
+        let what = if self.kept {
+            "kept with null fields"
+        } else {
+            "skipped"
+        };
         let mut msg = format!(
-            "ferrule: {} records {verb}, {} bad records {what} ({} errors",
+            "ferrule: {} records {verb}, {} bad records {what} ({} errors in all",
             self.good + if self.kept { self.bad_records } else { 0 },
             self.bad_records,
             self.field_errors
@@ -148,7 +179,11 @@ impl Tally {
         }
         msg.push(')');
         if let Some(q) = quarantine {
-            msg.push_str(&format!("; raw records in {}, reports in {}", q.display(), reports_path(q).display()));
+            msg.push_str(&format!(
+                "; raw records in {}, reports in {}",
+                q.display(),
+                reports_path(q).display()
+            ));
         }
         eprintln!("{msg}");
     }

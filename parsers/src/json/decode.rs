@@ -63,7 +63,10 @@ impl<'l> Decoder<'l> {
         let plan = Plan::new(layout)?;
         let st = State {
             opts,
-            zoned: ZonedCode { ebcdic: opts.codepage.is_ebcdic(), ascii_sign: opts.dialect.ascii_sign },
+            zoned: ZonedCode {
+                ebcdic: opts.codepage.is_ebcdic(),
+                ascii_sign: opts.dialect.ascii_sign,
+            },
             slots: vec![Slot::Unset; plan.slot_count],
             slot_names: plan.slot_names.clone(),
             path: Vec::with_capacity(16),
@@ -89,7 +92,11 @@ impl<'l> Decoder<'l> {
         let st = &mut self.st;
         st.slots.iter_mut().for_each(|s| *s = Slot::Unset);
         st.path.clear();
-        let mut w = Walk { rec: record, mode, errors: Vec::new() };
+        let mut w = Walk {
+            rec: record,
+            mode,
+            errors: Vec::new(),
+        };
         let mut delta: isize = 0;
         let root = &self.plan.root;
         // The root is the record object itself: a group's children are its members.
@@ -104,7 +111,10 @@ impl<'l> Decoder<'l> {
         match result {
             Ok(()) => {
                 let len = (self.layout.max_len() as isize + delta).max(0) as usize;
-                Ok(Decoded { consumed: len.min(record.len()), field_errors: w.errors })
+                Ok(Decoded {
+                    consumed: len.min(record.len()),
+                    field_errors: w.errors,
+                })
             }
             Err(e) => {
                 out.truncate(mark);
@@ -159,9 +169,16 @@ impl<'l> State<'l> {
                 // Inactive alternatives routinely hold bytes invalid for their types.
                 let mark = out.len();
                 let saved_first = first;
-                let mut quiet = Walk { rec: w.rec, mode: FieldErrorMode::Fail, errors: Vec::new() };
+                let mut quiet = Walk {
+                    rec: w.rec,
+                    mode: FieldErrorMode::Fail,
+                    errors: Vec::new(),
+                };
                 let mut d = *delta;
-                if self.field(child, &mut quiet, &mut d, out, &mut first).is_err() {
+                if self
+                    .field(child, &mut quiet, &mut d, out, &mut first)
+                    .is_err()
+                {
                     out.truncate(mark);
                     first = saved_first;
                     if !first {
@@ -253,7 +270,11 @@ impl<'l> State<'l> {
                         self.path_string(),
                         start,
                         &[],
-                        RecordErrorKind::OdoRange { count: n, min: occurs.min, max: occurs.max },
+                        RecordErrorKind::OdoRange {
+                            count: n,
+                            min: occurs.min,
+                            max: occurs.max,
+                        },
                     );
                     self.path.pop();
                     return Err(e);
@@ -265,7 +286,8 @@ impl<'l> State<'l> {
             // IBM semantics: everything after a short table moves up.
             *delta -= ((occurs.max - count) * f.size) as isize;
         }
-        if start >= w.rec.len() {
+        // A table past the end of a short record is omitted; an empty ODO table is not.
+        if start >= w.rec.len() && !(count == 0 && node.odo_slot.is_some()) {
             return Ok(());
         }
         let mut sink = Vec::new();
@@ -319,7 +341,16 @@ impl<'l> State<'l> {
         let len = dt.byte_len();
         let Some(bytes) = w.rec.get(start..start + len) else {
             let have = &w.rec[start.min(w.rec.len())..];
-            return self.bad(w, out, start, have, RecordErrorKind::CutShort { have: have.len(), need: len });
+            return self.bad(
+                w,
+                out,
+                start,
+                have,
+                RecordErrorKind::CutShort {
+                    have: have.len(),
+                    need: len,
+                },
+            );
         };
         let mark = out.len();
         match self.item(node, dt, bytes, out) {
@@ -381,7 +412,11 @@ impl<'l> State<'l> {
     ) -> Result<(), RecordErrorKind> {
         let cp = self.opts.codepage;
         let f = node.field;
-        if f.blank_when_zero && !matches!(dt, DataType::Alphanumeric { .. } | DataType::National { .. })
+        if f.blank_when_zero
+            && !matches!(
+                dt,
+                DataType::Alphanumeric { .. } | DataType::National { .. }
+            )
             && bytes.iter().all(|&b| b == cp.space())
         {
             return self.number(&Decimal::zero(0), out);
@@ -398,7 +433,11 @@ impl<'l> State<'l> {
                 self.number(&d, out)
             }
             DataType::Binary { pic, native, .. } => {
-                let endian = if *native { self.opts.dialect.comp5_endian } else { Endian::Big };
+                let endian = if *native {
+                    self.opts.dialect.comp5_endian
+                } else {
+                    Endian::Big
+                };
                 let d = numeric::binary::decode(bytes, pic, endian)?;
                 self.number(&d, out)
             }
@@ -460,7 +499,10 @@ impl<'l> State<'l> {
 
 /// UTF-16BE national text, trailing U+0020 padding trimmed.
 fn national(f: &Field, bytes: &[u8], out: &mut Vec<u8>) -> Result<(), RecordErrorKind> {
-    let units: Vec<u16> = bytes.chunks_exact(2).map(|c| u16::from_be_bytes([c[0], c[1]])).collect();
+    let units: Vec<u16> = bytes
+        .chunks_exact(2)
+        .map(|c| u16::from_be_bytes([c[0], c[1]]))
+        .collect();
     let (body, pad_left) = if f.justified_right {
         let n = units.iter().take_while(|&&u| u == 0x20).count();
         (&units[n..], true)

@@ -46,7 +46,10 @@ impl<'l> Encoder<'l> {
         let plan = Plan::new(layout)?;
         let st = State {
             opts,
-            zoned: ZonedCode { ebcdic: opts.codepage.is_ebcdic(), ascii_sign: opts.dialect.ascii_sign },
+            zoned: ZonedCode {
+                ebcdic: opts.codepage.is_ebcdic(),
+                ascii_sign: opts.dialect.ascii_sign,
+            },
             counters: vec![None; plan.slot_count],
             path: Vec::with_capacity(16),
             scratch: Vec::with_capacity(256),
@@ -76,7 +79,9 @@ impl<'l> Encoder<'l> {
         let mut delta: isize = 0;
         let root = &self.plan.root;
         let r = match (&root.field.kind, value) {
-            (FieldKind::Group(_), Value::Object(m)) => st.group(root, Some(m), &mut delta, &mut rec),
+            (FieldKind::Group(_), Value::Object(m)) => {
+                st.group(root, Some(m), &mut delta, &mut rec)
+            }
             (FieldKind::Item(_), Value::Object(m)) => {
                 st.unknown_keys(std::slice::from_ref(root), m)?;
                 st.field(root, m.get(&root.field.json_name), &mut delta, &mut rec)
@@ -85,7 +90,10 @@ impl<'l> Encoder<'l> {
                 String::new(),
                 0,
                 &[],
-                RecordErrorKind::WrongType { expected: "a JSON object", got: kind(v) },
+                RecordErrorKind::WrongType {
+                    expected: "a JSON object",
+                    got: kind(v),
+                },
             )),
         };
         if let Err(e) = r {
@@ -151,9 +159,16 @@ impl<'l> State<'l> {
         RecordError::new(self.path_string(), offset, &[], kind)
     }
 
-    fn unknown_keys(&self, children: &[Node<'l>], m: &Map<String, Value>) -> Result<(), RecordError> {
+    fn unknown_keys(
+        &self,
+        children: &[Node<'l>],
+        m: &Map<String, Value>,
+    ) -> Result<(), RecordError> {
         for k in m.keys() {
-            if !children.iter().any(|c| !c.field.is_filler() && c.field.json_name == *k) {
+            if !children
+                .iter()
+                .any(|c| !c.field.is_filler() && c.field.json_name == *k)
+            {
                 let mut e = self.err(0, RecordErrorKind::UnknownField(k.clone()));
                 if !e.path.is_empty() {
                     e.path.push('.');
@@ -229,7 +244,10 @@ impl<'l> State<'l> {
             Some(v) => {
                 return Err(self.err(
                     start,
-                    RecordErrorKind::WrongType { expected: "an array", got: kind(v) },
+                    RecordErrorKind::WrongType {
+                        expected: "an array",
+                        got: kind(v),
+                    },
                 ))
             }
         };
@@ -238,12 +256,23 @@ impl<'l> State<'l> {
                 if arr.len() > occurs.max {
                     return Err(self.err(
                         start,
-                        RecordErrorKind::TooManyElements { count: arr.len(), min: occurs.min, max: occurs.max },
+                        RecordErrorKind::TooManyElements {
+                            count: arr.len(),
+                            min: occurs.min,
+                            max: occurs.max,
+                        },
                     ));
                 }
                 occurs.max
             }
-            Some(slot) => self.odo_count(slot, val.map(|_| arr.len()), occurs.min, occurs.max, start, rec)?,
+            Some(slot) => self.odo_count(
+                slot,
+                val.map(|_| arr.len()),
+                occurs.min,
+                occurs.max,
+                start,
+                rec,
+            )?,
         };
         if val.is_none() && !f.is_filler() && self.tail_cut.is_none() {
             self.tail_cut = Some(start);
@@ -279,7 +308,13 @@ impl<'l> State<'l> {
         let counter = self.counters.get(slot).copied().flatten();
         let count = match (given_len, counter.and_then(|c| c.given)) {
             (Some(n), Some(c)) if c != n as i128 => {
-                return Err(self.err(start, RecordErrorKind::CounterMismatch { counter: c, actual: n }))
+                return Err(self.err(
+                    start,
+                    RecordErrorKind::CounterMismatch {
+                        counter: c,
+                        actual: n,
+                    },
+                ))
             }
             (Some(n), _) => n,
             (None, Some(c)) if c >= 0 => c as usize,
@@ -313,7 +348,10 @@ impl<'l> State<'l> {
                     Some(Value::Object(m)) => self.group(node, Some(m), delta, rec),
                     Some(v) => Err(self.err(
                         start,
-                        RecordErrorKind::WrongType { expected: "an object", got: kind(v) },
+                        RecordErrorKind::WrongType {
+                            expected: "an object",
+                            got: kind(v),
+                        },
                     )),
                 };
             }
@@ -328,11 +366,19 @@ impl<'l> State<'l> {
         }
         if let Some(slot) = node.counter_slot {
             let given = match val {
-                Some(v) => Some(self.decimal(v, start)?.to_i128().map_err(|e| self.err(start, e.into()))?),
+                Some(v) => Some(
+                    self.decimal(v, start)?
+                        .to_i128()
+                        .map_err(|e| self.err(start, e.into()))?,
+                ),
                 None => None,
             };
             if let Some(c) = self.counters.get_mut(slot) {
-                *c = Some(CounterAt { start, field: f, given });
+                *c = Some(CounterAt {
+                    start,
+                    field: f,
+                    given,
+                });
             }
         }
         match val {
@@ -348,7 +394,10 @@ impl<'l> State<'l> {
             v => {
                 return Err(self.err(
                     start,
-                    RecordErrorKind::WrongType { expected: "a number", got: kind(v) },
+                    RecordErrorKind::WrongType {
+                        expected: "a number",
+                        got: kind(v),
+                    },
                 ))
             }
         };
@@ -367,7 +416,13 @@ impl<'l> State<'l> {
         match dt {
             DataType::Alphanumeric { .. } | DataType::National { .. } => match v {
                 Value::String(s) => self.text(f, dt, s, start, rec),
-                v => Err(self.err(start, RecordErrorKind::WrongType { expected: "a string", got: kind(v) })),
+                v => Err(self.err(
+                    start,
+                    RecordErrorKind::WrongType {
+                        expected: "a string",
+                        got: kind(v),
+                    },
+                )),
             },
             DataType::Float { width } => {
                 let text = match v {
@@ -376,13 +431,17 @@ impl<'l> State<'l> {
                     v => {
                         return Err(self.err(
                             start,
-                            RecordErrorKind::WrongType { expected: "a number", got: kind(v) },
+                            RecordErrorKind::WrongType {
+                                expected: "a number",
+                                got: kind(v),
+                            },
                         ))
                     }
                 };
                 let format = self.opts.dialect.float_format;
                 let slot = self.slot(rec, start, dt.byte_len())?;
-                numeric::float::encode(&text, *width, format, slot).map_err(|e| self.err(start, e.into()))
+                numeric::float::encode(&text, *width, format, slot)
+                    .map_err(|e| self.err(start, e.into()))
             }
             DataType::Edited { .. } => {
                 let d = self.decimal(v, start)?;
@@ -395,18 +454,38 @@ impl<'l> State<'l> {
         }
     }
 
-    fn slot<'r>(&self, rec: &'r mut Rec<'_>, start: usize, len: usize) -> Result<&'r mut [u8], RecordError> {
+    fn slot<'r>(
+        &self,
+        rec: &'r mut Rec<'_>,
+        start: usize,
+        len: usize,
+    ) -> Result<&'r mut [u8], RecordError> {
         let e = self.err(start, RecordErrorKind::CutShort { have: 0, need: len });
         rec.slice(start, len).ok_or(e)
     }
 
-    fn edited(&mut self, node: &Node<'l>, d: &Decimal, start: usize, rec: &mut Rec<'_>) -> Result<(), RecordError> {
+    fn edited(
+        &mut self,
+        node: &Node<'l>,
+        d: &Decimal,
+        start: usize,
+        rec: &mut Rec<'_>,
+    ) -> Result<(), RecordError> {
         let Some(pic) = &node.edited else {
-            return Err(self.err(start, RecordErrorKind::Json("edited picture not compiled".into())));
+            return Err(self.err(
+                start,
+                RecordErrorKind::Json("edited picture not compiled".into()),
+            ));
         };
         let text = pic.encode(d).map_err(|e| self.err(start, e.into()))?;
         let f = node.field;
-        self.text(f, &DataType::Alphanumeric { len: pic.len() }, &text, start, rec)
+        self.text(
+            f,
+            &DataType::Alphanumeric { len: pic.len() },
+            &text,
+            start,
+            rec,
+        )
     }
 
     fn number(
@@ -440,9 +519,14 @@ impl<'l> State<'l> {
             }
             DataType::Binary { pic, native, .. } => {
                 let v = scaled(self, pic.scale)?;
-                let endian = if *native { opts.dialect.comp5_endian } else { Endian::Big };
+                let endian = if *native {
+                    opts.dialect.comp5_endian
+                } else {
+                    Endian::Big
+                };
                 let slot = self.slot(rec, start, len)?;
-                numeric::binary::encode(&v, pic, endian, opts.allow_beyond_pic, slot).map_err(|x| e(self, x))
+                numeric::binary::encode(&v, pic, endian, opts.allow_beyond_pic, slot)
+                    .map_err(|x| e(self, x))
             }
             DataType::Float { width } => {
                 let slot = self.slot(rec, start, len)?;
@@ -450,13 +534,26 @@ impl<'l> State<'l> {
                     .map_err(|x| e(self, x))
             }
             DataType::Alphanumeric { .. } | DataType::National { .. } | DataType::Edited { .. } => {
-                Err(self.err(start, RecordErrorKind::WrongType { expected: "text", got: "a number" }))
+                Err(self.err(
+                    start,
+                    RecordErrorKind::WrongType {
+                        expected: "text",
+                        got: "a number",
+                    },
+                ))
             }
         }
     }
 
     /// Text padded with spaces to the field (on the left when JUSTIFIED RIGHT).
-    fn text(&mut self, f: &Field, dt: &DataType, s: &str, start: usize, rec: &mut Rec<'_>) -> Result<(), RecordError> {
+    fn text(
+        &mut self,
+        f: &Field,
+        dt: &DataType,
+        s: &str,
+        start: usize,
+        rec: &mut Rec<'_>,
+    ) -> Result<(), RecordError> {
         let len = dt.byte_len();
         self.scratch.clear();
         let (pad, unit): ([u8; 2], usize) = match dt {
@@ -476,12 +573,22 @@ impl<'l> State<'l> {
             }
         };
         if self.scratch.len() > len {
-            return Err(self.err(start, RecordErrorKind::TooLong { len: self.scratch.len(), max: len }));
+            return Err(self.err(
+                start,
+                RecordErrorKind::TooLong {
+                    len: self.scratch.len(),
+                    max: len,
+                },
+            ));
         }
         let slack = len - self.scratch.len();
         let body = std::mem::take(&mut self.scratch);
         let slot = self.slot(rec, start, len)?;
-        let (text_at, pad_range) = if f.justified_right { (slack, 0..slack) } else { (0, body.len()..len) };
+        let (text_at, pad_range) = if f.justified_right {
+            (slack, 0..slack)
+        } else {
+            (0, body.len()..len)
+        };
         slot[text_at..text_at + body.len()].copy_from_slice(&body);
         for (i, b) in slot[pad_range].iter_mut().enumerate() {
             *b = pad[i % unit];
@@ -491,12 +598,22 @@ impl<'l> State<'l> {
     }
 
     /// A field the JSON does not give: its VALUE clause, else blank or zero.
-    fn default(&mut self, node: &Node<'l>, dt: &DataType, start: usize, rec: &mut Rec<'_>) -> Result<(), RecordError> {
+    fn default(
+        &mut self,
+        node: &Node<'l>,
+        dt: &DataType,
+        start: usize,
+        rec: &mut Rec<'_>,
+    ) -> Result<(), RecordError> {
         let f = node.field;
         let len = dt.byte_len();
         let numeric = matches!(
             dt,
-            DataType::Zoned { .. } | DataType::Packed { .. } | DataType::Binary { .. } | DataType::Float { .. } | DataType::Edited { .. }
+            DataType::Zoned { .. }
+                | DataType::Packed { .. }
+                | DataType::Binary { .. }
+                | DataType::Float { .. }
+                | DataType::Edited { .. }
         );
         let fill = |s: &Self, rec: &mut Rec<'_>, b: u8| -> Result<(), RecordError> {
             s.slot(rec, start, len)?.fill(b);
@@ -533,7 +650,11 @@ impl<'l> State<'l> {
             }
             Some(lit) => {
                 let text = literal_text(lit, len);
-                let dt = if numeric { &DataType::Alphanumeric { len } } else { dt };
+                let dt = if numeric {
+                    &DataType::Alphanumeric { len }
+                } else {
+                    dt
+                };
                 self.text(f, dt, &text, start, rec)
             }
         }

@@ -35,11 +35,18 @@ pub enum RecordErrorKind {
     #[error("malformed UTF-16 in national field")]
     BadNational,
     #[error("expected {expected}, got {got}")]
-    WrongType { expected: &'static str, got: &'static str },
+    WrongType {
+        expected: &'static str,
+        got: &'static str,
+    },
     #[error("text of {len} bytes does not fit the field's {max}")]
     TooLong { len: usize, max: usize },
     #[error("{count} elements, the table holds {min} to {max}")]
-    TooManyElements { count: usize, min: usize, max: usize },
+    TooManyElements {
+        count: usize,
+        min: usize,
+        max: usize,
+    },
     #[error("counter says {counter}, the array has {actual} elements")]
     CounterMismatch { counter: i128, actual: usize },
     #[error("unknown field `{0}`")]
@@ -50,7 +57,13 @@ pub enum RecordErrorKind {
 
 impl RecordError {
     pub(crate) fn new(path: String, offset: usize, bytes: &[u8], kind: RecordErrorKind) -> Self {
-        RecordError { record: 0, path, offset, bytes: bytes.to_vec(), kind }
+        RecordError {
+            record: 0,
+            path,
+            offset,
+            bytes: bytes.to_vec(),
+            kind,
+        }
     }
 
     /// The same error, located at a record number.
@@ -77,8 +90,16 @@ pub fn hex(bytes: &[u8]) -> String {
 
 impl fmt::Display for RecordError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        let path = if self.path.is_empty() { "(record)" } else { &self.path };
-        write!(f, "record {}, field {}, byte {}: {}", self.record, path, self.offset, self.kind)?;
+        let path = if self.path.is_empty() {
+            "(record)"
+        } else {
+            &self.path
+        };
+        write!(
+            f,
+            "record {}, field {}, byte {}: {}",
+            self.record, path, self.offset, self.kind
+        )?;
         if !self.bytes.is_empty() {
             write!(f, " (bytes {})", hex(&self.bytes))?;
         }

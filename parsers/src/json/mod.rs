@@ -56,7 +56,8 @@ pub struct CodecOptions {
 impl Default for CodecOptions {
     fn default() -> Self {
         CodecOptions {
-            codepage: CodePage::by_name("cp037").unwrap_or_else(|| unreachable!("cp037 is built in")),
+            codepage: CodePage::by_name("cp037")
+                .unwrap_or_else(|| unreachable!("cp037 is built in")),
             dialect: Dialect::IBM,
             redefines: RedefinesMode::First,
             numbers_as_strings: false,

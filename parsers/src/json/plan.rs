@@ -58,9 +58,17 @@ impl<'l> Plan<'l> {
             stack.extend(f.children());
         }
         let slot_names = slots.iter().map(|(_, n)| n.clone()).collect();
-        let ctx = BuildCtx { slots: &slots, odo: &odo, sel: &sel };
+        let ctx = BuildCtx {
+            slots: &slots,
+            odo: &odo,
+            sel: &sel,
+        };
         let root = ctx.node(&layout.root, &mut Vec::new(), false)?;
-        Ok(Plan { root, slot_count: slots.len(), slot_names })
+        Ok(Plan {
+            root,
+            slot_count: slots.len(),
+            slot_names,
+        })
     }
 }
 
@@ -78,7 +86,8 @@ impl BuildCtx<'_> {
         in_table: bool,
     ) -> Result<Node<'l>, RecordError> {
         let ptr = f as *const Field;
-        let find = |list: &[(*const Field, usize)]| list.iter().find(|(p, _)| *p == ptr).map(|x| x.1);
+        let find =
+            |list: &[(*const Field, usize)]| list.iter().find(|(p, _)| *p == ptr).map(|x| x.1);
         let odo_slot = find(self.odo);
         if odo_slot.is_some() && in_table {
             // Element sizes would vary inside the outer table; no file we have seen needs it.
@@ -96,14 +105,16 @@ impl BuildCtx<'_> {
             .odo
             .iter()
             .any(|(_, s)| slot_for_path(path) == Some(*s));
-        let is_disc = self.sel.iter().any(|(_, s)| slot_for_path(path) == Some(*s));
+        let is_disc = self
+            .sel
+            .iter()
+            .any(|(_, s)| slot_for_path(path) == Some(*s));
         let select = find(self.sel).zip(f.select_when.as_ref().map(|s| s.values.as_slice()));
         let edited = match &f.kind {
-            FieldKind::Item(DataType::Edited { picture, .. }) => {
-                Some(EditedPicture::parse(picture).map_err(|e| {
-                    RecordError::new(f.json_name.clone(), f.offset, &[], e.into())
-                })?)
-            }
+            FieldKind::Item(DataType::Edited { picture, .. }) => Some(
+                EditedPicture::parse(picture)
+                    .map_err(|e| RecordError::new(f.json_name.clone(), f.offset, &[], e.into()))?,
+            ),
             _ => None,
         };
         let nested = in_table || f.occurs.is_some();
@@ -138,7 +149,11 @@ impl BuildCtx<'_> {
             set_root,
             set_selected,
             edited,
-            counter_slot: if is_counter { slot_for_path(path) } else { None },
+            counter_slot: if is_counter {
+                slot_for_path(path)
+            } else {
+                None
+            },
             disc_slot: if is_disc { slot_for_path(path) } else { None },
             odo_slot,
             select,
