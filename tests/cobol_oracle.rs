@@ -14,10 +14,11 @@
 // fail loudly, so panicking on those errors is the point.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::collections::BTreeMap;
-use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Command, Output};
 
 use serde_json::Value;
 
@@ -241,12 +242,8 @@ fn ebcdic_host_record_redefines_all() {
 // ---------------------------------------------------------------------------------------
 // The harness.
 
-fn root() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR"))
-}
-
 fn cobol_dir() -> PathBuf {
-    root().join("tests").join("cobol")
+    common::repo().join("tests").join("cobol")
 }
 
 /// Whether `cobc` can be run; panics under CI when it cannot.
@@ -380,26 +377,10 @@ fn run_program(exe: &Path, dir: &Path, case: &Case) -> Vec<Vec<Expect>> {
 }
 
 fn ferrule(command: &str, copybook: &Path, opts: &[&str], input: &[u8]) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_ferrule"))
-        .arg(command)
-        .arg("--copybook")
-        .arg(copybook)
-        .args(opts)
-        .arg("-")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .unwrap();
-    let mut stdin = child.stdin.take().unwrap();
-    let input = input.to_vec();
-    // Feed stdin from a thread so a large output cannot deadlock against our write.
-    let feeder = std::thread::spawn(move || {
-        let _ = stdin.write_all(&input);
-    });
-    let out = child.wait_with_output().unwrap();
-    feeder.join().unwrap();
-    out
+    let mut args = vec![command, "--copybook", common::path_str(copybook)];
+    args.extend_from_slice(opts);
+    args.push("-");
+    common::ferrule(&args, input)
 }
 
 // ---------------------------------------------------------------------------------------
