@@ -51,10 +51,24 @@ struct Case {
     /// as GnuCOBOL on x86 writes) or `EBCDIC` (IBM's overpunch letters `{ A-I } J-R`, which
     /// a Latin-1 -> cp037 conversion turns into the C/D zone nibbles).
     sign: &'static str,
+    /// `cobc -D` names (conditional compilation, e.g. LINESEQ).
+    defines: Vec<&'static str>,
+    /// How the re-encoded file must match the program's.
+    bytes: Bytes,
     /// Runtime environment for the program (e.g. COB_VARSEQ_FORMAT).
     env: Vec<(&'static str, &'static str)>,
     /// Codec options given to both `ferrule decode` and `ferrule encode`.
     ferrule: Vec<&'static str>,
+}
+
+/// How `ferrule encode`'s output is compared with the file COBOL wrote.
+#[derive(Clone, Copy, PartialEq)]
+enum Bytes {
+    /// Byte for byte.
+    Exact,
+    /// Line by line after dropping trailing spaces: GnuCOBOL strips them from LINE
+    /// SEQUENTIAL records (unless COB_LS_FIXED), Ferrule writes full-length records.
+    LinesTrimmed,
 }
 
 /// Options for the fixed-length ASCII files GnuCOBOL writes on x86.
@@ -74,6 +88,8 @@ fn fixed(name: &'static str, ferrule: &[&'static str]) -> Case {
         copybook: name,
         data: format!("{name}.dat"),
         sign: "ASCII",
+        defines: vec![],
+        bytes: Bytes::Exact,
         env: vec![],
         ferrule: ferrule.to_vec(),
     }
@@ -82,6 +98,46 @@ fn fixed(name: &'static str, ferrule: &[&'static str]) -> Case {
 #[test]
 fn zoned_decimals_in_every_sign_form() {
     run(&fixed("zoned", GNU_FIXED));
+}
+
+#[test]
+fn zoned_line_sequential_full_length() {
+    // LINE SEQUENTIAL with COB_LS_FIXED: every record is written at full length + LF.
+    let mut case = fixed(
+        "zoned",
+        &[
+            "--codepage",
+            "latin1",
+            "--dialect",
+            "gnucobol",
+            "--framing",
+            "lines",
+        ],
+    );
+    case.defines = vec!["LINESEQ"];
+    case.env = vec![("COB_LS_FIXED", "TRUE")];
+    run(&case);
+}
+
+#[test]
+fn zoned_line_sequential_trailing_spaces_stripped() {
+    // GnuCOBOL's default LINE SEQUENTIAL drops trailing spaces: short lines must decode
+    // as if padded with spaces.
+    let mut case = fixed(
+        "zoned",
+        &[
+            "--codepage",
+            "latin1",
+            "--dialect",
+            "gnucobol",
+            "--framing",
+            "lines",
+        ],
+    );
+    case.defines = vec!["LINESEQ"];
+    case.env = vec![("COB_LS_FIXED", "FALSE")];
+    case.bytes = Bytes::LinesTrimmed;
+    run(&case);
 }
 
 #[test]
@@ -164,6 +220,8 @@ fn odo(varseq_format: &'static str, framing: &'static str) -> Case {
         copybook: "odo",
         data: "odo.dat".into(),
         sign: "ASCII",
+        defines: vec![],
+        bytes: Bytes::Exact,
         env: vec![("COB_VARSEQ_FORMAT", varseq_format)],
         ferrule: vec![
             "--codepage",
@@ -308,8 +366,9 @@ fn run(case: &Case) {
             records.len()
         ));
     }
+    let strings = case.ferrule.contains(&"--numbers-as-strings");
     for (n, (want, got)) in expected.iter().zip(&records).enumerate() {
-        compare_record(n + 1, want, got, &mut problems);
+        compare_record(n + 1, want, got, strings, &mut problems);
     }
 
     let encode = ferrule("encode", &copybook, &case.ferrule, &decode.stdout);
@@ -319,8 +378,14 @@ fn run(case: &Case) {
             encode.status,
             String::from_utf8_lossy(&encode.stderr)
         ));
-    } else if encode.stdout != data {
-        problems.push(describe_byte_difference(&data, &encode.stdout));
+    } else {
+        let (want, got) = match case.bytes {
+            Bytes::Exact => (data.clone(), encode.stdout.clone()),
+            Bytes::LinesTrimmed => (trim_lines(&data), trim_lines(&encode.stdout)),
+        };
+        if want != got {
+            problems.push(describe_byte_difference(&want, &got));
+        }
     }
 
     if !problems.is_empty() {
@@ -341,6 +406,7 @@ fn compile(case: &Case, dir: &Path) -> PathBuf {
     let out = Command::new("cobc")
         .args(COBC_FLAGS)
         .arg(format!("-fsign={}", case.sign))
+        .args(case.defines.iter().flat_map(|d| ["-D", d]))
         .arg("-I")
         .arg(cobol_dir())
         .arg("-o")
@@ -488,7 +554,15 @@ fn normalise_path(path: &str) -> Result<String, String> {
 // ---------------------------------------------------------------------------------------
 // Comparison.
 
-fn compare_record(n: usize, want: &[Expect], got: &Value, problems: &mut Vec<String>) {
+/// Checks one decoded record against the program's fields; `strings`: numbers must be
+/// JSON strings (`--numbers-as-strings`).
+fn compare_record(
+    n: usize,
+    want: &[Expect],
+    got: &Value,
+    strings: bool,
+    problems: &mut Vec<String>,
+) {
     let mut leaves = BTreeMap::new();
     collect_leaves(got, String::new(), &mut leaves);
     for e in want {
@@ -528,6 +602,14 @@ fn compare_record(n: usize, want: &[Expect], got: &Value, problems: &mut Vec<Str
             ));
             continue;
         };
+        let numeric = matches!(e.kind, Kind::N | Kind::D | Kind::F4 | Kind::F8);
+        if numeric && strings != value.is_string() {
+            let want = if strings { "a string" } else { "a number" };
+            problems.push(format!(
+                "record {n}, {}: expected {want}, ferrule wrote {value}",
+                e.path
+            ));
+        }
         if let Err(why) = compare_value(e, value) {
             problems.push(format!("record {n}, {}: {why}", e.path));
         }
@@ -717,6 +799,23 @@ impl Dec {
             scale,
         })
     }
+}
+
+/// Each LF-ended line without its trailing spaces.
+fn trim_lines(bytes: &[u8]) -> Vec<u8> {
+    let mut out = Vec::with_capacity(bytes.len());
+    for line in bytes.split_inclusive(|&b| b == b'\n') {
+        let (body, lf) = match line.strip_suffix(b"\n") {
+            Some(body) => (body, true),
+            None => (line, false),
+        };
+        let end = body.iter().rposition(|&b| b != b' ').map_or(0, |i| i + 1);
+        out.extend_from_slice(&body[..end]);
+        if lf {
+            out.push(b'\n');
+        }
+    }
+    out
 }
 
 fn describe_byte_difference(want: &[u8], got: &[u8]) -> String {

@@ -8,8 +8,14 @@
        ENVIRONMENT DIVISION.
        INPUT-OUTPUT SECTION.
        FILE-CONTROL.
+      * cobc -D LINESEQ writes the same records as text lines.
+       >>IF LINESEQ IS DEFINED
+           SELECT OUT-FILE ASSIGN TO "zoned.dat"
+               ORGANIZATION IS LINE SEQUENTIAL.
+       >>ELSE
            SELECT OUT-FILE ASSIGN TO "zoned.dat"
                ORGANIZATION IS SEQUENTIAL.
+       >>END-IF
        DATA DIVISION.
        FILE SECTION.
        FD  OUT-FILE.
