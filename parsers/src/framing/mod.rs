@@ -5,6 +5,22 @@
 //! inside. [`RecordReader`] hands out each record as a slice of its internal buffer (no
 //! copy per record); [`RecordWriter`] adds the framing back. Each framing kind lives in
 //! its own file; this file holds the [`Framing`] choice, its CLI spellings and the errors.
+//!
+//! ```
+//! use ferrule_parsers::framing::{Framing, RecordReader, RecordWriter};
+//!
+//! let framing = Framing::parse("rdw")?;
+//! let mut w = RecordWriter::new(Vec::new(), framing);
+//! w.write_record(b"hello")?;
+//! let bytes = w.finish()?;
+//! assert_eq!(bytes, b"\x00\x09\x00\x00hello");
+//!
+//! let mut r = RecordReader::new(&bytes[..], framing);
+//! while let Some(record) = r.next_record()? {
+//!     assert_eq!(record, b"hello");
+//! }
+//! # Ok::<(), ferrule_parsers::framing::FramingError>(())
+//! ```
 
 use std::fmt;
 
