@@ -48,7 +48,10 @@ fn every_dependency_has_an_allowed_licence() {
 /// Whether an SPDX expression (`(MIT OR Apache-2.0) AND Unicode-3.0`, or the old
 /// `MIT/Apache-2.0`) can be satisfied with allowed licences only.
 fn spdx_allowed(expr: &str, allowed: &[String]) -> bool {
-    let spaced = expr.replace('(', " ( ").replace(')', " ) ").replace('/', " OR ");
+    let spaced = expr
+        .replace('(', " ( ")
+        .replace(')', " ) ")
+        .replace('/', " OR ");
     let tokens: Vec<&str> = spaced.split_whitespace().collect();
     let mut pos = 0;
     let ok = or_expr(&tokens, &mut pos, allowed);
@@ -98,11 +101,17 @@ fn factor(t: &[&str], pos: &mut usize, allowed: &[String]) -> bool {
 
 #[test]
 fn spdx_expressions_are_read_with_precedence() {
-    let allowed: Vec<String> = ["MIT", "Apache-2.0"].iter().map(|s| s.to_string()).collect();
+    let allowed: Vec<String> = ["MIT", "Apache-2.0"]
+        .iter()
+        .map(|s| s.to_string())
+        .collect();
     assert!(spdx_allowed("MIT OR Apache-2.0", &allowed));
     assert!(spdx_allowed("MIT/Apache-2.0", &allowed));
     // AND binds tighter than OR, and every AND term must be allowed.
-    assert!(!spdx_allowed("(MIT OR Apache-2.0) AND Unicode-3.0", &allowed));
+    assert!(!spdx_allowed(
+        "(MIT OR Apache-2.0) AND Unicode-3.0",
+        &allowed
+    ));
     assert!(!spdx_allowed("GPL-3.0-only", &allowed));
     assert!(spdx_allowed("AGPL-3.0 OR MIT", &allowed));
 }

@@ -6,8 +6,9 @@ use super::picture::{self, Picture};
 use super::{CopybookError, Ctx};
 use crate::layout::{binary_bytes, DataType, FloatWidth, NumericPic, SignPosition};
 
-/// Most digits of a DISPLAY or packed number (IBM with ARITH(EXTEND)).
-const MAX_DECIMAL_DIGITS: u16 = 31;
+/// Most digits of a DISPLAY or packed number: IBM stops at 31 (ARITH(EXTEND)), GnuCOBOL
+/// and Micro Focus at 38; the decimal type holds 40.
+const MAX_DECIMAL_DIGITS: u16 = 38;
 /// Most digits of a binary number (8 bytes).
 const MAX_BINARY_DIGITS: u16 = 18;
 

@@ -27,6 +27,8 @@ pub enum NumericError {
     InvalidDigit { offset: usize, byte: u8 },
     #[error("invalid sign 0x{byte:02X} at byte {offset}")]
     InvalidSign { offset: usize, byte: u8 },
+    #[error("negative sign 0x{byte:02X} at byte {offset} in an unsigned field")]
+    NegativeUnsigned { offset: usize, byte: u8 },
     #[error("invalid packed-decimal nibble 0x{nibble:X} at byte {offset}")]
     InvalidNibble { offset: usize, nibble: u8 },
     #[error("value needs {digits} integer digits, the PIC allows {allowed}")]

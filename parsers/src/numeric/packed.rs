@@ -45,6 +45,12 @@ pub fn decode(bytes: &[u8], pic: &NumericPic) -> Result<Decimal, NumericError> {
             })
         }
     };
+    if negative && !pic.signed {
+        return Err(NumericError::NegativeUnsigned {
+            offset: body.len(),
+            byte: last,
+        });
+    }
     buf.finish(negative, pic.scale)
 }
 
@@ -94,6 +100,27 @@ mod tests {
             scale,
             signed,
         }
+    }
+
+    #[test]
+    fn unsigned_fields_refuse_negative_signs() {
+        // PIC 9(3) COMP-3 with a D or B sign: not a number COBOL would accept.
+        let e = decode(&[0x12, 0x3D], &pic(3, 0, false)).unwrap_err();
+        assert_eq!(
+            e,
+            NumericError::NegativeUnsigned {
+                offset: 1,
+                byte: 0x3D
+            }
+        );
+        assert!(decode(&[0x12, 0x3B], &pic(3, 0, false)).is_err());
+        // C and F are both positive and fine.
+        assert_eq!(
+            decode(&[0x12, 0x3C], &pic(3, 0, false))
+                .unwrap()
+                .to_string(),
+            "123"
+        );
     }
 
     #[test]

@@ -202,6 +202,12 @@ pub fn decode(
                 }
             }
         }
+        // An unsigned field holds plain digits only (zone F, or 3 in ASCII): a sign
+        // zone there is what COBOL's NUMERIC test rejects, and usually text in a REDEFINES.
+        (false, Some(_)) if !pic.signed => {
+            plain_digits(&mut buf, digits, s.first, code)?;
+            false
+        }
         (false, Some(at)) => {
             // Plain digits before and after the overpunched one.
             let (before, rest) = digits.split_at(at.min(digits.len()));
@@ -219,6 +225,12 @@ pub fn decode(
         }
         (_, None) => false,
     };
+    if negative && !pic.signed {
+        // COBOL's NUMERIC test fails such a field; IBM sign rules give it no positive reading.
+        let at = s.sign_at.unwrap_or(0);
+        let byte = bytes.get(at).copied().unwrap_or(0);
+        return Err(NumericError::NegativeUnsigned { offset: at, byte });
+    }
     buf.finish(negative, pic.scale)
 }
 
@@ -297,6 +309,54 @@ mod tests {
         let mut out = vec![0u8; shape(p, sign).len];
         encode(&Decimal::from_i128(v, scale), p, sign, code, &mut out).unwrap();
         out
+    }
+
+    #[test]
+    fn unsigned_fields_refuse_negative_overpunch() {
+        let p = NumericPic {
+            digits: 3,
+            scale: 0,
+            signed: false,
+        };
+        // EBCDIC F1 F2 D7: -127 in a signed field, invalid in PIC 9(3).
+        let e = decode(
+            &[0xF1, 0xF2, 0xD7],
+            &p,
+            SignPosition::TrailingOverpunch,
+            ZonedCode::EBCDIC,
+        )
+        .unwrap_err();
+        assert!(
+            matches!(
+                e,
+                NumericError::InvalidDigit {
+                    offset: 2,
+                    byte: 0xD7
+                } | NumericError::InvalidSign { offset: 2, .. }
+            ),
+            "{e:?}"
+        );
+        // Nor a positive sign zone: E7 is the letter X in cp037.
+        assert!(decode(
+            &[0xF1, 0xF2, 0xE7],
+            &p,
+            SignPosition::TrailingOverpunch,
+            ZonedCode::EBCDIC
+        )
+        .is_err());
+        assert!(decode(
+            &[0xF1, 0xF2, 0xC7],
+            &p,
+            SignPosition::TrailingOverpunch,
+            ZonedCode::EBCDIC
+        )
+        .is_err());
+        // ASCII "12w" (GnuCOBOL's -7) likewise.
+        let ascii = ZonedCode {
+            ebcdic: false,
+            ascii_sign: AsciiSign::Lowercase,
+        };
+        assert!(decode(b"12w", &p, SignPosition::TrailingOverpunch, ascii).is_err());
     }
 
     #[test]
