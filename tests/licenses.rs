@@ -93,7 +93,7 @@ fn factor(t: &[&str], pos: &mut usize, allowed: &[String]) -> bool {
                 name = format!("{name} WITH {}", t.get(*pos + 1).unwrap_or(&""));
                 *pos += 2;
             }
-            allowed.iter().any(|a| *a == name)
+            allowed.contains(&name)
         }
         None => false,
     }
