@@ -138,7 +138,6 @@
 //! line and column; [`SpecError::render`] prints them like a compiler.
 
 mod build;
-mod edited;
 mod error;
 mod literal;
 mod raw;

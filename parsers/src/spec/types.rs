@@ -1,7 +1,7 @@
 //! `type = "..."`: which keys each field type takes, and the physical [`DataType`] of an
 //! elementary field built from them.
 
-use super::edited::edited_shape;
+use crate::numeric::EditedPicture;
 use super::error::Diag;
 use super::raw::RawField;
 use crate::layout::{binary_bytes, DataType, FloatWidth, NumericPic, SignPosition};
@@ -341,17 +341,15 @@ fn edited(d: &mut Diag, raw: &RawField, table: &Range<usize>, path: &str) -> Opt
         );
         return None;
     };
-    match edited_shape(p.get_ref()) {
-        Ok(shape) => Some(DataType::Edited {
+    // The same picture parser the codec uses, so the layout and the codec agree on sizes.
+    match EditedPicture::parse(p.get_ref()) {
+        Ok(ep) => Some(DataType::Edited {
             picture: p.get_ref().trim().to_ascii_uppercase(),
-            pic: shape.pic,
-            len: shape.len,
+            pic: ep.numeric_pic(),
+            len: ep.len(),
         }),
         Err(why) => {
-            d.err(
-                p.span(),
-                format!("field `{path}`: picture `{}` {why}", p.get_ref()),
-            );
+            d.err(p.span(), format!("field `{path}`: picture `{}`: {why}", p.get_ref()));
             None
         }
     }
