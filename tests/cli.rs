@@ -412,3 +412,32 @@ fn odo_records_in_a_fixed_file_are_as_long_as_their_counter_says() {
         stderr(&out)
     );
 }
+
+#[test]
+fn binary_items_decode_their_full_value_and_encode_beyond_the_pic_only_when_told() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cpy = dir.path().join("bin.cpy");
+    std::fs::write(&cpy, "       01 R.\n           05 N PIC S9(4) COMP.\n").expect("write");
+    let cpy = path_str(&cpy);
+    // 0x7FFF = 32767: five digits in a four-digit PIC, as IBM's TRUNC(BIN) reads it.
+    let out = ferrule(&["decode", "-c", cpy], &[0x7F, 0xFF]);
+    assert_eq!(stdout(&out).trim(), "{\"n\":32767}");
+    let refused = ferrule(&["encode", "-c", cpy], b"{\"n\":32767}\n");
+    assert_eq!(refused.status.code(), Some(1));
+    assert!(
+        stderr(&refused).contains("record 1, field n"),
+        "{}",
+        stderr(&refused)
+    );
+    let allowed = ferrule(
+        &["encode", "-c", cpy, "--allow-beyond-pic"],
+        b"{\"n\":32767}\n",
+    );
+    assert_eq!(allowed.stdout, [0x7F, 0xFF]);
+    // What two bytes cannot hold is refused even then.
+    let too_big = ferrule(
+        &["encode", "-c", cpy, "--allow-beyond-pic"],
+        b"{\"n\":32768}\n",
+    );
+    assert_eq!(too_big.status.code(), Some(1));
+}

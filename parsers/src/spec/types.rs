@@ -1,10 +1,10 @@
 //! `type = "..."`: which keys each field type takes, and the physical [`DataType`] of an
 //! elementary field built from them.
 
-use crate::numeric::EditedPicture;
 use super::error::Diag;
 use super::raw::RawField;
 use crate::layout::{binary_bytes, DataType, FloatWidth, NumericPic, SignPosition};
+use crate::numeric::EditedPicture;
 use std::ops::{Range, RangeInclusive};
 use toml::Spanned;
 
@@ -349,7 +349,10 @@ fn edited(d: &mut Diag, raw: &RawField, table: &Range<usize>, path: &str) -> Opt
             len: ep.len(),
         }),
         Err(why) => {
-            d.err(p.span(), format!("field `{path}`: picture `{}`: {why}", p.get_ref()));
+            d.err(
+                p.span(),
+                format!("field `{path}`: picture `{}`: {why}", p.get_ref()),
+            );
             None
         }
     }
