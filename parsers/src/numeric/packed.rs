@@ -13,7 +13,8 @@ fn byte_len(pic: &NumericPic) -> usize {
 }
 
 /// Decodes packed bytes. Sign nibbles A, C, E, F are positive and B, D negative (IBM's
-/// rules); a digit nibble above 9 is InvalidNibble with its byte offset.
+/// rules; a negative sign in an unsigned PIC is InvalidSign); a digit nibble above 9 is
+/// InvalidNibble with its byte offset.
 pub fn decode(bytes: &[u8], pic: &NumericPic) -> Result<Decimal, NumericError> {
     let expected = byte_len(pic);
     let Some((&last, body)) = bytes.split_last().filter(|_| bytes.len() == expected) else {
@@ -36,7 +37,8 @@ pub fn decode(bytes: &[u8], pic: &NumericPic) -> Result<Decimal, NumericError> {
     }
     buf.push(nibble(body.len(), last >> 4)?);
     let negative = match last & 0x0F {
-        0xB | 0xD => true,
+        // An unsigned item cannot hold a negative value: encode would refuse it.
+        0xB | 0xD if pic.signed => true,
         0xA | 0xC | 0xE | 0xF => false,
         _ => {
             return Err(NumericError::InvalidSign {
@@ -119,6 +121,24 @@ mod tests {
         }
         // Negative zero keeps its sign.
         assert!(decode(&[0x0D], &pic(1, 0, true)).unwrap().is_negative());
+    }
+
+    #[test]
+    fn unsigned_fields_refuse_a_negative_sign() {
+        // 9(3) with a D sign: a negative value for an unsigned PIC, which encode could
+        // not write back.
+        assert_eq!(
+            decode(&[0x12, 0x3D], &pic(3, 0, false)),
+            Err(NumericError::InvalidSign {
+                offset: 1,
+                byte: 0x3D
+            })
+        );
+        // C and F signs still read.
+        assert_eq!(
+            decode(&[0x12, 0x3C], &pic(3, 0, false)).unwrap(),
+            Decimal::from_i128(123, 0)
+        );
     }
 
     #[test]

@@ -213,6 +213,13 @@ pub fn decode(
             };
             plain_digits(&mut buf, before, 0, code)?;
             let (d, negative) = code.overpunch(at, over)?;
+            if negative && !pic.signed {
+                // An unsigned item cannot hold a negative value: encode would refuse it.
+                return Err(NumericError::InvalidSign {
+                    offset: at,
+                    byte: over,
+                });
+            }
             buf.push(d);
             plain_digits(&mut buf, after, at + 1, code)?;
             negative
@@ -297,6 +304,27 @@ mod tests {
         let mut out = vec![0u8; shape(p, sign).len];
         encode(&Decimal::from_i128(v, scale), p, sign, code, &mut out).unwrap();
         out
+    }
+
+    #[test]
+    fn unsigned_fields_refuse_a_negative_overpunch() {
+        // 9(3) with a D zone (EBCDIC) or `J`/`p` (ASCII) in the last digit: a negative
+        // value for an unsigned PIC, which encode could not write back.
+        let p = pic(3, 0, false);
+        assert_eq!(
+            decode(&[0xF1, 0xF2, 0xD3], &p, TrailingOverpunch, EB),
+            Err(NumericError::InvalidSign {
+                offset: 2,
+                byte: 0xD3
+            })
+        );
+        assert!(decode(b"12L", &p, TrailingOverpunch, LETTERS).is_err());
+        assert!(decode(b"12s", &p, TrailingOverpunch, LOWER).is_err());
+        // Positive zones (C, F) and plain digits still read.
+        assert_eq!(
+            decode(&[0xF1, 0xF2, 0xC3], &p, TrailingOverpunch, EB).unwrap(),
+            Decimal::from_i128(123, 0)
+        );
     }
 
     #[test]
