@@ -515,7 +515,8 @@ impl<'l> State<'l> {
             DataType::Packed { pic } => {
                 let v = scaled(self, pic.scale)?;
                 let slot = self.slot(rec, start, len)?;
-                numeric::packed::encode(&v, pic, slot).map_err(|x| e(self, x))
+                numeric::packed::encode(&v, pic, opts.allow_beyond_pic, slot)
+                    .map_err(|x| e(self, x))
             }
             DataType::Binary { pic, native, .. } => {
                 let v = scaled(self, pic.scale)?;

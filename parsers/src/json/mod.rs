@@ -49,7 +49,9 @@ pub struct CodecOptions {
     /// The file stores every OCCURS DEPENDING ON table at its maximum size, so later
     /// fields do not shift.
     pub odo_stored_max: bool,
-    /// Encode binary items beyond their PIC digits (up to what the bytes hold).
+    /// Encode binary items beyond their PIC digits (up to what the bytes hold), and
+    /// packed items with an even digit count into their pad nibble: the values the
+    /// decoder reads from such bytes.
     pub allow_beyond_pic: bool,
 }
 
