@@ -210,10 +210,22 @@ mod tests {
         .unwrap();
         assert_eq!(out, [0x12, 0x34, 0x56, 0x7C]);
         // Signed negative, rescaled from 1.5: D.
-        encode(&Decimal::from_i128(-15, 1), &pic(7, 2, true), false, &mut out).unwrap();
+        encode(
+            &Decimal::from_i128(-15, 1),
+            &pic(7, 2, true),
+            false,
+            &mut out,
+        )
+        .unwrap();
         assert_eq!(out, [0x00, 0x00, 0x15, 0x0D]);
         // Unsigned: F.
-        encode(&Decimal::from_i128(42, 0), &pic(7, 0, false), false, &mut out).unwrap();
+        encode(
+            &Decimal::from_i128(42, 0),
+            &pic(7, 0, false),
+            false,
+            &mut out,
+        )
+        .unwrap();
         assert_eq!(out, [0x00, 0x00, 0x04, 0x2F]);
         // Negative zero round-trips as D.
         let mut one = [0u8; 1];
@@ -232,7 +244,12 @@ mod tests {
         let mut out = [0u8; 2];
         // 1234 needs 4 digits, S9(3) has 3.
         assert_eq!(
-            encode(&Decimal::from_i128(1234, 0), &pic(3, 0, true), false, &mut out),
+            encode(
+                &Decimal::from_i128(1234, 0),
+                &pic(3, 0, true),
+                false,
+                &mut out
+            ),
             Err(NumericError::Overflow {
                 digits: 4,
                 allowed: 3
@@ -240,17 +257,32 @@ mod tests {
         );
         // 1.25 cannot be shown with one decimal.
         assert_eq!(
-            encode(&Decimal::from_i128(125, 2), &pic(3, 1, true), false, &mut out),
+            encode(
+                &Decimal::from_i128(125, 2),
+                &pic(3, 1, true),
+                false,
+                &mut out
+            ),
             Err(NumericError::Inexact { scale: 1 })
         );
         // Unsigned field, negative value.
         assert_eq!(
-            encode(&Decimal::from_i128(-1, 0), &pic(3, 0, false), false, &mut out),
+            encode(
+                &Decimal::from_i128(-1, 0),
+                &pic(3, 0, false),
+                false,
+                &mut out
+            ),
             Err(NumericError::Negative)
         );
         // Wrong buffer size.
         assert!(matches!(
-            encode(&Decimal::from_i128(1, 0), &pic(5, 0, false), false, &mut out),
+            encode(
+                &Decimal::from_i128(1, 0),
+                &pic(5, 0, false),
+                false,
+                &mut out
+            ),
             Err(NumericError::BadLength {
                 expected: 3,
                 got: 2
