@@ -7,12 +7,14 @@
 mod decode;
 mod encode;
 mod error;
+mod fuzz;
 mod plan;
 mod text;
 
 pub use decode::{Decoded, Decoder};
 pub use encode::Encoder;
 pub use error::{hex as hex_bytes, RecordError, RecordErrorKind};
+pub use fuzz::fuzz_check;
 
 use crate::codepage::CodePage;
 use crate::dialect::Dialect;
