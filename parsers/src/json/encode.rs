@@ -39,6 +39,12 @@ struct State<'l> {
     scratch: Vec<u8>,
     /// Start of the first absent field after the last present one (short records).
     tail_cut: Option<usize>,
+    /// The record may end before its last fields (`trim_absent_tail`).
+    trim: bool,
+    /// An ODO table given fewer elements than its counter says, accepted because the
+    /// record may end there: where its first missing element starts, and the error if
+    /// something after it is present after all.
+    short_table: Option<(usize, RecordError)>,
 }
 
 impl<'l> Encoder<'l> {
@@ -54,6 +60,8 @@ impl<'l> Encoder<'l> {
             path: Vec::with_capacity(16),
             scratch: Vec::with_capacity(256),
             tail_cut: None,
+            trim: false,
+            short_table: None,
         };
         Ok(Encoder { plan, layout, st })
     }
@@ -72,6 +80,8 @@ impl<'l> Encoder<'l> {
         st.counters.iter_mut().for_each(|c| *c = None);
         st.path.clear();
         st.tail_cut = None;
+        st.trim = trim_absent_tail;
+        st.short_table = None;
         let base = out.len();
         out.resize(base + self.layout.max_len(), self.st.opts.codepage.space());
         let st = &mut self.st;
@@ -99,6 +109,14 @@ impl<'l> Encoder<'l> {
         if let Err(e) = r {
             rec.out.truncate(base);
             return Err(e);
+        }
+        if let Some((at, e)) = self.st.short_table.take() {
+            // The decoder shows such a table for a record that ends inside it; anything
+            // present after the missing elements means the counter is simply wrong.
+            if !matches!(self.st.tail_cut, Some(cut) if cut <= at) {
+                rec.out.truncate(base);
+                return Err(e);
+            }
         }
         let mut len = (self.layout.max_len() as isize + delta).max(0) as usize;
         if trim_absent_tail {
@@ -277,6 +295,16 @@ impl<'l> State<'l> {
         if val.is_none() && !f.is_filler() && self.tail_cut.is_none() {
             self.tail_cut = Some(start);
         }
+        if node.odo_slot.is_some() && val.is_some() && arr.len() < count {
+            let e = RecordErrorKind::CounterMismatch {
+                counter: count as i128,
+                actual: arr.len(),
+            };
+            let missing_at = start + arr.len() * f.size;
+            if self.short_table.is_none() {
+                self.short_table = Some((missing_at, self.err(start, e)));
+            }
+        }
         for i in 0..count {
             let elem_start = start + i * f.size;
             let mut elem_delta = elem_start as isize - f.offset as isize;
@@ -308,13 +336,16 @@ impl<'l> State<'l> {
         let counter = self.counters.get(slot).copied().flatten();
         let count = match (given_len, counter.and_then(|c| c.given)) {
             (Some(n), Some(c)) if c != n as i128 => {
-                return Err(self.err(
-                    start,
-                    RecordErrorKind::CounterMismatch {
-                        counter: c,
-                        actual: n,
-                    },
-                ))
+                let e = RecordErrorKind::CounterMismatch {
+                    counter: c,
+                    actual: n,
+                };
+                // A record cut short inside its table: `field_at` checks it once the
+                // record is done.
+                if !(self.trim && (n as i128) < c && c <= max as i128) {
+                    return Err(self.err(start, e));
+                }
+                c as usize
             }
             (Some(n), _) => n,
             (None, Some(c)) if c >= 0 => c as usize,
@@ -515,7 +546,8 @@ impl<'l> State<'l> {
             DataType::Packed { pic } => {
                 let v = scaled(self, pic.scale)?;
                 let slot = self.slot(rec, start, len)?;
-                numeric::packed::encode(&v, pic, slot).map_err(|x| e(self, x))
+                numeric::packed::encode(&v, pic, opts.allow_beyond_pic, slot)
+                    .map_err(|x| e(self, x))
             }
             DataType::Binary { pic, native, .. } => {
                 let v = scaled(self, pic.scale)?;
@@ -676,5 +708,73 @@ fn literal_text(lit: &Literal, len: usize) -> String {
             unit.chars().cycle().take(len).collect()
         }
         Literal::LowValues | Literal::HighValues | Literal::Hex(_) => String::new(),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::copybook::{parse, ParseOptions};
+    use crate::json::{Decoder, FieldErrorMode};
+
+    const ODO: &str = "\
+       01 REC.
+           05 CNT PIC 9.
+           05 TBL OCCURS 0 TO 3 TIMES DEPENDING ON CNT.
+              10 A PIC X(2).
+              10 B PIC X(2).
+";
+
+    fn encode(v: &str, trim: bool) -> Result<Vec<u8>, RecordError> {
+        let layout = parse(ODO, &ParseOptions::default()).unwrap();
+        let mut out = Vec::new();
+        Encoder::new(&layout, CodecOptions::default())
+            .unwrap()
+            .encode(&serde_json::from_str(v).unwrap(), &mut out, trim)?;
+        Ok(out)
+    }
+
+    #[test]
+    fn a_record_cut_inside_its_odo_table_round_trips() {
+        // Counter 3, record ends inside element 1: the decoder shows one and a half
+        // elements, and encoding that (short record allowed) gives the same bytes back.
+        let rec = [0xF3, 0xC1, 0xC1, 0xC2, 0xC2, 0xC3, 0xC3];
+        let layout = parse(ODO, &ParseOptions::default()).unwrap();
+        let mut json = Vec::new();
+        let mut dec = Decoder::new(&layout, CodecOptions::default()).unwrap();
+        let d = dec.decode(&rec, &mut json, FieldErrorMode::Fail).unwrap();
+        assert!(d.field_errors.is_empty());
+        let text = String::from_utf8(json).unwrap();
+        assert_eq!(text, r#"{"cnt":3,"tbl":[{"a":"AA","b":"BB"},{"a":"CC"}]}"#);
+        assert_eq!(encode(&text, true).unwrap(), rec);
+    }
+
+    #[test]
+    fn a_short_odo_table_is_refused_for_full_records_or_with_fields_after_it() {
+        // Without trimming, the counter must match the array.
+        let e = encode(r#"{"cnt":3,"tbl":[{"a":"AA"}]}"#, false).unwrap_err();
+        assert!(matches!(
+            e.kind,
+            RecordErrorKind::CounterMismatch {
+                counter: 3,
+                actual: 1
+            }
+        ));
+        // With trimming, a present field inside a missing element is not a cut record.
+        let with_after = "\
+       01 REC.
+           05 CNT PIC 9.
+           05 TBL OCCURS 0 TO 3 TIMES DEPENDING ON CNT PIC X.
+           05 LAST PIC X.
+";
+        let layout = parse(with_after, &ParseOptions::default()).unwrap();
+        let v = serde_json::json!({"cnt": 3, "tbl": ["A"], "last": "Z"});
+        let e = Encoder::new(&layout, CodecOptions::default())
+            .unwrap()
+            .encode(&v, &mut Vec::new(), true)
+            .unwrap_err();
+        assert!(matches!(e.kind, RecordErrorKind::CounterMismatch { .. }));
+        // A counter above the table's maximum stays an error.
+        assert!(encode(r#"{"cnt":4,"tbl":[{"a":"AA"}]}"#, true).is_err());
     }
 }

@@ -7,12 +7,14 @@
 mod decode;
 mod encode;
 mod error;
+mod fuzz;
 mod plan;
 mod text;
 
 pub use decode::{Decoded, Decoder};
 pub use encode::Encoder;
 pub use error::{hex as hex_bytes, RecordError, RecordErrorKind};
+pub use fuzz::fuzz_check;
 
 use crate::codepage::CodePage;
 use crate::dialect::Dialect;
@@ -49,7 +51,9 @@ pub struct CodecOptions {
     /// The file stores every OCCURS DEPENDING ON table at its maximum size, so later
     /// fields do not shift.
     pub odo_stored_max: bool,
-    /// Encode binary items beyond their PIC digits (up to what the bytes hold).
+    /// Encode binary items beyond their PIC digits (up to what the bytes hold), and
+    /// packed items with an even digit count into their pad nibble: the values the
+    /// decoder reads from such bytes.
     pub allow_beyond_pic: bool,
 }
 

@@ -13,7 +13,8 @@ fn byte_len(pic: &NumericPic) -> usize {
 }
 
 /// Decodes packed bytes. Sign nibbles A, C, E, F are positive and B, D negative (IBM's
-/// rules); a digit nibble above 9 is InvalidNibble with its byte offset.
+/// rules; a negative sign in an unsigned PIC is InvalidSign); a digit nibble above 9 is
+/// InvalidNibble with its byte offset.
 pub fn decode(bytes: &[u8], pic: &NumericPic) -> Result<Decimal, NumericError> {
     let expected = byte_len(pic);
     let Some((&last, body)) = bytes.split_last().filter(|_| bytes.len() == expected) else {
@@ -56,7 +57,14 @@ pub fn decode(bytes: &[u8], pic: &NumericPic) -> Result<Decimal, NumericError> {
 
 /// Encodes into `out` (exactly `digits/2 + 1` bytes): sign C positive and D negative for
 /// signed fields, F for unsigned ones. The value is rescaled to the PIC's scale first.
-pub fn encode(value: &Decimal, pic: &NumericPic, out: &mut [u8]) -> Result<(), NumericError> {
+/// With `allow_beyond_pic`, an even digit count may also use the pad nibble (which decode
+/// reads as a digit), so every value decode returns can be written back.
+pub fn encode(
+    value: &Decimal,
+    pic: &NumericPic,
+    allow_beyond_pic: bool,
+    out: &mut [u8],
+) -> Result<(), NumericError> {
     let expected = byte_len(pic);
     if out.len() != expected {
         return Err(NumericError::BadLength {
@@ -64,7 +72,12 @@ pub fn encode(value: &Decimal, pic: &NumericPic, out: &mut [u8]) -> Result<(), N
             got: out.len(),
         });
     }
-    let v = fit_to_pic(value, pic)?;
+    let room = NumericPic {
+        // Every digit nibble: the PIC's digits plus the pad nibble of an even count.
+        digits: u16::try_from(2 * expected - 1).unwrap_or(u16::MAX),
+        ..*pic
+    };
+    let v = fit_to_pic(value, if allow_beyond_pic { &room } else { pic })?;
     if v.is_negative() && !pic.signed && !v.is_zero() {
         return Err(NumericError::Negative);
     }
@@ -199,21 +212,35 @@ mod tests {
         encode(
             &Decimal::from_i128(1_234_567, 2),
             &pic(7, 2, true),
+            false,
             &mut out,
         )
         .unwrap();
         assert_eq!(out, [0x12, 0x34, 0x56, 0x7C]);
         // Signed negative, rescaled from 1.5: D.
-        encode(&Decimal::from_i128(-15, 1), &pic(7, 2, true), &mut out).unwrap();
+        encode(
+            &Decimal::from_i128(-15, 1),
+            &pic(7, 2, true),
+            false,
+            &mut out,
+        )
+        .unwrap();
         assert_eq!(out, [0x00, 0x00, 0x15, 0x0D]);
         // Unsigned: F.
-        encode(&Decimal::from_i128(42, 0), &pic(7, 0, false), &mut out).unwrap();
+        encode(
+            &Decimal::from_i128(42, 0),
+            &pic(7, 0, false),
+            false,
+            &mut out,
+        )
+        .unwrap();
         assert_eq!(out, [0x00, 0x00, 0x04, 0x2F]);
         // Negative zero round-trips as D.
         let mut one = [0u8; 1];
         encode(
             &Decimal::zero(0).with_negative(true),
             &pic(1, 0, true),
+            false,
             &mut one,
         )
         .unwrap();
@@ -225,7 +252,12 @@ mod tests {
         let mut out = [0u8; 2];
         // 1234 needs 4 digits, S9(3) has 3.
         assert_eq!(
-            encode(&Decimal::from_i128(1234, 0), &pic(3, 0, true), &mut out),
+            encode(
+                &Decimal::from_i128(1234, 0),
+                &pic(3, 0, true),
+                false,
+                &mut out
+            ),
             Err(NumericError::Overflow {
                 digits: 4,
                 allowed: 3
@@ -233,21 +265,52 @@ mod tests {
         );
         // 1.25 cannot be shown with one decimal.
         assert_eq!(
-            encode(&Decimal::from_i128(125, 2), &pic(3, 1, true), &mut out),
+            encode(
+                &Decimal::from_i128(125, 2),
+                &pic(3, 1, true),
+                false,
+                &mut out
+            ),
             Err(NumericError::Inexact { scale: 1 })
         );
         // Unsigned field, negative value.
         assert_eq!(
-            encode(&Decimal::from_i128(-1, 0), &pic(3, 0, false), &mut out),
+            encode(
+                &Decimal::from_i128(-1, 0),
+                &pic(3, 0, false),
+                false,
+                &mut out
+            ),
             Err(NumericError::Negative)
         );
         // Wrong buffer size.
         assert!(matches!(
-            encode(&Decimal::from_i128(1, 0), &pic(5, 0, false), &mut out),
+            encode(
+                &Decimal::from_i128(1, 0),
+                &pic(5, 0, false),
+                false,
+                &mut out
+            ),
             Err(NumericError::BadLength {
                 expected: 3,
                 got: 2
             })
+        ));
+    }
+
+    #[test]
+    fn beyond_pic_fills_the_pad_nibble_only_when_allowed() {
+        // 9(4) has five digit nibbles: 11234 (as decode reads 11 23 4F) fits them.
+        let mut out = [0u8; 3];
+        let v = Decimal::from_i128(11234, 0);
+        assert!(encode(&v, &pic(4, 0, false), false, &mut out).is_err());
+        encode(&v, &pic(4, 0, false), true, &mut out).unwrap();
+        assert_eq!(out, [0x11, 0x23, 0x4F]);
+        // Six digits never fit three bytes.
+        let v = Decimal::from_i128(112_345, 0);
+        assert!(matches!(
+            encode(&v, &pic(4, 0, false), true, &mut out),
+            Err(NumericError::Overflow { .. })
         ));
     }
 
@@ -258,7 +321,7 @@ mod tests {
             let p = pic(digits, scale, signed);
             let v = Decimal::from_parts(neg && signed, &seed[..usize::from(digits)], scale).unwrap();
             let mut out = vec![0u8; byte_len(&p)];
-            encode(&v, &p, &mut out).unwrap();
+            encode(&v, &p, false, &mut out).unwrap();
             prop_assert_eq!(decode(&out, &p).unwrap(), v);
         }
     }
