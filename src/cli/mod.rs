@@ -1,6 +1,7 @@
 //! Command-line interface: clap commands and their runners.
 
 mod args;
+mod check;
 mod convert;
 mod demo;
 mod layout_cmd;
@@ -28,6 +29,8 @@ enum Command {
     Encode(convert::EncodeArgs),
     /// Print a copybook's field listing: level, name, offset, length, type, occurs.
     Layout(layout_cmd::LayoutCmdArgs),
+    /// Validate a gateway configuration: every problem `serve` would hit, all listed.
+    Check(check::CheckArgs),
     /// Decode the built-in sample (a custody file with OCCURS DEPENDING ON) to show what Ferrule does.
     Demo(demo::DemoArgs),
 }
@@ -69,6 +72,7 @@ pub fn run() -> ExitCode {
         Command::Encode(a) => convert::encode(a),
         Command::Layout(a) => layout_cmd::run(a),
         Command::Demo(a) => demo::run(a),
+        Command::Check(a) => check::run(a),
     };
     match r {
         Ok(()) => ExitCode::SUCCESS,

@@ -45,6 +45,8 @@ struct State<'l> {
     /// record may end there: where its first missing element starts, and the error if
     /// something after it is present after all.
     short_table: Option<(usize, RecordError)>,
+    /// When set, field errors are gathered here and encoding goes on (see `encode_all`).
+    collected: Option<Vec<RecordError>>,
 }
 
 impl<'l> Encoder<'l> {
@@ -62,6 +64,7 @@ impl<'l> Encoder<'l> {
             tail_cut: None,
             trim: false,
             short_table: None,
+            collected: None,
         };
         Ok(Encoder { plan, layout, st })
     }
@@ -71,6 +74,40 @@ impl<'l> Encoder<'l> {
     /// record whose JSON lacks its last fields ends where they would start, as the
     /// decoder omits fields past the end of a short record.
     pub fn encode(
+        &mut self,
+        value: &Value,
+        out: &mut Vec<u8>,
+        trim_absent_tail: bool,
+    ) -> Result<(), RecordError> {
+        self.st.collected = None;
+        self.run(value, out, trim_absent_tail)
+    }
+
+    /// Like [`encode`](Self::encode), but goes on past bad fields and returns every
+    /// error (for APIs that must name every bad field at once). On error `out` is left as
+    /// it was.
+    pub fn encode_all(
+        &mut self,
+        value: &Value,
+        out: &mut Vec<u8>,
+        trim_absent_tail: bool,
+    ) -> Result<(), Vec<RecordError>> {
+        let base = out.len();
+        self.st.collected = Some(Vec::new());
+        let r = self.run(value, out, trim_absent_tail);
+        let mut errors = self.st.collected.take().unwrap_or_default();
+        if let Err(e) = r {
+            errors.push(e);
+        }
+        if errors.is_empty() {
+            Ok(())
+        } else {
+            out.truncate(base);
+            Err(errors)
+        }
+    }
+
+    fn run(
         &mut self,
         value: &Value,
         out: &mut Vec<u8>,
@@ -177,8 +214,19 @@ impl<'l> State<'l> {
         RecordError::new(self.path_string(), offset, &[], kind)
     }
 
+    /// In collecting mode a field's error is kept and the walk goes on.
+    fn soft(&mut self, r: Result<(), RecordError>) -> Result<(), RecordError> {
+        match (r, &mut self.collected) {
+            (Err(e), Some(list)) => {
+                list.push(e);
+                Ok(())
+            }
+            (r, _) => r,
+        }
+    }
+
     fn unknown_keys(
-        &self,
+        &mut self,
         children: &[Node<'l>],
         m: &Map<String, Value>,
     ) -> Result<(), RecordError> {
@@ -192,7 +240,7 @@ impl<'l> State<'l> {
                     e.path.push('.');
                 }
                 e.path.push_str(k);
-                return Err(e);
+                self.soft(Err(e))?;
             }
         }
         Ok(())
@@ -260,37 +308,38 @@ impl<'l> State<'l> {
             None => &[],
             Some(Value::Array(a)) => a,
             Some(v) => {
-                return Err(self.err(
+                let e = self.err(
                     start,
                     RecordErrorKind::WrongType {
                         expected: "an array",
                         got: kind(v),
                     },
-                ))
+                );
+                return self.soft(Err(e));
             }
         };
         let count = match node.odo_slot {
             None => {
                 if arr.len() > occurs.max {
-                    return Err(self.err(
+                    let e = self.err(
                         start,
                         RecordErrorKind::TooManyElements {
                             count: arr.len(),
                             min: occurs.min,
                             max: occurs.max,
                         },
-                    ));
+                    );
+                    return self.soft(Err(e));
                 }
                 occurs.max
             }
-            Some(slot) => self.odo_count(
-                slot,
-                val.map(|_| arr.len()),
-                occurs.min,
-                occurs.max,
-                start,
-                rec,
-            )?,
+            Some(slot) => {
+                let given = val.map(|_| arr.len());
+                match self.odo_count(slot, given, occurs.min, occurs.max, start, rec) {
+                    Ok(n) => n,
+                    Err(e) => return self.soft(Err(e)),
+                }
+            }
         };
         if val.is_none() && !f.is_filler() && self.tail_cut.is_none() {
             self.tail_cut = Some(start);
@@ -377,13 +426,16 @@ impl<'l> State<'l> {
                 return match val {
                     None => self.group(node, None, delta, rec),
                     Some(Value::Object(m)) => self.group(node, Some(m), delta, rec),
-                    Some(v) => Err(self.err(
-                        start,
-                        RecordErrorKind::WrongType {
-                            expected: "an object",
-                            got: kind(v),
-                        },
-                    )),
+                    Some(v) => {
+                        let e = self.err(
+                            start,
+                            RecordErrorKind::WrongType {
+                                expected: "an object",
+                                got: kind(v),
+                            },
+                        );
+                        self.soft(Err(e))
+                    }
                 };
             }
             FieldKind::Item(dt) => dt,
@@ -397,11 +449,8 @@ impl<'l> State<'l> {
         }
         if let Some(slot) = node.counter_slot {
             let given = match val {
-                Some(v) => Some(
-                    self.decimal(v, start)?
-                        .to_i128()
-                        .map_err(|e| self.err(start, e.into()))?,
-                ),
+                // A bad counter value is reported once, by the item itself below.
+                Some(v) => self.decimal(v, start).ok().and_then(|d| d.to_i128().ok()),
                 None => None,
             };
             if let Some(c) = self.counters.get_mut(slot) {
@@ -412,10 +461,11 @@ impl<'l> State<'l> {
                 });
             }
         }
-        match val {
+        let r = match val {
             Some(v) => self.item(node, dt, v, start, rec),
             None => self.default(node, dt, start, rec),
-        }
+        };
+        self.soft(r)
     }
 
     fn decimal(&self, v: &Value, start: usize) -> Result<Decimal, RecordError> {
@@ -776,5 +826,24 @@ mod tests {
         assert!(matches!(e.kind, RecordErrorKind::CounterMismatch { .. }));
         // A counter above the table's maximum stays an error.
         assert!(encode(r#"{"cnt":4,"tbl":[{"a":"AA"}]}"#, true).is_err());
+    }
+
+    #[test]
+    fn encode_all_names_every_bad_field() {
+        let layout = crate::copybook::parse(
+            "       01 R.\n           05 A PIC X(2).\n           05 B PIC 9(3).\n           05 C PIC S9(3) COMP-3.\n",
+            &Default::default(),
+        )
+        .unwrap();
+        let mut enc = Encoder::new(&layout, CodecOptions::default()).unwrap();
+        let v: Value = serde_json::from_str(r#"{"a":"TOO LONG","b":12345,"c":"x","d":1}"#).unwrap();
+        let mut out = b"keep".to_vec();
+        let errors = enc.encode_all(&v, &mut out, false).unwrap_err();
+        let paths: Vec<&str> = errors.iter().map(|e| e.path.as_str()).collect();
+        assert_eq!(paths, ["d", "a", "b", "c"]);
+        // Nothing of the failed record is left behind.
+        assert_eq!(out, b"keep");
+        // The first error alone, from the plain encode.
+        assert_eq!(enc.encode(&v, &mut out, false).unwrap_err().path, "d");
     }
 }

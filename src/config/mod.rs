@@ -1,0 +1,13 @@
+//! `ferrule.toml`: the serde model of the gateway's configuration, with every default in
+//! one place, and its validation into a ready-to-serve [`Gateway`].
+//!
+//! Validation ([`validate`]) collects every problem with its config path, so that
+//! `ferrule check` lists them all at once; `serve` refuses a config with any.
+
+mod model;
+mod validate;
+
+pub use model::*;
+pub use validate::{
+    load, validate, BackendKind, BackendSpec, Gateway, Problem, RouteSpec, StatusSpec, Template,
+};

@@ -1,0 +1,155 @@
+//! The file as written: serde structs, `deny_unknown_fields`, units in names.
+
+use std::collections::BTreeMap;
+
+use serde::Deserialize;
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Config {
+    pub server: ServerConfig,
+    #[serde(default, rename = "backend")]
+    pub backends: Vec<BackendConfig>,
+    #[serde(default, rename = "route")]
+    pub routes: Vec<RouteConfig>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerConfig {
+    /// Address the gateway listens on.
+    #[serde(default = "defaults::listen")]
+    pub listen: String,
+    /// Largest request body accepted (413 beyond).
+    #[serde(default = "defaults::max_body_bytes")]
+    pub max_body_bytes: usize,
+    /// In-flight requests are given this long to finish on shutdown.
+    #[serde(default = "defaults::shutdown_grace_ms")]
+    pub shutdown_grace_ms: u64,
+    /// `text` or `json` log lines.
+    #[serde(default = "defaults::log_format")]
+    pub log_format: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackendConfig {
+    pub name: String,
+    /// `tcp`, `http` or `exec`.
+    pub kind: String,
+    /// tcp: `host:port`.
+    pub address: Option<String>,
+    /// http: the URL record bytes are POSTed to.
+    pub url: Option<String>,
+    /// exec: the program run once per request (record on stdin, answer on stdout).
+    pub command: Option<String>,
+    #[serde(default)]
+    pub args: Vec<String>,
+    /// `len4`, `len2`, `fixed`, `delimiter` (and the records layer's other framings).
+    #[serde(default = "defaults::framing")]
+    pub framing: String,
+    /// Byte ending each record with `framing = "delimiter"`.
+    #[serde(default = "defaults::delimiter")]
+    pub delimiter: u8,
+    #[serde(default = "defaults::codepage")]
+    pub codepage: String,
+    #[serde(default = "defaults::dialect")]
+    pub dialect: String,
+    /// Never more concurrent sessions (connections, processes) than this.
+    #[serde(default = "defaults::max_sessions")]
+    pub max_sessions: usize,
+    /// Requests allowed to wait for a session; beyond it, 503 at once.
+    #[serde(default = "defaults::max_queue")]
+    pub max_queue: usize,
+    /// How long a request may wait for a session before 503.
+    #[serde(default = "defaults::queue_timeout_ms")]
+    pub queue_timeout_ms: u64,
+    /// Whole exchange with the host (write, wait, read); 504 beyond.
+    #[serde(default = "defaults::timeout_ms")]
+    pub timeout_ms: u64,
+    /// tcp: establishing a connection.
+    #[serde(default = "defaults::connect_timeout_ms")]
+    pub connect_timeout_ms: u64,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct LayoutRef {
+    /// A copybook or any registered layout file, relative to the config file.
+    pub copybook: String,
+    /// The 01 record to use when the copybook holds several.
+    pub record: Option<String>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct StatusConfig {
+    /// Response field whose value picks the HTTP status.
+    pub field: String,
+    /// Field value -> status; `*` for any other value.
+    pub map: BTreeMap<String, u16>,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteConfig {
+    pub method: String,
+    /// Path with `{param}` segments, e.g. `/v1/vehicles/{vrm}`.
+    pub path: String,
+    pub backend: String,
+    pub request: LayoutRef,
+    pub response: LayoutRef,
+    /// Request fields filled from path/query parameters (`"{vrm}"`) or constants.
+    #[serde(default)]
+    pub set: BTreeMap<String, String>,
+    pub status: Option<StatusConfig>,
+    /// Response fields left out of the JSON (dotted paths).
+    #[serde(default)]
+    pub omit: Vec<String>,
+    /// Response fields renamed in the JSON: dotted path -> new name.
+    #[serde(default)]
+    pub rename: BTreeMap<String, String>,
+}
+
+/// Every default, in one place (documented in the README's configuration reference).
+pub mod defaults {
+    pub fn listen() -> String {
+        "127.0.0.1:8080".into()
+    }
+    pub fn max_body_bytes() -> usize {
+        1 << 20
+    }
+    pub fn shutdown_grace_ms() -> u64 {
+        10_000
+    }
+    pub fn log_format() -> String {
+        "text".into()
+    }
+    pub fn framing() -> String {
+        "len4".into()
+    }
+    pub fn delimiter() -> u8 {
+        b'\n'
+    }
+    pub fn codepage() -> String {
+        "cp037".into()
+    }
+    pub fn dialect() -> String {
+        "ibm".into()
+    }
+    pub fn max_sessions() -> usize {
+        10
+    }
+    pub fn max_queue() -> usize {
+        100
+    }
+    pub fn queue_timeout_ms() -> u64 {
+        1_000
+    }
+    pub fn timeout_ms() -> u64 {
+        2_000
+    }
+    pub fn connect_timeout_ms() -> u64 {
+        1_000
+    }
+}

@@ -1,0 +1,519 @@
+//! From the file as written to a [`Gateway`] ready to serve: layouts parsed, names
+//! resolved, every problem collected with its config path.
+
+use std::collections::BTreeMap;
+use std::fmt;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
+use std::time::Duration;
+
+use ferrule_parsers::codepage::CodePage;
+use ferrule_parsers::dialect::Dialect;
+use ferrule_parsers::json::CodecOptions;
+use ferrule_parsers::layout::{FieldKind, Layout};
+use ferrule_parsers::registry::{self, LoadOptions};
+
+use super::model::{BackendConfig, Config, LayoutRef, RouteConfig};
+use crate::connector::BackendFraming;
+
+/// One thing wrong with a config, at its path (`route[1].set.vrm`).
+#[derive(Debug, Clone, PartialEq)]
+pub struct Problem {
+    pub path: String,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.path.is_empty() {
+            write!(f, "{}", self.message)
+        } else {
+            write!(f, "{}: {}", self.path, self.message)
+        }
+    }
+}
+
+/// A validated configuration.
+#[derive(Debug, Clone)]
+pub struct Gateway {
+    pub listen: String,
+    pub max_body_bytes: usize,
+    pub shutdown_grace: Duration,
+    pub json_logs: bool,
+    pub backends: Vec<Arc<BackendSpec>>,
+    pub routes: Vec<Arc<RouteSpec>>,
+    /// Where the config was read from (for reloads).
+    pub source: PathBuf,
+}
+
+#[derive(Debug, Clone, PartialEq)]
+pub enum BackendKind {
+    Tcp { address: String },
+    Http { url: String },
+    Exec { command: PathBuf, args: Vec<String> },
+}
+
+#[derive(Debug, Clone)]
+pub struct BackendSpec {
+    pub name: String,
+    pub kind: BackendKind,
+    pub framing: BackendFraming,
+    pub codec: CodecOptions,
+    pub max_sessions: usize,
+    pub max_queue: usize,
+    pub queue_timeout: Duration,
+    pub timeout: Duration,
+    pub connect_timeout: Duration,
+}
+
+/// A value for a request field: literal text with `{param}` holes.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Template {
+    Const(String),
+    /// The whole value is one parameter: its text is taken as is.
+    Param(String),
+    /// Text and parameters mixed: `PREFIX-{id}`.
+    Mixed(Vec<Template>),
+}
+
+impl Template {
+    pub fn parse(s: &str) -> Result<Template, String> {
+        let mut parts = Vec::new();
+        let mut rest = s;
+        while let Some(open) = rest.find('{') {
+            let close = rest[open..]
+                .find('}')
+                .ok_or_else(|| format!("unclosed `{{` in `{s}`"))?
+                + open;
+            if open > 0 {
+                parts.push(Template::Const(rest[..open].to_string()));
+            }
+            let name = rest[open + 1..close].trim();
+            if name.is_empty() || !name.chars().all(|c| c.is_ascii_alphanumeric() || c == '_') {
+                return Err(format!("bad parameter name `{name}` in `{s}`"));
+            }
+            parts.push(Template::Param(name.to_string()));
+            rest = &rest[close + 1..];
+        }
+        if !rest.is_empty() {
+            parts.push(Template::Const(rest.to_string()));
+        }
+        Ok(match parts.len() {
+            0 => Template::Const(String::new()),
+            1 => parts.remove(0),
+            _ => Template::Mixed(parts),
+        })
+    }
+
+    /// The parameters this template reads.
+    pub fn params(&self) -> Vec<&str> {
+        match self {
+            Template::Const(_) => vec![],
+            Template::Param(p) => vec![p.as_str()],
+            Template::Mixed(ps) => ps.iter().flat_map(Template::params).collect(),
+        }
+    }
+
+    /// The text with parameters filled in; `None` names a missing parameter.
+    pub fn render(&self, lookup: &dyn Fn(&str) -> Option<String>) -> Result<String, String> {
+        match self {
+            Template::Const(s) => Ok(s.clone()),
+            Template::Param(p) => lookup(p).ok_or_else(|| p.clone()),
+            Template::Mixed(ps) => ps.iter().map(|t| t.render(lookup)).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct StatusSpec {
+    /// Dotted JSON path of the return-code field in the response.
+    pub field: Vec<String>,
+    pub map: BTreeMap<String, u16>,
+    pub default: Option<u16>,
+}
+
+#[derive(Debug, Clone)]
+pub struct RouteSpec {
+    pub method: String,
+    pub path: String,
+    /// Index into `Gateway::backends`.
+    pub backend: usize,
+    pub request: Arc<Layout>,
+    pub response: Arc<Layout>,
+    /// Dotted JSON path of a request field -> its value.
+    pub set: Vec<(Vec<String>, Template)>,
+    /// Parameters taken from the path (the rest of `set`'s parameters come from the query).
+    pub path_params: Vec<String>,
+    pub status: Option<StatusSpec>,
+    pub omit: Vec<Vec<String>>,
+    pub rename: Vec<(Vec<String>, String)>,
+}
+
+/// Reads and validates a config file.
+pub fn load(path: &Path) -> Result<Gateway, Vec<Problem>> {
+    let one = |m: String| {
+        vec![Problem {
+            path: String::new(),
+            message: m,
+        }]
+    };
+    let text = std::fs::read_to_string(path)
+        .map_err(|e| one(format!("cannot read {}: {e}", path.display())))?;
+    let config: Config = toml::from_str(&text).map_err(|e| {
+        let at = e
+            .span()
+            .map(|s| {
+                let line = text[..s.start.min(text.len())].matches('\n').count() + 1;
+                format!("{}:{line}: ", path.display())
+            })
+            .unwrap_or_default();
+        one(format!("{at}{}", e.message()))
+    })?;
+    validate(&config, path)
+}
+
+/// Checks everything `serve` relies on; every problem is reported.
+pub fn validate(config: &Config, source: &Path) -> Result<Gateway, Vec<Problem>> {
+    let base = source.parent().map(Path::to_path_buf).unwrap_or_default();
+    let mut problems = Vec::new();
+    let mut bad = |path: String, message: String| problems.push(Problem { path, message });
+    let s = &config.server;
+    if s.listen.parse::<std::net::SocketAddr>().is_err() {
+        bad(
+            "server.listen".into(),
+            format!("`{}` is not an address like 127.0.0.1:8080", s.listen),
+        );
+    }
+    let json_logs = match s.log_format.as_str() {
+        "text" => false,
+        "json" => true,
+        other => {
+            bad(
+                "server.log_format".into(),
+                format!("`{other}`: expected text or json"),
+            );
+            false
+        }
+    };
+    let mut backends = Vec::new();
+    for (i, b) in config.backends.iter().enumerate() {
+        let at = format!("backend[{i}]");
+        if config.backends[..i].iter().any(|o| o.name == b.name) {
+            bad(
+                format!("{at}.name"),
+                format!("`{}` is used by an earlier backend", b.name),
+            );
+        }
+        match backend(b, &base) {
+            Ok(spec) => backends.push(Arc::new(spec)),
+            Err(ps) => ps
+                .into_iter()
+                .for_each(|(p, m)| bad(format!("{at}.{p}"), m)),
+        }
+    }
+    let mut routes = Vec::new();
+    for (i, r) in config.routes.iter().enumerate() {
+        let at = format!("route[{i}]");
+        if config.routes[..i]
+            .iter()
+            .any(|o| o.path == r.path && o.method.eq_ignore_ascii_case(&r.method))
+        {
+            bad(
+                at.clone(),
+                format!("{} {} is defined twice", r.method, r.path),
+            );
+        }
+        match route(r, &base, config) {
+            Ok(spec) => routes.push(Arc::new(spec)),
+            Err(ps) => ps.into_iter().for_each(|(p, m)| {
+                bad(
+                    if p.is_empty() {
+                        at.clone()
+                    } else {
+                        format!("{at}.{p}")
+                    },
+                    m,
+                )
+            }),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Gateway {
+        listen: s.listen.clone(),
+        max_body_bytes: s.max_body_bytes,
+        shutdown_grace: Duration::from_millis(s.shutdown_grace_ms),
+        json_logs,
+        backends,
+        routes,
+        source: source.to_path_buf(),
+    })
+}
+
+type Problems = Vec<(String, String)>;
+
+fn backend(b: &BackendConfig, base: &Path) -> Result<BackendSpec, Problems> {
+    let mut ps: Problems = Vec::new();
+    let need = |v: &Option<String>, key: &str, ps: &mut Problems| -> String {
+        match v {
+            Some(s) if !s.trim().is_empty() => s.clone(),
+            _ => {
+                ps.push((key.into(), format!("required for kind = \"{}\"", b.kind)));
+                String::new()
+            }
+        }
+    };
+    let kind = match b.kind.as_str() {
+        "tcp" => BackendKind::Tcp {
+            address: need(&b.address, "address", &mut ps),
+        },
+        "http" => BackendKind::Http {
+            url: need(&b.url, "url", &mut ps),
+        },
+        "exec" => {
+            let c = need(&b.command, "command", &mut ps);
+            let p = PathBuf::from(&c);
+            let command = if p.is_relative() && c.contains('/') {
+                base.join(p)
+            } else {
+                p
+            };
+            BackendKind::Exec {
+                command,
+                args: b.args.clone(),
+            }
+        }
+        other => {
+            ps.push((
+                "kind".into(),
+                format!("`{other}`: expected tcp, http or exec"),
+            ));
+            BackendKind::Tcp {
+                address: String::new(),
+            }
+        }
+    };
+    let framing = BackendFraming::parse(&b.framing, b.delimiter).unwrap_or_else(|e| {
+        ps.push(("framing".into(), e));
+        BackendFraming::Len4
+    });
+    let codepage = CodePage::by_name(&b.codepage);
+    if codepage.is_none() {
+        ps.push((
+            "codepage".into(),
+            format!("unknown code page `{}`", b.codepage),
+        ));
+    }
+    let dialect = Dialect::by_name(&b.dialect);
+    if dialect.is_none() {
+        ps.push((
+            "dialect".into(),
+            format!("`{}`: expected ibm, gnucobol or microfocus", b.dialect),
+        ));
+    }
+    if b.max_sessions == 0 {
+        ps.push(("max_sessions".into(), "must be at least 1".into()));
+    }
+    for (key, v) in [
+        ("timeout_ms", b.timeout_ms),
+        ("connect_timeout_ms", b.connect_timeout_ms),
+    ] {
+        if v == 0 {
+            ps.push((key.into(), "must be more than 0".into()));
+        }
+    }
+    if !ps.is_empty() {
+        return Err(ps);
+    }
+    let codec = CodecOptions {
+        codepage: codepage.unwrap_or_else(|| unreachable!("checked above")),
+        dialect: dialect.unwrap_or_default(),
+        ..CodecOptions::default()
+    };
+    Ok(BackendSpec {
+        name: b.name.clone(),
+        kind,
+        framing,
+        codec,
+        max_sessions: b.max_sessions,
+        max_queue: b.max_queue,
+        queue_timeout: Duration::from_millis(b.queue_timeout_ms),
+        timeout: Duration::from_millis(b.timeout_ms),
+        connect_timeout: Duration::from_millis(b.connect_timeout_ms),
+    })
+}
+
+fn load_layout(r: &LayoutRef, base: &Path) -> Result<Layout, String> {
+    let path = base.join(&r.copybook);
+    let source = std::fs::read_to_string(&path)
+        .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
+    let name = path.display().to_string();
+    registry::load(
+        &source,
+        &name,
+        None,
+        &LoadOptions {
+            record: r.record.clone(),
+        },
+    )
+    .map_err(|e| e.rendered)
+}
+
+fn split(path: &str) -> Vec<String> {
+    path.split('.').map(str::to_string).collect()
+}
+
+/// The field at a dotted JSON path, if the path names one.
+fn field_at<'l>(layout: &'l Layout, path: &[String]) -> Option<&'l ferrule_parsers::layout::Field> {
+    let mut f = &layout.root;
+    for name in path {
+        f = f
+            .children()
+            .iter()
+            .find(|c| !c.is_filler() && c.json_name == *name)?;
+    }
+    Some(f)
+}
+
+fn route(r: &RouteConfig, base: &Path, config: &Config) -> Result<RouteSpec, Problems> {
+    let mut ps: Problems = Vec::new();
+    let method = r.method.to_ascii_uppercase();
+    if !["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&method.as_str()) {
+        ps.push((
+            "method".into(),
+            format!("`{}`: expected GET, POST, PUT, PATCH or DELETE", r.method),
+        ));
+    }
+    if !r.path.starts_with('/') {
+        ps.push(("path".into(), format!("`{}` must start with /", r.path)));
+    }
+    let path_params: Vec<String> = r
+        .path
+        .split('/')
+        .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
+        .map(str::to_string)
+        .collect();
+    let backend = config.backends.iter().position(|b| b.name == r.backend);
+    if backend.is_none() {
+        ps.push((
+            "backend".into(),
+            format!("no backend named `{}`", r.backend),
+        ));
+    }
+    let request = load_layout(&r.request, base)
+        .map_err(|e| ps.push(("request.copybook".into(), e)))
+        .ok();
+    let response = load_layout(&r.response, base)
+        .map_err(|e| ps.push(("response.copybook".into(), e)))
+        .ok();
+    let mut set = Vec::new();
+    for (field, value) in &r.set {
+        let path = split(field);
+        if let Some(l) = &request {
+            match field_at(l, &path) {
+                Some(f) if matches!(f.kind, FieldKind::Item(_)) && f.occurs.is_none() => {}
+                Some(_) => ps.push((
+                    format!("set.{field}"),
+                    "must name an elementary, non-repeating field".into(),
+                )),
+                None => ps.push((
+                    format!("set.{field}"),
+                    format!("no field `{field}` in the request layout"),
+                )),
+            }
+        }
+        match Template::parse(value) {
+            Ok(t) => set.push((path, t)),
+            Err(e) => ps.push((format!("set.{field}"), e)),
+        }
+    }
+    let status = r.status.as_ref().map(|s| {
+        let field = split(&s.field);
+        if let Some(l) = &response {
+            if !field_at(l, &field).is_some_and(|f| matches!(f.kind, FieldKind::Item(_))) {
+                ps.push((
+                    "status.field".into(),
+                    format!("no elementary field `{}` in the response layout", s.field),
+                ));
+            }
+        }
+        let mut map = BTreeMap::new();
+        let mut default = None;
+        for (k, &v) in &s.map {
+            if !(100..=599).contains(&v) {
+                ps.push((
+                    format!("status.map.{k}"),
+                    format!("{v} is not an HTTP status"),
+                ));
+            }
+            if k == "*" {
+                default = Some(v);
+            } else {
+                map.insert(k.trim().to_string(), v);
+            }
+        }
+        StatusSpec {
+            field,
+            map,
+            default,
+        }
+    });
+    let mut check_response_path = |key: String, p: &str| {
+        if let Some(l) = &response {
+            if field_at(l, &split(p)).is_none() {
+                ps.push((key, format!("no field `{p}` in the response layout")));
+            }
+        }
+    };
+    for (i, o) in r.omit.iter().enumerate() {
+        check_response_path(format!("omit[{i}]"), o);
+    }
+    for k in r.rename.keys() {
+        check_response_path(format!("rename.{k}"), k);
+    }
+    if !ps.is_empty() {
+        return Err(ps);
+    }
+    let (Some(request), Some(response), Some(backend)) = (request, response, backend) else {
+        return Err(vec![(String::new(), "incomplete route".into())]);
+    };
+    Ok(RouteSpec {
+        method,
+        path: r.path.clone(),
+        backend,
+        request: Arc::new(request),
+        response: Arc::new(response),
+        set,
+        path_params,
+        status,
+        omit: r.omit.iter().map(|o| split(o)).collect(),
+        rename: r
+            .rename
+            .iter()
+            .map(|(k, v)| (split(k), v.clone()))
+            .collect(),
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn templates_split_text_and_parameters() {
+        assert_eq!(Template::parse("VEHQ"), Ok(Template::Const("VEHQ".into())));
+        assert_eq!(Template::parse("{vrm}"), Ok(Template::Param("vrm".into())));
+        let t = Template::parse("REF-{id}-X").expect("parses");
+        assert_eq!(t.params(), vec!["id"]);
+        let lookup = |p: &str| (p == "id").then(|| "42".to_string());
+        assert_eq!(t.render(&lookup), Ok("REF-42-X".into()));
+        // A parameter the request lacks is named.
+        assert_eq!(
+            Template::parse("{nope}").expect("parses").render(&lookup),
+            Err("nope".into())
+        );
+        assert!(Template::parse("{unclosed").is_err());
+        assert!(Template::parse("{bad name}").is_err());
+    }
+}
