@@ -7,6 +7,85 @@
 use std::time::Duration;
 
 use bytes::Bytes;
+use tower::util::BoxCloneSyncService;
+use tower::ServiceBuilder;
+
+use crate::config::{BackendKind, BackendSpec};
+
+pub mod exec;
+pub mod frame;
+pub mod http;
+pub mod limit;
+pub mod metered;
+pub mod tcp;
+
+/// A backend's whole stack, ready to share between requests (cheap to clone).
+pub type BackendService = BoxCloneSyncService<Exchange, Bytes, ConnectorError>;
+
+/// The one stack builder for a backend, outside in: metrics, the session limit (bounded
+/// queue, queue timeout -> `Saturated`), the connector for `spec.kind`.
+pub fn build(spec: &BackendSpec) -> BackendService {
+    let connector = match &spec.kind {
+        BackendKind::Tcp { address } => {
+            BoxCloneSyncService::new(tcp::TcpConnector::new(address, spec))
+        }
+        BackendKind::Http { url } => BoxCloneSyncService::new(http::HttpConnector::new(url, spec)),
+        BackendKind::Exec { command, args } => {
+            BoxCloneSyncService::new(exec::ExecConnector::new(command, args, spec))
+        }
+    };
+    let stack = ServiceBuilder::new()
+        // Metrics outermost: refusals by the limit are counted, and latency includes the
+        // queue wait, which is what the caller experiences.
+        .layer(metered::MeteredLayer::new(&spec.name))
+        // The session limit before the connector: no kind of backend ever sees more than
+        // max_sessions exchanges at once, and overload fails fast instead of piling up.
+        .layer(limit::SessionLimitLayer::new(
+            &spec.name,
+            spec.max_sessions,
+            spec.max_queue,
+            spec.queue_timeout,
+        ))
+        .service(connector);
+    BoxCloneSyncService::new(stack)
+}
+
+/// For `/readyz`: could a session be opened right now?
+///
+/// tcp: a connection within `connect_timeout` (opened and closed at once, outside the
+/// session limit); http: the same to the URL's host and port; exec: the command resolves
+/// to an executable file.
+pub async fn probe(spec: &BackendSpec) -> bool {
+    let dial = |target: String| async move {
+        matches!(
+            tokio::time::timeout(spec.connect_timeout, tokio::net::TcpStream::connect(target))
+                .await,
+            Ok(Ok(_))
+        )
+    };
+    match &spec.kind {
+        BackendKind::Tcp { address } => dial(address.clone()).await,
+        BackendKind::Http { url } => match http::parse_url(url) {
+            Ok(uri) => {
+                let host = uri
+                    .host()
+                    .unwrap_or_default()
+                    .trim_start_matches('[')
+                    .trim_end_matches(']');
+                let port = uri.port_u16().unwrap_or(80);
+                // IPv6 literals need their brackets back in a host:port string.
+                let target = if host.contains(':') {
+                    format!("[{host}]:{port}")
+                } else {
+                    format!("{host}:{port}")
+                };
+                dial(target).await
+            }
+            Err(_) => false,
+        },
+        BackendKind::Exec { command, .. } => exec::resolve(command).is_some(),
+    }
+}
 
 /// How records are cut on the wire to a backend.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -81,5 +160,21 @@ impl ConnectorError {
             ConnectorError::BadFrame(_) => "bad_frame",
             ConnectorError::Program(_) => "program",
         }
+    }
+}
+
+/// A backend spec with test-friendly defaults (generous timeouts, a few sessions).
+#[cfg(test)]
+pub(crate) fn test_spec(kind: BackendKind, framing: BackendFraming) -> BackendSpec {
+    BackendSpec {
+        name: "test".into(),
+        kind,
+        framing,
+        codec: ferrule_parsers::json::CodecOptions::default(),
+        max_sessions: 4,
+        max_queue: 8,
+        queue_timeout: Duration::from_secs(20),
+        timeout: Duration::from_secs(20),
+        connect_timeout: Duration::from_secs(5),
     }
 }

@@ -1,0 +1,678 @@
+//! TCP connector: persistent pooled connections to a legacy host, one request in flight per
+//! connection, records cut by the backend's framing.
+//!
+//! Failure rules, so one bad connection never poisons later requests:
+//! - any error drops the connection it happened on (it never goes back to the pool);
+//! - a connection with unread bytes after a response is out of step and dropped too;
+//! - after a failed connect, new connects wait (50 ms doubling to 2 s, reset on success);
+//!   requests needing a connection meanwhile fail fast with `Unreachable`.
+//!
+//! Hosts close idle connections. Two defences keep that from failing a request:
+//! 1. before reuse, a non-blocking read on the idle socket: EOF (or unexpected bytes) means
+//!    the host is done with it and it is dropped. This costs no round trip and catches the
+//!    usual case, a close that arrived while the connection sat in the pool;
+//! 2. for the race where the close arrives just after that check, a request that fails on a
+//!    *reused* connection before any response byte arrived is retried once on a fresh one.
+//!    Only that phase is retried: once a response byte has been read, the host has answered
+//!    and a resend could repeat its work. A host that reads a request, acts on it, and closes
+//!    without a byte of answer would see it twice; hosts doing that are broken anyway, and the
+//!    alternative (failing every request that meets an idle close) is worse for everyone else.
+
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::task::{Context, Poll};
+use std::time::Duration;
+
+use bytes::Bytes;
+use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
+use tokio::net::TcpStream;
+use tokio::time::Instant;
+use tower::Service;
+
+use super::frame::{encode, read_frame};
+use super::{BackendFraming, ConnectorError, Exchange};
+use crate::config::BackendSpec;
+
+/// First wait after a failed connect; doubles per failure.
+const BACKOFF_FIRST: Duration = Duration::from_millis(50);
+/// Longest wait between connect attempts.
+const BACKOFF_MAX: Duration = Duration::from_secs(2);
+
+/// A `Service<Exchange>` over a pool of connections to one `host:port`. Clones share the pool.
+#[derive(Clone, Debug)]
+pub struct TcpConnector {
+    pool: Arc<Pool>,
+}
+
+#[derive(Debug)]
+struct Pool {
+    address: String,
+    framing: BackendFraming,
+    timeout: Duration,
+    connect_timeout: Duration,
+    /// Idle connections kept; with the session limit in front, also the most ever open.
+    max_idle: usize,
+    idle: Mutex<Vec<Conn>>,
+    backoff: Mutex<Backoff>,
+}
+
+#[derive(Debug)]
+struct Conn {
+    io: BufReader<TcpStream>,
+}
+
+/// How a round trip failed: whether the host could have started answering.
+enum Failure {
+    /// Nothing of a response was read: safe to retry once if the connection was reused.
+    BeforeResponse(ConnectorError),
+    /// Part of a response was read, or the response was bad: never retried.
+    During(ConnectorError),
+}
+
+impl TcpConnector {
+    /// A connector to `address` using the spec's framing, timeouts and `max_sessions`.
+    pub fn new(address: &str, spec: &BackendSpec) -> TcpConnector {
+        TcpConnector {
+            pool: Arc::new(Pool {
+                address: address.to_string(),
+                framing: spec.framing,
+                timeout: spec.timeout,
+                connect_timeout: spec.connect_timeout,
+                max_idle: spec.max_sessions.max(1),
+                idle: Mutex::new(Vec::new()),
+                backoff: Mutex::new(Backoff::default()),
+            }),
+        }
+    }
+}
+
+impl Service<Exchange> for TcpConnector {
+    type Response = Bytes;
+    type Error = ConnectorError;
+    type Future = Pin<Box<dyn Future<Output = Result<Bytes, ConnectorError>> + Send>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), ConnectorError>> {
+        // Connections are made on demand; limiting is the session layer's job.
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, ex: Exchange) -> Self::Future {
+        let pool = self.pool.clone();
+        Box::pin(async move { pool.exchange(ex).await })
+    }
+}
+
+impl Pool {
+    async fn exchange(&self, ex: Exchange) -> Result<Bytes, ConnectorError> {
+        // Frame first: a record that cannot be framed never touches a connection.
+        let wire = encode(self.framing, &ex.request)?;
+        let (mut conn, reused) = self.checkout().await?;
+        let deadline = Instant::now() + self.timeout;
+        match self
+            .timed_round_trip(&mut conn, &wire, ex.response_len, deadline)
+            .await
+        {
+            Ok(record) => {
+                self.checkin(conn);
+                return Ok(record);
+            }
+            Err(Failure::BeforeResponse(e)) if reused => {
+                tracing::debug!(backend.address = %self.address, error = %e,
+                    "pooled connection failed before any response byte; retrying once on a fresh one");
+            }
+            Err(Failure::BeforeResponse(e) | Failure::During(e)) => return Err(e),
+        }
+        drop(conn);
+        let mut conn = self.connect().await?;
+        match self
+            .timed_round_trip(&mut conn, &wire, ex.response_len, deadline)
+            .await
+        {
+            Ok(record) => {
+                self.checkin(conn);
+                Ok(record)
+            }
+            Err(Failure::BeforeResponse(e) | Failure::During(e)) => Err(e),
+        }
+    }
+
+    async fn timed_round_trip(
+        &self,
+        conn: &mut Conn,
+        wire: &[u8],
+        response_len: usize,
+        deadline: Instant,
+    ) -> Result<Bytes, Failure> {
+        tokio::time::timeout_at(deadline, self.round_trip(conn, wire, response_len))
+            .await
+            .unwrap_or(Err(Failure::During(ConnectorError::Timeout(self.timeout))))
+    }
+
+    /// Writes the framed request, then reads one framed response.
+    async fn round_trip(
+        &self,
+        conn: &mut Conn,
+        wire: &[u8],
+        response_len: usize,
+    ) -> Result<Bytes, Failure> {
+        let before = |e: std::io::Error| {
+            Failure::BeforeResponse(ConnectorError::Closed(format!("{}: {e}", self.address)))
+        };
+        let stream = conn.io.get_mut();
+        stream.write_all(wire).await.map_err(before)?;
+        stream.flush().await.map_err(before)?;
+        // Wait for the first response byte separately: up to here nothing of an answer has
+        // arrived, which is what makes a retry on a fresh connection safe.
+        let nothing_to_wait_for = self.framing == BackendFraming::Fixed && response_len == 0;
+        if !nothing_to_wait_for {
+            let first = conn.io.fill_buf().await.map_err(before)?;
+            if first.is_empty() {
+                return Err(Failure::BeforeResponse(ConnectorError::Closed(format!(
+                    "{}: host closed the connection without answering",
+                    self.address
+                ))));
+            }
+        }
+        read_frame(&mut conn.io, self.framing, response_len)
+            .await
+            .map_err(Failure::During)
+    }
+
+    /// An idle connection that still looks alive, or a new one.
+    async fn checkout(&self) -> Result<(Conn, bool), ConnectorError> {
+        loop {
+            // Most recently used first: the least likely to have hit a host's idle timeout.
+            let Some(conn) = lock(&self.idle).pop() else {
+                break;
+            };
+            if conn.is_alive() {
+                return Ok((conn, true));
+            }
+            tracing::debug!(backend.address = %self.address, "dropping a pooled connection the host closed");
+        }
+        Ok((self.connect().await?, false))
+    }
+
+    /// Back into the pool, unless out of step or the pool is full.
+    fn checkin(&self, conn: Conn) {
+        if !conn.io.buffer().is_empty() {
+            tracing::warn!(backend.address = %self.address, extra_bytes = conn.io.buffer().len(),
+                "host sent more than one response; dropping the connection");
+            return;
+        }
+        let mut idle = lock(&self.idle);
+        if idle.len() < self.max_idle {
+            idle.push(conn);
+        }
+    }
+
+    async fn connect(&self) -> Result<Conn, ConnectorError> {
+        if let Some(e) = lock(&self.backoff).refuse(Instant::now()) {
+            return Err(e);
+        }
+        let attempt = tokio::time::timeout(self.connect_timeout, TcpStream::connect(&self.address));
+        let error = match attempt.await {
+            Ok(Ok(stream)) => {
+                // Records are small and sent whole: don't let Nagle hold them back.
+                let _ = stream.set_nodelay(true);
+                lock(&self.backoff).succeeded();
+                return Ok(Conn {
+                    io: BufReader::new(stream),
+                });
+            }
+            Ok(Err(e)) => format!("{}: {e}", self.address),
+            Err(_) => format!(
+                "{}: no connection within {:?}",
+                self.address, self.connect_timeout
+            ),
+        };
+        lock(&self.backoff).failed(Instant::now(), &error);
+        Err(ConnectorError::Unreachable(error))
+    }
+}
+
+impl Conn {
+    /// False when the host closed it while idle, or it holds bytes nobody asked for.
+    fn is_alive(&self) -> bool {
+        if !self.io.buffer().is_empty() {
+            return false;
+        }
+        let mut probe = [0u8; 1];
+        match self.io.get_ref().try_read(&mut probe) {
+            // Nothing to read and not closed: the normal state of an idle connection.
+            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => true,
+            // Ok(0): EOF; Ok(_): unsolicited bytes; Err: reset.
+            _ => false,
+        }
+    }
+}
+
+/// Reconnect pacing after failed connects.
+#[derive(Debug, Default)]
+struct Backoff {
+    failures: u32,
+    retry_at: Option<Instant>,
+    last_error: String,
+}
+
+impl Backoff {
+    /// The error to fail fast with while a wait is in progress.
+    fn refuse(&self, now: Instant) -> Option<ConnectorError> {
+        let at = self.retry_at.filter(|&at| at > now)?;
+        Some(ConnectorError::Unreachable(format!(
+            "{} (next connect attempt in {:?})",
+            self.last_error,
+            at - now
+        )))
+    }
+
+    fn failed(&mut self, now: Instant, error: &str) {
+        let delay = BACKOFF_FIRST
+            .saturating_mul(1 << self.failures.min(6))
+            .min(BACKOFF_MAX);
+        self.failures = self.failures.saturating_add(1);
+        self.retry_at = Some(now + delay);
+        self.last_error = error.to_string();
+    }
+
+    fn succeeded(&mut self) {
+        *self = Backoff::default();
+    }
+}
+
+/// The pool's locks guard plain data and are never held across an await; a panic elsewhere
+/// cannot leave that data half-changed, so a poisoned lock is still usable.
+fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
+    m.lock().unwrap_or_else(PoisonError::into_inner)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::BackendKind;
+    use crate::connector::test_spec;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use tokio::io::AsyncReadExt;
+    use tokio::net::TcpListener;
+    use tower::ServiceExt;
+
+    /// Guards every test against hanging; never a pass/fail timing.
+    const HANG: Duration = Duration::from_secs(20);
+
+    fn spec(addr: &str, framing: BackendFraming) -> BackendSpec {
+        test_spec(
+            BackendKind::Tcp {
+                address: addr.to_string(),
+            },
+            framing,
+        )
+    }
+
+    fn ex(request: &[u8]) -> Exchange {
+        Exchange {
+            request: Bytes::copy_from_slice(request),
+            response_len: request.len(),
+        }
+    }
+
+    async fn call(c: &TcpConnector, request: &[u8]) -> Result<Bytes, ConnectorError> {
+        tokio::time::timeout(HANG, c.clone().oneshot(ex(request)))
+            .await
+            .expect("test hung")
+    }
+
+    /// Reads one len4 request from a test server's side of the connection.
+    async fn read_len4(s: &mut TcpStream) -> Option<Vec<u8>> {
+        let n = s.read_u32().await.ok()?;
+        let mut buf = vec![0u8; n as usize];
+        s.read_exact(&mut buf).await.ok()?;
+        Some(buf)
+    }
+
+    async fn write_len4(s: &mut TcpStream, record: &[u8]) {
+        let _ = s
+            .write_all(&encode(BackendFraming::Len4, record).unwrap())
+            .await;
+    }
+
+    /// A len4 echo host answering at most `per_conn` requests per connection; counts accepts.
+    async fn echo_host(per_conn: usize) -> (String, Arc<AtomicUsize>) {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        let accepts = Arc::new(AtomicUsize::new(0));
+        let counter = accepts.clone();
+        tokio::spawn(async move {
+            while let Ok((mut s, _)) = listener.accept().await {
+                counter.fetch_add(1, Ordering::SeqCst);
+                tokio::spawn(async move {
+                    for _ in 0..per_conn {
+                        let Some(req) = read_len4(&mut s).await else {
+                            return;
+                        };
+                        write_len4(&mut s, &req).await;
+                    }
+                });
+            }
+        });
+        (addr, accepts)
+    }
+
+    /// A host that runs `answer` on each connection's first request.
+    async fn host<F, Fut>(answer: F) -> String
+    where
+        F: Fn(TcpStream) -> Fut + Send + Sync + 'static,
+        Fut: Future<Output = ()> + Send + 'static,
+    {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        let answer = Arc::new(answer);
+        tokio::spawn(async move {
+            while let Ok((s, _)) = listener.accept().await {
+                tokio::spawn(answer(s));
+            }
+        });
+        addr
+    }
+
+    #[tokio::test]
+    async fn connections_are_reused() {
+        // Five sequential requests travel over one connection.
+        let (addr, accepts) = echo_host(usize::MAX).await;
+        let c = TcpConnector::new(&addr, &spec(&addr, BackendFraming::Len4));
+        for i in 0..5u8 {
+            assert_eq!(&call(&c, &[b'A', i]).await.unwrap()[..], &[b'A', i]);
+        }
+        assert_eq!(accepts.load(Ordering::SeqCst), 1);
+    }
+
+    #[tokio::test]
+    async fn every_framing_works_against_a_host() {
+        // The host answers with the request's own wire bytes: an echo works for any framing.
+        for framing in [
+            BackendFraming::Len4,
+            BackendFraming::Len2,
+            BackendFraming::Rdw,
+            BackendFraming::Fixed,
+            BackendFraming::Delimiter(b'\n'),
+        ] {
+            let addr = host(|mut s: TcpStream| async move {
+                let mut buf = [0u8; 64];
+                while let Ok(n) = s.read(&mut buf).await {
+                    if n == 0 || s.write_all(&buf[..n]).await.is_err() {
+                        return;
+                    }
+                }
+            })
+            .await;
+            let c = TcpConnector::new(&addr, &spec(&addr, framing));
+            for _ in 0..3 {
+                assert_eq!(
+                    &call(&c, b"REC-01").await.unwrap()[..],
+                    b"REC-01",
+                    "{framing:?}"
+                );
+            }
+        }
+    }
+
+    #[tokio::test]
+    async fn refused_connect_is_unreachable_and_backs_off() {
+        // Bind then drop a listener: nothing listens on that port now.
+        let dead = TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let addr = dead.to_string();
+        let c = TcpConnector::new(&addr, &spec(&addr, BackendFraming::Len4));
+        let first = call(&c, b"X").await;
+        assert!(
+            matches!(first, Err(ConnectorError::Unreachable(_))),
+            "{first:?}"
+        );
+        // Straight after, the connector is backing off and fails fast, still Unreachable.
+        let second = call(&c, b"X").await;
+        assert!(
+            matches!(&second, Err(ConnectorError::Unreachable(m)) if m.contains("next connect attempt")),
+            "{second:?}"
+        );
+    }
+
+    #[tokio::test]
+    async fn host_coming_back_is_used_after_the_backoff() {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap().to_string();
+        drop(listener);
+        let c = TcpConnector::new(&addr, &spec(&addr, BackendFraming::Len4));
+        assert!(matches!(
+            call(&c, b"X").await,
+            Err(ConnectorError::Unreachable(_))
+        ));
+        // The host starts on the same port.
+        let listener = TcpListener::bind(&addr).await.unwrap();
+        tokio::spawn(async move {
+            while let Ok((mut s, _)) = listener.accept().await {
+                tokio::spawn(async move {
+                    while let Some(req) = read_len4(&mut s).await {
+                        write_len4(&mut s, &req).await;
+                    }
+                });
+            }
+        });
+        // Requests fail fast until the backoff ends, then succeed.
+        let recovered = tokio::time::timeout(HANG, async {
+            loop {
+                match c.clone().oneshot(ex(b"BACK")).await {
+                    Ok(r) => return r,
+                    Err(ConnectorError::Unreachable(_)) => {
+                        tokio::time::sleep(Duration::from_millis(10)).await
+                    }
+                    Err(e) => panic!("unexpected {e:?}"),
+                }
+            }
+        })
+        .await
+        .expect("host never came back");
+        assert_eq!(&recovered[..], b"BACK");
+    }
+
+    #[tokio::test]
+    async fn reset_mid_record_is_closed() {
+        // Half a frame, then a reset (linger 0 makes the close an RST).
+        let addr = host(|mut s: TcpStream| async move {
+            let _ = read_len4(&mut s).await;
+            let _ = s.write_all(b"\x00\x00\x00\x10HALF").await;
+            let _ = s.set_zero_linger();
+        })
+        .await;
+        let c = TcpConnector::new(&addr, &spec(&addr, BackendFraming::Len4));
+        let r = call(&c, b"REQ").await;
+        assert!(matches!(r, Err(ConnectorError::Closed(_))), "{r:?}");
+    }
+
+    #[tokio::test]
+    async fn close_after_half_a_frame_is_closed() {
+        // Half a length header, then an orderly close.
+        let addr = host(|mut s: TcpStream| async move {
+            let _ = read_len4(&mut s).await;
+            let _ = s.write_all(b"\x00\x00").await;
+        })
+        .await;
+        let c = TcpConnector::new(&addr, &spec(&addr, BackendFraming::Len4));
+        let r = call(&c, b"REQ").await;
+        assert!(matches!(r, Err(ConnectorError::Closed(_))), "{r:?}");
+    }
+
+    #[tokio::test]
+    async fn close_without_answer_on_a_fresh_connection_is_closed() {
+        // A fresh connection is never retried: the host really did not answer.
+        let addr = host(|mut s: TcpStream| async move {
+            let _ = read_len4(&mut s).await;
+        })
+        .await;
+        let c = TcpConnector::new(&addr, &spec(&addr, BackendFraming::Len4));
+        let r = call(&c, b"REQ").await;
+        assert!(matches!(r, Err(ConnectorError::Closed(_))), "{r:?}");
+    }
+
+    #[tokio::test]
+    async fn stalled_host_is_a_timeout_and_the_connection_is_replaced() {
+        // The first connection reads the request and never answers; later ones echo.
+        let stalled = Arc::new(AtomicUsize::new(0));
+        let seen = stalled.clone();
+        let addr = host(move |mut s: TcpStream| {
+            let first = seen.fetch_add(1, Ordering::SeqCst) == 0;
+            async move {
+                while let Some(req) = read_len4(&mut s).await {
+                    if first {
+                        tokio::time::sleep(Duration::from_secs(3600)).await;
+                    }
+                    write_len4(&mut s, &req).await;
+                }
+            }
+        })
+        .await;
+        let mut sp = spec(&addr, BackendFraming::Len4);
+        sp.timeout = Duration::from_millis(100);
+        let c = TcpConnector::new(&addr, &sp);
+        let r = call(&c, b"REQ").await;
+        assert_eq!(r, Err(ConnectorError::Timeout(Duration::from_millis(100))));
+        // The stalled connection was dropped: the next request gets a fresh one and succeeds.
+        assert_eq!(&call(&c, b"NEXT").await.unwrap()[..], b"NEXT");
+        assert_eq!(stalled.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn garbage_length_is_a_bad_frame() {
+        // 0xFFFFFFFF: a 4 GiB record that must not be allocated.
+        let addr = host(|mut s: TcpStream| async move {
+            let _ = read_len4(&mut s).await;
+            let _ = s.write_all(b"\xFF\xFF\xFF\xFFgarbage").await;
+            tokio::time::sleep(Duration::from_secs(3600)).await;
+        })
+        .await;
+        let c = TcpConnector::new(&addr, &spec(&addr, BackendFraming::Len4));
+        let r = call(&c, b"REQ").await;
+        assert!(matches!(r, Err(ConnectorError::BadFrame(_))), "{r:?}");
+    }
+
+    #[tokio::test]
+    async fn host_closing_after_n_requests_does_not_fail_later_ones() {
+        // The host answers two requests per connection, then closes it.
+        let (addr, accepts) = echo_host(2).await;
+        let c = TcpConnector::new(&addr, &spec(&addr, BackendFraming::Len4));
+        for i in 0..7u8 {
+            assert_eq!(&call(&c, &[i]).await.unwrap()[..], &[i], "request {i}");
+        }
+        assert_eq!(accepts.load(Ordering::SeqCst), 4);
+    }
+
+    #[tokio::test]
+    async fn reused_connection_closed_before_answering_is_retried_once() {
+        // Each connection answers its first request, then reads the second and closes
+        // without a byte: the stale-connection race. The retry on a fresh one succeeds.
+        let (listener, accepts) = (
+            TcpListener::bind("127.0.0.1:0").await.unwrap(),
+            Arc::new(AtomicUsize::new(0)),
+        );
+        let addr = listener.local_addr().unwrap().to_string();
+        let counter = accepts.clone();
+        tokio::spawn(async move {
+            while let Ok((mut s, _)) = listener.accept().await {
+                counter.fetch_add(1, Ordering::SeqCst);
+                tokio::spawn(async move {
+                    let Some(req) = read_len4(&mut s).await else {
+                        return;
+                    };
+                    write_len4(&mut s, &req).await;
+                    let _ = read_len4(&mut s).await;
+                });
+            }
+        });
+        let c = TcpConnector::new(&addr, &spec(&addr, BackendFraming::Len4));
+        for i in 0..4u8 {
+            assert_eq!(&call(&c, &[i]).await.unwrap()[..], &[i], "request {i}");
+        }
+        assert_eq!(accepts.load(Ordering::SeqCst), 4);
+    }
+
+    #[tokio::test]
+    async fn idle_connection_closed_by_the_host_is_detected_before_reuse() {
+        // One request per connection; after the answer the host closes. Once the close
+        // has reached us, the pooled connection is seen dead without writing to it.
+        let (addr, accepts) = echo_host(1).await;
+        let c = TcpConnector::new(&addr, &spec(&addr, BackendFraming::Len4));
+        assert_eq!(&call(&c, b"1").await.unwrap()[..], b"1");
+        let conn_closed = tokio::time::timeout(HANG, async {
+            loop {
+                let dead = lock(&c.pool.idle)
+                    .first()
+                    .is_some_and(|conn| !conn.is_alive());
+                if dead {
+                    return;
+                }
+                tokio::time::sleep(Duration::from_millis(5)).await;
+            }
+        });
+        conn_closed.await.expect("close never seen");
+        assert_eq!(&call(&c, b"2").await.unwrap()[..], b"2");
+        assert_eq!(accepts.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn pool_keeps_at_most_max_sessions_idle() {
+        // With no session limit in front, 6 concurrent calls open 6 connections,
+        // but only max_sessions = 2 of them go back to the pool.
+        let (addr, _) = echo_host(usize::MAX).await;
+        let mut sp = spec(&addr, BackendFraming::Len4);
+        sp.max_sessions = 2;
+        let c = TcpConnector::new(&addr, &sp);
+        let mut calls = tokio::task::JoinSet::new();
+        for i in 0..6u8 {
+            let c = c.clone();
+            calls.spawn(async move { call(&c, &[i]).await });
+        }
+        while let Some(r) = calls.join_next().await {
+            r.unwrap().unwrap();
+        }
+        assert!(lock(&c.pool.idle).len() <= 2);
+    }
+
+    #[tokio::test]
+    async fn unframeable_request_never_touches_a_connection() {
+        // A len2 record over 65,535 bytes fails before connecting (the port is dead anyway).
+        let dead = TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let addr = dead.to_string();
+        let c = TcpConnector::new(&addr, &spec(&addr, BackendFraming::Len2));
+        let r = call(&c, &vec![0u8; 70_000]).await;
+        assert!(matches!(r, Err(ConnectorError::BadFrame(_))), "{r:?}");
+    }
+
+    #[test]
+    fn backoff_doubles_to_two_seconds_and_resets() {
+        let now = Instant::now();
+        let mut b = Backoff::default();
+        let mut waits = Vec::new();
+        for _ in 0..8 {
+            b.failed(now, "refused");
+            waits.push(b.retry_at.unwrap() - now);
+        }
+        let ms: Vec<u128> = waits.iter().map(|d| d.as_millis()).collect();
+        assert_eq!(ms, [50, 100, 200, 400, 800, 1600, 2000, 2000]);
+        // While waiting: refused with the last error; after: allowed.
+        assert!(
+            matches!(b.refuse(now), Some(ConnectorError::Unreachable(m)) if m.starts_with("refused"))
+        );
+        assert!(b.refuse(now + BACKOFF_MAX).is_none());
+        // A success starts over at 50 ms.
+        b.succeeded();
+        assert!(b.refuse(now).is_none());
+        b.failed(now, "refused");
+        assert_eq!(b.retry_at.unwrap() - now, BACKOFF_FIRST);
+    }
+}
