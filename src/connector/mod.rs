@@ -178,3 +178,239 @@ pub(crate) fn test_spec(kind: BackendKind, framing: BackendFraming) -> BackendSp
         connect_timeout: Duration::from_secs(5),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    use tokio::net::TcpListener;
+    use tokio::sync::Semaphore;
+    use tower::ServiceExt;
+
+    /// Guards against hangs only; no test passes or fails on timing.
+    const HANG: Duration = Duration::from_secs(30);
+
+    fn tcp(addr: &str) -> BackendSpec {
+        test_spec(
+            BackendKind::Tcp {
+                address: addr.into(),
+            },
+            BackendFraming::Len4,
+        )
+    }
+
+    fn ex(request: &'static [u8]) -> Exchange {
+        Exchange {
+            request: Bytes::from_static(request),
+            response_len: request.len(),
+        }
+    }
+
+    /// A len4 echo host that holds each answer until `gate` gives a permit, and records the
+    /// most connections it ever had open at once.
+    struct SlowHost {
+        addr: String,
+        gate: Arc<Semaphore>,
+        open: Arc<AtomicUsize>,
+        peak: Arc<AtomicUsize>,
+        accepts: Arc<AtomicUsize>,
+    }
+
+    async fn slow_host() -> SlowHost {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let host = SlowHost {
+            addr: listener.local_addr().unwrap().to_string(),
+            gate: Arc::new(Semaphore::new(0)),
+            open: Arc::new(AtomicUsize::new(0)),
+            peak: Arc::new(AtomicUsize::new(0)),
+            accepts: Arc::new(AtomicUsize::new(0)),
+        };
+        let (gate, open, peak, accepts) = (
+            host.gate.clone(),
+            host.open.clone(),
+            host.peak.clone(),
+            host.accepts.clone(),
+        );
+        tokio::spawn(async move {
+            while let Ok((mut s, _)) = listener.accept().await {
+                accepts.fetch_add(1, Ordering::SeqCst);
+                let now = open.fetch_add(1, Ordering::SeqCst) + 1;
+                peak.fetch_max(now, Ordering::SeqCst);
+                let (gate, open) = (gate.clone(), open.clone());
+                tokio::spawn(async move {
+                    while let Ok(n) = s.read_u32().await {
+                        let mut rec = vec![0u8; n as usize];
+                        if s.read_exact(&mut rec).await.is_err() {
+                            break;
+                        }
+                        gate.acquire().await.unwrap().forget();
+                        let mut wire = n.to_be_bytes().to_vec();
+                        wire.extend_from_slice(&rec);
+                        if s.write_all(&wire).await.is_err() {
+                            break;
+                        }
+                    }
+                    open.fetch_sub(1, Ordering::SeqCst);
+                });
+            }
+        });
+        host
+    }
+
+    #[tokio::test]
+    async fn session_limit_holds_against_a_slow_host() {
+        // max_sessions 3, max_queue 5, 20 requests at once: 3 in flight, 5 queued, 12 refused.
+        let host = slow_host().await;
+        let mut spec = tcp(&host.addr);
+        spec.max_sessions = 3;
+        spec.max_queue = 5;
+        let svc = build(&spec);
+        let mut calls = tokio::task::JoinSet::new();
+        for _ in 0..20 {
+            calls.spawn(tokio::time::timeout(
+                HANG,
+                svc.clone().oneshot(ex(b"VEHQ AB12CDE")),
+            ));
+        }
+        // The refusals come back while the host still holds every answer.
+        let mut saturated = 0;
+        while saturated < 12 {
+            match calls.join_next().await.unwrap().unwrap().expect("hung") {
+                Err(ConnectorError::Saturated { .. }) => saturated += 1,
+                other => panic!("expected Saturated while the host is stalled, got {other:?}"),
+            }
+        }
+        host.gate.add_permits(1000);
+        let mut ok = 0;
+        while let Some(r) = calls.join_next().await {
+            assert_eq!(&r.unwrap().expect("hung").unwrap()[..], b"VEHQ AB12CDE");
+            ok += 1;
+        }
+        assert_eq!(ok, 8);
+        assert!(
+            host.peak.load(Ordering::SeqCst) <= 3,
+            "host saw {} connections",
+            host.peak.load(Ordering::SeqCst)
+        );
+        assert!(host.accepts.load(Ordering::SeqCst) <= 3);
+    }
+
+    #[tokio::test]
+    async fn queue_timeout_is_saturated() {
+        // One session held by a stalled answer; the next request waits 50 ms, then 503s.
+        let host = slow_host().await;
+        let mut spec = tcp(&host.addr);
+        spec.max_sessions = 1;
+        spec.queue_timeout = Duration::from_millis(50);
+        let svc = build(&spec);
+        let hog = tokio::spawn(svc.clone().oneshot(ex(b"FIRST")));
+        while host.accepts.load(Ordering::SeqCst) == 0 {
+            tokio::time::sleep(Duration::from_millis(5)).await;
+        }
+        let r = tokio::time::timeout(HANG, svc.clone().oneshot(ex(b"SECOND")))
+            .await
+            .unwrap();
+        assert!(matches!(r, Err(ConnectorError::Saturated { .. })), "{r:?}");
+        host.gate.add_permits(10);
+        assert_eq!(&hog.await.unwrap().unwrap()[..], b"FIRST");
+    }
+
+    #[tokio::test]
+    async fn build_makes_every_kind() {
+        // exec: `cat` echoes the framed record.
+        let spec = test_spec(
+            BackendKind::Exec {
+                command: "cat".into(),
+                args: vec![],
+            },
+            BackendFraming::Len2,
+        );
+        assert_eq!(&build(&spec).oneshot(ex(b"REC")).await.unwrap()[..], b"REC");
+        // tcp and http against a dead port: Unreachable through the whole stack.
+        let dead = TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        let r = build(&tcp(&dead.to_string())).oneshot(ex(b"REC")).await;
+        assert!(matches!(r, Err(ConnectorError::Unreachable(_))), "{r:?}");
+        let spec = test_spec(
+            BackendKind::Http {
+                url: format!("http://{dead}/x"),
+            },
+            BackendFraming::Len4,
+        );
+        let r = build(&spec).oneshot(ex(b"REC")).await;
+        assert!(matches!(r, Err(ConnectorError::Unreachable(_))), "{r:?}");
+    }
+
+    #[tokio::test]
+    async fn probe_reports_what_can_be_opened() {
+        let live = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let up = live.local_addr().unwrap();
+        let down = TcpListener::bind("127.0.0.1:0")
+            .await
+            .unwrap()
+            .local_addr()
+            .unwrap();
+        // tcp: listening yes, dead port no.
+        assert!(probe(&tcp(&up.to_string())).await);
+        assert!(!probe(&tcp(&down.to_string())).await);
+        // http: the URL's host:port is dialled; an unusable URL is not ready.
+        let http = |url: String| test_spec(BackendKind::Http { url }, BackendFraming::Len4);
+        assert!(probe(&http(format!("http://{up}/enquiry"))).await);
+        assert!(!probe(&http(format!("http://{down}/enquiry"))).await);
+        assert!(!probe(&http("https://127.0.0.1/x".into())).await);
+        // exec: an executable on PATH yes, a missing one no.
+        let exec = |c: &str| {
+            test_spec(
+                BackendKind::Exec {
+                    command: c.into(),
+                    args: vec![],
+                },
+                BackendFraming::Fixed,
+            )
+        };
+        assert!(probe(&exec("sh")).await);
+        assert!(!probe(&exec("/nonexistent/nomenq")).await);
+    }
+
+    #[test]
+    fn metrics_use_the_telemetry_names() {
+        // A local Prometheus recorder on a current-thread runtime sees every emission.
+        let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
+        let handle = recorder.handle();
+        metrics::with_local_recorder(&recorder, || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_all()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                let dead = TcpListener::bind("127.0.0.1:0")
+                    .await
+                    .unwrap()
+                    .local_addr()
+                    .unwrap();
+                let r = build(&tcp(&dead.to_string())).oneshot(ex(b"REC")).await;
+                assert!(r.is_err());
+                let spec = test_spec(
+                    BackendKind::Exec {
+                        command: "cat".into(),
+                        args: vec![],
+                    },
+                    BackendFraming::Len4,
+                );
+                build(&spec).oneshot(ex(b"REC")).await.unwrap();
+            });
+        });
+        let text = handle.render();
+        let has = |needle: &str| assert!(text.contains(needle), "missing {needle} in:\n{text}");
+        has(r#"ferrule_backend_errors_total{backend="test",kind="unreachable"} 1"#);
+        has(r#"ferrule_backend_duration_seconds_count{backend="test",outcome="unreachable"} 1"#);
+        has(r#"ferrule_backend_duration_seconds_count{backend="test",outcome="ok"} 1"#);
+        // Gauges are back to zero once every exchange is over.
+        has(r#"ferrule_backend_sessions_in_use{backend="test"} 0"#);
+    }
+}
