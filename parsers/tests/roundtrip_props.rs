@@ -36,6 +36,10 @@ enum NumUsage {
 #[derive(Debug, Clone)]
 enum Elem {
     Alnum(usize),
+    /// PIC X(n) JUSTIFIED RIGHT.
+    Justified(usize),
+    /// Unsigned PIC 9(int)V9(frac) BLANK WHEN ZERO.
+    BlankWhenZero(u16, u16),
     National(usize),
     Num {
         int: u16,
@@ -149,6 +153,8 @@ fn elem() -> impl Strategy<Value = Elem> {
     );
     prop_oneof![
         3 => (1usize..=12).prop_map(Elem::Alnum),
+        1 => (1usize..=8).prop_map(Elem::Justified),
+        1 => (1u16..=6, 0u16..=3).prop_map(|(i, f)| Elem::BlankWhenZero(i, f)),
         1 => (1usize..=6).prop_map(Elem::National),
         6 => num,
         1 => any::<bool>().prop_map(|double| Elem::Float { double }),
@@ -223,7 +229,8 @@ fn spec() -> impl Strategy<Value = Spec> {
 /// Bytes an item takes, as the copybook will lay it out.
 fn elem_size(e: &Elem) -> usize {
     match e {
-        Elem::Alnum(n) => *n,
+        Elem::Alnum(n) | Elem::Justified(n) => *n,
+        Elem::BlankWhenZero(i, f) => usize::from(i + f),
         Elem::National(n) => 2 * n,
         Elem::Num {
             int, frac, usage, ..
@@ -266,6 +273,11 @@ impl Writer {
     fn elem_clauses(e: &Elem) -> Vec<String> {
         match e {
             Elem::Alnum(n) => vec![format!("PIC X({n})")],
+            Elem::Justified(n) => vec![format!("PIC X({n})"), "JUSTIFIED RIGHT".into()],
+            Elem::BlankWhenZero(i, 0) => vec![format!("PIC 9({i})"), "BLANK WHEN ZERO".into()],
+            Elem::BlankWhenZero(i, f) => {
+                vec![format!("PIC 9({i})V9({f})"), "BLANK WHEN ZERO".into()]
+            }
             Elem::National(n) => vec![format!("PIC N({n})")],
             Elem::Num {
                 int,
@@ -493,7 +505,7 @@ const WIDE: &[char] = &[
 ];
 
 impl Gen {
-    fn text(&mut self, bytes: usize) -> String {
+    fn text(&mut self, bytes: usize, justified: bool) -> String {
         let mut s = String::new();
         let n = self.rng.range(0, bytes);
         if self.cp.is_single_byte() {
@@ -513,8 +525,12 @@ impl Gen {
                 s.push(c);
             }
         }
-        // The decoder trims the padding side: trailing spaces are not part of a value.
-        s.trim_end_matches(' ').to_string()
+        // The decoder trims the padding side: spaces there are not part of a value.
+        if justified {
+            s.trim_start_matches(' ').to_string()
+        } else {
+            s.trim_end_matches(' ').to_string()
+        }
     }
 
     fn national(&mut self, units: usize) -> String {
@@ -580,9 +596,9 @@ impl Gen {
         }
     }
 
-    fn item(&mut self, dt: &DataType) -> Value {
+    fn item(&mut self, f: &Field, dt: &DataType) -> Value {
         match dt {
-            DataType::Alphanumeric { len } => Value::String(self.text(*len)),
+            DataType::Alphanumeric { len } => Value::String(self.text(*len, f.justified_right)),
             DataType::National { chars } => Value::String(self.national(*chars)),
             DataType::Zoned { pic, .. }
             | DataType::Packed { pic }
@@ -594,7 +610,7 @@ impl Gen {
 
     fn occurrence(&mut self, f: &Field) -> Value {
         match &f.kind {
-            FieldKind::Item(dt) => self.item(dt),
+            FieldKind::Item(dt) => self.item(f, dt),
             FieldKind::Group(children) => Value::Object(self.members(children)),
         }
     }

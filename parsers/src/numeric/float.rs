@@ -9,8 +9,9 @@
 //! decode then encode is bit-exact for every normalised IBM value and every finite IEEE
 //! value. Encode rounds to the nearest value, ties to even. IBM values outside the
 //! normalised range (magnitude >= 16^63 or below 16^-65) are OutOfRange errors rather
-//! than silently becoming zero; IEEE follows IEEE rules (tiny values become subnormal or
-//! zero, too large is OutOfRange). NaN and infinities are NotFinite: JSON cannot hold them.
+//! than silently becoming zero, both ways: unnormalised bytes holding such a value do not
+//! decode either. IEEE follows IEEE rules (tiny values become subnormal or zero, too
+//! large is OutOfRange). NaN and infinities are NotFinite: JSON cannot hold them.
 
 use super::decimal::scan_number;
 use super::NumericError;
@@ -74,10 +75,7 @@ pub fn decode_json(
         });
     }
     match format {
-        FloatFormat::IbmHex => {
-            ibm_decode(read_bits(bytes, Endian::Big), width, out);
-            Ok(())
-        }
+        FloatFormat::IbmHex => ibm_decode(read_bits(bytes, Endian::Big), width, out),
         FloatFormat::Ieee(endian) => {
             let bits = read_bits(bytes, endian);
             // Rust's `{:e}` is the shortest round-trip form for the value's own type.
@@ -229,19 +227,24 @@ fn ibm_from_decimal(
 }
 
 /// IBM hex float bits to the shortest JSON text that maps back to the same bits.
-fn ibm_decode(bits: u64, width: FloatWidth, out: &mut Vec<u8>) {
+/// Unnormalised bits whose value lies below the normalised range are OutOfRange: encode
+/// refuses such values, so a record holding one could not be written back.
+fn ibm_decode(bits: u64, width: FloatWidth, out: &mut Vec<u8>) -> Result<(), NumericError> {
     let w = ibm_fraction_bits(width);
     let negative = (bits >> (w + 7)) & 1 == 1;
     let mut e = ((bits >> w) & 0x7F) as i64;
     let mut f = bits & ((1u64 << w) - 1);
     if f == 0 {
         write_number(out, negative, b"0", 0);
-        return;
+        return Ok(());
     }
     // Unnormalised input: the same value normalised is what text can round-trip to.
     while f >> (w - 4) == 0 && e > 0 {
         f <<= 4;
         e -= 1;
+    }
+    if f >> (w - 4) == 0 {
+        return Err(NumericError::OutOfRange);
     }
     let k = 4 * (e - 64) - i64::from(w);
     let target = (u64::from(negative) << (w + 7)) | (e as u64) << w | f;
@@ -250,14 +253,12 @@ fn ibm_decode(bits: u64, width: FloatWidth, out: &mut Vec<u8>) {
     } else {
         (BigUint::from(f), BigUint::one() << k.unsigned_abs())
     };
-    if f >> (w - 4) != 0 {
-        let max_digits = if w == 24 { 9 } else { 18 };
-        if let Some((c, s)) = shortest(&num, &den, negative, target, width, max_digits) {
-            write_number(out, negative, c.to_string().as_bytes(), s);
-            return;
-        }
+    let max_digits = if w == 24 { 9 } else { 18 };
+    if let Some((c, s)) = shortest(&num, &den, negative, target, width, max_digits) {
+        write_number(out, negative, c.to_string().as_bytes(), s);
+        return Ok(());
     }
-    // Unnormalised below the normal range (or no short form found): the exact value.
+    // No short form found: the exact value.
     let (c, s) = if k >= 0 {
         (num, 0)
     } else {
@@ -267,6 +268,7 @@ fn ibm_decode(bits: u64, width: FloatWidth, out: &mut Vec<u8>) {
         )
     };
     write_number(out, negative, c.to_string().as_bytes(), s);
+    Ok(())
 }
 
 /// The fewest significant digits `c * 10^s` near `num / den` that encode to `target`.
@@ -465,6 +467,25 @@ mod tests {
         assert_eq!(text(&[0x42, 0x01, 0, 0], S, IBM), "1");
         // A fraction-zero pattern with an exponent is still zero.
         assert_eq!(text(&[0x41, 0, 0, 0], S, IBM), "0");
+        // Normalised at the lowest exponent: 16^-65 still reads and writes back.
+        let low = text(&[0x00, 0x10, 0, 0], S, IBM);
+        assert_eq!(bytes(&low, S, IBM), [0x00, 0x10, 0, 0]);
+    }
+
+    #[test]
+    fn ibm_unnormalised_below_the_normal_range_is_out_of_range() {
+        // Exponent 0 with a leading zero hex digit: 16^-64 * 2^-56 for COMP-2, a value
+        // encode refuses (below 16^-65), so decode refuses it too.
+        let mut out = Vec::new();
+        assert_eq!(
+            decode_json(&[0, 0, 0, 0, 0, 0, 0, 1], D, IBM, &mut out),
+            Err(NumericError::OutOfRange)
+        );
+        assert_eq!(
+            decode_json(&[0x80, 0x01, 0, 0], S, IBM, &mut out),
+            Err(NumericError::OutOfRange)
+        );
+        assert!(out.is_empty());
     }
 
     #[test]
