@@ -57,7 +57,7 @@ pub struct EncodeArgs {
     /// Write each bad JSON line to FILE and its error report to FILE.errors.jsonl.
     #[arg(long, value_name = "FILE")]
     quarantine: Option<PathBuf>,
-    /// Encode binary items beyond their PIC digits, up to what their bytes hold.
+    /// Encode binary items (and even-digit packed pad nibbles) beyond their PIC digits, up to what their bytes hold.
     #[arg(long)]
     allow_beyond_pic: bool,
     /// Output file (default: standard output).
