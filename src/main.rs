@@ -7,7 +7,7 @@ mod cli;
 mod config;
 #[allow(dead_code)]
 mod connector;
-#[allow(dead_code)]
+mod gateway;
 mod telemetry;
 
 fn main() -> std::process::ExitCode {
