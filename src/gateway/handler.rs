@@ -358,6 +358,154 @@ mod tests {
         assert_eq!(ps[0].detail, "missing path parameter `vrm`");
     }
 
+    /// A route over a fake backend that answers `answer` (or fails with `error`).
+    fn ctx(
+        answer: &'static [u8],
+        error: Option<crate::connector::ConnectorError>,
+        status: Option<crate::config::StatusSpec>,
+    ) -> Arc<RouteCtx> {
+        let load = |src: &str| {
+            Arc::new(
+                ferrule_parsers::registry::load(
+                    src,
+                    "t.cpy",
+                    None,
+                    &ferrule_parsers::registry::LoadOptions { record: None },
+                )
+                .unwrap(),
+            )
+        };
+        let request =
+            load("       01 Q.\n           05 VRM PIC X(4).\n           05 N PIC 9(2).\n");
+        let response =
+            load("       01 R.\n           05 RC PIC 9(2).\n           05 NAME PIC X(4).\n");
+        let spec = RouteSpec {
+            method: "POST".into(),
+            path: "/t/{vrm}".into(),
+            backend: 0,
+            request,
+            response,
+            set: vec![(vec!["vrm".into()], Template::parse("{vrm}").unwrap())],
+            path_params: vec!["vrm".into()],
+            status,
+            omit: vec![],
+            rename: vec![(vec!["name".into()], "owner".into())],
+        };
+        let backend = BackendSpec {
+            name: "fake".into(),
+            kind: crate::config::BackendKind::Tcp {
+                address: String::new(),
+            },
+            framing: crate::connector::BackendFraming::Len4,
+            codec: Default::default(),
+            max_sessions: 1,
+            max_queue: 0,
+            queue_timeout: std::time::Duration::ZERO,
+            timeout: std::time::Duration::from_secs(1),
+            connect_timeout: std::time::Duration::from_secs(1),
+        };
+        let service =
+            tower::util::BoxCloneSyncService::new(tower::service_fn(move |ex: Exchange| {
+                let error = error.clone();
+                async move {
+                    // The request record is whole: 4 + 2 bytes, vrm from the path.
+                    assert_eq!(ex.request.len(), 6);
+                    assert_eq!(ex.response_len, 6);
+                    match error {
+                        Some(e) => Err(e),
+                        None => Ok(Bytes::from_static(answer)),
+                    }
+                }
+            }));
+        Arc::new(RouteCtx {
+            spec: Arc::new(spec),
+            backend: Arc::new(backend),
+            service,
+        })
+    }
+
+    async fn call(ctx: Arc<RouteCtx>, body: &'static str) -> (u16, Value) {
+        let app = axum::Router::new().route(
+            "/t/{vrm}",
+            axum::routing::post(move |req: Request| handle(ctx, req)),
+        );
+        let req = Request::post("/t/AB12")
+            .header("content-type", "application/json")
+            .body(Body::from(body))
+            .unwrap();
+        let res = app.oneshot(req).await.unwrap();
+        let status = res.status().as_u16();
+        let bytes = axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    fn status_map(
+        pairs: &[(&str, u16)],
+        default: Option<u16>,
+    ) -> Option<crate::config::StatusSpec> {
+        Some(crate::config::StatusSpec {
+            field: vec!["rc".into()],
+            map: pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+            default,
+        })
+    }
+
+    #[tokio::test]
+    async fn a_call_maps_the_return_code_and_renames() {
+        // cp037 "04ABCD": return code 4 -> 404, name renamed to owner.
+        let c = ctx(
+            b"\xF0\xF4\xC1\xC2\xC3\xC4",
+            None,
+            status_map(&[("4", 404)], None),
+        );
+        let (status, v) = call(c, r#"{"n": 7}"#).await;
+        assert_eq!(status, 404);
+        assert_eq!(v, json!({"rc": 4, "owner": "ABCD"}));
+    }
+
+    #[tokio::test]
+    async fn an_unmapped_code_or_bad_record_is_502() {
+        // Return code 9, no entry and no `*`.
+        let c = ctx(
+            b"\xF0\xF9\xC1\xC2\xC3\xC4",
+            None,
+            status_map(&[("0", 200)], None),
+        );
+        let (status, v) = call(c, "").await;
+        assert_eq!(
+            (status, v["type"].as_str()),
+            (
+                502,
+                Some("https://ferrule.dev/problems/bad-backend-response")
+            )
+        );
+        // Letters in the numeric return code: the record does not decode.
+        let c = ctx(b"\xC1\xC1\xC1\xC2\xC3\xC4", None, None);
+        let (status, v) = call(c, "").await;
+        assert_eq!(status, 502);
+        // Nothing of the record reaches the client.
+        assert!(!v.to_string().contains("C1"), "{v}");
+    }
+
+    #[tokio::test]
+    async fn bad_fields_and_backend_faults_become_problems() {
+        // Two bad fields: a number into text is fine, text into PIC 9(2) and an unknown key are not.
+        let c = ctx(b"", None, None);
+        let (status, v) = call(c, r#"{"n": "x1", "nope": 1}"#).await;
+        assert_eq!(status, 400);
+        assert_eq!(v["errors"].as_array().map(Vec::len), Some(2), "{v}");
+        // A timeout from the connector is a 504.
+        let e = crate::connector::ConnectorError::Timeout(std::time::Duration::from_secs(1));
+        let (status, _) = call(ctx(b"", Some(e), None), "{}").await;
+        assert_eq!(status, 504);
+        // A body that is not JSON syntax is 400.
+        let (status, v) = call(ctx(b"", None, None), "{").await;
+        assert_eq!(status, 400);
+        assert_eq!(v["type"], "https://ferrule.dev/problems/invalid-request");
+    }
+
     #[test]
     fn json_media_types() {
         let hv = |s: &'static str| HeaderValue::from_static(s);

@@ -287,6 +287,84 @@ mod tests {
         assert!(ps[0].message.contains("route[0]"));
     }
 
+    fn backend(name: &str, timeout_ms: u64) -> Arc<BackendSpec> {
+        Arc::new(BackendSpec {
+            name: name.into(),
+            kind: crate::config::BackendKind::Tcp {
+                address: "127.0.0.1:1".into(),
+            },
+            framing: crate::connector::BackendFraming::Len4,
+            codec: Default::default(),
+            max_sessions: 1,
+            max_queue: 0,
+            queue_timeout: std::time::Duration::ZERO,
+            timeout: std::time::Duration::from_millis(timeout_ms),
+            connect_timeout: std::time::Duration::from_secs(1),
+        })
+    }
+
+    fn gateway(paths: &[&str], backends: Vec<Arc<BackendSpec>>) -> Gateway {
+        Gateway {
+            listen: "127.0.0.1:0".into(),
+            max_body_bytes: 1024,
+            shutdown_grace: std::time::Duration::from_secs(1),
+            json_logs: false,
+            backends,
+            routes: paths.iter().map(|p| route(p)).collect(),
+            source: "ferrule.toml".into(),
+        }
+    }
+
+    #[test]
+    fn unchanged_backends_keep_their_service() {
+        let first = build(gateway(&["/a"], vec![backend("v", 100)]), None, None).unwrap();
+        assert_eq!(first.kept_backends, 0);
+        // Same connection settings: kept. A changed timeout: a new service.
+        let same = build(
+            gateway(&["/a"], vec![backend("v", 100)]),
+            Some(&first),
+            None,
+        )
+        .unwrap();
+        assert_eq!(same.kept_backends, 1);
+        let changed = build(
+            gateway(&["/a"], vec![backend("v", 200)]),
+            Some(&first),
+            None,
+        )
+        .unwrap();
+        assert_eq!(changed.kept_backends, 0);
+    }
+
+    #[test]
+    fn unroutable_paths_reject_the_config() {
+        // The config is refused as a whole; nothing panics.
+        let r = build(
+            gateway(&["/a/{x}", "/a/{y}"], vec![backend("v", 1)]),
+            None,
+            None,
+        );
+        assert!(r.is_err());
+    }
+
+    #[tokio::test]
+    async fn requests_follow_the_swapped_state() {
+        let status = |shared: Shared, path: &'static str| async move {
+            let req = Request::get(path).body(axum::body::Body::empty()).unwrap();
+            front(shared).oneshot(req).await.unwrap().status().as_u16()
+        };
+        let live = build(gateway(&["/a"], vec![backend("v", 1)]), None, None).unwrap();
+        let shared: Shared = Arc::new(ArcSwap::from_pointee(live));
+        // `/a` is routed; its backend is down: 502.
+        assert_eq!(status(shared.clone(), "/a").await, 502);
+        assert_eq!(status(shared.clone(), "/b").await, 404);
+        let next = build(gateway(&["/b"], vec![backend("v", 1)]), None, None).unwrap();
+        shared.store(Arc::new(next));
+        assert_eq!(status(shared.clone(), "/a").await, 404);
+        assert_eq!(status(shared.clone(), "/b").await, 502);
+        assert_eq!(status(shared, "/healthz").await, 200);
+    }
+
     #[test]
     fn method_names_map_to_filters() {
         assert!(method_filter("GET").is_some());
