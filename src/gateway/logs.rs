@@ -12,7 +12,11 @@ pub fn init(json: bool) {
         // Colour codes only for a person at a terminal, not in files or collectors.
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     let _ = if json {
-        builder.json().flatten_event(true).try_init()
+        builder
+            .json()
+            .flatten_event(true)
+            .with_span_list(false)
+            .try_init()
     } else {
         builder.try_init()
     };
