@@ -6,6 +6,7 @@ mod convert;
 mod demo;
 mod layout_cmd;
 mod quarantine;
+mod serve;
 
 use std::process::ExitCode;
 
@@ -31,6 +32,8 @@ enum Command {
     Layout(layout_cmd::LayoutCmdArgs),
     /// Validate a gateway configuration: every problem `serve` would hit, all listed.
     Check(check::CheckArgs),
+    /// Serve JSON/HTTP routes in front of legacy hosts, as a config file describes.
+    Serve(serve::ServeArgs),
     /// Decode the built-in sample (a custody file with OCCURS DEPENDING ON) to show what Ferrule does.
     Demo(demo::DemoArgs),
 }
@@ -73,6 +76,7 @@ pub fn run() -> ExitCode {
         Command::Layout(a) => layout_cmd::run(a),
         Command::Demo(a) => demo::run(a),
         Command::Check(a) => check::run(a),
+        Command::Serve(a) => serve::run(a),
     };
     match r {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,520 @@
+//! One route call: JSON and parameters in, request record out, the backend exchange,
+//! response record back to JSON with its status.
+//!
+//! Every failure is an [`ApiError`]; `problem` renders it. Nothing here logs record
+//! bytes or field values at info: field paths and error kinds only.
+
+use std::collections::HashMap;
+use std::sync::Arc;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use axum::http::{header, request::Parts, HeaderMap, HeaderValue, Method, StatusCode};
+use axum::response::{IntoResponse, Response};
+use ferrule_parsers::json::{Decoder, Encoder, FieldErrorMode, RecordError};
+use serde_json::{Map, Value};
+use tower::ServiceExt;
+
+use super::backend::BackendService;
+use super::problem::{ApiError, FieldProblem};
+use super::shape::{omit_path, rename_path, set_path};
+use super::status::map_status;
+use crate::config::{BackendSpec, RouteSpec};
+use crate::connector::Exchange;
+use crate::telemetry;
+
+/// The header that carries the request id (set by the stack before any handler runs).
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// What a route's handler needs, resolved once per config.
+pub struct RouteCtx {
+    pub spec: Arc<RouteSpec>,
+    pub backend: Arc<BackendSpec>,
+    pub service: BackendService,
+}
+
+/// The request id the stack put on the request, if any.
+pub fn request_id(headers: &HeaderMap) -> Option<&str> {
+    headers.get(REQUEST_ID).and_then(|v| v.to_str().ok())
+}
+
+/// Serves one call of a configured route.
+pub async fn handle(ctx: Arc<RouteCtx>, req: Request) -> Response {
+    let instance = req.uri().path().to_string();
+    let id = request_id(req.headers()).map(str::to_string);
+    match run(&ctx, req).await {
+        Ok(res) => res,
+        Err(e) => e.render(&instance, id.as_deref()),
+    }
+}
+
+async fn run(ctx: &RouteCtx, req: Request) -> Result<Response, ApiError> {
+    let (mut parts, body) = req.into_parts();
+    let path = Path::<HashMap<String, String>>::from_request_parts(&mut parts, &())
+        .await
+        .map_err(|e| ApiError::BadRequest(format!("cannot read the path: {}", e.body_text())))?;
+    let query = Query::<HashMap<String, String>>::try_from_uri(&parts.uri)
+        .map_err(|_| ApiError::BadRequest("cannot read the query string".into()))?;
+    let mut value = read_body(parts, body).await?;
+    apply_set(&ctx.spec, &mut value, &path.0, &query.0)?;
+    let record = encode_request(ctx, &value)?;
+    let exchange = Exchange {
+        request: Bytes::from(record),
+        response_len: ctx.spec.response.max_len(),
+    };
+    let answer = ctx
+        .service
+        .clone()
+        .oneshot(exchange)
+        .await
+        .map_err(|error| {
+            tracing::warn!(backend = %ctx.backend.name, kind = error.kind(), %error, "backend exchange failed");
+            ApiError::Backend {
+                backend: ctx.backend.name.clone(),
+                error,
+            }
+        })?;
+    let (status, json) = respond(ctx, &answer)?;
+    Ok((
+        status,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        json,
+    )
+        .into_response())
+}
+
+/// The request JSON: the body for methods that carry one (empty = `{}`), else `{}`.
+async fn read_body(parts: Parts, body: Body) -> Result<Value, ApiError> {
+    if !matches!(parts.method, Method::POST | Method::PUT | Method::PATCH) {
+        return Ok(Value::Object(Map::new()));
+    }
+    let content_type = parts.headers.get(header::CONTENT_TYPE).cloned();
+    // The Bytes extractor honours the stack's body limit and reports 413 past it.
+    let bytes = Bytes::from_request(Request::from_parts(parts, body), &())
+        .await
+        .map_err(|e| {
+            if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+                ApiError::PayloadTooLarge
+            } else {
+                ApiError::BadRequest("cannot read the request body".into())
+            }
+        })?;
+    if bytes.iter().all(u8::is_ascii_whitespace) {
+        return Ok(Value::Object(Map::new()));
+    }
+    if !is_json(content_type.as_ref()) {
+        return Err(ApiError::UnsupportedMediaType(
+            "the body must be JSON: send Content-Type: application/json".into(),
+        ));
+    }
+    serde_json::from_slice(&bytes).map_err(|e| {
+        // serde_json's message names line and column, never the input itself.
+        ApiError::BadRequest(format!("the body is not valid JSON: {e}"))
+    })
+}
+
+/// `application/json` or any `application/*+json`, with or without parameters.
+fn is_json(content_type: Option<&HeaderValue>) -> bool {
+    let Some(ct) = content_type.and_then(|v| v.to_str().ok()) else {
+        return false;
+    };
+    let essence = ct
+        .split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase();
+    essence == "application/json"
+        || essence
+            .strip_prefix("application/")
+            .is_some_and(|s| s.ends_with("+json"))
+}
+
+/// Fills the route's `set` fields from path parameters, query parameters and constants.
+/// Every missing parameter is reported at once.
+pub fn apply_set(
+    spec: &RouteSpec,
+    value: &mut Value,
+    path: &HashMap<String, String>,
+    query: &HashMap<String, String>,
+) -> Result<(), ApiError> {
+    let mut problems = Vec::new();
+    for (field, template) in &spec.set {
+        let from_path = |p: &str| spec.path_params.iter().any(|n| n == p);
+        let lookup = |p: &str| {
+            if from_path(p) {
+                path.get(p).cloned()
+            } else {
+                query.get(p).cloned()
+            }
+        };
+        let dotted = field.join(".");
+        match template.render(&lookup) {
+            Ok(text) => {
+                if let Err(at) = set_path(value, field, Value::String(text)) {
+                    problems.push(FieldProblem {
+                        field: if at.is_empty() { "(record)".into() } else { at },
+                        detail: "expected an object".into(),
+                    });
+                }
+            }
+            Err(param) => {
+                let source = if from_path(&param) { "path" } else { "query" };
+                problems.push(FieldProblem {
+                    field: dotted,
+                    detail: format!("missing {source} parameter `{param}`"),
+                });
+            }
+        }
+    }
+    if problems.is_empty() {
+        Ok(())
+    } else {
+        Err(ApiError::InvalidFields(problems))
+    }
+}
+
+/// JSON -> request record, every bad field listed. The encoder is built here and
+/// dropped before any `.await`.
+fn encode_request(ctx: &RouteCtx, value: &Value) -> Result<Vec<u8>, ApiError> {
+    let spec = &ctx.spec;
+    let mut encoder = Encoder::new(&spec.request, ctx.backend.codec).map_err(|e| {
+        tracing::error!(route = %spec.path, field = %e.path, "request layout cannot be compiled");
+        ApiError::Internal
+    })?;
+    let mut out = Vec::with_capacity(spec.request.max_len());
+    encoder
+        .encode_all(value, &mut out, false)
+        .map_err(|errors| {
+            codec_error(spec, "request");
+            ApiError::InvalidFields(errors.iter().map(field_problem).collect())
+        })?;
+    Ok(out)
+}
+
+fn field_problem(e: &RecordError) -> FieldProblem {
+    FieldProblem {
+        field: if e.path.is_empty() {
+            "(record)".into()
+        } else {
+            e.path.clone()
+        },
+        detail: e.kind.to_string(),
+    }
+}
+
+fn codec_error(spec: &RouteSpec, direction: &'static str) {
+    metrics::counter!(telemetry::CODEC_ERRORS_TOTAL, "route" => spec.path.clone(), "direction" => direction)
+        .increment(1);
+}
+
+/// Response record -> (status, JSON body). A record that does not decode, or a return
+/// code the route does not map, is the host's fault: 502, details in the log only.
+fn respond(ctx: &RouteCtx, record: &[u8]) -> Result<(StatusCode, Vec<u8>), ApiError> {
+    let spec = &ctx.spec;
+    let bad = || ApiError::BadBackendResponse {
+        backend: ctx.backend.name.clone(),
+    };
+    let mut decoder = Decoder::new(&spec.response, ctx.backend.codec).map_err(|e| {
+        tracing::error!(route = %spec.path, field = %e.path, "response layout cannot be compiled");
+        ApiError::Internal
+    })?;
+    let mut out = Vec::with_capacity(spec.response.max_len() * 2);
+    if let Err(e) = decoder.decode(record, &mut out, FieldErrorMode::Fail) {
+        codec_error(spec, "response");
+        // Path, offset and kind are safe to log; the field's bytes only at debug.
+        tracing::warn!(route = %spec.path, backend = %ctx.backend.name, field = %e.path,
+            offset = e.offset, len = record.len(), "response record does not decode");
+        tracing::debug!(error = %e, "response decode error");
+        return Err(bad());
+    }
+    if spec.status.is_none() && spec.omit.is_empty() && spec.rename.is_empty() {
+        return Ok((StatusCode::OK, out));
+    }
+    let mut json: Value = serde_json::from_slice(&out).map_err(|_| ApiError::Internal)?;
+    let status = match &spec.status {
+        None => StatusCode::OK,
+        Some(s) => map_status(s, &json)
+            .and_then(|code| StatusCode::from_u16(code).ok())
+            .ok_or_else(|| {
+                tracing::warn!(route = %spec.path, backend = %ctx.backend.name,
+                    field = %s.field.join("."), "return code not in the route's status map");
+                bad()
+            })?,
+    };
+    for path in &spec.omit {
+        omit_path(&mut json, path);
+    }
+    for (path, name) in &spec.rename {
+        rename_path(&mut json, path, name);
+    }
+    let body = serde_json::to_vec(&json).map_err(|_| ApiError::Internal)?;
+    Ok((status, body))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::config::Template;
+    use serde_json::json;
+
+    fn route(set: &[(&str, &str)], path_params: &[&str]) -> RouteSpec {
+        let layout = ferrule_parsers::registry::load(
+            "01 R.\n   05 A PIC X.\n",
+            "t.cpy",
+            None,
+            &Default::default(),
+        )
+        .unwrap();
+        let layout = Arc::new(layout);
+        RouteSpec {
+            method: "GET".into(),
+            path: "/t".into(),
+            backend: 0,
+            request: layout.clone(),
+            response: layout,
+            set: set
+                .iter()
+                .map(|(f, t)| {
+                    (
+                        f.split('.').map(str::to_string).collect(),
+                        Template::parse(t).unwrap(),
+                    )
+                })
+                .collect(),
+            path_params: path_params.iter().map(|s| s.to_string()).collect(),
+            status: None,
+            omit: vec![],
+            rename: vec![],
+        }
+    }
+
+    fn params(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn set_fills_nested_fields_from_path_query_and_constants() {
+        let spec = route(
+            &[
+                ("vrm", "{vrm}"),
+                ("person.dob", "{dob}"),
+                ("tran", "VEHQ"),
+                ("ref", "R-{vrm}"),
+            ],
+            &["vrm"],
+        );
+        let mut v = json!({});
+        apply_set(
+            &spec,
+            &mut v,
+            &params(&[("vrm", "AB12CDE")]),
+            &params(&[("dob", "19800101")]),
+        )
+        .unwrap();
+        // Values go in as text; the encoder converts them for numeric fields.
+        assert_eq!(
+            v,
+            json!({"vrm": "AB12CDE", "person": {"dob": "19800101"}, "tran": "VEHQ", "ref": "R-AB12CDE"})
+        );
+    }
+
+    #[test]
+    fn missing_parameters_are_all_named() {
+        let spec = route(&[("person.dob", "{dob}"), ("x", "{other}")], &[]);
+        let mut v = json!({});
+        let Err(ApiError::InvalidFields(ps)) =
+            apply_set(&spec, &mut v, &params(&[]), &params(&[("dob", "")]))
+        else {
+            panic!("expected invalid fields");
+        };
+        // `dob` is present (even if empty); only `other` is missing, from the query.
+        assert_eq!(ps.len(), 1);
+        assert_eq!(ps[0].field, "x");
+        assert_eq!(ps[0].detail, "missing query parameter `other`");
+        let Err(ApiError::InvalidFields(ps)) = apply_set(&spec, &mut v, &params(&[]), &params(&[]))
+        else {
+            panic!("expected invalid fields");
+        };
+        assert_eq!(ps.len(), 2);
+        assert!(ps[0].detail.contains("`dob`"));
+    }
+
+    #[test]
+    fn a_query_parameter_does_not_fill_a_path_parameter() {
+        // `vrm` is a path parameter: `?vrm=` must not stand in for it.
+        let spec = route(&[("vrm", "{vrm}")], &["vrm"]);
+        let mut v = json!({});
+        let r = apply_set(&spec, &mut v, &params(&[]), &params(&[("vrm", "X")]));
+        let Err(ApiError::InvalidFields(ps)) = r else {
+            panic!("expected invalid fields");
+        };
+        assert_eq!(ps[0].detail, "missing path parameter `vrm`");
+    }
+
+    /// A route over a fake backend that answers `answer` (or fails with `error`).
+    fn ctx(
+        answer: &'static [u8],
+        error: Option<crate::connector::ConnectorError>,
+        status: Option<crate::config::StatusSpec>,
+    ) -> Arc<RouteCtx> {
+        let load = |src: &str| {
+            Arc::new(
+                ferrule_parsers::registry::load(
+                    src,
+                    "t.cpy",
+                    None,
+                    &ferrule_parsers::registry::LoadOptions { record: None },
+                )
+                .unwrap(),
+            )
+        };
+        let request =
+            load("       01 Q.\n           05 VRM PIC X(4).\n           05 N PIC 9(2).\n");
+        let response =
+            load("       01 R.\n           05 RC PIC 9(2).\n           05 NAME PIC X(4).\n");
+        let spec = RouteSpec {
+            method: "POST".into(),
+            path: "/t/{vrm}".into(),
+            backend: 0,
+            request,
+            response,
+            set: vec![(vec!["vrm".into()], Template::parse("{vrm}").unwrap())],
+            path_params: vec!["vrm".into()],
+            status,
+            omit: vec![],
+            rename: vec![(vec!["name".into()], "owner".into())],
+        };
+        let backend = BackendSpec {
+            name: "fake".into(),
+            kind: crate::config::BackendKind::Tcp {
+                address: String::new(),
+            },
+            framing: crate::connector::BackendFraming::Len4,
+            codec: Default::default(),
+            max_sessions: 1,
+            max_queue: 0,
+            queue_timeout: std::time::Duration::ZERO,
+            timeout: std::time::Duration::from_secs(1),
+            connect_timeout: std::time::Duration::from_secs(1),
+        };
+        let service =
+            tower::util::BoxCloneSyncService::new(tower::service_fn(move |ex: Exchange| {
+                let error = error.clone();
+                async move {
+                    // The request record is whole: 4 + 2 bytes, vrm from the path.
+                    assert_eq!(ex.request.len(), 6);
+                    assert_eq!(ex.response_len, 6);
+                    match error {
+                        Some(e) => Err(e),
+                        None => Ok(Bytes::from_static(answer)),
+                    }
+                }
+            }));
+        Arc::new(RouteCtx {
+            spec: Arc::new(spec),
+            backend: Arc::new(backend),
+            service,
+        })
+    }
+
+    async fn call(ctx: Arc<RouteCtx>, body: &'static str) -> (u16, Value) {
+        let app = axum::Router::new().route(
+            "/t/{vrm}",
+            axum::routing::post(move |req: Request| handle(ctx, req)),
+        );
+        let req = Request::post("/t/AB12")
+            .header("content-type", "application/json")
+            .body(Body::from(body))
+            .unwrap();
+        let res = app.oneshot(req).await.unwrap();
+        let status = res.status().as_u16();
+        let bytes = axum::body::to_bytes(res.into_body(), 1 << 20)
+            .await
+            .unwrap();
+        (status, serde_json::from_slice(&bytes).unwrap())
+    }
+
+    fn status_map(
+        pairs: &[(&str, u16)],
+        default: Option<u16>,
+    ) -> Option<crate::config::StatusSpec> {
+        Some(crate::config::StatusSpec {
+            field: vec!["rc".into()],
+            map: pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
+            default,
+        })
+    }
+
+    #[tokio::test]
+    async fn a_call_maps_the_return_code_and_renames() {
+        // cp037 "04ABCD": return code 4 -> 404, name renamed to owner.
+        let c = ctx(
+            b"\xF0\xF4\xC1\xC2\xC3\xC4",
+            None,
+            status_map(&[("4", 404)], None),
+        );
+        let (status, v) = call(c, r#"{"n": 7}"#).await;
+        assert_eq!(status, 404);
+        assert_eq!(v, json!({"rc": 4, "owner": "ABCD"}));
+    }
+
+    #[tokio::test]
+    async fn an_unmapped_code_or_bad_record_is_502() {
+        // Return code 9, no entry and no `*`.
+        let c = ctx(
+            b"\xF0\xF9\xC1\xC2\xC3\xC4",
+            None,
+            status_map(&[("0", 200)], None),
+        );
+        let (status, v) = call(c, "").await;
+        assert_eq!(
+            (status, v["type"].as_str()),
+            (
+                502,
+                Some("https://ferrule.dev/problems/bad-backend-response")
+            )
+        );
+        // Letters in the numeric return code: the record does not decode.
+        let c = ctx(b"\xC1\xC1\xC1\xC2\xC3\xC4", None, None);
+        let (status, v) = call(c, "").await;
+        assert_eq!(status, 502);
+        // Nothing of the record reaches the client.
+        assert!(!v.to_string().contains("C1"), "{v}");
+    }
+
+    #[tokio::test]
+    async fn bad_fields_and_backend_faults_become_problems() {
+        // Two bad fields: a number into text is fine, text into PIC 9(2) and an unknown key are not.
+        let c = ctx(b"", None, None);
+        let (status, v) = call(c, r#"{"n": "x1", "nope": 1}"#).await;
+        assert_eq!(status, 400);
+        assert_eq!(v["errors"].as_array().map(Vec::len), Some(2), "{v}");
+        // A timeout from the connector is a 504.
+        let e = crate::connector::ConnectorError::Timeout(std::time::Duration::from_secs(1));
+        let (status, _) = call(ctx(b"", Some(e), None), "{}").await;
+        assert_eq!(status, 504);
+        // A body that is not JSON syntax is 400.
+        let (status, v) = call(ctx(b"", None, None), "{").await;
+        assert_eq!(status, 400);
+        assert_eq!(v["type"], "https://ferrule.dev/problems/invalid-request");
+    }
+
+    #[test]
+    fn json_media_types() {
+        let hv = |s: &'static str| HeaderValue::from_static(s);
+        assert!(is_json(Some(&hv("application/json"))));
+        assert!(is_json(Some(&hv("Application/JSON; charset=utf-8"))));
+        assert!(is_json(Some(&hv("application/merge-patch+json"))));
+        // Forms (curl -d's default) and a missing header are not JSON.
+        assert!(!is_json(Some(&hv("application/x-www-form-urlencoded"))));
+        assert!(!is_json(Some(&hv("text/json+xml"))));
+        assert!(!is_json(None));
+    }
+}

@@ -1,0 +1,160 @@
+//! The HTTP side of `ferrule serve`: JSON routes in front of legacy hosts.
+//!
+//! `router` builds the live state (routes + backend services) that `serve` swaps on
+//! SIGHUP; `handler` runs one call; `stack` holds the tower layers; `problem` is the one
+//! place errors become responses; `ops` serves health, readiness and metrics.
+
+mod handler;
+mod logs;
+mod ops;
+mod problem;
+mod router;
+mod shape;
+mod stack;
+mod status;
+
+// STAND-IN until the connector branch lands (see standin.rs). On merge replace these
+// two lines with `use crate::connector as backend;`.
+mod standin;
+use standin as backend;
+
+use std::future::{Future, IntoFuture};
+use std::io::Write;
+use std::sync::Arc;
+
+use arc_swap::ArcSwap;
+use metrics_exporter_prometheus::PrometheusHandle;
+use tokio::net::TcpListener;
+
+use crate::config::{self, Gateway, Problem};
+use crate::telemetry;
+
+pub use logs::init as init_logging;
+pub use router::path_problems;
+
+/// Why the server could not start or stopped with an error.
+#[derive(Debug, thiserror::Error)]
+pub enum ServeError {
+    #[error("{} problem(s) in the configuration", .0.len())]
+    Config(Vec<Problem>),
+    #[error("cannot listen on {addr}: {source}")]
+    Bind {
+        addr: String,
+        source: std::io::Error,
+    },
+    #[error("server error: {0}")]
+    Io(#[from] std::io::Error),
+}
+
+/// Serves `gateway` until `shutdown` completes, then stops accepting and gives calls in
+/// flight `shutdown_grace` to finish. The first line on stdout is
+/// `ferrule: listening on http://ADDR` with the real port (`listen = "127.0.0.1:0"`).
+pub async fn serve(
+    gateway: Gateway,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let metrics = ops::install_metrics();
+    let live = router::build(gateway, None, metrics.clone()).map_err(ServeError::Config)?;
+    let addr = live.gateway.listen.clone();
+    let listener = TcpListener::bind(&addr)
+        .await
+        .map_err(|source| ServeError::Bind { addr, source })?;
+    let local = listener.local_addr()?;
+    {
+        let mut out = std::io::stdout().lock();
+        let _ = writeln!(out, "ferrule: listening on http://{local}");
+        let _ = out.flush();
+    }
+    tracing::info!(address = %local, routes = live.gateway.routes.len(),
+        backends = live.backends.len(), "listening");
+    let shared: router::Shared = Arc::new(ArcSwap::from_pointee(live));
+    #[cfg(unix)]
+    tokio::spawn(reload_on_hangup(shared.clone(), metrics));
+
+    let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
+    let signal = async move {
+        shutdown.await;
+        tracing::info!("shutting down: no new connections, draining calls in flight");
+        let _ = stop_tx.send(true);
+    };
+    let server = axum::serve(listener, router::front(shared.clone()))
+        .with_graceful_shutdown(signal)
+        .into_future();
+    // The drain deadline starts when the shutdown signal arrives, with the grace of the
+    // config serving at that moment.
+    let deadline = async move {
+        if stop_rx.wait_for(|&stop| stop).await.is_err() {
+            std::future::pending::<()>().await;
+        }
+        tokio::time::sleep(shared.load().gateway.shutdown_grace).await;
+    };
+    tokio::select! {
+        r = server => r?,
+        () = deadline => tracing::warn!("shutdown grace expired; dropping calls still in flight"),
+    }
+    tracing::info!("stopped");
+    Ok(())
+}
+
+#[cfg(unix)]
+async fn reload_on_hangup(shared: router::Shared, metrics: Option<PrometheusHandle>) {
+    use tokio::signal::unix::{signal, SignalKind};
+    let mut hup = match signal(SignalKind::hangup()) {
+        Ok(s) => s,
+        Err(e) => {
+            tracing::warn!(error = %e, "cannot listen for SIGHUP; reload disabled");
+            return;
+        }
+    };
+    while hup.recv().await.is_some() {
+        reload(&shared, metrics.clone()).await;
+    }
+}
+
+/// Re-reads the config file the live state came from; a valid one replaces the live
+/// state atomically, an invalid one is logged problem by problem and the old one stays.
+pub async fn reload(shared: &router::Shared, metrics: Option<PrometheusHandle>) -> bool {
+    let current = shared.load_full();
+    let source = current.gateway.source.clone();
+    tracing::info!(config = %source.display(), "reloading");
+    let loaded = tokio::task::spawn_blocking(move || config::load(&source))
+        .await
+        .unwrap_or_else(|_| {
+            Err(vec![Problem {
+                path: String::new(),
+                message: "the config loader failed".into(),
+            }])
+        });
+    match loaded.and_then(|g| router::build(g, Some(&current), metrics)) {
+        Ok(live) => {
+            let (old, new) = (&current.gateway, &live.gateway);
+            if old.listen != new.listen {
+                tracing::warn!(listen = %new.listen, still = %old.listen,
+                    "server.listen changed: takes effect on restart");
+            }
+            if old.json_logs != new.json_logs {
+                tracing::warn!("server.log_format changed: takes effect on restart");
+            }
+            tracing::info!(
+                routes = new.routes.len(),
+                backends = live.backends.len(),
+                kept_backends = live.kept_backends,
+                "config reloaded"
+            );
+            shared.store(Arc::new(live));
+            metrics::counter!(telemetry::RELOADS_TOTAL, "outcome" => "ok").increment(1);
+            true
+        }
+        Err(problems) => {
+            for p in &problems {
+                tracing::error!(problem = %p, "config reload rejected");
+            }
+            tracing::error!(
+                problems = problems.len(),
+                "config reload rejected; still serving the previous config"
+            );
+            metrics::counter!(telemetry::RELOADS_TOTAL, "outcome" => "rejected").increment(1);
+            false
+        }
+    }
+}

@@ -1,0 +1,351 @@
+//! The one place errors become HTTP responses: RFC 9457 `application/problem+json`
+//! with a stable `type` per kind.
+//!
+//! Handlers return an [`ApiError`]; only this module decides its status, title and
+//! what of it the client may see. Client faults are 4xx, backend faults 502/503/504,
+//! our own faults 500. Backend and record details are logged elsewhere, never sent.
+
+use std::time::Duration;
+
+use axum::http::{header, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use serde_json::{json, Value};
+
+use crate::connector::ConnectorError;
+
+/// Prefix of every problem `type` URI.
+const TYPE_BASE: &str = "https://ferrule.dev/problems/";
+
+/// The media type of every error body.
+pub const PROBLEM_JSON: &str = "application/problem+json";
+
+/// One bad input field: its JSON path and what is wrong with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct FieldProblem {
+    pub field: String,
+    pub detail: String,
+}
+
+/// Why a request failed, as handlers report it.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ApiError {
+    /// The body is not JSON at all (syntax), or a parameter cannot be read.
+    BadRequest(String),
+    /// One or more fields (or the parameters that fill them) are wrong: all listed.
+    InvalidFields(Vec<FieldProblem>),
+    /// A body with a media type other than JSON.
+    UnsupportedMediaType(String),
+    /// A body larger than `server.max_body_bytes`.
+    PayloadTooLarge,
+    /// No route has this path.
+    NotFound,
+    /// A route has this path, but not for this method.
+    MethodNotAllowed,
+    /// The exchange with the legacy host failed.
+    Backend {
+        backend: String,
+        error: ConnectorError,
+    },
+    /// The host answered, but not with a record we can read or a return code we map.
+    BadBackendResponse { backend: String },
+    /// `/readyz`: these backends cannot be reached.
+    NotReady(Vec<String>),
+    /// Our fault (a panic, a layout that cannot be compiled): never the client's.
+    Internal,
+}
+
+impl ApiError {
+    /// The stable problem kind: the last segment of `type`.
+    pub fn kind(&self) -> &'static str {
+        match self {
+            ApiError::BadRequest(_) | ApiError::InvalidFields(_) => "invalid-request",
+            ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
+            ApiError::PayloadTooLarge => "payload-too-large",
+            ApiError::NotFound => "not-found",
+            ApiError::MethodNotAllowed => "method-not-allowed",
+            ApiError::Backend { error, .. } => match error {
+                ConnectorError::Unreachable(_) | ConnectorError::Closed(_) => "backend-unavailable",
+                ConnectorError::Timeout(_) => "backend-timeout",
+                ConnectorError::Saturated { .. } => "backend-saturated",
+                ConnectorError::BadFrame(_) | ConnectorError::Program(_) => "bad-backend-response",
+            },
+            ApiError::BadBackendResponse { .. } => "bad-backend-response",
+            ApiError::NotReady(_) => "not-ready",
+            ApiError::Internal => "internal-error",
+        }
+    }
+
+    pub fn status(&self) -> StatusCode {
+        match self {
+            ApiError::BadRequest(_) | ApiError::InvalidFields(_) => StatusCode::BAD_REQUEST,
+            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
+            ApiError::NotFound => StatusCode::NOT_FOUND,
+            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
+            ApiError::Backend { error, .. } => match error {
+                ConnectorError::Timeout(_) => StatusCode::GATEWAY_TIMEOUT,
+                ConnectorError::Saturated { .. } => StatusCode::SERVICE_UNAVAILABLE,
+                _ => StatusCode::BAD_GATEWAY,
+            },
+            ApiError::BadBackendResponse { .. } => StatusCode::BAD_GATEWAY,
+            ApiError::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self.kind() {
+            "invalid-request" => "Invalid request",
+            "unsupported-media-type" => "Unsupported media type",
+            "payload-too-large" => "Payload too large",
+            "not-found" => "Not found",
+            "method-not-allowed" => "Method not allowed",
+            "backend-unavailable" => "Backend unavailable",
+            "backend-timeout" => "Backend timeout",
+            "backend-saturated" => "Backend saturated",
+            "bad-backend-response" => "Bad backend response",
+            "not-ready" => "Not ready",
+            _ => "Internal error",
+        }
+    }
+
+    /// What the client is told: enough to act on, nothing from the host or its records.
+    fn detail(&self) -> String {
+        match self {
+            ApiError::BadRequest(d) | ApiError::UnsupportedMediaType(d) => d.clone(),
+            ApiError::InvalidFields(es) => match es.len() {
+                1 => "1 field is invalid".into(),
+                n => format!("{n} fields are invalid"),
+            },
+            ApiError::PayloadTooLarge => "the request body is larger than allowed".into(),
+            ApiError::NotFound => "no route has this path".into(),
+            ApiError::MethodNotAllowed => "the route does not accept this method".into(),
+            ApiError::Backend { backend, error } => match error {
+                ConnectorError::Unreachable(_) => format!("backend `{backend}` cannot be reached"),
+                ConnectorError::Closed(_) => {
+                    format!("backend `{backend}` closed the connection before answering")
+                }
+                ConnectorError::Timeout(t) => {
+                    format!(
+                        "backend `{backend}` did not answer within {} ms",
+                        t.as_millis()
+                    )
+                }
+                ConnectorError::Saturated { .. } => {
+                    format!("backend `{backend}` is at its session limit; retry later")
+                }
+                ConnectorError::BadFrame(_) => {
+                    format!("backend `{backend}` sent a malformed frame")
+                }
+                ConnectorError::Program(_) => format!("backend `{backend}` program failed"),
+            },
+            ApiError::BadBackendResponse { backend } => {
+                format!("backend `{backend}` answered with a record that cannot be used")
+            }
+            ApiError::NotReady(names) => {
+                format!("unreachable backends: {}", names.join(", "))
+            }
+            ApiError::Internal => "the gateway failed to handle the request".into(),
+        }
+    }
+
+    /// `Retry-After` seconds for saturation: rounded up, at least 1.
+    fn retry_after(&self) -> Option<u64> {
+        match self {
+            ApiError::Backend {
+                error: ConnectorError::Saturated { retry_after },
+                ..
+            } => Some(retry_after_secs(*retry_after)),
+            _ => None,
+        }
+    }
+
+    /// The problem document. `instance` is the request path; `request_id` the
+    /// `x-request-id` the client gets back in the header too.
+    pub fn body(&self, instance: &str, request_id: Option<&str>) -> Value {
+        let mut doc = json!({
+            "type": format!("{TYPE_BASE}{}", self.kind()),
+            "title": self.title(),
+            "status": self.status().as_u16(),
+            "detail": self.detail(),
+        });
+        if let Some(obj) = doc.as_object_mut() {
+            if !instance.is_empty() {
+                obj.insert("instance".into(), instance.into());
+            }
+            if let Some(id) = request_id {
+                obj.insert("request_id".into(), id.into());
+            }
+            match self {
+                ApiError::InvalidFields(es) => {
+                    let list = es
+                        .iter()
+                        .map(|e| json!({"field": e.field, "detail": e.detail}))
+                        .collect();
+                    obj.insert("errors".into(), Value::Array(list));
+                }
+                ApiError::NotReady(names) => {
+                    obj.insert("backends".into(), json!(names));
+                }
+                _ => {}
+            }
+        }
+        doc
+    }
+
+    /// The whole response: status, `application/problem+json`, `Retry-After` when due.
+    pub fn render(&self, instance: &str, request_id: Option<&str>) -> Response {
+        let body = serde_json::to_vec(&self.body(instance, request_id)).unwrap_or_default();
+        let mut res = (
+            self.status(),
+            [(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON))],
+            body,
+        )
+            .into_response();
+        if let Some(secs) = self.retry_after() {
+            res.headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        res
+    }
+}
+
+/// Whole seconds, rounded up, never 0 (a `Retry-After: 0` invites a retry storm).
+fn retry_after_secs(d: Duration) -> u64 {
+    let secs = d.as_secs() + u64::from(d.subsec_nanos() > 0);
+    secs.max(1)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn parts(e: &ApiError) -> (u16, String, Option<String>, Value) {
+        let res = e.render("/v1/x", Some("req-1"));
+        let status = res.status().as_u16();
+        let ct = res.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .to_string();
+        let ra = res
+            .headers()
+            .get(header::RETRY_AFTER)
+            .map(|v| v.to_str().unwrap().to_string());
+        (status, ct, ra, e.body("/v1/x", Some("req-1")))
+    }
+
+    fn backend(error: ConnectorError) -> ApiError {
+        ApiError::Backend {
+            backend: "vehicles".into(),
+            error,
+        }
+    }
+
+    #[test]
+    fn every_kind_has_its_status_and_type() {
+        let cases = [
+            (ApiError::BadRequest("x".into()), 400, "invalid-request"),
+            (ApiError::InvalidFields(vec![]), 400, "invalid-request"),
+            (
+                ApiError::UnsupportedMediaType("x".into()),
+                415,
+                "unsupported-media-type",
+            ),
+            (ApiError::PayloadTooLarge, 413, "payload-too-large"),
+            (ApiError::NotFound, 404, "not-found"),
+            (ApiError::MethodNotAllowed, 405, "method-not-allowed"),
+            (
+                backend(ConnectorError::Unreachable("refused".into())),
+                502,
+                "backend-unavailable",
+            ),
+            (
+                backend(ConnectorError::Closed("reset".into())),
+                502,
+                "backend-unavailable",
+            ),
+            (
+                backend(ConnectorError::BadFrame("len".into())),
+                502,
+                "bad-backend-response",
+            ),
+            (
+                backend(ConnectorError::Program("exit 3".into())),
+                502,
+                "bad-backend-response",
+            ),
+            (
+                backend(ConnectorError::Timeout(Duration::from_secs(2))),
+                504,
+                "backend-timeout",
+            ),
+            (
+                backend(ConnectorError::Saturated {
+                    retry_after: Duration::from_millis(1),
+                }),
+                503,
+                "backend-saturated",
+            ),
+            (
+                ApiError::BadBackendResponse {
+                    backend: "v".into(),
+                },
+                502,
+                "bad-backend-response",
+            ),
+            (ApiError::NotReady(vec!["v".into()]), 503, "not-ready"),
+            (ApiError::Internal, 500, "internal-error"),
+        ];
+        for (e, status, kind) in cases {
+            let (s, ct, _, body) = parts(&e);
+            assert_eq!(s, status, "{e:?}");
+            assert_eq!(ct, PROBLEM_JSON);
+            assert_eq!(body["type"], format!("{TYPE_BASE}{kind}"));
+            assert_eq!(body["status"], status);
+            assert_eq!(body["instance"], "/v1/x");
+            assert_eq!(body["request_id"], "req-1");
+            assert!(body["title"].is_string() && body["detail"].is_string());
+        }
+    }
+
+    #[test]
+    fn saturation_sets_retry_after_rounded_up() {
+        // 1.2 s waits 2 s; 1 ms still waits a whole second; exactly 3 s stays 3.
+        for (ms, want) in [(1200, "2"), (1, "1"), (0, "1"), (3000, "3")] {
+            let e = backend(ConnectorError::Saturated {
+                retry_after: Duration::from_millis(ms),
+            });
+            assert_eq!(parts(&e).2.as_deref(), Some(want), "{ms} ms");
+        }
+        // Other kinds carry no Retry-After.
+        assert_eq!(parts(&ApiError::NotFound).2, None);
+    }
+
+    #[test]
+    fn invalid_fields_are_all_listed() {
+        let e = ApiError::InvalidFields(vec![
+            FieldProblem {
+                field: "owner.dob".into(),
+                detail: "expected number".into(),
+            },
+            FieldProblem {
+                field: "vrm".into(),
+                detail: "too long".into(),
+            },
+        ]);
+        let body = e.body("/v1/x", None);
+        assert_eq!(body["errors"][0]["field"], "owner.dob");
+        assert_eq!(body["errors"][1]["field"], "vrm");
+        assert_eq!(body["detail"], "2 fields are invalid");
+        // No request id given: the member is left out rather than null.
+        assert!(body.get("request_id").is_none());
+    }
+
+    #[test]
+    fn backend_details_do_not_leak() {
+        // The connector's own text (addresses, OS errors) stays in the logs.
+        let e = backend(ConnectorError::Unreachable("10.1.2.3:7001 refused".into()));
+        let detail = e.body("", None)["detail"].to_string();
+        assert!(!detail.contains("10.1.2.3"), "{detail}");
+    }
+}

@@ -1,0 +1,201 @@
+//! The one function that puts the tower layers around the routes, outermost first.
+//!
+//! The stack is applied with `Router::layer`, so it runs after routing: every layer
+//! sees the matched route pattern (`MatchedPath`) and can label by it, never by the
+//! raw path (which holds personal data such as a VRM, and is unbounded).
+
+use std::time::{Duration, Instant};
+
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::http::{HeaderName, Method, Response};
+use axum::middleware::{self, Next};
+use axum::Router;
+use tower::ServiceBuilder;
+use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
+use tower_http::trace::TraceLayer;
+use tracing::Span;
+
+use super::handler::REQUEST_ID;
+use super::problem::ApiError;
+use crate::telemetry;
+
+/// The route label for requests no route matched (404s): one bounded value.
+const UNMATCHED: &str = "unmatched";
+
+/// Wraps `routes` in the gateway's layers.
+pub fn apply(routes: Router, max_body_bytes: usize) -> Router {
+    let id = HeaderName::from_static(REQUEST_ID);
+    routes.layer(
+        ServiceBuilder::new()
+            // Request id first: every later layer, log line and error body can name it;
+            // an id the client sent is kept so calls can be traced across systems.
+            .layer(SetRequestIdLayer::new(id.clone(), MakeRequestUuid))
+            // Copied onto the response right away, so even a 500 from a panic carries it.
+            .layer(PropagateRequestIdLayer::new(id))
+            // One span per request, outside metrics and panics, so it times and logs
+            // everything below, including the 500 a panic becomes.
+            .layer(
+                TraceLayer::new_for_http()
+                    .make_span_with(request_span)
+                    .on_request(())
+                    .on_response(log_response)
+                    // 5xx are logged by `log_response` (and by the handler with the cause).
+                    .on_failure(()),
+            )
+            // Metrics outside the panic catcher, so a panic counts as the 500 it becomes.
+            .layer(middleware::from_fn(record_metrics))
+            // A panic in a handler becomes a 500 problem instead of a dropped connection;
+            // the server keeps serving.
+            .layer(CatchPanicLayer::custom(panic_response))
+            // The body limit the handler's body reader honours (413 beyond it). It only
+            // sets a limit; nothing is read until the handler asks.
+            .layer(DefaultBodyLimit::max(max_body_bytes)),
+    )
+}
+
+fn route_of(req: &Request) -> &str {
+    req.extensions()
+        .get::<MatchedPath>()
+        .map_or(UNMATCHED, MatchedPath::as_str)
+}
+
+/// Method names as metric labels: the standard ones, `other` for anything a client invents.
+fn method_label(m: &Method) -> &'static str {
+    match *m {
+        Method::GET => "GET",
+        Method::POST => "POST",
+        Method::PUT => "PUT",
+        Method::PATCH => "PATCH",
+        Method::DELETE => "DELETE",
+        Method::HEAD => "HEAD",
+        Method::OPTIONS => "OPTIONS",
+        _ => "other",
+    }
+}
+
+fn request_span(req: &Request) -> Span {
+    let id = req
+        .headers()
+        .get(REQUEST_ID)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    tracing::info_span!(
+        "request",
+        method = method_label(req.method()),
+        route = route_of(req),
+        request_id = id,
+    )
+}
+
+fn log_response<B>(res: &Response<B>, latency: Duration, _span: &Span) {
+    let status = res.status().as_u16();
+    // Milliseconds to the microsecond: finer is noise, coarser hides fast hosts.
+    let latency_ms = (latency.as_secs_f64() * 1_000_000.0).round() / 1000.0;
+    if res.status().is_server_error() {
+        tracing::warn!(status, latency_ms, "request done");
+    } else {
+        tracing::info!(status, latency_ms, "request done");
+    }
+}
+
+async fn record_metrics(req: Request, next: Next) -> axum::response::Response {
+    let route = route_of(&req).to_string();
+    let method = method_label(req.method());
+    let start = Instant::now();
+    let res = next.run(req).await;
+    let status = res.status().as_u16().to_string();
+    metrics::counter!(telemetry::REQUESTS_TOTAL,
+        "route" => route.clone(), "method" => method, "status" => status)
+    .increment(1);
+    metrics::histogram!(telemetry::REQUEST_SECONDS, "route" => route)
+        .record(start.elapsed().as_secs_f64());
+    res
+}
+
+fn panic_response(_payload: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
+    // The payload may hold anything the panicking code formatted: not logged.
+    tracing::error!("handler panicked; answered 500");
+    ApiError::Internal.render("", None)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use axum::body::Body;
+    use axum::routing::get;
+    use tower::ServiceExt;
+
+    fn app() -> Router {
+        let r = Router::new()
+            .route("/ok", get(|| async { "ok" }))
+            .route(
+                "/boom",
+                get(|| async {
+                    if true {
+                        panic!("boom");
+                    }
+                    "unreachable"
+                }),
+            )
+            .route(
+                "/echo",
+                axum::routing::post(
+                    |body: axum::body::Bytes| async move { body.len().to_string() },
+                ),
+            );
+        apply(r, 8)
+    }
+
+    async fn call(req: Request) -> axum::response::Response {
+        app().oneshot(req).await.unwrap()
+    }
+
+    #[tokio::test]
+    async fn a_given_request_id_is_kept() {
+        // The client's id comes back unchanged.
+        let req = Request::get("/ok")
+            .header(REQUEST_ID, "client-id-42")
+            .body(Body::empty())
+            .unwrap();
+        let res = call(req).await;
+        assert_eq!(res.headers()[REQUEST_ID], "client-id-42");
+    }
+
+    #[tokio::test]
+    async fn a_missing_request_id_is_generated() {
+        // Without one, a fresh uuid is set on the response.
+        let res = call(Request::get("/ok").body(Body::empty()).unwrap()).await;
+        let id = res.headers()[REQUEST_ID].to_str().unwrap().to_string();
+        assert_eq!(id.len(), 36, "{id}");
+    }
+
+    #[tokio::test]
+    async fn a_panic_becomes_a_500_problem_with_the_id() {
+        let req = Request::get("/boom")
+            .header(REQUEST_ID, "p-1")
+            .body(Body::empty())
+            .unwrap();
+        let res = call(req).await;
+        assert_eq!(res.status(), 500);
+        assert_eq!(res.headers()["content-type"], "application/problem+json");
+        assert_eq!(res.headers()[REQUEST_ID], "p-1");
+    }
+
+    #[tokio::test]
+    async fn the_body_limit_applies() {
+        // 9 bytes against a limit of 8: the extractor refuses with 413.
+        let req = Request::post("/echo")
+            .body(Body::from("123456789"))
+            .unwrap();
+        assert_eq!(call(req).await.status(), 413);
+        let req = Request::post("/echo").body(Body::from("12345678")).unwrap();
+        assert_eq!(call(req).await.status(), 200);
+    }
+
+    #[test]
+    fn invented_methods_share_one_label() {
+        assert_eq!(method_label(&Method::from_bytes(b"BREW").unwrap()), "other");
+        assert_eq!(method_label(&Method::GET), "GET");
+    }
+}

@@ -1,0 +1,137 @@
+//! Return code -> HTTP status: a route's `status` map applied to the decoded record.
+//!
+//! Codes compare as text and, when both sides are decimal numbers, by value, so a map
+//! key `"0"` matches a PIC 99 return code decoded as `0`, `00` or `0.0`.
+
+use serde_json::Value;
+
+use crate::config::StatusSpec;
+
+use super::shape::get_path;
+
+/// The status for a decoded response, or `None` when no entry matches and there is no
+/// `*` default (the host answered something the route does not know: 502).
+pub fn map_status(spec: &StatusSpec, record: &Value) -> Option<u16> {
+    let code = get_path(record, &spec.field).and_then(code_text);
+    code.and_then(|c| {
+        spec.map
+            .iter()
+            .find(|(k, _)| codes_match(k, &c))
+            .map(|(_, &s)| s)
+    })
+    .or(spec.default)
+}
+
+/// A return code's text, trimmed (`null` and objects are not codes).
+fn code_text(v: &Value) -> Option<String> {
+    match v {
+        Value::String(s) => Some(s.trim().to_string()),
+        Value::Number(n) => Some(n.to_string()),
+        Value::Bool(b) => Some(b.to_string()),
+        _ => None,
+    }
+}
+
+fn codes_match(key: &str, code: &str) -> bool {
+    key == code
+        || match (canonical_decimal(key), canonical_decimal(code)) {
+            (Some(a), Some(b)) => a == b,
+            _ => false,
+        }
+}
+
+/// A decimal's canonical text (`-007.50` -> `-7.5`, `-0` -> `0`), exact: no floats.
+fn canonical_decimal(s: &str) -> Option<String> {
+    let (neg, body) = match s.as_bytes().first()? {
+        b'-' => (true, &s[1..]),
+        b'+' => (false, &s[1..]),
+        _ => (false, s),
+    };
+    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
+    if int.is_empty() && frac.is_empty()
+        || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())
+    {
+        return None;
+    }
+    let int = int.trim_start_matches('0');
+    let frac = frac.trim_end_matches('0');
+    let int = if int.is_empty() { "0" } else { int };
+    let zero = int == "0" && frac.is_empty();
+    let mut out = String::with_capacity(s.len());
+    if neg && !zero {
+        out.push('-');
+    }
+    out.push_str(int);
+    if !frac.is_empty() {
+        out.push('.');
+        out.push_str(frac);
+    }
+    Some(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+    use std::collections::BTreeMap;
+
+    fn spec(pairs: &[(&str, u16)], default: Option<u16>) -> StatusSpec {
+        StatusSpec {
+            field: vec!["hdr".into(), "rc".into()],
+            map: pairs
+                .iter()
+                .map(|(k, v)| (k.to_string(), *v))
+                .collect::<BTreeMap<_, _>>(),
+            default,
+        }
+    }
+
+    fn rec(rc: Value) -> Value {
+        json!({"hdr": {"rc": rc}})
+    }
+
+    #[test]
+    fn numbers_match_by_decimal_value() {
+        let s = spec(&[("0", 200), ("4", 404)], Some(502));
+        // A numeric code decoded as 0, 00 (text) or 0.0 all mean "0".
+        let zero: Value = serde_json::from_str("0.0").unwrap();
+        for rc in [json!(0), json!("00"), zero, json!(" 0 ")] {
+            assert_eq!(map_status(&s, &rec(rc.clone())), Some(200), "{rc}");
+        }
+        assert_eq!(map_status(&s, &rec(json!("004"))), Some(404));
+    }
+
+    #[test]
+    fn text_codes_match_exactly() {
+        let s = spec(&[("OK", 200), ("NF", 404)], None);
+        assert_eq!(map_status(&s, &rec(json!("NF"))), Some(404));
+        // Case matters: a code is an exact token.
+        assert_eq!(map_status(&s, &rec(json!("nf"))), None);
+    }
+
+    #[test]
+    fn star_is_the_default_and_no_match_is_none() {
+        let with_star = spec(&[("0", 200)], Some(503));
+        assert_eq!(map_status(&with_star, &rec(json!(8))), Some(503));
+        let without = spec(&[("0", 200)], None);
+        // Unknown code and no `*`: the caller answers 502.
+        assert_eq!(map_status(&without, &rec(json!(8))), None);
+        // A record without the field (short record) falls to the default too.
+        assert_eq!(map_status(&with_star, &json!({})), Some(503));
+        assert_eq!(map_status(&without, &json!({"hdr": {}})), None);
+    }
+
+    #[test]
+    fn canonical_decimals_are_exact() {
+        assert_eq!(canonical_decimal("-007.50").as_deref(), Some("-7.5"));
+        assert_eq!(canonical_decimal("-0.00").as_deref(), Some("0"));
+        assert_eq!(canonical_decimal("+12").as_deref(), Some("12"));
+        assert_eq!(canonical_decimal(".5").as_deref(), Some("0.5"));
+        // Not decimals: compared as text only.
+        for bad in ["", "-", ".", "1e3", "12A", "1.2.3"] {
+            assert_eq!(canonical_decimal(bad), None, "{bad}");
+        }
+        // Digits beyond f64 precision still compare exactly.
+        assert!(!codes_match("12345678901234567890", "12345678901234567891"));
+    }
+}
