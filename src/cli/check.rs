@@ -15,7 +15,16 @@ pub struct CheckArgs {
 }
 
 pub fn run(args: CheckArgs) -> Result<(), Failure> {
-    match config::load(&args.config) {
+    // Route paths the router cannot take are found by the gateway, as `serve` finds them.
+    let loaded = config::load(&args.config).and_then(|g| {
+        let more = crate::gateway::path_problems(&g.routes);
+        if more.is_empty() {
+            Ok(g)
+        } else {
+            Err(more)
+        }
+    });
+    match loaded {
         Ok(g) => {
             println!(
                 "{}: ok ({} backends, {} routes)",

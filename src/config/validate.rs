@@ -105,15 +105,6 @@ impl Template {
         })
     }
 
-    /// The parameters this template reads.
-    pub fn params(&self) -> Vec<&str> {
-        match self {
-            Template::Const(_) => vec![],
-            Template::Param(p) => vec![p.as_str()],
-            Template::Mixed(ps) => ps.iter().flat_map(Template::params).collect(),
-        }
-    }
-
     /// The text with parameters filled in; `None` names a missing parameter.
     pub fn render(&self, lookup: &dyn Fn(&str) -> Option<String>) -> Result<String, String> {
         match self {
@@ -505,7 +496,6 @@ mod tests {
         assert_eq!(Template::parse("VEHQ"), Ok(Template::Const("VEHQ".into())));
         assert_eq!(Template::parse("{vrm}"), Ok(Template::Param("vrm".into())));
         let t = Template::parse("REF-{id}-X").expect("parses");
-        assert_eq!(t.params(), vec!["id"]);
         let lookup = |p: &str| (p == "id").then(|| "42".to_string());
         assert_eq!(t.render(&lookup), Ok("REF-42-X".into()));
         // A parameter the request lacks is named.

@@ -13,10 +13,7 @@ mod shape;
 mod stack;
 mod status;
 
-// STAND-IN until the connector branch lands (see standin.rs). On merge replace these
-// two lines with `use crate::connector as backend;`.
-mod standin;
-use standin as backend;
+use crate::connector as backend;
 
 use std::future::{Future, IntoFuture};
 use std::io::Write;
