@@ -7,7 +7,7 @@ use crate::numeric::{self, zoned::ZonedCode, Decimal};
 
 use super::error::{RecordError, RecordErrorKind};
 use super::plan::{Node, Plan};
-use super::text::write_str;
+use super::text::{needs_escaping, write_str};
 use super::{CodecOptions, FieldErrorMode, RedefinesMode};
 
 /// A value captured for later fields: an ODO count or a discriminator's text.
@@ -495,9 +495,20 @@ impl<'l> State<'l> {
             let n = bytes.iter().rev().take_while(|&&b| b == sp).count();
             &bytes[..bytes.len() - n]
         };
-        self.scratch.clear();
-        cp.decode_to_utf8(t, &mut self.scratch)?;
-        write_str(out, &self.scratch);
+        // Decode straight into the output between quotes; only text holding a quote,
+        // backslash or control character (rare) is moved aside and written escaped.
+        let mark = out.len();
+        out.push(b'"');
+        cp.decode_to_utf8(t, out)?;
+        let text = out.get(mark + 1..).unwrap_or_default();
+        if needs_escaping(text) {
+            self.scratch.clear();
+            self.scratch.extend_from_slice(text);
+            out.truncate(mark);
+            write_str(out, &self.scratch);
+        } else {
+            out.push(b'"');
+        }
         Ok(())
     }
 }
