@@ -8,7 +8,9 @@
 #
 # Usage: bash bench/decode.sh
 # Knobs (environment): REPS (5), REPS_LARGE (3), SMALL (200000), LARGE (2000000, 0 skips),
-#   BENCH_DATA (where the generated files are kept; reused while their size matches).
+#   KINDS ("text-heavy packed-heavy"), BENCH_DATA (where the generated files are kept; reused while their size matches),
+#   FERRULE (a ferrule binary to measure instead of this tree's, e.g. an older build to
+#   compare against in the same sitting).
 set -euo pipefail
 export LC_ALL=C
 
@@ -19,12 +21,12 @@ REPS=${REPS:-5}
 REPS_LARGE=${REPS_LARGE:-3}
 SMALL=${SMALL:-200000}
 LARGE=${LARGE:-2000000}
-KINDS=(text-heavy packed-heavy)
+read -r -a KINDS <<<"${KINDS:-text-heavy packed-heavy}"
 
 echo "== building (release)" >&2
 (cd "$ROOT" && cargo build --release --quiet --bin ferrule \
     --example bench_gen --example bench_serde_baseline)
-FERRULE=$TARGET/release/ferrule
+FERRULE=${FERRULE:-$TARGET/release/ferrule}
 GEN=$TARGET/release/examples/bench_gen
 SERDE=$TARGET/release/examples/bench_serde_baseline
 
@@ -119,6 +121,7 @@ for kind in "${KINDS[@]}"; do
 done
 
 echo
+echo "binary: $FERRULE; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "ferrule decode, cp037 fixed-length records -> JSON Lines on /dev/null; one core (${PIN[*]:-unpinned})"
 echo "MB = 10^6 bytes of input records; ferrule best and median of $REPS runs ($REPS_LARGE for the large file)"
 printf "%-13s %9s %7s %9s %9s %9s %9s %8s %8s %9s\n" \
