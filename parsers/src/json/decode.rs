@@ -7,7 +7,7 @@ use crate::numeric::{self, zoned::ZonedCode, Decimal};
 
 use super::error::{RecordError, RecordErrorKind};
 use super::plan::{Node, Plan};
-use super::text::write_str;
+use super::text::{needs_escaping, write_str};
 use super::{CodecOptions, FieldErrorMode, RedefinesMode};
 
 /// A value captured for later fields: an ODO count or a discriminator's text.
@@ -153,7 +153,8 @@ impl<'l> State<'l> {
         let mut first = true;
         for (i, child) in node.children.iter().enumerate() {
             let root = node.set_root[i];
-            let in_set = root != i || node.set_root.iter().skip(i + 1).any(|&r| r == i);
+            // Only RedefinesMode::All asks; the scan is skipped for every other field.
+            let in_set = || root != i || node.set_root.iter().skip(i + 1).any(|&r| r == i);
             let emit = if node.set_selected[i] {
                 self.selected(node, i, root)?
             } else {
@@ -165,7 +166,7 @@ impl<'l> State<'l> {
             if !emit {
                 continue;
             }
-            if in_set && self.opts.redefines == RedefinesMode::All {
+            if self.opts.redefines == RedefinesMode::All && in_set() {
                 // Inactive alternatives routinely hold bytes invalid for their types.
                 let mark = out.len();
                 let saved_first = first;
@@ -367,6 +368,10 @@ impl<'l> State<'l> {
 
     /// Stores a counter's or discriminator's value for the fields that follow.
     fn capture(&mut self, node: &Node<'l>, json: &[u8]) {
+        // Most fields feed nothing: skip the UTF-8 check and trim they would cost.
+        if node.counter_slot.is_none() && node.disc_slot.is_none() {
+            return;
+        }
         let text = std::str::from_utf8(json).unwrap_or("").trim_matches('"');
         if let Some(slot) = node.counter_slot {
             if let Some(s) = self.slots.get_mut(slot) {
@@ -490,9 +495,20 @@ impl<'l> State<'l> {
             let n = bytes.iter().rev().take_while(|&&b| b == sp).count();
             &bytes[..bytes.len() - n]
         };
-        self.scratch.clear();
-        cp.decode_to_utf8(t, &mut self.scratch)?;
-        write_str(out, &self.scratch);
+        // Decode straight into the output between quotes; only text holding a quote,
+        // backslash or control character (rare) is moved aside and written escaped.
+        let mark = out.len();
+        out.push(b'"');
+        cp.decode_to_utf8(t, out)?;
+        let text = out.get(mark + 1..).unwrap_or_default();
+        if needs_escaping(text) {
+            self.scratch.clear();
+            self.scratch.extend_from_slice(text);
+            out.truncate(mark);
+            write_str(out, &self.scratch);
+        } else {
+            out.push(b'"');
+        }
         Ok(())
     }
 }

@@ -5,6 +5,12 @@ const fn needs_escape(b: u8) -> bool {
     b < 0x20 || b == b'"' || b == b'\\'
 }
 
+/// True when some byte of `s` must be escaped in a JSON string (rare in record text).
+pub fn needs_escaping(s: &[u8]) -> bool {
+    // No early exit: a plain OR over the bytes vectorises, and clean text is the norm.
+    s.iter().fold(false, |any, &b| any | needs_escape(b))
+}
+
 /// Appends `s` (valid UTF-8) as a quoted JSON string.
 pub fn write_str(out: &mut Vec<u8>, s: &[u8]) {
     out.push(b'"');
@@ -42,6 +48,18 @@ mod tests {
         let mut out = Vec::new();
         write_str(&mut out, b"a\"b\\c\nd\x01");
         assert_eq!(out, br#""a\"b\\c\nd\u0001""#);
+    }
+
+    #[test]
+    fn needs_escaping_finds_quotes_backslashes_and_controls() {
+        // Clean text, including non-ASCII UTF-8, needs nothing.
+        assert!(!needs_escaping("Öst £5 O'Brien".as_bytes()));
+        assert!(!needs_escaping(b""));
+        // Each kind of byte that must be escaped is found wherever it is.
+        assert!(needs_escaping(b"say \"hi"));
+        assert!(needs_escaping(b"a\\b"));
+        assert!(needs_escaping(b"tab\tend"));
+        assert!(needs_escaping(b"\x1f"));
     }
 
     #[test]

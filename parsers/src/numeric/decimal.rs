@@ -59,6 +59,24 @@ impl Decimal {
         d
     }
 
+    /// Takes `len` significant digits at the front of `digits`, whose other slots must be
+    /// 0 (as [`DigitBuf`] leaves them): no copy, no re-zeroing.
+    #[inline]
+    pub(crate) fn from_digit_array(
+        negative: bool,
+        digits: [u8; MAX_DIGITS],
+        len: u8,
+        scale: i16,
+    ) -> Decimal {
+        debug_assert!(digits.iter().skip(usize::from(len)).all(|&d| d == 0));
+        Decimal {
+            negative,
+            len: len.min(MAX_DIGITS as u8),
+            digits,
+            scale,
+        }
+    }
+
     /// The unscaled integer `v` divided by `10^scale`.
     pub fn from_i128(v: i128, scale: i16) -> Decimal {
         let mut tmp = [0u8; MAX_DIGITS];

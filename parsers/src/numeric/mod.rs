@@ -73,10 +73,13 @@ pub(crate) fn fit_to_pic(value: &Decimal, pic: &NumericPic) -> Result<Decimal, N
 }
 
 /// Collects digits most significant first, dropping leading zeros, without allocating.
+///
+/// Branch-free per digit (it sits on the decoder's hot path): each digit is stored at
+/// the current length and the length grows unless it is a leading zero, so every slot at
+/// or past the length stays 0 and the array can become a [`Decimal`] as it is.
 #[derive(Clone, Copy)]
 pub(crate) struct DigitBuf {
     buf: [u8; MAX_DIGITS],
-    len: usize,
     /// Significant digits seen, including those beyond MAX_DIGITS (for the error).
     seen: usize,
 }
@@ -85,7 +88,6 @@ impl DigitBuf {
     pub(crate) const fn new() -> Self {
         DigitBuf {
             buf: [0; MAX_DIGITS],
-            len: 0,
             seen: 0,
         }
     }
@@ -93,17 +95,15 @@ impl DigitBuf {
     /// Appends one digit value 0-9.
     #[inline]
     pub(crate) fn push(&mut self, d: u8) {
-        if self.seen == 0 && d == 0 {
-            return;
-        }
-        if let Some(slot) = self.buf.get_mut(self.len) {
+        // A leading zero is written where the first significant digit will go.
+        if let Some(slot) = self.buf.get_mut(self.seen) {
             *slot = d;
-            self.len += 1;
         }
-        self.seen += 1;
+        self.seen += usize::from(self.seen != 0 || d != 0);
     }
 
     /// The digits as a Decimal, or Overflow when more than MAX_DIGITS were pushed.
+    #[inline]
     pub(crate) fn finish(&self, negative: bool, scale: i16) -> Result<Decimal, NumericError> {
         if self.seen > MAX_DIGITS {
             return Err(NumericError::Overflow {
@@ -111,9 +111,10 @@ impl DigitBuf {
                 allowed: MAX_DIGITS as u16,
             });
         }
-        Ok(Decimal::from_normalised(
+        Ok(Decimal::from_digit_array(
             negative,
-            &self.buf[..self.len],
+            self.buf,
+            self.seen as u8,
             scale,
         ))
     }
@@ -160,6 +161,23 @@ mod tests {
         );
         // 12345.00 fits exactly.
         assert!(check_fits(&Decimal::from_i128(1_234_500, 2), &pic).is_ok());
+    }
+
+    #[test]
+    fn digit_buf_drops_only_leading_zeros() {
+        // 0 0 1 0 2 0 -> 1020; inner and trailing zeros stay.
+        let mut b = DigitBuf::new();
+        for d in [0, 0, 1, 0, 2, 0] {
+            b.push(d);
+        }
+        assert_eq!(b.finish(true, 2).unwrap(), Decimal::from_i128(-1020, 2));
+        // Only zeros: zero with no digits, sign and scale kept.
+        let mut b = DigitBuf::new();
+        b.push(0);
+        b.push(0);
+        let z = b.finish(true, 1).unwrap();
+        assert!(z.is_zero() && z.is_negative() && z.digits().is_empty());
+        assert_eq!(z, Decimal::zero(1).with_negative(true));
     }
 
     #[test]

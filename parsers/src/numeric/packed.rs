@@ -4,7 +4,7 @@
 //! A PIC with `d` digits takes `d/2 + 1` bytes; an even digit count leaves one pad nibble
 //! in front, which IBM hardware reads as a digit, so decode does too.
 
-use super::{fit_to_pic, Decimal, DigitBuf, NumericError};
+use super::{fit_to_pic, Decimal, DigitBuf, NumericError, MAX_DIGITS};
 use crate::layout::NumericPic;
 
 /// Bytes a packed field of this PIC occupies.
@@ -23,36 +23,88 @@ pub fn decode(bytes: &[u8], pic: &NumericPic) -> Result<Decimal, NumericError> {
             got: bytes.len(),
         });
     };
-    let mut buf = DigitBuf::new();
-    let nibble = |offset: usize, n: u8| {
-        if n > 9 {
-            Err(NumericError::InvalidNibble { offset, nibble: n })
-        } else {
-            Ok(n)
-        }
+    // Fields of up to MAX_DIGITS digits with valid nibbles (nearly all) take the fast
+    // path; the checked loop handles the rest and finds the exact error.
+    let (digits, len) = match unpack(body, last) {
+        Some(d) => d,
+        None => return decode_checked(body, last, pic),
     };
-    for (offset, &b) in body.iter().enumerate() {
-        buf.push(nibble(offset, b >> 4)?);
-        buf.push(nibble(offset, b & 0x0F)?);
+    Ok(Decimal::from_digit_array(
+        sign(body.len(), last, pic)?,
+        digits,
+        len,
+        pic.scale,
+    ))
+}
+
+/// The digit nibbles without leading zeros, left-aligned in a zeroed array, and their
+/// count; `None` when a nibble is not a digit or there are more than MAX_DIGITS nibbles.
+#[inline]
+fn unpack(body: &[u8], last: u8) -> Option<([u8; MAX_DIGITS], u8)> {
+    // Whole zero bytes in front hold only leading zeros.
+    let lead = body.iter().take_while(|&&b| b == 0).count();
+    let rest = body.get(lead..)?;
+    let n = 2 * rest.len() + 1;
+    if n > MAX_DIGITS {
+        return None;
     }
-    buf.push(nibble(body.len(), last >> 4)?);
-    let negative = match last & 0x0F {
-        0xB | 0xD => true,
-        0xA | 0xC | 0xE | 0xF => false,
-        _ => {
-            return Err(NumericError::InvalidSign {
-                offset: body.len(),
-                byte: last,
-            })
+    // One spare slot so that a leading zero nibble can be dropped by starting at 1.
+    let mut raw = [0u8; MAX_DIGITS + 1];
+    // Bit 4 of `nibble + 6` is set exactly when the nibble is above 9: OR-ing them all
+    // checks every nibble with no branch in the loop.
+    let mut bad = (last >> 4) + 6;
+    for (pair, &b) in raw.chunks_exact_mut(2).zip(rest) {
+        let (hi, lo) = (b >> 4, b & 0x0F);
+        bad |= (hi + 6) | (lo + 6);
+        if let [h, l] = pair {
+            *h = hi;
+            *l = lo;
         }
-    };
-    if negative && !pic.signed {
-        return Err(NumericError::NegativeUnsigned {
+    }
+    if bad & 0x10 != 0 {
+        return None;
+    }
+    *raw.get_mut(n - 1)? = last >> 4;
+    // `rest` starts with a non-zero byte, so at most its high nibble is a leading zero
+    // (or the last nibble, when the value is zero).
+    let skip = usize::from(raw.first() == Some(&0));
+    let digits = raw.get(skip..skip + MAX_DIGITS)?.try_into().ok()?;
+    Some((digits, (n - skip) as u8))
+}
+
+/// The sign of the last byte; `offset` is that byte's place in the field. An unsigned
+/// field with a negative sign is not a number COBOL would accept.
+#[inline]
+fn sign(offset: usize, last: u8, pic: &NumericPic) -> Result<bool, NumericError> {
+    match last & 0x0F {
+        0xB | 0xD if pic.signed => Ok(true),
+        0xB | 0xD => Err(NumericError::NegativeUnsigned { offset, byte: last }),
+        0xA | 0xC | 0xE | 0xF => Ok(false),
+        _ => Err(NumericError::InvalidSign { offset, byte: last }),
+    }
+}
+
+/// Nibble by nibble, reporting the first bad one: the path for invalid or very long fields.
+fn decode_checked(body: &[u8], last: u8, pic: &NumericPic) -> Result<Decimal, NumericError> {
+    let mut buf = DigitBuf::new();
+    for (offset, &b) in body.iter().enumerate() {
+        let (hi, lo) = (b >> 4, b & 0x0F);
+        if (hi > 9) | (lo > 9) {
+            let nibble = if hi > 9 { hi } else { lo };
+            return Err(NumericError::InvalidNibble { offset, nibble });
+        }
+        buf.push(hi);
+        buf.push(lo);
+    }
+    let hi = last >> 4;
+    if hi > 9 {
+        return Err(NumericError::InvalidNibble {
             offset: body.len(),
-            byte: last,
+            nibble: hi,
         });
     }
-    buf.finish(negative, pic.scale)
+    buf.push(hi);
+    buf.finish(sign(body.len(), last, pic)?, pic.scale)
 }
 
 /// Encodes into `out` (exactly `digits/2 + 1` bytes): sign C positive and D negative for
@@ -324,5 +376,48 @@ mod tests {
             encode(&v, &p, false, &mut out).unwrap();
             prop_assert_eq!(decode(&out, &p).unwrap(), v);
         }
+
+        #[test]
+        fn fast_path_agrees_with_checked_loop(
+            bytes in proptest::collection::vec(
+                // Mostly valid digit pairs and zero bytes, sometimes anything.
+                prop_oneof![4 => (0u8..10, 0u8..10).prop_map(|(h, l)| h << 4 | l),
+                            2 => Just(0u8),
+                            1 => any::<u8>()],
+                1..24),
+            scale in -3i16..10,
+        ) {
+            // Same Decimal or the same error, for lengths either side of MAX_DIGITS.
+            let p = pic((bytes.len() * 2 - 1) as u16, scale, true);
+            let (&last, body) = bytes.split_last().unwrap();
+            prop_assert_eq!(decode(&bytes, &p), decode_checked(body, last, &p));
+        }
+    }
+
+    #[test]
+    fn fast_path_edges() {
+        // Leading zero bytes, then a zero high nibble: 0x00 0x01 0x2C is +12.
+        assert_eq!(
+            decode(&[0x00, 0x01, 0x2C], &pic(5, 0, true)).unwrap(),
+            Decimal::from_i128(12, 0)
+        );
+        // All zero with a D sign: negative zero, no digits.
+        let z = decode(&[0x00, 0x00, 0x0D], &pic(5, 2, true)).unwrap();
+        assert!(z.is_zero() && z.is_negative());
+        // A bad nibble inside the leading zeros' run is still found, at its byte.
+        assert_eq!(
+            decode(&[0x00, 0x0A, 0x1C], &pic(5, 0, true)),
+            Err(NumericError::InvalidNibble {
+                offset: 1,
+                nibble: 0xA
+            })
+        );
+        // 41 nibbles (more than MAX_DIGITS) of leading zeros and 1 still decode.
+        let mut long = vec![0u8; 20];
+        long.push(0x1C);
+        assert_eq!(
+            decode(&long, &pic(41, 0, true)).unwrap(),
+            Decimal::from_i128(1, 0)
+        );
     }
 }
