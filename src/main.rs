@@ -7,6 +7,7 @@ mod cli;
 mod config;
 #[allow(dead_code)]
 mod connector;
+mod mock;
 #[allow(dead_code)]
 mod telemetry;
 

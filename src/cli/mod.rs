@@ -5,6 +5,7 @@ mod check;
 mod convert;
 mod demo;
 mod layout_cmd;
+mod mock;
 mod quarantine;
 
 use std::process::ExitCode;
@@ -33,6 +34,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Decode the built-in sample (a custody file with OCCURS DEPENDING ON) to show what Ferrule does.
     Demo(demo::DemoArgs),
+    /// Simulate legacy hosts from copybooks and sample records (for building and testing against).
+    Mock(mock::MockArgs),
 }
 
 /// A failure the CLI reports and exits non-zero with.
@@ -73,6 +76,7 @@ pub fn run() -> ExitCode {
         Command::Layout(a) => layout_cmd::run(a),
         Command::Demo(a) => demo::run(a),
         Command::Check(a) => check::run(a),
+        Command::Mock(a) => mock::run(a),
     };
     match r {
         Ok(()) => ExitCode::SUCCESS,
