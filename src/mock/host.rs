@@ -461,3 +461,167 @@ fn field_type<'l>(layout: &'l Layout, path: &[String]) -> Option<&'l DataType> {
         FieldKind::Group(_) => None,
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    const REQ: &str = "       01  REQ.\n           05  VRM  PIC X(4).\n";
+    const RSP: &str = "       01  RSP.\n           05  RC   PIC 9(2).\n           05  VRM  PIC X(4).\n           05  AMT  PIC S9(3)V99 COMP-3.\n";
+
+    fn load(text: &str, records: &str) -> Result<MockSet, Vec<Problem>> {
+        let records = records.to_string();
+        load_with(text, "t.toml", &move |name| match name {
+            "req.cpy" => Ok(REQ.into()),
+            "rsp.cpy" => Ok(RSP.into()),
+            "recs.jsonl" => Ok(records.clone()),
+            other => Err(format!("cannot read {other}")),
+        })
+    }
+
+    fn paths(ps: &[Problem]) -> Vec<&str> {
+        ps.iter().map(|p| p.path.as_str()).collect()
+    }
+
+    const HEAD: &str = "[[host]]\nname = \"v\"\nrequest = { copybook = \"req.cpy\" }\nresponse = { copybook = \"rsp.cpy\" }\n";
+
+    #[test]
+    fn a_good_lookup_host_loads_with_defaults() {
+        // Defaults: port 0, len4, cp037; one answer per record line.
+        let s = load(
+            &format!("{HEAD}records = \"recs.jsonl\"\nkey = {{ request = \"vrm\", response = \"vrm\" }}\n"),
+            "{\"vrm\":\"A1\",\"amt\":\"1.50\"}\n",
+        )
+        .unwrap();
+        let h = &s.hosts[0];
+        assert_eq!(h.listen, "127.0.0.1:0");
+        assert_eq!(h.framing, BackendFraming::Len4);
+        assert!(matches!(&h.behaviour, Behaviour::Lookup { answers, .. } if answers.len() == 1));
+        assert!(s.status_listen.is_none());
+    }
+
+    #[test]
+    fn every_problem_is_listed_with_its_path() {
+        // Bad address, framing and code page, a field that does not exist in
+        // not_found, an append-only setting, and a key the request layout lacks.
+        let text = format!(
+            "{HEAD}listen = \"nowhere\"\nframing = \"smoke\"\ncodepage = \"cp9999\"\n\
+             records = \"recs.jsonl\"\nkey = {{ request = \"nope\", response = \"vrm\" }}\n\
+             not_found = {{ rc = 4, colour = \"RED\" }}\nreply = {{ rc = 0 }}\n"
+        );
+        let ps = load(&text, "{\"vrm\":\"A1\"}\n").unwrap_err();
+        let p = paths(&ps);
+        for want in ["host[0].listen", "host[0].framing", "host[0].codepage"] {
+            assert!(p.contains(&want), "{want} missing from {p:?}");
+        }
+        // With the code page unknown nothing is encoded; fix it to see the rest.
+        let text = text.replace("cp9999", "cp037");
+        let ps = load(&text, "{\"vrm\":\"A1\"}\n").unwrap_err();
+        let p = paths(&ps);
+        for want in ["host[0].not_found", "host[0].reply", "host[0].key.request"] {
+            assert!(p.contains(&want), "{want} missing from {p:?}");
+        }
+        assert!(ps
+            .iter()
+            .any(|p| p.message.contains("unknown field `colour`")));
+    }
+
+    #[test]
+    fn bad_record_lines_are_named_by_line() {
+        // Line 1 fine, line 2 not JSON, line 3 an array, line 4 too long for X(4),
+        // line 5 without a key.
+        let recs = "{\"vrm\":\"A1\"}\n{oops\n[1]\n{\"vrm\":\"TOOLONG\"}\n{\"amt\":1}\n";
+        let ps = load(
+            &format!("{HEAD}records = \"recs.jsonl\"\nkey = {{ request = \"vrm\", response = \"vrm\" }}\n"),
+            recs,
+        )
+        .unwrap_err();
+        let msgs: Vec<_> = ps.iter().map(|p| p.message.as_str()).collect();
+        assert!(msgs
+            .iter()
+            .any(|m| m.starts_with("recs.jsonl line 2: invalid JSON")));
+        assert!(msgs
+            .iter()
+            .any(|m| m.starts_with("recs.jsonl line 3: not a JSON object")));
+        assert!(msgs
+            .iter()
+            .any(|m| m.starts_with("recs.jsonl line 4: vrm: text of 7 bytes")));
+        assert!(msgs
+            .iter()
+            .any(|m| m.starts_with("recs.jsonl line 5: no key at `vrm`")));
+    }
+
+    #[test]
+    fn lookup_needs_key_and_records_and_append_refuses_them() {
+        // lookup without key/records; append with them.
+        let ps = load(HEAD, "").unwrap_err();
+        assert_eq!(paths(&ps), vec!["host[0].key"]);
+        let ps = load(
+            &format!("{HEAD}key = {{ request = \"vrm\", response = \"vrm\" }}\n"),
+            "",
+        )
+        .unwrap_err();
+        assert_eq!(paths(&ps), vec!["host[0].records"]);
+        let ps = load(
+            &format!("{HEAD}mode = \"append\"\nrecords = \"recs.jsonl\"\nfound = {{ rc = 0 }}\n"),
+            "",
+        )
+        .unwrap_err();
+        assert_eq!(paths(&ps), vec!["host[0].records", "host[0].found"]);
+    }
+
+    #[test]
+    fn append_sequence_and_timestamp_fields_are_checked() {
+        // A prefix on a numeric field, a missing sequence field, a decimal timestamp.
+        let ps = load(
+            &format!("{HEAD}mode = \"append\"\nsequence = {{ field = \"rc\", prefix = \"X\" }}\ntimestamp = \"amt\"\n"),
+            "",
+        )
+        .unwrap_err();
+        assert_eq!(
+            paths(&ps),
+            vec!["host[0].sequence.prefix", "host[0].timestamp"]
+        );
+        let ps = load(
+            &format!(
+                "{HEAD}mode = \"append\"\nsequence = {{ field = \"none\" }}\ntimestamp = \"rc\"\n"
+            ),
+            "",
+        )
+        .unwrap_err();
+        assert_eq!(
+            paths(&ps),
+            vec!["host[0].sequence.field", "host[0].timestamp"]
+        );
+    }
+
+    #[test]
+    fn file_level_problems() {
+        // Unknown keys name the line; no hosts; duplicate names; a missing copybook.
+        let e = load("[[host]]\nname = \"v\"\ncolour = 1\n", "").unwrap_err();
+        assert!(
+            e[0].message.starts_with("t.toml:3: unknown field `colour`"),
+            "{}",
+            e[0]
+        );
+        let e = load("host = []\nstatus_listen = \"x\"\n", "").unwrap_err();
+        assert_eq!(paths(&e), vec!["status_listen", "host"]);
+        let two = format!("{HEAD}mode = \"append\"\n{HEAD}mode = \"append\"\n");
+        assert_eq!(paths(&load(&two, "").unwrap_err()), vec!["host[1].name"]);
+        let missing = HEAD.replace("req.cpy", "gone.cpy") + "mode = \"append\"\n";
+        let e = load(&missing, "").unwrap_err();
+        assert_eq!(paths(&e), vec!["host[0].request.copybook"]);
+        assert!(e[0].message.contains("cannot read gone.cpy"));
+    }
+
+    #[test]
+    fn faults_with_zero_are_off() {
+        // every_nth = 0 keeps the section but injects nothing.
+        let s = load(
+            &format!("{HEAD}mode = \"append\"\n[host.faults]\nevery_nth = 0\nkind = \"reset\"\n"),
+            "",
+        )
+        .unwrap();
+        assert!(s.hosts[0].faults.is_none());
+    }
+}
