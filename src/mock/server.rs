@@ -170,7 +170,10 @@ async fn serve_connection(run: Arc<HostRun>, stream: TcpStream) {
         }
         let (record, outcome) = answer(host, &request);
         tracing::debug!(host = %host.name, request = n, outcome = ?outcome, "answered");
-        let fault = host.faults.filter(|f| n % f.every_nth == 0).map(|f| f.kind);
+        let fault = host
+            .faults
+            .filter(|f| n.checked_rem(f.every_nth) == Some(0))
+            .map(|f| f.kind);
         let keep_open = match fault {
             None => send(&mut io, host, &record).await,
             Some(kind) => {
