@@ -247,6 +247,30 @@ fn nominal_enquiry_answers_a_variable_length_list() {
 }
 
 #[test]
+fn fixed_framing_reads_layout_lengths_and_pads_short_answers() {
+    // No headers: the request is 80 bytes, the answer always the layout's 808 (the
+    // ODO list below its maximum is padded with EBCDIC spaces).
+    let config = sample_config("")
+        .split("[[host]]")
+        .nth(2)
+        .map(|nom| format!("[[host]]{nom}").replace("framing = \"len4\"", "framing = \"fixed\""))
+        .unwrap();
+    let mock = Mock::start(&config);
+    let mut s = mock.connect("nominals");
+    for surname in ["OKAFOR", "NOBODY"] {
+        let req = encode("nomenq-req.cpy", json!({"surname": surname}));
+        assert_eq!(req.len(), 80);
+        s.write_all(&req).unwrap();
+        let mut rec = vec![0u8; 808];
+        s.read_exact(&mut rec).unwrap();
+        assert!(rec[48 + 76..].iter().all(|&b| b == 0x40));
+        let v = decode("nomenq-rsp.cpy", &rec).unwrap();
+        let want = if surname == "OKAFOR" { 1 } else { 0 };
+        assert_eq!(v["match_count"], json!(want));
+    }
+}
+
+#[test]
 fn incident_logging_hands_out_increasing_references() {
     let mock = Mock::start(&sample_config(""));
     let req = encode(
@@ -343,6 +367,28 @@ fn faults_happen_on_the_nth_request() {
     assert_eq!(ask_vehicle(&mut s, "AB12CDE")["return_code"], json!(0));
 }
 
+#[test]
+fn a_host_with_max_faults_recovers() {
+    // Every request is to fail, but only twice: the 3rd and later are answered.
+    let config = fault_config()
+        .split("[[host]]")
+        .nth(2)
+        .map(|close| format!("[[host]]{close}"))
+        .unwrap()
+        .replace("every_nth = 2", "every_nth = 1\nmax_faults = 2");
+    let mock = Mock::start(&config);
+    let mut buf = [0u8; 4];
+    for _ in 0..2 {
+        let mut s = mock.connect("close");
+        send(&mut s, &vehicle_request("AB12CDE"));
+        assert_eq!(s.read(&mut buf).unwrap(), 0);
+    }
+    let mut s = mock.connect("close");
+    for _ in 0..3 {
+        assert_eq!(ask_vehicle(&mut s, "AB12CDE")["return_code"], json!(0));
+    }
+}
+
 /// Polls the status endpoint until `pred` holds (the host sees closes a moment later).
 fn wait_for(mock: &Mock, pred: impl Fn(&Value) -> bool) -> Value {
     let start = Instant::now();
@@ -428,6 +474,22 @@ fn a_bad_config_lists_every_problem_and_exits_2() {
         err.contains("host[0].records: ") && err.contains("line 1: make: text of 25 bytes"),
         "{err}"
     );
+}
+
+#[test]
+fn the_sample_mock_config_checks() {
+    // `--check` validates everything (records encode) without listening.
+    let out = Command::new(env!("CARGO_BIN_EXE_ferrule"))
+        .args(["mock", "--check", "--config"])
+        .arg(samples().join("mock.toml"))
+        .output()
+        .unwrap();
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(String::from_utf8_lossy(&out.stdout).ends_with("ok (3 hosts)\n"));
 }
 
 #[test]

@@ -12,6 +12,9 @@ pub struct MockArgs {
     /// The mock hosts' configuration file.
     #[arg(long, default_value = "mock.toml", value_name = "FILE")]
     config: PathBuf,
+    /// Only validate the config (copybooks, record files, answers) and exit.
+    #[arg(long)]
+    check: bool,
 }
 
 pub fn run(args: MockArgs) -> Result<(), Failure> {
@@ -25,6 +28,10 @@ pub fn run(args: MockArgs) -> Result<(), Failure> {
         ));
         Failure::usage(msg)
     })?;
+    if args.check {
+        println!("{}: ok ({} hosts)", args.config.display(), set.hosts.len());
+        return Ok(());
+    }
     // Warnings (undecodable requests, injected faults) go to stderr; RUST_LOG overrides.
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)

@@ -105,6 +105,10 @@ pub struct FaultsConfig {
     #[serde(default)]
     pub every_nth: u64,
     pub kind: FaultKind,
+    /// Inject at most this many faults, then behave (0 = no limit): a host that
+    /// recovers.
+    #[serde(default)]
+    pub max_faults: u64,
 }
 
 /// One misbehaviour of a legacy host.

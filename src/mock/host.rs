@@ -89,6 +89,8 @@ pub struct Stamp {
 pub struct Faults {
     pub every_nth: u64,
     pub kind: FaultKind,
+    /// 0: no limit.
+    pub max_faults: u64,
 }
 
 /// Reads and validates a mock config file; layouts and records are relative to it.
@@ -241,6 +243,7 @@ fn host(h: &HostConfig, read: &dyn Fn(&str) -> Result<String, String>) -> Result
         (f.every_nth > 0).then_some(Faults {
             every_nth: f.every_nth,
             kind: f.kind,
+            max_faults: f.max_faults,
         })
     });
     let (Some(request), Some(response), Some(codepage)) = (request, response, codepage) else {

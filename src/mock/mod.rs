@@ -38,6 +38,7 @@
 //! [host.faults]                      # optional, default off
 //! every_nth = 3                      # the 3rd, 6th, ... request to this host (0 = off)
 //! kind = "reset"                     # reset | stall | garbage | short | close
+//! max_faults = 0                     # default 0 (no limit); e.g. 1: fail once, then recover
 //! ```
 //! Answers are encoded once at start-up (lookup), so a record file that does not fit the
 //! response layout is reported, with its line number, before anything listens.

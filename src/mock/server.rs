@@ -170,10 +170,13 @@ async fn serve_connection(run: Arc<HostRun>, stream: TcpStream) {
         }
         let (record, outcome) = answer(host, &request);
         tracing::debug!(host = %host.name, request = n, outcome = ?outcome, "answered");
-        let fault = host
-            .faults
-            .filter(|f| n.checked_rem(f.every_nth) == Some(0))
-            .map(|f| f.kind);
+        let fault = host.faults.and_then(|f| {
+            let nth = n.checked_rem(f.every_nth) == Some(0);
+            let within = f.max_faults == 0
+                || n.checked_div(f.every_nth)
+                    .is_some_and(|k| k <= f.max_faults);
+            (nth && within).then_some(f.kind)
+        });
         let keep_open = match fault {
             None => send(&mut io, host, &record).await,
             Some(kind) => {
@@ -208,7 +211,8 @@ async fn inject(
     let fixed = host.framing == BackendFraming::Fixed;
     match kind {
         FaultKind::Reset => {
-            let wire = frame::frame(host.framing, record, host.response.max_len(), 0x40);
+            let pad = host.codec.codepage.space();
+            let wire = frame::frame(host.framing, record, host.response.max_len(), pad);
             let _ = frame::write_all(io, wire.get(..wire.len() / 2).unwrap_or_default()).await;
             // SO_LINGER 0: closing sends RST instead of FIN.
             let _ = io.get_ref().set_zero_linger();
