@@ -16,7 +16,7 @@ use tokio::task::{JoinHandle, JoinSet};
 
 use super::answer::answer;
 use super::config::FaultKind;
-use super::frame::{self, read_frame};
+use super::frame::{self, read_frame, FrameError};
 use super::host::{Host, MockSet};
 use super::stats::{Counters, Snapshot};
 use crate::connector::BackendFraming;
@@ -157,6 +157,11 @@ async fn serve_connection(run: Arc<HostRun>, stream: TcpStream) {
         let request = match read_frame(&mut io, host.framing, host.request.max_len()).await {
             Ok(Some(r)) => r,
             Ok(None) => return,
+            Err(FrameError::Io(e)) => {
+                // The client went away (often a reset from a pool dropping it): routine.
+                tracing::debug!(host = %host.name, error = %e, "connection lost");
+                return;
+            }
             Err(e) => {
                 // Framing cannot be resynchronised: drop the connection, keep the host.
                 tracing::warn!(host = %host.name, error = %e, "bad request frame; closing the connection");
