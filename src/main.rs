@@ -5,6 +5,7 @@ mod cli;
 mod config;
 mod connector;
 mod gateway;
+mod mock;
 mod telemetry;
 
 fn main() -> std::process::ExitCode {

@@ -5,6 +5,7 @@ mod check;
 mod convert;
 mod demo;
 mod layout_cmd;
+mod mock;
 mod quarantine;
 mod serve;
 
@@ -36,6 +37,8 @@ enum Command {
     Serve(serve::ServeArgs),
     /// Decode the built-in sample (a custody file with OCCURS DEPENDING ON) to show what Ferrule does.
     Demo(demo::DemoArgs),
+    /// Simulate legacy hosts from copybooks and sample records (for building and testing against).
+    Mock(mock::MockArgs),
 }
 
 /// A failure the CLI reports and exits non-zero with.
@@ -76,7 +79,11 @@ pub fn run() -> ExitCode {
         Command::Layout(a) => layout_cmd::run(a),
         Command::Demo(a) => demo::run(a),
         Command::Check(a) => check::run(a),
+<<<<<<< HEAD
         Command::Serve(a) => serve::run(a),
+=======
+        Command::Mock(a) => mock::run(a),
+>>>>>>> mock
     };
     match r {
         Ok(()) => ExitCode::SUCCESS,

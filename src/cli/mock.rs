@@ -1,0 +1,88 @@
+//! `ferrule mock --config mock.toml`: run simulated legacy hosts until Ctrl-C/SIGTERM.
+
+use std::path::PathBuf;
+
+use clap::Args;
+
+use super::Failure;
+use crate::mock;
+
+#[derive(Args, Debug)]
+pub struct MockArgs {
+    /// The mock hosts' configuration file.
+    #[arg(long, default_value = "mock.toml", value_name = "FILE")]
+    config: PathBuf,
+    /// Only validate the config (copybooks, record files, answers) and exit.
+    #[arg(long)]
+    check: bool,
+}
+
+pub fn run(args: MockArgs) -> Result<(), Failure> {
+    let set = mock::load(&args.config).map_err(|problems| {
+        let mut msg: String = problems.iter().map(|p| format!("error: {p}\n")).collect();
+        msg.push_str(&format!(
+            "{}: {} problem{} found",
+            args.config.display(),
+            problems.len(),
+            if problems.len() == 1 { "" } else { "s" }
+        ));
+        Failure::usage(msg)
+    })?;
+    if args.check {
+        println!("{}: ok ({} hosts)", args.config.display(), set.hosts.len());
+        return Ok(());
+    }
+    // Warnings (undecodable requests, injected faults) go to stderr; RUST_LOG overrides.
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
+        .with_env_filter(
+            tracing_subscriber::EnvFilter::try_from_default_env()
+                .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info")),
+        )
+        .try_init();
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()?;
+    rt.block_on(async {
+        let running = mock::start(set)
+            .await
+            .map_err(|e| Failure::data(format!("error: {e}")))?;
+        // Tests and scripts read the ports from these lines.
+        for (name, addr) in &running.hosts {
+            println!("ferrule mock: {name} listening on {addr}");
+        }
+        if let Some(addr) = running.status {
+            println!("ferrule mock: status listening on http://{addr}/status");
+        }
+        shutdown_signal().await;
+        for line in running.summary() {
+            println!("{line}");
+        }
+        Ok(())
+    })
+}
+
+/// Resolves on Ctrl-C or SIGTERM.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        if tokio::signal::ctrl_c().await.is_err() {
+            std::future::pending::<()>().await;
+        }
+    };
+    #[cfg(unix)]
+    let term = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut s) => {
+                s.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let term = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {}
+        () = term => {}
+    }
+}
