@@ -79,11 +79,8 @@ pub fn run() -> ExitCode {
         Command::Layout(a) => layout_cmd::run(a),
         Command::Demo(a) => demo::run(a),
         Command::Check(a) => check::run(a),
-<<<<<<< HEAD
         Command::Serve(a) => serve::run(a),
-=======
         Command::Mock(a) => mock::run(a),
->>>>>>> mock
     };
     match r {
         Ok(()) => ExitCode::SUCCESS,

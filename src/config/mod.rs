@@ -7,6 +7,7 @@
 mod model;
 mod validate;
 
+pub use model::LayoutRef;
 pub use validate::{load, BackendKind, BackendSpec, Gateway, Problem, RouteSpec, StatusSpec};
 // Routes hold templates; only tests build them by hand.
 #[cfg(test)]

@@ -65,7 +65,9 @@ pub fn encode(framing: BackendFraming, record: &[u8]) -> Result<Vec<u8>, Connect
 }
 
 /// Writes one framed request and flushes it, in a single buffer so small records leave in
-/// one segment. A write failure means the peer is gone: `Closed`.
+/// one segment. A write failure means the peer is gone: `Closed`. (The connectors frame
+/// with [`encode`] and write themselves; this serves the tests' peers.)
+#[cfg(test)]
 pub async fn write_frame<W: AsyncWrite + Unpin>(
     w: &mut W,
     framing: BackendFraming,
