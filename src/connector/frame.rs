@@ -5,7 +5,9 @@
 //! anything is allocated, so a garbage header can never make us reserve gigabytes.
 
 use bytes::{Bytes, BytesMut};
-use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt, AsyncWrite, AsyncWriteExt};
+use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt};
+#[cfg(test)]
+use tokio::io::{AsyncWrite, AsyncWriteExt};
 
 use super::{BackendFraming, ConnectorError};
 
