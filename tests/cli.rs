@@ -324,8 +324,8 @@ fn bad_rdw_headers_say_the_file_may_not_be_rdw() {
 }
 
 #[test]
-fn demo_decodes_the_embedded_sample() {
-    let out = ferrule(&["demo"], b"");
+fn demo_records_decodes_the_embedded_sample() {
+    let out = ferrule(&["demo", "--records"], b"");
     assert!(out.status.success(), "{}", stderr(&out));
     let lines = parse_lines(&stdout(&out));
     assert_eq!(lines.len(), 3);

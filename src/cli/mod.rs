@@ -35,7 +35,8 @@ enum Command {
     Check(check::CheckArgs),
     /// Serve JSON/HTTP routes in front of legacy hosts, as a config file describes.
     Serve(serve::ServeArgs),
-    /// Decode the built-in sample (a custody file with OCCURS DEPENDING ON) to show what Ferrule does.
+    /// Start simulated legacy hosts and the gateway in front of them, with curl examples
+    /// (`--records`: decode the built-in EBCDIC custody file instead).
     Demo(demo::DemoArgs),
     /// Simulate legacy hosts from copybooks and sample records (for building and testing against).
     Mock(mock::MockArgs),
