@@ -6,6 +6,7 @@ use crate::layout::{DataType, Field, FieldKind, Layout};
 use crate::numeric::{self, zoned::ZonedCode, Decimal};
 
 use super::error::{RecordError, RecordErrorKind};
+use super::path::{path_string, Seg};
 use super::plan::{Node, Plan};
 use super::text::{needs_escaping, write_str};
 use super::{CodecOptions, FieldErrorMode, RedefinesMode};
@@ -16,13 +17,6 @@ enum Slot {
     Unset,
     Count(i128),
     Text(String),
-}
-
-/// One step of a field path, kept as a stack while walking (a string only on error).
-#[derive(Clone, Copy)]
-enum Seg<'l> {
-    Name(&'l str),
-    Index(usize),
 }
 
 /// Decodes records of one layout to JSON objects.
@@ -126,19 +120,7 @@ impl<'l> Decoder<'l> {
 
 impl<'l> State<'l> {
     fn path_string(&self) -> String {
-        let mut s = String::new();
-        for seg in &self.path {
-            match seg {
-                Seg::Name(n) => {
-                    if !s.is_empty() {
-                        s.push('.');
-                    }
-                    s.push_str(n);
-                }
-                Seg::Index(i) => s.push_str(&format!("[{i}]")),
-            }
-        }
-        s
+        path_string(&self.path)
     }
 
     /// `{ children }` of a group occurrence.
@@ -153,8 +135,6 @@ impl<'l> State<'l> {
         let mut first = true;
         for (i, child) in node.children.iter().enumerate() {
             let root = node.set_root[i];
-            // Only RedefinesMode::All asks; the scan is skipped for every other field.
-            let in_set = || root != i || node.set_root.iter().skip(i + 1).any(|&r| r == i);
             let emit = if node.set_selected[i] {
                 self.selected(node, i, root)?
             } else {
@@ -166,7 +146,7 @@ impl<'l> State<'l> {
             if !emit {
                 continue;
             }
-            if self.opts.redefines == RedefinesMode::All && in_set() {
+            if self.opts.redefines == RedefinesMode::All && node.in_set[i] {
                 // Inactive alternatives routinely hold bytes invalid for their types.
                 let mark = out.len();
                 let saved_first = first;

@@ -8,6 +8,7 @@ mod decode;
 mod encode;
 mod error;
 mod fuzz;
+mod path;
 mod plan;
 mod text;
 
