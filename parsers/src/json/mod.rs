@@ -7,7 +7,9 @@
 mod decode;
 mod encode;
 mod error;
+mod flat;
 mod fuzz;
+mod item;
 mod path;
 mod plan;
 mod text;
