@@ -52,13 +52,11 @@ impl ItemWriter {
         match dt {
             DataType::Alphanumeric { .. } => self.text(f.justified_right, bytes, out),
             DataType::National { .. } => national(f, bytes, out),
-            DataType::Zoned { pic, sign } => {
-                let d = numeric::zoned::decode(bytes, pic, *sign, self.zoned)?;
-                self.number(&d, out)
-            }
+            DataType::Zoned { pic, sign } => self.quoted(out, |out| {
+                numeric::zoned::write_json(bytes, pic, *sign, self.zoned, out)
+            }),
             DataType::Packed { pic } => {
-                let d = numeric::packed::decode(bytes, pic)?;
-                self.number(&d, out)
+                self.quoted(out, |out| numeric::packed::write_json(bytes, pic, out))
             }
             DataType::Binary { pic, native, .. } => {
                 let endian = if *native {
@@ -66,8 +64,9 @@ impl ItemWriter {
                 } else {
                     Endian::Big
                 };
-                let d = numeric::binary::decode(bytes, pic, endian)?;
-                self.number(&d, out)
+                self.quoted(out, |out| {
+                    numeric::binary::write_json(bytes, pic, endian, out)
+                })
             }
             DataType::Float { width } => {
                 let q = self.opts.numbers_as_strings;
@@ -89,6 +88,23 @@ impl ItemWriter {
                 self.number(&d, out)
             }
         }
+    }
+
+    /// A number written by `write`, between quotes with `numbers_as_strings`.
+    #[inline]
+    fn quoted(
+        &self,
+        out: &mut Vec<u8>,
+        write: impl FnOnce(&mut Vec<u8>) -> Result<(), numeric::NumericError>,
+    ) -> Result<(), RecordErrorKind> {
+        if self.opts.numbers_as_strings {
+            out.push(b'"');
+            write(out)?;
+            out.push(b'"');
+        } else {
+            write(out)?;
+        }
+        Ok(())
     }
 
     fn number(&self, d: &Decimal, out: &mut Vec<u8>) -> Result<(), RecordErrorKind> {
