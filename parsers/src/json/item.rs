@@ -139,6 +139,10 @@ impl ItemWriter {
         // backslash or control character (rare) is moved aside and written escaped.
         let mark = out.len();
         out.push(b'"');
+        if cp.decode_json_plain(t, out) {
+            out.push(b'"');
+            return Ok(());
+        }
         cp.decode_to_utf8(t, out)?;
         let text = out.get(mark + 1..).unwrap_or_default();
         if needs_escaping(text) {
