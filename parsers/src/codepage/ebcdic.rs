@@ -45,6 +45,8 @@ pub(crate) struct Page {
     pub(crate) aliases: &'static [&'static str],
     /// Each byte's ASCII character, or [`NOT_ASCII`].
     ascii: [u8; 256],
+    /// As `ascii`, with the characters a JSON string must escape also [`NOT_ASCII`].
+    json_plain: [u8; 256],
     utf8: [Utf8Seq; 256],
     reverse: Reverse,
 }
@@ -106,6 +108,19 @@ impl Page {
         Ok(())
     }
 
+    /// Appends the text of `bytes` when every byte is an ASCII character that needs no
+    /// escaping in a JSON string (the usual record text) and returns true; otherwise
+    /// leaves `out` as it was and returns false (use [`Self::decode_to_utf8`]).
+    pub(crate) fn decode_json_plain(&self, bytes: &[u8], out: &mut Vec<u8>) -> bool {
+        let start = out.len();
+        out.extend(bytes.iter().map(|&b| self.json_plain[usize::from(b)]));
+        if out.get(start..).unwrap_or_default().is_ascii() {
+            return true;
+        }
+        out.truncate(start);
+        false
+    }
+
     /// Append the bytes encoding `text` to `out`; on error `out` is left as it was.
     pub(crate) fn encode_into(&self, text: &str, out: &mut Vec<u8>) -> Result<(), CodePageError> {
         let start = out.len();
@@ -148,6 +163,19 @@ const fn ascii_table(table: &[u16; 256]) -> [u8; 256] {
     while i < 256 {
         if table[i] < 0x80 {
             out[i] = table[i] as u8;
+        }
+        i += 1;
+    }
+    out
+}
+
+/// ASCII characters that need no escaping in a JSON string, [`NOT_ASCII`] for the rest.
+const fn json_plain_table(table: &[u16; 256]) -> [u8; 256] {
+    let mut out = ascii_table(table);
+    let mut i = 0;
+    while i < 256 {
+        if out[i] < 0x20 || out[i] == b'"' || out[i] == b'\\' {
+            out[i] = NOT_ASCII;
         }
         i += 1;
     }
@@ -242,6 +270,7 @@ const fn page(
         number,
         aliases,
         ascii: ascii_table(table),
+        json_plain: json_plain_table(table),
         utf8: utf8_table(table),
         reverse: reverse_map(table),
     }

@@ -191,6 +191,16 @@ impl CodePage {
         }
     }
 
+    /// Appends the text of `bytes` and returns true when it is plain ASCII that a JSON
+    /// string holds unescaped (EBCDIC pages only, where one table pass decides it);
+    /// otherwise leaves `out` as it was and returns false.
+    pub fn decode_json_plain(&self, bytes: &[u8], out: &mut Vec<u8>) -> bool {
+        match self.kind {
+            Kind::Ebcdic(page) => page.decode_json_plain(bytes, out),
+            Kind::Direct(_) | Kind::EncodingRs(_) => false,
+        }
+    }
+
     /// Convenience: decode into a String.
     pub fn decode(&self, bytes: &[u8]) -> Result<String, CodePageError> {
         let mut out = Vec::with_capacity(bytes.len());
@@ -427,6 +437,23 @@ mod tests {
         assert!(page("iso-8859-2").is_single_byte());
         assert!(!page("utf-8").is_single_byte() && !page("shift_jis").is_single_byte());
         assert!(!page("latin1").is_ebcdic());
+    }
+
+    #[test]
+    fn decode_json_plain_takes_only_clean_ascii() {
+        let cp = page("cp037");
+        let mut out = b"x".to_vec();
+        // "AB 1" is plain.
+        assert!(cp.decode_json_plain(&[0xC1, 0xC2, 0x40, 0xF1], &mut out));
+        assert_eq!(out, b"xAB 1");
+        // A quote (0x7F), a control byte (0x05, tab) or a non-ASCII letter (0x63, Ä) is not:
+        // out is left as it was.
+        for bad in [0x7F, 0x05, 0x63] {
+            assert!(!cp.decode_json_plain(&[0xC1, bad], &mut out));
+            assert_eq!(out, b"xAB 1");
+        }
+        // ASCII-family pages always take the general path.
+        assert!(!page("latin1").decode_json_plain(b"AB", &mut out));
     }
 
     #[test]

@@ -1,13 +1,12 @@
 //! Record bytes -> JSON text, in one pass, straight into the output buffer.
 
-use crate::codepage::CodePage;
-use crate::dialect::Endian;
-use crate::layout::{DataType, Field, FieldKind, Layout};
-use crate::numeric::{self, zoned::ZonedCode, Decimal};
+use crate::layout::{FieldKind, Layout};
 
 use super::error::{RecordError, RecordErrorKind};
+use super::flat::Flat;
+use super::item::ItemWriter;
+use super::path::{path_string, Seg};
 use super::plan::{Node, Plan};
-use super::text::{needs_escaping, write_str};
 use super::{CodecOptions, FieldErrorMode, RedefinesMode};
 
 /// A value captured for later fields: an ODO count or a discriminator's text.
@@ -18,16 +17,11 @@ enum Slot {
     Text(String),
 }
 
-/// One step of a field path, kept as a stack while walking (a string only on error).
-#[derive(Clone, Copy)]
-enum Seg<'l> {
-    Name(&'l str),
-    Index(usize),
-}
-
 /// Decodes records of one layout to JSON objects.
 pub struct Decoder<'l> {
     plan: Plan<'l>,
+    /// The same plan as one loop, when the layout allows (see `flat.rs`).
+    flat: Option<Flat<'l>>,
     layout: &'l Layout,
     st: State<'l>,
 }
@@ -35,11 +29,10 @@ pub struct Decoder<'l> {
 /// The walk's working state, apart from the plan it walks.
 struct State<'l> {
     opts: CodecOptions,
-    zoned: ZonedCode,
+    items: ItemWriter,
     slots: Vec<Slot>,
     slot_names: Vec<String>,
     path: Vec<Seg<'l>>,
-    scratch: Vec<u8>,
 }
 
 /// What decoding one record gave besides its JSON.
@@ -61,18 +54,20 @@ struct Walk<'a> {
 impl<'l> Decoder<'l> {
     pub fn new(layout: &'l Layout, opts: CodecOptions) -> Result<Decoder<'l>, RecordError> {
         let plan = Plan::new(layout)?;
+        let flat = Flat::compile(&plan, &opts, layout.max_len());
         let st = State {
             opts,
-            zoned: ZonedCode {
-                ebcdic: opts.codepage.is_ebcdic(),
-                ascii_sign: opts.dialect.ascii_sign,
-            },
+            items: ItemWriter::new(opts),
             slots: vec![Slot::Unset; plan.slot_count],
             slot_names: plan.slot_names.clone(),
             path: Vec::with_capacity(16),
-            scratch: Vec::with_capacity(256),
         };
-        Ok(Decoder { plan, layout, st })
+        Ok(Decoder {
+            plan,
+            flat,
+            layout,
+            st,
+        })
     }
 
     /// The layout this decoder was built for.
@@ -83,6 +78,38 @@ impl<'l> Decoder<'l> {
     /// Appends the JSON object for `record` to `out` (no newline). On error `out` is
     /// left as it was.
     pub fn decode(
+        &mut self,
+        record: &[u8],
+        out: &mut Vec<u8>,
+        mode: FieldErrorMode,
+    ) -> Result<Decoded, RecordError> {
+        let mark = out.len();
+        if let Some(flat) = self.flat.as_ref().filter(|f| record.len() >= f.need) {
+            let mut errors = Vec::new();
+            return match flat.run(&mut self.st.items, record, mode, &mut errors, out) {
+                Ok(()) => Ok(Decoded {
+                    consumed: flat.need,
+                    field_errors: errors,
+                }),
+                Err(e) => {
+                    out.truncate(mark);
+                    Err(e)
+                }
+            };
+        }
+        self.decode_tree_walk(record, out, mode)
+    }
+
+    /// True when records at least as long as the layout take the flat program.
+    #[doc(hidden)]
+    pub fn uses_flat(&self) -> bool {
+        self.flat.is_some()
+    }
+
+    /// [`Self::decode`] through the general tree walk only: the reference the flat
+    /// program is tested against (every layout, any record length).
+    #[doc(hidden)]
+    pub fn decode_tree_walk(
         &mut self,
         record: &[u8],
         out: &mut Vec<u8>,
@@ -126,19 +153,7 @@ impl<'l> Decoder<'l> {
 
 impl<'l> State<'l> {
     fn path_string(&self) -> String {
-        let mut s = String::new();
-        for seg in &self.path {
-            match seg {
-                Seg::Name(n) => {
-                    if !s.is_empty() {
-                        s.push('.');
-                    }
-                    s.push_str(n);
-                }
-                Seg::Index(i) => s.push_str(&format!("[{i}]")),
-            }
-        }
-        s
+        path_string(&self.path)
     }
 
     /// `{ children }` of a group occurrence.
@@ -153,8 +168,6 @@ impl<'l> State<'l> {
         let mut first = true;
         for (i, child) in node.children.iter().enumerate() {
             let root = node.set_root[i];
-            // Only RedefinesMode::All asks; the scan is skipped for every other field.
-            let in_set = || root != i || node.set_root.iter().skip(i + 1).any(|&r| r == i);
             let emit = if node.set_selected[i] {
                 self.selected(node, i, root)?
             } else {
@@ -166,7 +179,7 @@ impl<'l> State<'l> {
             if !emit {
                 continue;
             }
-            if self.opts.redefines == RedefinesMode::All && in_set() {
+            if self.opts.redefines == RedefinesMode::All && node.in_set[i] {
                 // Inactive alternatives routinely hold bytes invalid for their types.
                 let mark = out.len();
                 let saved_first = first;
@@ -354,7 +367,7 @@ impl<'l> State<'l> {
             );
         };
         let mark = out.len();
-        match self.item(node, dt, bytes, out) {
+        match self.items.item(f, dt, node.edited.as_ref(), bytes, out) {
             Ok(()) => {
                 self.capture(node, &out[mark..]);
                 Ok(())
@@ -406,128 +419,4 @@ impl<'l> State<'l> {
             }
         }
     }
-
-    /// Writes one elementary value as JSON.
-    fn item(
-        &mut self,
-        node: &Node<'l>,
-        dt: &DataType,
-        bytes: &[u8],
-        out: &mut Vec<u8>,
-    ) -> Result<(), RecordErrorKind> {
-        let cp = self.opts.codepage;
-        let f = node.field;
-        if f.blank_when_zero
-            && !matches!(
-                dt,
-                DataType::Alphanumeric { .. } | DataType::National { .. }
-            )
-            && bytes.iter().all(|&b| b == cp.space())
-        {
-            return self.number(&Decimal::zero(0), out);
-        }
-        match dt {
-            DataType::Alphanumeric { .. } => self.text(cp, f, bytes, out),
-            DataType::National { .. } => national(f, bytes, out),
-            DataType::Zoned { pic, sign } => {
-                let d = numeric::zoned::decode(bytes, pic, *sign, self.zoned)?;
-                self.number(&d, out)
-            }
-            DataType::Packed { pic } => {
-                let d = numeric::packed::decode(bytes, pic)?;
-                self.number(&d, out)
-            }
-            DataType::Binary { pic, native, .. } => {
-                let endian = if *native {
-                    self.opts.dialect.comp5_endian
-                } else {
-                    Endian::Big
-                };
-                let d = numeric::binary::decode(bytes, pic, endian)?;
-                self.number(&d, out)
-            }
-            DataType::Float { width } => {
-                let q = self.opts.numbers_as_strings;
-                if q {
-                    out.push(b'"');
-                }
-                numeric::float::decode_json(bytes, *width, self.opts.dialect.float_format, out)?;
-                if q {
-                    out.push(b'"');
-                }
-                Ok(())
-            }
-            DataType::Edited { .. } => {
-                let Some(pic) = &node.edited else {
-                    return Err(RecordErrorKind::Json("edited picture not compiled".into()));
-                };
-                let text = cp.decode(bytes)?;
-                let d = pic.decode(&text)?;
-                self.number(&d, out)
-            }
-        }
-    }
-
-    fn number(&self, d: &Decimal, out: &mut Vec<u8>) -> Result<(), RecordErrorKind> {
-        if self.opts.numbers_as_strings {
-            out.push(b'"');
-            d.write_json(out);
-            out.push(b'"');
-        } else {
-            d.write_json(out);
-        }
-        Ok(())
-    }
-
-    fn text(
-        &mut self,
-        cp: CodePage,
-        f: &Field,
-        bytes: &[u8],
-        out: &mut Vec<u8>,
-    ) -> Result<(), RecordErrorKind> {
-        let sp = cp.space();
-        // Only the padding side is trimmed, so encoding restores the same bytes.
-        let t = if f.justified_right {
-            let n = bytes.iter().take_while(|&&b| b == sp).count();
-            &bytes[n..]
-        } else {
-            let n = bytes.iter().rev().take_while(|&&b| b == sp).count();
-            &bytes[..bytes.len() - n]
-        };
-        // Decode straight into the output between quotes; only text holding a quote,
-        // backslash or control character (rare) is moved aside and written escaped.
-        let mark = out.len();
-        out.push(b'"');
-        cp.decode_to_utf8(t, out)?;
-        let text = out.get(mark + 1..).unwrap_or_default();
-        if needs_escaping(text) {
-            self.scratch.clear();
-            self.scratch.extend_from_slice(text);
-            out.truncate(mark);
-            write_str(out, &self.scratch);
-        } else {
-            out.push(b'"');
-        }
-        Ok(())
-    }
-}
-
-/// UTF-16BE national text, trailing U+0020 padding trimmed.
-fn national(f: &Field, bytes: &[u8], out: &mut Vec<u8>) -> Result<(), RecordErrorKind> {
-    let units: Vec<u16> = bytes
-        .chunks_exact(2)
-        .map(|c| u16::from_be_bytes([c[0], c[1]]))
-        .collect();
-    let (body, pad_left) = if f.justified_right {
-        let n = units.iter().take_while(|&&u| u == 0x20).count();
-        (&units[n..], true)
-    } else {
-        let n = units.iter().rev().take_while(|&&u| u == 0x20).count();
-        (&units[..units.len() - n], false)
-    };
-    let _ = pad_left;
-    let s = String::from_utf16(body).map_err(|_| RecordErrorKind::BadNational)?;
-    write_str(out, s.as_bytes());
-    Ok(())
 }

@@ -7,6 +7,7 @@ use crate::layout::{DataType, Field, FieldKind, Layout, Literal};
 use crate::numeric::{self, zoned::ZonedCode, Decimal};
 
 use super::error::{RecordError, RecordErrorKind};
+use super::path::{path_string, Seg};
 use super::plan::{Node, Plan};
 use super::CodecOptions;
 
@@ -15,12 +16,6 @@ pub struct Encoder<'l> {
     plan: Plan<'l>,
     layout: &'l Layout,
     st: State<'l>,
-}
-
-#[derive(Clone, Copy)]
-enum Seg<'l> {
-    Name(&'l str),
-    Index(usize),
 }
 
 /// Where an ODO counter was written, so its table can check or fill it in.
@@ -195,19 +190,7 @@ fn present(v: Option<&Value>) -> Option<&Value> {
 
 impl<'l> State<'l> {
     fn path_string(&self) -> String {
-        let mut s = String::new();
-        for seg in &self.path {
-            match seg {
-                Seg::Name(n) => {
-                    if !s.is_empty() {
-                        s.push('.');
-                    }
-                    s.push_str(n);
-                }
-                Seg::Index(i) => s.push_str(&format!("[{i}]")),
-            }
-        }
-        s
+        path_string(&self.path)
     }
 
     fn err(&self, offset: usize, kind: RecordErrorKind) -> RecordError {

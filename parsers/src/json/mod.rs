@@ -7,7 +7,10 @@
 mod decode;
 mod encode;
 mod error;
+mod flat;
 mod fuzz;
+mod item;
+mod path;
 mod plan;
 mod text;
 

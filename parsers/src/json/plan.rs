@@ -16,6 +16,8 @@ pub(crate) struct Node<'l> {
     pub set_root: Vec<usize>,
     /// For each child: true when some member of its REDEFINES set has a selector.
     pub set_selected: Vec<bool>,
+    /// For each child: true when it redefines or is redefined (a set of two or more).
+    pub in_set: Vec<bool>,
     pub edited: Option<EditedPicture>,
     /// This field's value is an ODO counter stored in this slot.
     pub counter_slot: Option<usize>,
@@ -139,6 +141,11 @@ impl BuildCtx<'_> {
                     .any(|(j, c)| set_root[j] == r && c.select_when.is_some())
             })
             .collect();
+        let in_set = set_root
+            .iter()
+            .enumerate()
+            .map(|(i, &r)| r != i || set_root.iter().skip(i + 1).any(|&r| r == i))
+            .collect();
         let mut key = Vec::with_capacity(f.json_name.len() + 3);
         super::text::write_str(&mut key, f.json_name.as_bytes());
         key.push(b':');
@@ -148,6 +155,7 @@ impl BuildCtx<'_> {
             children,
             set_root,
             set_selected,
+            in_set,
             edited,
             counter_slot: if is_counter {
                 slot_for_path(path)

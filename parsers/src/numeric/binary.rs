@@ -39,6 +39,44 @@ pub fn decode(bytes: &[u8], pic: &NumericPic, endian: Endian) -> Result<Decimal,
     Ok(Decimal::from_i128(v, pic.scale))
 }
 
+/// Decodes like [`decode`] straight to JSON number text in `out` (the same text as
+/// `decode(..)?.write_json(out)`; on error `out` is unchanged).
+pub fn write_json(
+    bytes: &[u8],
+    pic: &NumericPic,
+    endian: Endian,
+    out: &mut Vec<u8>,
+) -> Result<(), NumericError> {
+    check_width(bytes.len())?;
+    let mut raw = 0u64;
+    let mut push = |b: &u8| raw = (raw << 8) | u64::from(*b);
+    match endian {
+        Endian::Big => bytes.iter().for_each(&mut push),
+        Endian::Little => bytes.iter().rev().for_each(&mut push),
+    }
+    let bits = 8 * bytes.len() as u32;
+    let (negative, magnitude) = if pic.signed {
+        let v = ((raw << (64 - bits)) as i64) >> (64 - bits);
+        (v < 0, v.unsigned_abs())
+    } else {
+        (false, raw)
+    };
+    // u64 has at most 20 digits; written from the right.
+    let mut ascii = [0u8; 20];
+    let mut start = ascii.len();
+    let mut m = magnitude;
+    while m > 0 {
+        start -= 1;
+        if let Some(a) = ascii.get_mut(start) {
+            *a = b'0' + (m % 10) as u8;
+        }
+        m /= 10;
+    }
+    let digits = ascii.get(start..).unwrap_or_default();
+    super::text::write_number(negative, digits, pic.scale, out);
+    Ok(())
+}
+
 /// Encodes into `out` (1, 2, 4 or 8 bytes) in the given byte order, after rescaling to the
 /// PIC's scale. Values with more digits than the PIC are refused unless
 /// `allow_beyond_pic`; values the bytes cannot hold always are; unsigned refuses negatives.
@@ -241,5 +279,41 @@ mod tests {
             prop_assert_eq!(&out[..], bytes);
             prop_assert_eq!(decode(&out, &p, endian).unwrap(), v);
         }
+
+        #[test]
+        fn write_json_agrees_with_decimal(width in 0usize..10, raw: u64, signed: bool,
+                                          scale in -3i16..25, big: bool) {
+            // Same text as decode + Decimal::write_json, or the same error.
+            let endian = if big { Endian::Big } else { Endian::Little };
+            let p = pic(18, scale, signed);
+            let bytes: Vec<u8> = raw.to_be_bytes().iter().copied().cycle().take(width).collect();
+            let mut out = Vec::new();
+            let got = write_json(&bytes, &p, endian, &mut out).map(|()| String::from_utf8(out).unwrap());
+            prop_assert_eq!(got, decode(&bytes, &p, endian).map(|d| d.to_string()));
+        }
+    }
+
+    #[test]
+    fn write_json_text_and_errors() {
+        // -2 as S9(3)V99 COMP (FF FE): -0.02; i64::MIN keeps every digit.
+        let mut out = Vec::new();
+        write_json(&[0xFF, 0xFE], &pic(5, 2, true), Endian::Big, &mut out).unwrap();
+        assert_eq!(out, b"-0.02");
+        out.clear();
+        write_json(
+            &[0x80, 0, 0, 0, 0, 0, 0, 0],
+            &pic(18, 0, true),
+            Endian::Big,
+            &mut out,
+        )
+        .unwrap();
+        assert_eq!(out, b"-9223372036854775808");
+        // Three bytes is no binary width; out is untouched.
+        out.clear();
+        assert!(matches!(
+            write_json(&[1, 2, 3], &pic(4, 0, false), Endian::Big, &mut out),
+            Err(NumericError::BadLength { .. })
+        ));
+        assert!(out.is_empty());
     }
 }

@@ -165,31 +165,13 @@ impl Decimal {
     /// scale 2 is `1234.50`, 5 at scale 2 is `0.05`, 12 at scale -3 is `12000`, zero at
     /// scale 2 is `0.00` and negative zero `-0.00`.
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        if self.negative {
-            out.push(b'-');
-        }
+        let mut ascii = [0u8; MAX_DIGITS];
         let digits = self.digits();
-        let n = digits.len();
-        let ascii = |d: &u8| d + b'0';
-        if self.scale <= 0 {
-            if n == 0 {
-                out.push(b'0');
-            } else {
-                out.extend(digits.iter().map(ascii));
-                out.resize(out.len() + usize::from(self.scale.unsigned_abs()), b'0');
-            }
-            return;
+        for (a, &d) in ascii.iter_mut().zip(digits) {
+            *a = d + b'0';
         }
-        let s = usize::from(self.scale.unsigned_abs());
-        if n > s {
-            out.extend(digits[..n - s].iter().map(ascii));
-            out.push(b'.');
-            out.extend(digits[n - s..].iter().map(ascii));
-        } else {
-            out.extend_from_slice(b"0.");
-            out.resize(out.len() + (s - n), b'0');
-            out.extend(digits.iter().map(ascii));
-        }
+        let ascii = ascii.get(..digits.len()).unwrap_or_default();
+        super::text::write_number(self.negative, ascii, self.scale, out);
     }
 
     /// The same value at another scale. Inexact if a non-zero digit would be dropped

@@ -11,6 +11,7 @@ pub mod decimal;
 pub mod edited;
 pub mod float;
 pub mod packed;
+mod text;
 pub mod zoned;
 
 pub use decimal::{Decimal, MAX_DIGITS};

@@ -37,6 +37,56 @@ pub fn decode(bytes: &[u8], pic: &NumericPic) -> Result<Decimal, NumericError> {
     ))
 }
 
+/// Each byte's two digit nibbles as ASCII; `0xFF 0xFF` when either is not a digit.
+const PAIRS: [[u8; 2]; 256] = {
+    let mut t = [[0xFF; 2]; 256];
+    let mut b = 0;
+    while b < 256 {
+        let (hi, lo) = ((b >> 4) as u8, (b & 0x0F) as u8);
+        if hi <= 9 && lo <= 9 {
+            t[b] = [b'0' + hi, b'0' + lo];
+        }
+        b += 1;
+    }
+    t
+};
+
+/// Decodes packed bytes straight to JSON number text in `out`: the same text as
+/// `decode(..)?.write_json(out)` and the same errors (`out` is then unchanged), without
+/// building a [`Decimal`] for valid fields of up to MAX_DIGITS digit nibbles.
+pub fn write_json(bytes: &[u8], pic: &NumericPic, out: &mut Vec<u8>) -> Result<(), NumericError> {
+    // Digit nibbles: two per byte before the last, plus its high nibble.
+    let mut ascii = [0u8; MAX_DIGITS + 1];
+    let fast = bytes.len() == byte_len(pic) && 2 * bytes.len() - 1 <= MAX_DIGITS;
+    if let Some((&last, body)) = bytes.split_last().filter(|_| fast) {
+        // Invalid pairs are 0xFF: OR-ing the first bytes checks them all at once.
+        let mut bad = 0u8;
+        for (slot, &b) in ascii.chunks_exact_mut(2).zip(body) {
+            let pair = PAIRS[usize::from(b)];
+            bad |= pair[0];
+            slot.copy_from_slice(&pair);
+        }
+        let hi = last >> 4;
+        let n = 2 * body.len();
+        let negative = match last & 0x0F {
+            0xB | 0xD if pic.signed => Some(true),
+            0xA | 0xC | 0xE | 0xF => Some(false),
+            _ => None,
+        };
+        if let (Some(negative), Some(slot), true) =
+            (negative, ascii.get_mut(n), bad < 0x80 && hi <= 9)
+        {
+            *slot = b'0' + hi;
+            let digits = super::text::strip_zeros(ascii.get(..=n).unwrap_or_default());
+            super::text::write_number(negative, digits, pic.scale, out);
+            return Ok(());
+        }
+    }
+    // Invalid or long fields: the checked decoder finds the exact error.
+    decode(bytes, pic)?.write_json(out);
+    Ok(())
+}
+
 /// The digit nibbles without leading zeros, left-aligned in a zeroed array, and their
 /// count; `None` when a nibble is not a digit or there are more than MAX_DIGITS nibbles.
 #[inline]
@@ -378,6 +428,22 @@ mod tests {
         }
 
         #[test]
+        fn write_json_agrees_with_decimal(
+            bytes in proptest::collection::vec(
+                prop_oneof![4 => (0u8..10, 0u8..10).prop_map(|(h, l)| h << 4 | l),
+                            2 => Just(0u8),
+                            1 => any::<u8>()],
+                1..24),
+            scale in -5i16..45,
+            signed: bool,
+        ) {
+            // Same text as decode + Decimal::write_json, or the same error.
+            let p = pic((bytes.len() * 2 - 1) as u16, scale, signed);
+            let want = decode(&bytes, &p).map(|d| d.to_string());
+            prop_assert_eq!(json(&bytes, &p).map(|s| s[1..].to_string()), want);
+        }
+
+        #[test]
         fn fast_path_agrees_with_checked_loop(
             bytes in proptest::collection::vec(
                 // Mostly valid digit pairs and zero bytes, sometimes anything.
@@ -392,6 +458,61 @@ mod tests {
             let (&last, body) = bytes.split_last().unwrap();
             prop_assert_eq!(decode(&bytes, &p), decode_checked(body, last, &p));
         }
+    }
+
+    fn json(bytes: &[u8], p: &NumericPic) -> Result<String, NumericError> {
+        let mut out = b"x".to_vec();
+        write_json(bytes, p, &mut out).map(|()| String::from_utf8(out).unwrap())
+    }
+
+    #[test]
+    fn writes_json_text_directly() {
+        // S9(5)V99 +1234567: point inserted at the scale.
+        assert_eq!(
+            json(&[0x12, 0x34, 0x56, 0x7C], &pic(7, 2, true)).unwrap(),
+            "x12345.67"
+        );
+        // Leading zeros dropped, fewer digits than the scale.
+        assert_eq!(
+            json(&[0x00, 0x00, 0x00, 0x5D], &pic(7, 3, true)).unwrap(),
+            "x-0.005"
+        );
+        // Negative zero keeps its sign and scale.
+        assert_eq!(json(&[0x00, 0x0D], &pic(3, 2, true)).unwrap(), "x-0.00");
+        // Trailing P positions (scale -2) append zeros; zero stays "0".
+        assert_eq!(json(&[0x12, 0x3F], &pic(3, -2, false)).unwrap(), "x12300");
+        assert_eq!(json(&[0x00, 0x0F], &pic(3, -2, false)).unwrap(), "x0");
+    }
+
+    #[test]
+    fn write_json_reports_decode_errors() {
+        // Bad nibble, bad sign, negative unsigned, wrong length: decode's errors, out untouched.
+        let p = pic(5, 0, true);
+        assert_eq!(
+            json(&[0x12, 0x3A, 0x4C], &p),
+            Err(NumericError::InvalidNibble {
+                offset: 1,
+                nibble: 0xA
+            })
+        );
+        assert_eq!(
+            json(&[0x12, 0x34, 0x55], &p),
+            Err(NumericError::InvalidSign {
+                offset: 2,
+                byte: 0x55
+            })
+        );
+        assert!(matches!(
+            json(&[0x12, 0x3D], &pic(3, 0, false)),
+            Err(NumericError::NegativeUnsigned { .. })
+        ));
+        assert!(matches!(
+            json(&[0x1C], &p),
+            Err(NumericError::BadLength { .. })
+        ));
+        let mut out = Vec::new();
+        assert!(write_json(&[0xA2, 0x1C], &pic(3, 0, true), &mut out).is_err());
+        assert!(out.is_empty());
     }
 
     #[test]

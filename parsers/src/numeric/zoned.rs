@@ -7,7 +7,7 @@
 //! convention (plain digit positive, `p`-`y` negative). Decode accepts both ASCII
 //! conventions; encode writes the one in [`ZonedCode::ascii_sign`].
 
-use super::{fit_to_pic, Decimal, DigitBuf, NumericError};
+use super::{fit_to_pic, Decimal, DigitBuf, NumericError, MAX_DIGITS};
 use crate::dialect::AsciiSign;
 use crate::layout::{NumericPic, SignPosition};
 
@@ -232,6 +232,79 @@ pub fn decode(
         return Err(NumericError::NegativeUnsigned { offset: at, byte });
     }
     buf.finish(negative, pic.scale)
+}
+
+/// Decodes a zoned field straight to JSON number text in `out`: the same text as
+/// `decode(..)?.write_json(out)` and the same errors (`out` is then unchanged), without
+/// building a [`Decimal`] for valid fields of up to MAX_DIGITS digits.
+pub fn write_json(
+    bytes: &[u8],
+    pic: &NumericPic,
+    sign: SignPosition,
+    code: ZonedCode,
+    out: &mut Vec<u8>,
+) -> Result<(), NumericError> {
+    let s = shape(pic, sign);
+    let n = usize::from(pic.digits);
+    let mut ascii = [0u8; MAX_DIGITS];
+    let fast = bytes.len() == s.len && n <= MAX_DIGITS;
+    if let (Some(digits), Some(dst), true) =
+        (bytes.get(s.first..s.first + n), ascii.get_mut(..n), fast)
+    {
+        // The overpunched digit of a signed field, read apart from the plain ones.
+        let over = s.sign_at.filter(|_| !s.separate && pic.signed);
+        let (worst, negative) = match over {
+            Some(at) => {
+                let (d_before, d_rest) = digits.split_at(at.min(n));
+                let (a_before, a_rest) = dst.split_at_mut(at.min(n));
+                let w = ascii_digits(a_before, d_before, code).max(ascii_digits(
+                    a_rest.get_mut(1..).unwrap_or_default(),
+                    d_rest.get(1..).unwrap_or_default(),
+                    code,
+                ));
+                let punched = match (d_rest.first(), a_rest.first_mut()) {
+                    (Some(&b), Some(a)) => code.overpunch(at, b).ok().map(|(d, neg)| {
+                        *a = b'0' + d;
+                        neg
+                    }),
+                    _ => None,
+                };
+                (w, punched)
+            }
+            None => {
+                let w = ascii_digits(dst, digits, code);
+                let negative = match (s.separate, s.sign_at.and_then(|at| bytes.get(at))) {
+                    (true, Some(&b)) if b == code.plus() => Some(false),
+                    (true, Some(&b)) if b == code.minus() && pic.signed => Some(true),
+                    (true, _) => None,
+                    (false, _) => Some(false),
+                };
+                (w, negative)
+            }
+        };
+        if let (Some(negative), true) = (negative, worst <= 9) {
+            let digits = super::text::strip_zeros(dst);
+            super::text::write_number(negative, digits, pic.scale, out);
+            return Ok(());
+        }
+    }
+    // Invalid or long fields: the checked decoder finds the exact error.
+    decode(bytes, pic, sign, code)?.write_json(out);
+    Ok(())
+}
+
+/// Plain digit bytes to ASCII digits; returns the largest digit value seen (above 9
+/// when some byte is not a digit).
+#[inline]
+fn ascii_digits(dst: &mut [u8], src: &[u8], code: ZonedCode) -> u8 {
+    let zero = code.zero();
+    let mut worst = 0u8;
+    for (a, &b) in dst.iter_mut().zip(src) {
+        let d = b.wrapping_sub(zero);
+        worst = worst.max(d);
+        *a = d.wrapping_add(b'0');
+    }
+    worst
 }
 
 /// Encodes into `out` (exactly the field's length). The value is rescaled to the PIC's
@@ -601,6 +674,68 @@ mod tests {
         .is_err());
     }
 
+    fn json(
+        bytes: &[u8],
+        p: &NumericPic,
+        sign: SignPosition,
+        code: ZonedCode,
+    ) -> Result<String, NumericError> {
+        let mut out = b"x".to_vec();
+        write_json(bytes, p, sign, code, &mut out).map(|()| String::from_utf8(out).unwrap())
+    }
+
+    #[test]
+    fn writes_json_text_directly() {
+        let p = pic(5, 2, true);
+        // EBCDIC 00123 trailing overpunch D: -1.23.
+        let t = SignPosition::TrailingOverpunch;
+        assert_eq!(
+            json(&[0xF0, 0xF0, 0xF1, 0xF2, 0xD3], &p, t, EB).unwrap(),
+            "x-1.23"
+        );
+        // Negative zero keeps its sign.
+        assert_eq!(
+            json(&[0xF0, 0xF0, 0xF0, 0xF0, 0xD0], &p, t, EB).unwrap(),
+            "x-0.00"
+        );
+        // Leading separate sign, ASCII.
+        let l = SignPosition::LeadingSeparate;
+        assert_eq!(json(b"+12345", &p, l, LETTERS).unwrap(), "x123.45");
+        // Unsigned, negative scale (P): zeros appended.
+        assert_eq!(
+            json(&[0xF4, 0xF2], &pic(2, -2, false), t, EB).unwrap(),
+            "x4200"
+        );
+    }
+
+    #[test]
+    fn write_json_reports_decode_errors() {
+        let p = pic(3, 0, true);
+        let t = SignPosition::TrailingOverpunch;
+        // A space among the digits, a bad zone, a wrong length: decode's errors.
+        assert_eq!(
+            json(&[0xF1, 0x40, 0xC3], &p, t, EB),
+            Err(NumericError::InvalidDigit {
+                offset: 1,
+                byte: 0x40
+            })
+        );
+        assert!(matches!(
+            json(&[0xF1, 0xF2, 0x73], &p, t, EB),
+            Err(NumericError::InvalidSign { .. })
+        ));
+        assert!(matches!(
+            json(&[0xF1], &p, t, EB),
+            Err(NumericError::BadLength { .. })
+        ));
+        // Minus sign in an unsigned separate-sign field.
+        let u = pic(2, 0, false);
+        assert!(matches!(
+            json(b"-12", &u, SignPosition::LeadingSeparate, LETTERS),
+            Err(NumericError::NegativeUnsigned { .. })
+        ));
+    }
+
     fn any_code() -> impl Strategy<Value = ZonedCode> {
         prop_oneof![Just(EB), Just(LETTERS), Just(LOWER)]
     }
@@ -624,6 +759,25 @@ mod tests {
             let mut out = vec![0u8; shape(&p, sign).len];
             encode(&v, &p, sign, code, &mut out).unwrap();
             prop_assert_eq!(decode(&out, &p, sign, code).unwrap(), v);
+        }
+
+        #[test]
+        fn write_json_agrees_with_decimal(
+            bytes in proptest::collection::vec(
+                // Mostly digits (either code), some signs, zones and noise.
+                prop_oneof![6 => (0u8..10).prop_map(|d| 0xF0 | d),
+                            3 => (0u8..10).prop_map(|d| b'0' + d),
+                            2 => prop::sample::select(vec![0xC1u8, 0xD5, 0xA0, 0xB9, 0xE3,
+                                b'{', b'}', b'J', b'p', b'+', b'-', 0x4E, 0x60, 0x40]),
+                            1 => any::<u8>()],
+                0..44),
+            scale in -5i16..45, signed: bool, sign in any_sign(), code in any_code(),
+        ) {
+            // Same text as decode + Decimal::write_json, or the same error.
+            let sep = matches!(sign, LeadingSeparate | TrailingSeparate) as usize;
+            let p = pic(bytes.len().saturating_sub(sep).max(1) as u16, scale, signed);
+            let want = decode(&bytes, &p, sign, code).map(|d| d.to_string());
+            prop_assert_eq!(json(&bytes, &p, sign, code).map(|s| s[1..].to_string()), want);
         }
     }
 }

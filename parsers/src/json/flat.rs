@@ -1,0 +1,282 @@
+//! The decode plan flattened into a straight-line program, for layouts whose JSON shape
+//! never depends on the data (no OCCURS DEPENDING ON, no selected REDEFINES, no
+//! REDEFINES shown all at once): one step per elementary item occurrence, each with its
+//! absolute offset and the JSON text that goes before its value (commas, keys, `{`, `[`,
+//! closing brackets), run in one loop with no recursion and no path stack.
+//!
+//! It writes exactly what the general tree walk in `decode.rs` writes for records at
+//! least as long as the layout; the decoder uses the walk for shorter records. A field
+//! path is rebuilt from the step only when an error needs it.
+
+use crate::layout::{DataType, Field, FieldKind};
+use crate::numeric::edited::EditedPicture;
+
+use super::error::{RecordError, RecordErrorKind};
+use super::item::ItemWriter;
+use super::path::{path_string, Seg};
+use super::plan::{Node, Plan};
+use super::{CodecOptions, FieldErrorMode, RedefinesMode};
+
+/// More steps than this (huge tables) are left to the tree walk, to bound the plan's size.
+const MAX_STEPS: usize = 1 << 16;
+
+/// No parent segment.
+const ROOT: u32 = u32::MAX;
+
+/// One elementary item occurrence.
+struct Step<'l> {
+    /// JSON text written before the value: `text[pre.0..pre.1]`.
+    pre: (u32, u32),
+    offset: usize,
+    len: usize,
+    field: &'l Field,
+    dt: &'l DataType,
+    /// Index into `Flat::edited` for numeric-edited items.
+    edited: Option<u32>,
+    /// Its segment in `Flat::segs`, for the error path.
+    seg: u32,
+    /// Part of a FILLER: decoded (its errors count) but not shown.
+    hidden: bool,
+}
+
+/// The flat program for one layout and one set of options.
+pub(crate) struct Flat<'l> {
+    steps: Vec<Step<'l>>,
+    /// Every step's leading text, back to back.
+    text: Vec<u8>,
+    /// Text after the last value (closing brackets).
+    tail: (u32, u32),
+    /// Path segments, each with its parent's index (ROOT for none).
+    segs: Vec<(u32, Seg<'l>)>,
+    edited: Vec<EditedPicture>,
+    /// Bytes a record needs for this program to apply (the layout's length).
+    pub need: usize,
+}
+
+impl<'l> Flat<'l> {
+    /// The flat program, or `None` when the layout needs the general walk.
+    pub fn compile(plan: &Plan<'l>, opts: &CodecOptions, need: usize) -> Option<Flat<'l>> {
+        if plan.slot_count > 0 {
+            return None; // ODO counters or REDEFINES selectors: the shape varies
+        }
+        let mut b = Builder {
+            flat: Flat {
+                steps: Vec::new(),
+                text: Vec::new(),
+                tail: (0, 0),
+                segs: Vec::new(),
+                edited: Vec::new(),
+                need,
+            },
+            pending: Vec::new(),
+            all_alternatives: opts.redefines == RedefinesMode::All,
+        };
+        let root = &plan.root;
+        b.pending.push(b'{');
+        if matches!(root.field.kind, FieldKind::Group(_)) {
+            b.members(root, 0, ROOT, false)?;
+        } else {
+            b.field(root, 0, &mut true, ROOT, false)?;
+        }
+        b.pending.push(b'}');
+        let start = b.text_len()?;
+        b.flat.text.extend_from_slice(&b.pending);
+        b.flat.tail = (start, b.text_len()?);
+        Some(b.flat)
+    }
+
+    /// Appends the JSON object for `rec` (at least `need` bytes) to `out`. Field errors
+    /// go to `errors` in Null mode; in Fail mode the first one is returned (`out` is then
+    /// partly written: the caller truncates).
+    pub fn run(
+        &self,
+        items: &mut ItemWriter,
+        rec: &[u8],
+        mode: FieldErrorMode,
+        errors: &mut Vec<RecordError>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), RecordError> {
+        for (i, step) in self.steps.iter().enumerate() {
+            out.extend_from_slice(self.slice(step.pre));
+            let Some(bytes) = rec.get(step.offset..step.offset + step.len) else {
+                // `need` covers every step: only a caller ignoring it gets here.
+                let have = rec.get(step.offset..).unwrap_or_default();
+                let kind = RecordErrorKind::CutShort {
+                    have: have.len(),
+                    need: step.len,
+                };
+                return Err(RecordError::new(self.path(i), step.offset, have, kind));
+            };
+            let mark = out.len();
+            let edited = step.edited.and_then(|e| self.edited.get(e as usize));
+            match items.item(step.field, step.dt, edited, bytes, out) {
+                Ok(()) => {
+                    if step.hidden {
+                        out.truncate(mark);
+                    }
+                }
+                Err(kind) => {
+                    out.truncate(mark);
+                    let e = RecordError::new(self.path(i), step.offset, bytes, kind);
+                    match mode {
+                        FieldErrorMode::Fail => return Err(e),
+                        FieldErrorMode::Null => {
+                            if !step.hidden {
+                                out.extend_from_slice(b"null");
+                            }
+                            errors.push(e);
+                        }
+                    }
+                }
+            }
+        }
+        out.extend_from_slice(self.slice(self.tail));
+        Ok(())
+    }
+
+    fn slice(&self, (a, b): (u32, u32)) -> &[u8] {
+        self.text.get(a as usize..b as usize).unwrap_or_default()
+    }
+
+    /// The field path of step `i`, as the tree walk would have it.
+    fn path(&self, i: usize) -> String {
+        let mut segs = Vec::new();
+        let mut at = self.steps.get(i).map_or(ROOT, |s| s.seg);
+        while let Some(&(parent, seg)) = self.segs.get(at as usize) {
+            segs.push(seg);
+            at = parent;
+        }
+        path_string(segs.iter().rev())
+    }
+}
+
+/// Walks the plan in the tree walk's order, collecting text between values.
+struct Builder<'l> {
+    flat: Flat<'l>,
+    /// Text since the last step's value.
+    pending: Vec<u8>,
+    all_alternatives: bool,
+}
+
+impl<'l> Builder<'l> {
+    fn text_len(&self) -> Option<u32> {
+        u32::try_from(self.flat.text.len()).ok()
+    }
+
+    fn seg(&mut self, parent: u32, seg: Seg<'l>) -> Option<u32> {
+        self.flat.segs.push((parent, seg));
+        u32::try_from(self.flat.segs.len() - 1).ok()
+    }
+
+    /// A group occurrence's members; `delta` moves static offsets to this occurrence.
+    fn members(&mut self, node: &Node<'l>, delta: usize, seg: u32, hidden: bool) -> Option<()> {
+        let mut first = true;
+        for (i, child) in node.children.iter().enumerate() {
+            if node.in_set[i] && self.all_alternatives {
+                return None; // alternatives decoded quietly, bad ones null: the walk's job
+            }
+            if node.set_root[i] != i {
+                continue; // RedefinesMode::First shows only the redefined item
+            }
+            self.field(child, delta, &mut first, seg, hidden)?;
+        }
+        Some(())
+    }
+
+    /// One member with its key: an array for OCCURS, else a single value.
+    fn field(
+        &mut self,
+        node: &Node<'l>,
+        delta: usize,
+        first: &mut bool,
+        parent: u32,
+        hidden: bool,
+    ) -> Option<()> {
+        let f = node.field;
+        // Empty fields and tables are omitted by the walk only when they sit at the end
+        // of the record; leave such layouts to it.
+        if f.size == 0 || f.occurs.as_ref().is_some_and(|o| o.max == 0) {
+            return None;
+        }
+        let start = f.offset + delta;
+        let hidden = hidden || f.is_filler();
+        if !hidden {
+            if !*first {
+                self.pending.push(b',');
+            }
+            *first = false;
+            self.pending.extend_from_slice(&node.key);
+        }
+        let seg = self.seg(parent, Seg::Name(&f.json_name))?;
+        let Some(occurs) = &f.occurs else {
+            return self.value(node, start, delta, seg, hidden);
+        };
+        if !hidden {
+            self.pending.push(b'[');
+        }
+        for i in 0..occurs.max {
+            if i > 0 && !hidden {
+                self.pending.push(b',');
+            }
+            let elem = self.seg(seg, Seg::Index(i))?;
+            // Members of an element sit at their static offsets moved to this element.
+            let elem_start = start + i * f.size;
+            self.value(node, elem_start, elem_start - f.offset, elem, hidden)?;
+        }
+        if !hidden {
+            self.pending.push(b']');
+        }
+        Some(())
+    }
+
+    /// One occurrence's value at `start`.
+    fn value(
+        &mut self,
+        node: &Node<'l>,
+        start: usize,
+        delta: usize,
+        seg: u32,
+        hidden: bool,
+    ) -> Option<()> {
+        let f = node.field;
+        let dt = match &f.kind {
+            FieldKind::Group(_) => {
+                if !hidden {
+                    self.pending.push(b'{');
+                }
+                self.members(node, delta, seg, hidden)?;
+                if !hidden {
+                    self.pending.push(b'}');
+                }
+                return Some(());
+            }
+            FieldKind::Item(dt) => dt,
+        };
+        let len = dt.byte_len();
+        if start + len > self.flat.need || self.flat.steps.len() >= MAX_STEPS {
+            return None;
+        }
+        let edited = match &node.edited {
+            Some(p) => {
+                self.flat.edited.push(p.clone());
+                Some(u32::try_from(self.flat.edited.len() - 1).ok()?)
+            }
+            None => None,
+        };
+        let a = self.text_len()?;
+        self.flat.text.extend_from_slice(&self.pending);
+        self.pending.clear();
+        let pre = (a, self.text_len()?);
+        self.flat.steps.push(Step {
+            pre,
+            offset: start,
+            len,
+            field: f,
+            dt,
+            edited,
+            seg,
+            hidden,
+        });
+        Some(())
+    }
+}

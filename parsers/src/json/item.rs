@@ -1,0 +1,176 @@
+//! One elementary item's bytes -> its JSON value, shared by both decode walks (the
+//! general tree walk and the flat program), so they write the same text by construction.
+
+use crate::codepage::CodePage;
+use crate::dialect::Endian;
+use crate::layout::{DataType, Field};
+use crate::numeric::{self, edited::EditedPicture, zoned::ZonedCode, Decimal};
+
+use super::error::RecordErrorKind;
+use super::text::{needs_escaping, write_str};
+use super::CodecOptions;
+
+/// What writing an item needs besides the item: the options and a reusable buffer.
+pub(crate) struct ItemWriter {
+    pub opts: CodecOptions,
+    pub zoned: ZonedCode,
+    scratch: Vec<u8>,
+}
+
+impl ItemWriter {
+    pub fn new(opts: CodecOptions) -> ItemWriter {
+        ItemWriter {
+            opts,
+            zoned: ZonedCode {
+                ebcdic: opts.codepage.is_ebcdic(),
+                ascii_sign: opts.dialect.ascii_sign,
+            },
+            scratch: Vec::with_capacity(256),
+        }
+    }
+
+    /// Writes one elementary value as JSON; on error `out` may hold a partial value
+    /// (the caller truncates).
+    pub fn item(
+        &mut self,
+        f: &Field,
+        dt: &DataType,
+        edited: Option<&EditedPicture>,
+        bytes: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Result<(), RecordErrorKind> {
+        let cp = self.opts.codepage;
+        if f.blank_when_zero
+            && !matches!(
+                dt,
+                DataType::Alphanumeric { .. } | DataType::National { .. }
+            )
+            && bytes.iter().all(|&b| b == cp.space())
+        {
+            return self.number(&Decimal::zero(0), out);
+        }
+        match dt {
+            DataType::Alphanumeric { .. } => self.text(f.justified_right, bytes, out),
+            DataType::National { .. } => national(f, bytes, out),
+            DataType::Zoned { pic, sign } => self.quoted(out, |out| {
+                numeric::zoned::write_json(bytes, pic, *sign, self.zoned, out)
+            }),
+            DataType::Packed { pic } => {
+                self.quoted(out, |out| numeric::packed::write_json(bytes, pic, out))
+            }
+            DataType::Binary { pic, native, .. } => {
+                let endian = if *native {
+                    self.opts.dialect.comp5_endian
+                } else {
+                    Endian::Big
+                };
+                self.quoted(out, |out| {
+                    numeric::binary::write_json(bytes, pic, endian, out)
+                })
+            }
+            DataType::Float { width } => {
+                let q = self.opts.numbers_as_strings;
+                if q {
+                    out.push(b'"');
+                }
+                numeric::float::decode_json(bytes, *width, self.opts.dialect.float_format, out)?;
+                if q {
+                    out.push(b'"');
+                }
+                Ok(())
+            }
+            DataType::Edited { .. } => {
+                let Some(pic) = edited else {
+                    return Err(RecordErrorKind::Json("edited picture not compiled".into()));
+                };
+                let text = cp.decode(bytes)?;
+                let d = pic.decode(&text)?;
+                self.number(&d, out)
+            }
+        }
+    }
+
+    /// A number written by `write`, between quotes with `numbers_as_strings`.
+    #[inline]
+    fn quoted(
+        &self,
+        out: &mut Vec<u8>,
+        write: impl FnOnce(&mut Vec<u8>) -> Result<(), numeric::NumericError>,
+    ) -> Result<(), RecordErrorKind> {
+        if self.opts.numbers_as_strings {
+            out.push(b'"');
+            write(out)?;
+            out.push(b'"');
+        } else {
+            write(out)?;
+        }
+        Ok(())
+    }
+
+    fn number(&self, d: &Decimal, out: &mut Vec<u8>) -> Result<(), RecordErrorKind> {
+        if self.opts.numbers_as_strings {
+            out.push(b'"');
+            d.write_json(out);
+            out.push(b'"');
+        } else {
+            d.write_json(out);
+        }
+        Ok(())
+    }
+
+    /// Alphanumeric text, its padding side trimmed, as a JSON string.
+    pub fn text(
+        &mut self,
+        justified_right: bool,
+        bytes: &[u8],
+        out: &mut Vec<u8>,
+    ) -> Result<(), RecordErrorKind> {
+        let cp: CodePage = self.opts.codepage;
+        let sp = cp.space();
+        // Only the padding side is trimmed, so encoding restores the same bytes.
+        let t = if justified_right {
+            let n = bytes.iter().take_while(|&&b| b == sp).count();
+            bytes.get(n..).unwrap_or_default()
+        } else {
+            let n = bytes.iter().rev().take_while(|&&b| b == sp).count();
+            bytes.get(..bytes.len() - n).unwrap_or_default()
+        };
+        // Decode straight into the output between quotes; only text holding a quote,
+        // backslash or control character (rare) is moved aside and written escaped.
+        let mark = out.len();
+        out.push(b'"');
+        if cp.decode_json_plain(t, out) {
+            out.push(b'"');
+            return Ok(());
+        }
+        cp.decode_to_utf8(t, out)?;
+        let text = out.get(mark + 1..).unwrap_or_default();
+        if needs_escaping(text) {
+            self.scratch.clear();
+            self.scratch.extend_from_slice(text);
+            out.truncate(mark);
+            write_str(out, &self.scratch);
+        } else {
+            out.push(b'"');
+        }
+        Ok(())
+    }
+}
+
+/// UTF-16BE national text, trailing U+0020 padding trimmed.
+fn national(f: &Field, bytes: &[u8], out: &mut Vec<u8>) -> Result<(), RecordErrorKind> {
+    let units: Vec<u16> = bytes
+        .chunks_exact(2)
+        .map(|c| u16::from_be_bytes([c[0], c[1]]))
+        .collect();
+    let body = if f.justified_right {
+        let n = units.iter().take_while(|&&u| u == 0x20).count();
+        units.get(n..).unwrap_or_default()
+    } else {
+        let n = units.iter().rev().take_while(|&&u| u == 0x20).count();
+        units.get(..units.len() - n).unwrap_or_default()
+    };
+    let s = String::from_utf16(body).map_err(|_| RecordErrorKind::BadNational)?;
+    write_str(out, s.as_bytes());
+    Ok(())
+}
