@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::problems::config_problems;
 use super::Failure;
-use crate::config;
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
@@ -15,16 +15,7 @@ pub struct CheckArgs {
 }
 
 pub fn run(args: CheckArgs) -> Result<(), Failure> {
-    // Route paths the router cannot take are found by the gateway, as `serve` finds them.
-    let loaded = config::load(&args.config).and_then(|g| {
-        let more = crate::gateway::path_problems(&g.routes);
-        if more.is_empty() {
-            Ok(g)
-        } else {
-            Err(more)
-        }
-    });
-    match loaded {
+    match crate::gateway::load(&args.config) {
         Ok(g) => {
             println!(
                 "{}: ok ({} backends, {} routes)",
@@ -34,18 +25,6 @@ pub fn run(args: CheckArgs) -> Result<(), Failure> {
             );
             Ok(())
         }
-        Err(problems) => {
-            let mut msg = String::new();
-            for p in &problems {
-                msg.push_str(&format!("error: {p}\n"));
-            }
-            msg.push_str(&format!(
-                "{}: {} problem{} found",
-                args.config.display(),
-                problems.len(),
-                if problems.len() == 1 { "" } else { "s" }
-            ));
-            Err(Failure::usage(msg))
-        }
+        Err(problems) => Err(config_problems(args.config.display(), &problems)),
     }
 }

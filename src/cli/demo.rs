@@ -15,6 +15,8 @@ use ferrule_parsers::copybook::{self, ParseOptions};
 use ferrule_parsers::framing::{Framing, RecordReader};
 use ferrule_parsers::json::{CodecOptions, Decoder, FieldErrorMode};
 
+use super::problems::config_problems;
+use super::signals::terminated;
 use super::Failure;
 use crate::{config, gateway, mock};
 
@@ -100,13 +102,13 @@ pub fn run(args: DemoArgs) -> Result<(), Failure> {
                 t.replace(&format!("listen = \"{addr}\""), "listen = \"127.0.0.1:0\"")
             });
         let mock_path = dir.write("mock.toml", &mock_text)?;
-        let set = mock::load(&mock_path).map_err(|ps| problems("mock.toml", &ps))?;
+        let set = mock::load(&mock_path).map_err(|ps| config_problems("mock.toml", &ps))?;
         let hosts = mock::start(set)
             .await
             .map_err(|e| Failure::data(format!("error: cannot start the demo's hosts: {e}")))?;
         let gateway_text = gateway_config(&hosts.hosts, &args.listen);
         let config_path = dir.write("ferrule.toml", &gateway_text)?;
-        let gw = config::load(&config_path).map_err(|ps| problems("ferrule.toml", &ps))?;
+        let gw = config::load(&config_path).map_err(|ps| config_problems("ferrule.toml", &ps))?;
         let base = format!("http://{}", args.listen);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(gateway::serve(gw, async {
@@ -124,7 +126,7 @@ pub fn run(args: DemoArgs) -> Result<(), Failure> {
             };
         }
         print_guide(&base, &hosts.hosts);
-        let _ = tokio::signal::ctrl_c().await;
+        terminated().await;
         let _ = tx.send(());
         let _ = tokio::time::timeout(Duration::from_secs(5), server).await;
         drop(hosts);
@@ -191,11 +193,6 @@ Press Ctrl-C to stop."#,
         hosts = list.join(", ")
     );
     let _ = std::io::stdout().flush();
-}
-
-fn problems(file: &str, ps: &[config::Problem]) -> Failure {
-    let lines: Vec<String> = ps.iter().map(|p| format!("error: {file}: {p}")).collect();
-    Failure::data(lines.join("\n"))
 }
 
 /// The sample files in a private temporary folder, removed when the demo ends.

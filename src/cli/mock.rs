@@ -4,6 +4,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
+use super::problems::config_problems;
+use super::signals::terminated;
 use super::Failure;
 use crate::mock;
 
@@ -18,16 +20,7 @@ pub struct MockArgs {
 }
 
 pub fn run(args: MockArgs) -> Result<(), Failure> {
-    let set = mock::load(&args.config).map_err(|problems| {
-        let mut msg: String = problems.iter().map(|p| format!("error: {p}\n")).collect();
-        msg.push_str(&format!(
-            "{}: {} problem{} found",
-            args.config.display(),
-            problems.len(),
-            if problems.len() == 1 { "" } else { "s" }
-        ));
-        Failure::usage(msg)
-    })?;
+    let set = mock::load(&args.config).map_err(|ps| config_problems(args.config.display(), &ps))?;
     if args.check {
         println!("{}: ok ({} hosts)", args.config.display(), set.hosts.len());
         return Ok(());
@@ -55,34 +48,10 @@ pub fn run(args: MockArgs) -> Result<(), Failure> {
         if let Some(addr) = running.status {
             println!("ferrule mock: status listening on http://{addr}/status");
         }
-        shutdown_signal().await;
+        terminated().await;
         for line in running.summary() {
             println!("{line}");
         }
         Ok(())
     })
-}
-
-/// Resolves on Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
-    }
 }

@@ -6,8 +6,10 @@ mod convert;
 mod demo;
 mod layout_cmd;
 mod mock;
+mod problems;
 mod quarantine;
 mod serve;
+mod signals;
 
 use std::process::ExitCode;
 

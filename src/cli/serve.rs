@@ -5,8 +5,10 @@ use std::time::Duration;
 
 use clap::Args;
 
+use super::problems::config_problems;
+use super::signals::terminated;
 use super::Failure;
-use crate::{config, gateway};
+use crate::gateway;
 
 #[derive(Args, Debug)]
 pub struct ServeArgs {
@@ -16,17 +18,8 @@ pub struct ServeArgs {
 }
 
 pub fn run(args: ServeArgs) -> Result<(), Failure> {
-    let gateway = config::load(&args.config)
-        .and_then(|g| {
-            // Paths axum cannot route are config problems too, reported with the rest.
-            let ps = gateway::path_problems(&g.routes);
-            if ps.is_empty() {
-                Ok(g)
-            } else {
-                Err(ps)
-            }
-        })
-        .map_err(|ps| problems(&args.config, &ps))?;
+    let gateway =
+        gateway::load(&args.config).map_err(|ps| config_problems(args.config.display(), &ps))?;
     gateway::init_logging(gateway.json_logs);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -37,47 +30,7 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
     runtime.shutdown_timeout(Duration::from_secs(1));
     match r {
         Ok(()) => Ok(()),
-        Err(gateway::ServeError::Config(ps)) => Err(problems(&args.config, &ps)),
+        Err(gateway::ServeError::Config(ps)) => Err(config_problems(args.config.display(), &ps)),
         Err(e) => Err(Failure::data(format!("error: {e}"))),
-    }
-}
-
-/// Printed like `ferrule check` does: one line per problem, then the count.
-fn problems(file: &std::path::Path, ps: &[config::Problem]) -> Failure {
-    let mut msg = String::new();
-    for p in ps {
-        msg.push_str(&format!("error: {p}\n"));
-    }
-    msg.push_str(&format!(
-        "{}: {} problem{} found",
-        file.display(),
-        ps.len(),
-        if ps.len() == 1 { "" } else { "s" }
-    ));
-    Failure::usage(msg)
-}
-
-/// Completes on SIGINT or (on Unix) SIGTERM.
-async fn terminated() {
-    let interrupt = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let term = async {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {}
-        () = term => {}
     }
 }

@@ -29,6 +29,18 @@ use crate::telemetry;
 pub use logs::init as init_logging;
 pub use router::path_problems;
 
+/// Reads and validates a config as `serve` needs it: the config's own checks plus the
+/// route paths the router cannot take.
+pub fn load(path: &std::path::Path) -> Result<Gateway, Vec<Problem>> {
+    let gateway = crate::config::load(path)?;
+    let problems = path_problems(&gateway.routes);
+    if problems.is_empty() {
+        Ok(gateway)
+    } else {
+        Err(problems)
+    }
+}
+
 /// Why the server could not start or stopped with an error.
 #[derive(Debug, thiserror::Error)]
 pub enum ServeError {
