@@ -6,29 +6,15 @@
 //! the replay cannot silently stop running when the corpus moves.
 #![allow(clippy::unwrap_used)]
 
-use std::path::PathBuf;
+mod common;
 
 use ferrule_parsers::copybook::{parse_all, SourceFormat};
 
-fn corpus_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/copybook")
-}
-
 #[test]
 fn corpus_replays_without_panics() {
-    let dir = corpus_dir();
-    let entries = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("fuzz corpus {} is missing: {e}", dir.display()));
-    let mut count = 0;
-    for entry in entries {
-        let path = entry.unwrap().path();
-        if !path.is_file() {
-            continue;
-        }
-        let bytes = std::fs::read(&path).unwrap();
+    for (name, bytes) in common::corpus("copybook") {
         let text = String::from_utf8_lossy(&bytes);
         let result = parse_all(&text, SourceFormat::Auto);
-        let name = path.file_name().unwrap().to_string_lossy().to_string();
         if name.ends_with(".cpy") {
             match (&result, name.contains("error")) {
                 (Ok(_), true) => panic!("{name}: expected an error"),
@@ -40,7 +26,5 @@ fn corpus_replays_without_panics() {
         if let Err(e) = result {
             let _ = e.render(&text, &name);
         }
-        count += 1;
     }
-    assert!(count > 0, "fuzz corpus {} is empty", dir.display());
 }

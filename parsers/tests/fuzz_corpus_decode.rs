@@ -2,16 +2,14 @@
 //! fuzzer kept (and every crash it found, once added) is checked by `cargo test`.
 #![allow(clippy::unwrap_used)] // Tests: a failed unwrap is a failed test.
 
+mod common;
+
 use std::path::PathBuf;
 
 use ferrule_parsers::codepage::CodePage;
 use ferrule_parsers::copybook::{parse, ParseOptions};
 use ferrule_parsers::dialect::Dialect;
 use ferrule_parsers::json::{fuzz_check, CodecOptions, Encoder};
-
-fn corpus_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/decode")
-}
 
 fn repo_file(path: &str) -> PathBuf {
     PathBuf::from(env!("CARGO_MANIFEST_DIR"))
@@ -21,25 +19,13 @@ fn repo_file(path: &str) -> PathBuf {
 
 #[test]
 fn replay_decode_corpus() {
-    let dir = corpus_dir();
-    // A missing or empty folder must fail: a replay that checks nothing rots silently.
-    let entries = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("fuzz corpus {} is missing: {e}", dir.display()));
-    let mut count = 0;
-    for entry in entries {
-        let path = entry.unwrap().path();
-        if path.is_file() {
-            let data = std::fs::read(&path).unwrap();
-            let name = path.display().to_string();
-            let result = std::panic::catch_unwind(|| fuzz_check(&data));
-            assert!(
-                result.is_ok(),
-                "corpus file {name} fails the decode property"
-            );
-            count += 1;
-        }
+    for (name, data) in common::corpus("decode") {
+        let result = std::panic::catch_unwind(|| fuzz_check(&data));
+        assert!(
+            result.is_ok(),
+            "corpus file {name} fails the decode property"
+        );
     }
-    assert!(count > 0, "fuzz corpus {} is empty", dir.display());
 }
 
 /// The records of an IBM RDW file (4-byte header: big-endian length including itself).
@@ -182,7 +168,7 @@ fn write_decode_seeds() {
         ("edited-float-garbage", with_selector(0x04, &[0x5c; 95])),
         ("selector-only", vec![0x02]),
     ];
-    let dir = corpus_dir();
+    let dir = common::corpus_dir("decode");
     std::fs::create_dir_all(&dir).unwrap();
     for (name, data) in &seeds {
         fuzz_check(data);

@@ -2,35 +2,20 @@
 //! fuzzer kept (and every crash it found, once added) is checked by `cargo test`.
 #![allow(clippy::unwrap_used)] // Tests: a failed unwrap is a failed test.
 
-use std::path::PathBuf;
+
+mod common;
 
 use ferrule_parsers::framing::fuzz_check;
 
-fn corpus_dir() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../fuzz/corpus/framing")
-}
-
 #[test]
 fn replay_framing_corpus() {
-    let dir = corpus_dir();
-    // A missing or empty folder must fail: a replay that checks nothing rots silently.
-    let entries = std::fs::read_dir(&dir)
-        .unwrap_or_else(|e| panic!("fuzz corpus {} is missing: {e}", dir.display()));
-    let mut count = 0;
-    for entry in entries {
-        let path = entry.unwrap().path();
-        if path.is_file() {
-            let data = std::fs::read(&path).unwrap();
-            let name = path.display().to_string();
-            let result = std::panic::catch_unwind(|| fuzz_check(&data));
-            assert!(
-                result.is_ok(),
-                "corpus file {name} fails the framing property"
-            );
-            count += 1;
-        }
+    for (name, data) in common::corpus("framing") {
+        let result = std::panic::catch_unwind(|| fuzz_check(&data));
+        assert!(
+            result.is_ok(),
+            "corpus file {name} fails the framing property"
+        );
     }
-    assert!(count > 0, "fuzz corpus {} is empty", dir.display());
 }
 
 /// Seeds: a selector byte (see `fuzz_check`: low nibble picks the framing, high nibble the
@@ -70,7 +55,7 @@ fn write_framing_seeds() {
         // Measured: count byte + that many bytes, then a short tail.
         ("measured", b"\x0d\x02ab\x00\x05ab"),
     ];
-    let dir = corpus_dir();
+    let dir = common::corpus_dir("framing");
     std::fs::create_dir_all(&dir).unwrap();
     for (name, data) in seeds {
         fuzz_check(data);
