@@ -32,7 +32,8 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
         .enable_all()
         .build()
         .map_err(|e| Failure::data(format!("error: cannot start the runtime: {e}")))?;
-    let r = runtime.block_on(gateway::serve(gateway, terminated()));
+    // `terminated` installs its handlers when called, which needs the runtime: inside.
+    let r = runtime.block_on(async { gateway::serve(gateway, terminated()).await });
     // Work still running past the drain deadline (a stuck exchange) must not hold the exit.
     runtime.shutdown_timeout(Duration::from_secs(1));
     match r {
@@ -57,27 +58,60 @@ fn problems(file: &std::path::Path, ps: &[config::Problem]) -> Failure {
     Failure::usage(msg)
 }
 
-/// Completes on SIGINT or (on Unix) SIGTERM.
-async fn terminated() {
-    let interrupt = async {
+/// Completes on SIGINT or (on Unix) SIGTERM. The handlers are installed when this is
+/// called, before the address is announced: a signal sent as soon as the address is read
+/// must start the drain, not meet the default action (an exit with no drain, not 0).
+fn terminated() -> impl std::future::Future<Output = ()> + Send + 'static {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{signal, SignalKind};
+        let term = signal(SignalKind::terminate()).ok();
+        let interrupt = signal(SignalKind::interrupt()).ok();
+        async move {
+            tokio::select! {
+                () = next(term) => {}
+                () = next(interrupt) => {}
+            }
+        }
+    }
+    #[cfg(not(unix))]
+    async {
         if tokio::signal::ctrl_c().await.is_err() {
             std::future::pending::<()>().await;
         }
-    };
-    #[cfg(unix)]
-    let term = async {
-        use tokio::signal::unix::{signal, SignalKind};
-        match signal(SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
+    }
+}
+
+/// The next signal on `stream`; never, if it could not be installed.
+#[cfg(unix)]
+async fn next(stream: Option<tokio::signal::unix::Signal>) {
+    match stream {
+        Some(mut s) => {
+            s.recv().await;
         }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = interrupt => {}
-        () = term => {}
+        None => std::future::pending::<()>().await,
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sigterm_is_handled_as_soon_as_terminated_returns() {
+        // Raised before the future is polled: with lazily installed handlers the default
+        // action would end this test process; here the future completes.
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async {
+            let stop = terminated();
+            rustix::process::kill_process(rustix::process::getpid(), rustix::process::Signal::TERM)
+                .unwrap();
+            tokio::time::timeout(Duration::from_secs(20), stop)
+                .await
+                .unwrap();
+        });
     }
 }
