@@ -485,7 +485,7 @@ fn sigterm_drains_the_call_in_flight_refuses_new_ones_and_exits_0() {
 fn the_session_limit_holds_under_40_concurrent_calls() {
     const CALLS: usize = 40;
     let (mock, gw) = sample_pair(|m, g| {
-        host_mut(m, "vehicles").insert("latency_ms".into(), 300.into());
+        host_mut(m, "vehicles").insert("latency_ms".into(), 500.into());
         let b = backend_mut(g, "vehicles");
         b.insert("max_sessions".into(), 3.into());
         b.insert("max_queue".into(), 4.into());
