@@ -45,6 +45,8 @@ pub fn run(args: MockArgs) -> Result<(), Failure> {
         .enable_all()
         .build()?;
     rt.block_on(async {
+        // Handlers first: a script may send SIGTERM as soon as it reads the ports.
+        let stop = super::serve::terminated();
         let running = mock::start(set)
             .await
             .map_err(|e| Failure::data(format!("error: {e}")))?;
@@ -55,34 +57,10 @@ pub fn run(args: MockArgs) -> Result<(), Failure> {
         if let Some(addr) = running.status {
             println!("ferrule mock: status listening on http://{addr}/status");
         }
-        shutdown_signal().await;
+        stop.await;
         for line in running.summary() {
             println!("{line}");
         }
         Ok(())
     })
-}
-
-/// Resolves on Ctrl-C or SIGTERM.
-async fn shutdown_signal() {
-    let ctrl_c = async {
-        if tokio::signal::ctrl_c().await.is_err() {
-            std::future::pending::<()>().await;
-        }
-    };
-    #[cfg(unix)]
-    let term = async {
-        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
-            Ok(mut s) => {
-                s.recv().await;
-            }
-            Err(_) => std::future::pending::<()>().await,
-        }
-    };
-    #[cfg(not(unix))]
-    let term = std::future::pending::<()>();
-    tokio::select! {
-        () = ctrl_c => {}
-        () = term => {}
-    }
 }

@@ -61,7 +61,7 @@ fn problems(file: &std::path::Path, ps: &[config::Problem]) -> Failure {
 /// Completes on SIGINT or (on Unix) SIGTERM. The handlers are installed when this is
 /// called, before the address is announced: a signal sent as soon as the address is read
 /// must start the drain, not meet the default action (an exit with no drain, not 0).
-fn terminated() -> impl std::future::Future<Output = ()> + Send + 'static {
+pub(super) fn terminated() -> impl std::future::Future<Output = ()> + Send + 'static {
     #[cfg(unix)]
     {
         use tokio::signal::unix::{signal, SignalKind};
