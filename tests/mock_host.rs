@@ -11,7 +11,7 @@ use std::path::Path;
 use std::process::Command;
 use std::time::{Duration, Instant};
 
-use common::gateway::{samples, Mock};
+use common::gateway::{samples, Mock, Signal};
 
 use ferrule_parsers::copybook::{self, ParseOptions};
 use ferrule_parsers::json::{CodecOptions, Decoder, Encoder, FieldErrorMode};
@@ -423,4 +423,22 @@ fn the_sample_gateway_config_checks() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[test]
+fn sigterm_right_after_start_prints_the_summary_and_exits_0() {
+    // The signal handlers are in place before the ports are printed: a script that
+    // stops the mock as soon as it has read them gets the summary, not a killed process.
+    for _ in 0..3 {
+        let mut mock = Mock::start_str(&sample_config(""));
+        mock.signal(Signal::TERM);
+        let status = mock.wait_exit();
+        assert!(status.success(), "{status:?}\n{}", mock.log());
+        let out = mock.rest_of_stdout();
+        assert!(
+            out.iter()
+                .any(|l| l.starts_with("ferrule mock: vehicles: 0 requests")),
+            "{out:?}"
+        );
+    }
 }

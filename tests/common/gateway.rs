@@ -83,6 +83,7 @@ pub struct Mock {
     pub hosts: Vec<(String, SocketAddr)>,
     pub status: Option<SocketAddr>,
     dir: tempfile::TempDir,
+    lines: mpsc::Receiver<String>,
 }
 
 impl Mock {
@@ -116,9 +117,10 @@ impl Mock {
             hosts: Vec::new(),
             status: None,
             dir,
+            lines,
         };
         while mock.hosts.len() < want_hosts || (want_status && mock.status.is_none()) {
-            let Ok(line) = lines.recv_timeout(PATIENCE) else {
+            let Ok(line) = mock.lines.recv_timeout(PATIENCE) else {
                 panic!("ferrule mock did not start:\n{}", mock.log());
             };
             let Some((name, addr)) = line
@@ -166,6 +168,25 @@ impl Mock {
     /// `GET /status`, one host's counts.
     pub fn host_status(&self, name: &str) -> Value {
         self.status("GET", "/status")["hosts"][name].clone()
+    }
+
+    pub fn signal(&self, sig: Signal) {
+        send_signal(&self.child, sig);
+    }
+
+    /// Waits (bounded) for the process to end.
+    pub fn wait_exit(&mut self) -> ExitStatus {
+        wait_exit(&mut self.child)
+    }
+
+    /// The stdout lines after the listening ones, up to the end of the output (call
+    /// once the process has ended).
+    pub fn rest_of_stdout(&self) -> Vec<String> {
+        let mut out = Vec::new();
+        while let Ok(line) = self.lines.recv_timeout(PATIENCE) {
+            out.push(line);
+        }
+        out
     }
 
     /// What the mock logged so far.
