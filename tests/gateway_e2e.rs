@@ -227,6 +227,7 @@ fn client_errors_are_problems_naming_every_bad_field() {
     assert_eq!(p["instance"], "/v2/vehicles/AB12CDE");
     let r = gw.request("DELETE", "/v1/vehicles/AB12CDE", &[], b"");
     assert_problem(&r, 405, "method-not-allowed");
+    assert_eq!(r.header("allow"), Some("GET,HEAD"));
     let r = gw.request("GET", "/v1/incidents", &[], b"");
     assert_problem(&r, 405, "method-not-allowed");
 
@@ -334,27 +335,40 @@ fn health_readiness_and_metrics() {
     assert!(!text.contains("AB12CDE"), "{text}");
 }
 
-/// Starts `f` on a thread: a call that will be in flight while the test goes on.
-fn in_background<T: Send + 'static>(
-    f: impl FnOnce() -> T + Send + 'static,
-) -> thread::JoinHandle<T> {
-    thread::spawn(f)
+/// The sample pair with the incident host's answers held at a gated proxy, so a write
+/// stays in flight until the test opens the gate.
+fn pair_with_gated_incidents() -> (Mock, GatedProxy, Gateway) {
+    let mock = Mock::start(&sample_mock(true));
+    let proxy = GatedProxy::start(mock.addr("incidents"));
+    let mut hosts: Vec<_> = mock
+        .hosts
+        .iter()
+        .filter(|(n, _)| n != "incidents")
+        .cloned()
+        .collect();
+    hosts.push(("incidents".into(), proxy.addr));
+    let mut g = sample_gateway(&hosts);
+    // The held call must not time out while the test works.
+    backend_mut(&mut g, "incidents").insert("timeout_ms".into(), 30_000.into());
+    (mock, proxy, Gateway::start(&g))
 }
 
-/// Waits until the host has received `n` requests in all (the status endpoint counts a
-/// request when it starts answering it).
-fn wait_for_requests(mock: &Mock, host: &str, n: u64) {
-    wait_for("the host to receive the request", || {
-        (mock.host_status(host)["requests"].as_u64() >= Some(n)).then_some(())
+/// Starts a POST of [`INCIDENT`] on a thread and returns once the host has it.
+fn incident_in_flight(mock: &Mock, gw: &Gateway) -> thread::JoinHandle<Reply> {
+    let addr = gw.addr();
+    let call = thread::spawn(move || {
+        let json = [("content-type", "application/json")];
+        http(addr, "POST", "/v1/incidents", &json, INCIDENT.as_bytes())
     });
+    wait_for("the host to receive the request", || {
+        (mock.host_status("incidents")["requests"] == 1).then_some(())
+    });
+    call
 }
 
 #[test]
 fn reload_on_sighup_swaps_the_config_without_dropping_a_call_in_flight() {
-    let (mock, gw) = sample_pair(|m, _| {
-        // Slow writes, so one is in flight across the reload.
-        host_mut(m, "incidents").insert("latency_ms".into(), 1500.into());
-    });
+    let (mock, proxy, gw) = pair_with_gated_incidents();
     let mut config: Table = toml::from_str(&std::fs::read_to_string(&gw.config).unwrap()).unwrap();
     assert_eq!(gw.get("/v1/people/SMITH").status, 404);
     assert!(gw
@@ -362,31 +376,19 @@ fn reload_on_sighup_swaps_the_config_without_dropping_a_call_in_flight() {
         .json()
         .get("keeper")
         .is_some());
-
-    let addr = gw.addr();
-    let slow = in_background(move || {
-        let json = [("content-type", "application/json")];
-        http(addr, "POST", "/v1/incidents", &json, INCIDENT.as_bytes())
-    });
-    wait_for_requests(&mock, "incidents", 1);
+    let slow = incident_in_flight(&mock, &gw);
 
     // A new route, and the vehicle route now leaves out the keeper too.
     let mut people = route_mut(&mut config, "/v1/nominals").clone();
     people.insert("path".into(), "/v1/people/{surname}".into());
-    people.insert(
-        "omit".into(),
-        toml::Value::try_from(["return_code", "system_area", "match_count"]).unwrap(),
-    );
+    let omit = toml::Value::try_from(["return_code", "system_area", "match_count"]).unwrap();
+    people.insert("omit".into(), omit);
     add_route(&mut config, people);
-    route_mut(&mut config, "/v1/vehicles/{vrm}").insert(
-        "omit".into(),
-        toml::Value::try_from(["return_code", "system_area", "keeper"]).unwrap(),
-    );
+    let omit = toml::Value::try_from(["return_code", "system_area", "keeper"]).unwrap();
+    route_mut(&mut config, "/v1/vehicles/{vrm}").insert("omit".into(), omit);
     gw.rewrite(&config);
     gw.signal(Signal::HUP);
 
-    // The new route appears (query parameters it does not get are missing: 400 for
-    // forename shows the route is there; a full call answers 200).
     let r = wait_for("the new route", || {
         let r = gw.get("/v1/people/SMITH?forename=JOHN");
         (r.status != 404).then_some(r)
@@ -399,14 +401,15 @@ fn reload_on_sighup_swaps_the_config_without_dropping_a_call_in_flight() {
     assert!(v.get("keeper").is_none(), "{v}");
     assert_eq!(v["make"], "VAUXHALL");
 
-    // The call in flight during the reload completed normally.
+    // The call that was in flight across the reload is still waiting for its answer
+    // (held at the proxy), and completes normally once the host's answer arrives.
+    assert!(!slow.is_finished());
+    proxy.open();
     let r = slow.join().unwrap();
     assert_eq!(r.status, 201, "{}", r.text());
     assert_eq!(r.json()["incident_ref"], "INC240001");
-    assert_eq!(
-        gw.metric("ferrule_config_reloads_total", &[r#"outcome="ok""#]),
-        Some(1.0)
-    );
+    let reloads = gw.metric("ferrule_config_reloads_total", &[r#"outcome="ok""#]);
+    assert_eq!(reloads, Some(1.0));
     assert!(
         gw.log_text().contains("config reloaded"),
         "{}",
@@ -457,25 +460,23 @@ fn an_invalid_config_on_sighup_is_rejected_and_the_old_one_keeps_serving() {
 
 #[test]
 fn sigterm_drains_the_call_in_flight_refuses_new_ones_and_exits_0() {
-    let (mock, mut gw) = sample_pair(|m, _| {
-        host_mut(m, "incidents").insert("latency_ms".into(), 1500.into());
-    });
+    let (mock, proxy, mut gw) = pair_with_gated_incidents();
     let addr = gw.addr();
-    let slow = in_background(move || {
-        let json = [("content-type", "application/json")];
-        http(addr, "POST", "/v1/incidents", &json, INCIDENT.as_bytes())
-    });
-    wait_for_requests(&mock, "incidents", 1);
+    let slow = incident_in_flight(&mock, &gw);
     gw.signal(Signal::TERM);
 
     // The listener closes: new connections are refused (polled: the signal takes a
-    // moment to arrive).
+    // moment to arrive) while the call in flight still waits for its answer.
     wait_for("new connections to be refused", || {
         TcpStream::connect(addr).is_err().then_some(())
     });
-    // The call in flight still completes, and the process exits cleanly.
+    assert!(!slow.is_finished());
+    assert!(gw.running(), "exited with a call in flight");
+    // The answer arrives: the call completes, then the process exits cleanly.
+    proxy.open();
     let r = slow.join().unwrap();
     assert_eq!(r.status, 201, "{}", r.text());
+    assert_eq!(r.json()["incident_ref"], "INC240001");
     let status = gw.wait_exit();
     assert!(status.success(), "{status:?}\n{}", gw.log_text());
     assert!(gw.log_text().contains("draining"), "{}", gw.log_text());
@@ -484,41 +485,36 @@ fn sigterm_drains_the_call_in_flight_refuses_new_ones_and_exits_0() {
 #[test]
 fn the_session_limit_holds_under_40_concurrent_calls() {
     const CALLS: usize = 40;
-    let (mock, gw) = sample_pair(|m, g| {
-        host_mut(m, "vehicles").insert("latency_ms".into(), 500.into());
-        let b = backend_mut(g, "vehicles");
-        b.insert("max_sessions".into(), 3.into());
-        b.insert("max_queue".into(), 4.into());
-        // Generous: whoever got a queue place is served, however loaded the machine.
-        b.insert("queue_timeout_ms".into(), 20_000.into());
-        b.insert("timeout_ms".into(), 20_000.into());
-    });
-    let addr = gw.addr();
-    let barrier = std::sync::Arc::new(std::sync::Barrier::new(CALLS));
-    let calls: Vec<_> = (0..CALLS)
-        .map(|_| {
-            let barrier = barrier.clone();
-            thread::spawn(move || {
-                barrier.wait();
-                http(addr, "GET", "/v1/vehicles/AB12CDE", &[], b"")
-            })
-        })
-        .collect();
-    let replies: Vec<Reply> = calls.into_iter().map(|c| c.join().unwrap()).collect();
+    const SESSIONS: usize = 3;
+    const QUEUE: usize = 4;
+    // The vehicle host's answers are held at a proxy until every call has arrived, so
+    // exactly SESSIONS calls hold a session, QUEUE wait, and the rest are shed.
+    let mock = Mock::start(&sample_mock(true));
+    let proxy = GatedProxy::start(mock.addr("vehicles"));
+    let mut hosts = mock.hosts.clone();
+    hosts.retain(|(n, _)| n != "vehicles");
+    hosts.push(("vehicles".into(), proxy.addr));
+    let mut g = sample_gateway(&hosts);
+    let b = backend_mut(&mut g, "vehicles");
+    b.insert("max_sessions".into(), (SESSIONS as i64).into());
+    b.insert("max_queue".into(), (QUEUE as i64).into());
+    // Generous: whoever got a queue place is served, however loaded the machine.
+    b.insert("queue_timeout_ms".into(), 30_000.into());
+    b.insert("timeout_ms".into(), 30_000.into());
+    let gw = Gateway::start(&g);
 
-    let ok = replies.iter().filter(|r| r.status == 200).count();
-    let shed: Vec<&Reply> = replies.iter().filter(|r| r.status == 503).collect();
-    assert_eq!(
-        ok + shed.len(),
-        CALLS,
-        "only 200 and 503: {:?}",
-        replies.iter().map(|r| r.status).collect::<Vec<_>>()
-    );
-    assert!(ok >= 3, "{ok} succeeded");
-    assert!(
-        !shed.is_empty(),
-        "40 calls at once against 3 sessions + 4 queue places"
-    );
+    let addr = gw.addr();
+    let (tx, rx) = std::sync::mpsc::channel();
+    for _ in 0..CALLS {
+        let tx = tx.clone();
+        thread::spawn(move || {
+            let _ = tx.send(http(addr, "GET", "/v1/vehicles/AB12CDE", &[], b""));
+        });
+    }
+    // Everyone without a session or a queue place is answered at once: 503.
+    let shed: Vec<Reply> = (0..CALLS - SESSIONS - QUEUE)
+        .map(|_| rx.recv_timeout(PATIENCE).expect("a shed call"))
+        .collect();
     for r in &shed {
         assert_problem(r, 503, "backend-saturated");
         let after: u64 = r
@@ -528,13 +524,69 @@ fn the_session_limit_holds_under_40_concurrent_calls() {
             .unwrap();
         assert!(after >= 1);
     }
+    // The host has the calls holding sessions, never more.
+    wait_for("the sessions to reach the host", || {
+        (mock.host_status("vehicles")["requests"] == SESSIONS as u64).then_some(())
+    });
+    let waiting = gw.metric("ferrule_backend_queue_depth", &[r#"backend="vehicles""#]);
+    assert_eq!(waiting, Some(QUEUE as f64));
+    let in_use = gw.metric(
+        "ferrule_backend_sessions_in_use",
+        &[r#"backend="vehicles""#],
+    );
+    assert_eq!(in_use, Some(SESSIONS as f64));
+
+    // Answers flow: the held and the queued calls all succeed.
+    proxy.open();
+    for _ in 0..SESSIONS + QUEUE {
+        let r = rx.recv_timeout(PATIENCE).expect("a served call");
+        assert_eq!(r.status, 200, "{}", r.text());
+    }
     // Counted at the host: never more than 3 connections or 3 requests at once.
+    let h = mock.host_status("vehicles");
+    assert!(
+        h["connections_peak"].as_u64().unwrap() <= SESSIONS as u64,
+        "{h}"
+    );
+    assert!(
+        h["in_flight_peak"].as_u64().unwrap() <= SESSIONS as u64,
+        "{h}"
+    );
+    assert_eq!(h["requests"], (SESSIONS + QUEUE) as u64, "{h}");
+    // And the gateway serves normally afterwards.
+    assert_eq!(gw.get("/v1/vehicles/AB12CDE").status, 200);
+}
+
+#[test]
+fn the_session_limit_holds_against_a_slow_host() {
+    // The same limit with real waiting: a host that takes its time on every answer, 20
+    // calls at once. Which calls are shed depends on timing, so only the bounds count.
+    const CALLS: usize = 20;
+    let (mock, gw) = sample_pair(|m, g| {
+        host_mut(m, "vehicles").insert("latency_ms".into(), 200.into());
+        let b = backend_mut(g, "vehicles");
+        b.insert("max_sessions".into(), 3.into());
+        b.insert("max_queue".into(), 4.into());
+        b.insert("queue_timeout_ms".into(), 30_000.into());
+        b.insert("timeout_ms".into(), 30_000.into());
+    });
+    let addr = gw.addr();
+    let calls: Vec<_> = (0..CALLS)
+        .map(|_| thread::spawn(move || http(addr, "GET", "/v1/vehicles/AB12CDE", &[], b"")))
+        .collect();
+    let statuses: Vec<u16> = calls
+        .into_iter()
+        .map(|c| c.join().unwrap().status)
+        .collect();
+    let ok = statuses.iter().filter(|&&s| s == 200).count();
+    assert!(
+        statuses.iter().all(|&s| s == 200 || s == 503),
+        "{statuses:?}"
+    );
     let h = mock.host_status("vehicles");
     assert!(h["connections_peak"].as_u64().unwrap() <= 3, "{h}");
     assert!(h["in_flight_peak"].as_u64().unwrap() <= 3, "{h}");
-    assert_eq!(h["requests"].as_u64().unwrap(), ok as u64, "{h}");
-    // And the gateway serves normally afterwards.
-    assert_eq!(gw.get("/v1/vehicles/AB12CDE").status, 200);
+    assert_eq!(h["requests"], ok as u64, "{h}");
 }
 
 #[test]

@@ -603,3 +603,67 @@ pub fn keep_hosts(t: &mut Table, names: &[&str]) {
         });
     }
 }
+
+// --- a proxy that holds answers back ------------------------------------------------------
+
+/// A TCP proxy in front of a host that passes requests on at once but holds every
+/// answer until [`GatedProxy::open`]: a call is then in flight for as long as a test
+/// needs, without sleeps or timing.
+pub struct GatedProxy {
+    pub addr: SocketAddr,
+    gate: std::sync::Arc<(std::sync::Mutex<bool>, std::sync::Condvar)>,
+}
+
+impl GatedProxy {
+    pub fn start(upstream: SocketAddr) -> GatedProxy {
+        let listener = TcpListener::bind("127.0.0.1:0").expect("bind the proxy");
+        let addr = listener.local_addr().expect("proxy address");
+        let gate = std::sync::Arc::new((std::sync::Mutex::new(false), std::sync::Condvar::new()));
+        let shared = gate.clone();
+        thread::spawn(move || {
+            for client in listener.incoming() {
+                let Ok(client) = client else { continue };
+                let Ok(host) = TcpStream::connect(upstream) else {
+                    continue;
+                };
+                let gate = shared.clone();
+                let (Ok(mut c_read), Ok(mut h_write)) = (client.try_clone(), host.try_clone())
+                else {
+                    continue;
+                };
+                thread::spawn(move || {
+                    let _ = std::io::copy(&mut c_read, &mut h_write);
+                    let _ = h_write.shutdown(std::net::Shutdown::Write);
+                });
+                thread::spawn(move || {
+                    let (mut host, mut client) = (host, client);
+                    let mut buf = [0u8; 4096];
+                    loop {
+                        let n = match host.read(&mut buf) {
+                            Ok(0) | Err(_) => break,
+                            Ok(n) => n,
+                        };
+                        let (open, cv) = &*gate;
+                        let mut is_open = open.lock().unwrap_or_else(|e| e.into_inner());
+                        while !*is_open {
+                            is_open = cv.wait(is_open).unwrap_or_else(|e| e.into_inner());
+                        }
+                        drop(is_open);
+                        if client.write_all(&buf[..n]).is_err() {
+                            break;
+                        }
+                    }
+                    let _ = client.shutdown(std::net::Shutdown::Write);
+                });
+            }
+        });
+        GatedProxy { addr, gate }
+    }
+
+    /// Lets every held and later answer through.
+    pub fn open(&self) {
+        let (open, cv) = &*self.gate;
+        *open.lock().unwrap_or_else(|e| e.into_inner()) = true;
+        cv.notify_all();
+    }
+}
