@@ -1,7 +1,8 @@
 //! `ferrule serve` end to end: the real binary in front of `ferrule mock` running the
 //! sample hosts, both on 127.0.0.1 port 0, spoken to over real sockets. Every route kind
 //! of the sample config, every client error status, the operator endpoints, reload on
-//! SIGHUP, the drain on SIGTERM and the session limit counted at the host.
+//! SIGHUP, the drain on SIGTERM and the session limit counted at the host. Calls that
+//! must stay in flight are held at a gated proxy, never timed with sleeps.
 // Helpers here are test code too (clippy only exempts `#[test]` functions).
 #![allow(clippy::unwrap_used)]
 
@@ -26,14 +27,14 @@ const INCIDENT: &str = r#"{"incident_type": "RTC",
 /// after `tweak` has edited the mock's and the gateway's config.
 fn sample_pair(tweak: impl FnOnce(&mut Table, &mut Table)) -> (Mock, Gateway) {
     let mut mock_cfg = sample_mock(true);
-    let mut probe = sample_gateway(&[]);
-    tweak(&mut mock_cfg, &mut probe);
+    let mut gw_cfg = sample_gateway(&[]);
+    tweak(&mut mock_cfg, &mut gw_cfg);
     let mock = Mock::start(&mock_cfg);
     // Point the tweaked gateway config at the hosts now that their ports are known.
     for (name, addr) in &mock.hosts {
-        backend_mut(&mut probe, name).insert("address".into(), addr.to_string().into());
+        backend_mut(&mut gw_cfg, name).insert("address".into(), addr.to_string().into());
     }
-    let gateway = Gateway::start(&probe);
+    let gateway = Gateway::start(&gw_cfg);
     (mock, gateway)
 }
 
