@@ -3,11 +3,15 @@
 // Helpers here are test code too (clippy only exempts `#[test]` functions).
 #![allow(clippy::unwrap_used)]
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::path::{Path, PathBuf};
-use std::process::{Child, Command, Stdio};
+mod common;
+
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::path::Path;
+use std::process::Command;
 use std::time::{Duration, Instant};
+
+use common::gateway::{samples, Mock, Signal};
 
 use ferrule_parsers::copybook::{self, ParseOptions};
 use ferrule_parsers::json::{CodecOptions, Decoder, Encoder, FieldErrorMode};
@@ -15,93 +19,7 @@ use ferrule_parsers::layout::Layout;
 use serde_json::{json, Value};
 
 /// Only to keep a broken test from hanging; never decides pass or fail.
-const HANG_GUARD: Duration = Duration::from_secs(20);
-
-fn samples() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("samples/gateway")
-}
-
-/// A running `ferrule mock`, killed when dropped.
-struct Mock {
-    child: Child,
-    hosts: Vec<(String, SocketAddr)>,
-    status: Option<SocketAddr>,
-    _dir: tempfile::TempDir,
-}
-
-impl Mock {
-    /// Writes `config` to a temp file and starts the binary on it; returns once every
-    /// listener is printed.
-    fn start(config: &str) -> Mock {
-        let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("mock.toml");
-        std::fs::write(&path, config).unwrap();
-        let mut child = Command::new(env!("CARGO_BIN_EXE_ferrule"))
-            .args(["mock", "--config"])
-            .arg(&path)
-            .stdout(Stdio::piped())
-            .stderr(Stdio::null())
-            .spawn()
-            .unwrap();
-        let want_hosts = config.matches("[[host]]").count();
-        let want_status = config.lines().any(|l| l.starts_with("status_listen"));
-        let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
-        let (mut hosts, mut status) = (Vec::new(), None);
-        while hosts.len() < want_hosts || (want_status && status.is_none()) {
-            let line = lines.next().expect("mock printed its listeners").unwrap();
-            let rest = line.strip_prefix("ferrule mock: ").unwrap();
-            let (name, addr) = rest.split_once(" listening on ").unwrap();
-            if name == "status" {
-                let a = addr
-                    .trim_start_matches("http://")
-                    .trim_end_matches("/status");
-                status = Some(a.parse().unwrap());
-            } else {
-                hosts.push((name.to_string(), addr.parse().unwrap()));
-            }
-        }
-        // Keep reading stdout so the summary at exit never blocks on a full pipe.
-        std::thread::spawn(move || lines.for_each(drop));
-        Mock {
-            child,
-            hosts,
-            status,
-            _dir: dir,
-        }
-    }
-
-    fn addr(&self, name: &str) -> SocketAddr {
-        self.hosts.iter().find(|(n, _)| n == name).unwrap().1
-    }
-
-    fn connect(&self, name: &str) -> TcpStream {
-        let s = TcpStream::connect(self.addr(name)).unwrap();
-        s.set_read_timeout(Some(HANG_GUARD)).unwrap();
-        s
-    }
-
-    fn status(&self, method: &str, path: &str) -> Value {
-        let mut s = TcpStream::connect(self.status.unwrap()).unwrap();
-        s.set_read_timeout(Some(HANG_GUARD)).unwrap();
-        write!(
-            s,
-            "{method} {path} HTTP/1.1\r\nHost: mock\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
-        )
-        .unwrap();
-        let mut text = String::new();
-        s.read_to_string(&mut text).unwrap();
-        let (head, body) = text.split_once("\r\n\r\n").unwrap();
-        assert!(head.starts_with("HTTP/1.1 200"), "{head}");
-        serde_json::from_str(body).unwrap()
-    }
-}
-
-impl Drop for Mock {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
+const HANG_GUARD: Duration = common::gateway::PATIENCE;
 
 /// The sample mock.toml on free ports, with paths made absolute, plus `extra` at the top.
 fn sample_config(extra: &str) -> String {
@@ -180,7 +98,7 @@ fn ask_vehicle(s: &mut TcpStream, vrm: &str) -> Value {
 
 #[test]
 fn vehicle_found_not_found_and_garbage_on_one_connection() {
-    let mock = Mock::start(&sample_config(""));
+    let mock = Mock::start_str(&sample_config(""));
     let mut s = mock.connect("vehicles");
     // Found: the record from vehicles.jsonl with `found` applied.
     let v = ask_vehicle(&mut s, "AB12CDE");
@@ -204,7 +122,7 @@ fn vehicle_found_not_found_and_garbage_on_one_connection() {
 
 #[test]
 fn a_bad_frame_drops_the_connection_not_the_host() {
-    let mock = Mock::start(&sample_config(""));
+    let mock = Mock::start_str(&sample_config(""));
     // An HTTP request is no len4 frame (its "length" is about 1.2 GB): the host closes.
     let mut s = mock.connect("vehicles");
     s.write_all(b"GET / HTTP/1.1\r\nHost: x\r\n\r\n").unwrap();
@@ -222,7 +140,7 @@ fn a_bad_frame_drops_the_connection_not_the_host() {
 
 #[test]
 fn nominal_enquiry_answers_a_variable_length_list() {
-    let mock = Mock::start(&sample_config(""));
+    let mock = Mock::start_str(&sample_config(""));
     let mut s = mock.connect("nominals");
     // Keyed by surname only, case-insensitive: both SMITHs come back.
     let req = encode(
@@ -255,7 +173,7 @@ fn fixed_framing_reads_layout_lengths_and_pads_short_answers() {
         .nth(2)
         .map(|nom| format!("[[host]]{nom}").replace("framing = \"len4\"", "framing = \"fixed\""))
         .unwrap();
-    let mock = Mock::start(&config);
+    let mock = Mock::start_str(&config);
     let mut s = mock.connect("nominals");
     for surname in ["OKAFOR", "NOBODY"] {
         let req = encode("nomenq-req.cpy", json!({"surname": surname}));
@@ -272,7 +190,7 @@ fn fixed_framing_reads_layout_lengths_and_pads_short_answers() {
 
 #[test]
 fn incident_logging_hands_out_increasing_references() {
-    let mock = Mock::start(&sample_config(""));
+    let mock = Mock::start_str(&sample_config(""));
     let req = encode(
         "incident-req.cpy",
         json!({
@@ -315,7 +233,7 @@ fn fault_config() -> String {
 
 #[test]
 fn faults_happen_on_the_nth_request() {
-    let mock = Mock::start(&fault_config());
+    let mock = Mock::start_str(&fault_config());
     let good = vehicle_request("AB12CDE");
     let first = |name: &str| {
         let mut s = mock.connect(name);
@@ -376,7 +294,7 @@ fn a_host_with_max_faults_recovers() {
         .map(|close| format!("[[host]]{close}"))
         .unwrap()
         .replace("every_nth = 2", "every_nth = 1\nmax_faults = 2");
-    let mock = Mock::start(&config);
+    let mock = Mock::start_str(&config);
     let mut buf = [0u8; 4];
     for _ in 0..2 {
         let mut s = mock.connect("close");
@@ -403,7 +321,7 @@ fn wait_for(mock: &Mock, pred: impl Fn(&Value) -> bool) -> Value {
 
 #[test]
 fn status_endpoint_counts_connections_and_requests() {
-    let mock = Mock::start(&sample_config("status_listen = \"127.0.0.1:0\""));
+    let mock = Mock::start_str(&sample_config("status_listen = \"127.0.0.1:0\""));
     // Three connections held open at once, one request each.
     let mut conns: Vec<_> = (0..3).map(|_| mock.connect("vehicles")).collect();
     for s in &mut conns {
@@ -505,4 +423,22 @@ fn the_sample_gateway_config_checks() {
         "{}",
         String::from_utf8_lossy(&out.stderr)
     );
+}
+
+#[test]
+fn sigterm_right_after_start_prints_the_summary_and_exits_0() {
+    // The signal handlers are in place before the ports are printed: a script that
+    // stops the mock as soon as it has read them gets the summary, not a killed process.
+    for _ in 0..3 {
+        let mut mock = Mock::start_str(&sample_config(""));
+        mock.signal(Signal::TERM);
+        let status = mock.wait_exit();
+        assert!(status.success(), "{status:?}\n{}", mock.log());
+        let out = mock.rest_of_stdout();
+        assert!(
+            out.iter()
+                .any(|l| l.starts_with("ferrule mock: vehicles: 0 requests")),
+            "{out:?}"
+        );
+    }
 }

@@ -2,7 +2,6 @@
 //! fuzzer kept (and every crash it found, once added) is checked by `cargo test`.
 #![allow(clippy::unwrap_used)] // Tests: a failed unwrap is a failed test.
 
-
 mod common;
 
 use ferrule_parsers::framing::fuzz_check;

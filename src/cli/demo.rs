@@ -95,6 +95,8 @@ pub fn run(args: DemoArgs) -> Result<(), Failure> {
         .build()
         .map_err(|e| Failure::data(format!("error: cannot start the runtime: {e}")))?;
     runtime.block_on(async {
+        // Handlers first: Ctrl-C during start-up must stop the demo cleanly.
+        let stop = terminated();
         // Hosts on free ports, so the demo never collides with anything already running.
         let mock_text = SAMPLE_HOST_PORTS
             .iter()
@@ -126,7 +128,7 @@ pub fn run(args: DemoArgs) -> Result<(), Failure> {
             };
         }
         print_guide(&base, &hosts.hosts);
-        terminated().await;
+        stop.await;
         let _ = tx.send(());
         let _ = tokio::time::timeout(Duration::from_secs(5), server).await;
         drop(hosts);

@@ -38,6 +38,8 @@ pub fn run(args: MockArgs) -> Result<(), Failure> {
         .enable_all()
         .build()?;
     rt.block_on(async {
+        // Handlers first: a script may send SIGTERM as soon as it reads the ports.
+        let stop = terminated();
         let running = mock::start(set)
             .await
             .map_err(|e| Failure::data(format!("error: {e}")))?;
@@ -48,7 +50,7 @@ pub fn run(args: MockArgs) -> Result<(), Failure> {
         if let Some(addr) = running.status {
             println!("ferrule mock: status listening on http://{addr}/status");
         }
-        terminated().await;
+        stop.await;
         for line in running.summary() {
             println!("{line}");
         }

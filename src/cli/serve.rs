@@ -25,7 +25,8 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
         .enable_all()
         .build()
         .map_err(|e| Failure::data(format!("error: cannot start the runtime: {e}")))?;
-    let r = runtime.block_on(gateway::serve(gateway, terminated()));
+    // `terminated` installs its handlers when called, which needs the runtime: inside.
+    let r = runtime.block_on(async { gateway::serve(gateway, terminated()).await });
     // Work still running past the drain deadline (a stuck exchange) must not hold the exit.
     runtime.shutdown_timeout(Duration::from_secs(1));
     match r {

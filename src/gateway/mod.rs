@@ -69,6 +69,10 @@ pub async fn serve(
         .await
         .map_err(|source| ServeError::Bind { addr, source })?;
     let local = listener.local_addr()?;
+    // Installed before the address is announced: whoever reads it may send SIGHUP at
+    // once, and until a handler exists the default action ends the process.
+    #[cfg(unix)]
+    let hangups = hangup_signals();
     {
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "ferrule: listening on http://{local}");
@@ -78,7 +82,9 @@ pub async fn serve(
         backends = live.backends.len(), "listening");
     let shared: router::Shared = Arc::new(ArcSwap::from_pointee(live));
     #[cfg(unix)]
-    tokio::spawn(reload_on_hangup(shared.clone(), metrics));
+    if let Some(hangups) = hangups {
+        tokio::spawn(reload_on_hangup(hangups, shared.clone(), metrics));
+    }
 
     let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
     let signal = async move {
@@ -105,16 +111,21 @@ pub async fn serve(
     Ok(())
 }
 
+/// The SIGHUP stream, handled from the moment this returns (not from the first poll).
 #[cfg(unix)]
-async fn reload_on_hangup(shared: router::Shared, metrics: Option<PrometheusHandle>) {
+fn hangup_signals() -> Option<tokio::signal::unix::Signal> {
     use tokio::signal::unix::{signal, SignalKind};
-    let mut hup = match signal(SignalKind::hangup()) {
-        Ok(s) => s,
-        Err(e) => {
-            tracing::warn!(error = %e, "cannot listen for SIGHUP; reload disabled");
-            return;
-        }
-    };
+    signal(SignalKind::hangup())
+        .map_err(|e| tracing::warn!(error = %e, "cannot listen for SIGHUP; reload disabled"))
+        .ok()
+}
+
+#[cfg(unix)]
+async fn reload_on_hangup(
+    mut hup: tokio::signal::unix::Signal,
+    shared: router::Shared,
+    metrics: Option<PrometheusHandle>,
+) {
     while hup.recv().await.is_some() {
         reload(&shared, metrics.clone()).await;
     }
@@ -165,5 +176,22 @@ pub async fn reload(shared: &router::Shared, metrics: Option<PrometheusHandle>) 
             metrics::counter!(telemetry::RELOADS_TOTAL, "outcome" => "rejected").increment(1);
             false
         }
+    }
+}
+
+#[cfg(all(test, unix))]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    #[tokio::test]
+    async fn sighup_is_handled_as_soon_as_the_stream_exists() {
+        // Raised before the stream is first polled: with a lazy handler the default
+        // action would end this test process; here the signal is queued for `recv`.
+        let mut hup = hangup_signals().unwrap();
+        rustix::process::kill_process(rustix::process::getpid(), rustix::process::Signal::HUP)
+            .unwrap();
+        let got = tokio::time::timeout(Duration::from_secs(20), hup.recv()).await;
+        assert_eq!(got.unwrap(), Some(()));
     }
 }

@@ -1,6 +1,8 @@
 //! Helpers shared by the integration tests: run the real binary, compare JSON exactly.
 #![allow(dead_code)]
 
+pub mod gateway;
+
 use std::io::Write;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output, Stdio};
