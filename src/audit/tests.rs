@@ -331,7 +331,12 @@ async fn verify_names_the_line_of_each_tampering() {
         partial: true,
         ..VerifyOptions::default()
     };
-    assert_eq!(verify(&[p.clone()], &partial).unwrap().first_seq, Some(2));
+    assert_eq!(
+        verify(std::slice::from_ref(&p), &partial)
+            .unwrap()
+            .first_seq,
+        Some(2)
+    );
 
     // Edit the last line.
     let (_d, p, mut l) = fixture(3).await;
@@ -372,7 +377,12 @@ async fn chain_key_is_needed_to_verify() {
         chain_key: Some(b"chain-secret".to_vec()),
         partial: false,
     };
-    assert_eq!(verify(&[cfg.path.clone()], &keyed).unwrap().lines, 2);
+    assert_eq!(
+        verify(std::slice::from_ref(&cfg.path), &keyed)
+            .unwrap()
+            .lines,
+        2
+    );
     assert_eq!(broken_at(check(&cfg.path)), (1, Broken::HashMismatch));
 }
 
@@ -399,7 +409,7 @@ async fn files_out_of_order_are_caught() {
         ..log_in(dir.path())
     };
     write_n(&AuditLog::open(cfg.clone()).unwrap(), 4).await;
-    let mut files = expand(&[cfg.path.clone()]).unwrap();
+    let mut files = expand(std::slice::from_ref(&cfg.path)).unwrap();
     assert!(files.len() >= 2);
     files.swap(0, 1);
     let r = verify(&files, &VerifyOptions::default());
