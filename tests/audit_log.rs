@@ -169,3 +169,25 @@ fn missing_file_is_an_error() {
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("no audit log files found"));
 }
+
+#[test]
+fn keyed_chain_needs_its_key_file() {
+    // Written under a chain key: verifies with --chain-key-file, fails line 1 without it.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let key = dir.path().join("chain.key");
+    std::fs::write(&key, b"not-on-the-log-host").expect("key");
+    let cfg = AuditConfig {
+        chain_key: Some(b"not-on-the-log-host".to_vec()),
+        ..AuditConfig::new(dir.path().join("audit.log"))
+    };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .build()
+        .expect("runtime");
+    rt.block_on(async {
+        let log = AuditLog::open(cfg.clone()).expect("open");
+        log.record(event(0)).await.expect("record");
+    });
+    let out = verify(&["--chain-key-file", path_str(&key), path_str(&cfg.path)]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    expect_broken(&cfg.path, 1, "line edited");
+}

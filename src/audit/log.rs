@@ -61,7 +61,10 @@ impl AuditLog {
             .map_err(|e| io_err(&cfg.path, "stat", e))?
             .len();
         let failed = Arc::new(OnceLock::new());
-        let head = Arc::new(Mutex::new((resumed.next_seq - 1, resumed.prev)));
+        let head = Arc::new(Mutex::new((
+            resumed.next_seq.saturating_sub(1),
+            resumed.prev,
+        )));
         #[cfg(test)]
         let fail_writes = Arc::new(std::sync::atomic::AtomicBool::new(false));
         let writer = Writer {
@@ -369,7 +372,8 @@ impl Writer {
                 self.rotate()?;
             }
             self.buf.extend_from_slice(&line);
-            self.next_seq += 1;
+            // Saturating: a forged seq near u64::MAX must not panic the writer.
+            self.next_seq = self.next_seq.saturating_add(1);
             self.prev = hash;
         }
         self.write_buf()?;
@@ -379,7 +383,8 @@ impl Writer {
                 .map_err(|e| io_err(&self.path, "fsync", e))?;
             self.last_sync = Instant::now();
         }
-        *self.head.lock().unwrap_or_else(|p| p.into_inner()) = (self.next_seq - 1, self.prev);
+        *self.head.lock().unwrap_or_else(|p| p.into_inner()) =
+            (self.next_seq.saturating_sub(1), self.prev);
         Ok(())
     }
 
@@ -398,7 +403,7 @@ impl Writer {
             return Err(io_err(
                 &self.path,
                 "write",
-                io::Error::new(io::ErrorKind::StorageFull, "injected: no space left"),
+                io::Error::other("injected: no space left on device"),
             ));
         }
         self.file

@@ -224,6 +224,7 @@ async fn write_failure_fails_closed_and_stays_failed() {
     log.inject_write_failure();
     let e = log.record(sample("lost")).await.unwrap_err();
     assert!(matches!(e, AuditError::Io { op: "write", .. }), "{e}");
+    assert!(e.to_string().contains("no space left"), "{e}");
     assert!(log.is_failed());
     let e = log.record(sample("later")).await.unwrap_err();
     assert!(matches!(e, AuditError::Failed(_)), "{e}");
@@ -417,4 +418,11 @@ async fn files_out_of_order_are_caught() {
         matches!(r, Err(VerifyError::Broken { line: 1, .. })),
         "{r:?}"
     );
+}
+
+#[test]
+fn log_handles_cross_threads() {
+    // The gateway shares one log across tasks on every worker thread.
+    fn shared<T: Send + Sync + Clone + 'static>() {}
+    shared::<AuditLog>();
 }
