@@ -1,6 +1,7 @@
 //! Command-line interface: clap commands and their runners.
 
 mod args;
+mod audit;
 mod check;
 mod convert;
 mod demo;
@@ -42,6 +43,8 @@ enum Command {
     Demo(demo::DemoArgs),
     /// Simulate legacy hosts from copybooks and sample records (for building and testing against).
     Mock(mock::MockArgs),
+    /// Audit log tools: `verify` checks the hash chain.
+    Audit(audit::AuditArgs),
 }
 
 /// A failure the CLI reports and exits non-zero with.
@@ -84,6 +87,7 @@ pub fn run() -> ExitCode {
         Command::Check(a) => check::run(a),
         Command::Serve(a) => serve::run(a),
         Command::Mock(a) => mock::run(a),
+        Command::Audit(a) => audit::run(a),
     };
     match r {
         Ok(()) => ExitCode::SUCCESS,

@@ -1,0 +1,156 @@
+//! One audited call and its JSON line (before sealing). Only what the caller passes is
+//! written: never payloads, and key fields already reduced (or HMACed) by the caller.
+
+use std::time::SystemTime;
+
+use serde::ser::{SerializeMap, Serializer};
+use serde::Serialize;
+
+use super::time::rfc3339_ms;
+
+/// One call, as the gateway saw it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct AuditEvent {
+    /// When the call arrived (written as RFC 3339 UTC with milliseconds).
+    pub time: SystemTime,
+    pub request_id: String,
+    /// The authenticated principal, if any.
+    pub principal: Option<String>,
+    /// The client's address (`ip:port`) as the listener saw it.
+    pub client_addr: String,
+    /// The route pattern (`/vehicles/{vrm}`), not the concrete path, which may hold a key.
+    pub route: String,
+    pub method: String,
+    /// The declared purpose code (`X-Purpose`), if any.
+    pub purpose: Option<String>,
+    /// Configured key fields in order: name and value, plain or already keyed with
+    /// [`super::AuditLog::keyed`]. Names should be unique (they become a JSON object).
+    pub keys: Vec<(String, String)>,
+    /// The HTTP status answered.
+    pub status: u16,
+    /// Total time in the gateway, in milliseconds.
+    pub latency_ms: f64,
+    /// Time spent waiting on the backend, when one was called.
+    pub backend_ms: Option<f64>,
+}
+
+/// The line's members in their written order; `hash` is appended by the chain.
+#[derive(Serialize)]
+struct Line<'a> {
+    seq: u64,
+    time: String,
+    request_id: &'a str,
+    principal: Option<&'a str>,
+    client_addr: &'a str,
+    route: &'a str,
+    method: &'a str,
+    purpose: Option<&'a str>,
+    keys: Keys<'a>,
+    status: u16,
+    latency_ms: f64,
+    backend_ms: Option<f64>,
+    prev: String,
+}
+
+/// Key fields as a JSON object in the configured order.
+struct Keys<'a>(&'a [(String, String)]);
+
+impl Serialize for Keys<'_> {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        let mut m = s.serialize_map(Some(self.0.len()))?;
+        for (k, v) in self.0 {
+            m.serialize_entry(k, v)?;
+        }
+        m.end()
+    }
+}
+
+/// Milliseconds rounded to microseconds: enough for latency, short lines.
+fn round_us(ms: f64) -> f64 {
+    (ms * 1000.0).round() / 1000.0
+}
+
+impl AuditEvent {
+    /// The line's JSON object without its closing brace, ready for [`super::chain::ChainHash::seal`].
+    pub(crate) fn body(&self, seq: u64, prev: &[u8; 32]) -> Vec<u8> {
+        let line = Line {
+            seq,
+            time: rfc3339_ms(self.time),
+            request_id: &self.request_id,
+            principal: self.principal.as_deref(),
+            client_addr: &self.client_addr,
+            route: &self.route,
+            method: &self.method,
+            purpose: self.purpose.as_deref(),
+            keys: Keys(&self.keys),
+            status: self.status,
+            latency_ms: round_us(self.latency_ms),
+            backend_ms: self.backend_ms.map(round_us),
+            prev: hex::encode(prev),
+        };
+        // Serialising plain strings and numbers into a Vec cannot fail; an empty object
+        // would still be sealed and fail verification loudly rather than vanish.
+        let mut v = serde_json::to_vec(&line).unwrap_or_else(|_| b"{}".to_vec());
+        v.pop(); // the closing brace: the chain appends `,"hash":"..."}`
+        v
+    }
+}
+
+#[cfg(test)]
+pub(crate) fn sample(request_id: &str) -> AuditEvent {
+    AuditEvent {
+        time: std::time::UNIX_EPOCH + std::time::Duration::from_millis(1_709_251_200_123),
+        request_id: request_id.into(),
+        principal: Some("pc1234".into()),
+        client_addr: "127.0.0.1:50000".into(),
+        route: "/vehicles/{vrm}".into(),
+        method: "GET".into(),
+        purpose: Some("INV".into()),
+        keys: vec![("vrm".into(), "AB12CDE".into())],
+        status: 200,
+        latency_ms: 1.234_567,
+        backend_ms: None,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn body_has_every_member_in_order() {
+        // A full event: members in the documented order, latency rounded to µs, no brace.
+        let b = sample("r1").body(7, &[0xab; 32]);
+        let s = String::from_utf8(b).unwrap();
+        let expected = format!(
+            r#"{{"seq":7,"time":"2024-03-01T00:00:00.123Z","request_id":"r1","principal":"pc1234","client_addr":"127.0.0.1:50000","route":"/vehicles/{{vrm}}","method":"GET","purpose":"INV","keys":{{"vrm":"AB12CDE"}},"status":200,"latency_ms":1.235,"backend_ms":null,"prev":"{}""#,
+            "ab".repeat(32)
+        );
+        assert_eq!(s, expected);
+    }
+
+    #[test]
+    fn hostile_values_stay_inside_their_strings() {
+        // Quotes, newlines and a fake hash member in a value are escaped, so one event is
+        // always one line and cannot forge chain members.
+        let mut e = sample("r\"1\n");
+        e.keys = vec![("vrm".into(), "\",\"hash\":\"00\"}\n".into())];
+        let mut b = e.body(1, &[0; 32]);
+        b.push(b'}');
+        assert!(!b.contains(&b'\n'));
+        let v: serde_json::Value = serde_json::from_slice(&b).unwrap();
+        assert_eq!(v["request_id"], "r\"1\n");
+        assert!(v.get("hash").is_none());
+    }
+
+    #[test]
+    fn non_finite_latency_is_null() {
+        // NaN cannot be JSON: it is written as null rather than breaking the line.
+        let mut e = sample("r1");
+        e.latency_ms = f64::NAN;
+        let mut b = e.body(1, &[0; 32]);
+        b.push(b'}');
+        let v: serde_json::Value = serde_json::from_slice(&b).unwrap();
+        assert!(v["latency_ms"].is_null());
+    }
+}

@@ -1,0 +1,428 @@
+//! The log and the verifier together: what is written verifies, every tampering is caught
+//! at the right line, and failures refuse calls.
+
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use super::event::sample;
+use super::*;
+
+fn log_in(dir: &Path) -> AuditConfig {
+    AuditConfig::new(dir.join("audit.log"))
+}
+
+async fn write_n(log: &AuditLog, n: usize) {
+    for i in 0..n {
+        log.record(sample(&format!("req-{i}"))).await.unwrap();
+    }
+}
+
+fn check(path: &Path) -> Result<VerifyReport, VerifyError> {
+    verify(&[path.to_path_buf()], &VerifyOptions::default())
+}
+
+fn lines(path: &Path) -> Vec<String> {
+    std::fs::read_to_string(path)
+        .unwrap()
+        .lines()
+        .map(str::to_string)
+        .collect()
+}
+
+fn broken_at(r: Result<VerifyReport, VerifyError>) -> (u64, Broken) {
+    match r {
+        Err(VerifyError::Broken { line, why, .. }) => (line, why),
+        other => panic!("expected a broken line, got {other:?}"),
+    }
+}
+
+#[tokio::test]
+async fn written_chain_verifies() {
+    // Three calls: three lines, seq 1..3, head as the log reports it.
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = log_in(dir.path());
+    let log = AuditLog::open(cfg.clone()).unwrap();
+    assert_eq!(log.head().0, 0);
+    write_n(&log, 3).await;
+    let r = check(&cfg.path).unwrap();
+    assert_eq!((r.lines, r.first_seq, r.last_seq), (3, Some(1), Some(3)));
+    assert_eq!(log.head(), (3, hex::encode(r.head)));
+}
+
+#[tokio::test]
+async fn every_policy_has_the_line_in_the_file_when_record_returns() {
+    // Read through another handle right after each record: the line is there.
+    for flush in [
+        FlushPolicy::EveryLine,
+        FlushPolicy::Interval(Duration::from_millis(5)),
+        FlushPolicy::Os,
+    ] {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = AuditConfig {
+            flush,
+            ..log_in(dir.path())
+        };
+        let log = AuditLog::open(cfg.clone()).unwrap();
+        for i in 0..5 {
+            log.record(sample(&format!("r{i}"))).await.unwrap();
+            let got = lines(&cfg.path);
+            assert_eq!(got.len(), i + 1, "{flush:?}");
+            assert!(got[i].contains(&format!("\"request_id\":\"r{i}\"")));
+        }
+        assert_eq!(check(&cfg.path).unwrap().lines, 5, "{flush:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn concurrent_calls_get_one_gapless_chain() {
+    // 200 calls from 200 tasks: every line written once, in one chain.
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = log_in(dir.path());
+    let log = AuditLog::open(cfg.clone()).unwrap();
+    let tasks: Vec<_> = (0..200)
+        .map(|i| {
+            let log = log.clone();
+            tokio::spawn(async move { log.record(sample(&format!("c{i}"))).await })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    let r = check(&cfg.path).unwrap();
+    assert_eq!((r.lines, r.last_seq), (200, Some(200)));
+    let mut ids: Vec<String> = lines(&cfg.path)
+        .iter()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["request_id"].to_string())
+        .collect();
+    ids.sort();
+    ids.dedup();
+    assert_eq!(ids.len(), 200);
+}
+
+#[tokio::test]
+async fn reopen_resumes_the_chain() {
+    // Two lines, close, reopen, one more: one chain of three.
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = log_in(dir.path());
+    write_n(&AuditLog::open(cfg.clone()).unwrap(), 2).await;
+    let log = AuditLog::open(cfg.clone()).unwrap();
+    assert_eq!(log.head().0, 2);
+    write_n(&log, 1).await;
+    let r = check(&cfg.path).unwrap();
+    assert_eq!((r.lines, r.last_seq), (3, Some(3)));
+}
+
+#[tokio::test]
+async fn reopen_refuses_an_edited_last_line() {
+    // The last line no longer matches its hash: the chain cannot be resumed.
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = log_in(dir.path());
+    write_n(&AuditLog::open(cfg.clone()).unwrap(), 2).await;
+    let text = std::fs::read_to_string(&cfg.path).unwrap();
+    std::fs::write(&cfg.path, text.replace("\"status\":200", "\"status\":404")).unwrap();
+    let r = AuditLog::open(cfg);
+    assert!(
+        matches!(
+            r,
+            Err(AuditError::Resume {
+                which: "last",
+                why: Broken::HashMismatch,
+                ..
+            })
+        ),
+        "{:?}",
+        r.err()
+    );
+}
+
+#[tokio::test]
+async fn reopen_sets_a_torn_tail_aside() {
+    // A write cut short: the fragment is kept in PATH.torn-<offset>, the chain goes on.
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = log_in(dir.path());
+    write_n(&AuditLog::open(cfg.clone()).unwrap(), 2).await;
+    let whole = std::fs::metadata(&cfg.path).unwrap().len();
+    let mut bytes = std::fs::read(&cfg.path).unwrap();
+    bytes.extend_from_slice(b"{\"seq\":3,\"ti");
+    std::fs::write(&cfg.path, &bytes).unwrap();
+    assert_eq!(broken_at(check(&cfg.path)), (3, Broken::Torn));
+    let log = AuditLog::open(cfg.clone()).unwrap();
+    write_n(&log, 1).await;
+    assert_eq!(check(&cfg.path).unwrap().lines, 3);
+    let aside = dir.path().join(format!("audit.log.torn-{whole}"));
+    assert_eq!(std::fs::read(aside).unwrap(), b"{\"seq\":3,\"ti");
+}
+
+#[tokio::test]
+async fn rotation_keeps_the_chain_across_files() {
+    // Lines of ~330 bytes, files of at most 1000: several files, one chain.
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = AuditConfig {
+        rotate_bytes: Some(1000),
+        ..log_in(dir.path())
+    };
+    let log = AuditLog::open(cfg.clone()).unwrap();
+    write_n(&log, 10).await;
+    let r = check(&cfg.path).unwrap();
+    assert_eq!((r.lines, r.last_seq), (10, Some(10)));
+    assert!(r.files.len() >= 4, "{:?}", r.files);
+    for f in &r.files {
+        assert!(
+            std::fs::metadata(f).unwrap().len() <= 1000,
+            "{}",
+            f.display()
+        );
+    }
+    // The first rotated file is named after its first seq.
+    assert_eq!(r.files[0], dir.path().join("audit.log.000000000001"));
+    // Reopen after rotation (and after a crash between rename and create: no live file).
+    drop(log);
+    let live_first = serde_json::from_str::<serde_json::Value>(&lines(&cfg.path)[0]).unwrap()
+        ["seq"]
+        .as_u64()
+        .unwrap();
+    std::fs::rename(&cfg.path, segments::rotated_name(&cfg.path, live_first)).unwrap();
+    let log = AuditLog::open(cfg.clone()).unwrap();
+    write_n(&log, 3).await;
+    let r = check(&cfg.path).unwrap();
+    assert_eq!((r.lines, r.last_seq), (13, Some(13)));
+}
+
+#[tokio::test]
+async fn keyed_values_are_deterministic_and_depend_on_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let with = |k: &[u8]| {
+        AuditLog::open(AuditConfig {
+            hmac_key: Some(k.to_vec()),
+            ..log_in(dir.path())
+        })
+        .unwrap()
+    };
+    let (a, b) = (with(b"key-a"), with(b"key-b"));
+    // Same key, same value: same hex; another key: another hex; no key: the value.
+    assert_eq!(a.keyed("AB12CDE"), a.keyed("AB12CDE"));
+    assert_eq!(a.keyed("AB12CDE").len(), 64);
+    assert_ne!(a.keyed("AB12CDE"), b.keyed("AB12CDE"));
+    assert_ne!(a.keyed("AB12CDE"), a.keyed("AB12CDF"));
+    // RFC 4231 test case 2 pins the construction to HMAC-SHA256.
+    let rfc = with(b"Jefe");
+    assert_eq!(
+        rfc.keyed("what do ya want for nothing?"),
+        "5bdcc146bf60754e6a042426089575c75a003f089d2739839dec58b964ec3843"
+    );
+    let plain = AuditLog::open(log_in(dir.path())).unwrap();
+    assert_eq!(plain.keyed("AB12CDE"), "AB12CDE");
+}
+
+#[tokio::test]
+async fn write_failure_fails_closed_and_stays_failed() {
+    // A full disk: this call and every later one is refused, nothing skipped silently.
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = log_in(dir.path());
+    let log = AuditLog::open(cfg.clone()).unwrap();
+    write_n(&log, 1).await;
+    log.inject_write_failure();
+    let e = log.record(sample("lost")).await.unwrap_err();
+    assert!(matches!(e, AuditError::Io { op: "write", .. }), "{e}");
+    assert!(e.to_string().contains("no space left"), "{e}");
+    assert!(log.is_failed());
+    let e = log.record(sample("later")).await.unwrap_err();
+    assert!(matches!(e, AuditError::Failed(_)), "{e}");
+    // What was written before stays intact; reopening recovers.
+    assert_eq!(check(&cfg.path).unwrap().lines, 1);
+    write_n(&AuditLog::open(cfg.clone()).unwrap(), 1).await;
+    assert_eq!(check(&cfg.path).unwrap().lines, 2);
+}
+
+#[tokio::test]
+async fn blocked_rotation_fails_closed() {
+    // A real I/O failure: the rotation target is taken (a directory), so the line that
+    // needs the rotation is refused rather than written past the limit or overwriting.
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = AuditConfig {
+        rotate_bytes: Some(400),
+        ..log_in(dir.path())
+    };
+    let log = AuditLog::open(cfg.clone()).unwrap();
+    write_n(&log, 1).await;
+    std::fs::create_dir(segments::rotated_name(&cfg.path, 1)).unwrap();
+    let e = log.record(sample("second")).await.unwrap_err();
+    assert!(matches!(e, AuditError::Io { op: "rotate", .. }), "{e}");
+    assert!(log.record(sample("third")).await.is_err());
+}
+
+#[test]
+fn open_refuses_a_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let r = AuditLog::open(AuditConfig::new(dir.path()));
+    assert!(matches!(r, Err(AuditError::NotRegularFile { .. })));
+}
+
+/// A log of `n` lines written by the real writer, and its lines.
+async fn fixture(n: usize) -> (tempfile::TempDir, PathBuf, Vec<String>) {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = log_in(dir.path());
+    write_n(&AuditLog::open(cfg.clone()).unwrap(), n).await;
+    let l = lines(&cfg.path);
+    (dir, cfg.path, l)
+}
+
+fn rewrite(path: &Path, lines: &[String]) {
+    std::fs::write(
+        path,
+        lines.iter().map(|l| format!("{l}\n")).collect::<String>(),
+    )
+    .unwrap();
+}
+
+#[tokio::test]
+async fn verify_names_the_line_of_each_tampering() {
+    // Edit a middle line: caught there by its own hash.
+    let (_d, p, mut l) = fixture(5).await;
+    l[2] = l[2].replace("\"status\":200", "\"status\":201");
+    rewrite(&p, &l);
+    assert_eq!(broken_at(check(&p)), (3, Broken::HashMismatch));
+
+    // Delete line 3: line 3 is now seq 4.
+    let (_d, p, mut l) = fixture(5).await;
+    l.remove(2);
+    rewrite(&p, &l);
+    assert_eq!(
+        broken_at(check(&p)),
+        (
+            3,
+            Broken::SeqGap {
+                expected: 3,
+                found: 4
+            }
+        )
+    );
+
+    // Swap lines 2 and 3.
+    let (_d, p, mut l) = fixture(5).await;
+    l.swap(1, 2);
+    rewrite(&p, &l);
+    assert_eq!(
+        broken_at(check(&p)),
+        (
+            2,
+            Broken::SeqGap {
+                expected: 2,
+                found: 3
+            }
+        )
+    );
+
+    // Delete the first line: the chain must start at seq 1.
+    let (_d, p, mut l) = fixture(3).await;
+    l.remove(0);
+    rewrite(&p, &l);
+    assert_eq!(
+        broken_at(check(&p)),
+        (
+            1,
+            Broken::SeqGap {
+                expected: 1,
+                found: 2
+            }
+        )
+    );
+    // ... unless a partial chain is asked for.
+    let partial = VerifyOptions {
+        partial: true,
+        ..VerifyOptions::default()
+    };
+    assert_eq!(
+        verify(std::slice::from_ref(&p), &partial)
+            .unwrap()
+            .first_seq,
+        Some(2)
+    );
+
+    // Edit the last line.
+    let (_d, p, mut l) = fixture(3).await;
+    l[2] = l[2].replace("pc1234", "pc9999");
+    rewrite(&p, &l);
+    assert_eq!(broken_at(check(&p)), (3, Broken::HashMismatch));
+
+    // Truncate the last line.
+    let (_d, p, _) = fixture(3).await;
+    let b = std::fs::read(&p).unwrap();
+    std::fs::write(&p, &b[..b.len() - 20]).unwrap();
+    assert_eq!(broken_at(check(&p)), (3, Broken::Torn));
+}
+
+#[tokio::test]
+async fn resealed_edit_is_caught_by_the_next_line() {
+    // Someone edits line 2 and recomputes its SHA-256: line 3's prev gives it away.
+    let (_d, p, mut l) = fixture(3).await;
+    let edited = l[1].replace("\"status\":200", "\"status\":403");
+    let body = &edited[..edited.rfind(",\"hash\"").unwrap()];
+    let mut resealed = body.as_bytes().to_vec();
+    chain::ChainHash::Sha256.seal(&mut resealed);
+    l[1] = String::from_utf8(resealed).unwrap().trim_end().to_string();
+    rewrite(&p, &l);
+    assert_eq!(broken_at(check(&p)), (3, Broken::PrevMismatch));
+}
+
+#[tokio::test]
+async fn chain_key_is_needed_to_verify() {
+    // A keyed chain verifies with its key, and fails line 1 without it.
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = AuditConfig {
+        chain_key: Some(b"chain-secret".to_vec()),
+        ..log_in(dir.path())
+    };
+    write_n(&AuditLog::open(cfg.clone()).unwrap(), 2).await;
+    let keyed = VerifyOptions {
+        chain_key: Some(b"chain-secret".to_vec()),
+        partial: false,
+    };
+    assert_eq!(
+        verify(std::slice::from_ref(&cfg.path), &keyed)
+            .unwrap()
+            .lines,
+        2
+    );
+    assert_eq!(broken_at(check(&cfg.path)), (1, Broken::HashMismatch));
+}
+
+#[test]
+fn verify_without_files_fails() {
+    // No path, and a base path with nothing there.
+    assert!(matches!(
+        verify(&[], &VerifyOptions::default()),
+        Err(VerifyError::NoFiles { .. })
+    ));
+    let dir = tempfile::tempdir().unwrap();
+    assert!(matches!(
+        check(&dir.path().join("none.log")),
+        Err(VerifyError::NoFiles { .. })
+    ));
+}
+
+#[tokio::test]
+async fn files_out_of_order_are_caught() {
+    // Rotated files given in the wrong order: the second file given starts at seq 1.
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = AuditConfig {
+        rotate_bytes: Some(700),
+        ..log_in(dir.path())
+    };
+    write_n(&AuditLog::open(cfg.clone()).unwrap(), 4).await;
+    let mut files = expand(std::slice::from_ref(&cfg.path)).unwrap();
+    assert!(files.len() >= 2);
+    files.swap(0, 1);
+    let r = verify(&files, &VerifyOptions::default());
+    assert!(
+        matches!(r, Err(VerifyError::Broken { line: 1, .. })),
+        "{r:?}"
+    );
+}
+
+#[test]
+fn log_handles_cross_threads() {
+    // The gateway shares one log across tasks on every worker thread.
+    fn shared<T: Send + Sync + Clone + 'static>() {}
+    shared::<AuditLog>();
+}
