@@ -374,3 +374,419 @@ fn single_family(algorithms: &[Algorithm]) -> Result<AlgorithmFamily, String> {
         Err("one key's algorithms must all be of one family (HS*, RS*/PS*, ES* or EdDSA)".into())
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use base64::engine::general_purpose::URL_SAFE_NO_PAD;
+    use base64::Engine as _;
+    use jsonwebtoken::jwk::Jwk;
+    use jsonwebtoken::EncodingKey;
+    use serde_json::json;
+
+    use super::*;
+    use crate::auth::test_keys::{claims, dir, now, sign, SECRET};
+
+    fn key(algs: &[&str]) -> JwtKeyConfig {
+        JwtKeyConfig {
+            kid: None,
+            algorithms: algs.iter().map(|s| s.to_string()).collect(),
+            secret: None,
+            secret_env: None,
+            public_key_pem: None,
+            jwks: None,
+        }
+    }
+
+    fn hs_key() -> JwtKeyConfig {
+        JwtKeyConfig {
+            secret: Some(SECRET.into()),
+            ..key(&["HS256"])
+        }
+    }
+
+    fn pem_key(algs: &[&str], file: &str) -> JwtKeyConfig {
+        JwtKeyConfig {
+            public_key_pem: Some(file.into()),
+            ..key(algs)
+        }
+    }
+
+    fn config(keys: Vec<JwtKeyConfig>) -> JwtConfig {
+        JwtConfig {
+            audience: vec!["ferrule".into()],
+            issuer: vec!["https://idp.test".into()],
+            leeway_secs: 30,
+            scope_claim: "scope".into(),
+            keys,
+        }
+    }
+
+    fn verifier(keys: Vec<JwtKeyConfig>) -> JwtVerifier {
+        JwtVerifier::from_config(&config(keys), &dir(), "auth").unwrap()
+    }
+
+    fn with(changes: Value) -> Value {
+        let mut c = claims();
+        for (k, v) in changes.as_object().unwrap() {
+            if v.is_null() {
+                c.as_object_mut().unwrap().remove(k);
+            } else {
+                c[k] = v.clone();
+            }
+        }
+        c
+    }
+
+    #[test]
+    fn valid_hs256_token_gives_sub_and_scopes() {
+        // The principal is `sub`; the space-separated `scope` claim becomes a set.
+        let v = verifier(vec![hs_key()]);
+        let p = v.verify(&sign(Algorithm::HS256, "secret", None, &claims())).unwrap();
+        assert_eq!(p.id, "alice");
+        assert_eq!(p.via, AuthMethod::Jwt);
+        assert_eq!(p.scopes.iter().collect::<Vec<_>>(), ["pii:read", "vehicles:read"]);
+    }
+
+    #[test]
+    fn valid_rs256_and_es256_tokens_verify_with_pem_keys() {
+        // Real signatures with the test-only RSA and P-256 keys.
+        let v = verifier(vec![
+            pem_key(&["RS256"], "rsa_a.pub.pem"),
+            pem_key(&["ES256"], "ec_a.pub.pem"),
+        ]);
+        assert!(v.verify(&sign(Algorithm::RS256, "rsa_a", None, &claims())).is_ok());
+        assert!(v.verify(&sign(Algorithm::ES256, "ec_a", None, &claims())).is_ok());
+    }
+
+    #[test]
+    fn expired_token_is_refused_beyond_the_leeway_only() {
+        // An hour ago: expired. Ten seconds ago: within the 30 s leeway.
+        let v = verifier(vec![hs_key()]);
+        let old = with(json!({"exp": now() - 3600}));
+        assert_eq!(v.verify(&sign(Algorithm::HS256, "secret", None, &old)), Err(AuthError::Expired));
+        let just = with(json!({"exp": now() - 10}));
+        assert!(v.verify(&sign(Algorithm::HS256, "secret", None, &just)).is_ok());
+    }
+
+    #[test]
+    fn token_not_yet_valid_is_refused_beyond_the_leeway_only() {
+        // nbf in an hour: refused. nbf in ten seconds: within the leeway.
+        let v = verifier(vec![hs_key()]);
+        let future = with(json!({"nbf": now() + 3600}));
+        assert_eq!(
+            v.verify(&sign(Algorithm::HS256, "secret", None, &future)),
+            Err(AuthError::NotYetValid)
+        );
+        let soon = with(json!({"nbf": now() + 10}));
+        assert!(v.verify(&sign(Algorithm::HS256, "secret", None, &soon)).is_ok());
+    }
+
+    #[test]
+    fn wrong_or_missing_audience_is_refused() {
+        // Another service's token, or one with no audience, does not open this one;
+        // a list that includes ours does.
+        let v = verifier(vec![hs_key()]);
+        let other = with(json!({"aud": "billing"}));
+        assert_eq!(
+            v.verify(&sign(Algorithm::HS256, "secret", None, &other)),
+            Err(AuthError::WrongAudience)
+        );
+        let none = with(json!({"aud": null}));
+        assert_eq!(
+            v.verify(&sign(Algorithm::HS256, "secret", None, &none)),
+            Err(AuthError::BadClaim("aud".into()))
+        );
+        let list = with(json!({"aud": ["billing", "ferrule"]}));
+        assert!(v.verify(&sign(Algorithm::HS256, "secret", None, &list)).is_ok());
+    }
+
+    #[test]
+    fn wrong_or_missing_issuer_is_refused() {
+        // With issuers configured, `iss` must be present and listed.
+        let v = verifier(vec![hs_key()]);
+        let other = with(json!({"iss": "https://evil.test"}));
+        assert_eq!(
+            v.verify(&sign(Algorithm::HS256, "secret", None, &other)),
+            Err(AuthError::WrongIssuer)
+        );
+        let none = with(json!({"iss": null}));
+        assert_eq!(
+            v.verify(&sign(Algorithm::HS256, "secret", None, &none)),
+            Err(AuthError::BadClaim("iss".into()))
+        );
+    }
+
+    #[test]
+    fn missing_exp_or_sub_is_refused() {
+        // A token that never expires, or names nobody, is not accepted.
+        let v = verifier(vec![hs_key()]);
+        let no_exp = with(json!({"exp": null}));
+        assert_eq!(
+            v.verify(&sign(Algorithm::HS256, "secret", None, &no_exp)),
+            Err(AuthError::BadClaim("exp".into()))
+        );
+        let no_sub = with(json!({"sub": null}));
+        assert_eq!(
+            v.verify(&sign(Algorithm::HS256, "secret", None, &no_sub)),
+            Err(AuthError::BadClaim("sub".into()))
+        );
+        let empty_sub = with(json!({"sub": ""}));
+        assert_eq!(
+            v.verify(&sign(Algorithm::HS256, "secret", None, &empty_sub)),
+            Err(AuthError::BadClaim("sub".into()))
+        );
+    }
+
+    #[test]
+    fn token_signed_by_another_key_is_refused() {
+        // RS256 by the unrelated key b; HS256 with another secret.
+        let v = verifier(vec![pem_key(&["RS256"], "rsa_a.pub.pem")]);
+        assert_eq!(
+            v.verify(&sign(Algorithm::RS256, "rsa_b", None, &claims())),
+            Err(AuthError::BadSignature)
+        );
+        let v = verifier(vec![JwtKeyConfig {
+            secret: Some("another-secret-0123456789abcdefghij".into()),
+            ..key(&["HS256"])
+        }]);
+        assert_eq!(
+            v.verify(&sign(Algorithm::HS256, "secret", None, &claims())),
+            Err(AuthError::BadSignature)
+        );
+    }
+
+    #[test]
+    fn tampered_payload_is_refused() {
+        // Swap the payload for one granting more, keep the signature.
+        let v = verifier(vec![hs_key()]);
+        let token = sign(Algorithm::HS256, "secret", None, &claims());
+        let parts: Vec<&str> = token.split('.').collect();
+        let forged = URL_SAFE_NO_PAD.encode(
+            serde_json::to_vec(&with(json!({"sub": "admin", "scope": "everything"}))).unwrap(),
+        );
+        let tampered = format!("{}.{}.{}", parts[0], forged, parts[2]);
+        assert_eq!(v.verify(&tampered), Err(AuthError::BadSignature));
+    }
+
+    #[test]
+    fn alg_none_is_refused() {
+        // Hand-crafted unsigned token: `{"alg":"none"}` and an empty signature.
+        let v = verifier(vec![hs_key(), pem_key(&["RS256"], "rsa_a.pub.pem")]);
+        let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
+        let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims()).unwrap());
+        assert_eq!(v.verify(&format!("{header}.{payload}.")), Err(AuthError::MalformedToken));
+        // Spelling variants are no better.
+        let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"None"}"#);
+        assert_eq!(v.verify(&format!("{header}.{payload}.")), Err(AuthError::MalformedToken));
+    }
+
+    #[test]
+    fn hs256_signed_with_the_rsa_public_key_is_refused() {
+        // Algorithm confusion: the attacker uses the public PEM as an HMAC secret and
+        // sets alg HS256; the key is bound to RS256 only.
+        let v = verifier(vec![pem_key(&["RS256"], "rsa_a.pub.pem")]);
+        let public = std::fs::read(dir().join("rsa_a.pub.pem")).unwrap();
+        let header = jsonwebtoken::Header::new(Algorithm::HS256);
+        let token =
+            jsonwebtoken::encode(&header, &claims(), &EncodingKey::from_secret(&public)).unwrap();
+        assert_eq!(v.verify(&token), Err(AuthError::AlgorithmNotAllowed));
+        // Nor does an RS key accept an ES-labelled token.
+        let es = sign(Algorithm::ES256, "ec_a", None, &claims());
+        assert_eq!(v.verify(&es), Err(AuthError::AlgorithmNotAllowed));
+    }
+
+    #[test]
+    fn malformed_tokens_are_refused() {
+        // Wrong part counts, bad base64, JSON that is no header, and oversize.
+        let v = verifier(vec![hs_key()]);
+        for bad in ["", "abc", "a.b", "a.b.c", "!!!.???.***", "e30.e30.", "a.b.c.d"] {
+            assert_eq!(v.verify(bad), Err(AuthError::MalformedToken), "{bad:?}");
+        }
+        let token = sign(Algorithm::HS256, "secret", None, &claims());
+        let long = format!("{token}{}", "A".repeat(MAX_TOKEN_LEN));
+        assert_eq!(v.verify(&long), Err(AuthError::MalformedToken));
+        // A header that parses but a payload that is not JSON.
+        let header = token.split('.').next().unwrap();
+        let junk = format!("{header}.{}.sig", URL_SAFE_NO_PAD.encode(b"not json"));
+        assert!(v.verify(&junk).is_err());
+    }
+
+    #[test]
+    fn scopes_from_an_array_claim() {
+        // `scope_claim = "roles"` reads an array; a number there is refused.
+        let mut cfg = config(vec![hs_key()]);
+        cfg.scope_claim = "roles".into();
+        let v = JwtVerifier::from_config(&cfg, &dir(), "auth").unwrap();
+        let roles = with(json!({"roles": ["a", "b"]}));
+        let p = v.verify(&sign(Algorithm::HS256, "secret", None, &roles)).unwrap();
+        assert_eq!(p.scopes.iter().collect::<Vec<_>>(), ["a", "b"]);
+        let bad = with(json!({"roles": 7}));
+        assert_eq!(
+            v.verify(&sign(Algorithm::HS256, "secret", None, &bad)),
+            Err(AuthError::BadClaim("roles".into()))
+        );
+        let mixed = with(json!({"roles": ["a", 1]}));
+        assert!(v.verify(&sign(Algorithm::HS256, "secret", None, &mixed)).is_err());
+        // No scope claim at all: authenticated, no scopes.
+        let none = with(json!({"scope": null}));
+        assert!(v.verify(&sign(Algorithm::HS256, "secret", None, &none)).unwrap().scopes.is_empty());
+    }
+
+    /// A JWKS file with rsa_a as `r1` (RS256) and ec_a as `e1` (ES256).
+    fn jwks_file() -> tempfile::TempDir {
+        let tmp = tempfile::tempdir().unwrap();
+        let rsa = EncodingKey::from_rsa_pem(&std::fs::read(dir().join("rsa_a.key.pem")).unwrap()).unwrap();
+        let ec = EncodingKey::from_ec_pem(&std::fs::read(dir().join("ec_a.key.pem")).unwrap()).unwrap();
+        let mut r1 = Jwk::from_encoding_key(&rsa, Algorithm::RS256).unwrap();
+        r1.common.key_id = Some("r1".into());
+        let mut e1 = Jwk::from_encoding_key(&ec, Algorithm::ES256).unwrap();
+        e1.common.key_id = Some("e1".into());
+        let set = json!({"keys": [r1, e1, {"kty": "weird", "kid": "x"}]});
+        std::fs::write(tmp.path().join("jwks.json"), serde_json::to_vec(&set).unwrap()).unwrap();
+        tmp
+    }
+
+    #[test]
+    fn jwks_keys_are_selected_by_kid() {
+        // Each kid verifies its own algorithm; an unknown kid or the wrong key fails.
+        let tmp = jwks_file();
+        let cfg = config(vec![JwtKeyConfig {
+            jwks: Some("jwks.json".into()),
+            ..key(&["RS256", "ES256"])
+        }]);
+        let v = JwtVerifier::from_config(&cfg, tmp.path(), "auth").unwrap();
+        assert!(v.verify(&sign(Algorithm::RS256, "rsa_a", Some("r1"), &claims())).is_ok());
+        assert!(v.verify(&sign(Algorithm::ES256, "ec_a", Some("e1"), &claims())).is_ok());
+        assert_eq!(
+            v.verify(&sign(Algorithm::RS256, "rsa_a", Some("zz"), &claims())),
+            Err(AuthError::UnknownKey)
+        );
+        assert_eq!(
+            v.verify(&sign(Algorithm::RS256, "rsa_b", Some("r1"), &claims())),
+            Err(AuthError::BadSignature)
+        );
+        // The EC key under kid e1 does not take an RS256 token.
+        assert_eq!(
+            v.verify(&sign(Algorithm::RS256, "rsa_a", Some("e1"), &claims())),
+            Err(AuthError::AlgorithmNotAllowed)
+        );
+        // No kid: every key is tried.
+        assert!(v.verify(&sign(Algorithm::ES256, "ec_a", None, &claims())).is_ok());
+    }
+
+    #[test]
+    fn jwks_keys_outside_the_configured_algorithms_are_unusable() {
+        // Only RS256 allowed: the EC key is skipped, so an ES256 token finds no key.
+        let tmp = jwks_file();
+        let cfg = config(vec![JwtKeyConfig {
+            jwks: Some("jwks.json".into()),
+            ..key(&["RS256"])
+        }]);
+        let v = JwtVerifier::from_config(&cfg, tmp.path(), "auth").unwrap();
+        assert_eq!(
+            v.verify(&sign(Algorithm::ES256, "ec_a", Some("e1"), &claims())),
+            Err(AuthError::UnknownKey)
+        );
+        // Only HS256 allowed: nothing in the file can serve.
+        let cfg = config(vec![JwtKeyConfig {
+            jwks: Some("jwks.json".into()),
+            ..key(&["PS256", "EdDSA"])
+        }]);
+        let err = JwtVerifier::from_config(&cfg, tmp.path(), "auth").unwrap_err();
+        assert!(err[0].message.contains("no signing key"), "{err:?}");
+    }
+
+    #[test]
+    fn configured_kid_must_match_the_token() {
+        // A PEM key with kid k1 does not take a token naming k2, but takes k1 or none.
+        let v = verifier(vec![JwtKeyConfig {
+            kid: Some("k1".into()),
+            ..pem_key(&["ES256"], "ec_a.pub.pem")
+        }]);
+        assert!(v.verify(&sign(Algorithm::ES256, "ec_a", Some("k1"), &claims())).is_ok());
+        assert!(v.verify(&sign(Algorithm::ES256, "ec_a", None, &claims())).is_ok());
+        assert_eq!(
+            v.verify(&sign(Algorithm::ES256, "ec_a", Some("k2"), &claims())),
+            Err(AuthError::UnknownKey)
+        );
+    }
+
+    #[test]
+    fn secret_from_the_environment() {
+        // secret_env names a variable read at start-up; an unset one is a config problem.
+        std::env::set_var("FERRULE_TEST_JWT_SECRET_OK", SECRET);
+        let v = verifier(vec![JwtKeyConfig {
+            secret_env: Some("FERRULE_TEST_JWT_SECRET_OK".into()),
+            ..key(&["HS256"])
+        }]);
+        assert!(v.verify(&sign(Algorithm::HS256, "secret", None, &claims())).is_ok());
+        let cfg = config(vec![JwtKeyConfig {
+            secret_env: Some("FERRULE_TEST_JWT_SECRET_UNSET".into()),
+            ..key(&["HS256"])
+        }]);
+        let err = JwtVerifier::from_config(&cfg, &dir(), "auth").unwrap_err();
+        assert_eq!(err[0].path, "auth.jwt.key[0].secret_env");
+    }
+
+    #[test]
+    fn config_problems_are_listed_with_paths() {
+        // One problem per bad key, plus the missing audience.
+        let mut cfg = config(vec![
+            key(&["none"]),
+            JwtKeyConfig {
+                secret: Some(SECRET.into()),
+                ..key(&["HS256", "RS256"])
+            },
+            JwtKeyConfig {
+                secret: Some("short".into()),
+                ..key(&["HS256"])
+            },
+            pem_key(&["RS256"], "missing.pem"),
+            pem_key(&["HS256"], "rsa_a.pub.pem"),
+            pem_key(&["ES256"], "rsa_a.pub.pem"),
+            JwtKeyConfig {
+                secret: Some(SECRET.into()),
+                ..pem_key(&["HS256"], "rsa_a.pub.pem")
+            },
+            JwtKeyConfig {
+                kid: Some("k".into()),
+                jwks: Some("jwks.json".into()),
+                ..key(&["RS256"])
+            },
+            key(&[]),
+        ]);
+        cfg.audience.clear();
+        cfg.leeway_secs = 3600;
+        let err = JwtVerifier::from_config(&cfg, &dir(), "auth").unwrap_err();
+        let paths: Vec<&str> = err.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "auth.jwt.audience",
+                "auth.jwt.leeway_secs",
+                "auth.jwt.key[0].algorithms",
+                "auth.jwt.key[1].algorithms",
+                "auth.jwt.key[2].secret",
+                "auth.jwt.key[3].public_key_pem",
+                "auth.jwt.key[4].algorithms",
+                "auth.jwt.key[5].public_key_pem",
+                "auth.jwt.key[6]",
+                "auth.jwt.key[7].kid",
+                "auth.jwt.key[8].algorithms",
+            ],
+            "{err:#?}"
+        );
+        // No keys at all is a problem too.
+        let err = JwtVerifier::from_config(&config(vec![]), &dir(), "auth").unwrap_err();
+        assert_eq!(err[0].path, "auth.jwt.key");
+    }
+
+    #[test]
+    fn debug_output_hides_key_material() {
+        // Only the number of keys shows.
+        let v = verifier(vec![hs_key()]);
+        let text = format!("{v:?}");
+        assert!(!text.contains(SECRET));
+        assert!(text.contains("keys: 1"));
+    }
+}
