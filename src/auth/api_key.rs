@@ -183,7 +183,10 @@ mod tests {
         // What hash_api_key prints parses back; upper-case hex is the same hash.
         let h = hash_api_key("k");
         let bytes = parse_key_hash(&h).unwrap();
-        assert_eq!(parse_key_hash(&h.to_uppercase().replace("SHA256", "sha256")), Ok(bytes));
+        assert_eq!(
+            parse_key_hash(&h.to_uppercase().replace("SHA256", "sha256")),
+            Ok(bytes)
+        );
     }
 
     #[test]

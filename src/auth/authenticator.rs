@@ -43,7 +43,8 @@ impl Authenticator {
     /// (the config file's folder). Every problem is listed, with paths under `auth.`.
     pub fn from_config(cfg: &AuthConfig, base_dir: &Path) -> Result<Self, Vec<AuthProblem>> {
         let mut problems = Vec::new();
-        if cfg.realm.is_empty() || !cfg.realm.bytes().all(|b| b.is_ascii_graphic() || b == b' ')
+        if cfg.realm.is_empty()
+            || !cfg.realm.bytes().all(|b| b.is_ascii_graphic() || b == b' ')
             || cfg.realm.contains('"')
             || cfg.realm.contains('\\')
         {
@@ -70,7 +71,10 @@ impl Authenticator {
         for (i, c) in cfg.client_certs.iter().enumerate() {
             let path = format!("auth.client_cert[{i}]");
             if c.subject.is_empty() {
-                problems.push(AuthProblem::new(format!("{path}.subject"), "cannot be empty"));
+                problems.push(AuthProblem::new(
+                    format!("{path}.subject"),
+                    "cannot be empty",
+                ));
             }
             if c.id.trim().is_empty() {
                 problems.push(AuthProblem::new(format!("{path}.id"), "cannot be empty"));
@@ -94,6 +98,16 @@ impl Authenticator {
         }
         if let Some(rl) = &cfg.rate_limit {
             super::config::rate_limit_problems(rl, "auth.rate_limit", &mut problems);
+        }
+        if cfg.require_auth
+            && cfg.api_keys.is_empty()
+            && cfg.jwt.is_none()
+            && cfg.client_certs.is_empty()
+        {
+            problems.push(AuthProblem::new(
+                "auth.require_auth",
+                "routes require authentication, but no api_key, jwt or client_cert is configured",
+            ));
         }
         if cfg.rate_limit_max_entries == 0 {
             problems.push(AuthProblem::new(
@@ -191,4 +205,245 @@ fn text(value: &HeaderValue) -> Result<&str, AuthError> {
         return Err(AuthError::Malformed("empty credential"));
     }
     Ok(s)
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::HeaderValue;
+    use jsonwebtoken::Algorithm;
+
+    use super::*;
+    use crate::auth::api_key::hash_api_key;
+    use crate::auth::config::{ApiKeyConfig, ClientCertConfig, JwtConfig, JwtKeyConfig};
+    use crate::auth::test_keys::{claims, dir, sign, SECRET};
+
+    const KEY: &str = "k3y-0f-the-batch-system-5d1c9e7a";
+
+    fn config() -> AuthConfig {
+        AuthConfig {
+            api_keys: vec![ApiKeyConfig {
+                id: "batch".into(),
+                hash: hash_api_key(KEY),
+                scopes: vec!["vehicles:read".into()],
+            }],
+            jwt: Some(JwtConfig {
+                audience: vec!["ferrule".into()],
+                issuer: vec![],
+                leeway_secs: 30,
+                scope_claim: "scope".into(),
+                keys: vec![JwtKeyConfig {
+                    kid: None,
+                    algorithms: vec!["HS256".into()],
+                    secret: Some(SECRET.into()),
+                    secret_env: None,
+                    public_key_pem: None,
+                    jwks: None,
+                }],
+            }),
+            client_certs: vec![ClientCertConfig {
+                subject: "CN=batch,O=Force".into(),
+                id: "batch-cert".into(),
+                scopes: vec!["vehicles:read".into()],
+            }],
+            ..AuthConfig::default()
+        }
+    }
+
+    fn auth() -> Authenticator {
+        Authenticator::from_config(&config(), &dir()).unwrap()
+    }
+
+    fn headers(pairs: &[(&str, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (k, v) in pairs {
+            h.append(
+                axum::http::HeaderName::from_bytes(k.as_bytes()).unwrap(),
+                HeaderValue::from_str(v).unwrap(),
+            );
+        }
+        h
+    }
+
+    #[test]
+    fn no_credentials_is_anonymous() {
+        // Nothing presented, no certificate: Ok(None), not an error.
+        assert_eq!(auth().authenticate(&HeaderMap::new(), None), Ok(None));
+    }
+
+    #[test]
+    fn bearer_token_is_verified() {
+        // A valid token gives its principal; the scheme is case-insensitive.
+        let token = sign(Algorithm::HS256, "secret", None, &claims());
+        for scheme in ["Bearer", "bearer", "BEARER"] {
+            let h = headers(&[("authorization", &format!("{scheme} {token}"))]);
+            let p = auth().authenticate(&h, None).unwrap().unwrap();
+            assert_eq!((p.id.as_str(), p.via), ("alice", AuthMethod::Jwt));
+        }
+    }
+
+    #[test]
+    fn bad_bearer_token_is_an_error() {
+        // A forged token is Err (401 invalid_token), never anonymous.
+        let h = headers(&[("authorization", "Bearer a.b.c")]);
+        assert_eq!(
+            auth().authenticate(&h, None),
+            Err(AuthError::MalformedToken)
+        );
+    }
+
+    #[test]
+    fn api_key_in_either_header() {
+        // X-API-Key and `Authorization: ApiKey` both work; surrounding spaces are trimmed.
+        for h in [
+            headers(&[("x-api-key", KEY)]),
+            headers(&[("authorization", &format!("ApiKey  {KEY} "))]),
+        ] {
+            let p = auth().authenticate(&h, None).unwrap().unwrap();
+            assert_eq!((p.id.as_str(), p.via), ("batch", AuthMethod::ApiKey));
+            assert!(p.scopes.contains("vehicles:read"));
+        }
+    }
+
+    #[test]
+    fn wrong_api_key_is_an_error() {
+        // Unknown key: Err, whichever header carries it.
+        let h = headers(&[("x-api-key", "guess")]);
+        assert_eq!(auth().authenticate(&h, None), Err(AuthError::UnknownApiKey));
+        let h = headers(&[("authorization", "ApiKey guess")]);
+        assert_eq!(auth().authenticate(&h, None), Err(AuthError::UnknownApiKey));
+    }
+
+    #[test]
+    fn two_credentials_are_ambiguous() {
+        // Token and key together, or two Authorization headers: refused.
+        let token = sign(Algorithm::HS256, "secret", None, &claims());
+        let h = headers(&[
+            ("authorization", &format!("Bearer {token}")),
+            ("x-api-key", KEY),
+        ]);
+        assert_eq!(auth().authenticate(&h, None), Err(AuthError::Ambiguous));
+        let h = headers(&[
+            ("authorization", &format!("Bearer {token}")),
+            ("authorization", &format!("ApiKey {KEY}")),
+        ]);
+        assert_eq!(auth().authenticate(&h, None), Err(AuthError::Ambiguous));
+        let h = headers(&[("x-api-key", KEY), ("x-api-key", KEY)]);
+        assert_eq!(auth().authenticate(&h, None), Err(AuthError::Ambiguous));
+    }
+
+    #[test]
+    fn unreadable_headers_are_malformed() {
+        // Other schemes, empty values, non-ASCII bytes and oversize values.
+        let a = auth();
+        let h = headers(&[("authorization", "Basic dXNlcjpwYXNz")]);
+        assert_eq!(a.authenticate(&h, None), Err(AuthError::UnsupportedScheme));
+        let h = headers(&[("authorization", "Bearer")]);
+        assert!(matches!(
+            a.authenticate(&h, None),
+            Err(AuthError::Malformed(_))
+        ));
+        let h = headers(&[("authorization", "Bearer    ")]);
+        assert!(matches!(
+            a.authenticate(&h, None),
+            Err(AuthError::Malformed(_))
+        ));
+        let h = headers(&[("x-api-key", "")]);
+        assert!(matches!(
+            a.authenticate(&h, None),
+            Err(AuthError::Malformed(_))
+        ));
+        let mut h = HeaderMap::new();
+        h.insert(
+            "x-api-key",
+            HeaderValue::from_bytes(b"caf\xc3\xa9").unwrap(),
+        );
+        assert!(matches!(
+            a.authenticate(&h, None),
+            Err(AuthError::Malformed(_))
+        ));
+        let h = headers(&[("authorization", &format!("Bearer {}", "a".repeat(20_000)))]);
+        assert!(matches!(
+            a.authenticate(&h, None),
+            Err(AuthError::Malformed(_))
+        ));
+    }
+
+    #[test]
+    fn bearer_without_jwt_config_is_refused() {
+        // Only API keys configured: a bearer token cannot be checked, so it is refused.
+        let mut cfg = config();
+        cfg.jwt = None;
+        let a = Authenticator::from_config(&cfg, &dir()).unwrap();
+        let token = sign(Algorithm::HS256, "secret", None, &claims());
+        let h = headers(&[("authorization", &format!("Bearer {token}"))]);
+        assert_eq!(a.authenticate(&h, None), Err(AuthError::JwtNotConfigured));
+    }
+
+    #[test]
+    fn client_certificate_subject_counts_without_header_credentials() {
+        // A listed subject is its principal; an unlisted one is anonymous; a header
+        // credential takes precedence over the certificate.
+        let a = auth();
+        let p = a
+            .authenticate(&HeaderMap::new(), Some("CN=batch,O=Force"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(
+            (p.id.as_str(), p.via),
+            ("batch-cert", AuthMethod::ClientCert)
+        );
+        assert_eq!(
+            a.authenticate(&HeaderMap::new(), Some("CN=other")),
+            Ok(None)
+        );
+        let h = headers(&[("x-api-key", KEY)]);
+        let p = a
+            .authenticate(&h, Some("CN=batch,O=Force"))
+            .unwrap()
+            .unwrap();
+        assert_eq!(p.via, AuthMethod::ApiKey);
+    }
+
+    #[test]
+    fn config_problems_from_every_part_are_collected() {
+        // Realm, API key, JWT, certificate and rate-limit problems in one list.
+        let mut cfg = config();
+        cfg.realm = "a\"b".into();
+        cfg.api_keys[0].hash = "nope".into();
+        if let Some(j) = cfg.jwt.as_mut() {
+            j.audience.clear();
+        }
+        cfg.client_certs.push(cfg.client_certs[0].clone());
+        cfg.rate_limit = Some(crate::auth::RateLimitConfig {
+            per_second: 0.0,
+            burst: 1,
+        });
+        cfg.rate_limit_max_entries = 0;
+        let err = Authenticator::from_config(&cfg, &dir()).unwrap_err();
+        let paths: Vec<&str> = err.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "auth.realm",
+                "auth.api_key[0].hash",
+                "auth.jwt.audience",
+                "auth.client_cert[1].subject",
+                "auth.rate_limit.per_second",
+                "auth.rate_limit_max_entries",
+            ]
+        );
+        assert_eq!(auth().realm(), "ferrule");
+    }
+
+    #[test]
+    fn requiring_auth_with_no_way_to_authenticate_is_a_problem() {
+        // An empty `[auth]` would lock every route; say so. Opting out is fine.
+        let err = Authenticator::from_config(&AuthConfig::default(), &dir()).unwrap_err();
+        assert_eq!(err[0].path, "auth.require_auth");
+        let open = AuthConfig {
+            require_auth: false,
+            ..AuthConfig::default()
+        };
+        assert!(Authenticator::from_config(&open, &dir()).is_ok());
+    }
 }

@@ -206,7 +206,10 @@ impl std::fmt::Display for AuthProblem {
 pub(crate) fn scope_problem(scope: &str) -> Option<&'static str> {
     if scope.is_empty() {
         Some("a scope cannot be empty")
-    } else if !scope.bytes().all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\') {
+    } else if !scope
+        .bytes()
+        .all(|b| b.is_ascii_graphic() && b != b'"' && b != b'\\')
+    {
         Some("a scope is printable ASCII without spaces, quotes or backslashes")
     } else {
         None

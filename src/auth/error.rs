@@ -80,7 +80,10 @@ mod tests {
     #[test]
     fn display_never_carries_the_credential() {
         // Messages are fixed text (plus a claim name), so no token or key can leak.
-        assert_eq!(AuthError::BadSignature.to_string(), "token signature does not verify");
+        assert_eq!(
+            AuthError::BadSignature.to_string(),
+            "token signature does not verify"
+        );
         assert_eq!(
             AuthError::BadClaim("sub".into()).to_string(),
             "token claim `sub` missing or invalid"

@@ -209,9 +209,10 @@ fn map_error(kind: &ErrorKind) -> AuthError {
         ErrorKind::InvalidSubject => AuthError::BadClaim("sub".into()),
         ErrorKind::InvalidAlgorithm | ErrorKind::MissingAlgorithm => AuthError::AlgorithmNotAllowed,
         // Bad base64 or JSON in the payload is a malformed token, not a bad signature.
-        ErrorKind::Base64(_) | ErrorKind::Json(_) | ErrorKind::Utf8(_) | ErrorKind::InvalidToken => {
-            AuthError::MalformedToken
-        }
+        ErrorKind::Base64(_)
+        | ErrorKind::Json(_)
+        | ErrorKind::Utf8(_)
+        | ErrorKind::InvalidToken => AuthError::MalformedToken,
         // InvalidSignature, key-format and provider errors: this key does not verify it.
         _ => AuthError::BadSignature,
     }
@@ -231,14 +232,21 @@ fn validation(cfg: &JwtConfig, algorithms: Vec<Algorithm>) -> Validation {
         v.set_issuer(&cfg.issuer);
         required.push("iss");
     }
-    v.required_spec_claims = required.into_iter().map(str::to_string).collect::<HashSet<_>>();
+    v.required_spec_claims = required
+        .into_iter()
+        .map(str::to_string)
+        .collect::<HashSet<_>>();
     v
 }
 
 type Loaded = (Option<String>, Vec<Algorithm>, DecodingKey);
 
 /// Reads one `[[auth.jwt.key]]` into one key (secret, PEM) or several (JWKS).
-fn load_key(k: &JwtKeyConfig, base_dir: &Path, path: &str) -> Result<Vec<Loaded>, Vec<AuthProblem>> {
+fn load_key(
+    k: &JwtKeyConfig,
+    base_dir: &Path,
+    path: &str,
+) -> Result<Vec<Loaded>, Vec<AuthProblem>> {
     let problem = |field: &str, msg: String| vec![AuthProblem::new(format!("{path}.{field}"), msg)];
     let algorithms = parse_algorithms(&k.algorithms).map_err(|m| problem("algorithms", m))?;
     let sources = [
@@ -291,7 +299,11 @@ fn load_key(k: &JwtKeyConfig, base_dir: &Path, path: &str) -> Result<Vec<Loaded>
             })?,
             (None, None) => String::new(),
         };
-        let field = if k.secret.is_some() { "secret" } else { "secret_env" };
+        let field = if k.secret.is_some() {
+            "secret"
+        } else {
+            "secret_env"
+        };
         if family != AlgorithmFamily::Hmac {
             return Err(problem(
                 "algorithms",
@@ -441,10 +453,15 @@ mod tests {
     fn valid_hs256_token_gives_sub_and_scopes() {
         // The principal is `sub`; the space-separated `scope` claim becomes a set.
         let v = verifier(vec![hs_key()]);
-        let p = v.verify(&sign(Algorithm::HS256, "secret", None, &claims())).unwrap();
+        let p = v
+            .verify(&sign(Algorithm::HS256, "secret", None, &claims()))
+            .unwrap();
         assert_eq!(p.id, "alice");
         assert_eq!(p.via, AuthMethod::Jwt);
-        assert_eq!(p.scopes.iter().collect::<Vec<_>>(), ["pii:read", "vehicles:read"]);
+        assert_eq!(
+            p.scopes.iter().collect::<Vec<_>>(),
+            ["pii:read", "vehicles:read"]
+        );
     }
 
     #[test]
@@ -454,8 +471,12 @@ mod tests {
             pem_key(&["RS256"], "rsa_a.pub.pem"),
             pem_key(&["ES256"], "ec_a.pub.pem"),
         ]);
-        assert!(v.verify(&sign(Algorithm::RS256, "rsa_a", None, &claims())).is_ok());
-        assert!(v.verify(&sign(Algorithm::ES256, "ec_a", None, &claims())).is_ok());
+        assert!(v
+            .verify(&sign(Algorithm::RS256, "rsa_a", None, &claims()))
+            .is_ok());
+        assert!(v
+            .verify(&sign(Algorithm::ES256, "ec_a", None, &claims()))
+            .is_ok());
     }
 
     #[test]
@@ -463,9 +484,14 @@ mod tests {
         // An hour ago: expired. Ten seconds ago: within the 30 s leeway.
         let v = verifier(vec![hs_key()]);
         let old = with(json!({"exp": now() - 3600}));
-        assert_eq!(v.verify(&sign(Algorithm::HS256, "secret", None, &old)), Err(AuthError::Expired));
+        assert_eq!(
+            v.verify(&sign(Algorithm::HS256, "secret", None, &old)),
+            Err(AuthError::Expired)
+        );
         let just = with(json!({"exp": now() - 10}));
-        assert!(v.verify(&sign(Algorithm::HS256, "secret", None, &just)).is_ok());
+        assert!(v
+            .verify(&sign(Algorithm::HS256, "secret", None, &just))
+            .is_ok());
     }
 
     #[test]
@@ -478,7 +504,9 @@ mod tests {
             Err(AuthError::NotYetValid)
         );
         let soon = with(json!({"nbf": now() + 10}));
-        assert!(v.verify(&sign(Algorithm::HS256, "secret", None, &soon)).is_ok());
+        assert!(v
+            .verify(&sign(Algorithm::HS256, "secret", None, &soon))
+            .is_ok());
     }
 
     #[test]
@@ -497,7 +525,9 @@ mod tests {
             Err(AuthError::BadClaim("aud".into()))
         );
         let list = with(json!({"aud": ["billing", "ferrule"]}));
-        assert!(v.verify(&sign(Algorithm::HS256, "secret", None, &list)).is_ok());
+        assert!(v
+            .verify(&sign(Algorithm::HS256, "secret", None, &list))
+            .is_ok());
     }
 
     #[test]
@@ -574,10 +604,16 @@ mod tests {
         let v = verifier(vec![hs_key(), pem_key(&["RS256"], "rsa_a.pub.pem")]);
         let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"none","typ":"JWT"}"#);
         let payload = URL_SAFE_NO_PAD.encode(serde_json::to_vec(&claims()).unwrap());
-        assert_eq!(v.verify(&format!("{header}.{payload}.")), Err(AuthError::MalformedToken));
+        assert_eq!(
+            v.verify(&format!("{header}.{payload}.")),
+            Err(AuthError::MalformedToken)
+        );
         // Spelling variants are no better.
         let header = URL_SAFE_NO_PAD.encode(br#"{"alg":"None"}"#);
-        assert_eq!(v.verify(&format!("{header}.{payload}.")), Err(AuthError::MalformedToken));
+        assert_eq!(
+            v.verify(&format!("{header}.{payload}.")),
+            Err(AuthError::MalformedToken)
+        );
     }
 
     #[test]
@@ -599,7 +635,15 @@ mod tests {
     fn malformed_tokens_are_refused() {
         // Wrong part counts, bad base64, JSON that is no header, and oversize.
         let v = verifier(vec![hs_key()]);
-        for bad in ["", "abc", "a.b", "a.b.c", "!!!.???.***", "e30.e30.", "a.b.c.d"] {
+        for bad in [
+            "",
+            "abc",
+            "a.b",
+            "a.b.c",
+            "!!!.???.***",
+            "e30.e30.",
+            "a.b.c.d",
+        ] {
             assert_eq!(v.verify(bad), Err(AuthError::MalformedToken), "{bad:?}");
         }
         let token = sign(Algorithm::HS256, "secret", None, &claims());
@@ -618,7 +662,9 @@ mod tests {
         cfg.scope_claim = "roles".into();
         let v = JwtVerifier::from_config(&cfg, &dir(), "auth").unwrap();
         let roles = with(json!({"roles": ["a", "b"]}));
-        let p = v.verify(&sign(Algorithm::HS256, "secret", None, &roles)).unwrap();
+        let p = v
+            .verify(&sign(Algorithm::HS256, "secret", None, &roles))
+            .unwrap();
         assert_eq!(p.scopes.iter().collect::<Vec<_>>(), ["a", "b"]);
         let bad = with(json!({"roles": 7}));
         assert_eq!(
@@ -626,23 +672,35 @@ mod tests {
             Err(AuthError::BadClaim("roles".into()))
         );
         let mixed = with(json!({"roles": ["a", 1]}));
-        assert!(v.verify(&sign(Algorithm::HS256, "secret", None, &mixed)).is_err());
+        assert!(v
+            .verify(&sign(Algorithm::HS256, "secret", None, &mixed))
+            .is_err());
         // No scope claim at all: authenticated, no scopes.
         let none = with(json!({"scope": null}));
-        assert!(v.verify(&sign(Algorithm::HS256, "secret", None, &none)).unwrap().scopes.is_empty());
+        assert!(v
+            .verify(&sign(Algorithm::HS256, "secret", None, &none))
+            .unwrap()
+            .scopes
+            .is_empty());
     }
 
     /// A JWKS file with rsa_a as `r1` (RS256) and ec_a as `e1` (ES256).
     fn jwks_file() -> tempfile::TempDir {
         let tmp = tempfile::tempdir().unwrap();
-        let rsa = EncodingKey::from_rsa_pem(&std::fs::read(dir().join("rsa_a.key.pem")).unwrap()).unwrap();
-        let ec = EncodingKey::from_ec_pem(&std::fs::read(dir().join("ec_a.key.pem")).unwrap()).unwrap();
+        let rsa = EncodingKey::from_rsa_pem(&std::fs::read(dir().join("rsa_a.key.pem")).unwrap())
+            .unwrap();
+        let ec =
+            EncodingKey::from_ec_pem(&std::fs::read(dir().join("ec_a.key.pem")).unwrap()).unwrap();
         let mut r1 = Jwk::from_encoding_key(&rsa, Algorithm::RS256).unwrap();
         r1.common.key_id = Some("r1".into());
         let mut e1 = Jwk::from_encoding_key(&ec, Algorithm::ES256).unwrap();
         e1.common.key_id = Some("e1".into());
         let set = json!({"keys": [r1, e1, {"kty": "weird", "kid": "x"}]});
-        std::fs::write(tmp.path().join("jwks.json"), serde_json::to_vec(&set).unwrap()).unwrap();
+        std::fs::write(
+            tmp.path().join("jwks.json"),
+            serde_json::to_vec(&set).unwrap(),
+        )
+        .unwrap();
         tmp
     }
 
@@ -655,8 +713,12 @@ mod tests {
             ..key(&["RS256", "ES256"])
         }]);
         let v = JwtVerifier::from_config(&cfg, tmp.path(), "auth").unwrap();
-        assert!(v.verify(&sign(Algorithm::RS256, "rsa_a", Some("r1"), &claims())).is_ok());
-        assert!(v.verify(&sign(Algorithm::ES256, "ec_a", Some("e1"), &claims())).is_ok());
+        assert!(v
+            .verify(&sign(Algorithm::RS256, "rsa_a", Some("r1"), &claims()))
+            .is_ok());
+        assert!(v
+            .verify(&sign(Algorithm::ES256, "ec_a", Some("e1"), &claims()))
+            .is_ok());
         assert_eq!(
             v.verify(&sign(Algorithm::RS256, "rsa_a", Some("zz"), &claims())),
             Err(AuthError::UnknownKey)
@@ -671,7 +733,9 @@ mod tests {
             Err(AuthError::AlgorithmNotAllowed)
         );
         // No kid: every key is tried.
-        assert!(v.verify(&sign(Algorithm::ES256, "ec_a", None, &claims())).is_ok());
+        assert!(v
+            .verify(&sign(Algorithm::ES256, "ec_a", None, &claims()))
+            .is_ok());
     }
 
     #[test]
@@ -703,8 +767,12 @@ mod tests {
             kid: Some("k1".into()),
             ..pem_key(&["ES256"], "ec_a.pub.pem")
         }]);
-        assert!(v.verify(&sign(Algorithm::ES256, "ec_a", Some("k1"), &claims())).is_ok());
-        assert!(v.verify(&sign(Algorithm::ES256, "ec_a", None, &claims())).is_ok());
+        assert!(v
+            .verify(&sign(Algorithm::ES256, "ec_a", Some("k1"), &claims()))
+            .is_ok());
+        assert!(v
+            .verify(&sign(Algorithm::ES256, "ec_a", None, &claims()))
+            .is_ok());
         assert_eq!(
             v.verify(&sign(Algorithm::ES256, "ec_a", Some("k2"), &claims())),
             Err(AuthError::UnknownKey)
@@ -719,7 +787,9 @@ mod tests {
             secret_env: Some("FERRULE_TEST_JWT_SECRET_OK".into()),
             ..key(&["HS256"])
         }]);
-        assert!(v.verify(&sign(Algorithm::HS256, "secret", None, &claims())).is_ok());
+        assert!(v
+            .verify(&sign(Algorithm::HS256, "secret", None, &claims()))
+            .is_ok());
         let cfg = config(vec![JwtKeyConfig {
             secret_env: Some("FERRULE_TEST_JWT_SECRET_UNSET".into()),
             ..key(&["HS256"])

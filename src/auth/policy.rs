@@ -115,7 +115,11 @@ impl RoutePolicy {
                 "a route that requires scopes cannot be anonymous",
             ));
         }
-        for scope in route.scopes.iter().chain(route.sensitive.iter().map(|s| &s.scope)) {
+        for scope in route
+            .scopes
+            .iter()
+            .chain(route.sensitive.iter().map(|s| &s.scope))
+        {
             if let Some(why) = scope_problem(scope) {
                 problems.push(AuthProblem::new(format!("{prefix}.scopes"), why));
             }
@@ -211,7 +215,11 @@ pub fn authorise(
     with_purpose(policy, Some(principal), headers)
 }
 
-fn with_purpose(policy: &RoutePolicy, principal: Option<Principal>, headers: &HeaderMap) -> Decision {
+fn with_purpose(
+    policy: &RoutePolicy,
+    principal: Option<Principal>,
+    headers: &HeaderMap,
+) -> Decision {
     let stated = stated_purpose(headers);
     match &policy.purpose {
         PurposeRule::None => Decision::Allow {
@@ -271,4 +279,266 @@ fn check_purpose(code: &str) -> Result<(), String> {
         return Err("a purpose code uses only letters, digits and . _ : / -".into());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use axum::http::HeaderValue;
+
+    use super::*;
+    use crate::auth::config::SensitiveFieldConfig;
+    use crate::auth::AuthMethod;
+
+    fn who(scopes: &[&str]) -> Principal {
+        Principal {
+            id: "alice".into(),
+            scopes: scopes.iter().map(|s| s.to_string()).collect(),
+            via: AuthMethod::Jwt,
+        }
+    }
+
+    fn policy(route: RouteAuthConfig) -> RoutePolicy {
+        RoutePolicy::from_config(&route, &AuthConfig::default(), "route[0].auth").unwrap()
+    }
+
+    fn purpose(values: &[&str]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for v in values {
+            h.append(X_PURPOSE, HeaderValue::from_str(v).unwrap());
+        }
+        h
+    }
+
+    fn scoped(scopes: &[&str]) -> RouteAuthConfig {
+        RouteAuthConfig {
+            scopes: scopes.iter().map(|s| s.to_string()).collect(),
+            ..RouteAuthConfig::default()
+        }
+    }
+
+    #[test]
+    fn anonymous_caller_gets_a_bare_challenge() {
+        // No credentials on a protected route: 401 naming the realm, no error code.
+        let d = authorise(&policy(scoped(&[])), Ok(None), &HeaderMap::new());
+        assert_eq!(
+            d,
+            Decision::Unauthenticated {
+                www_authenticate: "Bearer realm=\"ferrule\"".into(),
+                error: None
+            }
+        );
+        assert_eq!(d.status(), 401);
+    }
+
+    #[test]
+    fn bad_credentials_get_invalid_token_even_on_open_routes() {
+        // A broken token is reported, not silently treated as anonymous.
+        let open = policy(RouteAuthConfig {
+            require_auth: Some(false),
+            ..RouteAuthConfig::default()
+        });
+        let d = authorise(&open, Err(AuthError::Expired), &HeaderMap::new());
+        assert_eq!(
+            d,
+            Decision::Unauthenticated {
+                www_authenticate: "Bearer realm=\"ferrule\", error=\"invalid_token\"".into(),
+                error: Some(AuthError::Expired)
+            }
+        );
+    }
+
+    #[test]
+    fn open_route_lets_anonymous_callers_in() {
+        // require_auth = false: allowed, with any well-formed purpose passed on.
+        let open = policy(RouteAuthConfig {
+            require_auth: Some(false),
+            ..RouteAuthConfig::default()
+        });
+        assert_eq!(
+            authorise(&open, Ok(None), &purpose(&["CRIME"])),
+            Decision::Allow {
+                principal: None,
+                purpose: Some("CRIME".into())
+            }
+        );
+        // A malformed purpose on a route that does not need one is dropped.
+        assert_eq!(
+            authorise(&open, Ok(None), &purpose(&["two words"])),
+            Decision::Allow {
+                principal: None,
+                purpose: None
+            }
+        );
+    }
+
+    #[test]
+    fn every_required_scope_is_needed() {
+        // Both scopes: allowed. One of two, or none: 403 with the principal for the audit.
+        let p = policy(scoped(&["vehicles:read", "pii:read"]));
+        let d = authorise(
+            &p,
+            Ok(Some(who(&["pii:read", "vehicles:read", "x"]))),
+            &HeaderMap::new(),
+        );
+        assert_eq!(d.status(), 200);
+        let d = authorise(&p, Ok(Some(who(&["vehicles:read"]))), &HeaderMap::new());
+        assert_eq!(
+            d,
+            Decision::Forbidden {
+                principal: who(&["vehicles:read"])
+            }
+        );
+        let d = authorise(&p, Ok(Some(who(&[]))), &HeaderMap::new());
+        assert_eq!(d.status(), 403);
+    }
+
+    #[test]
+    fn scopes_imply_authentication() {
+        // Even with `[auth] require_auth = false`, a scoped route refuses anonymous calls.
+        let server = AuthConfig {
+            require_auth: false,
+            ..AuthConfig::default()
+        };
+        let p = RoutePolicy::from_config(&scoped(&["a"]), &server, "r").unwrap();
+        assert!(p.require_auth);
+        assert_eq!(authorise(&p, Ok(None), &HeaderMap::new()).status(), 401);
+    }
+
+    #[test]
+    fn purpose_required_missing_or_unknown() {
+        // Required with a list: listed code passes; missing, unlisted, malformed, twice: 400.
+        let p = policy(RouteAuthConfig {
+            require_purpose: true,
+            purposes: vec!["CRIME".into(), "TRAFFIC".into()],
+            ..RouteAuthConfig::default()
+        });
+        let me = || Ok(Some(who(&[])));
+        assert_eq!(
+            authorise(&p, me(), &purpose(&["TRAFFIC"])),
+            Decision::Allow {
+                principal: Some(who(&[])),
+                purpose: Some("TRAFFIC".into())
+            }
+        );
+        for bad in [
+            vec![],
+            vec!["crime"],
+            vec!["OTHER"],
+            vec!["a b"],
+            vec!["CRIME", "CRIME"],
+        ] {
+            let d = authorise(&p, me(), &purpose(&bad));
+            assert!(matches!(d, Decision::BadPurpose { .. }), "{bad:?}: {d:?}");
+            assert_eq!(d.status(), 400);
+        }
+        let long = "A".repeat(MAX_PURPOSE_LEN + 1);
+        assert_eq!(authorise(&p, me(), &purpose(&[&long])).status(), 400);
+    }
+
+    #[test]
+    fn purpose_required_without_a_list_takes_any_well_formed_code() {
+        // No list: any code of the allowed characters; the value is trimmed.
+        let p = policy(RouteAuthConfig {
+            require_purpose: true,
+            ..RouteAuthConfig::default()
+        });
+        let d = authorise(&p, Ok(Some(who(&[]))), &purpose(&[" case/2024-001 "]));
+        assert_eq!(
+            d,
+            Decision::Allow {
+                principal: Some(who(&[])),
+                purpose: Some("case/2024-001".into())
+            }
+        );
+        let mut h = HeaderMap::new();
+        h.insert(X_PURPOSE, HeaderValue::from_bytes(b"\xff").unwrap());
+        assert_eq!(authorise(&p, Ok(Some(who(&[]))), &h).status(), 400);
+    }
+
+    #[test]
+    fn authentication_and_scopes_come_before_purpose() {
+        // No credentials and no purpose: 401, not 400; wrong scope and no purpose: 403.
+        let p = policy(RouteAuthConfig {
+            scopes: vec!["a".into()],
+            require_purpose: true,
+            ..RouteAuthConfig::default()
+        });
+        assert_eq!(authorise(&p, Ok(None), &HeaderMap::new()).status(), 401);
+        assert_eq!(
+            authorise(&p, Ok(Some(who(&[]))), &HeaderMap::new()).status(),
+            403
+        );
+        assert_eq!(
+            authorise(&p, Ok(Some(who(&["a"]))), &HeaderMap::new()).status(),
+            400
+        );
+    }
+
+    #[test]
+    fn rate_limit_and_sensitive_fields_are_resolved() {
+        // The route's limit overrides the server's; sensitive paths are split on dots.
+        let server = AuthConfig {
+            rate_limit: Some(RateLimitConfig {
+                per_second: 10.0,
+                burst: 20,
+            }),
+            ..AuthConfig::default()
+        };
+        let own = RateLimitConfig {
+            per_second: 1.0,
+            burst: 1,
+        };
+        let route = RouteAuthConfig {
+            rate_limit: Some(own),
+            sensitive: vec![SensitiveFieldConfig {
+                path: "owner.dob".into(),
+                scope: "pii".into(),
+            }],
+            ..RouteAuthConfig::default()
+        };
+        let p = RoutePolicy::from_config(&route, &server, "r").unwrap();
+        assert_eq!(p.rate_limit, Some(own));
+        assert_eq!(p.sensitive[0].path, ["owner", "dob"]);
+        let p = RoutePolicy::from_config(&RouteAuthConfig::default(), &server, "r").unwrap();
+        assert_eq!(p.rate_limit, server.rate_limit);
+        assert_eq!(RoutePolicy::open().rate_limit, None);
+    }
+
+    #[test]
+    fn route_config_problems_are_listed() {
+        // Anonymous-but-scoped, bad scope, purposes without require_purpose, bad code,
+        // empty path segment, bad rate limit.
+        let route = RouteAuthConfig {
+            require_auth: Some(false),
+            scopes: vec!["has space".into()],
+            require_purpose: false,
+            purposes: vec!["no spaces allowed".into()],
+            sensitive: vec![SensitiveFieldConfig {
+                path: "owner..dob".into(),
+                scope: "pii".into(),
+            }],
+            rate_limit: Some(RateLimitConfig {
+                per_second: -1.0,
+                burst: 0,
+            }),
+        };
+        let err =
+            RoutePolicy::from_config(&route, &AuthConfig::default(), "route[2].auth").unwrap_err();
+        let paths: Vec<&str> = err.iter().map(|p| p.path.as_str()).collect();
+        assert_eq!(
+            paths,
+            [
+                "route[2].auth.require_auth",
+                "route[2].auth.scopes",
+                "route[2].auth.purposes",
+                "route[2].auth.purposes",
+                "route[2].auth.sensitive[0].path",
+                "route[2].auth.rate_limit.per_second",
+                "route[2].auth.rate_limit.burst",
+            ]
+        );
+        assert!(err[0]
+            .to_string()
+            .starts_with("route[2].auth.require_auth: "));
+    }
 }

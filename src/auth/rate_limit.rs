@@ -236,7 +236,10 @@ mod tests {
         rl.check_at("busy", "/r", &l, t5).unwrap();
         rl.check_at("new", "/r", &l, t5).unwrap();
         assert_eq!(rl.len(), 2);
-        assert!(rl.check_at("busy", "/r", &l, t5).is_err(), "busy keeps its state");
+        assert!(
+            rl.check_at("busy", "/r", &l, t5).is_err(),
+            "busy keeps its state"
+        );
     }
 
     #[test]

@@ -83,7 +83,10 @@ mod tests {
     fn who(scopes: &[&str]) -> Principal {
         Principal {
             id: "u".into(),
-            scopes: scopes.iter().map(|s| s.to_string()).collect::<BTreeSet<_>>(),
+            scopes: scopes
+                .iter()
+                .map(|s| s.to_string())
+                .collect::<BTreeSet<_>>(),
             via: AuthMethod::Jwt,
         }
     }
@@ -127,7 +130,11 @@ mod tests {
     #[test]
     fn scope_holder_keeps_the_fields_of_that_scope_only() {
         // `pii` keeps the dates of birth; postcodes (scope `addr`) still go.
-        let p = policy(&[("owner.dob", "pii"), ("keepers.dob", "pii"), ("keepers.addr.postcode", "addr")]);
+        let p = policy(&[
+            ("owner.dob", "pii"),
+            ("keepers.dob", "pii"),
+            ("keepers.addr.postcode", "addr"),
+        ]);
         let mut body = record();
         strip_sensitive(&p, Some(&who(&["pii"])), &mut body);
         assert_eq!(body["owner"]["dob"], "1970-01-01");
@@ -138,7 +145,11 @@ mod tests {
     #[test]
     fn masking_ignores_scopes_and_keeps_shape() {
         // Logs never show the values, whoever called; the keys stay to aid debugging.
-        let p = policy(&[("owner.dob", "pii"), ("keepers.addr.postcode", "addr"), ("markers", "i")]);
+        let p = policy(&[
+            ("owner.dob", "pii"),
+            ("keepers.addr.postcode", "addr"),
+            ("markers", "i"),
+        ]);
         let mut body = record();
         mask_for_logs(&p, &mut body);
         assert_eq!(body["owner"]["dob"], MASK);
