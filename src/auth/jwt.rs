@@ -21,6 +21,7 @@ use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey, Validation};
 use serde_json::{Map, Value};
 
 use super::config::{AuthProblem, JwtConfig, JwtKeyConfig, MAX_LEEWAY_SECS};
+use super::token_cache::{self, TokenCache};
 use super::{AuthError, AuthMethod, Principal};
 
 /// Tokens longer than this are refused before any parsing.
@@ -47,6 +48,7 @@ struct VerifyKey {
 pub struct JwtVerifier {
     keys: Vec<VerifyKey>,
     scope_claim: String,
+    cache: TokenCache,
 }
 
 impl std::fmt::Debug for JwtVerifier {
@@ -126,14 +128,31 @@ impl JwtVerifier {
         Ok(JwtVerifier {
             keys,
             scope_claim: cfg.scope_claim.clone(),
+            cache: TokenCache::new(token_cache::DEFAULT_CAPACITY, cfg.leeway_secs),
         })
     }
 
     /// Verifies `token` and returns its principal (`sub`, scopes from the scope claim).
+    /// A token verified before is answered from the cache until it expires.
     pub fn verify(&self, token: &str) -> Result<Principal, AuthError> {
         if token.is_empty() || token.len() > MAX_TOKEN_LEN {
             return Err(AuthError::MalformedToken);
         }
+        let digest = TokenCache::digest(token);
+        let now = jsonwebtoken::get_current_timestamp();
+        if let Some(known) = self.cache.get(&digest, now) {
+            return known;
+        }
+        let (principal, exp) = self.verify_uncached(token)?;
+        if let Some(exp) = exp {
+            self.cache.put(digest, principal.clone(), exp, now);
+        }
+        Ok(principal)
+    }
+
+    /// The full check: header, key choice, signature, claims. Returns the principal and
+    /// the token's `exp` when it is a whole number (only those are cached).
+    fn verify_uncached(&self, token: &str) -> Result<(Principal, Option<u64>), AuthError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| AuthError::MalformedToken)?;
         // A kid-less configured key stands for any kid; a token without a kid may be
         // checked against every key.
@@ -154,7 +173,10 @@ impl JwtVerifier {
                 continue;
             }
             match jsonwebtoken::decode::<Map<String, Value>>(token, &key.key, &key.validation) {
-                Ok(data) => return self.principal(&data.claims),
+                Ok(data) => {
+                    let exp = data.claims.get("exp").and_then(Value::as_u64);
+                    return Ok((self.principal(&data.claims)?, exp));
+                }
                 Err(e) => match map_error(e.kind()) {
                     // Another key (same kid rules) may still verify it.
                     AuthError::BadSignature => last = AuthError::BadSignature,
@@ -849,6 +871,30 @@ mod tests {
         // No keys at all is a problem too.
         let err = JwtVerifier::from_config(&config(vec![]), &dir(), "auth").unwrap_err();
         assert_eq!(err[0].path, "auth.jwt.key");
+    }
+
+    #[test]
+    fn verified_tokens_are_cached_and_failures_are_not() {
+        // The same token twice: one cache entry, same answer. A refused token leaves
+        // nothing behind, so it is refused again (not let in on a second try).
+        let v = verifier(vec![hs_key()]);
+        let token = sign(Algorithm::HS256, "secret", None, &claims());
+        let first = v.verify(&token).unwrap();
+        assert_eq!(v.verify(&token).unwrap(), first);
+        assert_eq!(v.cache.len(), 1);
+        let expired = sign(
+            Algorithm::HS256,
+            "secret",
+            None,
+            &with(json!({"exp": now() - 3600})),
+        );
+        assert_eq!(v.verify(&expired), Err(AuthError::Expired));
+        assert_eq!(v.verify(&expired), Err(AuthError::Expired));
+        assert_eq!(v.cache.len(), 1);
+        // A cached token is still refused once it expires.
+        let digest = TokenCache::digest(&token);
+        let later = now() as u64 + 3600 + 31;
+        assert_eq!(v.cache.get(&digest, later), Some(Err(AuthError::Expired)));
     }
 
     #[test]

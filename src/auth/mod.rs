@@ -14,6 +14,8 @@
 //! - [`config`]: the `[auth]` section and each route's `auth` table (serde, defaults).
 //! - [`api_key`]: keys stored as `sha256:<hex>` hashes, compared in constant time.
 //! - [`jwt`]: bearer tokens (HS*, RS*, PS*, ES*, EdDSA; PEM keys or a JWKS file).
+//! - [`token_cache`]: verified tokens remembered until `exp`, so signatures are
+//!   checked once per token rather than once per call.
 //! - [`authenticator`]: reads the credential headers and yields a [`Principal`].
 //! - [`policy`]: a route's rules and the [`Decision`] for one request.
 //! - [`sensitive`]: removing and masking sensitive response fields.
@@ -30,6 +32,7 @@ pub mod jwt;
 pub mod policy;
 pub mod rate_limit;
 pub mod sensitive;
+pub mod token_cache;
 
 #[cfg(test)]
 mod test_keys;
