@@ -265,6 +265,15 @@ mod tests {
     }
 
     #[test]
+    fn shared_state_is_send_and_sync() {
+        // Built once per config and shared by every request task.
+        fn shared<T: Send + Sync>() {}
+        shared::<Authenticator>();
+        shared::<crate::auth::RateLimiter>();
+        shared::<crate::auth::RoutePolicy>();
+    }
+
+    #[test]
     fn no_credentials_is_anonymous() {
         // Nothing presented, no certificate: Ok(None), not an error.
         assert_eq!(auth().authenticate(&HeaderMap::new(), None), Ok(None));

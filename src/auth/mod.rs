@@ -23,6 +23,41 @@
 //!
 //! Configuration is validated when built ([`Authenticator::from_config`],
 //! [`RoutePolicy::from_config`]), listing every [`AuthProblem`] with its config path.
+//! The shape in `ferrule.toml` (every field and default in [`config`]):
+//! ```toml
+//! [auth]
+//! realm = "ferrule"          # WWW-Authenticate realm (default)
+//! require_auth = true        # routes need a caller unless they opt out (default)
+//! rate_limit = { per_second = 20.0, burst = 40 }   # default bucket per caller and route
+//!
+//! [[auth.api_key]]
+//! id = "pnc-batch"           # the principal
+//! hash = "sha256:5e88...e2"  # hash_api_key(key); the key itself is never stored
+//! scopes = ["vehicles:read"]
+//!
+//! [auth.jwt]
+//! audience = ["ferrule"]     # required
+//! issuer = ["https://idp.force.example"]
+//! leeway_secs = 30           # default; at most 300
+//! scope_claim = "scope"      # default; "scp" or "roles" for array claims
+//! [[auth.jwt.key]]           # one of: secret, secret_env, public_key_pem, jwks
+//! algorithms = ["RS256"]     # the only algorithms this key verifies
+//! jwks = "keys/idp-jwks.json"
+//!
+//! [[auth.client_cert]]       # subjects the TLS layer verified
+//! subject = "CN=batch,O=Force"
+//! id = "batch-host"
+//! scopes = ["vehicles:read"]
+//!
+//! [[route]]
+//! # ...
+//! [route.auth]
+//! scopes = ["vehicles:read"]                # all required (403 otherwise)
+//! require_purpose = true                    # X-Purpose header (400 if missing)
+//! purposes = ["CRIME", "TRAFFIC"]           # optional allow-list
+//! sensitive = [{ path = "keepers.dob", scope = "pii:read" }]
+//! rate_limit = { per_second = 2.0, burst = 5 }
+//! ```
 
 pub mod api_key;
 pub mod authenticator;
