@@ -7,6 +7,8 @@
 //! - Algorithm confusion (an HS256 token "signed" with an RSA public key as the secret)
 //!   fails because each key verifies only the algorithms configured for it, all of one
 //!   family; the header's `alg` chooses nothing by itself.
+//! - Keys come from config only: `jku`, `x5u` and `jwk` header fields are ignored, and
+//!   a `crit` header (extensions we would have to understand) is refused.
 //! - `exp`, `sub` and `aud` are always required (a token without an expiry or an
 //!   audience is refused); `iss` too when issuers are configured; `nbf` is checked
 //!   when present. A small leeway (default 30 s) absorbs clock skew.
@@ -72,6 +74,8 @@ impl JwtVerifier {
         // jsonwebtoken picks its crypto backend from its features; installing ours
         // explicitly keeps it working if another crate ever enables a second backend
         // (with two, the crate's fallback panics on first use). Err = already set.
+        // Switching to aws-lc-rs (if rustls brings it anyway) means changing the
+        // Cargo feature and this line together.
         let _ = jsonwebtoken::crypto::rust_crypto::DEFAULT_PROVIDER.install_default();
 
         let path = format!("{prefix}.jwt");
@@ -154,6 +158,11 @@ impl JwtVerifier {
     /// the token's `exp` when it is a whole number (only those are cached).
     fn verify_uncached(&self, token: &str) -> Result<(Principal, Option<u64>), AuthError> {
         let header = jsonwebtoken::decode_header(token).map_err(|_| AuthError::MalformedToken)?;
+        // RFC 7515 §4.1.11: extensions listed in `crit` must be understood; we support
+        // none. (`jku`, `x5u`, `jwk` in the header are ignored: keys come from config.)
+        if header.crit.is_some() {
+            return Err(AuthError::MalformedToken);
+        }
         // A kid-less configured key stands for any kid; a token without a kid may be
         // checked against every key.
         let by_kid: Vec<&VerifyKey> = self
@@ -636,6 +645,17 @@ mod tests {
             v.verify(&format!("{header}.{payload}.")),
             Err(AuthError::MalformedToken)
         );
+    }
+
+    #[test]
+    fn critical_header_extensions_are_refused() {
+        // A correctly signed token whose header demands an extension we do not know.
+        let v = verifier(vec![hs_key()]);
+        let mut header = jsonwebtoken::Header::new(Algorithm::HS256);
+        header.crit = Some(vec!["exp-ext".into()]);
+        let enc = EncodingKey::from_secret(SECRET.as_bytes());
+        let token = jsonwebtoken::encode(&header, &claims(), &enc).unwrap();
+        assert_eq!(v.verify(&token), Err(AuthError::MalformedToken));
     }
 
     #[test]
