@@ -13,7 +13,8 @@
 //!
 //! - [`config`]: the `[auth]` section and each route's `auth` table (serde, defaults).
 //! - [`api_key`]: keys stored as `sha256:<hex>` hashes, compared in constant time.
-//! - [`jwt`]: bearer tokens (HS*, RS*, PS*, ES*, EdDSA; PEM keys or a JWKS file).
+//! - [`jwt`]: bearer tokens (HS*, RS*, PS*, ES*, EdDSA) and their claims.
+//! - [`jwt_keys`]: verification keys from secrets, PEM files or a JWKS file.
 //! - [`token_cache`]: verified tokens remembered until `exp`, so signatures are
 //!   checked once per token rather than once per call.
 //! - [`authenticator`]: reads the credential headers and yields a [`Principal`].
@@ -64,6 +65,7 @@ pub mod authenticator;
 pub mod config;
 pub mod error;
 pub mod jwt;
+pub mod jwt_keys;
 pub mod policy;
 pub mod rate_limit;
 pub mod sensitive;
