@@ -2,7 +2,7 @@
 #![forbid(unsafe_code)]
 
 // Not wired into the gateway yet (the lead does that); until then most of it is unused.
-#[allow(dead_code, unused_imports)]
+#[allow(dead_code)]
 mod auth;
 mod cli;
 mod config;

@@ -15,14 +15,12 @@
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
-use std::str::FromStr;
 
 use jsonwebtoken::errors::ErrorKind;
-use jsonwebtoken::jwk::{AlgorithmParameters, JwkSet, PublicKeyUse};
-use jsonwebtoken::{Algorithm, AlgorithmFamily, DecodingKey, Validation};
+use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::{Map, Value};
 
-use super::config::{AuthProblem, JwtConfig, JwtKeyConfig, MAX_LEEWAY_SECS};
+use super::config::{AuthProblem, JwtConfig, MAX_LEEWAY_SECS};
 use super::jwt_keys::load_key;
 use super::token_cache::{self, TokenCache};
 use super::{AuthError, AuthMethod, Principal};
@@ -277,6 +275,7 @@ mod tests {
     use serde_json::json;
 
     use super::*;
+    use crate::auth::config::JwtKeyConfig;
     use crate::auth::test_keys::{claims, dir, now, sign, SECRET};
 
     fn key(algs: &[&str]) -> JwtKeyConfig {

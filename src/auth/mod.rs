@@ -76,12 +76,20 @@ mod test_keys;
 
 use std::collections::BTreeSet;
 
+// The public face of the module; the gateway and CLI use these once wired in.
+#[allow(unused_imports)]
 pub use api_key::hash_api_key;
+#[allow(unused_imports)]
 pub use authenticator::Authenticator;
+#[allow(unused_imports)]
 pub use config::{AuthConfig, AuthProblem, RateLimitConfig, RouteAuthConfig};
+#[allow(unused_imports)]
 pub use error::AuthError;
+#[allow(unused_imports)]
 pub use policy::{authorise, Decision, PurposeRule, RoutePolicy, SensitiveField};
+#[allow(unused_imports)]
 pub use rate_limit::{rate_key, retry_after_secs, RateLimiter};
+#[allow(unused_imports)]
 pub use sensitive::{mask_for_logs, strip_sensitive};
 
 /// How a caller proved who they are.
