@@ -406,6 +406,15 @@ impl<'l> State<'l> {
         let f = node.field;
         let dt = match &f.kind {
             FieldKind::Group(_) => {
+                // A group counts as present or absent like an item: a group of nothing
+                // but FILLER would otherwise never mark where a short record ends.
+                if !f.is_filler() {
+                    match val {
+                        Some(_) => self.tail_cut = None,
+                        None if self.tail_cut.is_none() => self.tail_cut = Some(start),
+                        None => {}
+                    }
+                }
                 return match val {
                     None => self.group(node, None, delta, rec),
                     Some(Value::Object(m)) => self.group(node, Some(m), delta, rec),
@@ -828,5 +837,23 @@ mod tests {
         assert_eq!(out, b"keep");
         // The first error alone, from the plain encode.
         assert_eq!(enc.encode(&v, &mut out, false).unwrap_err().path, "d");
+    }
+
+    #[test]
+    fn an_absent_group_of_fillers_ends_a_short_record() {
+        // 05 F1 holds only FILLER: a record that stops before it decodes to `{}`, one
+        // that reaches it to `{"f1":{}}`; each must encode back to its own length.
+        let layout = crate::copybook::parse(
+            "       01 REC.\n         05 A PIC X(2).\n         05 F1.\n           10 FILLER PIC X(3).\n",
+            &Default::default(),
+        )
+        .unwrap();
+        let mut enc = Encoder::new(&layout, CodecOptions::default()).unwrap();
+        let mut out = Vec::new();
+        enc.encode(&serde_json::json!({"a": "XY"}), &mut out, true).unwrap();
+        assert_eq!(out.len(), 2);
+        out.clear();
+        enc.encode(&serde_json::json!({"a": "XY", "f1": {}}), &mut out, true).unwrap();
+        assert_eq!(out.len(), 5);
     }
 }
