@@ -16,7 +16,8 @@
 # Usage: bash bench/gateway.sh
 # Knobs (environment): DURATION (10s), THREADS (2), CONNS (64), IDLE_CONNS (1000),
 #   SESSIONS (64: the vehicles backend's max_sessions; the sample has 20), QUEUE (1024),
-#   PIN (1: also run pinned; 0: unpinned only), RUST_LOG (the gateway's log filter; default
+#   PIN (1: also run pinned; 0: unpinned only), LIGHT_CONNS (4: a light-load run, wrk -t1
+#   -cLIGHT_CONNS, where latency is service time rather than queueing; 0 skips), RUST_LOG (the gateway's log filter; default
 #   info, one line per request, written to a file), FERRULE (another ferrule binary).
 set -euo pipefail
 export LC_ALL=C
@@ -30,6 +31,7 @@ IDLE_CONNS=${IDLE_CONNS:-1000}
 SESSIONS=${SESSIONS:-64}
 QUEUE=${QUEUE:-1024}
 PIN=${PIN:-1}
+LIGHT_CONNS=${LIGHT_CONNS:-4}
 LUA=$ROOT/bench/gateway.lua
 
 if ! command -v wrk >/dev/null 2>&1; then
@@ -157,12 +159,13 @@ run_wrk() {
     shift 3
     local pin=()
     [[ -n $cpus ]] && pin=(taskset -c "$cpus")
-    "${pin[@]}" wrk -t"$THREADS" -c"$CONNS" -d2s -s "$LUA" "$url" >/dev/null
+    local threads=${WRK_THREADS:-$THREADS} conns=${WRK_CONNS:-$CONNS}
+    "${pin[@]}" wrk -t"$threads" -c"$conns" -d2s -s "$LUA" "$url" >/dev/null
     local before=() named
     for named in "$@"; do before+=("$(cpu_s "${named#*=}")"); done
     local timer=()
     [[ -x /usr/bin/time ]] && timer=(/usr/bin/time -f "%U %S" -o "$WORK/wrk.time")
-    "${timer[@]}" "${pin[@]}" wrk -t"$THREADS" -c"$CONNS" -d"$DURATION" --latency \
+    "${timer[@]}" "${pin[@]}" wrk -t"$threads" -c"$conns" -d"$DURATION" --latency \
         -s "$LUA" "$url" >"$WORK/wrk.txt"
     local i=0 cpu="cpu_s:"
     for named in "$@"; do
@@ -296,6 +299,21 @@ if [[ $PIN == 1 ]] && command -v taskset >/dev/null && (($(nproc) >= 2)); then
     run_wrk baseline-pinned "$BASELINE_URL" 1 baseline="$BASELINE_PID"
     stop "$BASELINE_PID"
     ratio gateway-pinned baseline-pinned
+fi
+
+if ((LIGHT_CONNS > 0)); then
+    echo "== light load: wrk -t1 -c$LIGHT_CONNS (unpinned): latency without queueing"
+    start_mock ""
+    start_gateway ""
+    WRK_THREADS=1 WRK_CONNS=$LIGHT_CONNS run_wrk gateway-light "$GATEWAY_URL" "" \
+        gateway="$GATEWAY_PID" mock="$MOCK_PID"
+    stop "$GATEWAY_PID"
+    stop "$MOCK_PID"
+    start_baseline ""
+    WRK_THREADS=1 WRK_CONNS=$LIGHT_CONNS run_wrk baseline-light "$BASELINE_URL" "" \
+        baseline="$BASELINE_PID"
+    stop "$BASELINE_PID"
+    ratio gateway-light baseline-light
 fi
 
 echo "== memory: $IDLE_CONNS idle keep-alive client connections (each made one request first)"
