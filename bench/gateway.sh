@@ -75,6 +75,9 @@ cp "$ROOT"/samples/gateway/*.cpy "$ROOT"/samples/gateway/*.jsonl "$WORK"/
 start_logged() {
     local name=$1 cpus=$2
     shift 2
+    # Truncated here, not by the background redirection: wait_line must never read the
+    # previous run's address.
+    : >"$WORK/$name.out"
     if [[ -n $cpus ]]; then
         taskset -c "$cpus" "$@" >"$WORK/$name.out" 2>"$WORK/$name.log" &
     else
@@ -153,7 +156,8 @@ cpu_s() {
 }
 
 # run_wrk LABEL URL WRK_CPUS NAME=PID...: a 2 s warm-up, then the measured run; prints
-# one result line and the CPU seconds each process (and wrk) used during it.
+# one result line, the CPU seconds each process (and wrk) used during it, and those
+# divided by the requests served.
 run_wrk() {
     local label=$1 url=$2 cpus=$3
     shift 3
@@ -183,13 +187,21 @@ run_wrk() {
         /^ +50%/ { p50 = ms($2) }
         /^ +99%/ { p99 = ms($2) }
         /^Requests\/sec/ { rps = $2 }
+        / requests in / { total = $1 }
         /Non-2xx/ { bad = $NF }
         /Socket errors/ { err = $0; sub(/^ +/, "", err) }
         END {
             printf "%-28s %10.0f req/s   p50 %7.3f ms   p99 %7.3f ms", label, rps, p50, p99
             if (bad) printf "   non-2xx %s", bad
             if (err) printf "   [%s]", err
-            printf "\n    %s\n", cpu
+            # CPU per request: steadier than req/s on a shared machine.
+            printf "\n    %s   (CPU us/request:", cpu
+            n = split(cpu, parts, " ")
+            for (i = 2; i <= n; i++) {
+                split(parts[i], kv, "=")
+                printf " %s=%.1f", kv[1], total ? 1e6 * kv[2] / total : 0
+            }
+            printf ")\n"
             print label, rps, p50, p99 > "/dev/stderr"
         }
     ' "$WORK/wrk.txt" 2>>"$WORK/results"
