@@ -1,0 +1,340 @@
+#!/usr/bin/env bash
+# Gateway benchmark: wrk against the demo's vehicle route (`ferrule serve` in front of
+# `ferrule mock`, both release builds, on loopback), and in the same run the same wrk
+# against examples/hyper_baseline.rs (a bare hyper 1 server answering with the same JSON
+# body, same tokio worker count): the machine's ceiling. Reports req/s, p50, p99 and the
+# gateway's share of the ceiling; then the gateway's memory holding 1,000 idle keep-alive
+# client connections (VmRSS/VmHWM from /proc/PID/status).
+#
+# Every wrk run is done twice: unpinned (wrk, gateway and mock share all cores, as they
+# would on a small box), and pinned (server side on CPU 0: gateway + mock, or the
+# baseline; wrk on CPU 1), which takes the fight over cores out of the comparison. CPU
+# seconds used by each process during a run are printed, to show what saturates.
+#
+# A benchmark, not a test: it prints figures and never fails on them.
+#
+# Usage: bash bench/gateway.sh
+# Knobs (environment): DURATION (10s), THREADS (2), CONNS (64), IDLE_CONNS (1000),
+#   SESSIONS (64: the vehicles backend's max_sessions; the sample has 20), QUEUE (1024),
+#   PIN (1: also run pinned; 0: unpinned only), LIGHT_CONNS (4: a light-load run, wrk -t1
+#   -cLIGHT_CONNS, where latency is service time rather than queueing; 0 skips), RUST_LOG (the gateway's log filter; default
+#   info, one line per request, written to a file), FERRULE (another ferrule binary).
+set -euo pipefail
+export LC_ALL=C
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
+DURATION=${DURATION:-10s}
+THREADS=${THREADS:-2}
+CONNS=${CONNS:-64}
+IDLE_CONNS=${IDLE_CONNS:-1000}
+SESSIONS=${SESSIONS:-64}
+QUEUE=${QUEUE:-1024}
+PIN=${PIN:-1}
+LIGHT_CONNS=${LIGHT_CONNS:-4}
+LUA=$ROOT/bench/gateway.lua
+
+if ! command -v wrk >/dev/null 2>&1; then
+    if [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+        echo "== installing wrk" >&2
+        apt-get install -y -qq wrk >/dev/null
+    else
+        echo "wrk is needed (Debian: apt-get install wrk)" >&2
+        exit 2
+    fi
+fi
+if [[ ! -x /usr/bin/time ]] && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    apt-get install -y -qq time >/dev/null 2>&1 || true
+fi
+if (($(ulimit -n) < IDLE_CONNS + 100)); then
+    ulimit -n $((IDLE_CONNS + 1024)) 2>/dev/null || true
+fi
+
+echo "== building (release)" >&2
+(cd "$ROOT" && cargo build --release --quiet --bin ferrule --example hyper_baseline)
+FERRULE=${FERRULE:-$TARGET/release/ferrule}
+BASELINE=$TARGET/release/examples/hyper_baseline
+
+WORK=$(mktemp -d)
+PIDS=()
+cleanup() {
+    for pid in "${PIDS[@]}"; do
+        kill "$pid" 2>/dev/null || true
+    done
+    wait 2>/dev/null || true
+    rm -rf "$WORK"
+}
+trap cleanup EXIT
+cp "$ROOT"/samples/gateway/*.cpy "$ROOT"/samples/gateway/*.jsonl "$WORK"/
+
+# ---------------------------------------------------------------------------------------
+# Starting things. Every server gets port 0 and prints its address; we read it back.
+
+# start_logged NAME CPUS CMD...: starts CMD in the background (pinned to CPUS unless
+# empty), stdout to $WORK/NAME.out, stderr to $WORK/NAME.log; sets $STARTED to its pid.
+start_logged() {
+    local name=$1 cpus=$2
+    shift 2
+    # Truncated here, not by the background redirection: wait_line must never read the
+    # previous run's address.
+    : >"$WORK/$name.out"
+    if [[ -n $cpus ]]; then
+        taskset -c "$cpus" "$@" >"$WORK/$name.out" 2>"$WORK/$name.log" &
+    else
+        "$@" >"$WORK/$name.out" 2>"$WORK/$name.log" &
+    fi
+    STARTED=$!
+    PIDS+=("$STARTED")
+}
+
+# wait_line NAME PATTERN: the first stdout line of NAME matching PATTERN (10 s at most).
+wait_line() {
+    local i line
+    for i in $(seq 100); do
+        line=$(grep -m1 -- "$2" "$WORK/$1.out" 2>/dev/null || true)
+        if [[ -n $line ]]; then
+            echo "$line"
+            return
+        fi
+        sleep 0.1
+    done
+    echo "$1 did not start; its log:" >&2
+    cat "$WORK/$1.log" >&2
+    exit 1
+}
+
+stop() {
+    kill "$1" 2>/dev/null || true
+    wait "$1" 2>/dev/null || true
+}
+
+# The sample hosts on free ports.
+start_mock() {
+    sed -E 's/^listen = "127\.0\.0\.1:[0-9]+"/listen = "127.0.0.1:0"/' \
+        "$ROOT/samples/gateway/mock.toml" >"$WORK/mock.toml"
+    start_logged mock "$1" "$FERRULE" mock --config "$WORK/mock.toml"
+    MOCK_PID=$STARTED
+    wait_line mock "vehicles listening on" >/dev/null
+    wait_line mock "incidents listening on" >/dev/null
+}
+
+# The sample gateway config, pointed at the mock's ports, on a free port, the vehicles
+# backend allowed $SESSIONS sessions and a $QUEUE-deep queue.
+start_gateway() {
+    awk -v sessions="$SESSIONS" -v queue="$QUEUE" -v hosts="$WORK/mock.out" '
+        BEGIN {
+            while ((getline l < hosts) > 0)
+                if (split(l, w, " ") >= 6 && w[4] == "listening") addr[w[3]] = w[6]
+        }
+        /^listen = / { print "listen = \"127.0.0.1:0\""; next }
+        /^name = / { name = $3; gsub(/"/, "", name) }
+        /^address = / && (name in addr) { print "address = \"" addr[name] "\""; next }
+        /^max_sessions = / && name == "vehicles" {
+            print "max_sessions = " sessions; print "max_queue = " queue; next
+        }
+        { print }
+    ' "$ROOT/samples/gateway/ferrule.toml" >"$WORK/ferrule.toml"
+    start_logged gateway "$1" "$FERRULE" serve --config "$WORK/ferrule.toml"
+    GATEWAY_PID=$STARTED
+    GATEWAY_URL=$(wait_line gateway "listening on http://" | sed 's/.*listening on //')
+}
+
+start_baseline() {
+    start_logged baseline "$1" "$BASELINE" "$WORK/body.json"
+    BASELINE_PID=$STARTED
+    BASELINE_URL=$(wait_line baseline "listening on http://" | sed 's/.*listening on //')
+}
+
+# ---------------------------------------------------------------------------------------
+# Measuring.
+
+# CPU seconds (user + system) a process has used so far.
+cpu_s() {
+    awk -v hz="$(getconf CLK_TCK)" '{
+        sub(/^.*\) /, ""); printf "%.2f", ($12 + $13) / hz
+    }' "/proc/$1/stat"
+}
+
+# run_wrk LABEL URL WRK_CPUS NAME=PID...: a 2 s warm-up, then the measured run; prints
+# one result line, the CPU seconds each process (and wrk) used during it, and those
+# divided by the requests served.
+run_wrk() {
+    local label=$1 url=$2 cpus=$3
+    shift 3
+    local pin=()
+    [[ -n $cpus ]] && pin=(taskset -c "$cpus")
+    local threads=${WRK_THREADS:-$THREADS} conns=${WRK_CONNS:-$CONNS}
+    "${pin[@]}" wrk -t"$threads" -c"$conns" -d2s -s "$LUA" "$url" >/dev/null
+    local before=() named
+    for named in "$@"; do before+=("$(cpu_s "${named#*=}")"); done
+    local timer=()
+    [[ -x /usr/bin/time ]] && timer=(/usr/bin/time -f "%U %S" -o "$WORK/wrk.time")
+    "${timer[@]}" "${pin[@]}" wrk -t"$threads" -c"$conns" -d"$DURATION" --latency \
+        -s "$LUA" "$url" >"$WORK/wrk.txt"
+    local i=0 cpu="cpu_s:"
+    for named in "$@"; do
+        cpu+=" ${named%%=*}=$(awk -v a="$(cpu_s "${named#*=}")" -v b="${before[$i]}" 'BEGIN { printf "%.1f", a - b }')"
+        i=$((i + 1))
+    done
+    [[ -f $WORK/wrk.time ]] && cpu+=" wrk=$(awk '{ printf "%.1f", $1 + $2 }' "$WORK/wrk.time")"
+    awk -v label="$label" -v cpu="$cpu" '
+        function ms(t) {
+            if (t ~ /us$/) return substr(t, 1, length(t) - 2) / 1000
+            if (t ~ /ms$/) return substr(t, 1, length(t) - 2) + 0
+            if (t ~ /s$/) return substr(t, 1, length(t) - 1) * 1000
+            return t
+        }
+        /^ +50%/ { p50 = ms($2) }
+        /^ +99%/ { p99 = ms($2) }
+        /^Requests\/sec/ { rps = $2 }
+        / requests in / { total = $1 }
+        /Non-2xx/ { bad = $NF }
+        /Socket errors/ { err = $0; sub(/^ +/, "", err) }
+        END {
+            printf "%-28s %10.0f req/s   p50 %7.3f ms   p99 %7.3f ms", label, rps, p50, p99
+            if (bad) printf "   non-2xx %s", bad
+            if (err) printf "   [%s]", err
+            # CPU per request: steadier than req/s on a shared machine.
+            printf "\n    %s   (CPU us/request:", cpu
+            n = split(cpu, parts, " ")
+            for (i = 2; i <= n; i++) {
+                split(parts[i], kv, "=")
+                printf " %s=%.1f", kv[1], total ? 1e6 * kv[2] / total : 0
+            }
+            printf ")\n"
+            print label, rps, p50, p99 > "/dev/stderr"
+        }
+    ' "$WORK/wrk.txt" 2>>"$WORK/results"
+}
+
+# ratio LABEL_GATEWAY LABEL_BASELINE: the gateway's req/s as a share of the baseline's.
+ratio() {
+    awk -v g="$1" -v b="$2" '
+        $1 == g { grps = $2; gp99 = $4 }
+        $1 == b { brps = $2 }
+        END {
+            if (brps > 0)
+                printf "  -> %s: %.0f%% of the ceiling (target >= 50%%), p99 %.3f ms (target < 5 ms)\n",
+                    g, 100 * grps / brps, gp99
+        }
+    ' "$WORK/results"
+}
+
+status_kb() {
+    awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"
+}
+
+# Opens N keep-alive connections to HOST:PORT, makes one request on each (so every one is
+# a live HTTP/1.1 connection the server has served), prints "ready" and holds them until
+# stdin closes.
+hold_connections() {
+    python3 -u -c '
+import socket, sys
+host, port, n, path = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), sys.argv[4]
+req = ("GET %s HTTP/1.1\r\nHost: %s\r\n\r\n" % (path, host)).encode()
+conns, ok = [], 0
+for _ in range(n):
+    s = socket.create_connection((host, port))
+    s.sendall(req)
+    data = b""
+    while b"\r\n\r\n" not in data:
+        data += s.recv(65536)
+    head, body = data.split(b"\r\n\r\n", 1)
+    length = [int(l.split(b":")[1]) for l in head.split(b"\r\n") if l.lower().startswith(b"content-length:")]
+    while length and len(body) < length[0]:
+        body += s.recv(65536)
+    ok += head.startswith(b"HTTP/1.1 200")
+    conns.append(s)
+print("ready %d %d" % (len(conns), ok))
+sys.stdin.read()
+' "$@"
+}
+
+# memory LABEL PID URL: VmRSS before, with IDLE_CONNS idle connections, and VmHWM.
+memory() {
+    local label=$1 pid=$2 hostport=${3#http://}
+    local idle_kb
+    idle_kb=$(status_kb "$pid" VmRSS)
+    mkfifo "$WORK/hold.in"
+    hold_connections "${hostport%:*}" "${hostport##*:}" "$IDLE_CONNS" /v1/vehicles/AB12CDE \
+        <"$WORK/hold.in" >"$WORK/hold.out" &
+    local holder=$!
+    exec 9>"$WORK/hold.in"
+    local i
+    for i in $(seq 600); do
+        grep -q ready "$WORK/hold.out" 2>/dev/null && break
+        sleep 0.1
+    done
+    sleep 0.5
+    printf "%-28s VmRSS idle %6.1f MB, with %s open connections %6.1f MB, VmHWM %6.1f MB   (%s)\n" \
+        "$label" "$(awk -v k="$idle_kb" 'BEGIN { print k / 1024 }')" "$IDLE_CONNS" \
+        "$(awk -v k="$(status_kb "$pid" VmRSS)" 'BEGIN { print k / 1024 }')" \
+        "$(awk -v k="$(status_kb "$pid" VmHWM)" 'BEGIN { print k / 1024 }')" \
+        "$(cat "$WORK/hold.out")"
+    exec 9>&-
+    wait "$holder" 2>/dev/null || true
+    rm -f "$WORK/hold.in" "$WORK/hold.out"
+}
+
+# ---------------------------------------------------------------------------------------
+
+echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t$THREADS -c$CONNS -d$DURATION; vehicles max_sessions=$SESSIONS"
+
+start_mock ""
+start_gateway ""
+sizes=()
+for vrm in AB12CDE WX70ZZZ LK09HTR YR63OPL GN18KTV SF15WJB BD51SMR KP66NXA EY21UBS CU04XRW; do
+    code=$(curl -s -o "$WORK/body.$vrm" -w '%{http_code}' "$GATEWAY_URL/v1/vehicles/$vrm")
+    [[ $code == 200 ]] || { echo "GET /v1/vehicles/$vrm -> $code" >&2; exit 1; }
+    sizes+=("$(stat -c %s "$WORK/body.$vrm")")
+done
+cp "$WORK/body.AB12CDE" "$WORK/body.json"
+echo "== response bodies: ${sizes[*]} bytes (baseline sends AB12CDE's, $(stat -c %s "$WORK/body.json") bytes)"
+
+echo "== unpinned: wrk, gateway and mock share all cores"
+run_wrk gateway "$GATEWAY_URL" "" gateway="$GATEWAY_PID" mock="$MOCK_PID"
+stop "$GATEWAY_PID"
+stop "$MOCK_PID"
+start_baseline ""
+run_wrk baseline "$BASELINE_URL" "" baseline="$BASELINE_PID"
+stop "$BASELINE_PID"
+ratio gateway baseline
+
+if [[ $PIN == 1 ]] && command -v taskset >/dev/null && (($(nproc) >= 2)); then
+    echo "== pinned: server side on CPU 0 (gateway + mock, or the baseline), wrk on CPU 1"
+    start_mock 0
+    start_gateway 0
+    run_wrk gateway-pinned "$GATEWAY_URL" 1 gateway="$GATEWAY_PID" mock="$MOCK_PID"
+    stop "$GATEWAY_PID"
+    stop "$MOCK_PID"
+    start_baseline 0
+    run_wrk baseline-pinned "$BASELINE_URL" 1 baseline="$BASELINE_PID"
+    stop "$BASELINE_PID"
+    ratio gateway-pinned baseline-pinned
+fi
+
+if ((LIGHT_CONNS > 0)); then
+    echo "== light load: wrk -t1 -c$LIGHT_CONNS (unpinned): latency without queueing"
+    start_mock ""
+    start_gateway ""
+    WRK_THREADS=1 WRK_CONNS=$LIGHT_CONNS run_wrk gateway-light "$GATEWAY_URL" "" \
+        gateway="$GATEWAY_PID" mock="$MOCK_PID"
+    stop "$GATEWAY_PID"
+    stop "$MOCK_PID"
+    start_baseline ""
+    WRK_THREADS=1 WRK_CONNS=$LIGHT_CONNS run_wrk baseline-light "$BASELINE_URL" "" \
+        baseline="$BASELINE_PID"
+    stop "$BASELINE_PID"
+    ratio gateway-light baseline-light
+fi
+
+echo "== memory: $IDLE_CONNS idle keep-alive client connections (each made one request first)"
+start_mock ""
+start_gateway ""
+memory gateway "$GATEWAY_PID" "$GATEWAY_URL"
+stop "$GATEWAY_PID"
+stop "$MOCK_PID"
+start_baseline ""
+memory baseline "$BASELINE_PID" "$BASELINE_URL"
+stop "$BASELINE_PID"
+echo "   (target: gateway < 50 MB)"
