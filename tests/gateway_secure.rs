@@ -352,6 +352,37 @@ fn no_answered_call_is_missing_after_kill_9() {
 }
 
 #[test]
+fn reload_rebuilds_the_rules_and_keeps_one_audit_writer() {
+    let mock = Mock::start(&sample_mock(false));
+    let dir = tempfile::tempdir().unwrap();
+    let audit = dir.path().join("audit.log");
+    let mut cfg = secured(&mock.hosts, &audit, "");
+    let g = Gateway::start(&cfg);
+    let curious = [("x-api-key", "k-batch"), ("x-purpose", "CURIOSITY")];
+    assert_problem(&call(&g, VEHICLE, &curious), 400, "invalid-purpose");
+    let mut calls = 1;
+    // A new purpose code on the route: after SIGHUP the new rule applies, and its calls
+    // go on through the same audit log (one writer, one unbroken chain).
+    let auth = route_mut(&mut cfg, "/v1/vehicles/{vrm}")
+        .get_mut("auth")
+        .and_then(|a| a.as_table_mut())
+        .unwrap();
+    auth.insert("purposes".into(), vec!["CRIME", "CURIOSITY"].into());
+    g.rewrite(&cfg);
+    g.signal(Signal::HUP);
+    wait_for("the reloaded rules", || {
+        calls += 1;
+        (call(&g, VEHICLE, &curious).status == 200).then_some(())
+    });
+    let lines = audit_lines(&audit);
+    assert_eq!(lines.len(), calls);
+    // One chain: seq runs 1..=calls without a restart at 1.
+    let seqs: Vec<u64> = lines.iter().map(|l| l["seq"].as_u64().unwrap()).collect();
+    assert_eq!(seqs, (1..=calls as u64).collect::<Vec<_>>());
+    verify(&audit);
+}
+
+#[test]
 fn hash_key_reads_the_argument_or_stdin() {
     // sha256("abc"), the FIPS 180-2 example.
     let want = "sha256:ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad";
