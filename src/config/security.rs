@@ -158,3 +158,96 @@ pub fn route(
         _ => Err(ps),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn config(text: &str) -> Config {
+        toml::from_str(&format!("[server]\n{text}")).unwrap()
+    }
+
+    #[test]
+    fn every_server_problem_is_listed_with_its_path() {
+        // A bad flush, an unset key variable and a JWT section without keys: all three.
+        let c = config(
+            r#"
+            [auth]
+            [auth.jwt]
+            audience = ["ferrule"]
+            [audit]
+            path = "a.log"
+            flush = "sometimes"
+            hmac_key_env = "FERRULE_TEST_SURELY_UNSET_VARIABLE"
+            "#,
+        );
+        let mut out = Vec::new();
+        let s = server(&c, Path::new("/etc/ferrule"), &mut out);
+        let paths: Vec<&str> = out.iter().map(|p| p.path.as_str()).collect();
+        assert!(paths.contains(&"audit.flush"), "{paths:?}");
+        assert!(paths.contains(&"audit.hmac_key_env"), "{paths:?}");
+        assert!(paths.iter().any(|p| p.starts_with("auth.jwt")), "{paths:?}");
+        assert!(s.authenticator.is_none());
+    }
+
+    #[test]
+    fn audit_settings_resolve_against_the_config_folder() {
+        // `interval` takes its interval; the path is relative to the config file.
+        let c = config("[audit]\npath = \"a.log\"\nflush = \"interval\"\ninterval_ms = 50\n");
+        let mut out = Vec::new();
+        let s = server(&c, Path::new("/etc/ferrule"), &mut out);
+        assert!(out.is_empty(), "{out:?}");
+        let a = s.audit.unwrap();
+        assert_eq!(a.path, Path::new("/etc/ferrule/a.log"));
+        assert_eq!(a.flush, FlushPolicy::Interval(Duration::from_millis(50)));
+        // `interval` with a zero interval is refused.
+        let c = config("[audit]\npath = \"a.log\"\nflush = \"interval\"\ninterval_ms = 0\n");
+        let mut out = Vec::new();
+        server(&c, Path::new("."), &mut out);
+        assert_eq!(out[0].path, "audit.interval_ms");
+    }
+
+    fn route_config(extra: &str) -> RouteConfig {
+        toml::from_str(&format!(
+            "method = \"GET\"\npath = \"/x\"\nbackend = \"b\"\n\
+             request = {{ copybook = \"q.cpy\" }}\nresponse = {{ copybook = \"r.cpy\" }}\n{extra}"
+        ))
+        .unwrap()
+    }
+
+    #[test]
+    fn route_rules_need_an_auth_section_and_known_key_fields() {
+        let layout = ferrule_parsers::registry::load(
+            "01 R.\n   05 VRM PIC X(8).\n",
+            "q.cpy",
+            None,
+            &Default::default(),
+        )
+        .unwrap();
+        let exists = |_: &Layout, p: &[String]| p == ["vrm"];
+        // Without [auth], a route's auth table is refused rather than served open.
+        let r = route_config("audit_keys = [\"vrm\", \"nope\"]\nauth = { scopes = [\"a:b\"] }");
+        let c = config("");
+        let Err(ps) = route(&r, &c, Some(&layout), &exists) else {
+            panic!("expected problems");
+        };
+        let paths: Vec<&str> = ps.iter().map(|p| p.0.as_str()).collect();
+        assert_eq!(paths, ["auth", "audit_keys[1]"]);
+        // No [auth] and no table: open. Server-wide keys a route lacks are skipped.
+        let c = config("[audit]\npath = \"a\"\nkeys = [\"vrm\", \"other\"]\n");
+        let (policy, keys) = route(&route_config(""), &c, Some(&layout), &exists).unwrap();
+        assert_eq!(*policy, RoutePolicy::open());
+        assert_eq!(keys, [("vrm".to_string(), vec!["vrm".to_string()])]);
+    }
+
+    #[test]
+    fn route_auth_problems_keep_their_paths() {
+        // A purpose list without require_purpose, reported under the route's `auth`.
+        let c = config("[auth]\nrequire_auth = false\n");
+        let r = route_config("auth = { purposes = [\"CRIME\"] }");
+        let Err(ps) = route(&r, &c, None, &|_, _| true) else {
+            panic!("expected problems");
+        };
+        assert_eq!(ps[0].0, "auth.purposes");
+    }
+}

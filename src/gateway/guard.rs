@@ -45,9 +45,12 @@ impl Guard {
                 |p| p.limiter.clone(),
             );
         let audit_path = security.audit.as_ref().map(|a| a.path.clone());
+        // A failed log refuses every call until reopened; a reload is the way to reopen
+        // it (its writer has stopped, so the new one is the only writer).
         let kept = previous
             .filter(|p| p.audit_path.is_some() && p.audit_path == audit_path)
-            .and_then(|p| p.audit.clone());
+            .and_then(|p| p.audit.clone())
+            .filter(|log| !log.is_failed());
         let audit = match (&security.audit, kept) {
             (None, _) => None,
             (Some(_), Some(log)) => {
@@ -78,6 +81,22 @@ mod tests {
     use super::*;
     use crate::audit::AuditConfig;
 
+    fn event() -> crate::audit::AuditEvent {
+        crate::audit::AuditEvent {
+            time: std::time::SystemTime::now(),
+            request_id: "r".into(),
+            principal: None,
+            client_addr: "127.0.0.1:1".into(),
+            route: "/x".into(),
+            method: "GET".into(),
+            purpose: None,
+            keys: vec![],
+            status: 200,
+            latency_ms: 1.0,
+            backend_ms: None,
+        }
+    }
+
     #[test]
     fn the_audit_log_is_kept_when_its_path_is() {
         let dir = tempfile::tempdir().unwrap();
@@ -92,21 +111,30 @@ mod tests {
         let rt = tokio::runtime::Builder::new_current_thread()
             .build()
             .unwrap();
-        rt.block_on(a.record(crate::audit::AuditEvent {
-            time: std::time::SystemTime::now(),
-            request_id: "r".into(),
-            principal: None,
-            client_addr: "127.0.0.1:1".into(),
-            route: "/x".into(),
-            method: "GET".into(),
-            purpose: None,
-            keys: vec![],
-            status: 200,
-            latency_ms: 1.0,
-            backend_ms: None,
-        }))
-        .unwrap();
+        rt.block_on(a.record(event())).unwrap();
         assert_eq!(b.head().0, 1);
+    }
+
+    #[test]
+    fn a_failed_audit_log_is_reopened_on_reload() {
+        // After a write error the old log refuses everything; a reload opens a fresh one.
+        let dir = tempfile::tempdir().unwrap();
+        let security = Security {
+            audit: Some(AuditConfig::new(dir.path().join("a.log"))),
+            ..Security::default()
+        };
+        let first = Guard::build(&security, None).unwrap();
+        let old = first.audit.clone().unwrap();
+        old.inject_write_failure();
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .build()
+            .unwrap();
+        assert!(rt.block_on(old.record(event())).is_err());
+        assert!(old.is_failed());
+        let second = Guard::build(&security, Some(&first)).unwrap();
+        let new = second.audit.unwrap();
+        assert!(!new.is_failed());
+        rt.block_on(new.record(event())).unwrap();
     }
 
     #[test]
