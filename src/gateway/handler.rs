@@ -1,5 +1,7 @@
-//! One route call: JSON and parameters in, request record out, the backend exchange,
-//! response record back to JSON with its status.
+//! One route call: access checks (credentials, scopes, purpose, rate limit) from the
+//! headers alone, then JSON and parameters in, request record out, the backend exchange,
+//! response record back to JSON (sensitive fields stripped for the caller) with its
+//! status, and last the audit line, which must be durable before the answer leaves.
 //!
 //! Every failure is an [`ApiError`]; `problem` renders it. Nothing here logs record
 //! bytes or field values at info: field paths and error kinds only.
