@@ -2,6 +2,7 @@
 
 mod args;
 mod audit;
+mod auth;
 mod check;
 mod convert;
 mod demo;
@@ -45,6 +46,8 @@ enum Command {
     Mock(mock::MockArgs),
     /// Audit log tools: `verify` checks the hash chain.
     Audit(audit::AuditArgs),
+    /// Auth tools: `hash-key` prints the hash of an API key for the config.
+    Auth(auth::AuthArgs),
 }
 
 /// A failure the CLI reports and exits non-zero with.
@@ -88,6 +91,7 @@ pub fn run() -> ExitCode {
         Command::Serve(a) => serve::run(a),
         Command::Mock(a) => mock::run(a),
         Command::Audit(a) => audit::run(a),
+        Command::Auth(a) => auth::run(a),
     };
     match r {
         Ok(()) => ExitCode::SUCCESS,

@@ -5,9 +5,11 @@
 //! `ferrule check` lists them all at once; `serve` refuses a config with any.
 
 mod model;
+mod security;
 mod validate;
 
 pub use model::LayoutRef;
+pub use security::Security;
 pub use validate::{load, BackendKind, BackendSpec, Gateway, Problem, RouteSpec, StatusSpec};
 // Routes hold templates; only tests build them by hand.
 #[cfg(test)]

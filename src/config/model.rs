@@ -12,6 +12,34 @@ pub struct Config {
     pub backends: Vec<BackendConfig>,
     #[serde(default, rename = "route")]
     pub routes: Vec<RouteConfig>,
+    /// `[auth]`: who may call. Absent: every route is open.
+    pub auth: Option<crate::auth::AuthConfig>,
+    /// `[audit]`: the hash-chained log of every call. Absent: no audit log.
+    pub audit: Option<AuditFileConfig>,
+}
+
+/// `[audit]` as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditFileConfig {
+    /// The live log file, relative to the config file.
+    pub path: String,
+    /// `every_line` (fsync before answering), `interval` (group fsync every
+    /// `interval_ms`, still before answering) or `os` (no fsync: survives a crash of the
+    /// gateway, not of the machine).
+    #[serde(default = "defaults::audit_flush")]
+    pub flush: String,
+    #[serde(default = "defaults::audit_interval_ms")]
+    pub interval_ms: u64,
+    /// Rotate the live file before it would grow past this size.
+    pub rotate_bytes: Option<u64>,
+    /// Environment variable holding the key that key-field values are HMACed with;
+    /// without it they are recorded as sent.
+    pub hmac_key_env: Option<String>,
+    /// Request fields (dotted JSON paths) recorded on every route that has them, unless
+    /// the route lists its own `audit_keys`.
+    #[serde(default)]
+    pub keys: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -109,6 +137,10 @@ pub struct RouteConfig {
     /// Response fields renamed in the JSON: dotted path -> new name.
     #[serde(default)]
     pub rename: BTreeMap<String, String>,
+    /// Who may call this route, with what purpose (needs `[auth]` for credentials).
+    pub auth: Option<crate::auth::RouteAuthConfig>,
+    /// Request fields whose values go into the audit line (HMACed with a key).
+    pub audit_keys: Option<Vec<String>>,
 }
 
 /// Every default, in one place (documented in the README's configuration reference).
@@ -151,5 +183,11 @@ pub mod defaults {
     }
     pub fn connect_timeout_ms() -> u64 {
         1_000
+    }
+    pub fn audit_flush() -> String {
+        "every_line".into()
+    }
+    pub fn audit_interval_ms() -> u64 {
+        100
     }
 }

@@ -14,6 +14,8 @@ use ferrule_parsers::layout::{FieldKind, Layout};
 use ferrule_parsers::registry::{self, LoadOptions};
 
 use super::model::{BackendConfig, Config, LayoutRef, RouteConfig};
+use super::security::{self, Security};
+use crate::auth::RoutePolicy;
 use crate::connector::BackendFraming;
 
 /// One thing wrong with a config, at its path (`route[1].set.vrm`).
@@ -44,6 +46,8 @@ pub struct Gateway {
     pub routes: Vec<Arc<RouteSpec>>,
     /// Where the config was read from (for reloads).
     pub source: PathBuf,
+    /// `[auth]` and `[audit]`.
+    pub security: Security,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -138,6 +142,10 @@ pub struct RouteSpec {
     pub status: Option<StatusSpec>,
     pub omit: Vec<Vec<String>>,
     pub rename: Vec<(Vec<String>, String)>,
+    /// Who may call, for what purpose; which response fields they may see.
+    pub policy: Arc<RoutePolicy>,
+    /// Request fields recorded in the audit line: dotted name and path.
+    pub audit_keys: Vec<(String, Vec<String>)>,
 }
 
 /// Reads and validates a config file.
@@ -202,6 +210,10 @@ pub fn validate(config: &Config, source: &Path) -> Result<Gateway, Vec<Problem>>
                 .for_each(|(p, m)| bad(format!("{at}.{p}"), m)),
         }
     }
+    let mut security_problems = Vec::new();
+    let security = security::server(config, &base, &mut security_problems);
+    problems.append(&mut security_problems);
+    let mut bad = |path: String, message: String| problems.push(Problem { path, message });
     let mut routes = Vec::new();
     for (i, r) in config.routes.iter().enumerate() {
         let at = format!("route[{i}]");
@@ -239,6 +251,7 @@ pub fn validate(config: &Config, source: &Path) -> Result<Gateway, Vec<Problem>>
         backends,
         routes,
         source: source.to_path_buf(),
+        security,
     })
 }
 
@@ -463,10 +476,16 @@ fn route(r: &RouteConfig, base: &Path, config: &Config) -> Result<RouteSpec, Pro
     for k in r.rename.keys() {
         check_response_path(format!("rename.{k}"), k);
     }
+    let exists = |l: &Layout, p: &[String]| field_at(l, p).is_some();
+    let secured = security::route(r, config, request.as_ref(), &exists)
+        .map_err(|mut e| ps.append(&mut e))
+        .ok();
     if !ps.is_empty() {
         return Err(ps);
     }
-    let (Some(request), Some(response), Some(backend)) = (request, response, backend) else {
+    let (Some(request), Some(response), Some(backend), Some((policy, audit_keys))) =
+        (request, response, backend, secured)
+    else {
         return Err(vec![(String::new(), "incomplete route".into())]);
     };
     Ok(RouteSpec {
@@ -484,6 +503,8 @@ fn route(r: &RouteConfig, base: &Path, config: &Config) -> Result<RouteSpec, Pro
             .iter()
             .map(|(k, v)| (split(k), v.clone()))
             .collect(),
+        policy,
+        audit_keys,
     })
 }
 

@@ -1,14 +1,18 @@
-//! One route call: JSON and parameters in, request record out, the backend exchange,
-//! response record back to JSON with its status.
+//! One route call: access checks (credentials, scopes, purpose, rate limit) from the
+//! headers alone, then JSON and parameters in, request record out, the backend exchange,
+//! response record back to JSON (sensitive fields stripped for the caller) with its
+//! status, and last the audit line, which must be durable before the answer leaves.
 //!
 //! Every failure is an [`ApiError`]; `problem` renders it. Nothing here logs record
 //! bytes or field values at info: field paths and error kinds only.
 
 use std::collections::HashMap;
+use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use std::sync::Arc;
+use std::time::{Instant, SystemTime};
 
 use axum::body::{Body, Bytes};
-use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use axum::extract::{ConnectInfo, FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::{header, request::Parts, HeaderMap, HeaderValue, Method, StatusCode};
 use axum::response::{IntoResponse, Response};
 use ferrule_parsers::json::{Decoder, Encoder, FieldErrorMode, RecordError};
@@ -16,9 +20,12 @@ use serde_json::{Map, Value};
 use tower::ServiceExt;
 
 use super::backend::BackendService;
+use super::guard::Guard;
 use super::problem::{ApiError, FieldProblem};
 use super::shape::{omit_path, rename_path, set_path};
 use super::status::map_status;
+use crate::audit::AuditEvent;
+use crate::auth::{authorise, rate_key, retry_after_secs, strip_sensitive, Decision, Principal};
 use crate::config::{BackendSpec, RouteSpec};
 use crate::connector::Exchange;
 use crate::telemetry;
@@ -31,6 +38,7 @@ pub struct RouteCtx {
     pub spec: Arc<RouteSpec>,
     pub backend: Arc<BackendSpec>,
     pub service: BackendService,
+    pub guard: Arc<Guard>,
 }
 
 /// The request id the stack put on the request, if any.
@@ -38,17 +46,115 @@ pub fn request_id(headers: &HeaderMap) -> Option<&str> {
     headers.get(REQUEST_ID).and_then(|v| v.to_str().ok())
 }
 
-/// Serves one call of a configured route.
+/// What one call learnt on its way, for the audit line.
+#[derive(Default)]
+struct Call {
+    principal: Option<Principal>,
+    purpose: Option<String>,
+    /// Audit key fields as sent (keyed, if so configured, when the line is written).
+    keys: Vec<(String, String)>,
+    backend_ms: Option<f64>,
+}
+
+/// Serves one call of a configured route: access checks, the exchange, then the audit
+/// line. Fail closed: the answer leaves only once its audit line is durable; if the line
+/// cannot be written the caller gets 503 instead, whatever the backend said.
 pub async fn handle(ctx: Arc<RouteCtx>, req: Request) -> Response {
+    let started = Instant::now();
+    let time = SystemTime::now();
     let instance = req.uri().path().to_string();
+    let method = req.method().to_string();
     let id = request_id(req.headers()).map(str::to_string);
-    match run(&ctx, req).await {
+    let client = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0);
+    let mut call = Call::default();
+    let response = match guarded(&ctx, req, client, &mut call).await {
         Ok(res) => res,
         Err(e) => e.render(&instance, id.as_deref()),
+    };
+    let Some(log) = &ctx.guard.audit else {
+        return response;
+    };
+    let event = AuditEvent {
+        time,
+        request_id: id.clone().unwrap_or_default(),
+        principal: call.principal.map(|p| p.id),
+        client_addr: client.map_or_else(|| "unknown".into(), |a| a.to_string()),
+        route: ctx.spec.path.clone(),
+        method,
+        purpose: call.purpose,
+        keys: call
+            .keys
+            .into_iter()
+            .map(|(name, value)| (name, log.keyed(&value)))
+            .collect(),
+        status: response.status().as_u16(),
+        latency_ms: started.elapsed().as_secs_f64() * 1000.0,
+        backend_ms: call.backend_ms,
+    };
+    match log.record(event).await {
+        Ok(()) => response,
+        Err(error) => {
+            tracing::error!(route = %ctx.spec.path, %error, "audit line not written; call refused");
+            ApiError::AuditUnavailable.render(&instance, id.as_deref())
+        }
     }
 }
 
-async fn run(ctx: &RouteCtx, req: Request) -> Result<Response, ApiError> {
+/// Who is calling, whether they may, and whether they are within their rate; then the call.
+async fn guarded(
+    ctx: &RouteCtx,
+    req: Request,
+    client: Option<SocketAddr>,
+    call: &mut Call,
+) -> Result<Response, ApiError> {
+    let policy = &ctx.spec.policy;
+    let auth = match &ctx.guard.authenticator {
+        Some(a) => a.authenticate(req.headers(), None),
+        None => Ok(None),
+    };
+    match authorise(policy, auth, req.headers()) {
+        Decision::Allow { principal, purpose } => {
+            call.principal = principal;
+            call.purpose = purpose;
+        }
+        Decision::Unauthenticated {
+            www_authenticate,
+            error,
+        } => {
+            if let Some(e) = error {
+                tracing::info!(route = %ctx.spec.path, reason = e.kind(), "credentials refused");
+            }
+            return Err(ApiError::Unauthenticated {
+                challenge: www_authenticate,
+            });
+        }
+        Decision::Forbidden { principal } => {
+            call.principal = Some(principal);
+            return Err(ApiError::Forbidden);
+        }
+        Decision::BadPurpose { principal, reason } => {
+            call.principal = principal;
+            return Err(ApiError::InvalidPurpose(reason));
+        }
+    }
+    if let Some(limit) = &policy.rate_limit {
+        let ip = client.map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip());
+        let who = rate_key(call.principal.as_ref(), ip);
+        let route = format!("{} {}", ctx.spec.method, ctx.spec.path);
+        ctx.guard
+            .limiter
+            .check(&who, &route, limit)
+            .map_err(|wait| ApiError::RateLimited {
+                retry_after_secs: retry_after_secs(wait),
+            })?;
+    }
+    run(ctx, req, call).await
+}
+
+async fn run(ctx: &RouteCtx, req: Request, call: &mut Call) -> Result<Response, ApiError> {
     let (mut parts, body) = req.into_parts();
     let path = Path::<HashMap<String, String>>::from_request_parts(&mut parts, &())
         .await
@@ -57,24 +163,23 @@ async fn run(ctx: &RouteCtx, req: Request) -> Result<Response, ApiError> {
         .map_err(|_| ApiError::BadRequest("cannot read the query string".into()))?;
     let mut value = read_body(parts, body).await?;
     apply_set(&ctx.spec, &mut value, &path.0, &query.0)?;
+    call.keys = audit_keys(&ctx.spec, &value);
     let record = encode_request(ctx, &value)?;
     let exchange = Exchange {
         request: Bytes::from(record),
         response_len: ctx.spec.response.max_len(),
     };
-    let answer = ctx
-        .service
-        .clone()
-        .oneshot(exchange)
-        .await
-        .map_err(|error| {
-            tracing::warn!(backend = %ctx.backend.name, kind = error.kind(), %error, "backend exchange failed");
-            ApiError::Backend {
-                backend: ctx.backend.name.clone(),
-                error,
-            }
-        })?;
-    let (status, json) = respond(ctx, &answer)?;
+    let asked = Instant::now();
+    let answer = ctx.service.clone().oneshot(exchange).await;
+    call.backend_ms = Some(asked.elapsed().as_secs_f64() * 1000.0);
+    let answer = answer.map_err(|error| {
+        tracing::warn!(backend = %ctx.backend.name, kind = error.kind(), %error, "backend exchange failed");
+        ApiError::Backend {
+            backend: ctx.backend.name.clone(),
+            error,
+        }
+    })?;
+    let (status, json) = respond(ctx, &answer, call.principal.as_ref())?;
     Ok((
         status,
         [(
@@ -84,6 +189,33 @@ async fn run(ctx: &RouteCtx, req: Request) -> Result<Response, ApiError> {
         json,
     )
         .into_response())
+}
+
+/// The route's audit key fields present in the request JSON, as text.
+fn audit_keys(spec: &RouteSpec, value: &Value) -> Vec<(String, String)> {
+    let mut out = Vec::new();
+    for (name, path) in &spec.audit_keys {
+        let mut at = value;
+        let mut found = true;
+        for step in path {
+            match at.get(step) {
+                Some(v) => at = v,
+                None => {
+                    found = false;
+                    break;
+                }
+            }
+        }
+        let text = match at {
+            _ if !found => continue,
+            Value::String(s) => s.clone(),
+            Value::Number(n) => n.to_string(),
+            Value::Bool(b) => b.to_string(),
+            _ => continue,
+        };
+        out.push((name.clone(), text));
+    }
+    out
 }
 
 /// The request JSON: the body for methods that carry one (empty = `{}`), else `{}`.
@@ -213,7 +345,11 @@ fn codec_error(spec: &RouteSpec, direction: &'static str) {
 
 /// Response record -> (status, JSON body). A record that does not decode, or a return
 /// code the route does not map, is the host's fault: 502, details in the log only.
-fn respond(ctx: &RouteCtx, record: &[u8]) -> Result<(StatusCode, Vec<u8>), ApiError> {
+fn respond(
+    ctx: &RouteCtx,
+    record: &[u8],
+    principal: Option<&Principal>,
+) -> Result<(StatusCode, Vec<u8>), ApiError> {
     let spec = &ctx.spec;
     let bad = || ApiError::BadBackendResponse {
         backend: ctx.backend.name.clone(),
@@ -231,7 +367,12 @@ fn respond(ctx: &RouteCtx, record: &[u8]) -> Result<(StatusCode, Vec<u8>), ApiEr
         tracing::debug!(error = %e, "response decode error");
         return Err(bad());
     }
-    if spec.status.is_none() && spec.omit.is_empty() && spec.rename.is_empty() {
+    let policy = &spec.policy;
+    if spec.status.is_none()
+        && spec.omit.is_empty()
+        && spec.rename.is_empty()
+        && policy.sensitive.is_empty()
+    {
         return Ok((StatusCode::OK, out));
     }
     let mut json: Value = serde_json::from_slice(&out).map_err(|_| ApiError::Internal)?;
@@ -251,6 +392,8 @@ fn respond(ctx: &RouteCtx, record: &[u8]) -> Result<(StatusCode, Vec<u8>), ApiEr
     for (path, name) in &spec.rename {
         rename_path(&mut json, path, name);
     }
+    // Sensitive paths name fields as the client sees them: after omit and rename.
+    strip_sensitive(policy, principal, &mut json);
     let body = serde_json::to_vec(&json).map_err(|_| ApiError::Internal)?;
     Ok((status, body))
 }
@@ -289,6 +432,8 @@ mod tests {
             status: None,
             omit: vec![],
             rename: vec![],
+            policy: Arc::new(crate::auth::RoutePolicy::open()),
+            audit_keys: vec![],
         }
     }
 
@@ -390,6 +535,8 @@ mod tests {
             status,
             omit: vec![],
             rename: vec![(vec!["name".into()], "owner".into())],
+            policy: Arc::new(crate::auth::RoutePolicy::open()),
+            audit_keys: vec![],
         };
         let backend = BackendSpec {
             name: "fake".into(),
@@ -421,6 +568,7 @@ mod tests {
             spec: Arc::new(spec),
             backend: Arc::new(backend),
             service,
+            guard: Arc::new(Guard::open()),
         })
     }
 

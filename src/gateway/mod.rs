@@ -4,6 +4,7 @@
 //! SIGHUP; `handler` runs one call; `stack` holds the tower layers; `problem` is the one
 //! place errors become responses; `ops` serves health, readiness and metrics.
 
+mod guard;
 mod handler;
 mod logs;
 mod ops;
@@ -92,9 +93,13 @@ pub async fn serve(
         tracing::info!("shutting down: no new connections, draining calls in flight");
         let _ = stop_tx.send(true);
     };
-    let server = axum::serve(listener, router::front(shared.clone()))
-        .with_graceful_shutdown(signal)
-        .into_future();
+    // ConnectInfo: the client address for the audit log and per-address rate limits.
+    let server = axum::serve(
+        listener,
+        router::front(shared.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>(),
+    )
+    .with_graceful_shutdown(signal)
+    .into_future();
     // The drain deadline starts when the shutdown signal arrives, with the grace of the
     // config serving at that moment.
     let deadline = async move {

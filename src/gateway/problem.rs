@@ -52,6 +52,16 @@ pub enum ApiError {
     NotReady(Vec<String>),
     /// Our fault (a panic, a layout that cannot be compiled): never the client's.
     Internal,
+    /// No acceptable credentials: 401 with this `WWW-Authenticate` challenge.
+    Unauthenticated { challenge: String },
+    /// Authenticated, but without a scope the route requires.
+    Forbidden,
+    /// `X-Purpose` missing, malformed or not one of the route's codes.
+    InvalidPurpose(String),
+    /// The caller's token bucket for this route is empty; retry after this many seconds.
+    RateLimited { retry_after_secs: u64 },
+    /// The audit line could not be written: the call is refused, never served unaudited.
+    AuditUnavailable,
 }
 
 impl ApiError {
@@ -72,6 +82,11 @@ impl ApiError {
             ApiError::BadBackendResponse { .. } => "bad-backend-response",
             ApiError::NotReady(_) => "not-ready",
             ApiError::Internal => "internal-error",
+            ApiError::Unauthenticated { .. } => "unauthenticated",
+            ApiError::Forbidden => "forbidden",
+            ApiError::InvalidPurpose(_) => "invalid-purpose",
+            ApiError::RateLimited { .. } => "rate-limited",
+            ApiError::AuditUnavailable => "audit-unavailable",
         }
     }
 
@@ -90,6 +105,11 @@ impl ApiError {
             ApiError::BadBackendResponse { .. } => StatusCode::BAD_GATEWAY,
             ApiError::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
             ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
+            ApiError::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
+            ApiError::Forbidden => StatusCode::FORBIDDEN,
+            ApiError::InvalidPurpose(_) => StatusCode::BAD_REQUEST,
+            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
+            ApiError::AuditUnavailable => StatusCode::SERVICE_UNAVAILABLE,
         }
     }
 
@@ -105,6 +125,11 @@ impl ApiError {
             "backend-saturated" => "Backend saturated",
             "bad-backend-response" => "Bad backend response",
             "not-ready" => "Not ready",
+            "unauthenticated" => "Unauthenticated",
+            "forbidden" => "Forbidden",
+            "invalid-purpose" => "Invalid purpose",
+            "rate-limited" => "Too many requests",
+            "audit-unavailable" => "Audit unavailable",
             _ => "Internal error",
         }
     }
@@ -146,6 +171,16 @@ impl ApiError {
                 format!("unreachable backends: {}", names.join(", "))
             }
             ApiError::Internal => "the gateway failed to handle the request".into(),
+            ApiError::Unauthenticated { .. } => {
+                "valid credentials are required: a bearer token or an API key".into()
+            }
+            // The same words whatever was asked for: a 403 says nothing about the record.
+            ApiError::Forbidden => "the caller is not allowed to use this route".into(),
+            ApiError::InvalidPurpose(reason) => reason.clone(),
+            ApiError::RateLimited { .. } => "too many calls to this route; retry later".into(),
+            ApiError::AuditUnavailable => {
+                "the call cannot be recorded in the audit log, so it is refused".into()
+            }
         }
     }
 
@@ -156,6 +191,7 @@ impl ApiError {
                 error: ConnectorError::Saturated { retry_after },
                 ..
             } => Some(retry_after_secs(*retry_after)),
+            ApiError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
             _ => None,
         }
     }
@@ -205,6 +241,11 @@ impl ApiError {
         if let Some(secs) = self.retry_after() {
             res.headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from(secs));
+        }
+        if let ApiError::Unauthenticated { challenge } = self {
+            if let Ok(v) = HeaderValue::from_str(challenge) {
+                res.headers_mut().insert(header::WWW_AUTHENTICATE, v);
+            }
         }
         res
     }
@@ -295,6 +336,23 @@ mod tests {
             ),
             (ApiError::NotReady(vec!["v".into()]), 503, "not-ready"),
             (ApiError::Internal, 500, "internal-error"),
+            (
+                ApiError::Unauthenticated {
+                    challenge: "Bearer realm=\"f\"".into(),
+                },
+                401,
+                "unauthenticated",
+            ),
+            (ApiError::Forbidden, 403, "forbidden"),
+            (ApiError::InvalidPurpose("x".into()), 400, "invalid-purpose"),
+            (
+                ApiError::RateLimited {
+                    retry_after_secs: 2,
+                },
+                429,
+                "rate-limited",
+            ),
+            (ApiError::AuditUnavailable, 503, "audit-unavailable"),
         ];
         for (e, status, kind) in cases {
             let (s, ct, _, body) = parts(&e);
@@ -319,6 +377,23 @@ mod tests {
         }
         // Other kinds carry no Retry-After.
         assert_eq!(parts(&ApiError::NotFound).2, None);
+    }
+
+    #[test]
+    fn security_problems_carry_their_headers() {
+        // 401 names the challenge; 429 says when to come back.
+        let e = ApiError::Unauthenticated {
+            challenge: "Bearer realm=\"ferrule\"".into(),
+        };
+        let res = e.render("/v1/x", None);
+        assert_eq!(
+            res.headers()[header::WWW_AUTHENTICATE],
+            "Bearer realm=\"ferrule\""
+        );
+        let e = ApiError::RateLimited {
+            retry_after_secs: 7,
+        };
+        assert_eq!(parts(&e).2.as_deref(), Some("7"));
     }
 
     #[test]

@@ -18,6 +18,7 @@ use metrics_exporter_prometheus::PrometheusHandle;
 use tower::ServiceExt;
 
 use super::backend::{self, BackendService};
+use super::guard::Guard;
 use super::handler::{self, request_id, RouteCtx};
 use super::problem::ApiError;
 use super::{ops, stack};
@@ -37,6 +38,8 @@ pub struct Live {
     pub app: Router,
     /// How many backend services were carried over from the previous state.
     pub kept_backends: usize,
+    /// Authenticator, rate limiter and audit log.
+    pub guard: Arc<Guard>,
 }
 
 /// The swappable live state.
@@ -85,26 +88,34 @@ pub fn build(
             }
         })
         .collect();
+    let guard = Arc::new(Guard::build(
+        &gateway.security,
+        previous.map(|p| p.guard.as_ref()),
+    )?);
     // axum panics on a path it cannot route; `path_problems` rules those out, and this
     // turns anything it missed into a rejected config rather than a dead server.
-    let app = std::panic::catch_unwind(AssertUnwindSafe(|| routes(&gateway, &backends, metrics)))
-        .map_err(|_| {
-            vec![Problem {
-                path: "route".into(),
-                message: "the route paths cannot be routed together".into(),
-            }]
-        })??;
+    let app = std::panic::catch_unwind(AssertUnwindSafe(|| {
+        routes(&gateway, &backends, &guard, metrics)
+    }))
+    .map_err(|_| {
+        vec![Problem {
+            path: "route".into(),
+            message: "the route paths cannot be routed together".into(),
+        }]
+    })??;
     Ok(Live {
         gateway,
         backends,
         app,
         kept_backends,
+        guard,
     })
 }
 
 fn routes(
     gateway: &Gateway,
     backends: &[Backend],
+    guard: &Arc<Guard>,
     metrics: Option<PrometheusHandle>,
 ) -> Result<Router, Vec<Problem>> {
     let mut by_path: BTreeMap<&str, MethodRouter> = BTreeMap::new();
@@ -122,6 +133,7 @@ fn routes(
             spec: spec.clone(),
             backend: b.spec.clone(),
             service: b.service.clone(),
+            guard: guard.clone(),
         });
         let entry = by_path.remove(spec.path.as_str()).unwrap_or_default();
         let entry = entry.on(filter, move |req: Request| handler::handle(ctx, req));
@@ -249,6 +261,8 @@ mod tests {
             status: None,
             omit: vec![],
             rename: vec![],
+            policy: Arc::new(crate::auth::RoutePolicy::open()),
+            audit_keys: vec![],
         })
     }
 
@@ -312,6 +326,7 @@ mod tests {
             backends,
             routes: paths.iter().map(|p| route(p)).collect(),
             source: "ferrule.toml".into(),
+            security: Default::default(),
         }
     }
 
