@@ -1,0 +1,382 @@
+//! HTTPS on the listener: rustls settings from `[server.tls]`, the accept loop for TLS
+//! connections (handshake timeout, graceful drain on shutdown), and the verified client
+//! certificate's subject handed to handlers as a [`ClientCert`] request extension.
+
+use std::fmt;
+use std::future::Future;
+use std::net::SocketAddr;
+use std::path::Path;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::Router;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::{GracefulShutdown, Watcher};
+use hyper_util::service::TowerToHyperService;
+use rustls::server::WebPkiClientVerifier;
+use tokio::net::{TcpListener, TcpStream};
+use tokio_rustls::TlsAcceptor;
+use tower::ServiceExt;
+
+use crate::connector::tls::{load_certs, load_key, load_roots, provider};
+
+/// Whether the listener asks for client certificates (`client_auth`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ClientAuth {
+    /// Never asked for.
+    None,
+    /// Asked for; a client without one is let in (no [`ClientCert`]), a bad one is not.
+    Optional,
+    /// A certificate from the CA bundle is needed to complete the handshake.
+    Required,
+}
+
+/// The subject of the client certificate verified on this connection (mTLS).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ClientCert {
+    /// RFC 4514 form, most specific first: `CN=batch,O=Force`.
+    pub subject: String,
+    /// The subject's (last) common name, when it has one.
+    pub common_name: Option<String>,
+}
+
+/// Validated `[server.tls]`: ready to accept connections with.
+#[derive(Clone)]
+pub struct ServerTls {
+    pub acceptor: TlsAcceptor,
+    pub client_auth: ClientAuth,
+    pub handshake_timeout: Duration,
+}
+
+impl fmt::Debug for ServerTls {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("ServerTls")
+            .field("client_auth", &self.client_auth)
+            .field("handshake_timeout", &self.handshake_timeout)
+            .finish_non_exhaustive()
+    }
+}
+
+impl ServerTls {
+    /// Loads the certificate chain, key and (for `optional`/`required`) the client CA
+    /// bundle. Errors name the config key at fault and the file.
+    pub fn load(
+        cert: &Path,
+        key: &Path,
+        client_ca: Option<&Path>,
+        client_auth: ClientAuth,
+        handshake_timeout: Duration,
+    ) -> Result<ServerTls, (&'static str, String)> {
+        let chain = load_certs(cert).map_err(|e| ("cert", e))?;
+        let private = load_key(key).map_err(|e| ("key", e))?;
+        let builder = rustls::ServerConfig::builder_with_provider(provider())
+            .with_safe_default_protocol_versions()
+            .map_err(|e| ("cert", e.to_string()))?;
+        let builder = match (client_auth, client_ca) {
+            (ClientAuth::None, _) | (_, None) => builder.with_no_client_auth(),
+            (mode, Some(ca)) => {
+                let roots = load_roots(ca).map_err(|e| ("client_ca", e))?;
+                let verifier =
+                    WebPkiClientVerifier::builder_with_provider(Arc::new(roots), provider());
+                let verifier = if mode == ClientAuth::Optional {
+                    verifier.allow_unauthenticated()
+                } else {
+                    verifier
+                };
+                let verifier = verifier
+                    .build()
+                    .map_err(|e| ("client_ca", format!("{}: {e}", ca.display())))?;
+                builder.with_client_cert_verifier(verifier)
+            }
+        };
+        let config = builder
+            .with_single_cert(chain, private)
+            .map_err(|e| ("key", format!("certificate and key: {e}")))?;
+        Ok(ServerTls {
+            acceptor: TlsAcceptor::from(Arc::new(config)),
+            client_auth,
+            handshake_timeout,
+        })
+    }
+}
+
+/// Accepts TLS connections on `listener` and serves `app` on each until `shutdown`
+/// completes; then stops accepting and waits for open connections to finish their calls
+/// in flight (the caller bounds that wait with the shutdown grace).
+pub async fn serve(
+    listener: TcpListener,
+    tls: Arc<ServerTls>,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let graceful = GracefulShutdown::new();
+    tokio::pin!(shutdown);
+    loop {
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    // Out of file descriptors and the like: pause rather than spin.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        // Taken before the handshake, so shutdown waits for connections still in it.
+        let watcher = graceful.watcher();
+        tokio::spawn(connection(stream, peer, tls.clone(), app.clone(), watcher));
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
+}
+
+/// One connection: the handshake within its timeout, then HTTP/1.1 until it closes.
+async fn connection(
+    stream: TcpStream,
+    peer: SocketAddr,
+    tls: Arc<ServerTls>,
+    app: Router,
+    watcher: Watcher,
+) {
+    let _ = stream.set_nodelay(true);
+    let tls_stream =
+        match tokio::time::timeout(tls.handshake_timeout, tls.acceptor.accept(stream)).await {
+            Ok(Ok(s)) => s,
+            Ok(Err(e)) => {
+                tracing::debug!(client = %peer, error = %e, "TLS handshake failed");
+                return;
+            }
+            Err(_) => {
+                tracing::debug!(client = %peer, "TLS handshake timed out");
+                return;
+            }
+        };
+    // Only verified certificates get here: the verifier rejected any other in the handshake.
+    let cert = tls_stream
+        .get_ref()
+        .1
+        .peer_certificates()
+        .and_then(|chain| chain.first())
+        .and_then(|leaf| client_cert(leaf.as_ref()));
+    let service = app.map_request(move |mut req: axum::extract::Request<_>| {
+        if let Some(cert) = &cert {
+            req.extensions_mut().insert(cert.clone());
+        }
+        req
+    });
+    let conn = hyper::server::conn::http1::Builder::new()
+        .timer(TokioTimer::new())
+        // No upgrades: the gateway's routes are plain JSON calls, and the graceful watcher
+        // takes only the plain connection type.
+        .serve_connection(TokioIo::new(tls_stream), TowerToHyperService::new(service));
+    if let Err(e) = watcher.watch(conn).await {
+        tracing::debug!(client = %peer, error = %e, "connection ended with an error");
+    }
+}
+
+/// The subject of a DER certificate, or `None` when it cannot be read.
+pub fn client_cert(der: &[u8]) -> Option<ClientCert> {
+    let (_, cert, _) = tlv(der).filter(|t| t.0 == SEQUENCE)?;
+    let (_, tbs, _) = tlv(cert).filter(|t| t.0 == SEQUENCE)?;
+    let mut rest = tbs;
+    // [0] version is optional; then serial, signature algorithm, issuer, validity, subject.
+    let (tag, _, after) = tlv(rest)?;
+    if tag == 0xA0 {
+        rest = after;
+    }
+    for _ in 0..4 {
+        rest = tlv(rest)?.2;
+    }
+    let (_, name, _) = tlv(rest).filter(|t| t.0 == SEQUENCE)?;
+    let mut parts = Vec::new();
+    let mut common_name = None;
+    let mut rdns = name;
+    while !rdns.is_empty() {
+        let (_, set, next) = tlv(rdns).filter(|t| t.0 == SET)?;
+        rdns = next;
+        let mut atvs = set;
+        let mut rdn = Vec::new();
+        while !atvs.is_empty() {
+            let (_, atv, next) = tlv(atvs).filter(|t| t.0 == SEQUENCE)?;
+            atvs = next;
+            let (_, oid, value) = tlv(atv).filter(|t| t.0 == OID)?;
+            let (vtag, text, _) = tlv(value)?;
+            let value = match vtag {
+                // UTF8String, PrintableString, TeletexString, IA5String.
+                0x0C | 0x13 | 0x14 | 0x16 => escape(&String::from_utf8_lossy(text)),
+                _ => format!("#{}", hex::encode(value)),
+            };
+            if oid == CN {
+                common_name = Some(String::from_utf8_lossy(text).into_owned());
+            }
+            rdn.push(format!("{}={value}", attribute_name(oid)));
+        }
+        parts.push(rdn.join("+"));
+    }
+    // RFC 4514 lists the most specific RDN (last in the certificate) first.
+    parts.reverse();
+    Some(ClientCert {
+        subject: parts.join(","),
+        common_name,
+    })
+}
+
+const SEQUENCE: u8 = 0x30;
+const SET: u8 = 0x31;
+const OID: u8 = 0x06;
+const CN: &[u8] = &[0x55, 0x04, 0x03];
+
+/// One DER tag-length-value: (tag, content, what follows). `None` when truncated.
+fn tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
+    let (&tag, rest) = input.split_first()?;
+    let (&first, rest) = rest.split_first()?;
+    let (len, rest) = if first < 0x80 {
+        (usize::from(first), rest)
+    } else {
+        let n = usize::from(first & 0x7F);
+        if n == 0 || n > 4 || rest.len() < n {
+            return None;
+        }
+        let (bytes, rest) = rest.split_at(n);
+        (
+            bytes.iter().fold(0usize, |a, &b| (a << 8) | usize::from(b)),
+            rest,
+        )
+    };
+    if rest.len() < len {
+        return None;
+    }
+    let (content, rest) = rest.split_at(len);
+    Some((tag, content, rest))
+}
+
+/// RFC 4514 short names for the usual attributes; dotted OIDs for the rest.
+fn attribute_name(oid: &[u8]) -> String {
+    match oid {
+        [0x55, 0x04, 0x03] => "CN".into(),
+        [0x55, 0x04, 0x06] => "C".into(),
+        [0x55, 0x04, 0x07] => "L".into(),
+        [0x55, 0x04, 0x08] => "ST".into(),
+        [0x55, 0x04, 0x0A] => "O".into(),
+        [0x55, 0x04, 0x0B] => "OU".into(),
+        [0x55, 0x04, 0x09] => "STREET".into(),
+        [0x09, 0x92, 0x26, 0x89, 0x93, 0xF2, 0x2C, 0x64, 0x01, 0x19] => "DC".into(),
+        [0x09, 0x92, 0x26, 0x89, 0x93, 0xF2, 0x2C, 0x64, 0x01, 0x01] => "UID".into(),
+        _ => dotted(oid),
+    }
+}
+
+/// An OID's dotted form (`2.5.4.5`).
+fn dotted(oid: &[u8]) -> String {
+    let mut arcs: Vec<u64> = Vec::new();
+    let mut acc: u64 = 0;
+    for &b in oid {
+        acc = (acc << 7) | u64::from(b & 0x7F);
+        if b & 0x80 == 0 {
+            if arcs.is_empty() {
+                let first = (acc / 40).min(2);
+                arcs.push(first);
+                arcs.push(acc - first * 40);
+            } else {
+                arcs.push(acc);
+            }
+            acc = 0;
+        }
+    }
+    arcs.iter()
+        .map(u64::to_string)
+        .collect::<Vec<_>>()
+        .join(".")
+}
+
+/// RFC 4514 escaping of an attribute value.
+fn escape(v: &str) -> String {
+    let mut out = String::with_capacity(v.len());
+    let last = v.chars().count().saturating_sub(1);
+    for (i, c) in v.chars().enumerate() {
+        let special = matches!(c, ',' | '+' | '"' | '\\' | '<' | '>' | ';')
+            || (i == 0 && matches!(c, '#' | ' '))
+            || (i == last && c == ' ');
+        if special {
+            out.push('\\');
+        }
+        out.push(c);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A DER TLV with a short length.
+    fn t(tag: u8, content: &[u8]) -> Vec<u8> {
+        let mut v = vec![tag, u8::try_from(content.len()).unwrap()];
+        v.extend_from_slice(content);
+        v
+    }
+
+    fn atv(oid: &[u8], value: &str) -> Vec<u8> {
+        t(
+            SET,
+            &t(SEQUENCE, &[t(OID, oid), t(0x0C, value.as_bytes())].concat()),
+        )
+    }
+
+    /// A skeleton certificate: only the fields before the subject, and the subject.
+    fn cert(subject: &[u8]) -> Vec<u8> {
+        let tbs = [
+            t(0xA0, &t(0x02, &[2])),
+            t(0x02, &[1]),
+            t(SEQUENCE, &[]),
+            t(SEQUENCE, &[]),
+            t(SEQUENCE, &[]),
+            t(SEQUENCE, subject),
+        ]
+        .concat();
+        t(SEQUENCE, &t(SEQUENCE, &tbs))
+    }
+
+    #[test]
+    fn subject_is_rfc4514_most_specific_first() {
+        // O=Force then CN=batch in the certificate reads CN=batch,O=Force.
+        let subject = [atv(&[0x55, 4, 10], "Force"), atv(CN, "batch")].concat();
+        let c = client_cert(&cert(&subject)).unwrap();
+        assert_eq!(c.subject, "CN=batch,O=Force");
+        assert_eq!(c.common_name.as_deref(), Some("batch"));
+    }
+
+    #[test]
+    fn special_characters_and_unknown_attributes() {
+        // A comma is escaped; an unknown OID (2.5.4.5, serialNumber) is dotted.
+        let subject = [atv(&[0x55, 4, 5], "42"), atv(CN, "Smith, J")].concat();
+        let c = client_cert(&cert(&subject)).unwrap();
+        assert_eq!(c.subject, "CN=Smith\\, J,2.5.4.5=42");
+    }
+
+    #[test]
+    fn truncated_or_garbage_der_is_none() {
+        // Cut in the middle of the subject; a long-form length running past the end; empty.
+        let whole = cert(&atv(CN, "batch"));
+        assert_eq!(client_cert(&whole[..whole.len() - 3]), None);
+        assert_eq!(client_cert(&[0x30, 0x84, 0xFF, 0xFF, 0xFF, 0xFF]), None);
+        assert_eq!(client_cert(&[]), None);
+    }
+
+    #[test]
+    fn missing_files_name_the_key() {
+        // The certificate path is checked first.
+        let e = ServerTls::load(
+            Path::new("/nonexistent/cert.pem"),
+            Path::new("/nonexistent/key.pem"),
+            None,
+            ClientAuth::None,
+            Duration::from_secs(1),
+        )
+        .unwrap_err();
+        assert_eq!(e.0, "cert");
+    }
+}
