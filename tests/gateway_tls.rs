@@ -397,8 +397,7 @@ fn bad_tls_settings_are_config_problems() {
     let pki = pki();
     let d = pki.path();
     // Missing key file, an unknown client_auth, and a backend cert without its key.
-    let config = format!(
-        r#"[server]
+    let config = r#"[server]
 listen = "127.0.0.1:0"
 
 [server.tls]
@@ -410,9 +409,8 @@ client_auth = "sometimes"
 name = "b"
 kind = "tcp"
 address = "127.0.0.1:1"
-tls = {{ ca = "ca.pem", cert = "client.pem" }}
-"#
-    );
+tls = { ca = "ca.pem", cert = "client.pem" }
+"#;
     std::fs::write(d.join("ferrule.toml"), config).unwrap();
     let out = Command::new(env!("CARGO_BIN_EXE_ferrule"))
         .args(["check", "--config"])
