@@ -307,13 +307,30 @@ const RSP_CPY: &str = "       01  VEH-RSP.
            05  MAKE        PIC X(10).
 ";
 
-/// A legacy host behind a TLS terminator (`NAME.pem`/`NAME.key`): every len4 request
-/// gets the cp037 record `00FORD`.
-fn tls_host(dir: &Path, name: &str) -> u16 {
-    let config = ServerConfig::builder_with_provider(provider())
+/// A legacy host behind a TLS terminator (`NAME.pem`/`NAME.key`), requiring a client
+/// certificate from `client_ca` when given: every len4 request gets the cp037 record
+/// `00FORD`.
+fn tls_host(dir: &Path, name: &str, client_ca: Option<&str>) -> u16 {
+    let builder = ServerConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_no_client_auth()
+        .unwrap();
+    let builder = match client_ca {
+        Some(ca) => {
+            let mut roots = RootCertStore::empty();
+            for c in certs(&dir.join(ca)) {
+                roots.add(c).unwrap();
+            }
+            let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+                roots.into(),
+                provider(),
+            )
+            .build()
+            .unwrap();
+            builder.with_client_cert_verifier(verifier)
+        }
+        None => builder.with_no_client_auth(),
+    };
+    let config = builder
         .with_single_cert(
             certs(&dir.join(format!("{name}.pem"))),
             key(&dir.join(format!("{name}.key"))),
@@ -354,22 +371,37 @@ fn tls_host(dir: &Path, name: &str) -> u16 {
 }
 
 #[test]
-fn tcp_backend_over_tls_answers_and_a_wrong_ca_is_502() {
+fn tcp_backend_over_tls_answers_and_a_wrong_ca_or_missing_client_cert_is_502() {
     let pki = pki();
     let d = pki.path();
     std::fs::write(d.join("req.cpy"), REQ_CPY).unwrap();
     std::fs::write(d.join("rsp.cpy"), RSP_CPY).unwrap();
-    let port = tls_host(d, "server");
+    let plain = tls_host(d, "server", None);
+    let mtls = tls_host(d, "server", Some("ca.pem"));
     // Relative paths: resolved against the config file's directory.
     let mut config = String::from("[server]\nlisten = \"127.0.0.1:0\"\n");
-    for (name, ca) in [("good", "ca.pem"), ("wrong", "other-ca.pem")] {
+    for (name, port, tls) in [
+        ("good", plain, r#"ca = "ca.pem", server_name = "localhost""#),
+        (
+            "wrong",
+            plain,
+            r#"ca = "other-ca.pem", server_name = "localhost""#,
+        ),
+        // No server_name: the address's host, 127.0.0.1, is in the certificate too.
+        (
+            "mtls",
+            mtls,
+            r#"ca = "ca.pem", cert = "client.pem", key = "client.key""#,
+        ),
+        ("nocert", mtls, r#"ca = "ca.pem""#),
+    ] {
         config.push_str(&format!(
             r#"
 [[backend]]
 name = "{name}"
 kind = "tcp"
 address = "127.0.0.1:{port}"
-tls = {{ ca = "{ca}", server_name = "localhost" }}
+tls = {{ {tls} }}
 
 [[route]]
 method = "GET"
@@ -389,6 +421,12 @@ set = {{ vrm = "{{vrm}}", tran_code = "VEHQ" }}
         assert!(text.contains("\"FORD\""), "{text}");
     }
     let (status, text) = http_get(serve.port, "/v1/wrong/AB12CDE").unwrap();
+    assert_eq!(status, 502, "{text}");
+    // A host asking for a client certificate: the gateway's from the CA gets through,
+    // none is refused (502).
+    let (status, text) = http_get(serve.port, "/v1/mtls/AB12CDE").unwrap();
+    assert_eq!(status, 200, "{text}\n{}", serve.log());
+    let (status, text) = http_get(serve.port, "/v1/nocert/AB12CDE").unwrap();
     assert_eq!(status, 502, "{text}");
 }
 
