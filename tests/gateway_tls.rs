@@ -464,3 +464,31 @@ tls = { ca = "ca.pem", cert = "client.pem" }
     assert!(text.contains("server.tls.client_auth"), "{text}");
     assert!(text.contains("backend[0].tls"), "{text}");
 }
+
+#[test]
+fn sigterm_stops_the_tls_listener_cleanly() {
+    let pki = pki();
+    let d = pki.path();
+    let mut serve = Serve::start(d, &tls_server(d, ""));
+    let (status, _) = https_get(serve.port, client(d, "ca.pem", None), "/healthz").unwrap();
+    assert_eq!(status, 200);
+    rustix::process::kill_process(
+        rustix::process::Pid::from_child(&serve.child),
+        rustix::process::Signal::TERM,
+    )
+    .unwrap();
+    let start = std::time::Instant::now();
+    let exit = loop {
+        if let Some(s) = serve.child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            start.elapsed() < PATIENCE,
+            "still running:\n{}",
+            serve.log()
+        );
+        thread::sleep(Duration::from_millis(20));
+    };
+    assert!(exit.success(), "{exit:?}\n{}", serve.log());
+    assert!(serve.log().contains("stopped"), "{}", serve.log());
+}
