@@ -57,6 +57,40 @@ pub struct ServerConfig {
     /// `text` or `json` log lines.
     #[serde(default = "defaults::log_format")]
     pub log_format: String,
+    /// `[server.tls]`: HTTPS on the listener (plain HTTP without it).
+    pub tls: Option<ServerTlsConfig>,
+}
+
+/// `[server.tls]`: the listener's certificate, and client certificates (mTLS).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ServerTlsConfig {
+    /// PEM certificate chain, leaf first (relative to the config file).
+    pub cert: String,
+    /// PEM private key for the leaf certificate.
+    pub key: String,
+    /// PEM CA bundle client certificates are verified against.
+    pub client_ca: Option<String>,
+    /// `none`, `optional` (verified when sent) or `required`.
+    #[serde(default = "defaults::client_auth")]
+    pub client_auth: String,
+    /// A client that has not finished its TLS handshake by then is disconnected.
+    #[serde(default = "defaults::handshake_timeout_ms")]
+    pub handshake_timeout_ms: u64,
+}
+
+/// A tcp backend's `tls = { ... }`: the host sits behind a TLS terminator.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct BackendTlsConfig {
+    /// PEM CA bundle the host's certificate is verified against.
+    pub ca: String,
+    /// PEM client certificate chain, when the host asks for one (with `key`).
+    pub cert: Option<String>,
+    /// PEM private key for `cert`.
+    pub key: Option<String>,
+    /// Name the host's certificate must carry; the host part of `address` by default.
+    pub server_name: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -98,6 +132,8 @@ pub struct BackendConfig {
     /// tcp: establishing a connection.
     #[serde(default = "defaults::connect_timeout_ms")]
     pub connect_timeout_ms: u64,
+    /// tcp: TLS towards the host.
+    pub tls: Option<BackendTlsConfig>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -189,5 +225,11 @@ pub mod defaults {
     }
     pub fn audit_interval_ms() -> u64 {
         100
+    }
+    pub fn client_auth() -> String {
+        "none".into()
+    }
+    pub fn handshake_timeout_ms() -> u64 {
+        10_000
     }
 }

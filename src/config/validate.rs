@@ -13,10 +13,14 @@ use ferrule_parsers::json::CodecOptions;
 use ferrule_parsers::layout::{FieldKind, Layout};
 use ferrule_parsers::registry::{self, LoadOptions};
 
-use super::model::{BackendConfig, Config, LayoutRef, RouteConfig};
+use super::model::{
+    BackendConfig, BackendTlsConfig, Config, LayoutRef, RouteConfig, ServerTlsConfig,
+};
 use super::security::{self, Security};
 use crate::auth::RoutePolicy;
+use crate::connector::tls::BackendTls;
 use crate::connector::BackendFraming;
+use crate::gateway::tls::{ClientAuth, ServerTls};
 
 /// One thing wrong with a config, at its path (`route[1].set.vrm`).
 #[derive(Debug, Clone, PartialEq)]
@@ -42,6 +46,8 @@ pub struct Gateway {
     pub max_body_bytes: usize,
     pub shutdown_grace: Duration,
     pub json_logs: bool,
+    /// HTTPS settings for the listener; plain HTTP when `None`.
+    pub tls: Option<Arc<ServerTls>>,
     pub backends: Vec<Arc<BackendSpec>>,
     pub routes: Vec<Arc<RouteSpec>>,
     /// Where the config was read from (for reloads).
@@ -52,9 +58,21 @@ pub struct Gateway {
 
 #[derive(Debug, Clone, PartialEq)]
 pub enum BackendKind {
-    Tcp { address: String },
-    Http { url: String },
-    Exec { command: PathBuf, args: Vec<String> },
+    Tcp {
+        address: String,
+    },
+    /// A tcp backend reached over TLS (`tls = { ... }`).
+    TcpTls {
+        address: String,
+        tls: Arc<BackendTls>,
+    },
+    Http {
+        url: String,
+    },
+    Exec {
+        command: PathBuf,
+        args: Vec<String>,
+    },
 }
 
 #[derive(Debug, Clone)]
@@ -194,6 +212,17 @@ pub fn validate(config: &Config, source: &Path) -> Result<Gateway, Vec<Problem>>
             false
         }
     };
+    let tls = match &s.tls {
+        Some(t) => match server_tls(t, &base) {
+            Ok(tls) => Some(Arc::new(tls)),
+            Err(ps) => {
+                ps.into_iter()
+                    .for_each(|(p, m)| bad(format!("server.tls.{p}"), m));
+                None
+            }
+        },
+        None => None,
+    };
     let mut backends = Vec::new();
     for (i, b) in config.backends.iter().enumerate() {
         let at = format!("backend[{i}]");
@@ -248,6 +277,7 @@ pub fn validate(config: &Config, source: &Path) -> Result<Gateway, Vec<Problem>>
         max_body_bytes: s.max_body_bytes,
         shutdown_grace: Duration::from_millis(s.shutdown_grace_ms),
         json_logs,
+        tls,
         backends,
         routes,
         source: source.to_path_buf(),
@@ -327,6 +357,23 @@ fn backend(b: &BackendConfig, base: &Path) -> Result<BackendSpec, Problems> {
             ps.push((key.into(), "must be more than 0".into()));
         }
     }
+    let kind = match (kind, &b.tls) {
+        (kind, None) => kind,
+        (BackendKind::Tcp { address }, Some(t)) => match backend_tls(t, &address, base) {
+            Ok(tls) => BackendKind::TcpTls {
+                address,
+                tls: Arc::new(tls),
+            },
+            Err(m) => {
+                ps.push(("tls".into(), m));
+                BackendKind::Tcp { address }
+            }
+        },
+        (kind, Some(_)) => {
+            ps.push(("tls".into(), "only for kind = \"tcp\"".into()));
+            kind
+        }
+    };
     if !ps.is_empty() {
         return Err(ps);
     }
@@ -346,6 +393,71 @@ fn backend(b: &BackendConfig, base: &Path) -> Result<BackendSpec, Problems> {
         timeout: Duration::from_millis(b.timeout_ms),
         connect_timeout: Duration::from_millis(b.connect_timeout_ms),
     })
+}
+
+/// `[server.tls]`: client auth mode, its CA, and the certificate and key loaded.
+fn server_tls(t: &ServerTlsConfig, base: &Path) -> Result<ServerTls, Problems> {
+    let mut ps: Problems = Vec::new();
+    let client_auth = match t.client_auth.as_str() {
+        "none" => ClientAuth::None,
+        "optional" => ClientAuth::Optional,
+        "required" => ClientAuth::Required,
+        other => {
+            ps.push((
+                "client_auth".into(),
+                format!("`{other}`: expected none, optional or required"),
+            ));
+            ClientAuth::None
+        }
+    };
+    let client_ca = t.client_ca.as_ref().map(|p| base.join(p));
+    match (client_auth, &client_ca) {
+        (ClientAuth::None, Some(_)) => ps.push((
+            "client_ca".into(),
+            "set, but client_auth = \"none\" never asks for a client certificate".into(),
+        )),
+        (ClientAuth::Optional | ClientAuth::Required, None) => ps.push((
+            "client_ca".into(),
+            "required when client_auth is optional or required".into(),
+        )),
+        _ => {}
+    }
+    if t.handshake_timeout_ms == 0 {
+        ps.push(("handshake_timeout_ms".into(), "must be more than 0".into()));
+    }
+    if !ps.is_empty() {
+        return Err(ps);
+    }
+    ServerTls::load(
+        &base.join(&t.cert),
+        &base.join(&t.key),
+        client_ca.as_deref(),
+        client_auth,
+        Duration::from_millis(t.handshake_timeout_ms),
+    )
+    .map_err(|(key, m)| vec![(key.into(), m)])
+}
+
+/// A tcp backend's `tls`: files loaded, the server name defaulting to the address's host.
+fn backend_tls(t: &BackendTlsConfig, address: &str, base: &Path) -> Result<BackendTls, String> {
+    let client = match (&t.cert, &t.key) {
+        (Some(c), Some(k)) => Some((base.join(c), base.join(k))),
+        (None, None) => None,
+        (Some(_), None) => return Err("key: required with cert".into()),
+        (None, Some(_)) => return Err("cert: required with key".into()),
+    };
+    let host = address
+        .rsplit_once(':')
+        .map_or(address, |(h, _)| h)
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    let name = t.server_name.as_deref().unwrap_or(host);
+    // The loader's messages name the file or setting at fault.
+    BackendTls::load(
+        &base.join(&t.ca),
+        client.as_ref().map(|(c, k)| (c.as_path(), k.as_path())),
+        name,
+    )
 }
 
 fn load_layout(r: &LayoutRef, base: &Path) -> Result<Layout, String> {

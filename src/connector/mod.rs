@@ -18,6 +18,7 @@ pub mod http;
 pub mod limit;
 pub mod metered;
 pub mod tcp;
+pub mod tls;
 
 /// A backend's whole stack, ready to share between requests (cheap to clone).
 pub type BackendService = BoxCloneSyncService<Exchange, Bytes, ConnectorError>;
@@ -26,7 +27,7 @@ pub type BackendService = BoxCloneSyncService<Exchange, Bytes, ConnectorError>;
 /// queue, queue timeout -> `Saturated`), the connector for `spec.kind`.
 pub fn build(spec: &BackendSpec) -> BackendService {
     let connector = match &spec.kind {
-        BackendKind::Tcp { address } => {
+        BackendKind::Tcp { address } | BackendKind::TcpTls { address, .. } => {
             BoxCloneSyncService::new(tcp::TcpConnector::new(address, spec))
         }
         BackendKind::Http { url } => BoxCloneSyncService::new(http::HttpConnector::new(url, spec)),
@@ -64,7 +65,10 @@ pub async fn probe(spec: &BackendSpec) -> bool {
         )
     };
     match &spec.kind {
-        BackendKind::Tcp { address } => dial(address.clone()).await,
+        // TLS backends: reaching the port is what readiness asks; the handshake is per session.
+        BackendKind::Tcp { address } | BackendKind::TcpTls { address, .. } => {
+            dial(address.clone()).await
+        }
         BackendKind::Http { url } => match http::parse_url(url) {
             Ok(uri) => {
                 let host = uri

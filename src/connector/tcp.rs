@@ -31,8 +31,9 @@ use tokio::time::Instant;
 use tower::Service;
 
 use super::frame::{encode, read_frame};
+use super::tls::{BackendTls, Stream};
 use super::{BackendFraming, ConnectorError, Exchange};
-use crate::config::BackendSpec;
+use crate::config::{BackendKind, BackendSpec};
 
 /// First wait after a failed connect; doubles per failure.
 const BACKOFF_FIRST: Duration = Duration::from_millis(50);
@@ -53,13 +54,15 @@ struct Pool {
     connect_timeout: Duration,
     /// Idle connections kept; with the session limit in front, also the most ever open.
     max_idle: usize,
+    /// Set for `tls = { ... }`: every connection is TLS over TCP.
+    tls: Option<Arc<BackendTls>>,
     idle: Mutex<Vec<Conn>>,
     backoff: Mutex<Backoff>,
 }
 
 #[derive(Debug)]
 struct Conn {
-    io: BufReader<TcpStream>,
+    io: BufReader<Stream>,
 }
 
 /// How a round trip failed: whether the host could have started answering.
@@ -80,6 +83,10 @@ impl TcpConnector {
                 timeout: spec.timeout,
                 connect_timeout: spec.connect_timeout,
                 max_idle: spec.max_sessions.max(1),
+                tls: match &spec.kind {
+                    BackendKind::TcpTls { tls, .. } => Some(tls.clone()),
+                    _ => None,
+                },
                 idle: Mutex::new(Vec::new()),
                 backoff: Mutex::new(Backoff::default()),
             }),
@@ -211,11 +218,10 @@ impl Pool {
         if let Some(e) = lock(&self.backoff).refuse(Instant::now()) {
             return Err(e);
         }
-        let attempt = tokio::time::timeout(self.connect_timeout, TcpStream::connect(&self.address));
+        // connect_timeout covers the TLS handshake too: both are "opening a session".
+        let attempt = tokio::time::timeout(self.connect_timeout, self.open());
         let error = match attempt.await {
             Ok(Ok(stream)) => {
-                // Records are small and sent whole: don't let Nagle hold them back.
-                let _ = stream.set_nodelay(true);
                 lock(&self.backoff).succeeded();
                 return Ok(Conn {
                     io: BufReader::new(stream),
@@ -232,19 +238,30 @@ impl Pool {
     }
 }
 
+impl Pool {
+    /// A TCP connection, with the TLS handshake done when the backend has `tls`.
+    async fn open(&self) -> std::io::Result<Stream> {
+        let stream = TcpStream::connect(&self.address).await?;
+        // Records are small and sent whole: don't let Nagle hold them back.
+        let _ = stream.set_nodelay(true);
+        match &self.tls {
+            None => Ok(Stream::Plain(stream)),
+            Some(tls) => {
+                let tls_stream = tls
+                    .connector
+                    .connect(tls.server_name.clone(), stream)
+                    .await
+                    .map_err(|e| std::io::Error::new(e.kind(), format!("TLS handshake: {e}")))?;
+                Ok(Stream::Tls(Box::new(tls_stream)))
+            }
+        }
+    }
+}
+
 impl Conn {
     /// False when the host closed it while idle, or it holds bytes nobody asked for.
     fn is_alive(&self) -> bool {
-        if !self.io.buffer().is_empty() {
-            return false;
-        }
-        let mut probe = [0u8; 1];
-        match self.io.get_ref().try_read(&mut probe) {
-            // Nothing to read and not closed: the normal state of an idle connection.
-            Err(e) if e.kind() == std::io::ErrorKind::WouldBlock => true,
-            // Ok(0): EOF; Ok(_): unsolicited bytes; Err: reset.
-            _ => false,
-        }
+        self.io.buffer().is_empty() && self.io.get_ref().idle_and_open()
     }
 }
 

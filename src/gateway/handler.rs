@@ -112,7 +112,11 @@ async fn guarded(
 ) -> Result<Response, ApiError> {
     let policy = &ctx.spec.policy;
     let auth = match &ctx.guard.authenticator {
-        Some(a) => a.authenticate(req.headers(), None),
+        // A client certificate the TLS listener verified (mTLS) can name the caller too.
+        Some(a) => {
+            let cert = req.extensions().get::<super::tls::ClientCert>();
+            a.authenticate(req.headers(), cert.map(|c| c.subject.as_str()))
+        }
         None => Ok(None),
     };
     match authorise(policy, auth, req.headers()) {

@@ -13,11 +13,13 @@ mod router;
 mod shape;
 mod stack;
 mod status;
+pub mod tls;
 
 use crate::connector as backend;
 
 use std::future::{Future, IntoFuture};
 use std::io::Write;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
@@ -58,7 +60,8 @@ pub enum ServeError {
 
 /// Serves `gateway` until `shutdown` completes, then stops accepting and gives calls in
 /// flight `shutdown_grace` to finish. The first line on stdout is
-/// `ferrule: listening on http://ADDR` with the real port (`listen = "127.0.0.1:0"`).
+/// `ferrule: listening on http://ADDR` with the real port (`listen = "127.0.0.1:0"`),
+/// `https://` with `[server.tls]`.
 pub async fn serve(
     gateway: Gateway,
     shutdown: impl Future<Output = ()> + Send + 'static,
@@ -76,7 +79,12 @@ pub async fn serve(
     let hangups = hangup_signals();
     {
         let mut out = std::io::stdout().lock();
-        let _ = writeln!(out, "ferrule: listening on http://{local}");
+        let scheme = if live.gateway.tls.is_some() {
+            "https"
+        } else {
+            "http"
+        };
+        let _ = writeln!(out, "ferrule: listening on {scheme}://{local}");
         let _ = out.flush();
     }
     tracing::info!(address = %local, routes = live.gateway.routes.len(),
@@ -93,13 +101,21 @@ pub async fn serve(
         tracing::info!("shutting down: no new connections, draining calls in flight");
         let _ = stop_tx.send(true);
     };
-    // ConnectInfo: the client address for the audit log and per-address rate limits.
-    let server = axum::serve(
-        listener,
-        router::front(shared.clone()).into_make_service_with_connect_info::<std::net::SocketAddr>(),
-    )
-    .with_graceful_shutdown(signal)
-    .into_future();
+    // TLS settings are read once: a reload does not change the listener.
+    let tls = shared.load().gateway.tls.clone();
+    let app = router::front(shared.clone());
+    let server: Pin<Box<dyn Future<Output = std::io::Result<()>> + Send>> = match tls {
+        // ConnectInfo: the client address for the audit log and per-address rate limits.
+        None => Box::pin(
+            axum::serve(
+                listener,
+                app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
+            )
+            .with_graceful_shutdown(signal)
+            .into_future(),
+        ),
+        Some(tls) => Box::pin(tls::serve(listener, tls, app, signal)),
+    };
     // The drain deadline starts when the shutdown signal arrives, with the grace of the
     // config serving at that moment.
     let deadline = async move {
@@ -156,6 +172,9 @@ pub async fn reload(shared: &router::Shared, metrics: Option<PrometheusHandle>) 
             if old.listen != new.listen {
                 tracing::warn!(listen = %new.listen, still = %old.listen,
                     "server.listen changed: takes effect on restart");
+            }
+            if old.tls.is_some() != new.tls.is_some() {
+                tracing::warn!("server.tls changed: takes effect on restart");
             }
             if old.json_logs != new.json_logs {
                 tracing::warn!("server.log_format changed: takes effect on restart");

@@ -323,6 +323,7 @@ mod tests {
             max_body_bytes: 1024,
             shutdown_grace: std::time::Duration::from_secs(1),
             json_logs: false,
+            tls: None,
             backends,
             routes: paths.iter().map(|p| route(p)).collect(),
             source: "ferrule.toml".into(),

@@ -850,10 +850,12 @@ mod tests {
         .unwrap();
         let mut enc = Encoder::new(&layout, CodecOptions::default()).unwrap();
         let mut out = Vec::new();
-        enc.encode(&serde_json::json!({"a": "XY"}), &mut out, true).unwrap();
+        enc.encode(&serde_json::json!({"a": "XY"}), &mut out, true)
+            .unwrap();
         assert_eq!(out.len(), 2);
         out.clear();
-        enc.encode(&serde_json::json!({"a": "XY", "f1": {}}), &mut out, true).unwrap();
+        enc.encode(&serde_json::json!({"a": "XY", "f1": {}}), &mut out, true)
+            .unwrap();
         assert_eq!(out.len(), 5);
     }
 }

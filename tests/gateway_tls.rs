@@ -1,0 +1,494 @@
+//! TLS end to end with the real binary: HTTPS on the listener (plain HTTP refused),
+//! client certificates required or optional (a CA's certificate accepted, another CA's
+//! refused), and TLS towards a tcp backend (the right CA answers, a wrong one is 502).
+//! Every certificate is made here with rcgen in a temp dir: nothing is shipped.
+#![allow(clippy::unwrap_used)]
+
+use std::io::{self, BufRead, BufReader, Read, Write};
+use std::net::{TcpListener, TcpStream};
+use std::path::{Path, PathBuf};
+use std::process::{Child, Command, Stdio};
+use std::sync::{mpsc, Arc};
+use std::thread;
+use std::time::Duration;
+
+use rcgen::{
+    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
+    KeyPair, KeyUsagePurpose,
+};
+use rustls::pki_types::pem::PemObject;
+use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
+use rustls::{ClientConfig, ClientConnection, RootCertStore, ServerConfig, ServerConnection};
+
+/// A hang guard only; no test passes or fails on timing.
+const PATIENCE: Duration = Duration::from_secs(30);
+
+// --- certificates ------------------------------------------------------------------------
+
+struct Ca {
+    cert: rcgen::Certificate,
+    key: KeyPair,
+}
+
+fn ca(name: &str) -> Ca {
+    let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
+    p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    p.distinguished_name = DistinguishedName::new();
+    p.distinguished_name.push(DnType::CommonName, name);
+    p.key_usages = vec![
+        KeyUsagePurpose::KeyCertSign,
+        KeyUsagePurpose::CrlSign,
+        KeyUsagePurpose::DigitalSignature,
+    ];
+    let key = KeyPair::generate().unwrap();
+    let cert = p.self_signed(&key).unwrap();
+    Ca { cert, key }
+}
+
+/// A leaf signed by `ca`, written as `NAME.pem` and `NAME.key` in `dir`.
+fn leaf(dir: &Path, name: &str, ca: &Ca, sans: &[&str], cn: &str, server: bool) {
+    let mut p =
+        CertificateParams::new(sans.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
+    p.distinguished_name = DistinguishedName::new();
+    p.distinguished_name.push(DnType::OrganizationName, "Force");
+    p.distinguished_name.push(DnType::CommonName, cn);
+    p.extended_key_usages = vec![if server {
+        ExtendedKeyUsagePurpose::ServerAuth
+    } else {
+        ExtendedKeyUsagePurpose::ClientAuth
+    }];
+    let key = KeyPair::generate().unwrap();
+    let cert = p.signed_by(&key, &ca.cert, &ca.key).unwrap();
+    std::fs::write(dir.join(format!("{name}.pem")), cert.pem()).unwrap();
+    std::fs::write(dir.join(format!("{name}.key")), key.serialize_pem()).unwrap();
+}
+
+/// Test-only PKI in a temp dir: `ca.pem` with `server`, `client`; `other-ca.pem` with
+/// `other-client` and `other-server`.
+fn pki() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let d = dir.path();
+    let (good, other) = (ca("Test CA"), ca("Other CA"));
+    std::fs::write(d.join("ca.pem"), good.cert.pem()).unwrap();
+    std::fs::write(d.join("other-ca.pem"), other.cert.pem()).unwrap();
+    leaf(
+        d,
+        "server",
+        &good,
+        &["localhost", "127.0.0.1"],
+        "gateway",
+        true,
+    );
+    leaf(d, "client", &good, &[], "batch", false);
+    leaf(d, "other-client", &other, &[], "batch", false);
+    leaf(d, "other-server", &other, &["localhost"], "host", true);
+    dir
+}
+
+fn provider() -> Arc<rustls::crypto::CryptoProvider> {
+    Arc::new(rustls::crypto::ring::default_provider())
+}
+
+fn certs(path: &Path) -> Vec<CertificateDer<'static>> {
+    CertificateDer::pem_file_iter(path)
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap()
+}
+
+fn key(path: &Path) -> PrivateKeyDer<'static> {
+    PrivateKeyDer::from_pem_file(path).unwrap()
+}
+
+/// Client settings trusting `ca`, with a client certificate `NAME.pem`/`NAME.key` or none.
+fn client(dir: &Path, ca: &str, cert: Option<&str>) -> Arc<ClientConfig> {
+    let mut roots = RootCertStore::empty();
+    for c in certs(&dir.join(ca)) {
+        roots.add(c).unwrap();
+    }
+    let b = ClientConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_root_certificates(roots);
+    Arc::new(match cert {
+        Some(n) => b
+            .with_client_auth_cert(
+                certs(&dir.join(format!("{n}.pem"))),
+                key(&dir.join(format!("{n}.key"))),
+            )
+            .unwrap(),
+        None => b.with_no_client_auth(),
+    })
+}
+
+// --- clients -----------------------------------------------------------------------------
+
+/// `GET path` with `Connection: close`; the status and the whole response text.
+fn exchange(s: &mut (impl Read + Write), path: &str) -> io::Result<(u16, String)> {
+    write!(
+        s,
+        "GET {path} HTTP/1.1\r\nHost: localhost\r\nConnection: close\r\n\r\n"
+    )?;
+    s.flush()?;
+    let mut buf = Vec::new();
+    match s.read_to_end(&mut buf) {
+        Ok(_) => {}
+        // A peer closing without close_notify after a whole answer is fine here.
+        Err(e) if e.kind() == io::ErrorKind::UnexpectedEof && !buf.is_empty() => {}
+        Err(e) => return Err(e),
+    }
+    let text = String::from_utf8_lossy(&buf).into_owned();
+    let status = text
+        .strip_prefix("HTTP/1.1 ")
+        .and_then(|r| r.get(..3))
+        .and_then(|c| c.parse().ok())
+        .ok_or_else(|| io::Error::other(format!("not an HTTP response: {text:?}")))?;
+    Ok((status, text))
+}
+
+fn connect(port: u16) -> TcpStream {
+    let s = TcpStream::connect(("127.0.0.1", port)).unwrap();
+    s.set_read_timeout(Some(PATIENCE)).unwrap();
+    s
+}
+
+fn https_get(port: u16, config: Arc<ClientConfig>, path: &str) -> io::Result<(u16, String)> {
+    let name = ServerName::try_from("localhost").unwrap();
+    let conn = ClientConnection::new(config, name).map_err(io::Error::other)?;
+    exchange(&mut rustls::StreamOwned::new(conn, connect(port)), path)
+}
+
+fn http_get(port: u16, path: &str) -> io::Result<(u16, String)> {
+    exchange(&mut connect(port), path)
+}
+
+// --- ferrule serve -----------------------------------------------------------------------
+
+/// A running `ferrule serve`, killed when dropped.
+struct Serve {
+    child: Child,
+    port: u16,
+    log: PathBuf,
+}
+
+impl Drop for Serve {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Serve {
+    /// Writes `config` as `dir/ferrule.toml` and serves it; returns once it listens.
+    fn start(dir: &Path, config: &str) -> Serve {
+        let path = dir.join("ferrule.toml");
+        std::fs::write(&path, config).unwrap();
+        let log = dir.join("serve.log");
+        let mut child = Command::new(env!("CARGO_BIN_EXE_ferrule"))
+            .args(["serve", "--config"])
+            .arg(&path)
+            .stdin(Stdio::null())
+            .stdout(Stdio::piped())
+            .stderr(std::fs::File::create(&log).unwrap())
+            .spawn()
+            .unwrap();
+        let stdout = child.stdout.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        thread::spawn(move || {
+            for line in BufReader::new(stdout).lines().map_while(Result::ok) {
+                let _ = tx.send(line);
+            }
+        });
+        let line = rx.recv_timeout(PATIENCE).unwrap_or_default();
+        let port = line
+            .rsplit_once("127.0.0.1:")
+            .and_then(|(_, p)| p.trim().parse().ok());
+        let serve = Serve {
+            child,
+            port: port.unwrap_or(0),
+            log,
+        };
+        assert!(
+            port.is_some(),
+            "no listening line: {line:?}\n{}",
+            serve.log()
+        );
+        serve
+    }
+
+    fn log(&self) -> String {
+        std::fs::read_to_string(&self.log).unwrap_or_default()
+    }
+}
+
+/// `[server]` on port 0 with `[server.tls]` from the test PKI and these extra keys.
+fn tls_server(dir: &Path, extra: &str) -> String {
+    format!(
+        "[server]\nlisten = \"127.0.0.1:0\"\n\n[server.tls]\ncert = \"{}\"\nkey = \"{}\"\n{extra}\n",
+        dir.join("server.pem").display(),
+        dir.join("server.key").display(),
+    )
+}
+
+// --- tests -------------------------------------------------------------------------------
+
+#[test]
+fn https_listener_answers_and_plain_http_is_refused() {
+    let pki = pki();
+    let d = pki.path();
+    let serve = Serve::start(d, &tls_server(d, ""));
+    let (status, text) = https_get(serve.port, client(d, "ca.pem", None), "/healthz").unwrap();
+    assert_eq!(status, 200, "{text}\n{}", serve.log());
+    // Plain HTTP to the TLS port gets no HTTP answer.
+    let plain = http_get(serve.port, "/healthz");
+    assert!(plain.is_err(), "{plain:?}");
+    // A client that does not trust the gateway's CA does not get through either.
+    let untrusting = https_get(serve.port, client(d, "other-ca.pem", None), "/healthz");
+    assert!(untrusting.is_err(), "{untrusting:?}");
+    // The gateway still serves after those.
+    let (status, _) = https_get(serve.port, client(d, "ca.pem", None), "/healthz").unwrap();
+    assert_eq!(status, 200);
+}
+
+#[test]
+fn required_client_certificates_come_from_the_ca_bundle() {
+    let pki = pki();
+    let d = pki.path();
+    let extra = format!(
+        "client_auth = \"required\"\nclient_ca = \"{}\"",
+        d.join("ca.pem").display()
+    );
+    let serve = Serve::start(d, &tls_server(d, &extra));
+    // No certificate: the handshake fails, no HTTP answer.
+    let none = https_get(serve.port, client(d, "ca.pem", None), "/healthz");
+    assert!(none.is_err(), "{none:?}");
+    // A certificate from the CA: served.
+    let (status, text) =
+        https_get(serve.port, client(d, "ca.pem", Some("client")), "/healthz").unwrap();
+    assert_eq!(status, 200, "{text}\n{}", serve.log());
+    // Same subject, another CA: refused.
+    let other = https_get(
+        serve.port,
+        client(d, "ca.pem", Some("other-client")),
+        "/healthz",
+    );
+    assert!(other.is_err(), "{other:?}");
+}
+
+#[test]
+fn optional_client_certificates_let_anonymous_clients_in_but_not_bad_certificates() {
+    let pki = pki();
+    let d = pki.path();
+    let extra = format!(
+        "client_auth = \"optional\"\nclient_ca = \"{}\"",
+        d.join("ca.pem").display()
+    );
+    let serve = Serve::start(d, &tls_server(d, &extra));
+    let (status, _) = https_get(serve.port, client(d, "ca.pem", None), "/healthz").unwrap();
+    assert_eq!(status, 200, "{}", serve.log());
+    let (status, _) =
+        https_get(serve.port, client(d, "ca.pem", Some("client")), "/healthz").unwrap();
+    assert_eq!(status, 200);
+    let other = https_get(
+        serve.port,
+        client(d, "ca.pem", Some("other-client")),
+        "/healthz",
+    );
+    assert!(other.is_err(), "{other:?}");
+}
+
+const REQ_CPY: &str = "       01  VEH-REQ.
+           05  TRAN-CODE   PIC X(4).
+           05  VRM         PIC X(8).
+";
+
+const RSP_CPY: &str = "       01  VEH-RSP.
+           05  RETURN-CODE PIC 9(2).
+           05  MAKE        PIC X(10).
+";
+
+/// A legacy host behind a TLS terminator (`NAME.pem`/`NAME.key`), requiring a client
+/// certificate from `client_ca` when given: every len4 request gets the cp037 record
+/// `00FORD`.
+fn tls_host(dir: &Path, name: &str, client_ca: Option<&str>) -> u16 {
+    let builder = ServerConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .unwrap();
+    let builder = match client_ca {
+        Some(ca) => {
+            let mut roots = RootCertStore::empty();
+            for c in certs(&dir.join(ca)) {
+                roots.add(c).unwrap();
+            }
+            let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
+                roots.into(),
+                provider(),
+            )
+            .build()
+            .unwrap();
+            builder.with_client_cert_verifier(verifier)
+        }
+        None => builder.with_no_client_auth(),
+    };
+    let config = builder
+        .with_single_cert(
+            certs(&dir.join(format!("{name}.pem"))),
+            key(&dir.join(format!("{name}.key"))),
+        )
+        .unwrap();
+    let config = Arc::new(config);
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    thread::spawn(move || {
+        for tcp in listener.incoming() {
+            let Ok(tcp) = tcp else { continue };
+            let config = config.clone();
+            thread::spawn(move || {
+                let conn = ServerConnection::new(config).unwrap();
+                let mut s = rustls::StreamOwned::new(conn, tcp);
+                loop {
+                    let mut head = [0u8; 4];
+                    if s.read_exact(&mut head).is_err() {
+                        return;
+                    }
+                    let mut req = vec![0u8; u32::from_be_bytes(head) as usize];
+                    if s.read_exact(&mut req).is_err() {
+                        return;
+                    }
+                    // "00FORD" + 6 spaces in cp037.
+                    let mut rsp = vec![0xF0, 0xF0, 0xC6, 0xD6, 0xD9, 0xC4];
+                    rsp.extend([0x40; 6]);
+                    let mut out = (rsp.len() as u32).to_be_bytes().to_vec();
+                    out.extend_from_slice(&rsp);
+                    if s.write_all(&out).and_then(|()| s.flush()).is_err() {
+                        return;
+                    }
+                }
+            });
+        }
+    });
+    port
+}
+
+#[test]
+fn tcp_backend_over_tls_answers_and_a_wrong_ca_or_missing_client_cert_is_502() {
+    let pki = pki();
+    let d = pki.path();
+    std::fs::write(d.join("req.cpy"), REQ_CPY).unwrap();
+    std::fs::write(d.join("rsp.cpy"), RSP_CPY).unwrap();
+    let plain = tls_host(d, "server", None);
+    let mtls = tls_host(d, "server", Some("ca.pem"));
+    // Relative paths: resolved against the config file's directory.
+    let mut config = String::from("[server]\nlisten = \"127.0.0.1:0\"\n");
+    for (name, port, tls) in [
+        ("good", plain, r#"ca = "ca.pem", server_name = "localhost""#),
+        (
+            "wrong",
+            plain,
+            r#"ca = "other-ca.pem", server_name = "localhost""#,
+        ),
+        // No server_name: the address's host, 127.0.0.1, is in the certificate too.
+        (
+            "mtls",
+            mtls,
+            r#"ca = "ca.pem", cert = "client.pem", key = "client.key""#,
+        ),
+        ("nocert", mtls, r#"ca = "ca.pem""#),
+    ] {
+        config.push_str(&format!(
+            r#"
+[[backend]]
+name = "{name}"
+kind = "tcp"
+address = "127.0.0.1:{port}"
+tls = {{ {tls} }}
+
+[[route]]
+method = "GET"
+path = "/v1/{name}/{{vrm}}"
+backend = "{name}"
+request = {{ copybook = "req.cpy" }}
+response = {{ copybook = "rsp.cpy" }}
+set = {{ vrm = "{{vrm}}", tran_code = "VEHQ" }}
+"#
+        ));
+    }
+    let serve = Serve::start(d, &config);
+    // Twice: the second call reuses the pooled TLS connection.
+    for _ in 0..2 {
+        let (status, text) = http_get(serve.port, "/v1/good/AB12CDE").unwrap();
+        assert_eq!(status, 200, "{text}\n{}", serve.log());
+        assert!(text.contains("\"FORD\""), "{text}");
+    }
+    let (status, text) = http_get(serve.port, "/v1/wrong/AB12CDE").unwrap();
+    assert_eq!(status, 502, "{text}");
+    // A host asking for a client certificate: the gateway's from the CA gets through,
+    // none is refused (502).
+    let (status, text) = http_get(serve.port, "/v1/mtls/AB12CDE").unwrap();
+    assert_eq!(status, 200, "{text}\n{}", serve.log());
+    let (status, text) = http_get(serve.port, "/v1/nocert/AB12CDE").unwrap();
+    assert_eq!(status, 502, "{text}");
+}
+
+#[test]
+fn bad_tls_settings_are_config_problems() {
+    let pki = pki();
+    let d = pki.path();
+    // Missing key file, an unknown client_auth, and a backend cert without its key.
+    let config = r#"[server]
+listen = "127.0.0.1:0"
+
+[server.tls]
+cert = "server.pem"
+key = "missing.key"
+client_auth = "sometimes"
+
+[[backend]]
+name = "b"
+kind = "tcp"
+address = "127.0.0.1:1"
+tls = { ca = "ca.pem", cert = "client.pem" }
+"#;
+    std::fs::write(d.join("ferrule.toml"), config).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_ferrule"))
+        .args(["check", "--config"])
+        .arg(d.join("ferrule.toml"))
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!out.status.success(), "{text}");
+    assert!(text.contains("server.tls.client_auth"), "{text}");
+    assert!(text.contains("backend[0].tls"), "{text}");
+}
+
+#[test]
+fn sigterm_stops_the_tls_listener_cleanly() {
+    let pki = pki();
+    let d = pki.path();
+    let mut serve = Serve::start(d, &tls_server(d, ""));
+    let (status, _) = https_get(serve.port, client(d, "ca.pem", None), "/healthz").unwrap();
+    assert_eq!(status, 200);
+    rustix::process::kill_process(
+        rustix::process::Pid::from_child(&serve.child),
+        rustix::process::Signal::TERM,
+    )
+    .unwrap();
+    let start = std::time::Instant::now();
+    let exit = loop {
+        if let Some(s) = serve.child.try_wait().unwrap() {
+            break s;
+        }
+        assert!(
+            start.elapsed() < PATIENCE,
+            "still running:\n{}",
+            serve.log()
+        );
+        thread::sleep(Duration::from_millis(20));
+    };
+    assert!(exit.success(), "{exit:?}\n{}", serve.log());
+    assert!(serve.log().contains("stopped"), "{}", serve.log());
+}
