@@ -9,6 +9,7 @@ mod security;
 mod validate;
 
 pub use model::LayoutRef;
+pub use model::{defaults, CorsConfig, ServerConfig};
 pub use security::Security;
 pub use validate::{load, BackendKind, BackendSpec, Gateway, Problem, RouteSpec, StatusSpec};
 // Routes hold templates; only tests build them by hand.

@@ -59,6 +59,33 @@ pub struct ServerConfig {
     pub log_format: String,
     /// `[server.tls]`: HTTPS on the listener (plain HTTP without it).
     pub tls: Option<ServerTlsConfig>,
+    /// Largest request head (request line and headers) accepted; 431 beyond.
+    #[serde(default = "defaults::max_header_bytes")]
+    pub max_header_bytes: usize,
+    /// A client must send a whole request head within this (the slowloris defence); an
+    /// idle keep-alive connection is closed after it too.
+    #[serde(default = "defaults::header_read_timeout_ms")]
+    pub header_read_timeout_ms: u64,
+    /// Connections served at once; further clients wait in the listen backlog.
+    #[serde(default = "defaults::max_connections")]
+    pub max_connections: usize,
+    /// `[server.cors]`: CORS answers for browsers. Absent: no CORS headers.
+    pub cors: Option<CorsConfig>,
+}
+
+/// `[server.cors]` as written.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct CorsConfig {
+    /// Origins allowed to call, e.g. `https://app.example`; `["*"]` for any.
+    pub allow_origins: Vec<String>,
+    #[serde(default = "defaults::cors_methods")]
+    pub allow_methods: Vec<String>,
+    #[serde(default = "defaults::cors_headers")]
+    pub allow_headers: Vec<String>,
+    /// How long a browser may cache a preflight answer.
+    #[serde(default = "defaults::cors_max_age_secs")]
+    pub max_age_secs: u64,
 }
 
 /// `[server.tls]`: the listener's certificate, and client certificates (mTLS).
@@ -231,5 +258,25 @@ pub mod defaults {
     }
     pub fn handshake_timeout_ms() -> u64 {
         10_000
+    }
+    pub fn max_header_bytes() -> usize {
+        16 * 1024
+    }
+    pub fn header_read_timeout_ms() -> u64 {
+        5_000
+    }
+    pub fn max_connections() -> usize {
+        10_000
+    }
+    pub fn cors_methods() -> Vec<String> {
+        vec!["GET".into(), "POST".into()]
+    }
+    pub fn cors_headers() -> Vec<String> {
+        ["authorization", "content-type", "x-purpose", "x-request-id"]
+            .map(String::from)
+            .to_vec()
+    }
+    pub fn cors_max_age_secs() -> u64 {
+        600
     }
 }

@@ -21,6 +21,7 @@ use crate::auth::RoutePolicy;
 use crate::connector::tls::BackendTls;
 use crate::connector::BackendFraming;
 use crate::gateway::tls::{ClientAuth, ServerTls};
+use crate::gateway::ListenerSettings;
 
 /// One thing wrong with a config, at its path (`route[1].set.vrm`).
 #[derive(Debug, Clone, PartialEq)]
@@ -48,6 +49,8 @@ pub struct Gateway {
     pub json_logs: bool,
     /// HTTPS settings for the listener; plain HTTP when `None`.
     pub tls: Option<Arc<ServerTls>>,
+    /// Connection limits and CORS (`[server]`, `[server.cors]`); read once at start.
+    pub listener: ListenerSettings,
     pub backends: Vec<Arc<BackendSpec>>,
     pub routes: Vec<Arc<RouteSpec>>,
     /// Where the config was read from (for reloads).
@@ -223,6 +226,11 @@ pub fn validate(config: &Config, source: &Path) -> Result<Gateway, Vec<Problem>>
         },
         None => None,
     };
+    let listener = ListenerSettings::from_config(s).unwrap_or_else(|ps| {
+        ps.into_iter()
+            .for_each(|(p, m)| bad(format!("server.{p}"), m));
+        ListenerSettings::default()
+    });
     let mut backends = Vec::new();
     for (i, b) in config.backends.iter().enumerate() {
         let at = format!("backend[{i}]");
@@ -278,6 +286,7 @@ pub fn validate(config: &Config, source: &Path) -> Result<Gateway, Vec<Problem>>
         shutdown_grace: Duration::from_millis(s.shutdown_grace_ms),
         json_logs,
         tls,
+        listener,
         backends,
         routes,
         source: source.to_path_buf(),

@@ -2,10 +2,12 @@
 //!
 //! `router` builds the live state (routes + backend services) that `serve` swaps on
 //! SIGHUP; `handler` runs one call; `stack` holds the tower layers; `problem` is the one
-//! place errors become responses; `ops` serves health, readiness and metrics.
+//! place errors become responses; `ops` serves health, readiness and metrics; `listener`
+//! accepts connections (plain or TLS) within the configured limits.
 
 mod guard;
 mod handler;
+mod listener;
 mod logs;
 mod ops;
 mod problem;
@@ -17,9 +19,8 @@ pub mod tls;
 
 use crate::connector as backend;
 
-use std::future::{Future, IntoFuture};
+use std::future::Future;
 use std::io::Write;
-use std::pin::Pin;
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
@@ -29,6 +30,7 @@ use tokio::net::TcpListener;
 use crate::config::{self, Gateway, Problem};
 use crate::telemetry;
 
+pub use listener::ListenerSettings;
 pub use logs::init as init_logging;
 pub use router::path_problems;
 
@@ -101,21 +103,16 @@ pub async fn serve(
         tracing::info!("shutting down: no new connections, draining calls in flight");
         let _ = stop_tx.send(true);
     };
-    // TLS settings are read once: a reload does not change the listener.
-    let tls = shared.load().gateway.tls.clone();
-    let app = router::front(shared.clone());
-    let server: Pin<Box<dyn Future<Output = std::io::Result<()>> + Send>> = match tls {
-        // ConnectInfo: the client address for the audit log and per-address rate limits.
-        None => Box::pin(
-            axum::serve(
-                listener,
-                app.into_make_service_with_connect_info::<std::net::SocketAddr>(),
-            )
-            .with_graceful_shutdown(signal)
-            .into_future(),
-        ),
-        Some(tls) => Box::pin(tls::serve(listener, tls, app, signal)),
+    // TLS, limits and CORS are read once: a reload does not change the listener.
+    let (tls, limits) = {
+        let live = shared.load();
+        (live.gateway.tls.clone(), live.gateway.listener.clone())
     };
+    let mut app = router::front(shared.clone());
+    if let Some(cors) = &limits.cors {
+        app = stack::cors(app, cors);
+    }
+    let server = listener::serve(listener, tls, &limits, app, signal);
     // The drain deadline starts when the shutdown signal arrives, with the grace of the
     // config serving at that moment.
     let deadline = async move {
@@ -175,6 +172,9 @@ pub async fn reload(shared: &router::Shared, metrics: Option<PrometheusHandle>) 
             }
             if old.tls.is_some() != new.tls.is_some() {
                 tracing::warn!("server.tls changed: takes effect on restart");
+            }
+            if old.listener != new.listener {
+                tracing::warn!("server limits or server.cors changed: take effect on restart");
             }
             if old.json_logs != new.json_logs {
                 tracing::warn!("server.log_format changed: takes effect on restart");

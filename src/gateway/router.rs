@@ -324,6 +324,7 @@ mod tests {
             shutdown_grace: std::time::Duration::from_secs(1),
             json_logs: false,
             tls: None,
+            listener: Default::default(),
             backends,
             routes: paths.iter().map(|p| route(p)).collect(),
             source: "ferrule.toml".into(),

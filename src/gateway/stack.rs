@@ -12,11 +12,13 @@ use axum::middleware::{self, Next};
 use axum::Router;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
+use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
 use super::handler::REQUEST_ID;
+use super::listener::Cors;
 use super::problem::ApiError;
 use crate::telemetry;
 
@@ -51,6 +53,22 @@ pub fn apply(routes: Router, max_body_bytes: usize) -> Router {
             // The body limit the handler's body reader honours (413 beyond it). It only
             // sets a limit; nothing is read until the handler asks.
             .layer(DefaultBodyLimit::max(max_body_bytes)),
+    )
+}
+
+/// Wraps the whole front service in `[server.cors]`: outside routing, so a preflight
+/// `OPTIONS` is answered for any route without reaching the handlers (or auth).
+pub fn cors(app: Router, cors: &Cors) -> Router {
+    let origins = match &cors.allow_origins {
+        None => AllowOrigin::any(),
+        Some(list) => AllowOrigin::list(list.iter().cloned()),
+    };
+    app.layer(
+        CorsLayer::new()
+            .allow_origin(origins)
+            .allow_methods(cors.allow_methods.clone())
+            .allow_headers(cors.allow_headers.clone())
+            .max_age(cors.max_age),
     )
 }
 

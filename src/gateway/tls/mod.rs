@@ -1,22 +1,15 @@
-//! HTTPS on the listener: rustls settings from `[server.tls]`, the accept loop for TLS
-//! connections (handshake timeout, graceful drain on shutdown), and the verified client
-//! certificate's subject handed to handlers as a [`ClientCert`] request extension.
+//! HTTPS on the listener: rustls settings from `[server.tls]`, and the verified client
+//! certificate's subject handed to handlers as a [`ClientCert`] request extension. The
+//! accept loop (handshake timeout, graceful drain) is shared with plain HTTP in
+//! `gateway::listener`.
 
 use std::fmt;
-use std::future::Future;
-use std::net::SocketAddr;
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
-use axum::Router;
-use hyper_util::rt::{TokioIo, TokioTimer};
-use hyper_util::server::graceful::{GracefulShutdown, Watcher};
-use hyper_util::service::TowerToHyperService;
 use rustls::server::WebPkiClientVerifier;
-use tokio::net::{TcpListener, TcpStream};
 use tokio_rustls::TlsAcceptor;
-use tower::ServiceExt;
 
 use crate::connector::tls::{load_certs, load_key, load_roots, provider};
 
@@ -103,90 +96,13 @@ impl ServerTls {
     }
 }
 
-/// Accepts TLS connections on `listener` and serves `app` on each until `shutdown`
-/// completes; then stops accepting and waits for open connections to finish their calls
-/// in flight (the caller bounds that wait with the shutdown grace).
-pub async fn serve(
-    listener: TcpListener,
-    tls: Arc<ServerTls>,
-    app: Router,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> std::io::Result<()> {
-    let graceful = GracefulShutdown::new();
-    tokio::pin!(shutdown);
-    loop {
-        let (stream, peer) = tokio::select! {
-            accepted = listener.accept() => match accepted {
-                Ok(pair) => pair,
-                Err(e) => {
-                    // Out of file descriptors and the like: pause rather than spin.
-                    tracing::warn!(error = %e, "accept failed");
-                    tokio::time::sleep(Duration::from_millis(100)).await;
-                    continue;
-                }
-            },
-            () = &mut shutdown => break,
-        };
-        // Taken before the handshake, so shutdown waits for connections still in it.
-        let watcher = graceful.watcher();
-        tokio::spawn(connection(stream, peer, tls.clone(), app.clone(), watcher));
-    }
-    drop(listener);
-    graceful.shutdown().await;
-    Ok(())
-}
-
-/// One connection: the handshake within its timeout, then HTTP/1.1 until it closes.
-async fn connection(
-    stream: TcpStream,
-    peer: SocketAddr,
-    tls: Arc<ServerTls>,
-    app: Router,
-    watcher: Watcher,
-) {
-    let _ = stream.set_nodelay(true);
-    let tls_stream =
-        match tokio::time::timeout(tls.handshake_timeout, tls.acceptor.accept(stream)).await {
-            Ok(Ok(s)) => s,
-            Ok(Err(e)) => {
-                tracing::debug!(client = %peer, error = %e, "TLS handshake failed");
-                return;
-            }
-            Err(_) => {
-                tracing::debug!(client = %peer, "TLS handshake timed out");
-                return;
-            }
-        };
-    // Only verified certificates get here: the verifier rejected any other in the handshake.
-    let cert = tls_stream
-        .get_ref()
-        .1
-        .peer_certificates()
-        .and_then(|chain| chain.first())
-        .and_then(|leaf| client_cert(leaf.as_ref()));
-    let service = app.map_request(move |mut req: axum::extract::Request<_>| {
-        if let Some(cert) = &cert {
-            req.extensions_mut().insert(cert.clone());
-        }
-        // As the plain listener's `into_make_service_with_connect_info` does: the client
-        // address for the audit log and per-address rate limits.
-        req.extensions_mut()
-            .insert(axum::extract::ConnectInfo(peer));
-        req
-    });
-    let conn = hyper::server::conn::http1::Builder::new()
-        .timer(TokioTimer::new())
-        // No upgrades: the gateway's routes are plain JSON calls, and the graceful watcher
-        // takes only the plain connection type.
-        .serve_connection(TokioIo::new(tls_stream), TowerToHyperService::new(service));
-    if let Err(e) = watcher.watch(conn).await {
-        tracing::debug!(client = %peer, error = %e, "connection ended with an error");
-    }
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gateway::listener::{serve, ListenerSettings};
+    use axum::Router;
+    use std::net::SocketAddr;
+    use tokio::net::{TcpListener, TcpStream};
 
     /// A CA, a server certificate for localhost and a client certificate (O=Force,
     /// CN=batch) written to `dir` as `ca.pem`, `server.pem`/`.key`, `client.pem`/`.key`.
@@ -246,9 +162,13 @@ mod tests {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(serve(listener, Arc::new(tls), app, async move {
-            let _ = rx.await;
-        }));
+        let server = tokio::spawn(async move {
+            let limits = ListenerSettings::default();
+            serve(listener, Some(Arc::new(tls)), &limits, app, async move {
+                let _ = rx.await;
+            })
+            .await
+        });
         (addr, tx, server)
     }
 

@@ -1,0 +1,372 @@
+//! The one accept loop for the plain and the TLS listener, with the hardening limits:
+//! header size, header read time (the slowloris defence), open connections.
+//!
+//! At `max_connections` the loop stops accepting: further clients wait in the kernel's
+//! listen backlog (their `connect` succeeds, nothing is read) until a connection closes,
+//! and are refused by the kernel once the backlog is full. Waiting rather than closing
+//! keeps a short burst from failing calls that would have been served a moment later.
+//!
+//! Idle keep-alive: hyper starts the header read timer again as soon as a connection is
+//! idle, so an idle keep-alive connection is closed after `header_read_timeout` too; hyper
+//! has no separate idle timeout for HTTP/1.
+
+use std::future::Future;
+use std::net::SocketAddr;
+use std::sync::Arc;
+use std::time::Duration;
+
+use axum::http::{HeaderName, HeaderValue, Method};
+use axum::Router;
+use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::server::graceful::{GracefulShutdown, Watcher};
+use hyper_util::service::TowerToHyperService;
+use tokio::io::{AsyncRead, AsyncWrite};
+use tokio::net::{TcpListener, TcpStream};
+use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tower::ServiceExt;
+
+use super::tls::{client_cert, ClientCert, ServerTls};
+use crate::config::{defaults, CorsConfig, ServerConfig};
+
+/// Validated `[server]` connection limits and `[server.cors]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ListenerSettings {
+    /// Largest request head (request line and headers); 431 beyond.
+    pub max_header_bytes: usize,
+    /// A client must send a whole request head within this, and an idle keep-alive
+    /// connection is closed after it.
+    pub header_read_timeout: Duration,
+    /// Connections served at once; more wait in the listen backlog.
+    pub max_connections: usize,
+    /// CORS answers; `None`: no CORS headers at all.
+    pub cors: Option<Cors>,
+}
+
+impl Default for ListenerSettings {
+    fn default() -> Self {
+        ListenerSettings {
+            max_header_bytes: defaults::max_header_bytes(),
+            header_read_timeout: Duration::from_millis(defaults::header_read_timeout_ms()),
+            max_connections: defaults::max_connections(),
+            cors: None,
+        }
+    }
+}
+
+impl ListenerSettings {
+    /// Checks the `[server]` limits and `[server.cors]`; each problem is
+    /// `(key under server, message)`.
+    pub fn from_config(s: &ServerConfig) -> Result<ListenerSettings, Vec<(String, String)>> {
+        let mut problems = Vec::new();
+        let mut positive = |key: &str, v: u64| {
+            if v == 0 {
+                problems.push((key.to_string(), "must be at least 1".to_string()));
+            }
+        };
+        positive("max_header_bytes", s.max_header_bytes as u64);
+        positive("header_read_timeout_ms", s.header_read_timeout_ms);
+        positive("max_connections", s.max_connections as u64);
+        let cors = s.cors.as_ref().and_then(|c| match cors(c) {
+            Ok(c) => Some(c),
+            Err(mut ps) => {
+                problems.append(&mut ps);
+                None
+            }
+        });
+        if !problems.is_empty() {
+            return Err(problems);
+        }
+        Ok(ListenerSettings {
+            max_header_bytes: s.max_header_bytes,
+            header_read_timeout: Duration::from_millis(s.header_read_timeout_ms),
+            max_connections: s.max_connections,
+            cors,
+        })
+    }
+}
+
+/// `[server.cors]`: every origin, method and header name must be valid HTTP.
+fn cors(c: &CorsConfig) -> Result<Cors, Vec<(String, String)>> {
+    let mut problems = Vec::new();
+    let bad = |problems: &mut Vec<_>, key: &str, i: usize, what: &str, v: &str| {
+        problems.push((format!("cors.{key}[{i}]"), format!("`{v}` is not {what}")));
+    };
+    let allow_origins = if c.allow_origins.iter().any(|o| o == "*") {
+        if c.allow_origins.len() > 1 {
+            problems.push((
+                "cors.allow_origins".into(),
+                "\"*\" allows any origin and cannot be listed with others".into(),
+            ));
+        }
+        None
+    } else {
+        let mut list = Vec::new();
+        for (i, o) in c.allow_origins.iter().enumerate() {
+            // An origin is scheme://host[:port], no path: browsers send exactly that.
+            let shaped = (o.starts_with("https://") || o.starts_with("http://"))
+                && !o
+                    .trim_end_matches('/')
+                    .split("//")
+                    .nth(1)
+                    .unwrap_or("")
+                    .contains('/');
+            match HeaderValue::from_str(o) {
+                Ok(v) if shaped => list.push(v),
+                _ => bad(
+                    &mut problems,
+                    "allow_origins",
+                    i,
+                    "an origin like https://app.example",
+                    o,
+                ),
+            }
+        }
+        Some(list)
+    };
+    let mut allow_methods = Vec::new();
+    for (i, m) in c.allow_methods.iter().enumerate() {
+        match Method::from_bytes(m.to_ascii_uppercase().as_bytes()) {
+            Ok(m) => allow_methods.push(m),
+            Err(_) => bad(&mut problems, "allow_methods", i, "an HTTP method", m),
+        }
+    }
+    let mut allow_headers = Vec::new();
+    for (i, h) in c.allow_headers.iter().enumerate() {
+        match HeaderName::from_bytes(h.as_bytes()) {
+            Ok(h) => allow_headers.push(h),
+            Err(_) => bad(&mut problems, "allow_headers", i, "a header name", h),
+        }
+    }
+    if !problems.is_empty() {
+        return Err(problems);
+    }
+    Ok(Cors {
+        allow_origins,
+        allow_methods,
+        allow_headers,
+        max_age: Duration::from_secs(c.max_age_secs),
+    })
+}
+
+/// Validated `[server.cors]`.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Cors {
+    /// Allowed origins; `None` means any (`"*"`).
+    pub allow_origins: Option<Vec<HeaderValue>>,
+    pub allow_methods: Vec<Method>,
+    pub allow_headers: Vec<HeaderName>,
+    pub max_age: Duration,
+}
+
+/// Accepts connections on `listener` (TLS when `tls` is set) and serves `app` on each
+/// until `shutdown` completes; then stops accepting and waits for open connections to
+/// finish their calls in flight (the caller bounds that wait with the shutdown grace).
+pub async fn serve(
+    listener: TcpListener,
+    tls: Option<Arc<ServerTls>>,
+    limits: &ListenerSettings,
+    app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    let graceful = GracefulShutdown::new();
+    let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
+    let http = http1(limits);
+    tokio::pin!(shutdown);
+    loop {
+        // A slot first: at the limit nothing is accepted, clients wait in the backlog.
+        let permit = tokio::select! {
+            p = slots.clone().acquire_owned() => match p {
+                Ok(p) => p,
+                Err(_) => break,
+            },
+            () = &mut shutdown => break,
+        };
+        let (stream, peer) = tokio::select! {
+            accepted = listener.accept() => match accepted {
+                Ok(pair) => pair,
+                Err(e) => {
+                    // Out of file descriptors and the like: pause rather than spin.
+                    tracing::warn!(error = %e, "accept failed");
+                    tokio::time::sleep(Duration::from_millis(100)).await;
+                    continue;
+                }
+            },
+            () = &mut shutdown => break,
+        };
+        // Taken before any handshake, so shutdown waits for connections still in it.
+        let watcher = graceful.watcher();
+        let conn = Conn {
+            peer,
+            app: app.clone(),
+            http: http.clone(),
+            watcher,
+            _permit: permit,
+        };
+        tokio::spawn(conn.run(stream, tls.clone()));
+    }
+    drop(listener);
+    graceful.shutdown().await;
+    Ok(())
+}
+
+/// The HTTP/1.1 settings every connection is served with.
+fn http1(limits: &ListenerSettings) -> hyper::server::conn::http1::Builder {
+    let mut b = hyper::server::conn::http1::Builder::new();
+    b.timer(TokioTimer::new())
+        .header_read_timeout(limits.header_read_timeout)
+        .max_header_size(limits.max_header_bytes.max(1));
+    b
+}
+
+/// One accepted connection and what serving it needs; the slot is freed when it drops.
+struct Conn {
+    peer: SocketAddr,
+    app: Router,
+    http: hyper::server::conn::http1::Builder,
+    watcher: Watcher,
+    _permit: OwnedSemaphorePermit,
+}
+
+impl Conn {
+    /// The TLS handshake within its timeout (when TLS is on), then HTTP/1.1 until the
+    /// connection closes.
+    async fn run(self, stream: TcpStream, tls: Option<Arc<ServerTls>>) {
+        let _ = stream.set_nodelay(true);
+        let Some(tls) = tls else {
+            return self.http(stream, None).await;
+        };
+        let peer = self.peer;
+        match tokio::time::timeout(tls.handshake_timeout, tls.acceptor.accept(stream)).await {
+            Ok(Ok(s)) => {
+                // Only verified certificates get here: the verifier rejected any other.
+                let cert = s
+                    .get_ref()
+                    .1
+                    .peer_certificates()
+                    .and_then(|chain| chain.first())
+                    .and_then(|leaf| client_cert(leaf.as_ref()));
+                self.http(s, cert).await;
+            }
+            Ok(Err(e)) => tracing::debug!(client = %peer, error = %e, "TLS handshake failed"),
+            Err(_) => tracing::debug!(client = %peer, "TLS handshake timed out"),
+        }
+    }
+
+    async fn http<I>(self, io: I, cert: Option<ClientCert>)
+    where
+        I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
+    {
+        let peer = self.peer;
+        let service = self
+            .app
+            .map_request(move |mut req: axum::extract::Request<_>| {
+                if let Some(cert) = &cert {
+                    req.extensions_mut().insert(cert.clone());
+                }
+                // The client address for the audit log and per-address rate limits.
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
+                req
+            });
+        // No upgrades: the gateway's routes are plain JSON calls, and the graceful
+        // watcher takes only the plain connection type.
+        let conn = self
+            .http
+            .serve_connection(TokioIo::new(io), TowerToHyperService::new(service));
+        if let Err(e) = self.watcher.watch(conn).await {
+            tracing::debug!(client = %peer, error = %e, "connection ended with an error");
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+
+    const HANG: Duration = Duration::from_secs(30);
+
+    async fn start(
+        limits: ListenerSettings,
+    ) -> (
+        SocketAddr,
+        tokio::sync::oneshot::Sender<()>,
+        tokio::task::JoinHandle<std::io::Result<()>>,
+    ) {
+        let app = Router::new().route(
+            "/who",
+            axum::routing::get(
+                |axum::extract::ConnectInfo(a): axum::extract::ConnectInfo<SocketAddr>| async move {
+                    a.ip().to_string()
+                },
+            ),
+        );
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(async move {
+            serve(listener, None, &limits, app, async move {
+                let _ = rx.await;
+            })
+            .await
+        });
+        (addr, tx, server)
+    }
+
+    async fn exchange(addr: SocketAddr, head: &str) -> String {
+        let mut s = TcpStream::connect(addr).await.unwrap();
+        s.write_all(head.as_bytes()).await.unwrap();
+        let mut buf = Vec::new();
+        let _ = tokio::time::timeout(HANG, s.read_to_end(&mut buf))
+            .await
+            .unwrap();
+        String::from_utf8_lossy(&buf).into_owned()
+    }
+
+    #[tokio::test]
+    async fn plain_connections_carry_the_client_address() {
+        let (addr, stop, server) = start(ListenerSettings::default()).await;
+        let got = exchange(
+            addr,
+            "GET /who HTTP/1.1\r\nHost: x\r\nConnection: close\r\n\r\n",
+        )
+        .await;
+        assert!(got.starts_with("HTTP/1.1 200"), "{got}");
+        assert!(got.ends_with("127.0.0.1"), "{got}");
+        stop.send(()).unwrap();
+        tokio::time::timeout(HANG, server)
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+    }
+
+    #[tokio::test]
+    async fn an_oversized_head_is_refused_with_431() {
+        // 200 bytes of header against a limit of 128.
+        let limits = ListenerSettings {
+            max_header_bytes: 128,
+            ..ListenerSettings::default()
+        };
+        let (addr, _stop, _server) = start(limits).await;
+        let big = "a".repeat(200);
+        let got = exchange(
+            addr,
+            &format!("GET /who HTTP/1.1\r\nHost: x\r\nX-Big: {big}\r\n\r\n"),
+        )
+        .await;
+        assert!(got.starts_with("HTTP/1.1 431"), "{got}");
+    }
+
+    #[tokio::test]
+    async fn a_silent_client_is_cut_off_after_the_header_timeout() {
+        // Connects and sends half a request line: disconnected, not held forever.
+        let limits = ListenerSettings {
+            header_read_timeout: Duration::from_millis(200),
+            ..ListenerSettings::default()
+        };
+        let (addr, _stop, _server) = start(limits).await;
+        let got = exchange(addr, "GET /who HT").await;
+        assert!(!got.contains("200 OK"), "{got}");
+    }
+}
