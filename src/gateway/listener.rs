@@ -323,6 +323,55 @@ mod tests {
         String::from_utf8_lossy(&buf).into_owned()
     }
 
+    fn settings(text: &str) -> Result<ListenerSettings, Vec<(String, String)>> {
+        ListenerSettings::from_config(&toml::from_str::<ServerConfig>(text).unwrap())
+    }
+
+    #[test]
+    fn defaults_apply_and_cors_is_off_without_its_table() {
+        assert_eq!(settings("").unwrap(), ListenerSettings::default());
+    }
+
+    #[test]
+    fn a_valid_cors_table_is_taken() {
+        // Methods are upper-cased; `*` means any origin.
+        let s = settings(
+            "max_connections = 5\n[cors]\nallow_origins = [\"*\"]\nallow_methods = [\"get\"]\n",
+        )
+        .unwrap();
+        assert_eq!(s.max_connections, 5);
+        let cors = s.cors.unwrap();
+        assert_eq!(cors.allow_origins, None);
+        assert_eq!(cors.allow_methods, vec![Method::GET]);
+        assert_eq!(cors.max_age, Duration::from_secs(600));
+    }
+
+    #[test]
+    fn zero_limits_and_bad_cors_entries_are_each_named() {
+        let e = settings(
+            "max_header_bytes = 0\nheader_read_timeout_ms = 0\nmax_connections = 0\n\
+             [cors]\nallow_origins = [\"app.example\", \"https://a.example/x\"]\n\
+             allow_methods = [\"GE T\"]\nallow_headers = [\"bad header\"]\n",
+        )
+        .unwrap_err();
+        let keys: Vec<&str> = e.iter().map(|(k, _)| k.as_str()).collect();
+        assert_eq!(
+            keys,
+            [
+                "max_header_bytes",
+                "header_read_timeout_ms",
+                "max_connections",
+                "cors.allow_origins[0]",
+                "cors.allow_origins[1]",
+                "cors.allow_methods[0]",
+                "cors.allow_headers[0]",
+            ]
+        );
+        // `*` with other origins is contradictory.
+        let e = settings("[cors]\nallow_origins = [\"*\", \"https://a.example\"]\n").unwrap_err();
+        assert_eq!(e[0].0, "cors.allow_origins");
+    }
+
     #[tokio::test]
     async fn plain_connections_carry_the_client_address() {
         let (addr, stop, server) = start(ListenerSettings::default()).await;
