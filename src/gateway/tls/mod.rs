@@ -151,6 +151,19 @@ mod tests {
         tokio::sync::oneshot::Sender<()>,
         tokio::task::JoinHandle<std::io::Result<()>>,
     ) {
+        start_with(dir, app, ListenerSettings::default()).await
+    }
+
+    /// As [`start`], with the given listener limits.
+    async fn start_with(
+        dir: &Path,
+        app: Router,
+        limits: ListenerSettings,
+    ) -> (
+        SocketAddr,
+        tokio::sync::oneshot::Sender<()>,
+        tokio::task::JoinHandle<std::io::Result<()>>,
+    ) {
         let tls = ServerTls::load(
             &dir.join("server.pem"),
             &dir.join("server.key"),
@@ -163,7 +176,6 @@ mod tests {
         let addr = listener.local_addr().unwrap();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
         let server = tokio::spawn(async move {
-            let limits = ListenerSettings::default();
             serve(listener, Some(Arc::new(tls)), &limits, app, async move {
                 let _ = rx.await;
             })
@@ -260,6 +272,37 @@ mod tests {
             .unwrap()
             .unwrap()
             .unwrap();
+    }
+
+    #[tokio::test]
+    async fn tls_connections_get_the_same_limits() {
+        // After the handshake: a head over max_header_bytes gets 431, and a client that
+        // stops mid-head is cut off at the header read timeout.
+        use tokio::io::{AsyncReadExt, AsyncWriteExt};
+        let dir = tempfile::tempdir().unwrap();
+        pki(dir.path());
+        let limits = ListenerSettings {
+            max_header_bytes: 256,
+            header_read_timeout: Duration::from_millis(300),
+            ..ListenerSettings::default()
+        };
+        let (addr, _stop, _server) = start_with(dir.path(), who(), limits).await;
+        let mut conn = dial(dir.path(), addr, false).await;
+        let big = "a".repeat(400);
+        let big = get(&mut conn, &format!("/who?{big}")).await;
+        assert!(big.starts_with("HTTP/1.1 431"), "{big}");
+        let mut slow = dial(dir.path(), addr, false).await;
+        slow.write_all(b"GET /who HTTP/1.1\r\nHost: x\r\n")
+            .await
+            .unwrap();
+        let mut buf = Vec::new();
+        let got = tokio::time::timeout(HANG, slow.read_to_end(&mut buf))
+            .await
+            .unwrap();
+        assert!(
+            got.is_err() || !String::from_utf8_lossy(&buf).contains("200"),
+            "{got:?}"
+        );
     }
 
     #[tokio::test]
