@@ -14,6 +14,7 @@
 # Usage: bash bench/secure.sh
 # Knobs (environment): DURATION (10s), THREADS (2), CONNS (64), ROUNDS (2),
 #   SESSIONS (64: the vehicles backend's max_sessions), QUEUE (1024),
+#   AUDIT_FLUSH (every_line, the default policy; or interval, os),
 #   AUDIT_DIR (where the audit log is written; default a temp dir: on tmpfs an fsync
 #   costs nothing, so point it at a real disk to measure that), FERRULE (another binary).
 set -euo pipefail
@@ -25,6 +26,7 @@ DURATION=${DURATION:-10s}
 THREADS=${THREADS:-2}
 CONNS=${CONNS:-64}
 ROUNDS=${ROUNDS:-2}
+AUDIT_FLUSH=${AUDIT_FLUSH:-every_line}
 SESSIONS=${SESSIONS:-64}
 QUEUE=${QUEUE:-1024}
 LUA=$ROOT/bench/secure.lua
@@ -136,7 +138,8 @@ secret_env = "FERRULE_JWT_SECRET"
 TOML
     fi
     if [[ $1 == on ]]; then
-        printf '\n[audit]\npath = "%s/audit-$ROUND.log"\n' "$AUDIT_DIR" >>"$out"
+        printf '\n[audit]\npath = "%s/audit-$ROUND.log"\nflush = "%s"\n' "$AUDIT_DIR" \
+            "$AUDIT_FLUSH" >>"$out"
     fi
 }
 write_config off
@@ -194,7 +197,7 @@ run() {
     ' "$WORK/wrk.txt" 2>>"$WORK/results"
 }
 
-echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t$THREADS -c$CONNS -d$DURATION; $ROUNDS rounds; audit log in $AUDIT_DIR ($(df -T "$AUDIT_DIR" | awk 'NR == 2 { print $2 }'))"
+echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t$THREADS -c$CONNS -d$DURATION; $ROUNDS rounds; audit flush $AUDIT_FLUSH, log in $AUDIT_DIR ($(df -T "$AUDIT_DIR" | awk 'NR == 2 { print $2 }'))"
 for round in $(seq "$ROUNDS"); do
     run off "$round"
     [[ ${JWT_ONLY:-1} == 1 ]] && run jwt "$round"
