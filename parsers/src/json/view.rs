@@ -193,3 +193,100 @@ fn shown_name<'n>(node: &'n Node<'_>) -> &'n str {
         .as_deref()
         .unwrap_or(node.field.json_name.as_str())
 }
+
+#[cfg(test)]
+mod tests {
+    use super::super::{CodecOptions, Decoder, FieldErrorMode, RedefinesMode};
+    use super::*;
+    use crate::layout::Layout;
+    use crate::registry::{load, LoadOptions};
+
+    fn layout(src: &str) -> Layout {
+        load(src, "t.cpy", None, &LoadOptions { record: None }).unwrap()
+    }
+
+    fn p(s: &str) -> Vec<String> {
+        s.split('.').map(str::to_string).collect()
+    }
+
+    const REC: &str = "       01 R.\n           05 RC PIC 9(2).\n           05 T OCCURS 2.\n              10 A PIC X.\n              10 B PIC X.\n           05 N PIC X(2).\n";
+
+    fn decode(view: &View, rec: &[u8]) -> (String, Option<Vec<u8>>) {
+        let l = layout(REC);
+        let mut d = Decoder::with_view(&l, CodecOptions::default(), view).unwrap();
+        let mut out = Vec::new();
+        let got = d.decode(rec, &mut out, FieldErrorMode::Fail).unwrap();
+        (String::from_utf8(out).unwrap(), got.captured)
+    }
+
+    #[test]
+    fn omit_rename_and_capture_in_one_pass() {
+        // cp037 "04" "ab" "cd" "xy": rc captured then omitted, b omitted in each element.
+        let view = View {
+            omit: vec![p("rc"), p("t.b")],
+            rename: vec![(p("t.a"), "first".into()), (p("n"), "name".into())],
+            capture: Some(p("rc")),
+        };
+        let rec = b"\xF0\xF4\x81\x82\x83\x84\xA7\xA8";
+        let (json, captured) = decode(&view, rec);
+        assert_eq!(json, r#"{"t":[{"first":"a"},{"first":"c"}],"name":"xy"}"#);
+        assert_eq!(captured.as_deref(), Some(&b"4"[..]));
+        // A short record takes the tree walk: the same edits, the fields present.
+        let (json, captured) = decode(&view, &rec[..5]);
+        assert_eq!(json, r#"{"t":[{"first":"a"},{"first":"c"}]}"#);
+        assert_eq!(captured.as_deref(), Some(&b"4"[..]));
+    }
+
+    #[test]
+    fn an_omitted_field_still_fails_the_record() {
+        // Letters in the omitted numeric RC: the record does not decode either way.
+        let l = layout(REC);
+        let view = View {
+            omit: vec![p("rc")],
+            ..View::default()
+        };
+        let mut d = Decoder::with_view(&l, CodecOptions::default(), &view).unwrap();
+        let rec = b"\xC1\xC1\x81\x82\x83\x84\xA7\xA8";
+        assert!(d
+            .decode(rec, &mut Vec::new(), FieldErrorMode::Fail)
+            .is_err());
+        assert!(d
+            .decode_tree_walk(rec, &mut Vec::new(), FieldErrorMode::Fail)
+            .is_err());
+    }
+
+    #[test]
+    fn views_that_cannot_be_mirrored_are_refused() {
+        let l = layout(REC);
+        let opts = CodecOptions::default();
+        // A rename onto a sibling's key would merge two members.
+        let clash = View {
+            rename: vec![(p("rc"), "n".into())],
+            ..View::default()
+        };
+        assert!(Decoder::with_view(&l, opts, &clash).is_err());
+        // Capturing a table.
+        let table = View {
+            capture: Some(p("t")),
+            ..View::default()
+        };
+        assert!(Decoder::with_view(&l, opts, &table).is_err());
+        // Every REDEFINES alternative shown.
+        let all = CodecOptions {
+            redefines: RedefinesMode::All,
+            ..opts
+        };
+        let omit = View {
+            omit: vec![p("rc")],
+            ..View::default()
+        };
+        assert!(Decoder::with_view(&l, all, &omit).is_err());
+        // Paths naming nothing are no-ops, as on a JSON object.
+        let none = View {
+            omit: vec![p("nope.x"), p("n.deeper")],
+            rename: vec![(p("missing"), "m".into())],
+            capture: Some(p("nope")),
+        };
+        assert!(Decoder::with_view(&l, opts, &none).is_ok());
+    }
+}
