@@ -134,6 +134,8 @@ fn routes(
             backend: b.spec.clone(),
             service: b.service.clone(),
             guard: guard.clone(),
+            view: handler::route_view(spec, &b.spec),
+            codecs: handler::Codecs::default(),
         });
         let entry = by_path.remove(spec.path.as_str()).unwrap_or_default();
         let entry = entry.on(filter, move |req: Request| handler::handle(ctx, req));

@@ -7,6 +7,7 @@ use super::flat::Flat;
 use super::item::ItemWriter;
 use super::path::{path_string, Seg};
 use super::plan::{Node, Plan};
+use super::view::View;
 use super::{CodecOptions, FieldErrorMode, RedefinesMode};
 
 /// A value captured for later fields: an ODO count or a discriminator's text.
@@ -33,6 +34,8 @@ struct State<'l> {
     slots: Vec<Slot>,
     slot_names: Vec<String>,
     path: Vec<Seg<'l>>,
+    /// The captured item's value text, once written (see [`super::View::capture`]).
+    captured: Option<Vec<u8>>,
 }
 
 /// What decoding one record gave besides its JSON.
@@ -43,6 +46,9 @@ pub struct Decoded {
     pub consumed: usize,
     /// Fields written as `null` because their bytes were invalid (FieldErrorMode::Null).
     pub field_errors: Vec<RecordError>,
+    /// The JSON text of the item a view captures ([`super::View::capture`]), if the
+    /// record holds it.
+    pub captured: Option<Vec<u8>>,
 }
 
 struct Walk<'a> {
@@ -53,7 +59,20 @@ struct Walk<'a> {
 
 impl<'l> Decoder<'l> {
     pub fn new(layout: &'l Layout, opts: CodecOptions) -> Result<Decoder<'l>, RecordError> {
-        let plan = Plan::new(layout)?;
+        Self::with_view(layout, opts, &View::default())
+    }
+
+    /// A decoder that writes the layout as `view` reshapes it: omitted fields left out,
+    /// renamed ones under their new keys, the captured item's text returned in
+    /// [`Decoded::captured`]. Fails with [`RecordErrorKind::Json`] when the view cannot
+    /// be applied exactly (see [`View`]).
+    pub fn with_view(
+        layout: &'l Layout,
+        opts: CodecOptions,
+        view: &View,
+    ) -> Result<Decoder<'l>, RecordError> {
+        let mut plan = Plan::new(layout)?;
+        view.apply(&mut plan, opts.redefines)?;
         let flat = Flat::compile(&plan, &opts, layout.max_len());
         let st = State {
             opts,
@@ -61,6 +80,7 @@ impl<'l> Decoder<'l> {
             slots: vec![Slot::Unset; plan.slot_count],
             slot_names: plan.slot_names.clone(),
             path: Vec::with_capacity(16),
+            captured: None,
         };
         Ok(Decoder {
             plan,
@@ -86,10 +106,20 @@ impl<'l> Decoder<'l> {
         let mark = out.len();
         if let Some(flat) = self.flat.as_ref().filter(|f| record.len() >= f.need) {
             let mut errors = Vec::new();
-            return match flat.run(&mut self.st.items, record, mode, &mut errors, out) {
+            let mut captured = None;
+            let run = flat.run(
+                &mut self.st.items,
+                record,
+                mode,
+                &mut errors,
+                out,
+                &mut captured,
+            );
+            return match run {
                 Ok(()) => Ok(Decoded {
                     consumed: flat.need,
                     field_errors: errors,
+                    captured,
                 }),
                 Err(e) => {
                     out.truncate(mark);
@@ -119,6 +149,7 @@ impl<'l> Decoder<'l> {
         let st = &mut self.st;
         st.slots.iter_mut().for_each(|s| *s = Slot::Unset);
         st.path.clear();
+        st.captured = None;
         let mut w = Walk {
             rec: record,
             mode,
@@ -141,6 +172,7 @@ impl<'l> Decoder<'l> {
                 Ok(Decoded {
                     consumed: len.min(record.len()),
                     field_errors: w.errors,
+                    captured: st.captured.take(),
                 })
             }
             Err(e) => {
@@ -195,12 +227,14 @@ impl<'l> State<'l> {
                 {
                     out.truncate(mark);
                     first = saved_first;
-                    if !first {
-                        out.push(b',');
+                    if !child.hidden {
+                        if !first {
+                            out.push(b',');
+                        }
+                        first = false;
+                        out.extend_from_slice(&child.key);
+                        out.extend_from_slice(b"null");
                     }
-                    first = false;
-                    out.extend_from_slice(&child.key);
-                    out.extend_from_slice(b"null");
                 }
                 *delta = d;
             } else {
@@ -248,7 +282,7 @@ impl<'l> State<'l> {
                 return Ok(()); // wholly past the end of a short record: omitted
             }
             self.path.push(Seg::Name(&f.json_name));
-            if f.is_filler() {
+            if node.hidden {
                 let r = self.value(node, w, start, delta, &mut Vec::new());
                 self.path.pop();
                 return r;
@@ -305,8 +339,8 @@ impl<'l> State<'l> {
             return Ok(());
         }
         let mut sink = Vec::new();
-        let target: &mut Vec<u8> = if f.is_filler() { &mut sink } else { out };
-        if !f.is_filler() {
+        let target: &mut Vec<u8> = if node.hidden { &mut sink } else { out };
+        if !node.hidden {
             if !*first {
                 target.push(b',');
             }
@@ -369,6 +403,9 @@ impl<'l> State<'l> {
         let mark = out.len();
         match self.items.item(f, dt, node.edited.as_ref(), bytes, out) {
             Ok(()) => {
+                if node.capture && self.captured.is_none() {
+                    self.captured = out.get(mark..).map(<[u8]>::to_vec);
+                }
                 self.capture(node, &out[mark..]);
                 Ok(())
             }

@@ -51,6 +51,8 @@ pub(crate) struct Flat<'l> {
     edited: Vec<EditedPicture>,
     /// Bytes a record needs for this program to apply (the layout's length).
     pub need: usize,
+    /// The step whose value text a view captures (the first occurrence of its item).
+    capture: Option<usize>,
 }
 
 impl<'l> Flat<'l> {
@@ -67,6 +69,7 @@ impl<'l> Flat<'l> {
                 segs: Vec::new(),
                 edited: Vec::new(),
                 need,
+                capture: None,
             },
             pending: Vec::new(),
             all_alternatives: opts.redefines == RedefinesMode::All,
@@ -95,6 +98,7 @@ impl<'l> Flat<'l> {
         mode: FieldErrorMode,
         errors: &mut Vec<RecordError>,
         out: &mut Vec<u8>,
+        captured: &mut Option<Vec<u8>>,
     ) -> Result<(), RecordError> {
         for (i, step) in self.steps.iter().enumerate() {
             out.extend_from_slice(self.slice(step.pre));
@@ -111,6 +115,9 @@ impl<'l> Flat<'l> {
             let edited = step.edited.and_then(|e| self.edited.get(e as usize));
             match items.item(step.field, step.dt, edited, bytes, out) {
                 Ok(()) => {
+                    if self.capture == Some(i) {
+                        *captured = out.get(mark..).map(<[u8]>::to_vec);
+                    }
                     if step.hidden {
                         out.truncate(mark);
                     }
@@ -199,7 +206,7 @@ impl<'l> Builder<'l> {
             return None;
         }
         let start = f.offset + delta;
-        let hidden = hidden || f.is_filler();
+        let hidden = hidden || node.hidden;
         if !hidden {
             if !*first {
                 self.pending.push(b',');
@@ -263,6 +270,9 @@ impl<'l> Builder<'l> {
             }
             None => None,
         };
+        if node.capture && self.flat.capture.is_none() {
+            self.flat.capture = Some(self.flat.steps.len());
+        }
         let a = self.text_len()?;
         self.flat.text.extend_from_slice(&self.pending);
         self.pending.clear();

@@ -13,11 +13,13 @@ mod item;
 mod path;
 mod plan;
 mod text;
+mod view;
 
 pub use decode::{Decoded, Decoder};
 pub use encode::Encoder;
 pub use error::{hex as hex_bytes, RecordError, RecordErrorKind};
 pub use fuzz::fuzz_check;
+pub use view::View;
 
 use crate::codepage::CodePage;
 use crate::dialect::Dialect;

@@ -27,6 +27,12 @@ pub(crate) struct Node<'l> {
     pub odo_slot: Option<usize>,
     /// This REDEFINES alternative applies when the slot's text is one of `values`.
     pub select: Option<(usize, &'l [String])>,
+    /// Decoded (its errors count) but not shown: a FILLER, or a field a view omits.
+    pub hidden: bool,
+    /// A view asked for this item's JSON text (its first occurrence).
+    pub capture: bool,
+    /// The key a view shows this field under instead of its layout name.
+    pub view_name: Option<String>,
 }
 
 pub(crate) struct Plan<'l> {
@@ -165,6 +171,9 @@ impl BuildCtx<'_> {
             disc_slot: if is_disc { slot_for_path(path) } else { None },
             odo_slot,
             select,
+            hidden: f.is_filler(),
+            capture: false,
+            view_name: None,
         })
     }
 }

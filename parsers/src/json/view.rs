@@ -1,0 +1,292 @@
+//! A client's view of decoded records, compiled into the decode plan: fields left out,
+//! fields under other keys, and one item whose value text is handed back (a return
+//! code to map), so a gateway writes its final JSON in one pass instead of decoding,
+//! parsing the text back into a DOM, editing it and writing it again.
+//!
+//! Paths name fields as the JSON shows them, through groups; a step through an OCCURS
+//! group applies to every element. Edits apply in order, omits first, each against the
+//! names the earlier ones left, exactly as editing the decoded JSON object would.
+
+use crate::layout::FieldKind;
+
+use super::error::{RecordError, RecordErrorKind};
+use super::plan::{Node, Plan};
+use super::RedefinesMode;
+
+/// How decoded records are reshaped for a client.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct View {
+    /// Fields to leave out (still decoded: a bad value still fails the record).
+    pub omit: Vec<Vec<String>>,
+    /// Fields to show under another key, keeping their place.
+    pub rename: Vec<(Vec<String>, String)>,
+    /// An elementary item (not a table) whose first occurrence's JSON text is returned
+    /// in [`super::Decoded::captured`]; named as the layout names it, before edits.
+    pub capture: Option<Vec<String>>,
+}
+
+impl View {
+    /// True when the view changes nothing.
+    pub fn is_empty(&self) -> bool {
+        self.omit.is_empty() && self.rename.is_empty() && self.capture.is_none()
+    }
+
+    /// Marks the plan's nodes. Refuses (so the caller can edit a DOM instead) what it
+    /// cannot mirror exactly: a path through a REDEFINES set or with every alternative
+    /// shown, duplicate keys among siblings, a rename onto a sibling's key, a capture of
+    /// a group or table.
+    pub(crate) fn apply(
+        &self,
+        plan: &mut Plan<'_>,
+        redefines: RedefinesMode,
+    ) -> Result<(), RecordError> {
+        if self.is_empty() {
+            return Ok(());
+        }
+        let refuse = |why: &str| {
+            RecordError::new(
+                String::new(),
+                0,
+                &[],
+                RecordErrorKind::Json(format!("view cannot be compiled: {why}")),
+            )
+        };
+        if redefines == RedefinesMode::All {
+            return Err(refuse("every REDEFINES alternative is shown"));
+        }
+        if has_duplicate_keys(&plan.root, true) {
+            return Err(refuse("duplicate keys among siblings"));
+        }
+        // Before any edit: a capture names the layout's fields.
+        if let Some(path) = &self.capture {
+            if let Some(node) = find(&mut plan.root, path).map_err(refuse)? {
+                let is_item = matches!(node.field.kind, FieldKind::Item(_));
+                if !is_item || node.field.occurs.is_some() {
+                    return Err(refuse("the captured field is a group or a table"));
+                }
+                node.capture = true;
+            }
+        }
+        for path in &self.omit {
+            if let Some(node) = find(&mut plan.root, path).map_err(refuse)? {
+                node.hidden = true;
+            }
+        }
+        for (path, new_name) in &self.rename {
+            let Some((last, parents)) = path.split_last() else {
+                continue;
+            };
+            // A sibling already called `new_name` would merge with it in a JSON object.
+            let clash = siblings(&mut plan.root, parents, new_name, last);
+            if clash.map_err(refuse)? {
+                return Err(refuse("a rename onto a sibling's key"));
+            }
+            if let Some(node) = find(&mut plan.root, path).map_err(refuse)? {
+                if !node.hidden {
+                    let mut key = Vec::with_capacity(new_name.len() + 3);
+                    super::text::write_str(&mut key, new_name.as_bytes());
+                    key.push(b':');
+                    node.key = key;
+                    node.view_name = Some(new_name.clone());
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// The shown members of a record or group occurrence: the root's members when it is
+/// a group, the root itself otherwise.
+fn members<'p, 'l>(node: &'p mut Node<'l>, is_root: bool) -> Vec<&'p mut Node<'l>> {
+    if is_root && !matches!(node.field.kind, FieldKind::Group(_)) {
+        return vec![node];
+    }
+    node.children.iter_mut().collect()
+}
+
+/// The node at `path`, `None` when the path names nothing shown (a no-op edit).
+fn find<'p, 'l>(
+    root: &'p mut Node<'l>,
+    path: &[String],
+) -> Result<Option<&'p mut Node<'l>>, &'static str> {
+    let mut at = root;
+    let mut is_root = true;
+    for step in path {
+        if !is_root && !matches!(at.field.kind, FieldKind::Group(_)) {
+            return Ok(None); // an item has no members
+        }
+        let set_info: Vec<bool> = if is_root && !matches!(at.field.kind, FieldKind::Group(_)) {
+            vec![false]
+        } else {
+            at.in_set.clone()
+        };
+        let members = members(at, is_root);
+        let mut found = None;
+        let mut count = 0;
+        for (i, m) in members.into_iter().enumerate() {
+            if m.hidden || shown_name(m) != step.as_str() {
+                continue;
+            }
+            if set_info.get(i).copied().unwrap_or(false) {
+                return Err("a path through a REDEFINES set");
+            }
+            count += 1;
+            found = Some(m);
+        }
+        if count > 1 {
+            return Err("duplicate keys among siblings");
+        }
+        let Some(next) = found else {
+            return Ok(None);
+        };
+        at = next;
+        is_root = false;
+    }
+    Ok(if is_root { None } else { Some(at) })
+}
+
+/// Whether the group at `parents` shows a member called `name` other than `except`.
+fn siblings(
+    root: &mut Node<'_>,
+    parents: &[String],
+    name: &str,
+    except: &str,
+) -> Result<bool, &'static str> {
+    let group = if parents.is_empty() {
+        Some(root)
+    } else {
+        find(root, parents)?
+    };
+    let Some(group) = group else {
+        return Ok(false);
+    };
+    let is_root = parents.is_empty();
+    if !is_root && !matches!(group.field.kind, FieldKind::Group(_)) {
+        return Ok(false);
+    }
+    Ok(members(group, is_root)
+        .iter()
+        .any(|m| !m.hidden && shown_name(m) == name && shown_name(m) != except))
+}
+
+/// Whether some group (or the record) shows two members under one key.
+fn has_duplicate_keys(node: &Node<'_>, is_root: bool) -> bool {
+    if is_root && !matches!(node.field.kind, FieldKind::Group(_)) {
+        return false;
+    }
+    let shown: Vec<&str> = node
+        .children
+        .iter()
+        .filter(|c| !c.hidden)
+        .map(|c| shown_name(c))
+        .collect();
+    let dup = shown
+        .iter()
+        .enumerate()
+        .any(|(i, a)| shown.iter().skip(i + 1).any(|b| a == b));
+    dup || node.children.iter().any(|c| has_duplicate_keys(c, false))
+}
+
+/// The key a node shows now: its layout name or a view's new name.
+fn shown_name<'n>(node: &'n Node<'_>) -> &'n str {
+    node.view_name
+        .as_deref()
+        .unwrap_or(node.field.json_name.as_str())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::super::{CodecOptions, Decoder, FieldErrorMode, RedefinesMode};
+    use super::*;
+    use crate::layout::Layout;
+    use crate::registry::{load, LoadOptions};
+
+    fn layout(src: &str) -> Layout {
+        load(src, "t.cpy", None, &LoadOptions { record: None }).unwrap()
+    }
+
+    fn p(s: &str) -> Vec<String> {
+        s.split('.').map(str::to_string).collect()
+    }
+
+    const REC: &str = "       01 R.\n           05 RC PIC 9(2).\n           05 T OCCURS 2.\n              10 A PIC X.\n              10 B PIC X.\n           05 N PIC X(2).\n";
+
+    fn decode(view: &View, rec: &[u8]) -> (String, Option<Vec<u8>>) {
+        let l = layout(REC);
+        let mut d = Decoder::with_view(&l, CodecOptions::default(), view).unwrap();
+        let mut out = Vec::new();
+        let got = d.decode(rec, &mut out, FieldErrorMode::Fail).unwrap();
+        (String::from_utf8(out).unwrap(), got.captured)
+    }
+
+    #[test]
+    fn omit_rename_and_capture_in_one_pass() {
+        // cp037 "04" "ab" "cd" "xy": rc captured then omitted, b omitted in each element.
+        let view = View {
+            omit: vec![p("rc"), p("t.b")],
+            rename: vec![(p("t.a"), "first".into()), (p("n"), "name".into())],
+            capture: Some(p("rc")),
+        };
+        let rec = b"\xF0\xF4\x81\x82\x83\x84\xA7\xA8";
+        let (json, captured) = decode(&view, rec);
+        assert_eq!(json, r#"{"t":[{"first":"a"},{"first":"c"}],"name":"xy"}"#);
+        assert_eq!(captured.as_deref(), Some(&b"4"[..]));
+        // A short record takes the tree walk: the same edits, the fields present.
+        let (json, captured) = decode(&view, &rec[..5]);
+        assert_eq!(json, r#"{"t":[{"first":"a"},{"first":"c"}]}"#);
+        assert_eq!(captured.as_deref(), Some(&b"4"[..]));
+    }
+
+    #[test]
+    fn an_omitted_field_still_fails_the_record() {
+        // Letters in the omitted numeric RC: the record does not decode either way.
+        let l = layout(REC);
+        let view = View {
+            omit: vec![p("rc")],
+            ..View::default()
+        };
+        let mut d = Decoder::with_view(&l, CodecOptions::default(), &view).unwrap();
+        let rec = b"\xC1\xC1\x81\x82\x83\x84\xA7\xA8";
+        assert!(d
+            .decode(rec, &mut Vec::new(), FieldErrorMode::Fail)
+            .is_err());
+        assert!(d
+            .decode_tree_walk(rec, &mut Vec::new(), FieldErrorMode::Fail)
+            .is_err());
+    }
+
+    #[test]
+    fn views_that_cannot_be_mirrored_are_refused() {
+        let l = layout(REC);
+        let opts = CodecOptions::default();
+        // A rename onto a sibling's key would merge two members.
+        let clash = View {
+            rename: vec![(p("rc"), "n".into())],
+            ..View::default()
+        };
+        assert!(Decoder::with_view(&l, opts, &clash).is_err());
+        // Capturing a table.
+        let table = View {
+            capture: Some(p("t")),
+            ..View::default()
+        };
+        assert!(Decoder::with_view(&l, opts, &table).is_err());
+        // Every REDEFINES alternative shown.
+        let all = CodecOptions {
+            redefines: RedefinesMode::All,
+            ..opts
+        };
+        let omit = View {
+            omit: vec![p("rc")],
+            ..View::default()
+        };
+        assert!(Decoder::with_view(&l, all, &omit).is_err());
+        // Paths naming nothing are no-ops, as on a JSON object.
+        let none = View {
+            omit: vec![p("nope.x"), p("n.deeper")],
+            rename: vec![(p("missing"), "m".into())],
+            capture: Some(p("nope")),
+        };
+        assert!(Decoder::with_view(&l, opts, &none).is_ok());
+    }
+}
