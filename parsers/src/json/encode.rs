@@ -404,17 +404,17 @@ impl<'l> State<'l> {
         rec: &mut Rec<'_>,
     ) -> Result<(), RecordError> {
         let f = node.field;
+        // Where a short record ends: the first absent field after the last present one.
+        // Groups count like items, or a group of nothing but FILLER would never mark it.
+        if !f.is_filler() {
+            match val {
+                Some(_) => self.tail_cut = None,
+                None if self.tail_cut.is_none() => self.tail_cut = Some(start),
+                None => {}
+            }
+        }
         let dt = match &f.kind {
             FieldKind::Group(_) => {
-                // A group counts as present or absent like an item: a group of nothing
-                // but FILLER would otherwise never mark where a short record ends.
-                if !f.is_filler() {
-                    match val {
-                        Some(_) => self.tail_cut = None,
-                        None if self.tail_cut.is_none() => self.tail_cut = Some(start),
-                        None => {}
-                    }
-                }
                 return match val {
                     None => self.group(node, None, delta, rec),
                     Some(Value::Object(m)) => self.group(node, Some(m), delta, rec),
@@ -432,13 +432,6 @@ impl<'l> State<'l> {
             }
             FieldKind::Item(dt) => dt,
         };
-        if !f.is_filler() {
-            match val {
-                Some(_) => self.tail_cut = None,
-                None if self.tail_cut.is_none() => self.tail_cut = Some(start),
-                None => {}
-            }
-        }
         if let Some(slot) = node.counter_slot {
             let given = match val {
                 // A bad counter value is reported once, by the item itself below.
