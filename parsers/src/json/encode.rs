@@ -648,19 +648,17 @@ impl<'l> State<'l> {
                 },
             ));
         }
-        let slack = len - self.scratch.len();
-        let body = std::mem::take(&mut self.scratch);
+        let body_len = self.scratch.len();
+        let text_at = if f.justified_right { len - body_len } else { 0 };
         let slot = self.slot(rec, start, len)?;
-        let (text_at, pad_range) = if f.justified_right {
-            (slack, 0..slack)
-        } else {
-            (0, body.len()..len)
-        };
-        slot[text_at..text_at + body.len()].copy_from_slice(&body);
-        for (i, b) in slot[pad_range].iter_mut().enumerate() {
-            *b = pad[i % unit];
+        // Pad everywhere, then lay the text over it: both lengths are whole units (a
+        // national text and its field are even), so the pad pattern stays aligned.
+        for (b, p) in slot.iter_mut().zip(pad.iter().take(unit).cycle()) {
+            *b = *p;
         }
-        self.scratch = body;
+        if let Some(dst) = slot.get_mut(text_at..text_at + body_len) {
+            dst.copy_from_slice(&self.scratch);
+        }
         Ok(())
     }
 
