@@ -222,9 +222,25 @@ fn auth_purpose_scopes_sensitive_fields_rate_limits_and_audit() {
         "unauthenticated",
     );
 
+    // Calls no route takes are audited too, without their path (it may hold a key).
+    let desk = [("x-api-key", "k-desk")];
+    assert_problem(&go("/v1/vehicle/ZZ99ZZZ", &desk), 404, "not-found");
+    calls += 1;
+    let r = g.request("DELETE", "/v1/vehicles/ZZ99ZZZ", &desk, b"");
+    assert_problem(&r, 405, "method-not-allowed");
+
     // One audit line per call, every outcome, chained and verified.
     let lines = audit_lines(&audit);
     assert_eq!(lines.len(), calls);
+    let unrouted: Vec<(&str, u64)> = lines[calls - 2..]
+        .iter()
+        .map(|l| (l["method"].as_str().unwrap(), l["status"].as_u64().unwrap()))
+        .collect();
+    assert_eq!(unrouted, [("GET", 404), ("DELETE", 405)]);
+    assert!(lines[calls - 2..]
+        .iter()
+        .all(|l| l["route"] == "<unrouted>"));
+    assert!(!std::fs::read_to_string(&audit).unwrap().contains("ZZ99ZZZ"));
     let statuses: Vec<u64> = lines
         .iter()
         .map(|l| l["status"].as_u64().unwrap())

@@ -146,30 +146,74 @@ struct Call {
 /// line. Fail closed: the answer leaves only once its audit line is durable; if the line
 /// cannot be written the caller gets 503 instead, whatever the backend said.
 pub async fn handle(ctx: Arc<RouteCtx>, req: Request) -> Response {
-    let started = Instant::now();
-    let time = SystemTime::now();
-    let instance = req.uri().path().to_string();
-    let method = req.method().to_string();
-    let id = request_id(req.headers()).map(str::to_string);
-    let client = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0);
+    let arrival = Arrival::of(&req);
     let mut call = Call::default();
-    let response = match guarded(&ctx, req, client, &mut call).await {
+    let response = match guarded(&ctx, req, arrival.client, &mut call).await {
         Ok(res) => res,
-        Err(e) => e.render(&instance, id.as_deref()),
+        Err(e) => e.render(&arrival.instance, arrival.id.as_deref()),
     };
-    let Some(log) = &ctx.guard.audit else {
+    audited(&ctx.guard, &ctx.spec.path, arrival, call, response).await
+}
+
+/// The route pattern unrouted calls are audited under: the concrete path is not recorded,
+/// since a mistyped URL may still carry a key (a VRM, a name).
+pub const UNROUTED: &str = "<unrouted>";
+
+/// Answers a call no route takes (404, 405) and audits it like any other: probes of the
+/// API are part of the record too, and fail closed the same way.
+pub async fn refuse_unrouted(guard: Arc<Guard>, error: ApiError, req: Request) -> Response {
+    let arrival = Arrival::of(&req);
+    let response = error.render(&arrival.instance, arrival.id.as_deref());
+    audited(&guard, UNROUTED, arrival, Call::default(), response).await
+}
+
+/// What is known of a call when it arrives, for its answer and audit line.
+struct Arrival {
+    started: Instant,
+    time: SystemTime,
+    instance: String,
+    method: String,
+    id: Option<String>,
+    client: Option<SocketAddr>,
+}
+
+impl Arrival {
+    fn of(req: &Request) -> Arrival {
+        Arrival {
+            started: Instant::now(),
+            time: SystemTime::now(),
+            instance: req.uri().path().to_string(),
+            method: req.method().to_string(),
+            id: request_id(req.headers()).map(str::to_string),
+            client: req
+                .extensions()
+                .get::<ConnectInfo<SocketAddr>>()
+                .map(|c| c.0),
+        }
+    }
+}
+
+/// Writes the call's audit line, if there is an audit log, before `response` may leave;
+/// 503 instead when the line cannot be written.
+async fn audited(
+    guard: &Guard,
+    route: &str,
+    arrival: Arrival,
+    call: Call,
+    response: Response,
+) -> Response {
+    let Some(log) = &guard.audit else {
         return response;
     };
     let event = AuditEvent {
-        time,
-        request_id: id.clone().unwrap_or_default(),
+        time: arrival.time,
+        request_id: arrival.id.clone().unwrap_or_default(),
         principal: call.principal.map(|p| p.id),
-        client_addr: client.map_or_else(|| "unknown".into(), |a| a.to_string()),
-        route: ctx.spec.path.clone(),
-        method,
+        client_addr: arrival
+            .client
+            .map_or_else(|| "unknown".into(), |a| a.to_string()),
+        route: route.to_string(),
+        method: arrival.method,
         purpose: call.purpose,
         keys: call
             .keys
@@ -177,14 +221,14 @@ pub async fn handle(ctx: Arc<RouteCtx>, req: Request) -> Response {
             .map(|(name, value)| (name, log.keyed(&value)))
             .collect(),
         status: response.status().as_u16(),
-        latency_ms: started.elapsed().as_secs_f64() * 1000.0,
+        latency_ms: arrival.started.elapsed().as_secs_f64() * 1000.0,
         backend_ms: call.backend_ms,
     };
     match log.record(event).await {
         Ok(()) => response,
         Err(error) => {
-            tracing::error!(route = %ctx.spec.path, %error, "audit line not written; call refused");
-            ApiError::AuditUnavailable.render(&instance, id.as_deref())
+            tracing::error!(%route, %error, "audit line not written; call refused");
+            ApiError::AuditUnavailable.render(&arrival.instance, arrival.id.as_deref())
         }
     }
 }

@@ -19,7 +19,7 @@ use tower::ServiceExt;
 
 use super::backend::{self, BackendService};
 use super::guard::Guard;
-use super::handler::{self, request_id, RouteCtx};
+use super::handler::{self, RouteCtx};
 use super::problem::ApiError;
 use super::{ops, stack};
 use crate::config::{BackendSpec, Gateway, Problem, RouteSpec};
@@ -155,16 +155,13 @@ fn routes(
     for (path, methods) in by_path {
         router = router.route(path, methods);
     }
+    let (g404, g405) = (guard.clone(), guard.clone());
     let router = router
-        .fallback(|req: Request| async move { reject(ApiError::NotFound, &req) })
-        .method_not_allowed_fallback(|req: Request| async move {
-            reject(ApiError::MethodNotAllowed, &req)
+        .fallback(move |req: Request| handler::refuse_unrouted(g404, ApiError::NotFound, req))
+        .method_not_allowed_fallback(move |req: Request| {
+            handler::refuse_unrouted(g405, ApiError::MethodNotAllowed, req)
         });
     Ok(stack::apply(router, gateway.max_body_bytes))
-}
-
-fn reject(e: ApiError, req: &Request) -> axum::response::Response {
-    e.render(req.uri().path(), request_id(req.headers()))
 }
 
 fn method_filter(method: &str) -> Option<MethodFilter> {
