@@ -1,7 +1,7 @@
 //! `ferrule`: legacy records to JSON and back, from the command line.
 #![forbid(unsafe_code)]
 
-// Wired into the gateway; a few helpers (chain head, limiter sweep, ...) have no caller yet.
+// Wired into the gateway; a few helpers (chain head, ...) have no caller yet.
 #[allow(dead_code, unused_imports)]
 mod audit;
 #[allow(dead_code)]

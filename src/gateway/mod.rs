@@ -97,6 +97,8 @@ pub async fn serve(
         tokio::spawn(reload_on_hangup(hangups, shared.clone(), metrics));
     }
 
+    tokio::spawn(sweep_rate_limits(shared.clone()));
+
     let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
     let signal = async move {
         shutdown.await;
@@ -127,6 +129,25 @@ pub async fn serve(
     }
     tracing::info!("stopped");
     Ok(())
+}
+
+/// How often full rate-limit buckets are dropped.
+const SWEEP_EVERY: std::time::Duration = std::time::Duration::from_secs(60);
+
+/// Drops refilled rate-limit buckets now and then, so that callers seen once do not hold
+/// memory until the cap evicts them (the cap still bounds it between sweeps).
+async fn sweep_rate_limits(shared: router::Shared) {
+    let mut tick = tokio::time::interval(SWEEP_EVERY);
+    tick.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    loop {
+        tick.tick().await;
+        let live = shared.load_full();
+        // A short lock per sweep; off the async threads all the same.
+        let _ = tokio::task::spawn_blocking(move || {
+            live.guard.limiter.sweep(std::time::Instant::now())
+        })
+        .await;
+    }
 }
 
 /// The SIGHUP stream, handled from the moment this returns (not from the first poll).
