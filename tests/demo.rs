@@ -1,20 +1,13 @@
 //! `ferrule demo` as a new user meets it: hosts and gateway start from the embedded
 //! sample, and the printed curl commands work.
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod common;
+
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Child, Command, Stdio};
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
-/// Kills the demo if a test fails half way.
-struct Demo(Child);
-
-impl Drop for Demo {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
-}
+use common::demo::Demo;
 
 fn free_port() -> u16 {
     TcpListener::bind("127.0.0.1:0")
@@ -47,25 +40,8 @@ fn http(port: u16, method: &str, path: &str, body: &str) -> (u16, String) {
 #[test]
 fn the_demo_serves_the_routes_its_guide_prints() {
     let port = free_port();
-    let child = Command::new(env!("CARGO_BIN_EXE_ferrule"))
-        .args(["demo", "--listen", &format!("127.0.0.1:{port}")])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("demo starts");
-    let mut demo = Demo(child);
-    let stdout = demo.0.stdout.take().expect("stdout");
-    let mut lines = BufReader::new(stdout).lines();
-    let mut guide = String::new();
-    let deadline = Instant::now() + Duration::from_secs(30);
-    while Instant::now() < deadline {
-        let Some(Ok(line)) = lines.next() else { break };
-        guide.push_str(&line);
-        guide.push('\n');
-        if line.contains("Press Ctrl-C") {
-            break;
-        }
-    }
+    let demo = Demo::start(port);
+    let guide = &demo.guide;
     assert!(
         guide.contains(&format!(
             "curl -s http://127.0.0.1:{port}/v1/vehicles/AB12CDE"

@@ -1,0 +1,52 @@
+//! `ferrule demo` run as a user runs it: hosts and gateway from the embedded sample.
+
+use std::io::{BufRead, BufReader};
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+/// A running demo; killed when dropped, so a failing test leaves nothing behind.
+pub struct Demo {
+    child: Child,
+    /// What the demo printed up to its "Press Ctrl-C" line: the curl guide.
+    pub guide: String,
+}
+
+impl Demo {
+    /// Starts `ferrule demo --listen 127.0.0.1:port` and waits until it says it is ready.
+    pub fn start(port: u16) -> Demo {
+        let child = Command::new(env!("CARGO_BIN_EXE_ferrule"))
+            .args(["demo", "--listen", &format!("127.0.0.1:{port}")])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("demo starts");
+        let mut demo = Demo {
+            child,
+            guide: String::new(),
+        };
+        let stdout = demo.child.stdout.take().expect("stdout");
+        let mut lines = BufReader::new(stdout).lines();
+        let deadline = Instant::now() + Duration::from_secs(30);
+        loop {
+            assert!(Instant::now() < deadline, "the demo was not ready in 30 s");
+            let Some(Ok(line)) = lines.next() else {
+                panic!("the demo stopped before it was ready:\n{}", demo.guide)
+            };
+            demo.guide.push_str(&line);
+            demo.guide.push('\n');
+            if line.contains("Press Ctrl-C") {
+                break;
+            }
+        }
+        // Keep draining its output so the demo never blocks on a full pipe.
+        std::thread::spawn(move || lines.for_each(drop));
+        demo
+    }
+}
+
+impl Drop for Demo {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
