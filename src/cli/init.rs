@@ -23,7 +23,7 @@ use ferrule_parsers::layout::Layout;
 use super::problems::config_problems;
 use super::{Failure, LayoutArgs};
 use crate::connector::BackendFraming;
-use render::{Plan, Side, Status};
+use render::{Plan, Side, Status, TranCode};
 
 #[derive(Args, Debug)]
 pub struct InitArgs {
@@ -349,7 +349,7 @@ fn plan(
     }
 
     let status = status_plan(args, response)?;
-    let tran_hint = tran_hint(request, &set);
+    let tran_code = tran_code(request, &set);
     let rename_example = guess::leaves(response)
         .into_iter()
         .map(|l| l.path)
@@ -368,7 +368,7 @@ fn plan(
         response: rsp_side,
         set,
         status,
-        tran_hint,
+        tran_code,
         rename_example,
         curl,
         curl_note,
@@ -450,34 +450,17 @@ fn status_plan(args: &InitArgs, response: &Layout) -> Result<Option<Status>, Fai
     }))
 }
 
-/// What to say about the transaction code: nothing when it is set or the request has
-/// no such field; that its VALUE is used; or how to set it.
-fn tran_hint(request: &Layout, set: &[(String, String)]) -> Vec<String> {
-    let Some(t) = guess::tran_code(request) else {
-        return Vec::new();
-    };
+/// The request's transaction-code field, unless `set` fills it.
+fn tran_code(request: &Layout, set: &[(String, String)]) -> Option<TranCode> {
+    let t = guess::tran_code(request)?;
     if set.iter().any(|(p, _)| *p == t.path) {
-        return Vec::new();
+        return None;
     }
-    if t.field.value.is_some() {
-        return vec![format!(
-            "{} has a VALUE clause: the encoder sends it when the request leaves it out.",
-            t.field.name
-        )];
-    }
-    let mut with = set.to_vec();
-    with.push((t.path.clone(), "CODE".into()));
-    let items: Vec<String> = with
-        .iter()
-        .map(|(k, v)| format!("{} = {}", k, render::quote(v)))
-        .collect();
-    vec![
-        format!(
-            "{} has no VALUE clause: if the host expects a transaction code, set it (or init --set {}=CODE):",
-            t.field.name, t.path
-        ),
-        format!("set = {{ {} }}", items.join(", ")),
-    ]
+    Some(TranCode {
+        cobol: t.field.name.clone(),
+        has_value: t.field.value.is_some(),
+        path: t.path,
+    })
 }
 
 /// The curl command for the route, and a note when the body example is cut short.
@@ -617,8 +600,12 @@ fn summary(plan: &Plan, headline: &str, config_name: &str) -> String {
         }
         None => s.push_str("  no return-code field found: every answer is 200\n"),
     }
-    if let Some(h) = plan.tran_hint.first() {
-        s.push_str(&format!("  note: {h}\n"));
+    if let Some(t) = plan.tran_code.as_ref().filter(|t| !t.has_value) {
+        s.push_str(&format!(
+            "  note: {} has no VALUE clause; if the host expects a transaction code, add it \
+             (init --set {}=CODE, or `set` in the file)\n",
+            t.cobol, t.path
+        ));
     }
     s.push_str("next:\n");
     s.push_str(&format!("  ferrule check --config {config_name}\n"));

@@ -29,6 +29,16 @@ pub struct Status {
     pub notes: Vec<String>,
 }
 
+/// A transaction-code field the route leaves to the request.
+pub struct TranCode {
+    /// The COBOL name.
+    pub cobol: String,
+    /// Dotted JSON path.
+    pub path: String,
+    /// It has a VALUE clause (the encoder sends that value).
+    pub has_value: bool,
+}
+
 /// Everything the file says, decided before a line is written.
 pub struct Plan {
     pub listen: String,
@@ -44,8 +54,8 @@ pub struct Plan {
     /// Request field (dotted JSON path) -> template, in the order written.
     pub set: Vec<(String, String)>,
     pub status: Option<Status>,
-    /// Comment lines about the transaction code (without `# `).
-    pub tran_hint: Vec<String>,
+    /// The request's transaction-code field, when `set` does not fill it.
+    pub tran_code: Option<TranCode>,
     /// A response field to show `rename` with.
     pub rename_example: Option<String>,
     /// The curl command, one line per element (continued with `\`).
@@ -115,12 +125,19 @@ pub fn render(plan: &Plan, config_name: &str) -> String {
     out
 }
 
-/// `code` with `# comment` after it, the comments lined up.
+/// Where trailing comments start, and the widest line they may make.
+const COMMENT_COLUMN: usize = 38;
+const WIDTH: usize = 100;
+
+/// `code` with `# comment` after it, the comments lined up; a comment that would make
+/// the line too wide goes on its own line above.
 fn line(out: &mut String, code: &str, comment: &str) {
     if comment.is_empty() {
         let _ = writeln!(out, "{code}");
+    } else if code.len() <= COMMENT_COLUMN && COMMENT_COLUMN + 3 + comment.len() <= WIDTH {
+        let _ = writeln!(out, "{code:<COMMENT_COLUMN$} # {comment}");
     } else {
-        let _ = writeln!(out, "{code:<38} # {comment}");
+        let _ = writeln!(out, "# {comment}\n{code}");
     }
 }
 
@@ -131,16 +148,17 @@ fn comment(out: &mut String, text: &str) {
 fn header(out: &mut String, plan: &Plan, config_name: &str) {
     comment(
         out,
-        &format!(
-            "A gateway route for one legacy transaction, written by `ferrule init`: request record {} ({} bytes, {}), response record {} ({} bytes, {}).",
-            plan.request.record_name,
-            plan.request.bytes,
-            plan.request.copybook,
-            plan.response.record_name,
-            plan.response.bytes,
-            plan.response.copybook
-        ),
+        "Written by `ferrule init`: one JSON route in front of one legacy host.",
     );
+    for (what, side) in [("request: ", &plan.request), ("response:", &plan.response)] {
+        comment(
+            out,
+            &format!(
+                "  {what} {}, {} bytes ({})",
+                side.record_name, side.bytes, side.copybook
+            ),
+        );
+    }
     comment(
         out,
         &format!("  check it:  ferrule check --config {config_name}"),
@@ -151,11 +169,11 @@ fn header(out: &mut String, plan: &Plan, config_name: &str) {
     );
     comment(
         out,
-        "Paths are relative to this file. A commented `# key = value` line shows an option at",
+        "Paths are relative to this file. A commented `# key = value` line shows an option at its",
     );
     comment(
         out,
-        "its default: uncomment and edit it to change it. The README's configuration reference has them all.",
+        "default: uncomment and edit it to change it. The README's configuration reference lists all.",
     );
     out.push('\n');
 }
@@ -201,7 +219,7 @@ fn server(out: &mut String, plan: &Plan) {
     }
     comment(
         out,
-        "HTTPS: a [server.tls] table with cert = \"...\" and key = \"...\" (PEM files); plain HTTP without it.",
+        "HTTPS: add a [server.tls] table with cert = \"...\" and key = \"...\" (PEM files).",
     );
     out.push('\n');
 }
@@ -219,7 +237,7 @@ fn backend(out: &mut String, plan: &Plan) {
     line(
         out,
         "kind = \"tcp\"",
-        "tcp | http (url = \"...\") | exec (command = \"...\", args = [...])",
+        "tcp | http (url = ...) | exec (command = ...)",
     );
     line(
         out,
@@ -238,12 +256,12 @@ fn backend(out: &mut String, plan: &Plan) {
     line(
         out,
         &format!("codepage = {}", quote(&plan.codepage)),
-        "text in the records: cp037 (EBCDIC US), cp285 (UK), cp1047, cp1140, latin1, utf-8, ...",
+        "cp037 (EBCDIC US), cp285 (UK), cp1047, latin1, utf-8, ...",
     );
     line(
         out,
         &format!("dialect = {}", quote(&plan.dialect)),
-        "COMP-5 byte order, float format, sign: ibm | gnucobol | microfocus",
+        "COMP-5, float, sign conventions: ibm | gnucobol | microfocus",
     );
     let d = [
         (
@@ -298,8 +316,9 @@ fn route(out: &mut String, plan: &Plan) {
         );
         comment(
             out,
-            "not set are sent as spaces or zeros (or their VALUE clause). The answer is the response record as JSON.",
+            "not set are sent as spaces or zeros (or their VALUE clause). The answer is the response",
         );
+        comment(out, "record as JSON.");
     }
     out.push_str("[[route]]\n");
     line(
@@ -313,7 +332,7 @@ fn route(out: &mut String, plan: &Plan) {
         "`{name}` segments are path parameters",
     );
     line(out, &format!("backend = {}", quote(&plan.name)), "");
-    let pick = "record = \"NAME\" picks one 01 record of several";
+    let pick = "add record = \"NAME\" to pick one 01 record of several";
     line(
         out,
         &format!("request = {}", layout_ref(&plan.request)),
@@ -341,9 +360,7 @@ fn route(out: &mut String, plan: &Plan) {
             "request fields from path/query parameters or constants",
         );
     }
-    for h in &plan.tran_hint {
-        comment(out, h);
-    }
+    tran_code(out, plan);
     status(out, plan);
     match &plan.rename_example {
         Some(f) => line(
@@ -362,6 +379,33 @@ fn route(out: &mut String, plan: &Plan) {
         "Who may call: `auth = { ... }` with an [auth] section; an audit log: [audit] (see the README).",
     );
     out.push('\n');
+}
+
+/// Whether the transaction code is taken care of, and how to set it if not.
+fn tran_code(out: &mut String, plan: &Plan) {
+    let Some(t) = &plan.tran_code else {
+        return;
+    };
+    if t.has_value {
+        comment(
+            out,
+            &format!(
+                "{} has a VALUE clause: the encoder sends it when the request leaves it out.",
+                t.cobol
+            ),
+        );
+        return;
+    }
+    comment(
+        out,
+        &format!(
+            "{} has no VALUE clause: if the host expects a transaction code, set it:",
+            t.cobol
+        ),
+    );
+    let mut with = plan.set.clone();
+    with.push((t.path.clone(), "CODE".into()));
+    comment(out, &format!("set = {}", inline_strings(&with)));
 }
 
 fn status(out: &mut String, plan: &Plan) {
