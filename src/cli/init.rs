@@ -342,11 +342,6 @@ fn plan(
         (None, Some(k)) => format!("/v1/{name}/{{{k}}}"),
         (None, None) => format!("/v1/{name}"),
     };
-    if args.name.is_none() && args.path.is_none() && !valid_name(&name) {
-        return Err(Failure::usage(format!(
-            "error: cannot make a route name from `{name}`: give --name"
-        )));
-    }
 
     let status = status_plan(args, response)?;
     let tran_code = tran_code(request, &set);
