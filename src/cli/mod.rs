@@ -6,6 +6,7 @@ mod auth;
 mod check;
 mod convert;
 mod demo;
+mod init;
 mod layout_cmd;
 mod mock;
 mod problems;
@@ -42,6 +43,8 @@ enum Command {
     /// Start simulated legacy hosts and the gateway in front of them, with curl examples
     /// (`--records`: decode the built-in EBCDIC custody file instead).
     Demo(demo::DemoArgs),
+    /// Write a starter ferrule.toml with a route for a request/response copybook pair.
+    Init(init::InitArgs),
     /// Simulate legacy hosts from copybooks and sample records (for building and testing against).
     Mock(mock::MockArgs),
     /// Audit log tools: `verify` checks the hash chain.
@@ -90,6 +93,7 @@ pub fn run() -> ExitCode {
         Command::Check(a) => check::run(a),
         Command::Serve(a) => serve::run(a),
         Command::Mock(a) => mock::run(a),
+        Command::Init(a) => init::run(a),
         Command::Audit(a) => audit::run(a),
         Command::Auth(a) => auth::run(a),
     };

@@ -11,7 +11,9 @@ mod validate;
 pub use model::LayoutRef;
 pub use model::{defaults, CorsConfig, ServerConfig};
 pub use security::Security;
-pub use validate::{load, BackendKind, BackendSpec, Gateway, Problem, RouteSpec, StatusSpec};
+pub use validate::{
+    load, load_str, BackendKind, BackendSpec, Gateway, Problem, RouteSpec, StatusSpec,
+};
 // Routes hold templates; only tests build them by hand.
 #[cfg(test)]
 pub use validate::Template;

@@ -171,15 +171,25 @@ pub struct RouteSpec {
 
 /// Reads and validates a config file.
 pub fn load(path: &Path) -> Result<Gateway, Vec<Problem>> {
+    let text = std::fs::read_to_string(path).map_err(|e| {
+        vec![Problem {
+            path: String::new(),
+            message: format!("cannot read {}: {e}", path.display()),
+        }]
+    })?;
+    load_str(&text, path)
+}
+
+/// Validates config text as if read from `path` (relative paths resolve against its
+/// directory): `ferrule init` checks what it would write before writing it.
+pub fn load_str(text: &str, path: &Path) -> Result<Gateway, Vec<Problem>> {
     let one = |m: String| {
         vec![Problem {
             path: String::new(),
             message: m,
         }]
     };
-    let text = std::fs::read_to_string(path)
-        .map_err(|e| one(format!("cannot read {}: {e}", path.display())))?;
-    let config: Config = toml::from_str(&text).map_err(|e| {
+    let config: Config = toml::from_str(text).map_err(|e| {
         let at = e
             .span()
             .map(|s| {
