@@ -3,7 +3,11 @@
 //! `x-cobol-conditions` always lists them ({condition name: value, [values] or "low THRU
 //! high"}). A hard `enum` is given to Encode only: the program that reads a request tests
 //! its 88s, so a client that sends one of those values sends something meaningful, and the
-//! list is what client generators turn into enumerations. Decode gets no `enum`: an 88 list
+//! list is what client generators turn into enumerations. The enum also holds what a missing
+//! member is written as (its VALUE, else blank or zero): omitting it is allowed, so saying it
+//! explicitly must be too, and real records often leave a flag blank (the PNC sample's
+//! `status`). A record decoded with some other value does not pass the Encode schema as it
+//! stands: by design, the request contract is the 88 list. Decode gets no `enum`: an 88 list
 //! names the values a program tests for, not every value files hold (spaces in a flag never
 //! set, codes retired years ago), and the decoder writes whatever the bytes say; a response
 //! must not fail validation for that. Nor is there an `enum` where a condition has a range or
@@ -57,7 +61,16 @@ pub(super) fn add(m: &mut Map<String, Value>, f: &Field, dt: &DataType, opts: &S
         listed.insert(c.name.clone(), shown);
     }
     if !opts.decode() {
-        if let Some(list) = values.filter(|l| !l.is_empty()) {
+        if let Some(mut list) = values.filter(|l| !l.is_empty()) {
+            // What a missing member gets is accepted when given explicitly too.
+            let missing = match &f.value {
+                Some(l) => json_of(l, f, dt),
+                None if is_numeric(dt) => Some(0.into()),
+                None => Some(Value::String(String::new())),
+            };
+            if let Some(v) = missing.filter(|v| !list.contains(v)) {
+                list.push(v);
+            }
             m.insert("enum".into(), Value::Array(list));
         }
     }

@@ -292,7 +292,8 @@ fn conditions_are_listed_and_limit_encode_only() {
         st["x-cobol-conditions"],
         json!({"OPEN-ST": "O", "SHUT": ["S", "C"]})
     );
-    assert_eq!(st["enum"], json!(["O", "S", "C"]));
+    // Blank, which a missing member is written as, is allowed when given too.
+    assert_eq!(st["enum"], json!(["O", "S", "C", ""]));
     assert!(valid(&e, json!({"st": "C"})));
     assert!(!valid(&e, json!({"st": "X"})));
     // A range cannot be an enum; it is listed only.
@@ -301,6 +302,9 @@ fn conditions_are_listed_and_limit_encode_only() {
     assert_eq!(lvl["x-cobol-conditions"], json!({"LOW": "1 THRU 3"}));
     // VALUE is what the encoder writes for a missing member.
     assert_eq!(e["properties"]["yn"]["default"], "N");
+    let with_value =
+        encode_schema("           05 F PIC X VALUE 'N'.\n              88 F-YES VALUE 'Y'.");
+    assert_eq!(with_value["properties"]["f"]["enum"], json!(["Y", "N"]));
     // Files hold values their 88s never named: a response may carry them.
     let d = decode_schema(FLAGS);
     assert!(d["properties"]["st"].get("enum").is_none());
