@@ -65,7 +65,7 @@ fn load(p: &Pair) -> (Layout, CodecOptions, Framing) {
 /// Every record of a pair's `.bin`, decoded by the real decoder.
 fn decoded(p: &Pair, layout: &Layout, opts: CodecOptions, framing: &Framing) -> Vec<Value> {
     let file = std::fs::File::open(samples().join(format!("{}.bin", p.name))).unwrap();
-    let mut reader = RecordReader::new(file, framing.clone());
+    let mut reader = RecordReader::new(file, *framing);
     let mut dec = Decoder::new(layout, opts).unwrap();
     let mut out = Vec::new();
     while let Some(rec) = reader.next_record().unwrap() {

@@ -3,7 +3,7 @@
 
 use serde_json::{json, Map, Value};
 
-use crate::layout::{DataType, Field, FieldKind, FloatWidth, Layout};
+use crate::layout::{DataType, Field, FieldKind, FloatWidth, Layout, Occurs};
 
 use super::SchemaOptions;
 
@@ -152,13 +152,32 @@ fn json_path(layout: &Layout, path: &[usize]) -> String {
 
 /// JSON paths of the OCCURS DEPENDING ON tables whose counter is the field at `path`.
 fn tables_counted_by(layout: &Layout, path: &[usize]) -> Vec<String> {
+    let mut out: Vec<String> = odo_tables(layout)
+        .into_iter()
+        .filter(|(_, o)| o.depending_on.as_ref().is_some_and(|d| d.path == path))
+        .map(|(p, _)| json_path(layout, &p))
+        .collect();
+    out.sort();
+    out
+}
+
+/// The counts the field at `path` may hold when it is an ODO counter: both codecs refuse
+/// a count outside its tables' OCCURS range.
+pub(super) fn counter_range(layout: &Layout, path: &[usize]) -> Option<(usize, usize)> {
+    odo_tables(layout)
+        .into_iter()
+        .filter(|(_, o)| o.depending_on.as_ref().is_some_and(|d| d.path == path))
+        .map(|(_, o)| (o.min, o.max))
+        .reduce(|(a, b), (c, d)| (a.max(c), b.min(d)))
+}
+
+/// Every OCCURS DEPENDING ON table with its child-index path.
+fn odo_tables(layout: &Layout) -> Vec<(Vec<usize>, &Occurs)> {
     let mut out = Vec::new();
     let mut stack = vec![(Vec::new(), &layout.root)];
     while let Some((p, f)) = stack.pop() {
-        if let Some(d) = f.occurs.as_ref().and_then(|o| o.depending_on.as_ref()) {
-            if d.path == path {
-                out.push(json_path(layout, &p));
-            }
+        if let Some(o) = f.occurs.as_ref().filter(|o| o.depending_on.is_some()) {
+            out.push((p.clone(), o));
         }
         for (i, c) in f.children().iter().enumerate() {
             let mut cp = p.clone();
@@ -166,6 +185,5 @@ fn tables_counted_by(layout: &Layout, path: &[usize]) -> Vec<String> {
             stack.push((cp, c));
         }
     }
-    out.sort();
     out
 }

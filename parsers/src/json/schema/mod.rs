@@ -172,6 +172,12 @@ impl Ctx<'_> {
             FieldKind::Group(children) => self.object(children, path),
             FieldKind::Item(dt) => {
                 let mut m = item::schema(f, dt, self.opts);
+                if let Some((lo, hi)) = annotate::counter_range(self.layout, path) {
+                    if f.occurs.is_none() && m.contains_key("maximum") {
+                        m.insert("minimum".into(), lo.into());
+                        m.insert("maximum".into(), hi.into());
+                    }
+                }
                 conditions::add(&mut m, f, dt, self.opts);
                 Value::Object(m)
             }

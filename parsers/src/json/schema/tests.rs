@@ -189,6 +189,9 @@ fn odo_tables_take_their_bounds_and_name_their_counter() {
             json!({"min": 1, "max": 3, "depending_on": "CNT", "counter": "cnt"})
         );
         assert_eq!(s["properties"]["cnt"]["x-cobol"]["counts"], json!(["tbl"]));
+        // Both codecs refuse a counter outside the table's range.
+        assert_eq!(s["properties"]["cnt"]["minimum"], 1);
+        assert_eq!(s["properties"]["cnt"]["maximum"], 3);
         assert!(!valid(&s, json!({"cnt": 0, "tbl": []})));
     }
     let e = encode_schema(body);
