@@ -11,6 +11,7 @@ mod layout_cmd;
 mod mock;
 mod problems;
 mod quarantine;
+mod schema;
 mod serve;
 mod signals;
 
@@ -36,6 +37,8 @@ enum Command {
     Encode(convert::EncodeArgs),
     /// Print a copybook's field listing: level, name, offset, length, type, occurs.
     Layout(layout_cmd::LayoutCmdArgs),
+    /// Print the JSON Schema (2020-12) of a record: what decode writes or encode accepts.
+    Schema(schema::SchemaArgs),
     /// Validate a gateway configuration: every problem `serve` would hit, all listed.
     Check(check::CheckArgs),
     /// Serve JSON/HTTP routes in front of legacy hosts, as a config file describes.
@@ -89,6 +92,7 @@ pub fn run() -> ExitCode {
         Command::Decode(a) => convert::decode(a),
         Command::Encode(a) => convert::encode(a),
         Command::Layout(a) => layout_cmd::run(a),
+        Command::Schema(a) => schema::run(a),
         Command::Demo(a) => demo::run(a),
         Command::Check(a) => check::run(a),
         Command::Serve(a) => serve::run(a),

@@ -12,6 +12,7 @@ mod fuzz;
 mod item;
 mod path;
 mod plan;
+mod schema;
 mod text;
 mod view;
 
@@ -19,6 +20,7 @@ pub use decode::{Decoded, Decoder};
 pub use encode::Encoder;
 pub use error::{hex as hex_bytes, RecordError, RecordErrorKind};
 pub use fuzz::fuzz_check;
+pub use schema::{record_schema, SchemaDirection, SchemaOptions};
 pub use view::View;
 
 use crate::codepage::CodePage;

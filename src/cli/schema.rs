@@ -1,0 +1,62 @@
+//! `ferrule schema`: the JSON Schema (2020-12) of one record, as the codec reads or writes it.
+
+use std::io::Write;
+
+use clap::{Args, ValueEnum};
+use ferrule_parsers::framing::Framing;
+use ferrule_parsers::json::{record_schema, SchemaDirection, SchemaOptions};
+use serde_json::{Map, Value};
+
+use super::{CodecArgs, Failure, LayoutArgs};
+
+/// The JSON Schema dialect of the document (and of OpenAPI 3.1 components).
+const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
+
+#[derive(ValueEnum, Clone, Copy, Debug)]
+pub enum DirectionName {
+    /// What `decode` writes (response bodies).
+    Decode,
+    /// What `encode` accepts (request bodies).
+    Encode,
+}
+
+#[derive(Args, Debug)]
+pub struct SchemaArgs {
+    #[command(flatten)]
+    layout: LayoutArgs,
+    #[command(flatten)]
+    codec: CodecArgs,
+    /// Describe the decoder's output or the encoder's input.
+    #[arg(long, value_enum, default_value = "decode")]
+    direction: DirectionName,
+    /// As `encode --allow-beyond-pic`: binary and packed bounds from their bytes.
+    #[arg(long)]
+    allow_beyond_pic: bool,
+}
+
+pub fn run(args: SchemaArgs) -> Result<(), Failure> {
+    let layout = args.layout.load()?;
+    let codec = args.codec.codec_options()?;
+    let direction = match args.direction {
+        DirectionName::Decode => SchemaDirection::Decode,
+        DirectionName::Encode => SchemaDirection::Encode,
+    };
+    let mut opts = SchemaOptions::for_codec(direction, &codec);
+    opts.allow_beyond_pic = args.allow_beyond_pic;
+    // Variable-length framings may carry records cut short: nothing is always present.
+    let framing = Framing::parse(&args.codec.framing)
+        .map_err(|e| Failure::usage(format!("error: --framing: {e}")))?;
+    opts.short_records = !matches!(framing, Framing::Fixed { .. });
+    let fragment = record_schema(&layout, &opts);
+    let mut doc = Map::new();
+    doc.insert("$schema".into(), DIALECT.into());
+    doc.insert("title".into(), layout.name.clone().into());
+    if let Value::Object(m) = fragment {
+        doc.extend(m);
+    }
+    let mut text = serde_json::to_string_pretty(&Value::Object(doc))
+        .map_err(|e| Failure::data(format!("error: {e}")))?;
+    text.push('\n');
+    std::io::stdout().lock().write_all(text.as_bytes())?;
+    Ok(())
+}
