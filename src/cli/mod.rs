@@ -8,6 +8,7 @@ mod convert;
 mod demo;
 mod layout_cmd;
 mod mock;
+mod openapi;
 mod problems;
 mod quarantine;
 mod serve;
@@ -48,6 +49,8 @@ enum Command {
     Audit(audit::AuditArgs),
     /// Auth tools: `hash-key` prints the hash of an API key for the config.
     Auth(auth::AuthArgs),
+    /// Print the OpenAPI 3.1 document of a gateway configuration (what `/openapi.json` serves).
+    Openapi(openapi::OpenapiArgs),
 }
 
 /// A failure the CLI reports and exits non-zero with.
@@ -92,6 +95,7 @@ pub fn run() -> ExitCode {
         Command::Mock(a) => mock::run(a),
         Command::Audit(a) => audit::run(a),
         Command::Auth(a) => auth::run(a),
+        Command::Openapi(a) => openapi::run(a),
     };
     match r {
         Ok(()) => ExitCode::SUCCESS,
