@@ -11,6 +11,7 @@
 //! - [`responses`]: the statuses of one route.
 //! - [`problem`]: the problem document and the shared headers.
 //! - [`security`]: security schemes and requirements.
+//! - [`text`]: the characters a code page can write, as a `pattern`.
 //! - [`view`]: omit/rename/sensitive/`set` applied to record schemas.
 //! - [`schema`]: the record schema source (the one call into the records crate).
 
@@ -20,6 +21,7 @@ mod problem;
 mod responses;
 mod schema;
 mod security;
+mod text;
 mod view;
 
 pub use document::document;

@@ -16,6 +16,7 @@ use super::problem::reference;
 use super::responses::{responses, Setting};
 use super::schema::{layout_field, record_schema_of, SchemaDirection};
 use super::security::Schemes;
+use super::text::{repertoire_pattern, restrict_text};
 use super::view::{apply_view, field_schema, make_optional, remove_field};
 use crate::auth::PurposeRule;
 use crate::config::{BackendSpec, RouteSpec};
@@ -37,7 +38,12 @@ pub fn operation(spec: &RouteSpec, backend: &BackendSpec, shared: &mut Shared<'_
     let id = unique(operation_id(&spec.method, &spec.path), shared.ids);
     let type_name = capitalised(&id);
     let codec = &backend.codec;
-    let request = record_schema_of(&spec.request, SchemaDirection::Encode, codec);
+    let mut request = record_schema_of(&spec.request, SchemaDirection::Encode, codec);
+    // Text the backend's code page cannot write is refused (400): say which text fits.
+    let text = repertoire_pattern(&codec.codepage);
+    if let Some(pattern) = &text {
+        restrict_text(&mut request, pattern);
+    }
     let response = response_schema(
         record_schema_of(&spec.response, SchemaDirection::Decode, codec),
         spec,
@@ -56,7 +62,7 @@ pub fn operation(spec: &RouteSpec, backend: &BackendSpec, shared: &mut Shared<'_
         )),
     );
     op.insert("description".into(), json!(description(spec, backend)));
-    let parameters = parameters(spec, &request);
+    let parameters = parameters(spec, &request, text.as_deref());
     if !parameters.is_empty() {
         op.insert("parameters".into(), Value::Array(parameters));
     }
@@ -163,7 +169,7 @@ fn capitalised(word: &str) -> String {
 }
 
 /// Path parameters in path order, then query parameters in `set` order.
-fn parameters(spec: &RouteSpec, request: &Value) -> Vec<Value> {
+fn parameters(spec: &RouteSpec, request: &Value, text: Option<&str>) -> Vec<Value> {
     let mut names: Vec<(&str, bool)> = spec
         .path_params
         .iter()
@@ -178,7 +184,7 @@ fn parameters(spec: &RouteSpec, request: &Value) -> Vec<Value> {
     }
     let mut out: Vec<Value> = names
         .into_iter()
-        .map(|(name, in_path)| parameter(spec, request, name, in_path))
+        .map(|(name, in_path)| parameter(spec, request, name, in_path, text))
         .collect();
     if let PurposeRule::Required { allowed } = &spec.policy.purpose {
         let schema = match allowed {
@@ -196,7 +202,13 @@ fn parameters(spec: &RouteSpec, request: &Value) -> Vec<Value> {
     out
 }
 
-fn parameter(spec: &RouteSpec, request: &Value, name: &str, in_path: bool) -> Value {
+fn parameter(
+    spec: &RouteSpec,
+    request: &Value,
+    name: &str,
+    in_path: bool,
+    text: Option<&str>,
+) -> Value {
     let mut fills = Vec::new();
     let mut schema = None;
     for (field, template) in &spec.set {
@@ -211,10 +223,17 @@ fn parameter(spec: &RouteSpec, request: &Value, name: &str, in_path: bool) -> Va
         }
     }
     let mut schema = schema.unwrap_or_else(|| json!({"type": "string"}));
-    if in_path && schema["type"] == "string" {
+    let is_text = schema["type"] == "string";
+    if let (Value::Object(s), true) = (&mut schema, is_text) {
         // A path segment is never empty: an empty value would name another path.
-        if let Value::Object(s) = &mut schema {
+        if in_path {
             s.entry("minLength").or_insert(json!(1));
+        }
+        // The value goes into a record field (whole or with text around it): only
+        // characters the code page can write fit.
+        let free = s.contains_key("pattern") || s.contains_key("enum") || fills.is_empty();
+        if let (Some(p), false) = (text, free) {
+            s.insert("pattern".into(), json!(p));
         }
     }
     let description = if fills.is_empty() {
@@ -358,7 +377,7 @@ mod tests {
                 ("ref", "R-{vrm}"),
             ],
         );
-        let ps = parameters(&spec, &request_schema());
+        let ps = parameters(&spec, &request_schema(), None);
         let names: Vec<(&str, &str)> = ps
             .iter()
             .map(|p| (p["name"].as_str().unwrap(), p["in"].as_str().unwrap()))
@@ -384,8 +403,9 @@ mod tests {
     fn parameters_without_a_field_schema_are_strings() {
         // The placeholder schema knows no fields; a path segment `set` does not use.
         let spec = route("GET", "/v1/{area}/x", &[("ref", "R-{id}")]);
-        let ps = parameters(&spec, &json!({"type": "object"}));
+        let ps = parameters(&spec, &json!({"type": "object"}), Some("^[a]*$"));
         assert_eq!(ps[0]["name"], "area");
+        // Not sent to the host: any text; `id` goes into a record field: the repertoire.
         assert_eq!(ps[0]["schema"], json!({"type": "string", "minLength": 1}));
         assert_eq!(
             ps[0]["description"],
@@ -393,7 +413,10 @@ mod tests {
         );
         assert_eq!(ps[1]["name"], "id");
         assert_eq!(ps[1]["in"], "query");
-        assert_eq!(ps[1]["schema"], json!({"type": "string"}));
+        assert_eq!(
+            ps[1]["schema"],
+            json!({"type": "string", "pattern": "^[a]*$"})
+        );
     }
 
     #[test]
@@ -406,7 +429,7 @@ mod tests {
             ..RouteAuthConfig::default()
         };
         spec.policy = Arc::new(RoutePolicy::from_config(&with_codes, &server, "auth").unwrap());
-        let ps = parameters(&spec, &request_schema());
+        let ps = parameters(&spec, &request_schema(), None);
         assert_eq!(ps[0]["name"], "X-Purpose");
         assert_eq!(ps[0]["in"], "header");
         assert_eq!(ps[0]["schema"]["enum"], json!(["CRIME", "TRAFFIC"]));
@@ -416,11 +439,11 @@ mod tests {
             ..RouteAuthConfig::default()
         };
         spec.policy = Arc::new(RoutePolicy::from_config(&any, &server, "auth").unwrap());
-        let ps = parameters(&spec, &request_schema());
+        let ps = parameters(&spec, &request_schema(), None);
         assert!(ps[0]["schema"]["pattern"].is_string());
         // Not required: no header parameter.
         spec.policy = Arc::new(RoutePolicy::open());
-        assert!(parameters(&spec, &request_schema()).is_empty());
+        assert!(parameters(&spec, &request_schema(), None).is_empty());
     }
 
     fn backend() -> BackendSpec {
