@@ -131,6 +131,21 @@ impl Authenticator {
         &self.realm
     }
 
+    /// Whether API keys are configured (`X-API-Key` or `Authorization: ApiKey`).
+    pub fn accepts_api_keys(&self) -> bool {
+        !self.api_keys.is_empty()
+    }
+
+    /// Whether bearer tokens (JWT) are configured.
+    pub fn accepts_jwt(&self) -> bool {
+        self.jwt.is_some()
+    }
+
+    /// Whether client-certificate subjects name principals (mTLS).
+    pub fn accepts_client_certs(&self) -> bool {
+        !self.certs.is_empty()
+    }
+
     /// Who is calling. `Ok(None)`: no credentials at all (anonymous); `Err`: credentials
     /// were presented and are not acceptable (always a 401, even on public routes, so a
     /// client with a broken token finds out).

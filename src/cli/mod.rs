@@ -9,6 +9,7 @@ mod demo;
 mod init;
 mod layout_cmd;
 mod mock;
+mod openapi;
 mod problems;
 mod quarantine;
 mod schema;
@@ -54,6 +55,8 @@ enum Command {
     Audit(audit::AuditArgs),
     /// Auth tools: `hash-key` prints the hash of an API key for the config.
     Auth(auth::AuthArgs),
+    /// Print the OpenAPI 3.1 document of a gateway configuration (what `/openapi.json` serves).
+    Openapi(openapi::OpenapiArgs),
 }
 
 /// A failure the CLI reports and exits non-zero with.
@@ -100,6 +103,7 @@ pub fn run() -> ExitCode {
         Command::Init(a) => init::run(a),
         Command::Audit(a) => audit::run(a),
         Command::Auth(a) => auth::run(a),
+        Command::Openapi(a) => openapi::run(a),
     };
     match r {
         Ok(()) => ExitCode::SUCCESS,

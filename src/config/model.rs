@@ -72,6 +72,9 @@ pub struct ServerConfig {
     pub max_connections: usize,
     /// `[server.cors]`: CORS answers for browsers. Absent: no CORS headers.
     pub cors: Option<CorsConfig>,
+    /// Serve the API description (`/openapi.json`, `/docs`); `false` leaves them unrouted.
+    #[serde(default = "defaults::docs")]
+    pub docs: bool,
 }
 
 /// `[server.cors]` as written.
@@ -279,5 +282,8 @@ pub mod defaults {
     }
     pub fn cors_max_age_secs() -> u64 {
         600
+    }
+    pub fn docs() -> bool {
+        true
     }
 }

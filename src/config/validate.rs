@@ -57,6 +57,8 @@ pub struct Gateway {
     pub source: PathBuf,
     /// `[auth]` and `[audit]`.
     pub security: Security,
+    /// `server.docs`: serve `/openapi.json` and `/docs`.
+    pub docs: bool,
 }
 
 #[derive(Debug, Clone, PartialEq)]
@@ -128,6 +130,23 @@ impl Template {
             1 => parts.remove(0),
             _ => Template::Mixed(parts),
         })
+    }
+
+    /// The parameters the template reads, in order (repeats included).
+    pub fn params(&self) -> Vec<&str> {
+        match self {
+            Template::Const(_) => Vec::new(),
+            Template::Param(p) => vec![p.as_str()],
+            Template::Mixed(ps) => ps.iter().flat_map(Template::params).collect(),
+        }
+    }
+
+    /// The parameter, when the whole value is one (its text is the field's value).
+    pub fn whole_param(&self) -> Option<&str> {
+        match self {
+            Template::Param(p) => Some(p),
+            _ => None,
+        }
     }
 
     /// The text with parameters filled in; `None` names a missing parameter.
@@ -301,6 +320,7 @@ pub fn validate(config: &Config, source: &Path) -> Result<Gateway, Vec<Problem>>
         routes,
         source: source.to_path_buf(),
         security,
+        docs: s.docs,
     })
 }
 
@@ -655,6 +675,14 @@ mod tests {
             Template::parse("{nope}").expect("parses").render(&lookup),
             Err("nope".into())
         );
+        // The parameters read, and whether the value is one parameter whole.
+        assert_eq!(t.params(), ["id"]);
+        assert_eq!(t.whole_param(), None);
+        assert_eq!(
+            Template::parse("{vrm}").expect("parses").whole_param(),
+            Some("vrm")
+        );
+        assert!(Template::parse("VEHQ").expect("parses").params().is_empty());
         assert!(Template::parse("{unclosed").is_err());
         assert!(Template::parse("{bad name}").is_err());
     }

@@ -1,5 +1,6 @@
 //! The operator endpoints: `/healthz` (the process serves), `/readyz` (every backend
-//! reachable), `/metrics` (Prometheus text), and the metrics recorder behind it.
+//! reachable), `/metrics` (Prometheus text), and the metrics recorder behind it; and
+//! `/openapi.json`, the API description.
 
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -15,8 +16,9 @@ use super::problem::ApiError;
 use crate::config::BackendSpec;
 use crate::telemetry;
 
-/// Paths the gateway serves itself; a configured route may not take them.
-pub const RESERVED: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
+/// Paths the gateway serves itself; a configured route may not take them (the API
+/// description's too, even with `server.docs = false`, so turning it on never clashes).
+pub const RESERVED: [&str; 4] = ["/healthz", "/readyz", "/metrics", "/openapi.json"];
 
 /// Latency buckets (seconds): legacy hosts answer in ms to seconds.
 const BUCKETS: [f64; 14] = [
@@ -95,6 +97,19 @@ pub async fn metrics(handle: Option<PrometheusHandle>) -> Response {
             HeaderValue::from_static("text/plain; version=0.0.4; charset=utf-8"),
         )],
         text,
+    )
+        .into_response()
+}
+
+/// `/openapi.json`: the document of the live config, serialised when it was built.
+pub async fn openapi(document: axum::body::Bytes) -> Response {
+    (
+        StatusCode::OK,
+        [(
+            header::CONTENT_TYPE,
+            HeaderValue::from_static("application/json"),
+        )],
+        document,
     )
         .into_response()
 }

@@ -152,6 +152,13 @@ fn routes(
             get(move |req: Request| ops::readyz(specs.clone(), req)),
         )
         .route("/metrics", get(move || ops::metrics(metrics.clone())));
+    if gateway.docs {
+        // Built once per config version: a reload serves the new routes' description.
+        let document = serde_json::to_vec(&crate::openapi::document(gateway))
+            .map(axum::body::Bytes::from)
+            .unwrap_or_default();
+        router = router.route("/openapi.json", get(move || ops::openapi(document.clone())));
+    }
     for (path, methods) in by_path {
         router = router.route(path, methods);
     }
@@ -328,6 +335,7 @@ mod tests {
             routes: paths.iter().map(|p| route(p)).collect(),
             source: "ferrule.toml".into(),
             security: Default::default(),
+            docs: true,
         }
     }
 
@@ -379,6 +387,42 @@ mod tests {
         assert_eq!(status(shared.clone(), "/a").await, 404);
         assert_eq!(status(shared.clone(), "/b").await, 502);
         assert_eq!(status(shared, "/healthz").await, 200);
+    }
+
+    #[tokio::test]
+    async fn the_api_description_follows_the_live_config() {
+        let fetch = |shared: Shared| async move {
+            let req = Request::get("/openapi.json")
+                .body(axum::body::Body::empty())
+                .unwrap();
+            let res = front(shared).oneshot(req).await.unwrap();
+            let status = res.status().as_u16();
+            let bytes = axum::body::to_bytes(res.into_body(), 1 << 20)
+                .await
+                .unwrap();
+            (
+                status,
+                serde_json::from_slice::<serde_json::Value>(&bytes).unwrap(),
+            )
+        };
+        let live = build(gateway(&["/a"], vec![backend("v", 1)]), None, None).unwrap();
+        let shared: Shared = Arc::new(ArcSwap::from_pointee(live));
+        let (status, doc) = fetch(shared.clone()).await;
+        assert_eq!(status, 200);
+        assert!(doc["paths"]["/a"]["get"].is_object(), "{doc}");
+        // A reload describes the new routes only.
+        let next = build(gateway(&["/b"], vec![backend("v", 1)]), None, None).unwrap();
+        shared.store(Arc::new(next));
+        let (_, doc) = fetch(shared.clone()).await;
+        assert!(doc["paths"].get("/a").is_none());
+        assert!(doc["paths"]["/b"]["get"].is_object());
+        // `server.docs = false`: not routed, a plain 404 problem.
+        let mut off = gateway(&["/b"], vec![backend("v", 1)]);
+        off.docs = false;
+        shared.store(Arc::new(build(off, None, None).unwrap()));
+        let (status, doc) = fetch(shared).await;
+        assert_eq!(status, 404);
+        assert_eq!(doc["type"], "https://ferrule.dev/problems/not-found");
     }
 
     #[test]

@@ -1,0 +1,27 @@
+//! The OpenAPI 3.1 description of a gateway config: what `ferrule openapi` prints and
+//! the gateway serves at `/openapi.json`.
+//!
+//! Built from the validated [`Gateway`](crate::config::Gateway) alone, so the document
+//! says what the running gateway does: parameters from each route's `set`, bodies and
+//! answers from its copybooks (as the route reshapes them), every status the handler can
+//! answer with, and security from `[auth]`.
+//!
+//! - [`document`](mod@document): the top level (info, servers, paths, components).
+//! - [`operation`]: one route (id, parameters, body).
+//! - [`responses`]: the statuses of one route.
+//! - [`problem`]: the problem document and the shared headers.
+//! - [`security`]: security schemes and requirements.
+//! - [`text`]: the characters a code page can write, as a `pattern`.
+//! - [`view`]: omit/rename/sensitive/`set` applied to record schemas.
+//! - [`schema`]: the record schema source (the one call into the records crate).
+
+mod document;
+mod operation;
+mod problem;
+mod responses;
+mod schema;
+mod security;
+mod text;
+mod view;
+
+pub use document::document;

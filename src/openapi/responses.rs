@@ -1,0 +1,405 @@
+//! Every status one route can answer with: the statuses its return codes map to (the
+//! decoded record, `application/json`), and each error the gateway can produce for it
+//! (`application/problem+json`), with the headers that come with them.
+//!
+//! A status can be both (a `"*" = 502` mapping and an unreachable host): it then lists
+//! both media types. Which errors apply follows the handler: 401 only with `[auth]`,
+//! 403 only for scoped routes, 413/415 only for methods with a body, 429 only with a
+//! rate limit, 503 for a saturated host and, with `[audit]`, for an unwritable log.
+
+use std::collections::BTreeMap;
+
+use serde_json::{json, Map, Value};
+
+use super::problem::{reference, PROBLEM, PROBLEM_JSON, REQUEST_ID, RETRY_AFTER, WWW_AUTHENTICATE};
+use crate::auth::PurposeRule;
+use crate::config::{BackendSpec, RouteSpec};
+
+/// What decides a route's responses besides the route itself.
+pub struct Setting<'a> {
+    pub backend: &'a BackendSpec,
+    /// `[auth]` is configured: any call may present a credential that is refused.
+    pub auth: bool,
+    /// `[audit]` is configured: a call is refused when its line cannot be written.
+    pub audit: bool,
+    pub max_body_bytes: usize,
+    /// The schema of the response body (a `$ref`).
+    pub record: Value,
+}
+
+/// One status being described.
+#[derive(Default)]
+struct Answer {
+    descriptions: Vec<String>,
+    content: Map<String, Value>,
+    headers: Map<String, Value>,
+}
+
+#[derive(Default)]
+struct Answers(BTreeMap<u16, Answer>);
+
+impl Answers {
+    fn record(&mut self, status: u16, description: String, schema: &Value) {
+        let a = self.0.entry(status).or_default();
+        a.descriptions.push(description);
+        a.content
+            .insert("application/json".into(), json!({ "schema": schema }));
+    }
+
+    fn problem(&mut self, status: u16, description: impl Into<String>) -> &mut Answer {
+        let a = self.0.entry(status).or_default();
+        a.descriptions.push(description.into());
+        a.content.insert(
+            PROBLEM_JSON.into(),
+            json!({ "schema": reference("schemas", PROBLEM) }),
+        );
+        a
+    }
+
+    fn into_value(self) -> Value {
+        let mut out = Map::new();
+        for (status, mut a) in self.0 {
+            let mut headers = Map::new();
+            headers.insert("x-request-id".into(), reference("headers", REQUEST_ID));
+            headers.append(&mut a.headers);
+            out.insert(
+                status.to_string(),
+                json!({
+                    "description": a.descriptions.join(" "),
+                    "headers": headers,
+                    "content": a.content,
+                }),
+            );
+        }
+        Value::Object(out)
+    }
+}
+
+impl Answer {
+    fn header(&mut self, name: &str, component: &str, required: bool) {
+        let h = if required {
+            reference("headers", component)
+        } else {
+            // A `$ref` cannot be loosened in place: spell the optional one out.
+            json!({
+                "description": "Seconds to wait before calling again (at least 1), when the \
+                    backend is saturated.",
+                "schema": {"type": "integer", "minimum": 1}
+            })
+        };
+        self.headers.insert(name.into(), h);
+    }
+}
+
+/// The `responses` object of `spec`'s operation.
+pub fn responses(spec: &RouteSpec, s: &Setting<'_>) -> Value {
+    let mut out = Answers::default();
+    mapped(spec, &s.record, &mut out);
+    let backend = &s.backend.name;
+    let has_body = matches!(spec.method.as_str(), "POST" | "PUT" | "PATCH");
+    let mut bad =
+        String::from("Invalid request: fields of the wrong type or too long, missing parameters");
+    if has_body {
+        bad.push_str(", a body that is not JSON or not an object where one is needed");
+    }
+    bad.push_str(" (every bad field listed in `errors`)");
+    if matches!(spec.policy.purpose, PurposeRule::Required { .. }) {
+        bad.push_str("; or `X-Purpose` missing or not accepted (`invalid-purpose`)");
+    }
+    bad.push('.');
+    out.problem(400, bad);
+    if s.auth {
+        out.problem(
+            401,
+            "No acceptable credentials (missing, or presented and refused).",
+        )
+        .header("WWW-Authenticate", WWW_AUTHENTICATE, true);
+    }
+    if !spec.policy.scopes.is_empty() {
+        out.problem(
+            403,
+            format!(
+                "The caller lacks a required scope ({}).",
+                spec.policy.scopes.join(", ")
+            ),
+        );
+    }
+    if !spec.path_params.is_empty() {
+        out.problem(
+            404,
+            "No route has this path (a parameter that is empty or spans segments).",
+        );
+    }
+    if has_body {
+        out.problem(
+            413,
+            format!("The body is larger than {} bytes.", s.max_body_bytes),
+        );
+        out.problem(
+            415,
+            "The body is not JSON: send `Content-Type: application/json`.",
+        );
+    }
+    if let Some(limit) = &spec.policy.rate_limit {
+        out.problem(
+            429,
+            format!(
+                "Too many calls: {} per second per caller, bursts of {}.",
+                limit.per_second, limit.burst
+            ),
+        )
+        .header("Retry-After", RETRY_AFTER, true);
+    }
+    out.problem(
+        500,
+        "The gateway failed to handle the request (never the caller's fault).",
+    );
+    out.problem(
+        502,
+        format!(
+            "Backend `{backend}` cannot be reached or closed the connection, or answered \
+             with a frame or record that cannot be used (details are logged, never sent)."
+        ),
+    );
+    let mut busy = format!("Backend `{backend}` is at its session limit (`Retry-After`).");
+    if s.audit {
+        busy.push_str(" Or the call cannot be written to the audit log, so it is refused.");
+    }
+    out.problem(503, busy)
+        .header("Retry-After", RETRY_AFTER, false);
+    out.problem(
+        504,
+        format!(
+            "Backend `{backend}` did not answer within {} ms.",
+            s.backend.timeout.as_millis()
+        ),
+    );
+    out.into_value()
+}
+
+/// The statuses the route's return codes map to, each with the record.
+fn mapped(spec: &RouteSpec, record: &Value, out: &mut Answers) {
+    let Some(status) = &spec.status else {
+        out.record(200, "The host's answer.".into(), record);
+        return;
+    };
+    let field = status.field.join(".");
+    let mut codes: BTreeMap<u16, Vec<String>> = BTreeMap::new();
+    for (code, &http) in &status.map {
+        codes.entry(http).or_default().push(format!("`{code}`"));
+    }
+    for (http, list) in codes {
+        let any = (status.default == Some(http)).then_some(" or any other value");
+        let text = format!(
+            "The host's answer, `{field}` = {}{}.",
+            list.join(", "),
+            any.unwrap_or_default()
+        );
+        out.record(http, text, record);
+    }
+    if let Some(http) = status.default {
+        if !status.map.values().any(|&v| v == http) {
+            out.record(
+                http,
+                format!("The host's answer, any other `{field}`."),
+                record,
+            );
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use std::sync::Arc;
+    use std::time::Duration;
+
+    use super::*;
+    use crate::auth::{AuthConfig, RateLimitConfig, RouteAuthConfig, RoutePolicy};
+    use crate::config::{BackendKind, StatusSpec};
+
+    fn backend() -> BackendSpec {
+        BackendSpec {
+            name: "vehicles".into(),
+            kind: BackendKind::Tcp {
+                address: "127.0.0.1:1".into(),
+            },
+            framing: crate::connector::BackendFraming::Len4,
+            codec: Default::default(),
+            max_sessions: 1,
+            max_queue: 0,
+            queue_timeout: Duration::ZERO,
+            timeout: Duration::from_millis(2000),
+            connect_timeout: Duration::from_secs(1),
+        }
+    }
+
+    fn route(method: &str, params: &[&str], status: Option<StatusSpec>) -> RouteSpec {
+        let layout = Arc::new(
+            ferrule_parsers::registry::load(
+                "01 R.\n   05 A PIC X.\n",
+                "t.cpy",
+                None,
+                &Default::default(),
+            )
+            .unwrap(),
+        );
+        RouteSpec {
+            method: method.into(),
+            path: "/t".into(),
+            backend: 0,
+            request: layout.clone(),
+            response: layout,
+            set: vec![],
+            path_params: params.iter().map(|s| s.to_string()).collect(),
+            status,
+            omit: vec![],
+            rename: vec![],
+            policy: Arc::new(RoutePolicy::open()),
+            audit_keys: vec![],
+        }
+    }
+
+    fn setting(b: &BackendSpec, auth: bool, audit: bool) -> Setting<'_> {
+        Setting {
+            backend: b,
+            auth,
+            audit,
+            max_body_bytes: 1024,
+            record: json!({"$ref": "#/components/schemas/R"}),
+        }
+    }
+
+    fn statuses(v: &Value) -> Vec<&str> {
+        v.as_object().unwrap().keys().map(String::as_str).collect()
+    }
+
+    fn media(v: &Value, status: &str) -> Vec<String> {
+        v[status]["content"]
+            .as_object()
+            .unwrap()
+            .keys()
+            .cloned()
+            .collect()
+    }
+
+    #[test]
+    fn an_open_get_without_status_map() {
+        // 200 with the record; the errors any call can meet; no 401/403/413/415/429.
+        let b = backend();
+        let r = responses(&route("GET", &[], None), &setting(&b, false, false));
+        assert_eq!(statuses(&r), ["200", "400", "500", "502", "503", "504"]);
+        assert_eq!(media(&r, "200"), ["application/json"]);
+        assert_eq!(
+            r["200"]["content"]["application/json"]["schema"]["$ref"],
+            "#/components/schemas/R"
+        );
+        assert_eq!(media(&r, "502"), [PROBLEM_JSON]);
+        assert!(r["504"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("2000 ms"));
+        // Every response names the request id; 503's Retry-After is optional.
+        for s in statuses(&r) {
+            assert!(r[s]["headers"]["x-request-id"].is_object(), "{s}");
+        }
+        assert!(r["503"]["headers"]["Retry-After"]["schema"].is_object());
+        assert!(r["503"]["headers"]["Retry-After"].get("required").is_none());
+    }
+
+    #[test]
+    fn mapped_codes_and_errors_share_statuses() {
+        // 0 -> 200, 4 -> 404, * -> 502: 404 and 502 carry the record and a problem.
+        let status = StatusSpec {
+            field: vec!["return_code".into()],
+            map: [("0".to_string(), 200), ("4".to_string(), 404)].into(),
+            default: Some(502),
+        };
+        let b = backend();
+        let r = responses(
+            &route("POST", &["vrm"], Some(status)),
+            &setting(&b, false, true),
+        );
+        assert_eq!(
+            statuses(&r),
+            ["200", "400", "404", "413", "415", "500", "502", "503", "504"]
+        );
+        assert_eq!(media(&r, "404"), ["application/json", PROBLEM_JSON]);
+        assert_eq!(media(&r, "502"), ["application/json", PROBLEM_JSON]);
+        assert_eq!(media(&r, "200"), ["application/json"]);
+        let d404 = r["404"]["description"].as_str().unwrap();
+        assert!(d404.contains("`return_code` = `4`"), "{d404}");
+        assert!(r["502"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("any other"));
+        assert!(r["503"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("audit log"));
+        assert!(r["413"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("1024 bytes"));
+    }
+
+    #[test]
+    fn security_adds_401_403_429_and_the_purpose() {
+        let server = AuthConfig {
+            rate_limit: Some(RateLimitConfig {
+                per_second: 5.0,
+                burst: 10,
+            }),
+            ..AuthConfig::default()
+        };
+        let policy = RoutePolicy::from_config(
+            &RouteAuthConfig {
+                scopes: vec!["vehicles:read".into()],
+                require_purpose: true,
+                ..RouteAuthConfig::default()
+            },
+            &server,
+            "auth",
+        )
+        .unwrap();
+        let mut spec = route("GET", &[], None);
+        spec.policy = Arc::new(policy);
+        let b = backend();
+        let r = responses(&spec, &setting(&b, true, false));
+        assert_eq!(
+            statuses(&r),
+            ["200", "400", "401", "403", "429", "500", "502", "503", "504"]
+        );
+        assert_eq!(
+            r["401"]["headers"]["WWW-Authenticate"]["$ref"],
+            "#/components/headers/WwwAuthenticate"
+        );
+        assert_eq!(
+            r["429"]["headers"]["Retry-After"]["$ref"],
+            "#/components/headers/RetryAfter"
+        );
+        assert!(r["400"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("X-Purpose"));
+        assert!(r["403"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("vehicles:read"));
+    }
+
+    #[test]
+    fn a_default_without_entries_of_its_own_is_described() {
+        // Only `*`: every return code gives 200.
+        let status = StatusSpec {
+            field: vec!["rc".into()],
+            map: BTreeMap::new(),
+            default: Some(200),
+        };
+        let b = backend();
+        let r = responses(&route("GET", &[], Some(status)), &setting(&b, false, false));
+        assert!(r["200"]["description"]
+            .as_str()
+            .unwrap()
+            .contains("any other `rc`"));
+    }
+}
