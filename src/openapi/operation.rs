@@ -15,6 +15,7 @@ use serde_json::{json, Map, Value};
 use super::problem::reference;
 use super::responses::{responses, Setting};
 use super::schema::{layout_field, record_schema_of, SchemaDirection};
+use crate::connector::BackendFraming;
 use super::security::Schemes;
 use super::text::{repertoire_pattern, restrict_text};
 use super::view::{apply_view, field_schema, make_optional, remove_field};
@@ -38,14 +39,15 @@ pub fn operation(spec: &RouteSpec, backend: &BackendSpec, shared: &mut Shared<'_
     let id = unique(operation_id(&spec.method, &spec.path), shared.ids);
     let type_name = capitalised(&id);
     let codec = &backend.codec;
-    let mut request = record_schema_of(&spec.request, SchemaDirection::Encode, codec);
+    let short_answers = !matches!(backend.framing, BackendFraming::Fixed);
+    let mut request = record_schema_of(&spec.request, SchemaDirection::Encode, codec, false);
     // Text the backend's code page cannot write is refused (400): say which text fits.
     let text = repertoire_pattern(&codec.codepage);
     if let Some(pattern) = &text {
         restrict_text(&mut request, pattern);
     }
     let response = response_schema(
-        record_schema_of(&spec.response, SchemaDirection::Decode, codec),
+        record_schema_of(&spec.response, SchemaDirection::Decode, codec, short_answers),
         spec,
     );
     let response_name = format!("{type_name}Response");

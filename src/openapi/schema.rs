@@ -1,32 +1,25 @@
 //! Where the document gets a record's JSON Schema: the one call into the records crate.
 
-use ferrule_parsers::json::CodecOptions;
+pub use ferrule_parsers::json::SchemaDirection;
+use ferrule_parsers::json::{record_schema, CodecOptions, SchemaOptions};
 use ferrule_parsers::layout::{Field, Layout};
-use serde_json::{json, Value};
-
-/// Which side of the codec a schema describes; mirrors
-/// `ferrule_parsers::json::SchemaDirection` (to be replaced by it).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum SchemaDirection {
-    /// What the decoder emits: response bodies.
-    Decode,
-    /// What the encoder accepts: request bodies and parameters.
-    Encode,
-}
+use serde_json::Value;
 
 /// The JSON Schema (2020-12 fragment, no `$schema`) of `layout` as the backend's codec
-/// reads or writes it.
-///
-/// The single place to swap for `ferrule_parsers::json::record_schema(layout,
-/// &SchemaOptions { direction, redefines: codec.redefines })` once the records crate
-/// has it; until then every record is described as an object.
+/// reads or writes it. `short_answers`: the framing lets the host answer with fewer bytes
+/// than the layout (len4, len2, delimiter, rdw), and the decoder then leaves out the fields
+/// past the end, so none is `required`; a `fixed` answer always has them all.
 pub fn record_schema_of(
     layout: &Layout,
     direction: SchemaDirection,
     codec: &CodecOptions,
+    short_answers: bool,
 ) -> Value {
-    let _ = (layout, direction, codec.redefines);
-    json!({"type": "object"})
+    let opts = SchemaOptions {
+        short_records: short_answers,
+        ..SchemaOptions::for_codec(direction, codec)
+    };
+    record_schema(layout, &opts)
 }
 
 /// The layout field at a dotted JSON path (FILLERs have no JSON name and are skipped).
@@ -71,7 +64,12 @@ mod tests {
     #[test]
     fn every_record_is_at_least_an_object() {
         // Whatever the generator adds, a record's schema is an object schema.
-        let s = record_schema_of(&layout(), SchemaDirection::Decode, &CodecOptions::default());
+        let s = record_schema_of(
+            &layout(),
+            SchemaDirection::Decode,
+            &CodecOptions::default(),
+            false,
+        );
         assert_eq!(s["type"], "object");
     }
 }
