@@ -11,6 +11,7 @@ mod config;
 mod connector;
 mod gateway;
 mod mock;
+mod openapi;
 mod telemetry;
 
 fn main() -> std::process::ExitCode {

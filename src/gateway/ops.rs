@@ -1,5 +1,6 @@
 //! The operator endpoints: `/healthz` (the process serves), `/readyz` (every backend
-//! reachable), `/metrics` (Prometheus text), and the metrics recorder behind it.
+//! reachable), `/metrics` (Prometheus text), and the metrics recorder behind it;
+//! `/docs` (the try-it page of `crate::openapi::docs`).
 
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -16,7 +17,7 @@ use crate::config::BackendSpec;
 use crate::telemetry;
 
 /// Paths the gateway serves itself; a configured route may not take them.
-pub const RESERVED: [&str; 3] = ["/healthz", "/readyz", "/metrics"];
+pub const RESERVED: [&str; 4] = ["/healthz", "/readyz", "/metrics", "/docs"];
 
 /// Latency buckets (seconds): legacy hosts answer in ms to seconds.
 const BUCKETS: [f64; 14] = [
@@ -84,6 +85,10 @@ pub async fn readyz(backends: Arc<Vec<Arc<BackendSpec>>>, req: Request) -> Respo
     down.sort_unstable();
     tracing::warn!(backends = %down.join(","), "not ready");
     ApiError::NotReady(down).render(req.uri().path(), request_id(req.headers()))
+}
+
+pub async fn docs() -> Response {
+    crate::openapi::docs::page()
 }
 
 pub async fn metrics(handle: Option<PrometheusHandle>) -> Response {

@@ -151,7 +151,8 @@ fn routes(
             "/readyz",
             get(move |req: Request| ops::readyz(specs.clone(), req)),
         )
-        .route("/metrics", get(move || ops::metrics(metrics.clone())));
+        .route("/metrics", get(move || ops::metrics(metrics.clone())))
+        .route("/docs", get(ops::docs));
     for (path, methods) in by_path {
         router = router.route(path, methods);
     }
