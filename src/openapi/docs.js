@@ -280,7 +280,8 @@
     var bodyArea = null;
     if (media) {
       var bodyId = "op-" + opKey + "-body";
-      form.appendChild(el("h3", null, el("label", { "for": bodyId }, "Request body (" + media.type + ")")));
+      form.appendChild(el("h3", null, el("label", { "for": bodyId }, "Request body ",
+        el("span", { "class": "media-type" }, media.type))));
       bodyArea = el("textarea", {
         id: bodyId, "data-body": "", "data-media-type": media.type, spellcheck: "false",
         rows: 14, "aria-required": resolve(op.requestBody).required === true ? "true" : null
