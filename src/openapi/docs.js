@@ -33,6 +33,26 @@
     return node;
   }
 
+  // Description text (CommonMark in OpenAPI) shown as plain text, except the two things
+  // most documents use: `code` spans and blank-line paragraphs. Built from text nodes.
+  function prose(tag, attrs, text) {
+    var box = el(tag, attrs);
+    String(text).split(/\n\s*\n/).forEach(function (para, i) {
+      var target = box;
+      if (tag === "div") {
+        target = el("p");
+        box.appendChild(target);
+      } else if (i > 0) {
+        box.appendChild(document.createTextNode(" "));
+      }
+      para.split("`").forEach(function (part, j) {
+        if (part === "") return;
+        target.appendChild(j % 2 ? el("code", null, part) : document.createTextNode(part));
+      });
+    });
+    return box;
+  }
+
   function has(o, k) { return o !== null && typeof o === "object" && Object.prototype.hasOwnProperty.call(o, k); }
 
   // A local JSON pointer ("#/components/schemas/X") into the document.
@@ -211,7 +231,7 @@
       input = el("input", attrs);
     }
     var field = el("div", { "class": "field" }, label, input);
-    if (p.description) field.appendChild(el("div", { "class": "hint" }, String(p.description)));
+    if (p.description) field.appendChild(prose("span", { "class": "hint" }, p.description));
     return field;
   }
 
@@ -242,7 +262,8 @@
     var ul = el("ul");
     codes.forEach(function (code) {
       var r = resolve(rs[code]) || {};
-      ul.appendChild(el("li", { "data-response-code": code }, el("code", null, code), String(r.description || "")));
+      ul.appendChild(el("li", { "data-response-code": code }, el("code", { "class": "code" }, code),
+        prose("span", null, r.description || "")));
     });
     return el("div", { "class": "responses" }, el("h3", null, "Responses"), ul);
   }
@@ -263,11 +284,11 @@
     var head = el("h3", { "class": "op-head", id: "op-" + opKey + "-title" },
       el("span", { "class": "method" }, M),
       el("span", { "class": "op-path" }, path),
-      op.summary ? el("span", { "class": "op-summary" }, String(op.summary)) : null,
+      op.summary ? prose("span", { "class": "op-summary" }, op.summary) : null,
       op.deprecated ? el("span", { "class": "deprecated" }, "deprecated") : null,
       op.operationId ? el("span", { "class": "op-id" }, String(op.operationId)) : null);
     section.appendChild(head);
-    if (op.description) section.appendChild(el("p", { "class": "op-desc" }, String(op.description)));
+    if (op.description) section.appendChild(prose("div", { "class": "op-desc" }, op.description));
 
     // novalidate: missing required values are reported in the answer panel, like any outcome.
     var form = el("form", { "data-form": "", novalidate: true, "aria-label": M + " " + path });
@@ -442,7 +463,7 @@
     document.title = title + " \u2014 API docs";
     $("docs-version").textContent = (info.version ? "Version " + info.version + " \u00b7 " : "") +
       "OpenAPI " + String(doc.openapi || "?");
-    $("docs-description").textContent = info.description ? String(info.description) : "";
+    if (info.description) $("docs-description").appendChild(prose("div", null, info.description));
     renderAuth();
     var main = $("docs-ops");
     main.removeChild($("docs-loading"));
