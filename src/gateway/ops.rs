@@ -1,6 +1,7 @@
 //! The operator endpoints: `/healthz` (the process serves), `/readyz` (every backend
 //! reachable), `/metrics` (Prometheus text), and the metrics recorder behind it; and
-//! `/openapi.json`, the API description.
+//! the API description: `/openapi.json` and `/docs` (the try-it page of
+//! `crate::openapi::docs`).
 
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -18,7 +19,7 @@ use crate::telemetry;
 
 /// Paths the gateway serves itself; a configured route may not take them (the API
 /// description's too, even with `server.docs = false`, so turning it on never clashes).
-pub const RESERVED: [&str; 4] = ["/healthz", "/readyz", "/metrics", "/openapi.json"];
+pub const RESERVED: [&str; 5] = ["/healthz", "/readyz", "/metrics", "/openapi.json", "/docs"];
 
 /// Latency buckets (seconds): legacy hosts answer in ms to seconds.
 const BUCKETS: [f64; 14] = [
@@ -86,6 +87,10 @@ pub async fn readyz(backends: Arc<Vec<Arc<BackendSpec>>>, req: Request) -> Respo
     down.sort_unstable();
     tracing::warn!(backends = %down.join(","), "not ready");
     ApiError::NotReady(down).render(req.uri().path(), request_id(req.headers()))
+}
+
+pub async fn docs() -> Response {
+    crate::openapi::docs::page()
 }
 
 pub async fn metrics(handle: Option<PrometheusHandle>) -> Response {

@@ -157,7 +157,9 @@ fn routes(
         let document = serde_json::to_vec(&crate::openapi::document(gateway))
             .map(axum::body::Bytes::from)
             .unwrap_or_default();
-        router = router.route("/openapi.json", get(move || ops::openapi(document.clone())));
+        router = router
+            .route("/openapi.json", get(move || ops::openapi(document.clone())))
+            .route("/docs", get(ops::docs));
     }
     for (path, methods) in by_path {
         router = router.route(path, methods);

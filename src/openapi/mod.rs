@@ -1,5 +1,5 @@
 //! The OpenAPI 3.1 description of a gateway config: what `ferrule openapi` prints and
-//! the gateway serves at `/openapi.json`.
+//! the gateway serves at `/openapi.json`, and the `/docs` page that renders it.
 //!
 //! Built from the validated [`Gateway`](crate::config::Gateway) alone, so the document
 //! says what the running gateway does: parameters from each route's `set`, bodies and
@@ -14,7 +14,9 @@
 //! - [`text`]: the characters a code page can write, as a `pattern`.
 //! - [`view`]: omit/rename/sensitive/`set` applied to record schemas.
 //! - [`schema`]: the record schema source (the one call into the records crate).
+//! - [`docs`]: the self-contained try-it page served at `/docs`.
 
+pub mod docs;
 mod document;
 mod operation;
 mod problem;
