@@ -22,8 +22,11 @@ fn generated_calls_get_documented_answers_and_no_server_errors() {
     let port = free_port();
     let _demo = Demo::start(port);
     let seed = std::env::var("FERRULE_SCHEMATHESIS_SEED").unwrap_or_else(|_| "20261126".into());
-    let examples = std::env::var("FERRULE_SCHEMATHESIS_EXAMPLES").unwrap_or_else(|_| "60".into());
-    let reports = common::repo().join("target/ci-artifacts/schemathesis");
+    let examples = std::env::var("FERRULE_SCHEMATHESIS_EXAMPLES").unwrap_or_else(|_| "100".into());
+    // The report is kept as a CI artefact.
+    let junit = common::repo().join("target/ci-artifacts/schemathesis-junit.xml");
+    let _ = std::fs::remove_file(&junit);
+    let junit = common::path_str(&junit).to_string();
     let out = Command::new(st)
         .args([
             "run",
@@ -33,6 +36,11 @@ fn generated_calls_get_documented_answers_and_no_server_errors() {
              response_headers_conformance,response_schema_conformance",
             "--mode",
             "all",
+            // The coverage phase dies inside hypothesis on this CPython 3.11 (a SystemError
+            // from `ast.parse` while it describes a lambda), before it sends anything; the
+            // fuzzing phase's valid and invalid cases are what this test stands on.
+            "--phases",
+            "examples,fuzzing",
             "--max-examples",
             &examples,
             "--seed",
@@ -41,12 +49,10 @@ fn generated_calls_get_documented_answers_and_no_server_errors() {
             "2",
             "--request-timeout",
             "10",
-            "--max-time",
-            "300",
             "--report",
             "junit",
-            "--report-dir",
-            common::path_str(&reports),
+            "--report-junit-path",
+            &junit,
         ])
         .env("NO_COLOR", "1")
         .env("SCHEMATHESIS_HOOKS", "")
@@ -59,10 +65,23 @@ fn generated_calls_get_documented_answers_and_no_server_errors() {
         String::from_utf8_lossy(&out.stderr)
     );
     assert!(out.status.success(), "schemathesis found problems:\n{text}");
-    // A run that tested nothing would also exit 0: the operations must have been exercised.
-    for path in ["/v1/vehicles/{vrm}", "/v1/nominals", "/v1/incidents"] {
-        assert!(text.contains(path), "{path} was not tested:\n{text}");
+    // A run that tested nothing would also exit 0: every operation must have been exercised,
+    // as the JUnit report of this run lists them.
+    let report = std::fs::read_to_string(&junit).expect("schemathesis wrote its JUnit report");
+    for op in [
+        "GET /v1/vehicles/{vrm}",
+        "GET /v1/nominals",
+        "POST /v1/incidents",
+    ] {
+        assert!(
+            report.contains(&format!("<testcase name=\"{op}\"")),
+            "{op} was not tested:\n{report}\n{text}"
+        );
     }
+    assert!(
+        !report.contains("<failure") && !report.contains("<error"),
+        "{report}"
+    );
 }
 
 /// The full path of `cmd` on PATH.
