@@ -186,6 +186,10 @@ Try, in another terminal:
   curl -s -X POST {base}/v1/incidents -H 'content-type: application/json' \
     -d '{{"incident_type":"ROAD TRAFFIC COLLISION","occurred_at":"yesterday","colour":"red"}}'
 
+  # the API described: OpenAPI 3.1 built from the copybooks, and a page to try each call
+  curl -s {base}/openapi.json
+  # in a browser: {base}/docs
+
   # health, readiness (backends reachable) and Prometheus metrics
   curl -s {base}/readyz
   curl -s {base}/metrics | grep ferrule_http_requests_total
