@@ -15,12 +15,12 @@ use serde_json::{json, Map, Value};
 use super::problem::reference;
 use super::responses::{responses, Setting};
 use super::schema::{layout_field, record_schema_of, SchemaDirection};
-use crate::connector::BackendFraming;
 use super::security::Schemes;
 use super::text::{repertoire_pattern, restrict_text};
 use super::view::{apply_view, field_schema, make_optional, remove_field};
 use crate::auth::PurposeRule;
 use crate::config::{BackendSpec, RouteSpec};
+use crate::connector::BackendFraming;
 
 /// What the operations of one document share.
 pub struct Shared<'a> {
@@ -47,7 +47,12 @@ pub fn operation(spec: &RouteSpec, backend: &BackendSpec, shared: &mut Shared<'_
         restrict_text(&mut request, pattern);
     }
     let response = response_schema(
-        record_schema_of(&spec.response, SchemaDirection::Decode, codec, short_answers),
+        record_schema_of(
+            &spec.response,
+            SchemaDirection::Decode,
+            codec,
+            short_answers,
+        ),
         spec,
     );
     let response_name = format!("{type_name}Response");
