@@ -27,6 +27,7 @@ fn generated_calls_get_documented_answers_and_no_server_errors() {
     let junit = common::repo().join("target/ci-artifacts/schemathesis-junit.xml");
     let _ = std::fs::remove_file(&junit);
     let junit = common::path_str(&junit).to_string();
+    let scratch = tempfile::tempdir().expect("tempdir");
     let out = Command::new(st)
         .args([
             "run",
@@ -54,6 +55,8 @@ fn generated_calls_get_documented_answers_and_no_server_errors() {
             "--report-junit-path",
             &junit,
         ])
+        // Its hypothesis database goes in the working directory: not the repository.
+        .current_dir(scratch.path())
         .env("NO_COLOR", "1")
         .env("SCHEMATHESIS_HOOKS", "")
         .stdin(Stdio::null())
