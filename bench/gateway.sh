@@ -2,8 +2,11 @@
 # Gateway benchmark: wrk against the demo's vehicle route (`ferrule serve` in front of
 # `ferrule mock`, both release builds, on loopback), and in the same run the same wrk
 # against examples/hyper_baseline.rs (a bare hyper 1 server answering with the same JSON
-# body, same tokio worker count): the machine's ceiling. Reports req/s, p50, p99 and the
-# gateway's share of the ceiling; then the gateway's memory holding 1,000 idle keep-alive
+# body, same tokio worker count): the machine's ceiling, as the issue defines it; and
+# examples/hyper_proxy_baseline.rs (the same body after one pooled round trip of a fixed,
+# pre-encoded record to the same mock host): what any proxy with that hop costs here, with
+# none of the gateway's translation. Reports req/s, p50, p99 and the gateway's share of
+# both; then the gateway's memory holding 1,000 idle keep-alive
 # client connections (VmRSS/VmHWM from /proc/PID/status).
 #
 # Every wrk run is done twice: unpinned (wrk, gateway and mock share all cores, as they
@@ -51,9 +54,11 @@ if (($(ulimit -n) < IDLE_CONNS + 100)); then
 fi
 
 echo "== building (release)" >&2
-(cd "$ROOT" && cargo build --release --quiet --bin ferrule --example hyper_baseline)
+(cd "$ROOT" && cargo build --release --quiet --bin ferrule --example hyper_baseline \
+    --example hyper_proxy_baseline)
 FERRULE=${FERRULE:-$TARGET/release/ferrule}
 BASELINE=$TARGET/release/examples/hyper_baseline
+PROXY=$TARGET/release/examples/hyper_proxy_baseline
 
 WORK=$(mktemp -d)
 PIDS=()
@@ -145,6 +150,16 @@ start_baseline() {
     BASELINE_URL=$(wait_line baseline "listening on http://" | sed 's/.*listening on //')
 }
 
+# The proxy baseline in front of the running mock's vehicles host: the same hop as the
+# gateway (one pre-encoded request record per call), none of its translation.
+start_proxy() {
+    local vehicles
+    vehicles=$(awk '$3 == "vehicles" && $4 == "listening" { print $6 }' "$WORK/mock.out")
+    start_logged proxy "$1" "$PROXY" "$WORK/body.json" "$WORK/request.bin" "$vehicles"
+    PROXY_PID=$STARTED
+    PROXY_URL=$(wait_line proxy "listening on http://" | sed 's/.*listening on //')
+}
+
 # ---------------------------------------------------------------------------------------
 # Measuring.
 
@@ -207,15 +222,20 @@ run_wrk() {
     ' "$WORK/wrk.txt" 2>>"$WORK/results"
 }
 
-# ratio LABEL_GATEWAY LABEL_BASELINE: the gateway's req/s as a share of the baseline's.
+# ratio LABEL_GATEWAY LABEL_BASELINE [LABEL_PROXY]: the gateway's req/s as a share of the
+# baseline's (the issue's ceiling), and of the proxy baseline's when one ran.
 ratio() {
-    awk -v g="$1" -v b="$2" '
+    awk -v g="$1" -v b="$2" -v p="${3:-}" '
         $1 == g { grps = $2; gp99 = $4 }
         $1 == b { brps = $2 }
+        p != "" && $1 == p { prps = $2 }
         END {
             if (brps > 0)
                 printf "  -> %s: %.0f%% of the ceiling (target >= 50%%), p99 %.3f ms (target < 5 ms)\n",
                     g, 100 * grps / brps, gp99
+            if (prps > 0)
+                printf "  -> %s: %.0f%% of the proxy baseline (the same host hop, no translation)\n",
+                    g, 100 * grps / prps
         }
     ' "$WORK/results"
 }
@@ -289,16 +309,23 @@ for vrm in AB12CDE WX70ZZZ LK09HTR YR63OPL GN18KTV SF15WJB BD51SMR KP66NXA EY21U
     sizes+=("$(stat -c %s "$WORK/body.$vrm")")
 done
 cp "$WORK/body.AB12CDE" "$WORK/body.json"
+# The record the gateway sends for AB12CDE, for the proxy baseline.
+echo '{"tran_code":"VEHQ","vrm":"AB12CDE","requesting_force":62,"user_id":"APIGW01"}' |
+    "$FERRULE" encode --copybook "$ROOT/samples/gateway/vehenq-req.cpy" --codepage cp037 \
+        --framing fixed >"$WORK/request.bin"
 echo "== response bodies: ${sizes[*]} bytes (baseline sends AB12CDE's, $(stat -c %s "$WORK/body.json") bytes)"
 
 echo "== unpinned: wrk, gateway and mock share all cores"
 run_wrk gateway "$GATEWAY_URL" "" gateway="$GATEWAY_PID" mock="$MOCK_PID"
 stop "$GATEWAY_PID"
+start_proxy ""
+run_wrk proxy "$PROXY_URL" "" proxy="$PROXY_PID" mock="$MOCK_PID"
+stop "$PROXY_PID"
 stop "$MOCK_PID"
 start_baseline ""
 run_wrk baseline "$BASELINE_URL" "" baseline="$BASELINE_PID"
 stop "$BASELINE_PID"
-ratio gateway baseline
+ratio gateway baseline proxy
 
 if [[ $PIN == 1 ]] && command -v taskset >/dev/null && (($(nproc) >= 2)); then
     echo "== pinned: server side on CPU 0 (gateway + mock, or the baseline), wrk on CPU 1"
@@ -306,11 +333,14 @@ if [[ $PIN == 1 ]] && command -v taskset >/dev/null && (($(nproc) >= 2)); then
     start_gateway 0
     run_wrk gateway-pinned "$GATEWAY_URL" 1 gateway="$GATEWAY_PID" mock="$MOCK_PID"
     stop "$GATEWAY_PID"
+    start_proxy 0
+    run_wrk proxy-pinned "$PROXY_URL" 1 proxy="$PROXY_PID" mock="$MOCK_PID"
+    stop "$PROXY_PID"
     stop "$MOCK_PID"
     start_baseline 0
     run_wrk baseline-pinned "$BASELINE_URL" 1 baseline="$BASELINE_PID"
     stop "$BASELINE_PID"
-    ratio gateway-pinned baseline-pinned
+    ratio gateway-pinned baseline-pinned proxy-pinned
 fi
 
 if ((LIGHT_CONNS > 0)); then
