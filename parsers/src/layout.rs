@@ -67,6 +67,16 @@ impl Layout {
         go(&self.root, name, &mut path).then_some(path)
     }
 
+    /// The field at a JSON path (`keeper.keeper_name`: JSON names from the root; FILLER
+    /// has none and is never found; a table is walked through to its element's fields).
+    pub fn field_by_json_path<S: AsRef<str>>(&self, path: &[S]) -> Option<&Field> {
+        path.iter().try_fold(&self.root, |f, name| {
+            f.children()
+                .iter()
+                .find(|c| !c.is_filler() && c.json_name == name.as_ref())
+        })
+    }
+
     /// The field at a child-index path.
     pub fn field_at(&self, path: &[usize]) -> Option<&Field> {
         path.iter()

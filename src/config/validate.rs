@@ -521,14 +521,7 @@ fn split(path: &str) -> Vec<String> {
 
 /// The field at a dotted JSON path, if the path names one.
 fn field_at<'l>(layout: &'l Layout, path: &[String]) -> Option<&'l ferrule_parsers::layout::Field> {
-    let mut f = &layout.root;
-    for name in path {
-        f = f
-            .children()
-            .iter()
-            .find(|c| !c.is_filler() && c.json_name == *name)?;
-    }
-    Some(f)
+    layout.field_by_json_path(path)
 }
 
 fn route(r: &RouteConfig, base: &Path, config: &Config) -> Result<RouteSpec, Problems> {

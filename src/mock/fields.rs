@@ -47,14 +47,7 @@ pub fn set_path(target: &mut Map<String, Value>, path: &[String], value: Value) 
 /// The layout field at a JSON path (fillers have no name and are never found). Tables
 /// are walked through: `matches.surname` names the surname of every match.
 pub fn field_at<'l>(layout: &'l Layout, path: &[String]) -> Option<&'l Field> {
-    let mut f = &layout.root;
-    for name in path {
-        f = f
-            .children()
-            .iter()
-            .find(|c| !c.is_filler() && c.json_name == *name)?;
-    }
-    Some(f)
+    layout.field_by_json_path(path)
 }
 
 #[cfg(test)]

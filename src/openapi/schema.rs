@@ -24,14 +24,7 @@ pub fn record_schema_of(
 
 /// The layout field at a dotted JSON path (FILLERs have no JSON name and are skipped).
 pub fn layout_field<'l>(layout: &'l Layout, path: &[String]) -> Option<&'l Field> {
-    let mut f = &layout.root;
-    for name in path {
-        f = f
-            .children()
-            .iter()
-            .find(|c| !c.is_filler() && c.json_name == *name)?;
-    }
-    Some(f)
+    layout.field_by_json_path(path)
 }
 
 #[cfg(test)]
