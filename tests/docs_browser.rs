@@ -3,14 +3,17 @@
 //! WebDriver (chromedriver + fantoccini). A vehicle enquiry is filled in and sent and
 //! its JSON answer must appear; a screenshot is kept in `target/ci-artifacts/`.
 //!
+//! A second run serves the secured sample (`samples/secure`): the page's credentials box
+//! and its `X-Purpose` choice must reach the gateway (401 without, 200 with).
+//!
 //! The page is found by what any document of the demo has (`data-method`, `data-path`,
-//! parameter names), never by operationIds. NOTE: on the `docs` branch `/openapi.json` is
-//! a TEMP stub serving `tests/fixtures/docs-openapi.json`; with the generated document
-//! merged this test runs unchanged against it.
+//! parameter names), never by operationIds.
 //!
 //! Needs Debian `chromium` and `chromium-driver` (`/usr/bin/chromium`,
 //! `/usr/bin/chromedriver`; `FERRULE_CHROMIUM` / `FERRULE_CHROMEDRIVER` point elsewhere).
 //! Missing browser = failure; only `FERRULE_SKIP_BROWSER=1` (never set in CI) skips.
+
+mod common;
 
 use std::io::{BufRead, BufReader};
 use std::path::{Path, PathBuf};
@@ -82,11 +85,11 @@ fn artefact(name: &str) -> PathBuf {
     dir.join(name)
 }
 
-#[tokio::test]
-async fn the_docs_page_sends_a_vehicle_enquiry_and_shows_the_answer() {
+/// Chromium and chromedriver, or `None` when `FERRULE_SKIP_BROWSER=1`; missing ones fail.
+fn browser_tools() -> Option<(PathBuf, PathBuf)> {
     if std::env::var_os("FERRULE_SKIP_BROWSER").is_some_and(|v| v == "1") {
         eprintln!("FERRULE_SKIP_BROWSER=1: browser test skipped");
-        return;
+        return None;
     }
     let chromium = tool("FERRULE_CHROMIUM", "/usr/bin/chromium");
     let chromedriver = tool("FERRULE_CHROMEDRIVER", "/usr/bin/chromedriver");
@@ -98,16 +101,18 @@ async fn the_docs_page_sends_a_vehicle_enquiry_and_shows_the_answer() {
             path.display()
         );
     }
+    Some((chromium, chromedriver))
+}
 
-    // The real gateway with its own /openapi.json: the page must work against that.
-    let (_demo, base) = spawn_until(
-        Command::new(env!("CARGO_BIN_EXE_ferrule")).args(["demo", "--listen", "127.0.0.1:0"]),
-        "ferrule demo",
-        |line| {
-            line.split_once("listening on http://")
-                .map(|(_, addr)| format!("http://{}", addr.trim()))
-        },
-    );
+/// Runs `steps` in a fresh headless Chromium against the gateway at `base`; on failure
+/// keeps a screenshot as `failed_png` and panics with the step that failed.
+async fn in_browser<F>(base: &str, failed_png: &str, steps: F)
+where
+    F: for<'c> AsyncStep<'c>,
+{
+    let Some((chromium, chromedriver)) = browser_tools() else {
+        return;
+    };
     let (_driver, port) = spawn_until(
         Command::new(&chromedriver).arg("--port=0"),
         "chromedriver",
@@ -117,23 +122,87 @@ async fn the_docs_page_sends_a_vehicle_enquiry_and_shows_the_answer() {
         },
     );
     let profile = tempfile::tempdir().expect("profile dir");
-
     let client = connect(&chromium, port, profile.path()).await;
-    let outcome = tokio::time::timeout(Duration::from_secs(120), drive(&client, &base)).await;
+    let outcome = tokio::time::timeout(Duration::from_secs(120), steps.run(&client, base)).await;
     let outcome = outcome.unwrap_or_else(|_| Err("the browser steps took over 120 s".into()));
     if outcome.is_err() {
         // Keep what the browser showed, for whoever reads the CI log.
         if let Ok(png) = client.screenshot().await {
-            let path = artefact("docs-page-failed.png");
+            let path = artefact(failed_png);
             let _ = std::fs::write(&path, png);
             eprintln!("screenshot of the failure: {}", path.display());
         }
     }
-    // Ends the browser; chromedriver and the demo are killed when dropped.
+    // Ends the browser; chromedriver is killed when dropped.
     let _ = client.close().await;
     if let Err(e) = outcome {
         panic!("{e}");
     }
+}
+
+/// An async browser script: `fn(&Client, &str) -> Step<()>` for any borrow of the client.
+trait AsyncStep<'c> {
+    fn run(
+        self,
+        c: &'c Client,
+        base: &'c str,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Step<()>> + 'c>>;
+}
+
+impl<'c, F, Fut> AsyncStep<'c> for F
+where
+    F: FnOnce(&'c Client, &'c str) -> Fut,
+    Fut: std::future::Future<Output = Step<()>> + 'c,
+{
+    fn run(
+        self,
+        c: &'c Client,
+        base: &'c str,
+    ) -> std::pin::Pin<Box<dyn std::future::Future<Output = Step<()>> + 'c>> {
+        Box::pin(self(c, base))
+    }
+}
+
+#[tokio::test]
+async fn the_docs_page_sends_a_vehicle_enquiry_and_shows_the_answer() {
+    if browser_tools().is_none() {
+        return;
+    }
+    // The real gateway with its own /openapi.json: the page must work against that.
+    let (_demo, base) = spawn_until(
+        Command::new(env!("CARGO_BIN_EXE_ferrule")).args(["demo", "--listen", "127.0.0.1:0"]),
+        "ferrule demo",
+        |line| {
+            line.split_once("listening on http://")
+                .map(|(_, addr)| format!("http://{}", addr.trim()))
+        },
+    );
+    in_browser(&base, "docs-page-failed.png", drive).await;
+}
+
+#[tokio::test]
+async fn on_a_secured_gateway_the_page_sends_the_key_and_the_purpose() {
+    if browser_tools().is_none() {
+        return;
+    }
+    let mock = common::gateway::Mock::start(&common::gateway::sample_mock(false));
+    let dir = tempfile::tempdir().expect("tempdir");
+    let audit = dir.path().join("audit.log");
+    let gateway =
+        common::gateway::Gateway::start(&common::gateway::secure_sample(&mock.hosts, &audit));
+    let base = format!("http://{}", gateway.addr());
+    in_browser(&base, "docs-page-secured-failed.png", drive_secured).await;
+    // Both calls reached the gateway and were audited: the refused one and the answered one
+    // (the browser's own /favicon.ico is audited too, as unrouted).
+    let lines = std::fs::read_to_string(&audit).expect("audit log");
+    let statuses: Vec<&str> = lines
+        .lines()
+        .filter(|l| l.contains("\"route\":\"/v1/vehicles/{vrm}\""))
+        .filter_map(|l| l.split("\"status\":").nth(1))
+        .map(|rest| rest.get(..3).unwrap_or(rest))
+        .collect();
+    assert_eq!(statuses, ["401", "200"], "{lines}");
+    assert!(lines.contains("\"purpose\":\"TRAFFIC\""), "{lines}");
 }
 
 async fn connect(chromium: &Path, port: u16, profile: &Path) -> Client {
@@ -285,5 +354,65 @@ async fn drive(c: &Client, base: &str) -> Step<()> {
     if ct != "application/problem+json" || !body.contains("invalid-request") {
         return Err(format!("problem answer: {ct}\n{body}"));
     }
+    Ok(())
+}
+
+/// A TEST-ONLY key of the secured sample holding `vehicles:read keeper:read`.
+const DESK_KEY: &str = "test-only-key-custody-desk-0002";
+
+async fn drive_secured(c: &Client, base: &str) -> Step<()> {
+    c.goto(&format!("{base}/docs"))
+        .await
+        .map_err(step("load /docs"))?;
+    css(c, r#"body[data-ready="true"]"#).await?;
+    // The document declares security schemes: the credentials box is shown.
+    let shown = css(c, "#docs-auth")
+        .await?
+        .is_displayed()
+        .await
+        .map_err(step("credentials box"))?;
+    if !shown {
+        return Err("the credentials box is hidden".into());
+    }
+    // The route requires a purpose from a fixed list: offered as a choice.
+    let purpose = css(
+        c,
+        &format!(r#"{VEHICLE_OP} select[data-param="X-Purpose"][data-in="header"]"#),
+    )
+    .await?;
+    purpose
+        .select_by_value("TRAFFIC")
+        .await
+        .map_err(step("choose the purpose"))?;
+    // Without a key: the gateway's 401 problem is shown.
+    enquire(c, KNOWN_VRM, 401).await?;
+    let ct = text(c, &format!("{VEHICLE_OP} [data-content-type]")).await?;
+    if ct != "application/problem+json" {
+        return Err(format!("401 answer content type {ct:?}"));
+    }
+    // With the API key scheme chosen and a key typed: 200, the keeper's name included
+    // (the desk key holds keeper:read).
+    css(c, "#docs-auth-scheme")
+        .await?
+        .select_by_value("apiKey")
+        .await
+        .map_err(step("choose the apiKey scheme"))?;
+    css(c, "#docs-auth-value")
+        .await?
+        .send_keys(DESK_KEY)
+        .await
+        .map_err(step("type the key"))?;
+    enquire(c, KNOWN_VRM, 200).await?;
+    let body = text(c, &format!("{VEHICLE_OP} pre[data-response-body]")).await?;
+    if !body.contains("VAUXHALL") || !body.contains("keeper_name") {
+        return Err(format!(
+            "the answer lacks the vehicle or its keeper:\n{body}"
+        ));
+    }
+    c.execute("window.scrollTo(0, 0);", vec![])
+        .await
+        .map_err(step("scroll"))?;
+    let png = c.screenshot().await.map_err(step("screenshot"))?;
+    std::fs::write(artefact("docs-page-secured.png"), png).map_err(step("write screenshot"))?;
     Ok(())
 }

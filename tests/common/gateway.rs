@@ -368,9 +368,33 @@ pub fn metric_value(text: &str, name: &str, labels: &[&str]) -> Option<f64> {
 /// backend pointed at the host of the same name in `hosts`; a backend with no host there
 /// gets a port nothing listens on.
 pub fn sample_gateway(hosts: &[(String, SocketAddr)]) -> Table {
-    let dir = samples();
-    let text = std::fs::read_to_string(dir.join("ferrule.toml")).expect("sample ferrule.toml");
-    let mut t: Table = text.parse().expect("sample ferrule.toml is TOML");
+    config_for_hosts(&samples().join("ferrule.toml"), hosts)
+}
+
+/// The secured sample (`samples/secure/ferrule.toml`: API keys, purposes, sensitive
+/// fields, audit) made runnable the same way, its audit log at `audit`. Its JWT key and
+/// audit HMAC key come from the environment in the sample: left out here.
+pub fn secure_sample(hosts: &[(String, SocketAddr)], audit: &Path) -> Table {
+    let dir = samples().parent().expect("samples/").join("secure");
+    let mut t = config_for_hosts(&dir.join("ferrule.toml"), hosts);
+    if let Some(auth) = t.get_mut("auth").and_then(|a| a.as_table_mut()) {
+        auth.remove("jwt");
+    }
+    let audit_table = t
+        .get_mut("audit")
+        .and_then(|a| a.as_table_mut())
+        .expect("[audit]");
+    audit_table.remove("hmac_key_env");
+    audit_table.insert("path".into(), audit.display().to_string().into());
+    t
+}
+
+/// The config file at `file` listening on port 0, copybook paths made absolute, each
+/// backend pointed at the host of the same name in `hosts` (else at a closed port).
+fn config_for_hosts(file: &Path, hosts: &[(String, SocketAddr)]) -> Table {
+    let dir = file.parent().expect("config dir").to_path_buf();
+    let text = std::fs::read_to_string(file).expect("sample config");
+    let mut t: Table = text.parse().expect("sample config is TOML");
     server_mut(&mut t).insert("listen".into(), "127.0.0.1:0".into());
     for b in array_of_tables(&mut t, "backend") {
         let name = b.get("name").and_then(|n| n.as_str()).unwrap_or_default();
