@@ -26,7 +26,10 @@ pub struct SessionLimitLayer {
 
 #[derive(Debug)]
 struct Shared {
-    backend: String,
+    /// `sessions_in_use` and `queue_depth` of this backend, registered once (the gauges
+    /// move twice per call).
+    in_use: metrics::Gauge,
+    queued: metrics::Gauge,
     sessions: Arc<Semaphore>,
     waiting: AtomicUsize,
     max_queue: usize,
@@ -35,6 +38,7 @@ struct Shared {
 
 impl SessionLimitLayer {
     /// `max_sessions` of 0 is treated as 1: a backend with no sessions could never answer.
+    /// Call after the metrics recorder is installed: gauges taken before it are no-ops.
     pub fn new(
         backend: &str,
         max_sessions: usize,
@@ -43,7 +47,8 @@ impl SessionLimitLayer {
     ) -> SessionLimitLayer {
         SessionLimitLayer {
             shared: Arc::new(Shared {
-                backend: backend.to_string(),
+                in_use: metrics::gauge!(SESSIONS_IN_USE, "backend" => backend.to_string()),
+                queued: metrics::gauge!(QUEUE_DEPTH, "backend" => backend.to_string()),
                 sessions: Arc::new(Semaphore::new(
                     max_sessions.clamp(1, Semaphore::MAX_PERMITS),
                 )),
@@ -128,15 +133,15 @@ impl Shared {
 
 /// A held session; the gauge follows its life, including when the request is cancelled.
 struct Session {
-    backend: String,
+    in_use: metrics::Gauge,
     _permit: OwnedSemaphorePermit,
 }
 
 impl Session {
     fn new(shared: &Shared, permit: OwnedSemaphorePermit) -> Session {
-        metrics::gauge!(SESSIONS_IN_USE, "backend" => shared.backend.clone()).increment(1.0);
+        shared.in_use.increment(1.0);
         Session {
-            backend: shared.backend.clone(),
+            in_use: shared.in_use.clone(),
             _permit: permit,
         }
     }
@@ -144,7 +149,7 @@ impl Session {
 
 impl Drop for Session {
     fn drop(&mut self) {
-        metrics::gauge!(SESSIONS_IN_USE, "backend" => self.backend.clone()).decrement(1.0);
+        self.in_use.decrement(1.0);
     }
 }
 
@@ -164,7 +169,7 @@ impl<'a> QueuePlace<'a> {
         if !taken {
             return None;
         }
-        metrics::gauge!(QUEUE_DEPTH, "backend" => shared.backend.clone()).increment(1.0);
+        shared.queued.increment(1.0);
         Some(QueuePlace { shared })
     }
 }
@@ -172,7 +177,7 @@ impl<'a> QueuePlace<'a> {
 impl Drop for QueuePlace<'_> {
     fn drop(&mut self) {
         self.shared.waiting.fetch_sub(1, Ordering::AcqRel);
-        metrics::gauge!(QUEUE_DEPTH, "backend" => self.shared.backend.clone()).decrement(1.0);
+        self.shared.queued.decrement(1.0);
     }
 }
 

@@ -19,12 +19,16 @@ use crate::telemetry::{BACKEND_ERRORS_TOTAL, BACKEND_SECONDS};
 #[derive(Clone, Debug)]
 pub struct MeteredLayer {
     backend: Arc<str>,
+    /// The `outcome="ok"` series, registered once: the one every good exchange records to.
+    ok: metrics::Histogram,
 }
 
 impl MeteredLayer {
+    /// Call after the metrics recorder is installed: handles taken before it are no-ops.
     pub fn new(backend: &str) -> MeteredLayer {
         MeteredLayer {
             backend: backend.into(),
+            ok: metrics::histogram!(BACKEND_SECONDS, "backend" => backend.to_string(), "outcome" => "ok"),
         }
     }
 }
@@ -35,6 +39,7 @@ impl<S> Layer<S> for MeteredLayer {
         Metered {
             inner,
             backend: self.backend.clone(),
+            ok: self.ok.clone(),
         }
     }
 }
@@ -44,6 +49,7 @@ impl<S> Layer<S> for MeteredLayer {
 pub struct Metered<S> {
     inner: S,
     backend: Arc<str>,
+    ok: metrics::Histogram,
 }
 
 impl<S, Req> Service<Req> for Metered<S>
@@ -61,20 +67,20 @@ where
     }
 
     fn call(&mut self, req: Req) -> Self::Future {
-        let backend = self.backend.clone();
+        let (backend, ok) = (self.backend.clone(), self.ok.clone());
         let fut = self.inner.call(req);
         Box::pin(async move {
             let started = Instant::now();
             let out = fut.await;
-            let outcome = match &out {
-                Ok(_) => "ok",
-                Err(e) => e.kind(),
-            };
-            metrics::histogram!(BACKEND_SECONDS, "backend" => backend.to_string(), "outcome" => outcome)
-                .record(started.elapsed().as_secs_f64());
-            if let Err(e) = &out {
-                metrics::counter!(BACKEND_ERRORS_TOTAL, "backend" => backend.to_string(), "kind" => e.kind())
-                    .increment(1);
+            let took = started.elapsed().as_secs_f64();
+            match &out {
+                Ok(_) => ok.record(took),
+                Err(e) => {
+                    metrics::histogram!(BACKEND_SECONDS, "backend" => backend.to_string(), "outcome" => e.kind())
+                        .record(took);
+                    metrics::counter!(BACKEND_ERRORS_TOTAL, "backend" => backend.to_string(), "kind" => e.kind())
+                        .increment(1);
+                }
             }
             out
         })
