@@ -7,7 +7,7 @@ use std::time::SystemTime;
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
-use super::time::rfc3339_ms;
+use super::time::Stamp;
 
 /// One call, as the gateway saw it.
 #[derive(Debug, Clone, PartialEq)]
@@ -40,7 +40,7 @@ pub struct AuditEvent {
 /// and predecessor are known, so the writer only splices those in.
 #[derive(Serialize)]
 struct Members<'a> {
-    time: String,
+    time: &'a str,
     request_id: &'a str,
     principal: Option<&'a str>,
     client_addr: &'a str,
@@ -80,8 +80,9 @@ impl AuditEvent {
     /// Serialises the event's own members; the costly part of a line, done by each caller
     /// in parallel rather than by whoever holds the file.
     pub(crate) fn prepare(&self) -> Prepared {
+        let stamp = Stamp::of(self.time);
         let members = Members {
-            time: rfc3339_ms(self.time),
+            time: stamp.as_str(),
             request_id: &self.request_id,
             principal: self.principal.as_deref(),
             client_addr: &self.client_addr,
