@@ -51,7 +51,11 @@ impl ChainHash {
     pub fn seal(&self, body: &mut Vec<u8>) -> [u8; 32] {
         let hash = self.digest(body);
         body.extend_from_slice(HASH_OPEN);
-        body.extend_from_slice(hex::encode(hash).as_bytes());
+        let mut hex = [0u8; 64];
+        // 32 bytes always fit 64 hex digits.
+        if hex::encode_to_slice(hash, &mut hex).is_ok() {
+            body.extend_from_slice(&hex);
+        }
         body.extend_from_slice(HASH_CLOSE);
         body.push(b'\n');
         hash

@@ -1,12 +1,13 @@
 //! One audited call and its JSON line (before sealing). Only what the caller passes is
 //! written: never payloads, and key fields already reduced (or HMACed) by the caller.
 
+use std::io::Write;
 use std::time::SystemTime;
 
 use serde::ser::{SerializeMap, Serializer};
 use serde::Serialize;
 
-use super::time::rfc3339_ms;
+use super::time::Stamp;
 
 /// One call, as the gateway saw it.
 #[derive(Debug, Clone, PartialEq)]
@@ -34,11 +35,12 @@ pub struct AuditEvent {
     pub backend_ms: Option<f64>,
 }
 
-/// The line's members in their written order; `hash` is appended by the chain.
+/// The line's members between `seq` (first) and `prev` (last), in their written order;
+/// `hash` is appended by the chain. Serialised by the caller, before the line's number
+/// and predecessor are known, so the writer only splices those in.
 #[derive(Serialize)]
-struct Line<'a> {
-    seq: u64,
-    time: String,
+struct Members<'a> {
+    time: &'a str,
     request_id: &'a str,
     principal: Option<&'a str>,
     client_addr: &'a str,
@@ -49,7 +51,6 @@ struct Line<'a> {
     status: u16,
     latency_ms: f64,
     backend_ms: Option<f64>,
-    prev: String,
 }
 
 /// Key fields as a JSON object in the configured order.
@@ -70,12 +71,18 @@ fn round_us(ms: f64) -> f64 {
     (ms * 1000.0).round() / 1000.0
 }
 
+/// An event serialised up to its chain members: `"time":…,"backend_ms":…` (no braces).
+/// [`Prepared::body`] adds `seq` in front and `prev` behind.
+#[derive(Debug, Clone)]
+pub(crate) struct Prepared(Vec<u8>);
+
 impl AuditEvent {
-    /// The line's JSON object without its closing brace, ready for [`super::chain::ChainHash::seal`].
-    pub(crate) fn body(&self, seq: u64, prev: &[u8; 32]) -> Vec<u8> {
-        let line = Line {
-            seq,
-            time: rfc3339_ms(self.time),
+    /// Serialises the event's own members; the costly part of a line, done by each caller
+    /// in parallel rather than by whoever holds the file.
+    pub(crate) fn prepare(&self) -> Prepared {
+        let stamp = Stamp::of(self.time);
+        let members = Members {
+            time: stamp.as_str(),
             request_id: &self.request_id,
             principal: self.principal.as_deref(),
             client_addr: &self.client_addr,
@@ -86,13 +93,47 @@ impl AuditEvent {
             status: self.status,
             latency_ms: round_us(self.latency_ms),
             backend_ms: self.backend_ms.map(round_us),
-            prev: hex::encode(prev),
         };
         // Serialising plain strings and numbers into a Vec cannot fail; an empty object
         // would still be sealed and fail verification loudly rather than vanish.
-        let mut v = serde_json::to_vec(&line).unwrap_or_else(|_| b"{}".to_vec());
-        v.pop(); // the closing brace: the chain appends `,"hash":"..."}`
-        v
+        let mut v = serde_json::to_vec(&members).unwrap_or_else(|_| b"{}".to_vec());
+        // Drop the braces: the members are spliced between `seq` and `prev`.
+        v.pop();
+        if !v.is_empty() {
+            v.remove(0);
+        }
+        Prepared(v)
+    }
+
+    /// The line's JSON object without its closing brace, ready for [`super::chain::ChainHash::seal`].
+    #[cfg(test)]
+    pub(crate) fn body(&self, seq: u64, prev: &[u8; 32]) -> Vec<u8> {
+        let mut line = Vec::new();
+        self.prepare().body_into(seq, prev, &mut line);
+        line
+    }
+}
+
+impl Prepared {
+    /// Replaces `line` with the whole line without its closing brace: `{"seq":N,` +
+    /// members + `,"prev":"<hex>"`, byte for byte what serialising all members in order
+    /// gives.
+    pub(crate) fn body_into(&self, seq: u64, prev: &[u8; 32], line: &mut Vec<u8>) {
+        line.clear();
+        line.extend_from_slice(b"{\"seq\":");
+        // Writing into a Vec cannot fail.
+        let _ = write!(line, "{seq}");
+        if !self.0.is_empty() {
+            line.push(b',');
+            line.extend_from_slice(&self.0);
+        }
+        line.extend_from_slice(b",\"prev\":\"");
+        let mut hex = [0u8; 64];
+        // 32 bytes always fit 64 hex digits.
+        if hex::encode_to_slice(prev, &mut hex).is_ok() {
+            line.extend_from_slice(&hex);
+        }
+        line.push(b'"');
     }
 }
 

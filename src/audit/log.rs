@@ -1,19 +1,27 @@
-//! The writer: one thread owns the file and the chain state, so lines are numbered and
-//! chained in the order they are written, with no lock held across an `.await`. Callers
-//! hand it an event and wait on a oneshot until their line is as durable as the policy says.
+//! The writer: the file and the chain state sit behind one lock, and a line is numbered,
+//! chained and written while it is held, so seq order is file order; the lock is never
+//! held across an `.await`. Each caller serialises its own event first (in parallel).
+//!
+//! With `os` (no fsync) a caller whose lock attempt succeeds writes its own line: one
+//! `write(2)`, no hop to another thread and back (two wake-ups per call, most of the cost
+//! of auditing on a busy machine). A caller that finds the file busy never blocks its
+//! runtime thread: it queues the line for the writer thread, which takes the lock and
+//! writes whatever has queued in one `write(2)`. With an fsync policy every line goes
+//! through the writer thread (group commit: lines queued while one fsync runs share the
+//! next). Either way `record` returns once the line is as durable as the policy says.
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, TryLockError};
 use std::time::Instant;
 
 use tokio::sync::oneshot;
 
 use super::chain::{hmac_sha256, ChainHash, Sealed, GENESIS};
 use super::error::AuditError;
-use super::event::AuditEvent;
+use super::event::{AuditEvent, Prepared};
 use super::segments::{self, rotated_name};
 use super::{AuditConfig, FlushPolicy};
 
@@ -30,8 +38,14 @@ pub struct AuditLog {
 }
 
 struct Inner {
+    /// To the writer thread.
     tx: Sender<Job>,
-    /// Set once, by the writer, with the error that stopped it.
+    /// The file and chain state, shared with the writer thread.
+    writer: Arc<Mutex<Writer>>,
+    /// Callers may write their own line when the file is free (`os`: nothing to wait for
+    /// after the write).
+    inline: bool,
+    /// Set once, by whoever hit the error that stopped the log.
     failed: Arc<OnceLock<String>>,
     hmac_key: Option<Vec<u8>>,
     /// seq and hash of the last durable line.
@@ -41,7 +55,7 @@ struct Inner {
 }
 
 struct Job {
-    event: AuditEvent,
+    line: Prepared,
     ack: oneshot::Sender<Result<(), AuditError>>,
 }
 
@@ -79,19 +93,24 @@ impl AuditLog {
             rotate_bytes: cfg.rotate_bytes,
             last_sync: Instant::now(),
             buf: Vec::new(),
+            line: Vec::new(),
             failed: Arc::clone(&failed),
             head: Arc::clone(&head),
             #[cfg(test)]
             fail_writes: Arc::clone(&fail_writes),
         };
+        let writer = Arc::new(Mutex::new(writer));
         let (tx, rx) = mpsc::channel();
+        let shared = Arc::clone(&writer);
         std::thread::Builder::new()
             .name("ferrule-audit".into())
-            .spawn(move || writer.run(rx))
+            .spawn(move || run(&shared, rx, cfg.flush))
             .map_err(|e| io_err(&cfg.path, "start writer thread", e))?;
         Ok(AuditLog {
             inner: Arc::new(Inner {
                 tx,
+                writer,
+                inline: cfg.flush == FlushPolicy::Os,
                 failed,
                 hmac_key: cfg.hmac_key,
                 head,
@@ -108,11 +127,20 @@ impl AuditLog {
         if let Some(why) = self.inner.failed.get() {
             return Err(AuditError::Failed(why.clone()));
         }
+        let line = event.prepare();
+        if self.inner.inline {
+            // Only when free: a runtime thread must not wait behind another's write.
+            match self.inner.writer.try_lock() {
+                Ok(mut w) => return w.commit_or_fail(&[&line]),
+                Err(TryLockError::Poisoned(_)) => return Err(poisoned(&self.inner.failed)),
+                Err(TryLockError::WouldBlock) => {}
+            }
+        }
         let (ack, done) = oneshot::channel();
         let stopped = || AuditError::Failed(self.failure());
         self.inner
             .tx
-            .send(Job { event, ack })
+            .send(Job { line, ack })
             .map_err(|_| stopped())?;
         done.await.map_err(|_| stopped())?
     }
@@ -144,6 +172,16 @@ impl AuditLog {
             .get()
             .cloned()
             .unwrap_or_else(|| "the writer thread stopped".into())
+    }
+
+    /// Test hook: holds the file as a caller writing its line would, so that other
+    /// callers meanwhile take the queued path.
+    #[cfg(test)]
+    pub(crate) fn hold_file(&self) -> impl Sized + '_ {
+        self.inner
+            .writer
+            .lock()
+            .unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
     /// Test hook: make every later write fail as a full disk would.
@@ -325,53 +363,92 @@ struct Writer {
     flush: FlushPolicy,
     rotate_bytes: Option<u64>,
     last_sync: Instant,
+    /// Sealed lines not yet written.
     buf: Vec<u8>,
+    /// Scratch for the line being sealed.
+    line: Vec<u8>,
     failed: Arc<OnceLock<String>>,
     head: Arc<Mutex<(u64, [u8; 32])>>,
     #[cfg(test)]
     fail_writes: Arc<std::sync::atomic::AtomicBool>,
 }
 
-impl Writer {
-    fn run(mut self, rx: Receiver<Job>) {
-        while let Ok(first) = rx.recv() {
-            // Group commit: whatever queued while the last fsync ran shares the next one.
-            let mut jobs = vec![first];
-            jobs.extend(rx.try_iter().take(MAX_BATCH));
-            if let FlushPolicy::Interval(every) = self.flush {
-                gather_until(self.last_sync + every, &rx, &mut jobs);
+/// A panic while the lock was held (a bug): the chain state cannot be trusted any more.
+fn poisoned(failed: &OnceLock<String>) -> AuditError {
+    let _ = failed.set("the audit writer panicked".into());
+    AuditError::Failed(failed.get().cloned().unwrap_or_default())
+}
+
+/// Locks the writer for the writer thread (which may wait).
+fn lock<'w>(
+    writer: &'w Mutex<Writer>,
+    failed: &OnceLock<String>,
+) -> Result<MutexGuard<'w, Writer>, AuditError> {
+    writer.lock().map_err(|_| poisoned(failed))
+}
+
+/// The writer thread: commits queued lines in batches until every [`AuditLog`] clone is
+/// dropped, or until the log fails.
+fn run(writer: &Mutex<Writer>, rx: Receiver<Job>, flush: FlushPolicy) {
+    let failed = match writer.lock() {
+        Ok(w) => Arc::clone(&w.failed),
+        Err(_) => return,
+    };
+    while let Ok(first) = rx.recv() {
+        // Group commit: whatever queued while the last fsync ran shares the next one.
+        let mut jobs = vec![first];
+        jobs.extend(rx.try_iter().take(MAX_BATCH));
+        if let FlushPolicy::Interval(every) = flush {
+            let last_sync = lock(writer, &failed).map(|w| w.last_sync);
+            if let Ok(last_sync) = last_sync {
+                gather_until(last_sync + every, &rx, &mut jobs);
             }
-            match self.commit(&jobs) {
-                Ok(()) => {
-                    for job in jobs {
-                        // A caller that gave up waiting still got its line written.
-                        let _ = job.ack.send(Ok(()));
-                    }
+        }
+        let lines: Vec<&Prepared> = jobs.iter().map(|j| &j.line).collect();
+        let result = lock(writer, &failed).and_then(|mut w| w.commit_or_fail(&lines));
+        drop(lines);
+        match result {
+            Ok(()) => {
+                for job in jobs {
+                    // A caller that gave up waiting still got its line written.
+                    let _ = job.ack.send(Ok(()));
                 }
-                Err(e) => {
-                    let _ = self.failed.set(e.to_string());
-                    tracing::error!(error = %e, "audit log failed; refusing calls until reopened");
-                    for job in jobs {
-                        let _ = job.ack.send(Err(dup(&e)));
-                    }
-                    // Dropping the receiver refuses everything queued or sent later.
-                    return;
+            }
+            Err(e) => {
+                for job in jobs {
+                    let _ = job.ack.send(Err(dup(&e)));
                 }
+                // Dropping the receiver refuses everything queued or sent later.
+                return;
             }
         }
     }
+}
+
+impl Writer {
+    /// Commits `lines`, or puts the log in its failed state: after a failed write the
+    /// file may end in part of a line, so nothing more is written to it.
+    fn commit_or_fail(&mut self, lines: &[&Prepared]) -> Result<(), AuditError> {
+        if let Some(why) = self.failed.get() {
+            return Err(AuditError::Failed(why.clone()));
+        }
+        self.commit(lines).inspect_err(|e| {
+            let _ = self.failed.set(e.to_string());
+            tracing::error!(error = %e, "audit log failed; refusing calls until reopened");
+        })
+    }
 
     /// Writes the batch's lines (rotating when one would overflow) and syncs per policy.
-    fn commit(&mut self, jobs: &[Job]) -> Result<(), AuditError> {
+    fn commit(&mut self, lines: &[&Prepared]) -> Result<(), AuditError> {
         self.buf.clear();
-        for job in jobs {
-            let mut line = job.event.body(self.next_seq, &self.prev);
-            let hash = self.chain.seal(&mut line);
-            if self.would_overflow(line.len()) {
+        for prepared in lines {
+            prepared.body_into(self.next_seq, &self.prev, &mut self.line);
+            let hash = self.chain.seal(&mut self.line);
+            if self.would_overflow(self.line.len()) {
                 self.write_buf()?;
                 self.rotate()?;
             }
-            self.buf.extend_from_slice(&line);
+            self.buf.extend_from_slice(&self.line);
             // Saturating: a forged seq near u64::MAX must not panic the writer.
             self.next_seq = self.next_seq.saturating_add(1);
             self.prev = hash;

@@ -47,7 +47,9 @@ pub enum FlushPolicy {
     /// `EveryLine`, traded for latency (up to the interval) against fewer fsyncs.
     Interval(Duration),
     /// Write only (no fsync): `record` returns once the line is in the kernel. Survives a
-    /// crash of the gateway (`kill -9`), not of the machine.
+    /// crash of the gateway (`kill -9`), not of the machine. The caller writes its own
+    /// line when the file is free (no thread hop); calls that find it busy queue for the
+    /// writer thread, which writes them together.
     Os,
 }
 

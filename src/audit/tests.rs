@@ -52,11 +52,7 @@ async fn written_chain_verifies() {
 #[tokio::test]
 async fn every_policy_has_the_line_in_the_file_when_record_returns() {
     // Read through another handle right after each record: the line is there.
-    for flush in [
-        FlushPolicy::EveryLine,
-        FlushPolicy::Interval(Duration::from_millis(5)),
-        FlushPolicy::Os,
-    ] {
+    for flush in POLICIES {
         let dir = tempfile::tempdir().unwrap();
         let cfg = AuditConfig {
             flush,
@@ -73,30 +69,116 @@ async fn every_policy_has_the_line_in_the_file_when_record_returns() {
     }
 }
 
+/// Every flush policy: `os` writes inline or queues, the others always queue.
+const POLICIES: [FlushPolicy; 3] = [
+    FlushPolicy::EveryLine,
+    FlushPolicy::Interval(Duration::from_millis(5)),
+    FlushPolicy::Os,
+];
+
+/// The request ids in the file, in file order.
+fn request_ids(path: &Path) -> Vec<String> {
+    lines(path)
+        .iter()
+        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["request_id"].to_string())
+        .collect()
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn concurrent_calls_get_one_gapless_chain() {
-    // 200 calls from 200 tasks: every line written once, in one chain.
+    // 200 calls from 200 tasks on two threads, per policy: every line written once, in
+    // one chain (with `os` some write their own line and some queue behind a busy file).
+    for flush in POLICIES {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = AuditConfig {
+            flush,
+            ..log_in(dir.path())
+        };
+        let log = AuditLog::open(cfg.clone()).unwrap();
+        let tasks: Vec<_> = (0..200)
+            .map(|i| {
+                let log = log.clone();
+                tokio::spawn(async move { log.record(sample(&format!("c{i}"))).await })
+            })
+            .collect();
+        for t in tasks {
+            t.await.unwrap().unwrap();
+        }
+        let r = check(&cfg.path).unwrap();
+        assert_eq!((r.lines, r.last_seq), (200, Some(200)), "{flush:?}");
+        assert_eq!(log.head(), (200, hex::encode(r.head)), "{flush:?}");
+        let mut ids = request_ids(&cfg.path);
+        ids.sort();
+        ids.dedup();
+        assert_eq!(ids.len(), 200, "{flush:?}");
+    }
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn os_calls_queued_behind_a_busy_file_share_one_batch() {
+    // While the file is held, 50 calls queue for the writer thread; none returns before
+    // its line is written. Once released they go out as one batch after the line written
+    // inline before, then an inline call follows: one chain, each caller answered.
     let dir = tempfile::tempdir().unwrap();
-    let cfg = log_in(dir.path());
+    let cfg = AuditConfig {
+        flush: FlushPolicy::Os,
+        ..log_in(dir.path())
+    };
     let log = AuditLog::open(cfg.clone()).unwrap();
-    let tasks: Vec<_> = (0..200)
+    log.record(sample("first")).await.unwrap();
+    let held = log.hold_file();
+    let tasks: Vec<_> = (0..50)
         .map(|i| {
             let log = log.clone();
-            tokio::spawn(async move { log.record(sample(&format!("c{i}"))).await })
+            tokio::spawn(async move { log.record(sample(&format!("q{i}"))).await })
         })
         .collect();
+    tokio::time::sleep(Duration::from_millis(50)).await;
+    assert!(tasks.iter().all(|t| !t.is_finished()));
+    assert_eq!(lines(&cfg.path).len(), 1);
+    drop(held);
     for t in tasks {
         t.await.unwrap().unwrap();
     }
+    log.record(sample("last")).await.unwrap();
     let r = check(&cfg.path).unwrap();
-    assert_eq!((r.lines, r.last_seq), (200, Some(200)));
-    let mut ids: Vec<String> = lines(&cfg.path)
-        .iter()
-        .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap()["request_id"].to_string())
+    assert_eq!((r.lines, r.last_seq), (52, Some(52)));
+    let ids = request_ids(&cfg.path);
+    assert_eq!(ids[0], "\"first\"");
+    assert_eq!(ids[51], "\"last\"");
+    let mut queued = ids[1..51].to_vec();
+    queued.sort();
+    queued.dedup();
+    assert_eq!(queued.len(), 50);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn os_queued_calls_each_get_the_failure() {
+    // Calls queued behind a busy file when the disk fills: every one of them is refused,
+    // as is the next inline call; nothing after the failure reaches the file.
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = AuditConfig {
+        flush: FlushPolicy::Os,
+        ..log_in(dir.path())
+    };
+    let log = AuditLog::open(cfg.clone()).unwrap();
+    write_n(&log, 2).await;
+    let held = log.hold_file();
+    let tasks: Vec<_> = (0..20)
+        .map(|i| {
+            let log = log.clone();
+            tokio::spawn(async move { log.record(sample(&format!("q{i}"))).await })
+        })
         .collect();
-    ids.sort();
-    ids.dedup();
-    assert_eq!(ids.len(), 200);
+    tokio::time::sleep(Duration::from_millis(20)).await;
+    log.inject_write_failure();
+    drop(held);
+    for t in tasks {
+        assert!(t.await.unwrap().is_err());
+    }
+    assert!(log.is_failed());
+    assert!(log.record(sample("later")).await.is_err());
+    assert_eq!(check(&cfg.path).unwrap().lines, 2);
 }
 
 #[tokio::test]
@@ -188,6 +270,33 @@ async fn rotation_keeps_the_chain_across_files() {
     assert_eq!((r.lines, r.last_seq), (13, Some(13)));
 }
 
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn os_rotation_under_concurrent_calls_keeps_the_chain() {
+    // Inline and queued writers both rotate: one chain, no file past its limit.
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = AuditConfig {
+        rotate_bytes: Some(2000),
+        flush: FlushPolicy::Os,
+        ..log_in(dir.path())
+    };
+    let log = AuditLog::open(cfg.clone()).unwrap();
+    let tasks: Vec<_> = (0..100)
+        .map(|i| {
+            let log = log.clone();
+            tokio::spawn(async move { log.record(sample(&format!("c{i}"))).await })
+        })
+        .collect();
+    for t in tasks {
+        t.await.unwrap().unwrap();
+    }
+    let r = check(&cfg.path).unwrap();
+    assert_eq!((r.lines, r.last_seq), (100, Some(100)));
+    assert!(r.files.len() >= 10, "{:?}", r.files);
+    for f in &r.files {
+        assert!(std::fs::metadata(f).unwrap().len() <= 2000);
+    }
+}
+
 #[tokio::test]
 async fn keyed_values_are_deterministic_and_depend_on_the_key() {
     let dir = tempfile::tempdir().unwrap();
@@ -216,39 +325,54 @@ async fn keyed_values_are_deterministic_and_depend_on_the_key() {
 
 #[tokio::test]
 async fn write_failure_fails_closed_and_stays_failed() {
-    // A full disk: this call and every later one is refused, nothing skipped silently.
-    let dir = tempfile::tempdir().unwrap();
-    let cfg = log_in(dir.path());
-    let log = AuditLog::open(cfg.clone()).unwrap();
-    write_n(&log, 1).await;
-    log.inject_write_failure();
-    let e = log.record(sample("lost")).await.unwrap_err();
-    assert!(matches!(e, AuditError::Io { op: "write", .. }), "{e}");
-    assert!(e.to_string().contains("no space left"), "{e}");
-    assert!(log.is_failed());
-    let e = log.record(sample("later")).await.unwrap_err();
-    assert!(matches!(e, AuditError::Failed(_)), "{e}");
-    // What was written before stays intact; reopening recovers.
-    assert_eq!(check(&cfg.path).unwrap().lines, 1);
-    write_n(&AuditLog::open(cfg.clone()).unwrap(), 1).await;
-    assert_eq!(check(&cfg.path).unwrap().lines, 2);
+    // A full disk, per policy: this call and every later one is refused, nothing skipped
+    // silently.
+    for flush in POLICIES {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = AuditConfig {
+            flush,
+            ..log_in(dir.path())
+        };
+        let log = AuditLog::open(cfg.clone()).unwrap();
+        write_n(&log, 1).await;
+        log.inject_write_failure();
+        let e = log.record(sample("lost")).await.unwrap_err();
+        assert!(
+            matches!(e, AuditError::Io { op: "write", .. }),
+            "{flush:?}: {e}"
+        );
+        assert!(e.to_string().contains("no space left"), "{e}");
+        assert!(log.is_failed());
+        let e = log.record(sample("later")).await.unwrap_err();
+        assert!(matches!(e, AuditError::Failed(_)), "{flush:?}: {e}");
+        // What was written before stays intact; reopening recovers.
+        assert_eq!(check(&cfg.path).unwrap().lines, 1);
+        write_n(&AuditLog::open(cfg.clone()).unwrap(), 1).await;
+        assert_eq!(check(&cfg.path).unwrap().lines, 2);
+    }
 }
 
 #[tokio::test]
 async fn blocked_rotation_fails_closed() {
     // A real I/O failure: the rotation target is taken (a directory), so the line that
     // needs the rotation is refused rather than written past the limit or overwriting.
-    let dir = tempfile::tempdir().unwrap();
-    let cfg = AuditConfig {
-        rotate_bytes: Some(400),
-        ..log_in(dir.path())
-    };
-    let log = AuditLog::open(cfg.clone()).unwrap();
-    write_n(&log, 1).await;
-    std::fs::create_dir(segments::rotated_name(&cfg.path, 1)).unwrap();
-    let e = log.record(sample("second")).await.unwrap_err();
-    assert!(matches!(e, AuditError::Io { op: "rotate", .. }), "{e}");
-    assert!(log.record(sample("third")).await.is_err());
+    for flush in POLICIES {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = AuditConfig {
+            rotate_bytes: Some(400),
+            flush,
+            ..log_in(dir.path())
+        };
+        let log = AuditLog::open(cfg.clone()).unwrap();
+        write_n(&log, 1).await;
+        std::fs::create_dir(segments::rotated_name(&cfg.path, 1)).unwrap();
+        let e = log.record(sample("second")).await.unwrap_err();
+        assert!(
+            matches!(e, AuditError::Io { op: "rotate", .. }),
+            "{flush:?}: {e}"
+        );
+        assert!(log.record(sample("third")).await.is_err());
+    }
 }
 
 #[test]

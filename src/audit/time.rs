@@ -2,21 +2,45 @@
 
 use std::time::{SystemTime, UNIX_EPOCH};
 
-/// Formats `t` as RFC 3339 UTC with milliseconds; times before 1970 clamp to the epoch
-/// (an audit clock that far off is a misconfiguration, not a date to print).
-pub fn rfc3339_ms(t: SystemTime) -> String {
-    let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
-    let secs = d.as_secs();
-    let ms = d.subsec_millis();
-    let days = secs / 86_400;
-    let rem = secs % 86_400;
-    let (y, m, day) = civil_from_days(days);
-    format!(
-        "{y:04}-{m:02}-{day:02}T{:02}:{:02}:{:02}.{ms:03}Z",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+/// An RFC 3339 UTC timestamp with milliseconds, formatted on the stack: one per audit
+/// line, so it avoids the formatting machinery and an allocation.
+pub struct Stamp([u8; 24]);
+
+impl Stamp {
+    /// `t` as `YYYY-MM-DDTHH:MM:SS.mmmZ` (UTC). Times before 1970 clamp to the epoch (an
+    /// audit clock that far off is a misconfiguration, not a date to print); years past
+    /// 9999 keep only their last four digits (the clock is wrong long before that).
+    pub fn of(t: SystemTime) -> Stamp {
+        let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
+        let secs = d.as_secs();
+        let days = secs / 86_400;
+        let rem = secs % 86_400;
+        let (y, m, day) = civil_from_days(days);
+        let mut b = *b"0000-00-00T00:00:00.000Z";
+        digits(&mut b[0..4], y);
+        digits(&mut b[5..7], m);
+        digits(&mut b[8..10], day);
+        digits(&mut b[11..13], rem / 3600);
+        digits(&mut b[14..16], rem % 3600 / 60);
+        digits(&mut b[17..19], rem % 60);
+        digits(&mut b[20..23], u64::from(d.subsec_millis()));
+        Stamp(b)
+    }
+
+    /// The timestamp as text.
+    pub fn as_str(&self) -> &str {
+        // Only ASCII digits and separators are ever written.
+        std::str::from_utf8(&self.0).unwrap_or("1970-01-01T00:00:00.000Z")
+    }
+}
+
+/// Writes the low `out.len()` decimal digits of `n`, zero-padded.
+fn digits(out: &mut [u8], mut n: u64) {
+    for slot in out.iter_mut().rev() {
+        // n % 10 < 10: always one ASCII digit.
+        *slot = b'0' + (n % 10) as u8;
+        n /= 10;
+    }
 }
 
 /// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar
@@ -40,7 +64,8 @@ mod tests {
     use std::time::Duration;
 
     fn at(secs: u64, ms: u64) -> String {
-        rfc3339_ms(UNIX_EPOCH + Duration::from_secs(secs) + Duration::from_millis(ms))
+        let t = UNIX_EPOCH + Duration::from_secs(secs) + Duration::from_millis(ms);
+        Stamp::of(t).as_str().to_string()
     }
 
     #[test]
@@ -56,9 +81,17 @@ mod tests {
     }
 
     #[test]
+    fn far_future_keeps_four_year_digits() {
+        // Year 10000 (day 2_932_897): the fixed-width stamp keeps `0000`, never panics.
+        assert_eq!(at(253_402_300_800, 0), "0000-01-01T00:00:00.000Z");
+        // The last millisecond of 9999.
+        assert_eq!(at(253_402_300_799, 999), "9999-12-31T23:59:59.999Z");
+    }
+
+    #[test]
     fn before_epoch_clamps() {
         // A clock set before 1970 prints the epoch rather than panicking.
         let t = UNIX_EPOCH - Duration::from_secs(10);
-        assert_eq!(rfc3339_ms(t), "1970-01-01T00:00:00.000Z");
+        assert_eq!(Stamp::of(t).as_str(), "1970-01-01T00:00:00.000Z");
     }
 }

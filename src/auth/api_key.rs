@@ -9,6 +9,7 @@
 
 use std::collections::BTreeSet;
 use std::fmt::Write as _;
+use std::sync::Arc;
 
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
@@ -72,7 +73,7 @@ fn hex_val(b: u8) -> Option<u8> {
 struct StoredKey {
     id: String,
     hash: [u8; 32],
-    scopes: BTreeSet<String>,
+    scopes: Arc<BTreeSet<String>>,
 }
 
 /// The configured API keys, ready for look-ups.
@@ -112,7 +113,7 @@ impl ApiKeyStore {
                     keys.push(StoredKey {
                         id: k.id.clone(),
                         hash,
-                        scopes: k.scopes.iter().cloned().collect(),
+                        scopes: Arc::new(k.scopes.iter().cloned().collect()),
                     });
                 }
                 Err(why) => problems.push(AuthProblem::new(format!("{path}.hash"), why)),

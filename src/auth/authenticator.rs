@@ -9,6 +9,7 @@
 
 use std::collections::BTreeMap;
 use std::path::Path;
+use std::sync::Arc;
 
 use axum::http::header::{HeaderMap, AUTHORIZATION};
 use axum::http::HeaderValue;
@@ -86,7 +87,7 @@ impl Authenticator {
             }
             let principal = Principal {
                 id: c.id.clone(),
-                scopes: c.scopes.iter().cloned().collect(),
+                scopes: Arc::new(c.scopes.iter().cloned().collect()),
                 via: AuthMethod::ClientCert,
             };
             if certs.insert(c.subject.clone(), principal).is_some() {

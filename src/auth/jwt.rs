@@ -15,6 +15,7 @@
 
 use std::collections::{BTreeSet, HashSet};
 use std::path::Path;
+use std::sync::Arc;
 
 use jsonwebtoken::errors::ErrorKind;
 use jsonwebtoken::{Algorithm, DecodingKey, Validation};
@@ -202,7 +203,7 @@ impl JwtVerifier {
             .ok_or_else(|| AuthError::BadClaim(self.scope_claim.clone()))?;
         Ok(Principal {
             id,
-            scopes,
+            scopes: Arc::new(scopes),
             via: AuthMethod::Jwt,
         })
     }

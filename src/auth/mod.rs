@@ -75,6 +75,7 @@ pub mod token_cache;
 mod test_keys;
 
 use std::collections::BTreeSet;
+use std::sync::Arc;
 
 // The public face of the module; the gateway and CLI use these once wired in.
 #[allow(unused_imports)]
@@ -116,6 +117,8 @@ impl AuthMethod {
 pub struct Principal {
     /// API key id, the token's `sub`, or the id configured for a certificate subject.
     pub id: String,
-    pub scopes: BTreeSet<String>,
+    /// Shared: a principal is cloned on every call (from the token cache or key store),
+    /// and the scopes never change once granted.
+    pub scopes: Arc<BTreeSet<String>>,
     pub via: AuthMethod,
 }

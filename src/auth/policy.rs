@@ -292,7 +292,7 @@ mod tests {
     fn who(scopes: &[&str]) -> Principal {
         Principal {
             id: "alice".into(),
-            scopes: scopes.iter().map(|s| s.to_string()).collect(),
+            scopes: std::sync::Arc::new(scopes.iter().map(|s| s.to_string()).collect()),
             via: AuthMethod::Jwt,
         }
     }

@@ -83,10 +83,12 @@ mod tests {
     fn who(scopes: &[&str]) -> Principal {
         Principal {
             id: "u".into(),
-            scopes: scopes
-                .iter()
-                .map(|s| s.to_string())
-                .collect::<BTreeSet<_>>(),
+            scopes: std::sync::Arc::new(
+                scopes
+                    .iter()
+                    .map(|s| s.to_string())
+                    .collect::<BTreeSet<_>>(),
+            ),
             via: AuthMethod::Jwt,
         }
     }
