@@ -1,5 +1,8 @@
 //! `ferrule`: legacy records to JSON and back, from the command line.
 #![forbid(unsafe_code)]
+// Product code must not panic on input: `expect` is held to the same rule as `unwrap`
+// (the workspace lint); tests may use both (clippy.toml).
+#![warn(clippy::expect_used)]
 
 // Wired into the gateway; a few helpers (chain head, ...) have no caller yet.
 #[allow(dead_code, unused_imports)]

@@ -5,6 +5,9 @@
 //! its bytes are stored. [`json`] moves records between bytes and JSON with it, using
 //! the [`codepage`] and [`numeric`] codecs; [`framing`] cuts byte streams into records.
 #![forbid(unsafe_code)]
+// Product code must not panic on input: `expect` is held to the same rule as `unwrap`
+// (the workspace lint); tests may use both (clippy.toml).
+#![warn(clippy::expect_used)]
 
 pub mod codepage;
 pub mod copybook;
