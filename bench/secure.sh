@@ -38,17 +38,9 @@ echo "== building (release)" >&2
 (cd "$ROOT" && cargo build --release --quiet --bin ferrule)
 FERRULE=${FERRULE:-$TARGET/release/ferrule}
 
-WORK=$(mktemp -d)
+# shellcheck source=bench/lib.sh
+source "$ROOT/bench/lib.sh"
 AUDIT_DIR=${AUDIT_DIR:-$WORK}
-PIDS=()
-cleanup() {
-    for pid in "${PIDS[@]}"; do
-        kill "$pid" 2>/dev/null || true
-    done
-    wait 2>/dev/null || true
-    rm -rf "$WORK"
-}
-trap cleanup EXIT
 cp "$ROOT"/samples/gateway/*.cpy "$ROOT"/samples/gateway/*.jsonl "$WORK"/
 
 # TEST-ONLY secret, as in samples/secure.
@@ -67,38 +59,9 @@ print(f"{head}.{body}.{b64(mac)}")
 PY
 )
 
-start_logged() {
-    local name=$1
-    shift
-    : >"$WORK/$name.out"
-    "$@" >"$WORK/$name.out" 2>"$WORK/$name.log" &
-    STARTED=$!
-    PIDS+=("$STARTED")
-}
-
-wait_line() {
-    local i line
-    for i in $(seq 100); do
-        line=$(grep -m1 -- "$2" "$WORK/$1.out" 2>/dev/null || true)
-        if [[ -n $line ]]; then
-            echo "$line"
-            return
-        fi
-        sleep 0.1
-    done
-    echo "$1 did not start; its log:" >&2
-    cat "$WORK/$1.log" >&2
-    exit 1
-}
-
-stop() {
-    kill "$1" 2>/dev/null || true
-    wait "$1" 2>/dev/null || true
-}
-
 sed -E 's/^listen = "127\.0\.0\.1:[0-9]+"/listen = "127.0.0.1:0"/' \
     "$ROOT/samples/gateway/mock.toml" >"$WORK/mock.toml"
-start_logged mock "$FERRULE" mock --config "$WORK/mock.toml"
+start_logged mock "" "$FERRULE" mock --config "$WORK/mock.toml"
 MOCK_PID=$STARTED
 wait_line mock "vehicles listening on" >/dev/null
 
@@ -152,7 +115,7 @@ run() {
     local mode=$1 round=$2 cfg=$WORK/ferrule-$1-$2.toml token=""
     sed "s/\\\$ROUND/$round/" "$WORK/ferrule-$mode.toml" >"$cfg"
     rm -f "$AUDIT_DIR/audit-$round.log"*
-    start_logged "gateway-$mode" "$FERRULE" serve --config "$cfg"
+    start_logged "gateway-$mode" "" "$FERRULE" serve --config "$cfg"
     local pid=$STARTED url
     url=$(wait_line "gateway-$mode" "listening on http://" | sed 's/.*listening on //')
     [[ $mode != off ]] && token=$FERRULE_BENCH_TOKEN
