@@ -210,7 +210,7 @@ pub struct RouteConfig {
     pub audit_keys: Option<Vec<String>>,
 }
 
-/// Every default, in one place (documented in the README's configuration reference).
+/// Every default, in one place (documented in docs/configuration.md).
 pub mod defaults {
     pub fn listen() -> String {
         "127.0.0.1:8080".into()

@@ -173,7 +173,7 @@ fn header(out: &mut String, plan: &Plan, config_name: &str) {
     );
     comment(
         out,
-        "default: uncomment and edit it to change it. The README's configuration reference lists all.",
+        "default: uncomment and edit it to change it. docs/configuration.md lists all.",
     );
     out.push('\n');
 }
@@ -376,7 +376,7 @@ fn route(out: &mut String, plan: &Plan) {
     }
     comment(
         out,
-        "Who may call: `auth = { ... }` with an [auth] section; an audit log: [audit] (see the README).",
+        "Who may call: `auth = { ... }` with an [auth] section; an audit log: [audit] (see docs/security.md).",
     );
     out.push('\n');
 }

@@ -1,0 +1,51 @@
+#!/usr/bin/env bash
+# The README's test command: install what the tests need when it is missing, then run every test.
+# CI runs exactly this (.ci/run). Safe to re-run: present tools are not installed again.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+# apt-get needs root; a developer's machine usually has sudo instead.
+as_root=()
+if [[ $(id -u) -ne 0 ]]; then
+  command -v sudo >/dev/null 2>&1 || { echo "scripts/test.sh: run as root or install sudo (apt-get is needed)" >&2; exit 1; }
+  as_root=(sudo)
+fi
+
+# gnucobol3: the COBOL compiler our record tests use as an oracle.
+# libc-bin + libc6: glibc's iconv and its EBCDIC gconv tables, the reference for code pages.
+# socat: puts a COBOL program on a TCP port (one process per connection) for the gateway tests.
+# chromium + chromium-driver: the /docs page is tested in a real headless browser.
+# python3-pip: installs the PyPI tools below where the image has no pip.
+need=()
+command -v cobc >/dev/null 2>&1 || need+=(gnucobol3)
+command -v socat >/dev/null 2>&1 || need+=(socat)
+command -v iconv >/dev/null 2>&1 || need+=(libc-bin)
+command -v chromium >/dev/null 2>&1 || need+=(chromium)
+command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)
+python3 -m pip --version >/dev/null 2>&1 || need+=(python3-pip)
+if ((${#need[@]})); then
+  export DEBIAN_FRONTEND=noninteractive
+  "${as_root[@]}" apt-get update -qq
+  "${as_root[@]}" apt-get install -y -qq "${need[@]}" >/tmp/ferrule-apt.log 2>&1 || { cat /tmp/ferrule-apt.log; exit 1; }
+fi
+
+# PyPI: schemathesis fuzzes the demo's API against its /openapi.json; openapi-spec-validator
+# checks that document is valid OpenAPI 3.1.
+py=()
+command -v schemathesis >/dev/null 2>&1 || py+=(schemathesis)
+python3 -c 'import openapi_spec_validator' >/dev/null 2>&1 || py+=(openapi-spec-validator)
+if ((${#py[@]})); then
+  pip_flags=(-q --disable-pip-version-check)
+  # Debian's own python marks its site-packages as externally managed (PEP 668).
+  if python3 -c 'import sys,sysconfig,os; sys.exit(0 if os.path.exists(os.path.join(sysconfig.get_path("stdlib"),"EXTERNALLY-MANAGED")) else 1)'; then
+    pip_flags+=(--break-system-packages)
+  fi
+  if [[ $(id -u) -eq 0 ]]; then pip_flags+=(--root-user-action=ignore); else pip_flags+=(--user); fi
+  python3 -m pip install "${pip_flags[@]}" "${py[@]}"
+  # pyenv puts new commands on PATH only after a rehash; pip --user installs to ~/.local/bin.
+  if command -v pyenv >/dev/null 2>&1; then pyenv rehash; fi
+  export PATH="$HOME/.local/bin:$PATH"
+fi
+
+# Every test binary runs even when one fails, so one missing tool does not hide the rest.
+cargo test --workspace --no-fail-fast
