@@ -9,6 +9,10 @@
 # both; then the gateway's memory holding 1,000 idle keep-alive
 # client connections (VmRSS/VmHWM from /proc/PID/status).
 #
+# Two outside yardsticks run unpinned in the same sitting: nginx reverse-proxying the
+# baseline's fixed body (bench/nginx.conf), and a Python translator doing the gateway's job
+# (bench/aiohttp_translator.py under gunicorn + uvloop, 2 workers).
+#
 # Every wrk run is done twice: unpinned (wrk, gateway and mock share all cores, as they
 # would on a small box), and pinned (server side on CPU 0: gateway + mock, or the
 # baseline; wrk on CPU 1), which takes the fight over cores out of the comparison. CPU
@@ -57,6 +61,18 @@ echo "== building (release)" >&2
 (cd "$ROOT" && cargo build --release --quiet --bin ferrule --example hyper_baseline \
     --example hyper_proxy_baseline)
 FERRULE=${FERRULE:-$TARGET/release/ferrule}
+NGINX=${NGINX:-$(command -v nginx || echo /usr/sbin/nginx)}
+# The two outside yardsticks (nginx; a Python translator) are optional rows: missing tools
+# are installed when we can, else their rows are skipped with a note.
+if [[ ! -x $NGINX ]] && [[ $(id -u) == 0 ]] && command -v apt-get >/dev/null; then
+    apt-get install -y -qq nginx-light >/dev/null 2>&1 || apt-get install -y -qq nginx >/dev/null 2>&1 || true
+    NGINX=$(command -v nginx || echo /usr/sbin/nginx)
+fi
+if ! python3 -c 'import aiohttp, uvloop, gunicorn' 2>/dev/null; then
+    python3 -m pip install -q --disable-pip-version-check aiohttp uvloop gunicorn >/dev/null 2>&1 || true
+fi
+HAVE_NGINX=0; [[ -x $NGINX ]] && HAVE_NGINX=1
+HAVE_AIOHTTP=0; python3 -c 'import aiohttp, uvloop, gunicorn' 2>/dev/null && HAVE_AIOHTTP=1
 BASELINE=$TARGET/release/examples/hyper_baseline
 PROXY=$TARGET/release/examples/hyper_proxy_baseline
 
@@ -96,6 +112,48 @@ start_gateway() {
     start_logged gateway "$1" "$FERRULE" serve --config "$WORK/ferrule.toml"
     GATEWAY_PID=$STARTED
     GATEWAY_URL=$(wait_line gateway "listening on http://" | sed 's/.*listening on //')
+}
+
+# A free loopback port (for servers that cannot print the one they were given).
+free_port() {
+    python3 -c 'import socket; s = socket.socket(); s.bind(("127.0.0.1", 0)); print(s.getsockname()[1])'
+}
+
+# wait_http URL: until URL answers (10 s at most).
+wait_http() {
+    local i
+    for i in $(seq 100); do
+        curl -s -o /dev/null "$1" && return
+        sleep 0.1
+    done
+    echo "$1 did not answer" >&2
+    exit 1
+}
+
+# nginx reverse-proxying the running baseline's fixed body (bench/nginx.conf).
+start_nginx() {
+    local port
+    port=$(free_port)
+    mkdir -p "$WORK/nginx"
+    sed -e "s#@WORK@#$WORK/nginx#g" -e "s#@PORT@#$port#" -e "s#@UPSTREAM@#${BASELINE_URL#http://}#" \
+        "$ROOT/bench/nginx.conf" >"$WORK/nginx/nginx.conf"
+    start_logged nginx "$1" "$NGINX" -c "$WORK/nginx/nginx.conf" -p "$WORK/nginx"
+    NGINX_PID=$STARTED
+    NGINX_URL=http://127.0.0.1:$port
+    wait_http "$NGINX_URL/v1/vehicles/AB12CDE"
+}
+
+# The Python translator (bench/aiohttp_translator.py) in front of the running mock's
+# vehicles host: gunicorn, 2 uvloop workers.
+start_aiohttp() {
+    local port vehicles
+    port=$(free_port)
+    vehicles=$(awk '$3 == "vehicles" && $4 == "listening" { print $6 }' "$WORK/mock.out")
+    VEHICLES_HOST=$vehicles start_logged aiohttp "$1" python3 -m gunicorn --chdir "$ROOT" -w 2 \
+        -k aiohttp.GunicornUVLoopWebWorker -b "127.0.0.1:$port" bench.aiohttp_translator:app
+    AIOHTTP_PID=$STARTED
+    AIOHTTP_URL=http://127.0.0.1:$port
+    wait_http "$AIOHTTP_URL/v1/vehicles/AB12CDE"
 }
 
 start_baseline() {
@@ -194,6 +252,19 @@ ratio() {
     ' "$WORK/results"
 }
 
+# yardsticks GATEWAY NGINX PY: the gateway against the issue's two outside yardsticks.
+yardsticks() {
+    awk -v g="$1" -v n="$2" -v p="$3" '
+        $1 == g { grps = $2 }
+        $1 == n { nrps = $2 }
+        $1 == p { prps = $2 }
+        END {
+            if (nrps > 0) printf "  -> %s: %.2fx nginx reverse-proxying a fixed body (target >= 1.0x)\n", g, grps / nrps
+            if (prps > 0) printf "  -> %s: %.2fx the Python aiohttp translator (target >= 3x)\n", g, grps / prps
+        }
+    ' "$WORK/results"
+}
+
 status_kb() {
     awk -v k="$2:" '$1 == k { print $2 }' "/proc/$1/status"
 }
@@ -275,11 +346,32 @@ stop "$GATEWAY_PID"
 start_proxy ""
 run_wrk proxy "$PROXY_URL" "" proxy="$PROXY_PID" mock="$MOCK_PID"
 stop "$PROXY_PID"
+if ((HAVE_AIOHTTP)); then
+    start_aiohttp ""
+    # gunicorn's workers are its children: count the whole process group's CPU via the master
+    # and each worker.
+    workers=()
+    for w in $(pgrep -P "$AIOHTTP_PID"); do workers+=("py-worker=$w"); done
+    run_wrk aiohttp "$AIOHTTP_URL" "" py-master="$AIOHTTP_PID" "${workers[@]}" mock="$MOCK_PID"
+    stop "$AIOHTTP_PID"
+else
+    echo "aiohttp row skipped: pip install aiohttp uvloop gunicorn"
+fi
 stop "$MOCK_PID"
 start_baseline ""
 run_wrk baseline "$BASELINE_URL" "" baseline="$BASELINE_PID"
+if ((HAVE_NGINX)); then
+    start_nginx ""
+    nginx_workers=()
+    for w in $(pgrep -P "$NGINX_PID"); do nginx_workers+=("nginx-worker=$w"); done
+    run_wrk nginx "$NGINX_URL" "" "${nginx_workers[@]}" baseline="$BASELINE_PID"
+    stop "$NGINX_PID"
+else
+    echo "nginx row skipped: apt-get install nginx-light"
+fi
 stop "$BASELINE_PID"
 ratio gateway baseline proxy
+yardsticks gateway nginx aiohttp
 
 if [[ $PIN == 1 ]] && command -v taskset >/dev/null && (($(nproc) >= 2)); then
     echo "== pinned: server side on CPU 0 (gateway + mock, or the baseline), wrk on CPU 1"
