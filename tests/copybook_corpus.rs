@@ -74,7 +74,10 @@ const REFUSED: &[(&str, &str)] = &[
         "dclgen_exec_sql_block.cpy",
         "expected a level number, found `EXEC`",
     ),
-    ("placeholder_unreplaced.cpy", "expected a level number"),
+    (
+        "placeholder_unreplaced.cpy",
+        "expected a clause or `.` ending the entry, found `:TAG:-REC.`",
+    ),
 ];
 
 /// Files Ferrule loads but decodes wrongly, judged by the oracle, which must still find
