@@ -1,6 +1,7 @@
 //! Helpers shared by the integration tests: run the real binary, compare JSON exactly.
 #![allow(dead_code)]
 
+pub mod cobc;
 pub mod demo;
 pub mod gateway;
 

@@ -128,8 +128,11 @@ impl EditedPicture {
         let mut body = &syms[..];
         // A fixed sign or currency at the left: one symbol not followed by the same one.
         let mut lead_sign = None;
-        let single_at =
-            |s: &[u8], c: &[u8]| s.first().is_some_and(|f| c.contains(f)) && s.get(1) != s.first();
+        // Insertion characters between repeats do not end a float: `-,---,--9.99` floats.
+        let single_at = |s: &[u8], c: &[u8]| {
+            s.first().is_some_and(|f| c.contains(f))
+                && s.iter().skip(1).find(|x| !b",B0/".contains(x)) != s.first()
+        };
         if let Some((&c, rest)) = body.split_first().filter(|_| single_at(body, b"+-")) {
             lead_sign = Some(c);
             positions.push(Pos::Sign(c));
@@ -551,6 +554,10 @@ mod tests {
         assert_eq!(enc("++++9", 12, 0), "  +12");
         // Fraction below one: symbol before the point.
         assert_eq!(enc("$$$.99", 50, 2), "  $.50");
+        // A float whose first repeat follows a comma (report writers' `-,---,--9.99`).
+        assert_eq!(enc("-,---,--9.99", -123_456, 2), "   -1,234.56");
+        assert_eq!(enc("-,---,--9.99", 123_456, 2), "    1,234.56");
+        assert_eq!(enc("$,$$9", 100, 0), " $100");
     }
 
     #[test]

@@ -1,0 +1,5 @@
+      * LICENSING APPLICANT - MEMBER THAT COPIES ANOTHER MEMBER
+       01  LA-APPLICANT.
+           05  LA-APPLICATION-NO          PIC 9(10).
+           COPY CONTACT.
+           05  LA-FEE-PAID                PIC S9(5)V99 COMP-3.

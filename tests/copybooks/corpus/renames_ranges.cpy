@@ -1,0 +1,12 @@
+      * NON-DOMESTIC RATES - RENAMES GIVE OLD PROGRAMS THEIR NAMES
+       01  ND-HEREDITAMENT.
+           05  ND-ASSESSMENT-REF          PIC X(12).
+           05  ND-RATEABLE-VALUE          PIC 9(9).
+           05  ND-MULTIPLIER              PIC 9V9(3).
+           05  ND-RELIEF-CODE             PIC X(2).
+           05  ND-RELIEF-PCT              PIC 9(3).
+           05  ND-LIABILITY               PIC S9(9)V99.
+       66  ND-RATING-DATA RENAMES ND-RATEABLE-VALUE
+               THRU ND-MULTIPLIER.
+       66  ND-RELIEF RENAMES ND-RELIEF-CODE THROUGH ND-RELIEF-PCT.
+       66  ND-REF           RENAMES ND-ASSESSMENT-REF.
