@@ -183,6 +183,12 @@ impl<'l> Decoder<'l> {
     }
 }
 
+/// How far a table moves what follows it: `n` elements of `size + shrink` bytes in the
+/// room of `max` static elements (`shrink` is negative when a nested ODO table is short).
+fn table_shift(n: usize, max: usize, size: usize, shrink: isize) -> isize {
+    n as isize * (size as isize + shrink) - (max * size) as isize
+}
+
 impl<'l> State<'l> {
     fn path_string(&self) -> String {
         path_string(&self.path)
@@ -330,12 +336,16 @@ impl<'l> State<'l> {
                 n as usize
             }
         };
-        if node.odo_slot.is_some() && !self.opts.odo_stored_max {
-            // IBM semantics: everything after a short table moves up.
-            *delta -= ((occurs.max - count) * f.size) as isize;
-        }
+        // IBM semantics: everything after a short table moves up (unless the file
+        // stores tables at their maximum); `n` elements take room in the record.
+        let n = if node.odo_slot.is_some() && !self.opts.odo_stored_max {
+            count
+        } else {
+            occurs.max
+        };
         // A table past the end of a short record is omitted; an empty ODO table is not.
         if start >= w.rec.len() && !(count == 0 && node.odo_slot.is_some()) {
+            *delta += table_shift(n, occurs.max, f.size, 0);
             return Ok(());
         }
         let mut sink = Vec::new();
@@ -349,8 +359,11 @@ impl<'l> State<'l> {
         }
         target.push(b'[');
         self.path.push(Seg::Name(&f.json_name));
+        // Elements follow one another at their actual length: an ODO table inside the
+        // element (IBM's complex ODO) makes it shorter than its static size.
+        let mut elem_start = start;
+        let mut shrink: isize = 0;
         for i in 0..count {
-            let elem_start = start + i * f.size;
             if elem_start >= w.rec.len() {
                 break;
             }
@@ -359,16 +372,20 @@ impl<'l> State<'l> {
             }
             self.path.push(Seg::Index(i));
             // Children of an element sit at their static offsets moved to this element.
-            let mut elem_delta = elem_start as isize - f.offset as isize;
+            let moved = elem_start as isize - f.offset as isize;
+            let mut elem_delta = moved;
             let r = self.value(node, w, elem_start, &mut elem_delta, target);
             self.path.pop();
             if let Err(e) = r {
                 self.path.pop();
                 return Err(e);
             }
+            shrink = elem_delta - moved;
+            elem_start = (elem_start as isize + f.size as isize + shrink).max(0) as usize;
         }
         self.path.pop();
         target.push(b']');
+        *delta += table_shift(n, occurs.max, f.size, shrink);
         Ok(())
     }
 

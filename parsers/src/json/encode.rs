@@ -327,31 +327,45 @@ impl<'l> State<'l> {
         if val.is_none() && !f.is_filler() && self.tail_cut.is_none() {
             self.tail_cut = Some(start);
         }
-        if node.odo_slot.is_some() && val.is_some() && arr.len() < count {
-            let e = RecordErrorKind::CounterMismatch {
-                counter: count as i128,
-                actual: arr.len(),
-            };
-            let missing_at = start + arr.len() * f.size;
-            if self.short_table.is_none() {
-                self.short_table = Some((missing_at, self.err(start, e)));
-            }
-        }
+        // Elements follow one another at their actual length: an ODO table inside the
+        // element (IBM's complex ODO) makes it shorter than its static size.
+        let mut elem_start = start;
+        let mut shrink: isize = 0;
         for i in 0..count {
-            let elem_start = start + i * f.size;
-            let mut elem_delta = elem_start as isize - f.offset as isize;
+            let moved = elem_start as isize - f.offset as isize;
+            let mut elem_delta = moved;
             self.path.push(Seg::Index(i));
             if val.is_some() && i == arr.len() && !f.is_filler() && self.tail_cut.is_none() {
                 self.tail_cut = Some(elem_start);
             }
+            if node.odo_slot.is_some() && val.is_some() && i == arr.len() {
+                self.short_table_at(elem_start, start, count, arr.len());
+            }
             let r = self.value(node, arr.get(i), elem_start, &mut elem_delta, rec);
             self.path.pop();
             r?;
+            shrink = elem_delta - moved;
+            elem_start = (elem_start as isize + f.size as isize + shrink).max(0) as usize;
         }
-        if node.odo_slot.is_some() && !self.opts.odo_stored_max {
-            *delta -= ((occurs.max - count) * f.size) as isize;
-        }
+        let n = if node.odo_slot.is_some() && !self.opts.odo_stored_max {
+            count
+        } else {
+            occurs.max
+        };
+        *delta += n as isize * (f.size as isize + shrink) - (occurs.max * f.size) as isize;
         Ok(())
+    }
+
+    /// Notes an ODO table given fewer elements than its counter says; `missing_at` is
+    /// where its first missing element starts.
+    fn short_table_at(&mut self, missing_at: usize, start: usize, count: usize, given: usize) {
+        if self.short_table.is_none() {
+            let e = RecordErrorKind::CounterMismatch {
+                counter: count as i128,
+                actual: given,
+            };
+            self.short_table = Some((missing_at, self.err(start, e)));
+        }
     }
 
     /// The element count of an ODO table: the array's length, checked against the
@@ -390,6 +404,11 @@ impl<'l> State<'l> {
             if let FieldKind::Item(dt) = &c.field.kind {
                 let d = Decimal::from_i128(count as i128, 0);
                 self.number(c.field, dt, &d, c.start, rec)?;
+            }
+            // Every other table on this counter (the same ODO table in each element of
+            // an outer table) must now have this many elements.
+            if let Some(Some(slot)) = self.counters.get_mut(slot) {
+                slot.given = Some(count as i128);
             }
         }
         Ok(count)

@@ -16,6 +16,9 @@ mod schema;
 mod text;
 mod view;
 
+#[cfg(test)]
+mod odo_tests;
+
 pub use decode::{Decoded, Decoder};
 pub use encode::Encoder;
 pub use error::{hex as hex_bytes, RecordError, RecordErrorKind};
