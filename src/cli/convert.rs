@@ -60,6 +60,10 @@ pub struct EncodeArgs {
     /// Encode binary items (and even-digit packed pad nibbles) beyond their PIC digits, up to what their bytes hold.
     #[arg(long)]
     allow_beyond_pic: bool,
+    /// With a variable-length framing, end a record whose last present field is text after
+    /// that text's last non-space byte (segmented records whose last field was cut short).
+    #[arg(long)]
+    trim_trailing: bool,
     /// Output file (default: standard output).
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
@@ -251,8 +255,14 @@ pub fn encode(args: EncodeArgs) -> Result<(), Failure> {
     let framing = framing_for(&args.codec.framing, &layout, variable)?;
     // Variable-length framings keep short records short, as the decoder reads them.
     let trim = !matches!(framing, Framing::Fixed { .. });
+    if args.trim_trailing && !trim {
+        return Err(Failure::usage(
+            "error: --trim-trailing needs a variable-length --framing (rdw, len2, ...): fixed records have one length",
+        ));
+    }
     let mut encoder =
         Encoder::new(&layout, opts).map_err(|e| Failure::usage(format!("error: {e}")))?;
+    encoder.set_trim_trailing(args.trim_trailing);
     let (input, _) = open_input(&args.input)?;
     let mut input = BufReader::with_capacity(1 << 16, input);
     let mut writer = RecordWriter::new(open_output(&args.output)?, framing);

@@ -1,6 +1,6 @@
 //! Record bytes -> JSON text, in one pass, straight into the output buffer.
 
-use crate::layout::{FieldKind, Layout};
+use crate::layout::{DataType, FieldKind, Layout};
 
 use super::error::{RecordError, RecordErrorKind};
 use super::flat::Flat;
@@ -181,6 +181,17 @@ impl<'l> Decoder<'l> {
             }
         }
     }
+}
+
+/// The present part of a text item the record ends inside: its whole bytes (whole
+/// UTF-16 code units for PIC N); `None` for numbers, whose value a cut changes.
+fn cut_text<'b>(dt: &DataType, have: &'b [u8]) -> Option<&'b [u8]> {
+    let part = match dt {
+        DataType::Alphanumeric { .. } => have,
+        DataType::National { .. } => have.get(..have.len() & !1)?,
+        _ => return None,
+    };
+    (!part.is_empty()).then_some(part)
 }
 
 /// How far a table moves what follows it: `n` elements of `size + shrink` bytes in the
@@ -404,18 +415,28 @@ impl<'l> State<'l> {
             FieldKind::Item(dt) => dt,
         };
         let len = dt.byte_len();
-        let Some(bytes) = w.rec.get(start..start + len) else {
-            let have = &w.rec[start.min(w.rec.len())..];
-            return self.bad(
-                w,
-                out,
-                start,
-                have,
-                RecordErrorKind::CutShort {
-                    have: have.len(),
-                    need: len,
-                },
-            );
+        let bytes = match w.rec.get(start..start + len) {
+            Some(b) => b,
+            None => {
+                let have = w.rec.get(start..).unwrap_or_default();
+                match cut_text(dt, have) {
+                    // Text cut short by the record's end (segmented files drop the last
+                    // field's tail): what the host program sees is the bytes that are there.
+                    Some(part) => part,
+                    None => {
+                        return self.bad(
+                            w,
+                            out,
+                            start,
+                            have,
+                            RecordErrorKind::CutShort {
+                                have: have.len(),
+                                need: len,
+                            },
+                        )
+                    }
+                }
+            }
         };
         let mark = out.len();
         match self.items.item(f, dt, node.edited.as_ref(), bytes, out) {

@@ -17,6 +17,8 @@ mod text;
 mod view;
 
 #[cfg(test)]
+mod cut_tests;
+#[cfg(test)]
 mod odo_tests;
 
 pub use decode::{Decoded, Decoder};
