@@ -89,3 +89,132 @@ fn records_cut_inside_a_text_field_decode_and_encode_back_at_their_length() {
     );
     assert_eq!(fixed.status.code(), Some(2), "{}", stderr(&fixed));
 }
+
+const ODO: &str = "\
+       01 ODO-REC.
+           05 CNT  PIC 9.
+           05 TBL  OCCURS 0 TO 5 TIMES DEPENDING ON CNT PIC XX.
+           05 TAIL PIC X.
+";
+
+/// Four 12-byte records stored at full size (`--odo-stored-max`); the third's counter is 9.
+const PADDED: &[u8] = b"2aabb......Z3aabbcc....Y9xxxxxxxxxxW1aa........V";
+
+#[test]
+fn a_file_padded_to_the_maximum_read_at_actual_length_stops_with_a_hint() {
+    let (dir, cpy) = copybook(ODO);
+    let q = dir.path().join("bad.bin");
+    let out = ferrule(
+        &[
+            "decode",
+            "-c",
+            &cpy,
+            "--codepage",
+            "latin1",
+            "--on-error",
+            "skip",
+            "--quarantine",
+            path_str(&q),
+        ],
+        PADDED,
+    );
+    // Record 2 starts inside record 1's padding: its counter is not a number.
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    assert!(err.contains("record 2, field tbl, byte 1"), "{err}");
+    assert!(err.contains("the next record's start is unknown"), "{err}");
+    assert!(err.contains("hint: read with --odo-stored-max"), "{err}");
+    // The record is reported and kept raw before decoding stops. (Record 1's JSON is the
+    // "decode loses records on error" fix of convert.rs's error path, tested there.)
+    assert_eq!(std::fs::read(&q).unwrap(), &PADDED[6..18]);
+    let reports = std::fs::read_to_string(dir.path().join("bad.bin.errors.jsonl")).unwrap();
+    assert!(
+        reports.contains(r#""record":2,"input_offset":6"#),
+        "{reports}"
+    );
+
+    // A file with RDWs read as fixed: the hint names the framing.
+    let rdw_file = rdw(&[b"2aabbZ", b"3aabbccY"]);
+    let out = ferrule(&["decode", "-c", &cpy, "--codepage", "latin1"], &rdw_file);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(
+        stderr(&out).contains("hint: read with --framing rdw,"),
+        "{}",
+        stderr(&out)
+    );
+    // The suggested readings do decode those files.
+    let ok = ferrule(
+        &[
+            "decode",
+            "-c",
+            &cpy,
+            "--codepage",
+            "latin1",
+            "--framing",
+            "rdw",
+        ],
+        &rdw_file,
+    );
+    assert!(ok.status.success(), "{}", stderr(&ok));
+}
+
+#[test]
+fn a_bad_counter_in_a_file_stored_at_full_size_does_not_stop_the_file() {
+    let (_d, cpy) = copybook(ODO);
+    let run = |mode: &str| {
+        ferrule(
+            &[
+                "decode",
+                "-c",
+                &cpy,
+                "--codepage",
+                "latin1",
+                "--odo-stored-max",
+                "--on-error",
+                mode,
+            ],
+            PADDED,
+        )
+    };
+    // null: the table is null, the rest of the record is there, the file goes on.
+    let out = run("null");
+    assert!(out.status.success(), "{}", stderr(&out));
+    let recs = parse_lines(&stdout(&out));
+    assert_eq!(recs.len(), 4);
+    assert!(recs[2]["tbl"].is_null());
+    assert_eq!(recs[2]["tail"], "W");
+    assert_eq!(recs[3]["tail"], "V");
+    assert!(stderr(&out)
+        .contains("record 3, field tbl, byte 1: OCCURS DEPENDING ON count 9 is outside 0 to 5"));
+    // skip: the record is dropped and reported, no empty line in its place.
+    let out = run("skip");
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().count(), 3);
+    assert!(stdout(&out).lines().all(|l| !l.is_empty()));
+}
+
+#[test]
+fn with_rdw_framing_a_record_with_a_bad_counter_is_dropped_not_an_empty_line() {
+    // Length headers say where the next record starts: the bad one is reported, the
+    // others decode. (A bad counter moves everything after the table: no field to null.)
+    let (_d, cpy) = copybook(ODO);
+    let input = rdw(&[b"1aaZ", b"9xxY", b"0W"]);
+    let out = ferrule(
+        &[
+            "decode",
+            "-c",
+            &cpy,
+            "--codepage",
+            "latin1",
+            "--framing",
+            "rdw",
+            "--on-error",
+            "null",
+        ],
+        &input,
+    );
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    assert_eq!(text.lines().count(), 2, "{text}");
+    assert!(text.lines().all(|l| !l.is_empty()), "{text}");
+}

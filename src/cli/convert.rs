@@ -9,6 +9,7 @@ use ferrule_parsers::framing::{Framing, MeasuredError, RecordReader, RecordWrite
 use ferrule_parsers::json::{Decoder, Encoder, FieldErrorMode, RecordError, RecordErrorKind};
 use ferrule_parsers::layout::Layout;
 
+use super::odo_hint;
 use super::quarantine::{Quarantine, Tally};
 use super::{CodecArgs, Failure, LayoutArgs};
 
@@ -138,24 +139,52 @@ pub fn decode(args: DecodeArgs) -> Result<(), Failure> {
     let bar = progress_bar(total, args.no_progress);
     let mut buf: Vec<u8> = Vec::with_capacity(1 << 17);
     let max_len = layout.max_len();
+    // The first bytes of a measured file, to suggest another reading if a counter fails.
+    let mut seen = odo_hint::Seen::default();
     loop {
         // Field errors come back as nulls plus reports; the policy is applied below.
         let mut outcome = None;
         let next = if measured {
+            let mut window = None;
             reader
                 .next_measured(max_len, |bytes| {
                     // Without a valid counter the next record's start is unknown: fatal.
-                    let d = decoder.decode(bytes, &mut buf, FieldErrorMode::Null)?;
+                    let d = match decoder.decode(bytes, &mut buf, FieldErrorMode::Null) {
+                        Ok(d) => d,
+                        Err(e) => {
+                            window = Some(bytes.to_vec());
+                            return Err(e);
+                        }
+                    };
                     let consumed = d.consumed;
+                    seen.push(bytes.get(..consumed).unwrap_or_default());
                     outcome = Some(Ok(d));
                     Ok::<usize, RecordError>(consumed)
                 })
                 .map_err(|e| match e {
-                    MeasuredError::Measure { record, source, .. } => {
-                        format!(
-                            "{} (the next record's start is unknown, so decoding stops)",
-                            source.at_record(record)
-                        )
+                    MeasuredError::Measure {
+                        record,
+                        offset,
+                        source,
+                    } => {
+                        let source = source.at_record(record);
+                        let bytes = window.take().unwrap_or_default();
+                        // Reported (and kept raw) before stopping: the bytes from the record's
+                        // start, as many as its longest form could take.
+                        if let Err(q) =
+                            quarantine.record(&bytes, offset, std::slice::from_ref(&source))
+                        {
+                            return q.message;
+                        }
+                        seen.push(&bytes);
+                        let mut text = format!(
+                            "{source} (the next record's start is unknown: fixed framing reads OCCURS DEPENDING ON records at their actual length, so decoding stops)"
+                        );
+                        if let Some(h) = odo_hint::hint(&layout, opts, &seen) {
+                            text.push('\n');
+                            text.push_str(&h);
+                        }
+                        text
                     }
                     other => other.to_string(),
                 })
@@ -182,15 +211,17 @@ pub fn decode(args: DecodeArgs) -> Result<(), Failure> {
                 continue_flush(&mut out, &mut buf, &bar, reader.bytes_read())?;
                 continue;
             }
-            Ok(d) => d.field_errors,
-            Err(e) => vec![e],
+            Ok(d) => (d.field_errors, false),
+            // The decoder gave up on the whole record (its output was taken back).
+            Err(e) => (vec![e], true),
         };
+        let (errors, whole) = errors;
         // Only bad records are copied, so that the reader can be asked where they were.
         let raw = record.to_vec();
         let number = reader.record_number();
         let errors: Vec<RecordError> = errors.into_iter().map(|e| e.at_record(number)).collect();
         quarantine.record(&raw, reader.record_offset(), &errors)?;
-        let keep = args.on_error == OnError::Null && errors.iter().all(|e| !is_record_level(e));
+        let keep = args.on_error == OnError::Null && !whole;
         if keep {
             buf.push(b'\n');
         } else {
@@ -230,16 +261,6 @@ fn continue_flush(
         }
     }
     Ok(())
-}
-
-/// Errors about the record as a whole (its length, its ODO count): no field to null out.
-fn is_record_level(e: &RecordError) -> bool {
-    matches!(
-        e.kind,
-        RecordErrorKind::OdoRange { .. }
-            | RecordErrorKind::OdoCounterUnread(_)
-            | RecordErrorKind::CutShort { .. }
-    ) && e.path.is_empty()
 }
 
 pub fn encode(args: EncodeArgs) -> Result<(), Failure> {

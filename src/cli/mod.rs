@@ -9,6 +9,7 @@ mod demo;
 mod init;
 mod layout_cmd;
 mod mock;
+mod odo_hint;
 mod openapi;
 mod problems;
 mod quarantine;

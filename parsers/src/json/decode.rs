@@ -315,37 +315,28 @@ impl<'l> State<'l> {
         };
         let count = match node.odo_slot {
             None => occurs.max,
-            Some(slot) => {
-                let n = match self.slots.get(slot) {
-                    Some(Slot::Count(n)) => *n,
-                    _ => {
-                        return Err(RecordError::new(
-                            self.path_string(),
-                            start,
-                            &[],
-                            RecordErrorKind::OdoCounterUnread(
-                                self.slot_names.get(slot).cloned().unwrap_or_default(),
-                            ),
-                        ))
+            Some(slot) => match self.odo_count(slot, occurs, &f.json_name, start) {
+                Ok(n) => n,
+                // Stored at full size, the table's bad counter moves nothing: the
+                // table is null and the rest of the record decodes (`--on-error null`).
+                Err(e)
+                    if self.opts.odo_stored_max
+                        && w.mode == FieldErrorMode::Null
+                        && start < w.rec.len() =>
+                {
+                    if !node.hidden {
+                        if !*first {
+                            out.push(b',');
+                        }
+                        *first = false;
+                        out.extend_from_slice(&node.key);
+                        out.extend_from_slice(b"null");
                     }
-                };
-                if n < occurs.min as i128 || n > occurs.max as i128 {
-                    self.path.push(Seg::Name(&f.json_name));
-                    let e = RecordError::new(
-                        self.path_string(),
-                        start,
-                        &[],
-                        RecordErrorKind::OdoRange {
-                            count: n,
-                            min: occurs.min,
-                            max: occurs.max,
-                        },
-                    );
-                    self.path.pop();
-                    return Err(e);
+                    w.errors.push(e);
+                    return Ok(());
                 }
-                n as usize
-            }
+                Err(e) => return Err(e),
+            },
         };
         // IBM semantics: everything after a short table moves up (unless the file
         // stores tables at their maximum); `n` elements take room in the record.
@@ -398,6 +389,34 @@ impl<'l> State<'l> {
         target.push(b']');
         *delta += table_shift(n, occurs.max, f.size, shrink);
         Ok(())
+    }
+
+    /// The element count of the ODO table `name` at `start`, from its counter's slot,
+    /// checked against its OCCURS range.
+    fn odo_count(
+        &mut self,
+        slot: usize,
+        occurs: &crate::layout::Occurs,
+        name: &'l str,
+        start: usize,
+    ) -> Result<usize, RecordError> {
+        let kind = match self.slots.get(slot) {
+            Some(Slot::Count(n)) if *n >= occurs.min as i128 && *n <= occurs.max as i128 => {
+                return Ok(*n as usize)
+            }
+            Some(Slot::Count(n)) => RecordErrorKind::OdoRange {
+                count: *n,
+                min: occurs.min,
+                max: occurs.max,
+            },
+            _ => RecordErrorKind::OdoCounterUnread(
+                self.slot_names.get(slot).cloned().unwrap_or_default(),
+            ),
+        };
+        self.path.push(Seg::Name(name));
+        let e = RecordError::new(self.path_string(), start, &[], kind);
+        self.path.pop();
+        Err(e)
     }
 
     /// The value of one occurrence at `start`.

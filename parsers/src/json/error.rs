@@ -30,7 +30,7 @@ pub enum RecordErrorKind {
     CutShort { have: usize, need: usize },
     #[error("OCCURS DEPENDING ON count {count} is outside {min} to {max}")]
     OdoRange { count: i128, min: usize, max: usize },
-    #[error("OCCURS DEPENDING ON counter {0} was not read before its table")]
+    #[error("OCCURS DEPENDING ON counter {0} holds no valid number before its table")]
     OdoCounterUnread(String),
     #[error("malformed UTF-16 in national field")]
     BadNational,
