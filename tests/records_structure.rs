@@ -218,3 +218,161 @@ fn with_rdw_framing_a_record_with_a_bad_counter_is_dropped_not_an_empty_line() {
     assert_eq!(text.lines().count(), 2, "{text}");
     assert!(text.lines().all(|l| !l.is_empty()), "{text}");
 }
+
+const MULTI: &str = "\
+       01 FIRM-REC.
+           05 REC-TYPE  PIC X.
+           05 FIRM-NAME PIC X(8).
+           05 FIRM-EMPS PIC 9(4).
+       01 PERSON-REC.
+           05 REC-TYPE  PIC X.
+           05 P-NAME    PIC X(6).
+";
+
+#[test]
+fn multi_layout_files_choose_each_record_by_its_segment_field() {
+    let (dir, cpy) = copybook(MULTI);
+    let seg = [
+        "--segment",
+        "REC-TYPE",
+        "--record-map",
+        "C=FIRM-REC,P=PERSON-REC",
+    ];
+    let base = ["-c", cpy.as_str(), "--codepage", "latin1"];
+    // Fixed framing: one record length (13, the longest), shorter types padded.
+    let input = b"CACME LTD0042PALICE       CZED CO  0007";
+    let out = ferrule(&[&["decode"][..], &base, &seg].concat(), input);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let recs = parse_lines(&stdout(&out));
+    assert_eq!(recs.len(), 3);
+    assert_eq!(recs[0]["firm_name"], "ACME LTD");
+    assert_eq!(recs[1]["p_name"], "ALICE");
+    assert!(recs[1].get("firm_name").is_none());
+    assert_eq!(recs[2]["firm_emps"], 7);
+    // And back: each JSON line's rec_type picks its record; the bytes come back.
+    let back = ferrule(&[&["encode"][..], &base, &seg].concat(), &out.stdout);
+    assert!(back.status.success(), "{}", stderr(&back));
+    assert_eq!(back.stdout, input);
+    // With RDWs each record keeps its own length.
+    let framed = rdw(&[b"CACME LTD0042", b"PALICE "]);
+    let args = [&base[..], &["--framing", "rdw"], &seg].concat();
+    let out = ferrule(&[&["decode"][..], &args].concat(), &framed);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let back = ferrule(&[&["encode"][..], &args].concat(), &out.stdout);
+    assert_eq!(back.stdout, framed);
+
+    // A value not in the map: located, and with skip the file goes on.
+    let q = dir.path().join("bad.bin");
+    let bad = ferrule(
+        &[
+            &["decode", "--on-error", "skip", "--quarantine", path_str(&q)][..],
+            &base,
+            &seg,
+        ]
+        .concat(),
+        b"XACME LTD0042PALICE       ",
+    );
+    assert!(bad.status.success(), "{}", stderr(&bad));
+    assert_eq!(parse_lines(&stdout(&bad)).len(), 1);
+    assert!(
+        stderr(&bad).contains(
+            "record 1, field rec_type, byte 0: segment value `X` is not in the record map (known: C, P)"
+        ),
+        "{}",
+        stderr(&bad)
+    );
+    // Encode: a line whose segment value is unknown or missing fails, named.
+    let bad = ferrule(
+        &[&["encode"][..], &base, &seg].concat(),
+        b"{\"rec_type\":\"Q\"}\n",
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stderr(&bad).contains("segment value `Q`"),
+        "{}",
+        stderr(&bad)
+    );
+    let bad = ferrule(
+        &[&["encode"][..], &base, &seg].concat(),
+        b"{\"p_name\":\"BOB\"}\n",
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stderr(&bad).contains("segment field `rec_type`"),
+        "{}",
+        stderr(&bad)
+    );
+    // Usage errors: a field no record has, a map entry without `=`.
+    for map in ["C=FIRM-REC,P", "C=NO-SUCH-REC"] {
+        let out = ferrule(
+            &[
+                &["decode"][..],
+                &base,
+                &["--segment", "REC-TYPE", "--record-map", map],
+            ]
+            .concat(),
+            b"",
+        );
+        assert_eq!(out.status.code(), Some(2), "{map}: {}", stderr(&out));
+    }
+    let out = ferrule(
+        &[
+            &["decode"][..],
+            &base,
+            &["--segment", "NOPE", "--record-map", "C=FIRM-REC"],
+        ]
+        .concat(),
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        stderr(&out).contains("no field named `NOPE`"),
+        "{}",
+        stderr(&out)
+    );
+}
+
+#[test]
+fn spanned_records_are_joined_on_decode_and_spanned_on_encode() {
+    // A 40000-byte text field: longer than a VBS block, so it must span.
+    let (_d, cpy) = copybook(
+        "\
+       01 BIG-REC.
+           05 BIG-ID   PIC X(4).
+           05 BIG-TEXT PIC X(40000).
+",
+    );
+    let text: String = (0..40000)
+        .map(|i| (b'a' + (i % 26) as u8) as char)
+        .collect();
+    let json = format!("{{\"big_id\":\"B001\",\"big_text\":\"{text}\"}}\n");
+    for framing in ["vbs", "rdw-spanned"] {
+        let args = [
+            "-c",
+            cpy.as_str(),
+            "--codepage",
+            "latin1",
+            "--framing",
+            framing,
+        ];
+        let enc = ferrule(&[&["encode"][..], &args].concat(), json.as_bytes());
+        assert!(enc.status.success(), "{framing}: {}", stderr(&enc));
+        // More than one segment was written (first segment flag 1 in its SDW).
+        let sdw = if framing == "vbs" { 4 } else { 0 };
+        assert_eq!(enc.stdout[sdw + 2], 1, "{framing}");
+        let dec = ferrule(&[&["decode"][..], &args].concat(), &enc.stdout);
+        assert!(dec.status.success(), "{framing}: {}", stderr(&dec));
+        assert_eq!(parse_lines(&stdout(&dec))[0]["big_text"], text.as_str());
+    }
+    // A last segment with no first: located.
+    let bad = ferrule(
+        &["decode", "-c", &cpy, "--framing", "rdw-spanned"],
+        b"\x00\x08\x02\x00B001",
+    );
+    assert_eq!(bad.status.code(), Some(1));
+    assert!(
+        stderr(&bad).contains("record 1 at byte 0: spanned segment 00 08 02 00 is a middle or last segment with no first segment before it"),
+        "{}",
+        stderr(&bad)
+    );
+}

@@ -11,6 +11,7 @@ use ferrule_parsers::layout::Layout;
 
 use super::odo_hint;
 use super::quarantine::{Quarantine, Tally};
+use super::segmented::{self, SegmentArgs};
 use super::{CodecArgs, Failure, LayoutArgs};
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
@@ -29,6 +30,8 @@ pub struct DecodeArgs {
     layout: LayoutArgs,
     #[command(flatten)]
     codec: CodecArgs,
+    #[command(flatten)]
+    segments: SegmentArgs,
     /// What to do with a record whose bytes are invalid.
     #[arg(long, value_enum, default_value = "fail")]
     on_error: OnError,
@@ -52,6 +55,8 @@ pub struct EncodeArgs {
     layout: LayoutArgs,
     #[command(flatten)]
     codec: CodecArgs,
+    #[command(flatten)]
+    segments: SegmentArgs,
     /// What to do with a JSON line that cannot be encoded (fail or skip).
     #[arg(long, value_enum, default_value = "fail")]
     on_error: OnError,
@@ -72,7 +77,7 @@ pub struct EncodeArgs {
     input: Option<PathBuf>,
 }
 
-fn open_input(path: &Option<PathBuf>) -> Result<(Box<dyn Read>, Option<u64>), Failure> {
+pub(super) fn open_input(path: &Option<PathBuf>) -> Result<(Box<dyn Read>, Option<u64>), Failure> {
     match path {
         Some(p) if p.as_os_str() != "-" => {
             let f = File::open(p)
@@ -84,7 +89,7 @@ fn open_input(path: &Option<PathBuf>) -> Result<(Box<dyn Read>, Option<u64>), Fa
     }
 }
 
-fn open_output(path: &Option<PathBuf>) -> Result<Box<dyn Write>, Failure> {
+pub(super) fn open_output(path: &Option<PathBuf>) -> Result<Box<dyn Write>, Failure> {
     match path {
         Some(p) if p.as_os_str() != "-" => {
             let f = File::create(p).map_err(|e| {
@@ -123,6 +128,16 @@ fn progress_bar(total: Option<u64>, off: bool) -> Option<indicatif::ProgressBar>
 }
 
 pub fn decode(args: DecodeArgs) -> Result<(), Failure> {
+    if let Some(map) = args.segments.load(&args.layout)? {
+        return segmented::decode(segmented::DecodeJob {
+            map,
+            codec: &args.codec,
+            on_error: args.on_error,
+            quarantine: args.quarantine,
+            output: args.output,
+            input: args.input,
+        });
+    }
     let layout = args.layout.load()?;
     let opts = args.codec.codec_options()?;
     // A fixed-framed file of OCCURS DEPENDING ON records: each record is as long as its counter says.
@@ -269,9 +284,21 @@ pub fn encode(args: EncodeArgs) -> Result<(), Failure> {
             "error: encode takes --on-error fail or skip",
         ));
     }
-    let layout = args.layout.load()?;
     let mut opts = args.codec.codec_options()?;
     opts.allow_beyond_pic = args.allow_beyond_pic;
+    if let Some(map) = args.segments.load(&args.layout)? {
+        return segmented::encode(segmented::EncodeJob {
+            map,
+            codec: &args.codec,
+            opts,
+            on_error: args.on_error,
+            trim_trailing: args.trim_trailing,
+            quarantine: args.quarantine,
+            output: args.output,
+            input: args.input,
+        });
+    }
+    let layout = args.layout.load()?;
     let variable = layout.has_odo() && !opts.odo_stored_max;
     let framing = framing_for(&args.codec.framing, &layout, variable)?;
     // Variable-length framings keep short records short, as the decoder reads them.

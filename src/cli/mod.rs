@@ -14,6 +14,7 @@ mod openapi;
 mod problems;
 mod quarantine;
 mod schema;
+mod segmented;
 mod serve;
 mod signals;
 

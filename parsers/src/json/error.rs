@@ -53,6 +53,9 @@ pub enum RecordErrorKind {
     UnknownField(String),
     #[error("invalid JSON: {0}")]
     Json(String),
+    /// Multi-layout files: the segment field's value names no record of the map.
+    #[error("segment value `{value}` is not in the record map (known: {known})")]
+    UnknownSegment { value: String, known: String },
 }
 
 impl RecordError {

@@ -13,6 +13,7 @@ mod item;
 mod path;
 mod plan;
 mod schema;
+mod segment;
 mod text;
 mod view;
 
@@ -26,6 +27,7 @@ pub use encode::Encoder;
 pub use error::{hex as hex_bytes, RecordError, RecordErrorKind};
 pub use fuzz::fuzz_check;
 pub use schema::{record_schema, SchemaDirection, SchemaOptions};
+pub use segment::SegmentMap;
 pub use view::View;
 
 use crate::codepage::CodePage;
