@@ -141,6 +141,24 @@ mod tests {
     }
 
     #[test]
+    fn ebcdic_padding_read_as_a_binary_counter() {
+        // The case from the field: S9(4) COMP counter, cp037, file padded with EBCDIC
+        // spaces; record 2 read at actual length takes two spaces (0x4040 = 16448) as its
+        // count. Stored at full size, both records decode.
+        const BIN: &str = "\
+       01 REC.
+           05 CNT PIC S9(4) COMP.
+           05 TBL OCCURS 0 TO 5 TIMES DEPENDING ON CNT PIC X.
+";
+        let layout = parse(BIN, &ParseOptions::default()).unwrap();
+        let mut seen = Seen::default();
+        seen.push(b"\x00\x01\xc1\x40\x40\x40\x40\x00\x02\xc1\xc2\x40\x40\x40");
+        let h = hint(&layout, CodecOptions::default(), &seen).unwrap();
+        assert!(h.contains("--odo-stored-max"), "{h}");
+        assert!(h.contains("first 2 record(s)"), "{h}");
+    }
+
+    #[test]
     fn garbage_gets_no_hint() {
         // Neither reading decodes a clean record: no advice rather than a wrong one.
         assert_eq!(hint_for(b"xxxxxxxxxxxxxxxxxxxxxxxx"), None);
