@@ -315,6 +315,26 @@ fn multi_layout_files_choose_each_record_by_its_segment_field() {
         );
         assert_eq!(out.status.code(), Some(2), "{map}: {}", stderr(&out));
     }
+    // Record types of varying length (ODO) cannot share one fixed length.
+    let (_o, odo_cpy) = copybook(&format!("{MULTI}{ODO}"));
+    let out = ferrule(
+        &[
+            "decode",
+            "-c",
+            &odo_cpy,
+            "--segment",
+            "REC-TYPE",
+            "--record-map",
+            "C=FIRM-REC,O=ODO-REC",
+        ],
+        b"",
+    );
+    assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("--odo-stored-max"),
+        "{}",
+        stderr(&out)
+    );
     let out = ferrule(
         &[
             &["decode"][..],
