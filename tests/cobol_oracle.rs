@@ -53,6 +53,8 @@ struct Case {
     sign: &'static str,
     /// `cobc -D` names (conditional compilation, e.g. LINESEQ).
     defines: Vec<&'static str>,
+    /// Further cobc flags for this program only (e.g. `-fodoslide`).
+    cobc: Vec<&'static str>,
     /// How the re-encoded file must match the program's.
     bytes: Bytes,
     /// Runtime environment for the program (e.g. COB_VARSEQ_FORMAT).
@@ -89,6 +91,7 @@ fn fixed(name: &'static str, ferrule: &[&'static str]) -> Case {
         data: format!("{name}.dat"),
         sign: "ASCII",
         defines: vec![],
+        cobc: vec![],
         bytes: Bytes::Exact,
         env: vec![],
         ferrule: ferrule.to_vec(),
@@ -221,6 +224,7 @@ fn odo(varseq_format: &'static str, framing: &'static str) -> Case {
         data: "odo.dat".into(),
         sign: "ASCII",
         defines: vec![],
+        cobc: vec![],
         bytes: Bytes::Exact,
         env: vec![("COB_VARSEQ_FORMAT", varseq_format)],
         ferrule: vec![
@@ -257,6 +261,19 @@ fn odo_varseq2_native_four_byte_length() {
     // Format 2: 4-byte little-endian (x86 native) data length. For records under 64 KiB
     // these are the bytes of a little-endian RDW that excludes itself: 2-byte length, 2 NULs.
     run(&odo("2", "rdw-le-excl"));
+}
+
+#[test]
+fn nested_odo_laid_out_as_ibm_does() {
+    // An ODO table inside an ODO table and inside a fixed table, items after each.
+    // GnuCOBOL refuses nested ODO unless -fodoslide, which also moves the items after a
+    // short table up: IBM Enterprise COBOL's layout, and Ferrule's default.
+    let mut case = odo("1", "len4");
+    case.program = "nested";
+    case.copybook = "nested";
+    case.data = "nested.dat".into();
+    case.cobc = vec!["-fodoslide"];
+    run(&case);
 }
 
 #[test]
@@ -407,6 +424,7 @@ fn compile(case: &Case, dir: &Path) -> PathBuf {
         .args(COBC_FLAGS)
         .arg(format!("-fsign={}", case.sign))
         .args(case.defines.iter().flat_map(|d| ["-D", d]))
+        .args(&case.cobc)
         .arg("-I")
         .arg(cobol_dir())
         .arg("-o")

@@ -111,7 +111,7 @@ pub struct CodecArgs {
     /// Override the sign convention written for zoned numbers in ASCII code pages.
     #[arg(long, value_enum)]
     pub ascii_sign: Option<SignName>,
-    /// Record framing: fixed, rdw, rdw-le, rdw-excl, rdw-le-excl, bdw, len2, len4, lines, lines-ebcdic.
+    /// Record framing: fixed, rdw, rdw-le, rdw-excl, rdw-le-excl, bdw, vbs, rdw-spanned, len2, len4, lines, lines-ebcdic.
     #[arg(long, default_value = "fixed", value_name = "NAME")]
     pub framing: String,
     /// REDEFINES in JSON: the first definition only, or every alternative (invalid ones null).

@@ -9,7 +9,9 @@ use ferrule_parsers::framing::{Framing, MeasuredError, RecordReader, RecordWrite
 use ferrule_parsers::json::{Decoder, Encoder, FieldErrorMode, RecordError, RecordErrorKind};
 use ferrule_parsers::layout::Layout;
 
+use super::odo_hint;
 use super::quarantine::{Quarantine, Tally};
+use super::segmented::{self, SegmentArgs};
 use super::{CodecArgs, Failure, LayoutArgs};
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
@@ -28,6 +30,8 @@ pub struct DecodeArgs {
     layout: LayoutArgs,
     #[command(flatten)]
     codec: CodecArgs,
+    #[command(flatten)]
+    segments: SegmentArgs,
     /// What to do with a record whose bytes are invalid.
     #[arg(long, value_enum, default_value = "fail")]
     on_error: OnError,
@@ -51,6 +55,8 @@ pub struct EncodeArgs {
     layout: LayoutArgs,
     #[command(flatten)]
     codec: CodecArgs,
+    #[command(flatten)]
+    segments: SegmentArgs,
     /// What to do with a JSON line that cannot be encoded (fail or skip).
     #[arg(long, value_enum, default_value = "fail")]
     on_error: OnError,
@@ -60,6 +66,10 @@ pub struct EncodeArgs {
     /// Encode binary items (and even-digit packed pad nibbles) beyond their PIC digits, up to what their bytes hold.
     #[arg(long)]
     allow_beyond_pic: bool,
+    /// With a variable-length framing, end a record whose last present field is text after
+    /// that text's last non-space byte (segmented records whose last field was cut short).
+    #[arg(long)]
+    trim_trailing: bool,
     /// Output file (default: standard output).
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
@@ -67,7 +77,7 @@ pub struct EncodeArgs {
     input: Option<PathBuf>,
 }
 
-fn open_input(path: &Option<PathBuf>) -> Result<(Box<dyn Read>, Option<u64>), Failure> {
+pub(super) fn open_input(path: &Option<PathBuf>) -> Result<(Box<dyn Read>, Option<u64>), Failure> {
     match path {
         Some(p) if p.as_os_str() != "-" => {
             let f = File::open(p)
@@ -79,7 +89,7 @@ fn open_input(path: &Option<PathBuf>) -> Result<(Box<dyn Read>, Option<u64>), Fa
     }
 }
 
-fn open_output(path: &Option<PathBuf>) -> Result<Box<dyn Write>, Failure> {
+pub(super) fn open_output(path: &Option<PathBuf>) -> Result<Box<dyn Write>, Failure> {
     match path {
         Some(p) if p.as_os_str() != "-" => {
             let f = File::create(p).map_err(|e| {
@@ -118,6 +128,16 @@ fn progress_bar(total: Option<u64>, off: bool) -> Option<indicatif::ProgressBar>
 }
 
 pub fn decode(args: DecodeArgs) -> Result<(), Failure> {
+    if let Some(map) = args.segments.load(&args.layout)? {
+        return segmented::decode(segmented::DecodeJob {
+            map,
+            codec: &args.codec,
+            on_error: args.on_error,
+            quarantine: args.quarantine,
+            output: args.output,
+            input: args.input,
+        });
+    }
     let layout = args.layout.load()?;
     let opts = args.codec.codec_options()?;
     // A fixed-framed file of OCCURS DEPENDING ON records: each record is as long as its counter says.
@@ -134,24 +154,52 @@ pub fn decode(args: DecodeArgs) -> Result<(), Failure> {
     let bar = progress_bar(total, args.no_progress);
     let mut buf: Vec<u8> = Vec::with_capacity(1 << 17);
     let max_len = layout.max_len();
+    // The first bytes of a measured file, to suggest another reading if a counter fails.
+    let mut seen = odo_hint::Seen::default();
     loop {
         // Field errors come back as nulls plus reports; the policy is applied below.
         let mut outcome = None;
         let next = if measured {
+            let mut window = None;
             reader
                 .next_measured(max_len, |bytes| {
                     // Without a valid counter the next record's start is unknown: fatal.
-                    let d = decoder.decode(bytes, &mut buf, FieldErrorMode::Null)?;
+                    let d = match decoder.decode(bytes, &mut buf, FieldErrorMode::Null) {
+                        Ok(d) => d,
+                        Err(e) => {
+                            window = Some(bytes.to_vec());
+                            return Err(e);
+                        }
+                    };
                     let consumed = d.consumed;
+                    seen.push(bytes.get(..consumed).unwrap_or_default());
                     outcome = Some(Ok(d));
                     Ok::<usize, RecordError>(consumed)
                 })
                 .map_err(|e| match e {
-                    MeasuredError::Measure { record, source, .. } => {
-                        format!(
-                            "{} (the next record's start is unknown, so decoding stops)",
-                            source.at_record(record)
-                        )
+                    MeasuredError::Measure {
+                        record,
+                        offset,
+                        source,
+                    } => {
+                        let source = source.at_record(record);
+                        let bytes = window.take().unwrap_or_default();
+                        // Reported (and kept raw) before stopping: the bytes from the record's
+                        // start, as many as its longest form could take.
+                        if let Err(q) =
+                            quarantine.record(&bytes, offset, std::slice::from_ref(&source))
+                        {
+                            return q.message;
+                        }
+                        seen.push(&bytes);
+                        let mut text = format!(
+                            "{source} (the next record's start is unknown: fixed framing reads OCCURS DEPENDING ON records at their actual length, so decoding stops)"
+                        );
+                        if let Some(h) = odo_hint::hint(&layout, opts, &seen) {
+                            text.push('\n');
+                            text.push_str(&h);
+                        }
+                        text
                     }
                     other => other.to_string(),
                 })
@@ -178,15 +226,17 @@ pub fn decode(args: DecodeArgs) -> Result<(), Failure> {
                 continue_flush(&mut out, &mut buf, &bar, reader.bytes_read())?;
                 continue;
             }
-            Ok(d) => d.field_errors,
-            Err(e) => vec![e],
+            Ok(d) => (d.field_errors, false),
+            // The decoder gave up on the whole record (its output was taken back).
+            Err(e) => (vec![e], true),
         };
+        let (errors, whole) = errors;
         // Only bad records are copied, so that the reader can be asked where they were.
         let raw = record.to_vec();
         let number = reader.record_number();
         let errors: Vec<RecordError> = errors.into_iter().map(|e| e.at_record(number)).collect();
         quarantine.record(&raw, reader.record_offset(), &errors)?;
-        let keep = args.on_error == OnError::Null && errors.iter().all(|e| !is_record_level(e));
+        let keep = args.on_error == OnError::Null && !whole;
         if keep {
             buf.push(b'\n');
         } else {
@@ -228,31 +278,39 @@ fn continue_flush(
     Ok(())
 }
 
-/// Errors about the record as a whole (its length, its ODO count): no field to null out.
-fn is_record_level(e: &RecordError) -> bool {
-    matches!(
-        e.kind,
-        RecordErrorKind::OdoRange { .. }
-            | RecordErrorKind::OdoCounterUnread(_)
-            | RecordErrorKind::CutShort { .. }
-    ) && e.path.is_empty()
-}
-
 pub fn encode(args: EncodeArgs) -> Result<(), Failure> {
     if args.on_error == OnError::Null {
         return Err(Failure::usage(
             "error: encode takes --on-error fail or skip",
         ));
     }
-    let layout = args.layout.load()?;
     let mut opts = args.codec.codec_options()?;
     opts.allow_beyond_pic = args.allow_beyond_pic;
+    if let Some(map) = args.segments.load(&args.layout)? {
+        return segmented::encode(segmented::EncodeJob {
+            map,
+            codec: &args.codec,
+            opts,
+            on_error: args.on_error,
+            trim_trailing: args.trim_trailing,
+            quarantine: args.quarantine,
+            output: args.output,
+            input: args.input,
+        });
+    }
+    let layout = args.layout.load()?;
     let variable = layout.has_odo() && !opts.odo_stored_max;
     let framing = framing_for(&args.codec.framing, &layout, variable)?;
     // Variable-length framings keep short records short, as the decoder reads them.
     let trim = !matches!(framing, Framing::Fixed { .. });
+    if args.trim_trailing && !trim {
+        return Err(Failure::usage(
+            "error: --trim-trailing needs a variable-length --framing (rdw, len2, ...): fixed records have one length",
+        ));
+    }
     let mut encoder =
         Encoder::new(&layout, opts).map_err(|e| Failure::usage(format!("error: {e}")))?;
+    encoder.set_trim_trailing(args.trim_trailing);
     let (input, _) = open_input(&args.input)?;
     let mut input = BufReader::with_capacity(1 << 16, input);
     let mut writer = RecordWriter::new(open_output(&args.output)?, framing);

@@ -9,10 +9,12 @@ mod demo;
 mod init;
 mod layout_cmd;
 mod mock;
+mod odo_hint;
 mod openapi;
 mod problems;
 mod quarantine;
 mod schema;
+mod segmented;
 mod serve;
 mod signals;
 

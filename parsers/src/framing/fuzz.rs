@@ -45,6 +45,8 @@ impl Mode {
             11 => Mode::Framed(Framing::Lines),
             12 => Mode::Framed(Framing::LinesEbcdic),
             13 => Mode::Measured,
+            14 => Mode::Framed(Framing::Spanned { bdw: false }),
+            15 => Mode::Framed(Framing::Spanned { bdw: true }),
             _ => Mode::Framed(Framing::Fixed {
                 len: usize::from(b >> 4) + 1,
             }),
@@ -65,7 +67,8 @@ impl Mode {
             Mode::Framed(Framing::Rdw(o)) => !o.bdw,
             Mode::Framed(Framing::Fixed { .. } | Framing::Len2 | Framing::Len4) => true,
             Mode::Measured => true,
-            Mode::Framed(Framing::Lines | Framing::LinesEbcdic) => false,
+            // Lines lose a CR; spanned input may split records that fit in one segment.
+            Mode::Framed(Framing::Lines | Framing::LinesEbcdic | Framing::Spanned { .. }) => false,
         }
     }
 }

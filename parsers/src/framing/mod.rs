@@ -30,6 +30,7 @@ mod length_prefix;
 mod lines;
 mod rdw;
 mod reader;
+mod vbs;
 mod writer;
 
 pub use fuzz::fuzz_check;
@@ -48,6 +49,13 @@ pub enum Framing {
     /// IBM variable records: a 4-byte record descriptor word before each record,
     /// optionally grouped into blocks with a block descriptor word.
     Rdw(RdwOptions),
+    /// IBM spanned variable records (`RECFM=VBS`): a record longer than a block is cut
+    /// into segments, each with a segment descriptor word (an RDW whose third byte says
+    /// complete 0, first 1, last 2 or middle 3); `bdw`: inside BDW blocks. Joined on read.
+    Spanned {
+        /// Segments are grouped into blocks, each starting with a BDW.
+        bdw: bool,
+    },
     /// 2-byte big-endian length prefix counting the record only.
     Len2,
     /// 4-byte big-endian length prefix counting the record only.
@@ -91,6 +99,8 @@ pub const FRAMING_SPELLINGS: &[&str] = &[
     "bdw-le",
     "bdw-excl",
     "bdw-le-excl",
+    "vbs",
+    "rdw-spanned",
     "len2",
     "len4",
     "lines",
@@ -109,6 +119,8 @@ impl Framing {
             "len4" => return Ok(Framing::Len4),
             "lines" => return Ok(Framing::Lines),
             "lines-ebcdic" => return Ok(Framing::LinesEbcdic),
+            "vbs" => return Ok(Framing::Spanned { bdw: true }),
+            "rdw-spanned" => return Ok(Framing::Spanned { bdw: false }),
             "vb" => {
                 return Ok(Framing::Rdw(RdwOptions {
                     bdw: true,
@@ -164,6 +176,7 @@ impl Framing {
             Framing::Fixed { len } => len,
             Framing::Rdw(o) if o.bdw => rdw::MAX_BDW_RECORD,
             Framing::Rdw(_) => rdw::MAX_RDW_RECORD,
+            Framing::Spanned { .. } => DEFAULT_MAX_RECORD_LEN,
             Framing::Len2 => usize::from(u16::MAX),
             Framing::Len4 => usize::try_from(u32::MAX).unwrap_or(usize::MAX),
             Framing::Lines | Framing::LinesEbcdic => usize::MAX,
@@ -186,6 +199,8 @@ impl fmt::Display for Framing {
                 }
                 Ok(())
             }
+            Framing::Spanned { bdw: true } => f.write_str("vbs"),
+            Framing::Spanned { bdw: false } => f.write_str("rdw-spanned"),
             Framing::Len2 => f.write_str("len2"),
             Framing::Len4 => f.write_str("len4"),
             Framing::Lines => f.write_str("lines"),
@@ -289,11 +304,22 @@ pub enum FramingError {
         given: usize,
     },
     /// A framing name [`Framing::parse`] does not know.
-    #[error("unknown framing {0:?}; expected one of: fixed:N, rdw, rdw-le, rdw-excl, rdw-le-excl, bdw (vb), bdw-le, bdw-excl, bdw-le-excl, len2, len4, lines, lines-ebcdic")]
+    #[error("unknown framing {0:?}; expected one of: fixed:N, rdw, rdw-le, rdw-excl, rdw-le-excl, bdw (vb), bdw-le, bdw-excl, bdw-le-excl, vbs, rdw-spanned, len2, len4, lines, lines-ebcdic")]
     Unknown(String),
     /// The operation does not apply to this framing.
     #[error("{0}")]
     Unsupported(&'static str),
+    /// A spanned-record segment out of order (a middle or last segment with no first one
+    /// before it, a complete or first one while a record's segments are still open), or
+    /// the input ending inside a spanned record.
+    #[error("record {record} at byte {offset}: spanned segment {} {reason}", Hex(.header))]
+    BadSegment {
+        record: u64,
+        offset: u64,
+        /// The segment descriptor word found (fewer than 4 bytes at the end of the input).
+        header: Vec<u8>,
+        reason: &'static str,
+    },
     /// A previous framing error left the reader without a record boundary to resume from.
     #[error("reading stopped after an earlier framing error")]
     Failed,

@@ -3,8 +3,8 @@
 //! An RDW is a 2-byte length (big-endian, counting the 4 RDW bytes, on IBM) and two zero
 //! bytes. A BDW is the same shape for a block of RDW records; a BDW whose first bit is set
 //! is the extended form, a 31-bit length in all 4 bytes. Non-zero reserved bytes are the
-//! usual sign that a file is not RDW-framed at all (or is spanned, `RECFM=VBS`, which we
-//! do not join), so they are reported rather than skipped.
+//! usual sign that a file is not RDW-framed at all (or is spanned, `RECFM=VBS`: read it
+//! with `vbs.rs`), so they are reported rather than skipped.
 
 use std::io::{Read, Write};
 
@@ -13,11 +13,17 @@ use super::{FramingError, RdwOptions, RecordReader, RecordWriter};
 /// Largest record in an RDW: IBM's 32760-byte LRECL limit minus the RDW.
 pub(super) const MAX_RDW_RECORD: usize = 32756;
 /// Largest block we write: IBM's 32760-byte BLKSIZE limit for VB.
-const MAX_BLOCK: usize = 32760;
+pub(super) const MAX_BLOCK: usize = 32760;
 /// Largest record in a BDW block: one RDW record filling a whole block.
 pub(super) const MAX_BDW_RECORD: usize = MAX_BLOCK - 8;
 
-const HEADER: usize = 4;
+pub(super) const HEADER: usize = 4;
+
+/// The header convention of spanned files: IBM's (big-endian, length counting the header).
+pub(super) const VBS: RdwOptions = RdwOptions {
+    bdw: true,
+    ..RdwOptions::IBM
+};
 
 /// Length of the whole RDW record (header included) that `h` announces.
 fn rdw_total(h: [u8; 4], o: RdwOptions) -> Result<usize, &'static str> {
@@ -62,7 +68,7 @@ fn length_field(h: [u8; 4], o: RdwOptions) -> u16 {
 }
 
 /// The 4 header bytes at the reader's position (callers made sure 4 are available).
-fn peek_header<R: Read>(r: &RecordReader<R>) -> [u8; 4] {
+pub(super) fn peek_header<R: Read>(r: &RecordReader<R>) -> [u8; 4] {
     let mut h = [0u8; 4];
     for (d, s) in h.iter_mut().zip(r.peek(HEADER)) {
         *d = *s;
@@ -70,7 +76,7 @@ fn peek_header<R: Read>(r: &RecordReader<R>) -> [u8; 4] {
     h
 }
 
-fn bad_header<R: Read>(
+pub(super) fn bad_header<R: Read>(
     r: &mut RecordReader<R>,
     kind: &'static str,
     header: [u8; 4],
@@ -86,7 +92,7 @@ fn bad_header<R: Read>(
     r.fail(e)
 }
 
-fn block_truncated<R: Read>(r: &mut RecordReader<R>, have: usize) -> FramingError {
+pub(super) fn block_truncated<R: Read>(r: &mut RecordReader<R>, have: usize) -> FramingError {
     let e = FramingError::BlockTruncated {
         record: r.next_number(),
         offset: r.offset(),
@@ -96,7 +102,7 @@ fn block_truncated<R: Read>(r: &mut RecordReader<R>, have: usize) -> FramingErro
     r.fail(e)
 }
 
-fn block_overrun<R: Read>(r: &mut RecordReader<R>, need: u64) -> FramingError {
+pub(super) fn block_overrun<R: Read>(r: &mut RecordReader<R>, need: u64) -> FramingError {
     let e = FramingError::BlockOverrun {
         record: r.next_number(),
         offset: r.offset(),
@@ -109,7 +115,10 @@ fn block_overrun<R: Read>(r: &mut RecordReader<R>, need: u64) -> FramingError {
 }
 
 /// Moves past BDWs until inside a block with bytes left. `false` at a clean end of input.
-fn enter_block<R: Read>(r: &mut RecordReader<R>, o: RdwOptions) -> Result<bool, FramingError> {
+pub(super) fn enter_block<R: Read>(
+    r: &mut RecordReader<R>,
+    o: RdwOptions,
+) -> Result<bool, FramingError> {
     // Empty blocks (BDW length 4) hold no records: skip them.
     while r.block_left == 0 {
         let have = r.fill_to(HEADER)?;
@@ -172,7 +181,7 @@ pub(super) fn read<R: Read>(
 }
 
 /// A 4-byte RDW/BDW header for a length that fits 16 bits, in the options' convention.
-fn header(total: usize, o: RdwOptions) -> [u8; 4] {
+pub(super) fn header(total: usize, o: RdwOptions) -> [u8; 4] {
     let field = if o.length_excludes_header {
         total - HEADER
     } else {

@@ -6,7 +6,7 @@
 
 use std::io::{ErrorKind, Read};
 
-use super::{fixed, length_prefix, lines, rdw, Framing, FramingError};
+use super::{fixed, length_prefix, lines, rdw, vbs, Framing, FramingError};
 
 /// Records longer than this are refused unless [`RecordReader::with_max_record_len`] says otherwise.
 pub const DEFAULT_MAX_RECORD_LEN: usize = 16 * 1024 * 1024;
@@ -39,6 +39,8 @@ pub struct RecordReader<R: Read> {
     /// BDW state: bytes left in the current block, and where that block began.
     pub(super) block_left: u64,
     pub(super) block_offset: u64,
+    /// Spanned records: the segments joined so far (records that span are copied).
+    pub(super) joined: Vec<u8>,
 }
 
 /// Error of [`RecordReader::next_measured`]: a framing error, or the measure callback's own.
@@ -70,6 +72,7 @@ impl<R: Read> RecordReader<R> {
             failed: false,
             block_left: 0,
             block_offset: 0,
+            joined: Vec::new(),
         }
     }
 
@@ -100,6 +103,7 @@ impl<R: Read> RecordReader<R> {
         match self.framing {
             Framing::Fixed { len } => fixed::read(self, len),
             Framing::Rdw(opts) => rdw::read(self, opts),
+            Framing::Spanned { bdw } => vbs::read(self, bdw),
             Framing::Len2 => length_prefix::read(self, 2),
             Framing::Len4 => length_prefix::read(self, 4),
             Framing::Lines => lines::read(self, lines::LF),
@@ -254,6 +258,24 @@ impl<R: Read> RecordReader<R> {
         let total = header.saturating_add(len).saturating_add(trailer);
         self.consume(total);
         self.buf.get(first..last).unwrap_or(&[])
+    }
+
+    /// Appends `len` record bytes after `header` framing bytes (all available) to the
+    /// joined record, consuming both.
+    pub(super) fn join(&mut self, header: usize, len: usize) {
+        let first = self.start.saturating_add(header).min(self.end);
+        let last = first.saturating_add(len).min(self.end);
+        if let Some(part) = self.buf.get(first..last) {
+            self.joined.extend_from_slice(part);
+        }
+        self.consume(header.saturating_add(len));
+    }
+
+    /// Returns the joined record, whose first segment began at input offset `offset`.
+    pub(super) fn emit_joined(&mut self, offset: u64) -> &[u8] {
+        self.records += 1;
+        self.record_offset = offset;
+        &self.joined
     }
 
     /// Number the next record will get, for errors.

@@ -2,7 +2,7 @@
 
 use std::io::{BufWriter, Write};
 
-use super::{fixed, length_prefix, lines, rdw, Framing, FramingError};
+use super::{fixed, length_prefix, lines, rdw, vbs, Framing, FramingError};
 
 /// Output buffer: headers and records go out in few large writes, not two syscalls per record.
 const OUTPUT_BUFFER: usize = 64 * 1024;
@@ -42,6 +42,7 @@ impl<W: Write> RecordWriter<W> {
         match self.framing {
             Framing::Fixed { len } => fixed::write(self, len, record)?,
             Framing::Rdw(opts) => rdw::write(self, opts, record)?,
+            Framing::Spanned { bdw } => vbs::write(self, bdw, record)?,
             Framing::Len2 => length_prefix::write(self, 2, record)?,
             Framing::Len4 => length_prefix::write(self, 4, record)?,
             Framing::Lines => lines::write(self, lines::LF, record)?,
@@ -54,8 +55,10 @@ impl<W: Write> RecordWriter<W> {
     /// Writes out everything buffered, closing an open BDW block first, so a peer waiting
     /// for a record gets it now.
     pub fn flush(&mut self) -> Result<(), FramingError> {
-        if let Framing::Rdw(opts) = self.framing {
-            rdw::close_block(self, opts)?;
+        match self.framing {
+            Framing::Rdw(opts) => rdw::close_block(self, opts)?,
+            Framing::Spanned { bdw: true } => rdw::close_block(self, rdw::VBS)?,
+            _ => {}
         }
         self.out.flush()?;
         Ok(())

@@ -1,6 +1,6 @@
 //! Record bytes -> JSON text, in one pass, straight into the output buffer.
 
-use crate::layout::{FieldKind, Layout};
+use crate::layout::{DataType, FieldKind, Layout};
 
 use super::error::{RecordError, RecordErrorKind};
 use super::flat::Flat;
@@ -183,6 +183,23 @@ impl<'l> Decoder<'l> {
     }
 }
 
+/// The present part of a text item the record ends inside: its whole bytes (whole
+/// UTF-16 code units for PIC N); `None` for numbers, whose value a cut changes.
+fn cut_text<'b>(dt: &DataType, have: &'b [u8]) -> Option<&'b [u8]> {
+    let part = match dt {
+        DataType::Alphanumeric { .. } => have,
+        DataType::National { .. } => have.get(..have.len() & !1)?,
+        _ => return None,
+    };
+    (!part.is_empty()).then_some(part)
+}
+
+/// How far a table moves what follows it: `n` elements of `size + shrink` bytes in the
+/// room of `max` static elements (`shrink` is negative when a nested ODO table is short).
+fn table_shift(n: usize, max: usize, size: usize, shrink: isize) -> isize {
+    n as isize * (size as isize + shrink) - (max * size) as isize
+}
+
 impl<'l> State<'l> {
     fn path_string(&self) -> String {
         path_string(&self.path)
@@ -298,44 +315,39 @@ impl<'l> State<'l> {
         };
         let count = match node.odo_slot {
             None => occurs.max,
-            Some(slot) => {
-                let n = match self.slots.get(slot) {
-                    Some(Slot::Count(n)) => *n,
-                    _ => {
-                        return Err(RecordError::new(
-                            self.path_string(),
-                            start,
-                            &[],
-                            RecordErrorKind::OdoCounterUnread(
-                                self.slot_names.get(slot).cloned().unwrap_or_default(),
-                            ),
-                        ))
+            Some(slot) => match self.odo_count(slot, occurs, &f.json_name, start) {
+                Ok(n) => n,
+                // Stored at full size, the table's bad counter moves nothing: the
+                // table is null and the rest of the record decodes (`--on-error null`).
+                Err(e)
+                    if self.opts.odo_stored_max
+                        && w.mode == FieldErrorMode::Null
+                        && start < w.rec.len() =>
+                {
+                    if !node.hidden {
+                        if !*first {
+                            out.push(b',');
+                        }
+                        *first = false;
+                        out.extend_from_slice(&node.key);
+                        out.extend_from_slice(b"null");
                     }
-                };
-                if n < occurs.min as i128 || n > occurs.max as i128 {
-                    self.path.push(Seg::Name(&f.json_name));
-                    let e = RecordError::new(
-                        self.path_string(),
-                        start,
-                        &[],
-                        RecordErrorKind::OdoRange {
-                            count: n,
-                            min: occurs.min,
-                            max: occurs.max,
-                        },
-                    );
-                    self.path.pop();
-                    return Err(e);
+                    w.errors.push(e);
+                    return Ok(());
                 }
-                n as usize
-            }
+                Err(e) => return Err(e),
+            },
         };
-        if node.odo_slot.is_some() && !self.opts.odo_stored_max {
-            // IBM semantics: everything after a short table moves up.
-            *delta -= ((occurs.max - count) * f.size) as isize;
-        }
+        // IBM semantics: everything after a short table moves up (unless the file
+        // stores tables at their maximum); `n` elements take room in the record.
+        let n = if node.odo_slot.is_some() && !self.opts.odo_stored_max {
+            count
+        } else {
+            occurs.max
+        };
         // A table past the end of a short record is omitted; an empty ODO table is not.
         if start >= w.rec.len() && !(count == 0 && node.odo_slot.is_some()) {
+            *delta += table_shift(n, occurs.max, f.size, 0);
             return Ok(());
         }
         let mut sink = Vec::new();
@@ -349,8 +361,11 @@ impl<'l> State<'l> {
         }
         target.push(b'[');
         self.path.push(Seg::Name(&f.json_name));
+        // Elements follow one another at their actual length: an ODO table inside the
+        // element (IBM's complex ODO) makes it shorter than its static size.
+        let mut elem_start = start;
+        let mut shrink: isize = 0;
         for i in 0..count {
-            let elem_start = start + i * f.size;
             if elem_start >= w.rec.len() {
                 break;
             }
@@ -359,17 +374,49 @@ impl<'l> State<'l> {
             }
             self.path.push(Seg::Index(i));
             // Children of an element sit at their static offsets moved to this element.
-            let mut elem_delta = elem_start as isize - f.offset as isize;
+            let moved = elem_start as isize - f.offset as isize;
+            let mut elem_delta = moved;
             let r = self.value(node, w, elem_start, &mut elem_delta, target);
             self.path.pop();
             if let Err(e) = r {
                 self.path.pop();
                 return Err(e);
             }
+            shrink = elem_delta - moved;
+            elem_start = (elem_start as isize + f.size as isize + shrink).max(0) as usize;
         }
         self.path.pop();
         target.push(b']');
+        *delta += table_shift(n, occurs.max, f.size, shrink);
         Ok(())
+    }
+
+    /// The element count of the ODO table `name` at `start`, from its counter's slot,
+    /// checked against its OCCURS range.
+    fn odo_count(
+        &mut self,
+        slot: usize,
+        occurs: &crate::layout::Occurs,
+        name: &'l str,
+        start: usize,
+    ) -> Result<usize, RecordError> {
+        let kind = match self.slots.get(slot) {
+            Some(Slot::Count(n)) if *n >= occurs.min as i128 && *n <= occurs.max as i128 => {
+                return Ok(*n as usize)
+            }
+            Some(Slot::Count(n)) => RecordErrorKind::OdoRange {
+                count: *n,
+                min: occurs.min,
+                max: occurs.max,
+            },
+            _ => RecordErrorKind::OdoCounterUnread(
+                self.slot_names.get(slot).cloned().unwrap_or_default(),
+            ),
+        };
+        self.path.push(Seg::Name(name));
+        let e = RecordError::new(self.path_string(), start, &[], kind);
+        self.path.pop();
+        Err(e)
     }
 
     /// The value of one occurrence at `start`.
@@ -387,18 +434,28 @@ impl<'l> State<'l> {
             FieldKind::Item(dt) => dt,
         };
         let len = dt.byte_len();
-        let Some(bytes) = w.rec.get(start..start + len) else {
-            let have = &w.rec[start.min(w.rec.len())..];
-            return self.bad(
-                w,
-                out,
-                start,
-                have,
-                RecordErrorKind::CutShort {
-                    have: have.len(),
-                    need: len,
-                },
-            );
+        let bytes = match w.rec.get(start..start + len) {
+            Some(b) => b,
+            None => {
+                let have = w.rec.get(start..).unwrap_or_default();
+                match cut_text(dt, have) {
+                    // Text cut short by the record's end (segmented files drop the last
+                    // field's tail): what the host program sees is the bytes that are there.
+                    Some(part) => part,
+                    None => {
+                        return self.bad(
+                            w,
+                            out,
+                            start,
+                            have,
+                            RecordErrorKind::CutShort {
+                                have: have.len(),
+                                need: len,
+                            },
+                        )
+                    }
+                }
+            }
         };
         let mark = out.len();
         match self.items.item(f, dt, node.edited.as_ref(), bytes, out) {

@@ -42,6 +42,11 @@ struct State<'l> {
     short_table: Option<(usize, RecordError)>,
     /// When set, field errors are gathered here and encoding goes on (see `encode_all`).
     collected: Option<Vec<RecordError>>,
+    /// [`Encoder::set_trim_trailing`]: short records end after their last text's content.
+    trim_text: bool,
+    /// The last present item written: where it ends, and for left-justified text where
+    /// its content ends (trailing spaces dropped, at least one byte kept).
+    last_item: Option<(usize, Option<usize>)>,
 }
 
 impl<'l> Encoder<'l> {
@@ -60,8 +65,18 @@ impl<'l> Encoder<'l> {
             trim: false,
             short_table: None,
             collected: None,
+            trim_text: false,
+            last_item: None,
         };
         Ok(Encoder { plan, layout, st })
+    }
+
+    /// With a variable-length framing (`trim_absent_tail`), a record whose last present
+    /// field is left-justified text ends after that text's last non-space byte: the length
+    /// of a segmented record whose last field was cut short, which the decoder shows as the
+    /// bytes that were there (spaces the cut kept at its end are not restored).
+    pub fn set_trim_trailing(&mut self, on: bool) {
+        self.st.trim_text = on;
     }
 
     /// Appends the record for `value` (a JSON object) to `out`. Missing fields take their
@@ -114,6 +129,7 @@ impl<'l> Encoder<'l> {
         st.tail_cut = None;
         st.trim = trim_absent_tail;
         st.short_table = None;
+        st.last_item = None;
         let base = out.len();
         out.resize(base + self.layout.max_len(), self.st.opts.codepage.space());
         let st = &mut self.st;
@@ -154,6 +170,11 @@ impl<'l> Encoder<'l> {
         if trim_absent_tail {
             if let Some(cut) = self.st.tail_cut {
                 len = len.min(cut);
+            }
+            if let (true, Some((end, Some(text_end)))) = (self.st.trim_text, self.st.last_item) {
+                if end == len {
+                    len = text_end;
+                }
             }
         }
         rec.out.truncate(base + len);
@@ -327,31 +348,45 @@ impl<'l> State<'l> {
         if val.is_none() && !f.is_filler() && self.tail_cut.is_none() {
             self.tail_cut = Some(start);
         }
-        if node.odo_slot.is_some() && val.is_some() && arr.len() < count {
-            let e = RecordErrorKind::CounterMismatch {
-                counter: count as i128,
-                actual: arr.len(),
-            };
-            let missing_at = start + arr.len() * f.size;
-            if self.short_table.is_none() {
-                self.short_table = Some((missing_at, self.err(start, e)));
-            }
-        }
+        // Elements follow one another at their actual length: an ODO table inside the
+        // element (IBM's complex ODO) makes it shorter than its static size.
+        let mut elem_start = start;
+        let mut shrink: isize = 0;
         for i in 0..count {
-            let elem_start = start + i * f.size;
-            let mut elem_delta = elem_start as isize - f.offset as isize;
+            let moved = elem_start as isize - f.offset as isize;
+            let mut elem_delta = moved;
             self.path.push(Seg::Index(i));
             if val.is_some() && i == arr.len() && !f.is_filler() && self.tail_cut.is_none() {
                 self.tail_cut = Some(elem_start);
             }
+            if node.odo_slot.is_some() && val.is_some() && i == arr.len() {
+                self.short_table_at(elem_start, start, count, arr.len());
+            }
             let r = self.value(node, arr.get(i), elem_start, &mut elem_delta, rec);
             self.path.pop();
             r?;
+            shrink = elem_delta - moved;
+            elem_start = (elem_start as isize + f.size as isize + shrink).max(0) as usize;
         }
-        if node.odo_slot.is_some() && !self.opts.odo_stored_max {
-            *delta -= ((occurs.max - count) * f.size) as isize;
-        }
+        let n = if node.odo_slot.is_some() && !self.opts.odo_stored_max {
+            count
+        } else {
+            occurs.max
+        };
+        *delta += n as isize * (f.size as isize + shrink) - (occurs.max * f.size) as isize;
         Ok(())
+    }
+
+    /// Notes an ODO table given fewer elements than its counter says; `missing_at` is
+    /// where its first missing element starts.
+    fn short_table_at(&mut self, missing_at: usize, start: usize, count: usize, given: usize) {
+        if self.short_table.is_none() {
+            let e = RecordErrorKind::CounterMismatch {
+                counter: count as i128,
+                actual: given,
+            };
+            self.short_table = Some((missing_at, self.err(start, e)));
+        }
     }
 
     /// The element count of an ODO table: the array's length, checked against the
@@ -390,6 +425,11 @@ impl<'l> State<'l> {
             if let FieldKind::Item(dt) = &c.field.kind {
                 let d = Decimal::from_i128(count as i128, 0);
                 self.number(c.field, dt, &d, c.start, rec)?;
+            }
+            // Every other table on this counter (the same ODO table in each element of
+            // an outer table) must now have this many elements.
+            if let Some(Some(slot)) = self.counters.get_mut(slot) {
+                slot.given = Some(count as i128);
             }
         }
         Ok(count)
@@ -447,10 +487,37 @@ impl<'l> State<'l> {
             }
         }
         let r = match val {
-            Some(v) => self.item(node, dt, v, start, rec),
+            Some(v) => {
+                let r = self.item(node, dt, v, start, rec);
+                if r.is_ok() && !f.is_filler() {
+                    self.last_item = Some(self.item_end(f, dt, start, rec));
+                }
+                r
+            }
             None => self.default(node, dt, start, rec),
         };
         self.soft(r)
+    }
+
+    /// Where a present item ends, and where its text content ends (left-justified PIC X
+    /// only: trailing code-page spaces dropped, one byte kept so the field stays present).
+    fn item_end(
+        &self,
+        f: &Field,
+        dt: &DataType,
+        start: usize,
+        rec: &mut Rec<'_>,
+    ) -> (usize, Option<usize>) {
+        let len = dt.byte_len();
+        let end = start + len;
+        if !matches!(dt, DataType::Alphanumeric { .. }) || f.justified_right {
+            return (end, None);
+        }
+        let space = self.opts.codepage.space();
+        let content = rec.slice(start, len).map_or(len, |b| {
+            b.iter().rposition(|&c| c != space).map_or(0, |i| i + 1)
+        });
+        (end, Some(start + content.max(1)))
     }
 
     fn decimal(&self, v: &Value, start: usize) -> Result<Decimal, RecordError> {

@@ -30,7 +30,7 @@ pub enum RecordErrorKind {
     CutShort { have: usize, need: usize },
     #[error("OCCURS DEPENDING ON count {count} is outside {min} to {max}")]
     OdoRange { count: i128, min: usize, max: usize },
-    #[error("OCCURS DEPENDING ON counter {0} was not read before its table")]
+    #[error("OCCURS DEPENDING ON counter {0} holds no valid number before its table")]
     OdoCounterUnread(String),
     #[error("malformed UTF-16 in national field")]
     BadNational,
@@ -53,6 +53,9 @@ pub enum RecordErrorKind {
     UnknownField(String),
     #[error("invalid JSON: {0}")]
     Json(String),
+    /// Multi-layout files: the segment field's value names no record of the map.
+    #[error("segment value `{value}` is not in the record map (known: {known})")]
+    UnknownSegment { value: String, known: String },
 }
 
 impl RecordError {

@@ -13,14 +13,21 @@ mod item;
 mod path;
 mod plan;
 mod schema;
+mod segment;
 mod text;
 mod view;
+
+#[cfg(test)]
+mod cut_tests;
+#[cfg(test)]
+mod odo_tests;
 
 pub use decode::{Decoded, Decoder};
 pub use encode::Encoder;
 pub use error::{hex as hex_bytes, RecordError, RecordErrorKind};
 pub use fuzz::fuzz_check;
 pub use schema::{record_schema, SchemaDirection, SchemaOptions};
+pub use segment::SegmentMap;
 pub use view::View;
 
 use crate::codepage::CodePage;

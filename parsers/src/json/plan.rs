@@ -5,7 +5,7 @@
 use crate::layout::{DataType, Field, FieldKind, Layout};
 use crate::numeric::edited::EditedPicture;
 
-use super::error::{RecordError, RecordErrorKind};
+use super::error::RecordError;
 
 pub(crate) struct Node<'l> {
     pub field: &'l Field,
@@ -71,7 +71,7 @@ impl<'l> Plan<'l> {
             odo: &odo,
             sel: &sel,
         };
-        let root = ctx.node(&layout.root, &mut Vec::new(), false)?;
+        let root = ctx.node(&layout.root, &mut Vec::new())?;
         Ok(Plan {
             root,
             slot_count: slots.len(),
@@ -87,27 +87,14 @@ struct BuildCtx<'a> {
 }
 
 impl BuildCtx<'_> {
-    fn node<'l>(
-        &self,
-        f: &'l Field,
-        path: &mut Vec<usize>,
-        in_table: bool,
-    ) -> Result<Node<'l>, RecordError> {
+    fn node<'l>(&self, f: &'l Field, path: &mut Vec<usize>) -> Result<Node<'l>, RecordError> {
         let ptr = f as *const Field;
         let find =
             |list: &[(*const Field, usize)]| list.iter().find(|(p, _)| *p == ptr).map(|x| x.1);
+        // An ODO table inside another table (IBM's "table with variable-length elements")
+        // is fine: its counter sits outside every table (checked when the layout is
+        // built), so all elements of the outer table share one length per record.
         let odo_slot = find(self.odo);
-        if odo_slot.is_some() && in_table {
-            // Element sizes would vary inside the outer table; no file we have seen needs it.
-            return Err(RecordError::new(
-                f.json_name.clone(),
-                f.offset,
-                &[],
-                RecordErrorKind::Json(
-                    "OCCURS DEPENDING ON inside another table is not supported".into(),
-                ),
-            ));
-        }
         let slot_for_path = |p: &[usize]| self.slots.iter().position(|(sp, _)| sp == p);
         let is_counter = self
             .odo
@@ -125,11 +112,10 @@ impl BuildCtx<'_> {
             ),
             _ => None,
         };
-        let nested = in_table || f.occurs.is_some();
         let mut children = Vec::new();
         for (i, c) in f.children().iter().enumerate() {
             path.push(i);
-            children.push(self.node(c, path, nested)?);
+            children.push(self.node(c, path)?);
             path.pop();
         }
         let set_root: Vec<usize> = f

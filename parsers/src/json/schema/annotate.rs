@@ -43,6 +43,11 @@ pub(super) fn add(
     x.insert("offset".into(), f.offset.into());
     x.insert("length".into(), f.size.into());
     text.push_str(&format!(" at offset {}", f.offset));
+    if variably_located(layout, f, path) {
+        // IBM's term: the offset above is the one with every ODO table at its maximum.
+        x.insert("variably_located".into(), true.into());
+        text.push_str(" (at most: it moves up when an ODO table before it is short)");
+    }
     if let Some(o) = &f.occurs {
         match &o.depending_on {
             None => {
@@ -169,6 +174,17 @@ pub(super) fn counter_range(layout: &Layout, path: &[usize]) -> Option<(usize, u
         .filter(|(_, o)| o.depending_on.as_ref().is_some_and(|d| d.path == path))
         .map(|(_, o)| (o.min, o.max))
         .reduce(|(a, b), (c, d)| (a.max(c), b.min(d)))
+}
+
+/// True when an OCCURS DEPENDING ON table lies wholly before `f` (not around it), so
+/// `f`'s real offset depends on that table's counter (IBM: a variably located item).
+fn variably_located(layout: &Layout, f: &Field, path: &[usize]) -> bool {
+    odo_tables(layout).into_iter().any(|(p, _)| {
+        !path.starts_with(&p)
+            && layout
+                .field_at(&p)
+                .is_some_and(|t| t.offset.saturating_add(t.total_size()) <= f.offset)
+    })
 }
 
 /// Every OCCURS DEPENDING ON table with its child-index path.
