@@ -10,7 +10,8 @@ use ferrule_parsers::json::{Decoder, Encoder, FieldErrorMode, RecordError, Recor
 use ferrule_parsers::layout::Layout;
 
 use super::quarantine::{Quarantine, Tally};
-use super::{CodecArgs, Failure, LayoutArgs};
+use super::args::{select_help, JsonOutArgs, RecordLayoutArgs};
+use super::{CodecArgs, Failure};
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
 pub enum OnError {
@@ -18,16 +19,28 @@ pub enum OnError {
     Fail,
     /// Drop bad records, count and report them.
     Skip,
-    /// Keep bad records with each bad field as null, report every field (decode only).
+    /// Keep bad records with each bad field as null, report every field.
     Null,
 }
 
+/// Encode's choices: a JSON line that cannot be encoded has no record to keep with nulls.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
+pub enum EncodeOnError {
+    /// Stop at the first bad line, exit 1.
+    Fail,
+    /// Drop bad lines, count and report them.
+    Skip,
+}
+
 #[derive(Args, Debug)]
+#[command(mut_arg("select", |a| a.help(select_help::DECODE)))]
 pub struct DecodeArgs {
     #[command(flatten)]
-    layout: LayoutArgs,
+    layout: RecordLayoutArgs,
     #[command(flatten)]
     codec: CodecArgs,
+    #[command(flatten)]
+    json: JsonOutArgs,
     /// What to do with a record whose bytes are invalid.
     #[arg(long, value_enum, default_value = "fail")]
     on_error: OnError,
@@ -46,14 +59,15 @@ pub struct DecodeArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(mut_arg("select", |a| a.help(select_help::ENCODE)))]
 pub struct EncodeArgs {
     #[command(flatten)]
-    layout: LayoutArgs,
+    layout: RecordLayoutArgs,
     #[command(flatten)]
     codec: CodecArgs,
-    /// What to do with a JSON line that cannot be encoded (fail or skip).
+    /// What to do with a JSON line that cannot be encoded.
     #[arg(long, value_enum, default_value = "fail")]
-    on_error: OnError,
+    on_error: EncodeOnError,
     /// Write each bad JSON line to FILE and its error report to FILE.errors.jsonl.
     #[arg(long, value_name = "FILE")]
     quarantine: Option<PathBuf>,
@@ -119,7 +133,8 @@ fn progress_bar(total: Option<u64>, off: bool) -> Option<indicatif::ProgressBar>
 
 pub fn decode(args: DecodeArgs) -> Result<(), Failure> {
     let layout = args.layout.load()?;
-    let opts = args.codec.codec_options()?;
+    let mut opts = args.codec.codec_options()?;
+    args.json.apply(&mut opts);
     // A fixed-framed file of OCCURS DEPENDING ON records: each record is as long as its counter says.
     let measured = layout.has_odo() && !opts.odo_stored_max;
     let framing = framing_for(&args.codec.framing, &layout, measured)?;
@@ -239,11 +254,6 @@ fn is_record_level(e: &RecordError) -> bool {
 }
 
 pub fn encode(args: EncodeArgs) -> Result<(), Failure> {
-    if args.on_error == OnError::Null {
-        return Err(Failure::usage(
-            "error: encode takes --on-error fail or skip",
-        ));
-    }
     let layout = args.layout.load()?;
     let mut opts = args.codec.codec_options()?;
     opts.allow_beyond_pic = args.allow_beyond_pic;
@@ -294,7 +304,7 @@ pub fn encode(args: EncodeArgs) -> Result<(), Failure> {
             Err(e) => {
                 let e = e.at_record(number);
                 quarantine.record(&line, line_offset, std::slice::from_ref(&e))?;
-                if args.on_error == OnError::Skip {
+                if args.on_error == EncodeOnError::Skip {
                     tally.bad(std::slice::from_ref(&e));
                 } else {
                     writer

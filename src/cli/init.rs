@@ -21,7 +21,7 @@ use ferrule_parsers::dialect::Dialect;
 use ferrule_parsers::layout::Layout;
 
 use super::problems::config_problems;
-use super::{Failure, LayoutArgs};
+use super::{Failure, RecordLayoutArgs};
 use crate::connector::BackendFraming;
 use render::{Plan, Side, Status, TranCode};
 
@@ -234,11 +234,10 @@ fn host_port(s: &str) -> Result<String, String> {
 /// A copybook through the records layer, its errors rendered as every command does
 /// (file, line, column, what was expected).
 fn load(file: &Path, record: &Option<String>) -> Result<Layout, Failure> {
-    LayoutArgs {
+    RecordLayoutArgs {
         copybook: file.to_path_buf(),
-        format: None,
         record: record.clone(),
-        select: Vec::new(),
+        ..RecordLayoutArgs::default()
     }
     .load()
 }

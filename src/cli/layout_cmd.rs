@@ -5,12 +5,14 @@ use std::io::Write;
 use clap::Args;
 use ferrule_parsers::layout::{Field, FieldKind, Layout};
 
-use super::{Failure, LayoutArgs};
+use super::args::{select_help, RecordLayoutArgs};
+use super::Failure;
 
 #[derive(Args, Debug)]
+#[command(mut_arg("select", |a| a.help(select_help::LAYOUT)))]
 pub struct LayoutCmdArgs {
     #[command(flatten)]
-    layout: LayoutArgs,
+    layout: RecordLayoutArgs,
     /// Print the listing as JSON (one object per field, with its JSON path).
     #[arg(long)]
     json: bool,

@@ -20,7 +20,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-pub use args::{CodecArgs, LayoutArgs};
+pub use args::{CodecArgs, RecordLayoutArgs};
 
 /// Legacy-system adapter: COBOL copybooks and EBCDIC records to JSON and back.
 #[derive(Parser)]
