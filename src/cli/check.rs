@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::Args;
 
 use super::problems::config_problems;
-use super::Failure;
+use super::{counted, Failure};
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
@@ -18,10 +18,10 @@ pub fn run(args: CheckArgs) -> Result<(), Failure> {
     match crate::gateway::load(&args.config) {
         Ok(g) => {
             println!(
-                "{}: ok ({} backends, {} routes)",
+                "{}: ok ({}, {})",
                 args.config.display(),
-                g.backends.len(),
-                g.routes.len()
+                counted(g.backends.len() as u64, "backend"),
+                counted(g.routes.len() as u64, "route")
             );
             Ok(())
         }

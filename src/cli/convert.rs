@@ -9,8 +9,8 @@ use ferrule_parsers::framing::{Framing, MeasuredError, RecordReader, RecordWrite
 use ferrule_parsers::json::{Decoder, Encoder, FieldErrorMode, RecordError, RecordErrorKind};
 use ferrule_parsers::layout::Layout;
 
-use super::quarantine::{Quarantine, Tally};
 use super::args::{select_help, JsonOutArgs, RecordLayoutArgs};
+use super::quarantine::{Quarantine, Tally};
 use super::{CodecArgs, Failure};
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
@@ -149,81 +149,83 @@ pub fn decode(args: DecodeArgs) -> Result<(), Failure> {
     let bar = progress_bar(total, args.no_progress);
     let mut buf: Vec<u8> = Vec::with_capacity(1 << 17);
     let max_len = layout.max_len();
-    loop {
-        // Field errors come back as nulls plus reports; the policy is applied below.
-        let mut outcome = None;
-        let next = if measured {
-            reader
-                .next_measured(max_len, |bytes| {
-                    // Without a valid counter the next record's start is unknown: fatal.
-                    let d = decoder.decode(bytes, &mut buf, FieldErrorMode::Null)?;
-                    let consumed = d.consumed;
-                    outcome = Some(Ok(d));
-                    Ok::<usize, RecordError>(consumed)
-                })
-                .map_err(|e| match e {
-                    MeasuredError::Measure { record, source, .. } => {
-                        format!(
-                            "{} (the next record's start is unknown, so decoding stops)",
-                            source.at_record(record)
-                        )
-                    }
-                    other => other.to_string(),
-                })
-        } else {
-            reader.next_record().map_err(|e| e.to_string())
-        };
-        let record = match next {
-            Ok(Some(r)) => r,
-            Ok(None) => break,
-            Err(e) => {
-                out.flush()?;
-                return Err(Failure::data(format!("error: {e}")));
-            }
-        };
-        let mark = buf.len();
-        let result = match outcome.take() {
-            Some(r) => r,
-            None => decoder.decode(record, &mut buf, FieldErrorMode::Null),
-        };
-        let errors = match result {
-            Ok(d) if d.field_errors.is_empty() => {
+    // Whatever stops the loop (the end, a bad record under `fail`, a framing error, an
+    // I/O error), the records decoded before it are still in `buf`: written below.
+    let mut run = || -> Result<(), Failure> {
+        loop {
+            // Field errors come back as nulls plus reports; the policy is applied below.
+            let mut outcome = None;
+            let next = if measured {
+                reader
+                    .next_measured(max_len, |bytes| {
+                        // Without a valid counter the next record's start is unknown: fatal.
+                        let d = decoder.decode(bytes, &mut buf, FieldErrorMode::Null)?;
+                        let consumed = d.consumed;
+                        outcome = Some(Ok(d));
+                        Ok::<usize, RecordError>(consumed)
+                    })
+                    .map_err(|e| match e {
+                        MeasuredError::Measure { record, source, .. } => {
+                            format!(
+                                "{} (the next record's start is unknown, so decoding stops)",
+                                source.at_record(record)
+                            )
+                        }
+                        other => other.to_string(),
+                    })
+            } else {
+                reader.next_record().map_err(|e| e.to_string())
+            };
+            let record = match next {
+                Ok(Some(r)) => r,
+                Ok(None) => return Ok(()),
+                Err(e) => return Err(Failure::data(format!("error: {e}"))),
+            };
+            let mark = buf.len();
+            let result = match outcome.take() {
+                Some(r) => r,
+                None => decoder.decode(record, &mut buf, FieldErrorMode::Null),
+            };
+            let errors = match result {
+                Ok(d) if d.field_errors.is_empty() => {
+                    buf.push(b'\n');
+                    tally.good += 1;
+                    continue_flush(&mut out, &mut buf, &bar, reader.bytes_read())?;
+                    continue;
+                }
+                Ok(d) => d.field_errors,
+                Err(e) => vec![e],
+            };
+            // Only bad records are copied, so that the reader can be asked where they were.
+            let raw = record.to_vec();
+            let number = reader.record_number();
+            let errors: Vec<RecordError> =
+                errors.into_iter().map(|e| e.at_record(number)).collect();
+            quarantine.record(&raw, reader.record_offset(), &errors)?;
+            let keep = args.on_error == OnError::Null && errors.iter().all(|e| !is_record_level(e));
+            if keep {
                 buf.push(b'\n');
-                tally.good += 1;
-                continue_flush(&mut out, &mut buf, &bar, reader.bytes_read())?;
-                continue;
+            } else {
+                buf.truncate(mark);
             }
-            Ok(d) => d.field_errors,
-            Err(e) => vec![e],
-        };
-        // Only bad records are copied, so that the reader can be asked where they were.
-        let raw = record.to_vec();
-        let number = reader.record_number();
-        let errors: Vec<RecordError> = errors.into_iter().map(|e| e.at_record(number)).collect();
-        quarantine.record(&raw, reader.record_offset(), &errors)?;
-        let keep = args.on_error == OnError::Null && errors.iter().all(|e| !is_record_level(e));
-        if keep {
-            buf.push(b'\n');
-        } else {
-            buf.truncate(mark);
+            if args.on_error == OnError::Fail {
+                let first = errors.first().map(ToString::to_string).unwrap_or_default();
+                return Err(Failure::data(format!("error: {first}")));
+            }
+            tally.bad(&errors);
+            continue_flush(&mut out, &mut buf, &bar, reader.bytes_read())?;
         }
-        if args.on_error == OnError::Fail {
-            out.write_all(&buf)?;
-            out.flush()?;
-            quarantine.finish()?;
-            return Err(Failure::data(format!("error: {}", errors[0])));
-        }
-        tally.bad(&errors);
-        continue_flush(&mut out, &mut buf, &bar, reader.bytes_read())?;
-    }
-    out.write_all(&buf)?;
-    out.flush()?;
+    };
+    let ran = run();
+    let written = out.write_all(&buf).and_then(|()| out.flush());
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    quarantine.finish()?;
+    let finished = quarantine.finish();
     tally.summary("decoded", args.quarantine.as_deref());
-    Ok(())
+    ran?;
+    written?;
+    finished
 }
 
 /// Writes out the JSON gathered so far once it is large, and moves the progress bar.
@@ -272,55 +274,57 @@ pub fn encode(args: EncodeArgs) -> Result<(), Failure> {
     let mut rec = Vec::with_capacity(layout.max_len());
     let mut number = 0u64;
     let mut offset = 0u64;
-    loop {
-        line.clear();
-        let n = input.read_until(b'\n', &mut line)?;
-        if n == 0 {
-            break;
-        }
-        let line_offset = offset;
-        offset += n as u64;
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        number += 1;
-        rec.clear();
-        let result = serde_json::from_slice::<serde_json::Value>(&line)
-            .map_err(|e| RecordError {
-                record: 0,
-                path: String::new(),
-                offset: e.column().saturating_sub(1),
-                bytes: Vec::new(),
-                kind: RecordErrorKind::Json(e.to_string()),
-            })
-            .and_then(|v| encoder.encode(&v, &mut rec, trim));
-        match result {
-            Ok(()) => {
-                writer
-                    .write_record(&rec)
-                    .map_err(|e| Failure::data(format!("error: record {number}: {e}")))?;
-                tally.good += 1;
+    // As in decode: whatever stops the loop, the records encoded before it are written
+    // (an open BDW block included) by `finish` below.
+    let mut run = || -> Result<(), Failure> {
+        loop {
+            line.clear();
+            let n = input.read_until(b'\n', &mut line)?;
+            if n == 0 {
+                return Ok(());
             }
-            Err(e) => {
-                let e = e.at_record(number);
-                quarantine.record(&line, line_offset, std::slice::from_ref(&e))?;
-                if args.on_error == EncodeOnError::Skip {
-                    tally.bad(std::slice::from_ref(&e));
-                } else {
+            let line_offset = offset;
+            offset += n as u64;
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            number += 1;
+            rec.clear();
+            let result = serde_json::from_slice::<serde_json::Value>(&line)
+                .map_err(|e| RecordError {
+                    record: 0,
+                    path: String::new(),
+                    offset: e.column().saturating_sub(1),
+                    bytes: Vec::new(),
+                    kind: RecordErrorKind::Json(e.to_string()),
+                })
+                .and_then(|v| encoder.encode(&v, &mut rec, trim));
+            match result {
+                Ok(()) => {
                     writer
-                        .finish()
-                        .map_err(|e| Failure::data(format!("error: {e}")))?;
-                    quarantine.finish()?;
-                    return Err(Failure::data(format!("error: {e}")));
+                        .write_record(&rec)
+                        .map_err(|e| Failure::data(format!("error: record {number}: {e}")))?;
+                    tally.good += 1;
+                }
+                Err(e) => {
+                    let e = e.at_record(number);
+                    quarantine.record(&line, line_offset, std::slice::from_ref(&e))?;
+                    if args.on_error == EncodeOnError::Fail {
+                        return Err(Failure::data(format!("error: {e}")));
+                    }
+                    tally.bad(std::slice::from_ref(&e));
                 }
             }
         }
-    }
-    let mut out = writer
+    };
+    let ran = run();
+    let written = writer
         .finish()
-        .map_err(|e| Failure::data(format!("error: {e}")))?;
-    out.flush()?;
-    quarantine.finish()?;
+        .map_err(|e| Failure::data(format!("error: {e}")))
+        .and_then(|mut out| Ok(out.flush()?));
+    let finished = quarantine.finish();
     tally.summary("encoded", args.quarantine.as_deref());
-    Ok(())
+    ran?;
+    written?;
+    finished
 }
