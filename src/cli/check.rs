@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::problems::config_problems;
+use super::problems::config_file_problems;
 use super::{counted, Failure};
 
 #[derive(Args, Debug)]
@@ -25,6 +25,6 @@ pub fn run(args: CheckArgs) -> Result<(), Failure> {
             );
             Ok(())
         }
-        Err(problems) => Err(config_problems(args.config.display(), &problems)),
+        Err(problems) => Err(config_file_problems(&args.config, &problems)),
     }
 }

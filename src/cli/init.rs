@@ -20,7 +20,7 @@ use ferrule_parsers::codepage::CodePage;
 use ferrule_parsers::dialect::Dialect;
 use ferrule_parsers::layout::Layout;
 
-use super::problems::config_problems;
+use super::problems::config_text_problems;
 use super::{Failure, RecordLayoutArgs};
 use crate::connector::BackendFraming;
 use render::{Plan, Side, Status, TranCode};
@@ -537,12 +537,12 @@ fn holes(v: &str) -> Vec<&str> {
 /// The text through the checks `ferrule check` runs, as if it were the output file.
 fn validate(text: &str, output: &Path) -> Result<(), Failure> {
     let gateway = crate::config::load_str(text, output)
-        .map_err(|ps| config_problems(output.display(), &ps))?;
+        .map_err(|ps| config_text_problems(output.display(), text, &ps))?;
     let problems = crate::gateway::path_problems(&gateway.routes);
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(config_problems(output.display(), &problems))
+        Err(config_text_problems(output.display(), text, &problems))
     }
 }
 

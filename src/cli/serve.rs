@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::Args;
 
-use super::problems::config_problems;
+use super::problems::config_file_problems;
 use super::signals::terminated;
 use super::Failure;
 use crate::gateway;
@@ -19,7 +19,7 @@ pub struct ServeArgs {
 
 pub fn run(args: ServeArgs) -> Result<(), Failure> {
     let gateway =
-        gateway::load(&args.config).map_err(|ps| config_problems(args.config.display(), &ps))?;
+        gateway::load(&args.config).map_err(|ps| config_file_problems(&args.config, &ps))?;
     gateway::init_logging(gateway.json_logs);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -31,7 +31,7 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
     runtime.shutdown_timeout(Duration::from_secs(1));
     match r {
         Ok(()) => Ok(()),
-        Err(gateway::ServeError::Config(ps)) => Err(config_problems(args.config.display(), &ps)),
+        Err(gateway::ServeError::Config(ps)) => Err(config_file_problems(&args.config, &ps)),
         Err(e) => Err(Failure::data(format!("error: {e}"))),
     }
 }

@@ -13,6 +13,8 @@ use ferrule_parsers::json::CodecOptions;
 use ferrule_parsers::layout::{FieldKind, Layout};
 use ferrule_parsers::registry::{self, LoadOptions};
 
+use super::constant;
+use super::locate::Location;
 use super::model::{
     BackendConfig, BackendTlsConfig, Config, LayoutRef, RouteConfig, ServerTlsConfig,
 };
@@ -209,11 +211,12 @@ pub fn load_str(text: &str, path: &Path) -> Result<Gateway, Vec<Problem>> {
         }]
     };
     let config: Config = toml::from_str(text).map_err(|e| {
+        // Located here, as a compiler would: the typed model keeps no positions.
         let at = e
             .span()
             .map(|s| {
-                let line = text[..s.start.min(text.len())].matches('\n').count() + 1;
-                format!("{}:{line}: ", path.display())
+                let at = Location::of_offset(text, s.start);
+                format!("{}:{}:{}: error: ", path.display(), at.line, at.column)
             })
             .unwrap_or_default();
         one(format!("{at}{}", e.message()))
@@ -292,7 +295,13 @@ pub fn validate(config: &Config, source: &Path) -> Result<Gateway, Vec<Problem>>
                 format!("{} {} is defined twice", r.method, r.path),
             );
         }
-        match route(r, &base, config) {
+        // The backend's codec, to encode `set` constants as calls will (None: its own
+        // problems are reported above).
+        let codec = backends
+            .iter()
+            .find(|b| b.name == r.backend)
+            .map(|b| b.codec);
+        match route(r, &base, config, codec) {
             Ok(spec) => routes.push(Arc::new(spec)),
             Err(ps) => ps.into_iter().for_each(|(p, m)| {
                 bad(
@@ -341,9 +350,16 @@ fn backend(b: &BackendConfig, base: &Path) -> Result<BackendSpec, Problems> {
         "tcp" => BackendKind::Tcp {
             address: need(&b.address, "address", &mut ps),
         },
-        "http" => BackendKind::Http {
-            url: need(&b.url, "url", &mut ps),
-        },
+        "http" => {
+            let url = need(&b.url, "url", &mut ps);
+            // The connector parses it on every call: a bad one would make each a 502.
+            if !url.is_empty() {
+                if let Err(e) = crate::connector::http::parse_url(&url) {
+                    ps.push(("url".into(), e));
+                }
+            }
+            BackendKind::Http { url }
+        }
         "exec" => {
             let c = need(&b.command, "command", &mut ps);
             let p = PathBuf::from(&c);
@@ -524,7 +540,12 @@ fn field_at<'l>(layout: &'l Layout, path: &[String]) -> Option<&'l ferrule_parse
     layout.field_by_json_path(path)
 }
 
-fn route(r: &RouteConfig, base: &Path, config: &Config) -> Result<RouteSpec, Problems> {
+fn route(
+    r: &RouteConfig,
+    base: &Path,
+    config: &Config,
+    codec: Option<CodecOptions>,
+) -> Result<RouteSpec, Problems> {
     let mut ps: Problems = Vec::new();
     let method = r.method.to_ascii_uppercase();
     if !["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&method.as_str()) {
@@ -560,7 +581,16 @@ fn route(r: &RouteConfig, base: &Path, config: &Config) -> Result<RouteSpec, Pro
         let path = split(field);
         if let Some(l) = &request {
             match field_at(l, &path) {
-                Some(f) if matches!(f.kind, FieldKind::Item(_)) && f.occurs.is_none() => {}
+                Some(f) if matches!(f.kind, FieldKind::Item(_)) && f.occurs.is_none() => {
+                    // A constant that cannot be encoded fails every call: refuse it here.
+                    if let (Ok(Template::Const(text)), Some(codec)) =
+                        (Template::parse(value), codec)
+                    {
+                        if let Err(m) = constant::fits(l, codec, &path, &text) {
+                            ps.push((format!("set.{field}"), m));
+                        }
+                    }
+                }
                 Some(_) => ps.push((
                     format!("set.{field}"),
                     "must name an elementary, non-repeating field".into(),
