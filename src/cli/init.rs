@@ -29,7 +29,7 @@ use render::{Plan, Side, Status, TranCode};
 pub struct InitArgs {
     /// The request copybook, then the response copybook: give --copybook twice (the same
     /// file twice, with --request-record/--response-record, when it holds both records).
-    #[arg(long, value_name = "PATH", required = true)]
+    #[arg(long, short = 'c', value_name = "PATH", required = true)]
     copybook: Vec<PathBuf>,
     /// The 01 record of the request copybook to use, when it holds several.
     #[arg(long, value_name = "NAME")]

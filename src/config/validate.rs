@@ -188,6 +188,8 @@ pub struct RouteSpec {
     pub policy: Arc<RoutePolicy>,
     /// Request fields recorded in the audit line: dotted name and path.
     pub audit_keys: Vec<(String, Vec<String>)>,
+    /// Parameter name -> a value that works (`examples` in the config).
+    pub examples: BTreeMap<String, String>,
 }
 
 /// Reads and validates a config file.
@@ -606,6 +608,9 @@ fn route(
             Err(e) => ps.push((format!("set.{field}"), e)),
         }
     }
+    if let (Some(l), Some(codec)) = (&request, codec) {
+        example_problems(r, &path_params, &set, l, codec, &mut ps);
+    }
     let status = r.status.as_ref().map(|s| {
         let field = split(&s.field);
         if let Some(l) = &response {
@@ -679,7 +684,46 @@ fn route(
             .collect(),
         policy,
         audit_keys,
+        examples: r.examples.clone(),
     })
+}
+
+/// `examples`: each names a parameter of the route, and fills every field it goes
+/// into (with the other parameters' examples) the way a call with it would.
+fn example_problems(
+    r: &RouteConfig,
+    path_params: &[String],
+    set: &[(Vec<String>, Template)],
+    request: &Layout,
+    codec: CodecOptions,
+    ps: &mut Problems,
+) {
+    for name in r.examples.keys() {
+        let used = path_params.iter().any(|p| p == name)
+            || set.iter().any(|(_, t)| t.params().contains(&name.as_str()));
+        if !used {
+            ps.push((
+                format!("examples.{name}"),
+                format!("`{name}` is not a parameter of this route"),
+            ));
+        }
+    }
+    let lookup = |p: &str| r.examples.get(p).cloned();
+    for (field, template) in set {
+        if template.params().is_empty() {
+            continue;
+        }
+        let Ok(text) = template.render(&lookup) else {
+            continue; // a parameter without an example: nothing to check
+        };
+        if let Err(m) = constant::fits(request, codec, field, &text) {
+            let name = template.params().first().copied().unwrap_or_default();
+            ps.push((
+                format!("examples.{name}"),
+                format!("into {}: {m}", field.join(".")),
+            ));
+        }
+    }
 }
 
 #[cfg(test)]
