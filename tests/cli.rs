@@ -76,7 +76,7 @@ fn skip_drops_bad_records_and_quarantine_keeps_them() {
     assert_eq!(lines.len(), 2);
     assert_eq!(lines[1]["nominal_ref"], "N000099999");
     assert!(
-        stderr(&out).contains("1 bad records skipped"),
+        stderr(&out).contains("1 bad record skipped"),
         "{}",
         stderr(&out)
     );

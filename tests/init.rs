@@ -48,7 +48,7 @@ fn check_ok(config: &Path) {
     let o = ferrule(&["check", "--config", path_str(config)], b"");
     assert!(o.status.success(), "check failed: {}", stderr(&o));
     assert!(
-        stdout(&o).contains("ok (1 backends, 1 routes)"),
+        stdout(&o).contains("ok (1 backend, 1 route)"),
         "{}",
         stdout(&o)
     );

@@ -1,4 +1,8 @@
-//! Options shared by the commands that read a layout and convert records.
+//! Options shared by the commands that read a layout and convert records, one struct per
+//! concern so that each command flattens only what it uses: [`RecordLayoutArgs`] (where
+//! the layout comes from: decode, encode, layout, schema), [`CodecArgs`] (how record bytes
+//! are read and written: decode, encode, schema) and [`JsonOutArgs`] (how decoded JSON is
+//! shaped: decode, schema). Options of one command only live beside that command.
 
 use std::path::PathBuf;
 
@@ -11,9 +15,9 @@ use ferrule_parsers::registry::{self, LoadOptions};
 
 use super::Failure;
 
-/// Where the record layout comes from.
-#[derive(Args, Debug, Clone)]
-pub struct LayoutArgs {
+/// Where the record layout comes from (decode, encode, layout, schema).
+#[derive(Args, Debug, Clone, Default)]
+pub struct RecordLayoutArgs {
     /// COBOL copybook (or any registered layout file: `*.toml` is a fixed-width spec).
     #[arg(long, short = 'c', value_name = "PATH", alias = "layout")]
     pub copybook: PathBuf,
@@ -23,13 +27,30 @@ pub struct LayoutArgs {
     /// Which 01 record to use when the copybook holds several.
     #[arg(long, value_name = "NAME")]
     pub record: Option<String>,
-    /// Decode this REDEFINES alternative only when FIELD holds one of the values:
-    /// `ALTERNATIVE=FIELD:V1,V2` (repeatable; multi-segment files).
+    /// A REDEFINES alternative that applies only when FIELD holds one of the values:
+    /// `ALTERNATIVE=FIELD:V1,V2` (repeatable; multi-segment files). Each command words
+    /// what it does with it (`select_help`).
     #[arg(long = "select", value_name = "ALT=FIELD:VALUES")]
     pub select: Vec<String>,
 }
 
-impl LayoutArgs {
+/// `--select` help in each command's own words (set with `mut_arg`), since a flattened
+/// struct carries one doc comment for all of them.
+pub mod select_help {
+    pub const DECODE: &str = "Decode this REDEFINES alternative (instead of the first) only \
+        for records whose FIELD holds one of the values: `ALTERNATIVE=FIELD:V1,V2` \
+        (repeatable; multi-segment files)";
+    pub const ENCODE: &str = "The alternative decode --select shows, checked against the \
+        layout: `ALTERNATIVE=FIELD:V1,V2` (repeatable). Encode itself writes whichever \
+        REDEFINES alternative each JSON object holds";
+    pub const LAYOUT: &str = "Show which REDEFINES alternative applies when FIELD holds one \
+        of the values, as decode --select reads it: `ALTERNATIVE=FIELD:V1,V2` (repeatable)";
+    pub const SCHEMA: &str = "Describe this REDEFINES alternative as present only when FIELD \
+        holds one of the values, as decode --select writes it: `ALTERNATIVE=FIELD:V1,V2` \
+        (repeatable)";
+}
+
+impl RecordLayoutArgs {
     pub fn load(&self) -> Result<Layout, Failure> {
         let name = self.copybook.display().to_string();
         let source = std::fs::read_to_string(&self.copybook)
@@ -93,7 +114,7 @@ pub enum RedefinesName {
     All,
 }
 
-/// How record bytes are read and written.
+/// How record bytes are read and written (decode, encode, schema).
 #[derive(Args, Debug, Clone)]
 pub struct CodecArgs {
     /// Code page of text in the records (cp037, cp285, cp1047, cp1146, latin1, utf-8, windows-1252, ...).
@@ -114,18 +135,36 @@ pub struct CodecArgs {
     /// Record framing: fixed, rdw, rdw-le, rdw-excl, rdw-le-excl, bdw, vbs, rdw-spanned, len2, len4, lines, lines-ebcdic.
     #[arg(long, default_value = "fixed", value_name = "NAME")]
     pub framing: String,
-    /// REDEFINES in JSON: the first definition only, or every alternative (invalid ones null).
-    #[arg(long, value_enum, default_value = "first")]
-    pub redefines: RedefinesName,
-    /// Write numbers as JSON strings, for consumers that would round them through floats.
-    #[arg(long)]
-    pub numbers_as_strings: bool,
     /// The file stores OCCURS DEPENDING ON tables at their maximum size (later fields do not shift).
     #[arg(long)]
     pub odo_stored_max: bool,
 }
 
+/// How decoded JSON is shaped (decode, and schema, which describes decode's output).
+#[derive(Args, Debug, Clone)]
+pub struct JsonOutArgs {
+    /// REDEFINES in JSON: the first definition only, or every alternative (invalid ones null).
+    #[arg(long, value_enum, default_value = "first")]
+    pub redefines: RedefinesName,
+    /// Write numbers as JSON strings, for consumers that would round them through floats
+    /// (unsigned integers keep their stored leading zeros).
+    #[arg(long)]
+    pub numbers_as_strings: bool,
+}
+
+impl JsonOutArgs {
+    /// Sets the JSON-shaping options on codec options built by [`CodecArgs`].
+    pub fn apply(&self, opts: &mut CodecOptions) {
+        opts.redefines = match self.redefines {
+            RedefinesName::First => RedefinesMode::First,
+            RedefinesName::All => RedefinesMode::All,
+        };
+        opts.numbers_as_strings = self.numbers_as_strings;
+    }
+}
+
 impl CodecArgs {
+    /// The options as given; the JSON shape stays at its defaults ([`JsonOutArgs::apply`]).
     pub fn codec_options(&self) -> Result<CodecOptions, Failure> {
         let codepage = CodePage::by_name(&self.codepage).ok_or_else(|| {
             Failure::usage(format!(
@@ -161,13 +200,8 @@ impl CodecArgs {
         Ok(CodecOptions {
             codepage,
             dialect,
-            redefines: match self.redefines {
-                RedefinesName::First => RedefinesMode::First,
-                RedefinesName::All => RedefinesMode::All,
-            },
-            numbers_as_strings: self.numbers_as_strings,
             odo_stored_max: self.odo_stored_max,
-            allow_beyond_pic: false,
+            ..CodecOptions::default()
         })
     }
 }

@@ -4,8 +4,8 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::problems::config_problems;
-use super::Failure;
+use super::problems::config_file_problems;
+use super::{counted, Failure};
 
 #[derive(Args, Debug)]
 pub struct CheckArgs {
@@ -18,13 +18,13 @@ pub fn run(args: CheckArgs) -> Result<(), Failure> {
     match crate::gateway::load(&args.config) {
         Ok(g) => {
             println!(
-                "{}: ok ({} backends, {} routes)",
+                "{}: ok ({}, {})",
                 args.config.display(),
-                g.backends.len(),
-                g.routes.len()
+                counted(g.backends.len() as u64, "backend"),
+                counted(g.routes.len() as u64, "route")
             );
             Ok(())
         }
-        Err(problems) => Err(config_problems(args.config.display(), &problems)),
+        Err(problems) => Err(config_file_problems(&args.config, &problems)),
     }
 }

@@ -9,10 +9,11 @@ use ferrule_parsers::framing::{Framing, MeasuredError, RecordReader, RecordWrite
 use ferrule_parsers::json::{Decoder, Encoder, FieldErrorMode, RecordError, RecordErrorKind};
 use ferrule_parsers::layout::Layout;
 
+use super::args::{select_help, JsonOutArgs, RecordLayoutArgs};
 use super::odo_hint;
 use super::quarantine::{Quarantine, Tally};
 use super::segmented::{self, SegmentArgs};
-use super::{CodecArgs, Failure, LayoutArgs};
+use super::{CodecArgs, Failure};
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
 pub enum OnError {
@@ -20,16 +21,28 @@ pub enum OnError {
     Fail,
     /// Drop bad records, count and report them.
     Skip,
-    /// Keep bad records with each bad field as null, report every field (decode only).
+    /// Keep bad records with each bad field as null, report every field.
     Null,
 }
 
+/// Encode's choices: a JSON line that cannot be encoded has no record to keep with nulls.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
+pub enum EncodeOnError {
+    /// Stop at the first bad line, exit 1.
+    Fail,
+    /// Drop bad lines, count and report them.
+    Skip,
+}
+
 #[derive(Args, Debug)]
+#[command(mut_arg("select", |a| a.help(select_help::DECODE)))]
 pub struct DecodeArgs {
     #[command(flatten)]
-    layout: LayoutArgs,
+    layout: RecordLayoutArgs,
     #[command(flatten)]
     codec: CodecArgs,
+    #[command(flatten)]
+    json: JsonOutArgs,
     #[command(flatten)]
     segments: SegmentArgs,
     /// What to do with a record whose bytes are invalid.
@@ -50,16 +63,17 @@ pub struct DecodeArgs {
 }
 
 #[derive(Args, Debug)]
+#[command(mut_arg("select", |a| a.help(select_help::ENCODE)))]
 pub struct EncodeArgs {
     #[command(flatten)]
-    layout: LayoutArgs,
+    layout: RecordLayoutArgs,
     #[command(flatten)]
     codec: CodecArgs,
     #[command(flatten)]
     segments: SegmentArgs,
-    /// What to do with a JSON line that cannot be encoded (fail or skip).
+    /// What to do with a JSON line that cannot be encoded.
     #[arg(long, value_enum, default_value = "fail")]
-    on_error: OnError,
+    on_error: EncodeOnError,
     /// Write each bad JSON line to FILE and its error report to FILE.errors.jsonl.
     #[arg(long, value_name = "FILE")]
     quarantine: Option<PathBuf>,
@@ -129,9 +143,12 @@ fn progress_bar(total: Option<u64>, off: bool) -> Option<indicatif::ProgressBar>
 
 pub fn decode(args: DecodeArgs) -> Result<(), Failure> {
     if let Some(map) = args.segments.load(&args.layout)? {
+        let mut opts = args.codec.codec_options()?;
+        args.json.apply(&mut opts);
         return segmented::decode(segmented::DecodeJob {
             map,
             codec: &args.codec,
+            opts,
             on_error: args.on_error,
             quarantine: args.quarantine,
             output: args.output,
@@ -139,7 +156,8 @@ pub fn decode(args: DecodeArgs) -> Result<(), Failure> {
         });
     }
     let layout = args.layout.load()?;
-    let opts = args.codec.codec_options()?;
+    let mut opts = args.codec.codec_options()?;
+    args.json.apply(&mut opts);
     // A fixed-framed file of OCCURS DEPENDING ON records: each record is as long as its counter says.
     let measured = layout.has_odo() && !opts.odo_stored_max;
     let framing = framing_for(&args.codec.framing, &layout, measured)?;
@@ -156,109 +174,111 @@ pub fn decode(args: DecodeArgs) -> Result<(), Failure> {
     let max_len = layout.max_len();
     // The first bytes of a measured file, to suggest another reading if a counter fails.
     let mut seen = odo_hint::Seen::default();
-    loop {
-        // Field errors come back as nulls plus reports; the policy is applied below.
-        let mut outcome = None;
-        let next = if measured {
-            let mut window = None;
-            reader
-                .next_measured(max_len, |bytes| {
-                    // Without a valid counter the next record's start is unknown: fatal.
-                    let d = match decoder.decode(bytes, &mut buf, FieldErrorMode::Null) {
-                        Ok(d) => d,
-                        Err(e) => {
-                            window = Some(bytes.to_vec());
-                            return Err(e);
+    // Whatever stops the loop (the end, a bad record under `fail`, a framing error, an
+    // I/O error), the records decoded before it are still in `buf`: written below.
+    let mut run = || -> Result<(), Failure> {
+        loop {
+            // Field errors come back as nulls plus reports; the policy is applied below.
+            let mut outcome = None;
+            let next = if measured {
+                let mut window = None;
+                reader
+                    .next_measured(max_len, |bytes| {
+                        // Without a valid counter the next record's start is unknown: fatal.
+                        let d = match decoder.decode(bytes, &mut buf, FieldErrorMode::Null) {
+                            Ok(d) => d,
+                            Err(e) => {
+                                window = Some(bytes.to_vec());
+                                return Err(e);
+                            }
+                        };
+                        let consumed = d.consumed;
+                        seen.push(bytes.get(..consumed).unwrap_or_default());
+                        outcome = Some(Ok(d));
+                        Ok::<usize, RecordError>(consumed)
+                    })
+                    .map_err(|e| match e {
+                        MeasuredError::Measure {
+                            record,
+                            offset,
+                            source,
+                        } => {
+                            let source = source.at_record(record);
+                            let bytes = window.take().unwrap_or_default();
+                            // Reported (and kept raw) before stopping: the bytes from the record's
+                            // start, as many as its longest form could take.
+                            if let Err(q) =
+                                quarantine.record(&bytes, offset, std::slice::from_ref(&source))
+                            {
+                                return q.message;
+                            }
+                            seen.push(&bytes);
+                            let mut text = format!(
+                                "{source} (the next record's start is unknown: fixed framing reads OCCURS DEPENDING ON records at their actual length, so decoding stops)"
+                            );
+                            if let Some(h) = odo_hint::hint(&layout, opts, &seen) {
+                                text.push('\n');
+                                text.push_str(&h);
+                            }
+                            text
                         }
-                    };
-                    let consumed = d.consumed;
-                    seen.push(bytes.get(..consumed).unwrap_or_default());
-                    outcome = Some(Ok(d));
-                    Ok::<usize, RecordError>(consumed)
-                })
-                .map_err(|e| match e {
-                    MeasuredError::Measure {
-                        record,
-                        offset,
-                        source,
-                    } => {
-                        let source = source.at_record(record);
-                        let bytes = window.take().unwrap_or_default();
-                        // Reported (and kept raw) before stopping: the bytes from the record's
-                        // start, as many as its longest form could take.
-                        if let Err(q) =
-                            quarantine.record(&bytes, offset, std::slice::from_ref(&source))
-                        {
-                            return q.message;
-                        }
-                        seen.push(&bytes);
-                        let mut text = format!(
-                            "{source} (the next record's start is unknown: fixed framing reads OCCURS DEPENDING ON records at their actual length, so decoding stops)"
-                        );
-                        if let Some(h) = odo_hint::hint(&layout, opts, &seen) {
-                            text.push('\n');
-                            text.push_str(&h);
-                        }
-                        text
-                    }
-                    other => other.to_string(),
-                })
-        } else {
-            reader.next_record().map_err(|e| e.to_string())
-        };
-        let record = match next {
-            Ok(Some(r)) => r,
-            Ok(None) => break,
-            Err(e) => {
-                out.flush()?;
-                return Err(Failure::data(format!("error: {e}")));
-            }
-        };
-        let mark = buf.len();
-        let result = match outcome.take() {
-            Some(r) => r,
-            None => decoder.decode(record, &mut buf, FieldErrorMode::Null),
-        };
-        let errors = match result {
-            Ok(d) if d.field_errors.is_empty() => {
+                        other => other.to_string(),
+                    })
+            } else {
+                reader.next_record().map_err(|e| e.to_string())
+            };
+            let record = match next {
+                Ok(Some(r)) => r,
+                Ok(None) => return Ok(()),
+                Err(e) => return Err(Failure::data(format!("error: {e}"))),
+            };
+            let mark = buf.len();
+            let result = match outcome.take() {
+                Some(r) => r,
+                None => decoder.decode(record, &mut buf, FieldErrorMode::Null),
+            };
+            let errors = match result {
+                Ok(d) if d.field_errors.is_empty() => {
+                    buf.push(b'\n');
+                    tally.good += 1;
+                    continue_flush(&mut out, &mut buf, &bar, reader.bytes_read())?;
+                    continue;
+                }
+                Ok(d) => (d.field_errors, false),
+                // The decoder gave up on the whole record (its output was taken back).
+                Err(e) => (vec![e], true),
+            };
+            let (errors, whole) = errors;
+            // Only bad records are copied, so that the reader can be asked where they were.
+            let raw = record.to_vec();
+            let number = reader.record_number();
+            let errors: Vec<RecordError> =
+                errors.into_iter().map(|e| e.at_record(number)).collect();
+            quarantine.record(&raw, reader.record_offset(), &errors)?;
+            let keep = args.on_error == OnError::Null && !whole;
+            if keep {
                 buf.push(b'\n');
-                tally.good += 1;
-                continue_flush(&mut out, &mut buf, &bar, reader.bytes_read())?;
-                continue;
+            } else {
+                buf.truncate(mark);
             }
-            Ok(d) => (d.field_errors, false),
-            // The decoder gave up on the whole record (its output was taken back).
-            Err(e) => (vec![e], true),
-        };
-        let (errors, whole) = errors;
-        // Only bad records are copied, so that the reader can be asked where they were.
-        let raw = record.to_vec();
-        let number = reader.record_number();
-        let errors: Vec<RecordError> = errors.into_iter().map(|e| e.at_record(number)).collect();
-        quarantine.record(&raw, reader.record_offset(), &errors)?;
-        let keep = args.on_error == OnError::Null && !whole;
-        if keep {
-            buf.push(b'\n');
-        } else {
-            buf.truncate(mark);
+            if args.on_error == OnError::Fail {
+                let first = errors.first().map(ToString::to_string).unwrap_or_default();
+                return Err(Failure::data(format!("error: {first}")));
+            }
+            tally.bad(&errors);
+            continue_flush(&mut out, &mut buf, &bar, reader.bytes_read())?;
         }
-        if args.on_error == OnError::Fail {
-            out.write_all(&buf)?;
-            out.flush()?;
-            quarantine.finish()?;
-            return Err(Failure::data(format!("error: {}", errors[0])));
-        }
-        tally.bad(&errors);
-        continue_flush(&mut out, &mut buf, &bar, reader.bytes_read())?;
-    }
-    out.write_all(&buf)?;
-    out.flush()?;
+    };
+    let ran = run();
+    let written = out.write_all(&buf).and_then(|()| out.flush());
     if let Some(b) = bar {
         b.finish_and_clear();
     }
-    quarantine.finish()?;
+    let finished = quarantine.finish();
     tally.summary("decoded", args.quarantine.as_deref());
-    Ok(())
+    ran?;
+    written?;
+    finished
 }
 
 /// Writes out the JSON gathered so far once it is large, and moves the progress bar.
@@ -279,11 +299,6 @@ fn continue_flush(
 }
 
 pub fn encode(args: EncodeArgs) -> Result<(), Failure> {
-    if args.on_error == OnError::Null {
-        return Err(Failure::usage(
-            "error: encode takes --on-error fail or skip",
-        ));
-    }
     let mut opts = args.codec.codec_options()?;
     opts.allow_beyond_pic = args.allow_beyond_pic;
     if let Some(map) = args.segments.load(&args.layout)? {
@@ -320,55 +335,57 @@ pub fn encode(args: EncodeArgs) -> Result<(), Failure> {
     let mut rec = Vec::with_capacity(layout.max_len());
     let mut number = 0u64;
     let mut offset = 0u64;
-    loop {
-        line.clear();
-        let n = input.read_until(b'\n', &mut line)?;
-        if n == 0 {
-            break;
-        }
-        let line_offset = offset;
-        offset += n as u64;
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        number += 1;
-        rec.clear();
-        let result = serde_json::from_slice::<serde_json::Value>(&line)
-            .map_err(|e| RecordError {
-                record: 0,
-                path: String::new(),
-                offset: e.column().saturating_sub(1),
-                bytes: Vec::new(),
-                kind: RecordErrorKind::Json(e.to_string()),
-            })
-            .and_then(|v| encoder.encode(&v, &mut rec, trim));
-        match result {
-            Ok(()) => {
-                writer
-                    .write_record(&rec)
-                    .map_err(|e| Failure::data(format!("error: record {number}: {e}")))?;
-                tally.good += 1;
+    // As in decode: whatever stops the loop, the records encoded before it are written
+    // (an open BDW block included) by `finish` below.
+    let mut run = || -> Result<(), Failure> {
+        loop {
+            line.clear();
+            let n = input.read_until(b'\n', &mut line)?;
+            if n == 0 {
+                return Ok(());
             }
-            Err(e) => {
-                let e = e.at_record(number);
-                quarantine.record(&line, line_offset, std::slice::from_ref(&e))?;
-                if args.on_error == OnError::Skip {
-                    tally.bad(std::slice::from_ref(&e));
-                } else {
+            let line_offset = offset;
+            offset += n as u64;
+            if line.iter().all(u8::is_ascii_whitespace) {
+                continue;
+            }
+            number += 1;
+            rec.clear();
+            let result = serde_json::from_slice::<serde_json::Value>(&line)
+                .map_err(|e| RecordError {
+                    record: 0,
+                    path: String::new(),
+                    offset: e.column().saturating_sub(1),
+                    bytes: Vec::new(),
+                    kind: RecordErrorKind::Json(e.to_string()),
+                })
+                .and_then(|v| encoder.encode(&v, &mut rec, trim));
+            match result {
+                Ok(()) => {
                     writer
-                        .finish()
-                        .map_err(|e| Failure::data(format!("error: {e}")))?;
-                    quarantine.finish()?;
-                    return Err(Failure::data(format!("error: {e}")));
+                        .write_record(&rec)
+                        .map_err(|e| Failure::data(format!("error: record {number}: {e}")))?;
+                    tally.good += 1;
+                }
+                Err(e) => {
+                    let e = e.at_record(number);
+                    quarantine.record(&line, line_offset, std::slice::from_ref(&e))?;
+                    if args.on_error == EncodeOnError::Fail {
+                        return Err(Failure::data(format!("error: {e}")));
+                    }
+                    tally.bad(std::slice::from_ref(&e));
                 }
             }
         }
-    }
-    let mut out = writer
+    };
+    let ran = run();
+    let written = writer
         .finish()
-        .map_err(|e| Failure::data(format!("error: {e}")))?;
-    out.flush()?;
-    quarantine.finish()?;
+        .map_err(|e| Failure::data(format!("error: {e}")))
+        .and_then(|mut out| Ok(out.flush()?));
+    let finished = quarantine.finish();
     tally.summary("encoded", args.quarantine.as_deref());
-    Ok(())
+    ran?;
+    written?;
+    finished
 }

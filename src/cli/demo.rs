@@ -79,14 +79,16 @@ pub struct DemoArgs {
     /// Instead: decode the built-in EBCDIC (cp285) RDW custody file to JSON Lines and exit.
     #[arg(long)]
     records: bool,
-    /// With --records: print the layout listing first.
-    #[arg(long, requires = "records")]
-    layout: bool,
+    /// With --records: print the copybook's field listing first (`ferrule layout`'s).
+    // Not `--layout`, which names a layout file in decode/encode; that old spelling
+    // stays as a hidden alias for scripts.
+    #[arg(long, requires = "records", alias = "layout")]
+    listing: bool,
 }
 
 pub fn run(args: DemoArgs) -> Result<(), Failure> {
     if args.records {
-        return records(args.layout);
+        return records(args.listing);
     }
     let dir = SampleDir::create()?;
     gateway::init_logging(false);

@@ -20,8 +20,8 @@ use ferrule_parsers::codepage::CodePage;
 use ferrule_parsers::dialect::Dialect;
 use ferrule_parsers::layout::Layout;
 
-use super::problems::config_problems;
-use super::{Failure, LayoutArgs};
+use super::problems::config_text_problems;
+use super::{Failure, RecordLayoutArgs};
 use crate::connector::BackendFraming;
 use render::{Plan, Side, Status, TranCode};
 
@@ -29,7 +29,7 @@ use render::{Plan, Side, Status, TranCode};
 pub struct InitArgs {
     /// The request copybook, then the response copybook: give --copybook twice (the same
     /// file twice, with --request-record/--response-record, when it holds both records).
-    #[arg(long, value_name = "PATH", required = true)]
+    #[arg(long, short = 'c', value_name = "PATH", required = true)]
     copybook: Vec<PathBuf>,
     /// The 01 record of the request copybook to use, when it holds several.
     #[arg(long, value_name = "NAME")]
@@ -234,11 +234,10 @@ fn host_port(s: &str) -> Result<String, String> {
 /// A copybook through the records layer, its errors rendered as every command does
 /// (file, line, column, what was expected).
 fn load(file: &Path, record: &Option<String>) -> Result<Layout, Failure> {
-    LayoutArgs {
+    RecordLayoutArgs {
         copybook: file.to_path_buf(),
-        format: None,
         record: record.clone(),
-        select: Vec::new(),
+        ..RecordLayoutArgs::default()
     }
     .load()
 }
@@ -538,12 +537,12 @@ fn holes(v: &str) -> Vec<&str> {
 /// The text through the checks `ferrule check` runs, as if it were the output file.
 fn validate(text: &str, output: &Path) -> Result<(), Failure> {
     let gateway = crate::config::load_str(text, output)
-        .map_err(|ps| config_problems(output.display(), &ps))?;
+        .map_err(|ps| config_text_problems(output.display(), text, &ps))?;
     let problems = crate::gateway::path_problems(&gateway.routes);
     if problems.is_empty() {
         Ok(())
     } else {
-        Err(config_problems(output.display(), &problems))
+        Err(config_text_problems(output.display(), text, &problems))
     }
 }
 

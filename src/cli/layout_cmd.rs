@@ -5,12 +5,14 @@ use std::io::Write;
 use clap::Args;
 use ferrule_parsers::layout::{Field, FieldKind, Layout};
 
-use super::{Failure, LayoutArgs};
+use super::args::{select_help, RecordLayoutArgs};
+use super::Failure;
 
 #[derive(Args, Debug)]
+#[command(mut_arg("select", |a| a.help(select_help::LAYOUT)))]
 pub struct LayoutCmdArgs {
     #[command(flatten)]
-    layout: LayoutArgs,
+    layout: RecordLayoutArgs,
     /// Print the listing as JSON (one object per field, with its JSON path).
     #[arg(long)]
     json: bool,
@@ -45,6 +47,29 @@ fn occurs_of(f: &Field) -> String {
     }
 }
 
+/// A field in the listing: its depth, itself, and its siblings (REDEFINES name one).
+type Row<'a> = (usize, &'a Field, &'a [Field]);
+
+/// ` (redefines NAME)`, with ` when FIELD = V1,V2` under a `--select`: which sibling
+/// the field overlays, by name as compiler maps say it, and when it applies.
+fn overlay(f: &Field, siblings: &[Field]) -> String {
+    let Some(r) = f.redefines else {
+        return match &f.select_when {
+            Some(s) => format!(" (when {} = {})", s.field_name, s.values.join(",")),
+            None => String::new(),
+        };
+    };
+    let target = siblings.get(r).map_or("?", |s| s.name.as_str());
+    match &f.select_when {
+        Some(s) => format!(
+            " (redefines {target}, when {} = {})",
+            s.field_name,
+            s.values.join(",")
+        ),
+        None => format!(" (redefines {target})"),
+    }
+}
+
 /// Plain-text listing: offsets are 0-based bytes from the record start, with every
 /// OCCURS DEPENDING ON table at its maximum; LENGTH is one occurrence.
 pub fn listing(layout: &Layout) -> String {
@@ -53,19 +78,15 @@ pub fn listing(layout: &Layout) -> String {
         "LEVEL", "NAME", "OFFSET", "LENGTH", "TYPE", "OCCURS"
     );
     let mut rows = Vec::new();
-    fn go<'a>(f: &'a Field, depth: usize, rows: &mut Vec<(usize, &'a Field)>) {
-        rows.push((depth, f));
+    fn go<'a>(f: &'a Field, depth: usize, siblings: &'a [Field], rows: &mut Vec<Row<'a>>) {
+        rows.push((depth, f, siblings));
         for c in f.children() {
-            go(c, depth + 1, rows);
+            go(c, depth + 1, f.children(), rows);
         }
     }
-    go(&layout.root, 0, &mut rows);
-    for (depth, f) in rows {
-        let mut name = format!("{}{}", "  ".repeat(depth), f.name);
-        if let Some(r) = f.redefines {
-            // Say which sibling it overlays, as compiler maps do.
-            name.push_str(&format!(" (redefines #{})", r + 1));
-        }
+    go(&layout.root, 0, &[], &mut rows);
+    for (depth, f, siblings) in rows {
+        let name = format!("{}{}{}", "  ".repeat(depth), f.name, overlay(f, siblings));
         s.push_str(&format!(
             "{:<6} {:<34} {:>7} {:>7}  {:<34} {}\n",
             format!("{:02}", f.level),

@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::problems::config_problems;
+use super::problems::config_file_problems;
 use super::signals::terminated;
 use super::Failure;
 use crate::mock;
@@ -20,7 +20,7 @@ pub struct MockArgs {
 }
 
 pub fn run(args: MockArgs) -> Result<(), Failure> {
-    let set = mock::load(&args.config).map_err(|ps| config_problems(args.config.display(), &ps))?;
+    let set = mock::load(&args.config).map_err(|ps| config_file_problems(&args.config, &ps))?;
     if args.check {
         println!("{}: ok ({} hosts)", args.config.display(), set.hosts.len());
         return Ok(());

@@ -22,7 +22,7 @@ use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
 
-pub use args::{CodecArgs, LayoutArgs};
+pub use args::{CodecArgs, RecordLayoutArgs};
 
 /// Legacy-system adapter: COBOL copybooks and EBCDIC records to JSON and back.
 #[derive(Parser)]
@@ -59,6 +59,13 @@ enum Command {
     Auth(auth::AuthArgs),
     /// Print the OpenAPI 3.1 document of a gateway configuration (what `/openapi.json` serves).
     Openapi(openapi::OpenapiArgs),
+}
+
+/// `1 record`, `2 records`: a count with its noun agreeing (every noun the CLI counts
+/// takes a plain `s`).
+pub(crate) fn counted(n: impl Into<u64>, noun: &str) -> String {
+    let n = n.into();
+    format!("{n} {noun}{}", if n == 1 { "" } else { "s" })
 }
 
 /// A failure the CLI reports and exits non-zero with.
@@ -118,5 +125,15 @@ pub fn run() -> ExitCode {
             eprintln!("{}", f.message);
             ExitCode::from(f.code)
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_agree_with_their_nouns() {
+        assert_eq!(super::counted(0u64, "route"), "0 routes");
+        assert_eq!(super::counted(1u64, "backend"), "1 backend");
+        assert_eq!(super::counted(2u64, "record"), "2 records");
     }
 }

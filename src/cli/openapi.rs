@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 
-use super::problems::config_problems;
+use super::problems::config_file_problems;
 use super::Failure;
 
 #[derive(Args, Debug)]
@@ -22,8 +22,8 @@ pub struct OpenapiArgs {
 /// Validates the config as `check` does (every problem listed, exit 2), then prints the
 /// document as pretty JSON.
 pub fn run(args: OpenapiArgs) -> Result<(), Failure> {
-    let gateway = crate::gateway::load(&args.config)
-        .map_err(|ps| config_problems(args.config.display(), &ps))?;
+    let gateway =
+        crate::gateway::load(&args.config).map_err(|ps| config_file_problems(&args.config, &ps))?;
     let document = crate::openapi::document(&gateway);
     let mut text = serde_json::to_string_pretty(&document)
         .map_err(|e| Failure::data(format!("error: cannot write the document: {e}")))?;

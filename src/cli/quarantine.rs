@@ -8,7 +8,7 @@ use std::path::{Path, PathBuf};
 use ferrule_parsers::framing::{Framing, RecordWriter};
 use ferrule_parsers::json::RecordError;
 
-use super::Failure;
+use super::{counted, Failure};
 
 /// How many error lines go to stderr before the rest are only counted.
 const SHOWN: u64 = 20;
@@ -169,10 +169,13 @@ impl Tally {
             "skipped"
         };
         let mut msg = format!(
-            "ferrule: {} records {verb}, {} bad records {what} ({} errors in all",
-            self.good + if self.kept { self.bad_records } else { 0 },
-            self.bad_records,
-            self.field_errors
+            "ferrule: {} {verb}, {} {what} ({} in all",
+            counted(
+                self.good + if self.kept { self.bad_records } else { 0 },
+                "record"
+            ),
+            counted(self.bad_records, "bad record"),
+            counted(self.field_errors, "error")
         );
         if hidden > 0 {
             msg.push_str(&format!(", {hidden} not shown"));

@@ -7,7 +7,8 @@ use ferrule_parsers::framing::Framing;
 use ferrule_parsers::json::{record_schema, SchemaDirection, SchemaOptions};
 use serde_json::{Map, Value};
 
-use super::{CodecArgs, Failure, LayoutArgs};
+use super::args::{select_help, JsonOutArgs, RecordLayoutArgs};
+use super::{CodecArgs, Failure};
 
 /// The JSON Schema dialect of the document (and of OpenAPI 3.1 components).
 const DIALECT: &str = "https://json-schema.org/draft/2020-12/schema";
@@ -21,11 +22,14 @@ pub enum DirectionName {
 }
 
 #[derive(Args, Debug)]
+#[command(mut_arg("select", |a| a.help(select_help::SCHEMA)))]
 pub struct SchemaArgs {
     #[command(flatten)]
-    layout: LayoutArgs,
+    layout: RecordLayoutArgs,
     #[command(flatten)]
     codec: CodecArgs,
+    #[command(flatten)]
+    json: JsonOutArgs,
     /// Describe the decoder's output or the encoder's input.
     #[arg(long, value_enum, default_value = "decode")]
     direction: DirectionName,
@@ -36,7 +40,8 @@ pub struct SchemaArgs {
 
 pub fn run(args: SchemaArgs) -> Result<(), Failure> {
     let layout = args.layout.load()?;
-    let codec = args.codec.codec_options()?;
+    let mut codec = args.codec.codec_options()?;
+    args.json.apply(&mut codec);
     let direction = match args.direction {
         DirectionName::Decode => SchemaDirection::Decode,
         DirectionName::Encode => SchemaDirection::Encode,

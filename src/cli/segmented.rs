@@ -16,9 +16,10 @@ use ferrule_parsers::json::{
     CodecOptions, Decoder, Encoder, FieldErrorMode, RecordError, RecordErrorKind, SegmentMap,
 };
 
-use super::convert::{open_input, open_output, OnError};
+use super::convert::{open_input, open_output, EncodeOnError, OnError};
 use super::quarantine::{Quarantine, Tally};
-use super::{CodecArgs, Failure, LayoutArgs};
+use super::args::RecordLayoutArgs;
+use super::{CodecArgs, Failure};
 
 /// Multi-layout files.
 #[derive(Args, Debug, Default)]
@@ -34,7 +35,7 @@ pub struct SegmentArgs {
 
 impl SegmentArgs {
     /// The segment map, when `--segment` is given.
-    pub fn load(&self, layout: &LayoutArgs) -> Result<Option<SegmentMap>, Failure> {
+    pub fn load(&self, layout: &RecordLayoutArgs) -> Result<Option<SegmentMap>, Failure> {
         let (Some(field), Some(map)) = (&self.segment, &self.record_map) else {
             return Ok(None);
         };
@@ -50,7 +51,7 @@ impl SegmentArgs {
                     "error: --record-map `{pair}`: expected VALUE=RECORD (e.g. C=FIRM-REC)"
                 ))
             })?;
-            let one = LayoutArgs {
+            let one = RecordLayoutArgs {
                 record: Some(record.trim().to_string()),
                 ..layout.clone()
             };
@@ -81,6 +82,8 @@ fn framing(codec: &CodecArgs, map: &SegmentMap, opts: CodecOptions) -> Result<Fr
 pub struct DecodeJob<'a> {
     pub map: SegmentMap,
     pub codec: &'a CodecArgs,
+    /// The codec options with the JSON shape (`--redefines`, `--numbers-as-strings`) applied.
+    pub opts: CodecOptions,
     pub on_error: OnError,
     pub quarantine: Option<PathBuf>,
     pub output: Option<PathBuf>,
@@ -88,7 +91,7 @@ pub struct DecodeJob<'a> {
 }
 
 pub fn decode(job: DecodeJob<'_>) -> Result<(), Failure> {
-    let opts = job.codec.codec_options()?;
+    let opts = job.opts;
     let framing = framing(job.codec, &job.map, opts)?;
     let mut decoders = job
         .map
@@ -177,7 +180,7 @@ pub struct EncodeJob<'a> {
     pub map: SegmentMap,
     pub codec: &'a CodecArgs,
     pub opts: CodecOptions,
-    pub on_error: OnError,
+    pub on_error: EncodeOnError,
     pub trim_trailing: bool,
     pub quarantine: Option<PathBuf>,
     pub output: Option<PathBuf>,
@@ -255,7 +258,7 @@ pub fn encode(job: EncodeJob<'_>) -> Result<(), Failure> {
             Err(e) => {
                 let e = e.at_record(number);
                 quarantine.record(&line, line_offset, std::slice::from_ref(&e))?;
-                if job.on_error != OnError::Skip {
+                if job.on_error == EncodeOnError::Fail {
                     writer
                         .finish()
                         .map_err(|e| Failure::data(format!("error: {e}")))?;

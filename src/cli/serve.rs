@@ -5,7 +5,7 @@ use std::time::Duration;
 
 use clap::Args;
 
-use super::problems::config_problems;
+use super::problems::config_file_problems;
 use super::signals::terminated;
 use super::Failure;
 use crate::gateway;
@@ -15,11 +15,24 @@ pub struct ServeArgs {
     /// The gateway configuration file.
     #[arg(long, default_value = "ferrule.toml", value_name = "FILE")]
     config: PathBuf,
+    /// Listen on ADDR instead of the config's `[server] listen` (e.g. 0.0.0.0:8080, or
+    /// 127.0.0.1:0 for any free port; the address is printed once listening).
+    #[arg(long, value_name = "ADDR")]
+    listen: Option<String>,
 }
 
 pub fn run(args: ServeArgs) -> Result<(), Failure> {
-    let gateway =
-        gateway::load(&args.config).map_err(|ps| config_problems(args.config.display(), &ps))?;
+    let mut gateway =
+        gateway::load(&args.config).map_err(|ps| config_file_problems(&args.config, &ps))?;
+    if let Some(listen) = args.listen {
+        // Checked as `[server] listen` is, so a typo is named as the option it is.
+        if listen.parse::<std::net::SocketAddr>().is_err() {
+            return Err(Failure::usage(format!(
+                "error: --listen `{listen}`: expected an address like 127.0.0.1:8080"
+            )));
+        }
+        gateway.listen = listen;
+    }
     gateway::init_logging(gateway.json_logs);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
@@ -31,7 +44,7 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
     runtime.shutdown_timeout(Duration::from_secs(1));
     match r {
         Ok(()) => Ok(()),
-        Err(gateway::ServeError::Config(ps)) => Err(config_problems(args.config.display(), &ps)),
+        Err(gateway::ServeError::Config(ps)) => Err(config_file_problems(&args.config, &ps)),
         Err(e) => Err(Failure::data(format!("error: {e}"))),
     }
 }

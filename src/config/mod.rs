@@ -4,10 +4,13 @@
 //! Validation ([`validate`]) collects every problem with its config path, so that
 //! `ferrule check` lists them all at once; `serve` refuses a config with any.
 
+mod constant;
+mod locate;
 mod model;
 mod security;
 mod validate;
 
+pub use locate::locate;
 pub use model::LayoutRef;
 pub use model::{defaults, CorsConfig, ServerConfig};
 pub use security::Security;

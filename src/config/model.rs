@@ -197,6 +197,10 @@ pub struct RouteConfig {
     /// Request fields filled from path/query parameters (`"{vrm}"`) or constants.
     #[serde(default)]
     pub set: BTreeMap<String, String>,
+    /// A working value for each path/query parameter (`{ vrm = "AB12CDE" }`), shown by
+    /// `/docs` and the OpenAPI document; checked to fit its field like a constant.
+    #[serde(default)]
+    pub examples: BTreeMap<String, String>,
     pub status: Option<StatusConfig>,
     /// Response fields left out of the JSON (dotted paths).
     #[serde(default)]

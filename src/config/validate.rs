@@ -13,6 +13,8 @@ use ferrule_parsers::json::CodecOptions;
 use ferrule_parsers::layout::{FieldKind, Layout};
 use ferrule_parsers::registry::{self, LoadOptions};
 
+use super::constant;
+use super::locate::Location;
 use super::model::{
     BackendConfig, BackendTlsConfig, Config, LayoutRef, RouteConfig, ServerTlsConfig,
 };
@@ -186,6 +188,8 @@ pub struct RouteSpec {
     pub policy: Arc<RoutePolicy>,
     /// Request fields recorded in the audit line: dotted name and path.
     pub audit_keys: Vec<(String, Vec<String>)>,
+    /// Parameter name -> a value that works (`examples` in the config).
+    pub examples: BTreeMap<String, String>,
 }
 
 /// Reads and validates a config file.
@@ -209,11 +213,12 @@ pub fn load_str(text: &str, path: &Path) -> Result<Gateway, Vec<Problem>> {
         }]
     };
     let config: Config = toml::from_str(text).map_err(|e| {
+        // Located here, as a compiler would: the typed model keeps no positions.
         let at = e
             .span()
             .map(|s| {
-                let line = text[..s.start.min(text.len())].matches('\n').count() + 1;
-                format!("{}:{line}: ", path.display())
+                let at = Location::of_offset(text, s.start);
+                format!("{}:{}:{}: error: ", path.display(), at.line, at.column)
             })
             .unwrap_or_default();
         one(format!("{at}{}", e.message()))
@@ -292,7 +297,13 @@ pub fn validate(config: &Config, source: &Path) -> Result<Gateway, Vec<Problem>>
                 format!("{} {} is defined twice", r.method, r.path),
             );
         }
-        match route(r, &base, config) {
+        // The backend's codec, to encode `set` constants as calls will (None: its own
+        // problems are reported above).
+        let codec = backends
+            .iter()
+            .find(|b| b.name == r.backend)
+            .map(|b| b.codec);
+        match route(r, &base, config, codec) {
             Ok(spec) => routes.push(Arc::new(spec)),
             Err(ps) => ps.into_iter().for_each(|(p, m)| {
                 bad(
@@ -341,9 +352,16 @@ fn backend(b: &BackendConfig, base: &Path) -> Result<BackendSpec, Problems> {
         "tcp" => BackendKind::Tcp {
             address: need(&b.address, "address", &mut ps),
         },
-        "http" => BackendKind::Http {
-            url: need(&b.url, "url", &mut ps),
-        },
+        "http" => {
+            let url = need(&b.url, "url", &mut ps);
+            // The connector parses it on every call: a bad one would make each a 502.
+            if !url.is_empty() {
+                if let Err(e) = crate::connector::http::parse_url(&url) {
+                    ps.push(("url".into(), e));
+                }
+            }
+            BackendKind::Http { url }
+        }
         "exec" => {
             let c = need(&b.command, "command", &mut ps);
             let p = PathBuf::from(&c);
@@ -524,7 +542,12 @@ fn field_at<'l>(layout: &'l Layout, path: &[String]) -> Option<&'l ferrule_parse
     layout.field_by_json_path(path)
 }
 
-fn route(r: &RouteConfig, base: &Path, config: &Config) -> Result<RouteSpec, Problems> {
+fn route(
+    r: &RouteConfig,
+    base: &Path,
+    config: &Config,
+    codec: Option<CodecOptions>,
+) -> Result<RouteSpec, Problems> {
     let mut ps: Problems = Vec::new();
     let method = r.method.to_ascii_uppercase();
     if !["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&method.as_str()) {
@@ -560,7 +583,16 @@ fn route(r: &RouteConfig, base: &Path, config: &Config) -> Result<RouteSpec, Pro
         let path = split(field);
         if let Some(l) = &request {
             match field_at(l, &path) {
-                Some(f) if matches!(f.kind, FieldKind::Item(_)) && f.occurs.is_none() => {}
+                Some(f) if matches!(f.kind, FieldKind::Item(_)) && f.occurs.is_none() => {
+                    // A constant that cannot be encoded fails every call: refuse it here.
+                    if let (Ok(Template::Const(text)), Some(codec)) =
+                        (Template::parse(value), codec)
+                    {
+                        if let Err(m) = constant::fits(l, codec, &path, &text) {
+                            ps.push((format!("set.{field}"), m));
+                        }
+                    }
+                }
                 Some(_) => ps.push((
                     format!("set.{field}"),
                     "must name an elementary, non-repeating field".into(),
@@ -575,6 +607,9 @@ fn route(r: &RouteConfig, base: &Path, config: &Config) -> Result<RouteSpec, Pro
             Ok(t) => set.push((path, t)),
             Err(e) => ps.push((format!("set.{field}"), e)),
         }
+    }
+    if let (Some(l), Some(codec)) = (&request, codec) {
+        example_problems(r, &path_params, &set, l, codec, &mut ps);
     }
     let status = r.status.as_ref().map(|s| {
         let field = split(&s.field);
@@ -649,7 +684,46 @@ fn route(r: &RouteConfig, base: &Path, config: &Config) -> Result<RouteSpec, Pro
             .collect(),
         policy,
         audit_keys,
+        examples: r.examples.clone(),
     })
+}
+
+/// `examples`: each names a parameter of the route, and fills every field it goes
+/// into (with the other parameters' examples) the way a call with it would.
+fn example_problems(
+    r: &RouteConfig,
+    path_params: &[String],
+    set: &[(Vec<String>, Template)],
+    request: &Layout,
+    codec: CodecOptions,
+    ps: &mut Problems,
+) {
+    for name in r.examples.keys() {
+        let used = path_params.iter().any(|p| p == name)
+            || set.iter().any(|(_, t)| t.params().contains(&name.as_str()));
+        if !used {
+            ps.push((
+                format!("examples.{name}"),
+                format!("`{name}` is not a parameter of this route"),
+            ));
+        }
+    }
+    let lookup = |p: &str| r.examples.get(p).cloned();
+    for (field, template) in set {
+        if template.params().is_empty() {
+            continue;
+        }
+        let Ok(text) = template.render(&lookup) else {
+            continue; // a parameter without an example: nothing to check
+        };
+        if let Err(m) = constant::fits(request, codec, field, &text) {
+            let name = template.params().first().copied().unwrap_or_default();
+            ps.push((
+                format!("examples.{name}"),
+                format!("into {}: {m}", field.join(".")),
+            ));
+        }
+    }
 }
 
 #[cfg(test)]

@@ -635,6 +635,7 @@ mod tests {
             rename: vec![],
             policy: Arc::new(crate::auth::RoutePolicy::open()),
             audit_keys: vec![],
+            examples: Default::default(),
         }
     }
 
@@ -738,6 +739,7 @@ mod tests {
             rename: vec![(vec!["name".into()], "owner".into())],
             policy: Arc::new(crate::auth::RoutePolicy::open()),
             audit_keys: vec![],
+            examples: Default::default(),
         };
         let backend = BackendSpec {
             name: "fake".into(),

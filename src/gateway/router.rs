@@ -271,6 +271,7 @@ mod tests {
             rename: vec![],
             policy: Arc::new(crate::auth::RoutePolicy::open()),
             audit_keys: vec![],
+            examples: Default::default(),
         })
     }
 

@@ -248,13 +248,27 @@ fn parameter(
     } else {
         format!("Fills request field {}.", fills.join(", "))
     };
-    json!({
+    let mut param = json!({
         "name": name,
         "in": if in_path { "path" } else { "query" },
         "required": true,
         "description": description,
         "schema": schema
-    })
+    });
+    if let (Some(example), Value::Object(p)) = (spec.examples.get(name), &mut param) {
+        p.insert("example".into(), example_value(example, &schema));
+    }
+    param
+}
+
+/// A config example as the parameter's schema types it: a number for a numeric field
+/// (the URL carries text either way), else the text.
+fn example_value(example: &str, schema: &Value) -> Value {
+    let numeric = matches!(schema["type"].as_str(), Some("integer" | "number"));
+    match serde_json::from_str::<serde_json::Number>(example) {
+        Ok(n) if numeric => Value::Number(n),
+        _ => Value::String(example.to_string()),
+    }
 }
 
 /// What the operation does, in a few lines of Markdown.
@@ -352,6 +366,7 @@ mod tests {
             rename: vec![],
             policy: Arc::new(RoutePolicy::open()),
             audit_keys: vec![],
+            examples: Default::default(),
         }
     }
 

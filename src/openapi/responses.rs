@@ -256,6 +256,7 @@ mod tests {
             rename: vec![],
             policy: Arc::new(RoutePolicy::open()),
             audit_keys: vec![],
+            examples: Default::default(),
         }
     }
 

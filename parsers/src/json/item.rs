@@ -52,9 +52,18 @@ impl ItemWriter {
         match dt {
             DataType::Alphanumeric { .. } => self.text(f.justified_right, bytes, out),
             DataType::National { .. } => national(f, bytes, out),
-            DataType::Zoned { pic, sign } => self.quoted(out, |out| {
-                numeric::zoned::write_json(bytes, pic, *sign, self.zoned, out)
-            }),
+            DataType::Zoned { pic, sign } => {
+                let start = out.len();
+                self.quoted(out, |out| {
+                    numeric::zoned::write_json(bytes, pic, *sign, self.zoned, out)
+                })?;
+                if self.opts.numbers_as_strings && !pic.signed && pic.scale == 0 {
+                    // An unsigned display integer is often a code (an account number, a
+                    // date): as a string it keeps the digits stored, leading zeros too.
+                    zero_pad(out, start + 1, usize::from(pic.digits));
+                }
+                Ok(())
+            }
             DataType::Packed { pic } => {
                 self.quoted(out, |out| numeric::packed::write_json(bytes, pic, out))
             }
@@ -173,4 +182,40 @@ fn national(f: &Field, bytes: &[u8], out: &mut Vec<u8>) -> Result<(), RecordErro
     let s = String::from_utf16(body).map_err(|_| RecordErrorKind::BadNational)?;
     write_str(out, s.as_bytes());
     Ok(())
+}
+
+/// Left-pads the digits written from `from` (to the closing quote) with zeros to `width`.
+fn zero_pad(out: &mut Vec<u8>, from: usize, width: usize) {
+    let Some(written) = out.get(from..out.len().saturating_sub(1)) else {
+        return;
+    };
+    if !written.iter().all(u8::is_ascii_digit) || written.len() >= width {
+        return;
+    }
+    let pad = width - written.len();
+    out.splice(from..from, std::iter::repeat_n(b'0', pad));
+}
+
+#[cfg(test)]
+mod tests {
+    use super::zero_pad;
+
+    #[test]
+    fn zero_pad_keeps_stored_width() {
+        // `"123"` from a 6-digit field: three zeros after the quote.
+        let mut out = b"{\"n\":\"123\"".to_vec();
+        zero_pad(&mut out, 6, 6);
+        assert_eq!(out, b"{\"n\":\"000123\"");
+        // Already full width, or not plain digits (a sign): untouched.
+        let mut full = b"\"123456\"".to_vec();
+        zero_pad(&mut full, 1, 6);
+        assert_eq!(full, b"\"123456\"");
+        let mut neg = b"\"-12\"".to_vec();
+        zero_pad(&mut neg, 1, 6);
+        assert_eq!(neg, b"\"-12\"");
+        // Nothing written (a start past the end): nothing to pad.
+        let mut empty = b"\"".to_vec();
+        zero_pad(&mut empty, 5, 6);
+        assert_eq!(empty, b"\"");
+    }
 }
