@@ -21,6 +21,9 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
     let gateway =
         gateway::load(&args.config).map_err(|ps| config_problems(args.config.display(), &ps))?;
     gateway::init_logging(gateway.json_logs);
+    for w in &gateway.security.warnings {
+        tracing::warn!(warning = %w, "configuration allowed, but weakens a guarantee");
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
