@@ -786,7 +786,7 @@ async fn anchors_catch_a_rewrite_and_a_head_before_the_files() {
         }],
         ..VerifyOptions::default()
     };
-    let e = verify(&[path.clone()], &opts).unwrap_err();
+    let e = verify(std::slice::from_ref(&path), &opts).unwrap_err();
     assert!(
         matches!(
             e,
@@ -857,7 +857,7 @@ async fn rotation_with_a_chain_key_and_checkpoints() {
         ..VerifyOptions::default()
     };
     let r = verify(
-        &[cfg.path.clone()],
+        std::slice::from_ref(&cfg.path),
         &keyed(vec![Anchor::checkpoint(&cp).unwrap()]),
     )
     .unwrap();
@@ -877,7 +877,7 @@ async fn rotation_with_a_chain_key_and_checkpoints() {
     write_n(&log, 2).await;
     log.close().unwrap();
     let r = verify(
-        &[cfg.path.clone()],
+        std::slice::from_ref(&cfg.path),
         &keyed(vec![Anchor::checkpoint(&cp).unwrap()]),
     )
     .unwrap();
@@ -888,7 +888,7 @@ async fn rotation_with_a_chain_key_and_checkpoints() {
     drop(log);
     std::fs::remove_file(&cfg.path).unwrap();
     let e = verify(
-        &[cfg.path.clone()],
+        std::slice::from_ref(&cfg.path),
         &keyed(vec![Anchor::checkpoint(&cp).unwrap()]),
     )
     .unwrap_err();
