@@ -86,7 +86,7 @@ impl AuditLog {
         let checkpointer = cfg.checkpoint.clone().map(|c| {
             Arc::new(Checkpointer {
                 cfg: c,
-                order: Mutex::new(()),
+                order: Mutex::new(false),
                 sync_log: cfg.flush == FlushPolicy::Os,
             })
         });
@@ -129,7 +129,7 @@ impl AuditLog {
         };
         let writer = Arc::new(Mutex::new(writer));
         if let Some(cp) = &checkpointer {
-            cp.write(&writer, &failed)?;
+            cp.write(&writer, &failed, false)?;
         }
         let (tx, rx) = mpsc::channel();
         let shared = Arc::clone(&writer);
@@ -213,7 +213,7 @@ impl AuditLog {
             .failed
             .set("the audit log is closed (shutting down)".into());
         match &self.inner.checkpointer {
-            Some(cp) => cp.write(&self.inner.writer, &self.inner.failed),
+            Some(cp) => cp.write(&self.inner.writer, &self.inner.failed, true),
             None => Ok(()),
         }
     }
@@ -534,7 +534,7 @@ fn run(
         if let (true, Some(cp)) = (checkpoint, checkpointer) {
             // The lines are durable whatever happens here: a checkpoint that cannot be
             // written is reported and tried again at the next one, the calls go on.
-            if let Err(e) = cp.write(writer, &failed) {
+            if let Err(e) = cp.write(writer, &failed, false) {
                 tracing::error!(error = %e, "audit checkpoint not written");
             }
         }
@@ -544,17 +544,29 @@ fn run(
 /// Writes checkpoints one at a time, each with the head as it was when taken.
 struct Checkpointer {
     cfg: Checkpointing,
-    /// Held from taking the head until the rename, so an older head never replaces a newer.
-    order: Mutex<()>,
+    /// Held from taking the head until the rename, so an older head never replaces a newer;
+    /// true once the final checkpoint is written (nothing may follow it: the process may
+    /// exit at any moment then, and must not leave a half-written temp file).
+    order: Mutex<bool>,
     /// With `os` the log is fsynced before its checkpoint, so a checkpoint never names a
     /// line a power loss could still take back (which would look like a cut).
     sync_log: bool,
 }
 
 impl Checkpointer {
-    /// Copies the current head (last durable line) to the checkpoint file.
-    fn write(&self, writer: &Mutex<Writer>, failed: &OnceLock<String>) -> Result<(), AuditError> {
-        let _order = self.order.lock().unwrap_or_else(PoisonError::into_inner);
+    /// Copies the current head (last durable line) to the checkpoint file; `last`: the
+    /// final one, after which none is written.
+    fn write(
+        &self,
+        writer: &Mutex<Writer>,
+        failed: &OnceLock<String>,
+        last: bool,
+    ) -> Result<(), AuditError> {
+        let mut closed = self.order.lock().unwrap_or_else(PoisonError::into_inner);
+        if *closed {
+            return Ok(());
+        }
+        *closed = last;
         let (checkpoint, file) = {
             let mut w = lock(writer, failed)?;
             w.since_checkpoint = 0;
