@@ -22,9 +22,18 @@ pub enum AuditError {
         which: &'static str,
         why: Broken,
     },
+    /// The existing log's last line does not check under the configured chain key, and the
+    /// reason is known (`why`). A chain cannot change key midway: start a new log.
+    #[error("audit log {}: {why}; a chain cannot change its key midway: move the log and its rotated files aside (and the checkpoint) to start a new one", path.display())]
+    ChainKey { path: PathBuf, why: &'static str },
     /// The path exists but is not a regular file (a directory, device, FIFO).
     #[error("audit log {}: not a regular file", path.display())]
     NotRegularFile { path: PathBuf },
+    /// The checkpoint file says the chain went further than the log does (lines were cut
+    /// off the end, or the log was replaced), or it cannot be read. The log is not opened:
+    /// writing on would bury the evidence.
+    #[error("audit checkpoint {}: {why}", path.display())]
+    Checkpoint { path: PathBuf, why: String },
     /// An earlier write or fsync failed; the log refuses every later record until reopened,
     /// so no call is served unaudited and no line is skipped silently.
     #[error("audit log is in a failed state after an earlier error: {0}")]
@@ -70,4 +79,43 @@ pub enum VerifyError {
     /// No file was given, or the base path has neither a file nor rotated siblings.
     #[error("{}: no audit log files found", file.display())]
     NoFiles { file: PathBuf },
+    /// A checkpoint file given to check against cannot be read.
+    #[error("checkpoint {}: {why}", file.display())]
+    Checkpoint { file: PathBuf, why: String },
+    /// The chain is intact but does not agree with a head known from elsewhere; `anchor`
+    /// names where that head came from (`--expect-head`, `checkpoint FILE`).
+    #[error("{anchor}: {why}")]
+    Anchor { anchor: String, why: Unanchored },
+}
+
+/// How an intact chain disagrees with a head known from elsewhere. Hashes are hex.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Unanchored {
+    /// Only a hash was known, and no line has it.
+    #[error("head {expected} is not the hash of any line; the log ends at seq {last_seq} with head {last_head}: lines cut off the end, or another log")]
+    HeadNotFound {
+        expected: String,
+        last_seq: u64,
+        last_head: String,
+    },
+    /// The known head is a line the log no longer reaches.
+    #[error("head is line seq {seq} ({expected}) but the log ends at seq {last_seq} with head {last_head}: lines cut off the end")]
+    CutShort {
+        seq: u64,
+        expected: String,
+        last_seq: u64,
+        last_head: String,
+    },
+    /// The line with the known head's seq has another hash.
+    #[error("line seq {seq} should have hash {expected} but {} line {line} has {found}: the log was rewritten from there or before", file.display())]
+    Rewritten {
+        seq: u64,
+        expected: String,
+        found: String,
+        file: PathBuf,
+        line: u64,
+    },
+    /// The known head is before the first line checked (older files archived elsewhere).
+    #[error("head is line seq {seq}, before the first line checked (seq {first_seq}): give the older files too, or a newer head")]
+    BeforeFirst { seq: u64, first_seq: u64 },
 }

@@ -9,18 +9,22 @@
 //! writes whatever has queued in one `write(2)`. With an fsync policy every line goes
 //! through the writer thread (group commit: lines queued while one fsync runs share the
 //! next). Either way `record` returns once the line is as durable as the policy says.
+//!
+//! With a checkpoint file the head is copied there when the log opens, every
+//! `every_lines` lines (by the writer thread, off the callers' path) and on [`AuditLog::close`].
 
 use std::fs::{File, OpenOptions};
 use std::io::{self, Write};
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, Sender};
-use std::sync::{Arc, Mutex, MutexGuard, OnceLock, TryLockError};
+use std::sync::{Arc, Mutex, MutexGuard, OnceLock, PoisonError, TryLockError};
 use std::time::Instant;
 
 use tokio::sync::oneshot;
 
 use super::chain::{hmac_sha256, ChainHash, Sealed, GENESIS};
-use super::error::AuditError;
+use super::checkpoint::{Checkpoint, Checkpointing};
+use super::error::{AuditError, Broken};
 use super::event::{AuditEvent, Prepared};
 use super::segments::{self, rotated_name};
 use super::{AuditConfig, FlushPolicy};
@@ -39,7 +43,7 @@ pub struct AuditLog {
 
 struct Inner {
     /// To the writer thread.
-    tx: Sender<Job>,
+    tx: Sender<Msg>,
     /// The file and chain state, shared with the writer thread.
     writer: Arc<Mutex<Writer>>,
     /// Callers may write their own line when the file is free (`os`: nothing to wait for
@@ -50,8 +54,16 @@ struct Inner {
     hmac_key: Option<Vec<u8>>,
     /// seq and hash of the last durable line.
     head: Arc<Mutex<(u64, [u8; 32])>>,
+    checkpointer: Option<Arc<Checkpointer>>,
     #[cfg(test)]
     fail_writes: Arc<std::sync::atomic::AtomicBool>,
+}
+
+/// What the writer thread is asked to do.
+enum Msg {
+    Line(Job),
+    /// Copy the head to the checkpoint file (a caller's inline write made one due).
+    Checkpoint,
 }
 
 struct Job {
@@ -65,10 +77,22 @@ impl AuditLog {
     /// live one is missing or empty; that line must check against its own hash. Bytes after
     /// the last newline (a write cut short by a crash, never acknowledged) are moved to
     /// `PATH.torn-<offset>` and cut off, so the chain continues from the last whole line.
+    /// With a checkpoint file, the chain must reach the head it holds (else the log was
+    /// cut or replaced, and it is not opened); then the current head is written to it.
     /// Blocking file I/O: call at start-up, not on a hot path.
     pub fn open(cfg: AuditConfig) -> Result<AuditLog, AuditError> {
         let chain = ChainHash::new(cfg.chain_key.as_deref());
         let resumed = resume(&cfg.path, &chain)?;
+        let checkpointer = cfg.checkpoint.clone().map(|c| {
+            Arc::new(Checkpointer {
+                cfg: c,
+                order: Mutex::new(false),
+                sync_log: cfg.flush == FlushPolicy::Os,
+            })
+        });
+        if let Some(cp) = &checkpointer {
+            cp.check_resumed(&resumed)?;
+        }
         let file = open_live(&cfg.path)?;
         let size = file
             .metadata()
@@ -88,6 +112,10 @@ impl AuditLog {
             first_seq: resumed.first_seq,
             next_seq: resumed.next_seq,
             prev: resumed.prev,
+            head_file: resumed.head_file,
+            since_checkpoint: 0,
+            checkpoint_every: cfg.checkpoint.as_ref().map(|c| c.every_lines),
+            checkpoint_queued: false,
             chain,
             flush: cfg.flush,
             rotate_bytes: cfg.rotate_bytes,
@@ -100,11 +128,15 @@ impl AuditLog {
             fail_writes: Arc::clone(&fail_writes),
         };
         let writer = Arc::new(Mutex::new(writer));
+        if let Some(cp) = &checkpointer {
+            cp.write(&writer, &failed, false)?;
+        }
         let (tx, rx) = mpsc::channel();
         let shared = Arc::clone(&writer);
+        let for_thread = checkpointer.clone();
         std::thread::Builder::new()
             .name("ferrule-audit".into())
-            .spawn(move || run(&shared, rx, cfg.flush))
+            .spawn(move || run(&shared, rx, cfg.flush, for_thread.as_deref()))
             .map_err(|e| io_err(&cfg.path, "start writer thread", e))?;
         Ok(AuditLog {
             inner: Arc::new(Inner {
@@ -114,6 +146,7 @@ impl AuditLog {
                 failed,
                 hmac_key: cfg.hmac_key,
                 head,
+                checkpointer,
                 #[cfg(test)]
                 fail_writes,
             }),
@@ -131,7 +164,17 @@ impl AuditLog {
         if self.inner.inline {
             // Only when free: a runtime thread must not wait behind another's write.
             match self.inner.writer.try_lock() {
-                Ok(mut w) => return w.commit_or_fail(&[&line]),
+                Ok(mut w) => {
+                    let r = w.commit_or_fail(&[&line]);
+                    let due = w.take_checkpoint_due();
+                    drop(w);
+                    if due {
+                        // The writer thread copies the head, off this caller's path; if it
+                        // has stopped, close() still writes the last checkpoint.
+                        let _ = self.inner.tx.send(Msg::Checkpoint);
+                    }
+                    return r;
+                }
                 Err(TryLockError::Poisoned(_)) => return Err(poisoned(&self.inner.failed)),
                 Err(TryLockError::WouldBlock) => {}
             }
@@ -140,7 +183,7 @@ impl AuditLog {
         let stopped = || AuditError::Failed(self.failure());
         self.inner
             .tx
-            .send(Job { line, ack })
+            .send(Msg::Line(Job { line, ack }))
             .map_err(|_| stopped())?;
         done.await.map_err(|_| stopped())?
     }
@@ -159,6 +202,20 @@ impl AuditLog {
     pub fn head(&self) -> (u64, String) {
         let (seq, hash) = *self.inner.head.lock().unwrap_or_else(|p| p.into_inner());
         (seq, hex::encode(hash))
+    }
+
+    /// Stops the log for good (every later record errs, so none can land after this) and
+    /// writes the final checkpoint, if there is a checkpoint file. Call once calls have
+    /// drained at shutdown. Blocking file I/O.
+    pub fn close(&self) -> Result<(), AuditError> {
+        let _ = self
+            .inner
+            .failed
+            .set("the audit log is closed (shutting down)".into());
+        match &self.inner.checkpointer {
+            Some(cp) => cp.write(&self.inner.writer, &self.inner.failed, true),
+            None => Ok(()),
+        }
     }
 
     /// Whether an earlier error has put the log in its failed state.
@@ -199,6 +256,8 @@ struct Resumed {
     prev: [u8; 32],
     /// seq of the live file's first line (the next seq when it is empty): its rotated name.
     first_seq: u64,
+    /// The file holding the last line (the live file when there is none).
+    head_file: PathBuf,
 }
 
 fn io_err(path: &Path, op: &'static str, source: io::Error) -> AuditError {
@@ -227,6 +286,7 @@ fn resume(path: &Path, chain: &ChainHash) -> Result<Resumed, AuditError> {
                     next_seq: last.seq.saturating_add(1),
                     prev: last.hash,
                     first_seq: first.seq,
+                    head_file: path.to_path_buf(),
                 });
             }
         }
@@ -251,6 +311,7 @@ fn resume(path: &Path, chain: &ChainHash) -> Result<Resumed, AuditError> {
                 next_seq,
                 prev: last.hash,
                 first_seq: next_seq,
+                head_file: old.clone(),
             });
         }
     }
@@ -258,6 +319,7 @@ fn resume(path: &Path, chain: &ChainHash) -> Result<Resumed, AuditError> {
         next_seq: 1,
         prev: GENESIS,
         first_seq: 1,
+        head_file: path.to_path_buf(),
     })
 }
 
@@ -267,10 +329,20 @@ fn check(
     which: &'static str,
     line: &[u8],
 ) -> Result<Sealed, AuditError> {
-    chain.check(line).map_err(|why| AuditError::Resume {
-        path: path.to_path_buf(),
-        which,
-        why,
+    chain.check(line).map_err(|why| match (&why, chain) {
+        // The usual cause is not an edit but a chain key added to (or changed on) a log
+        // written without it: say so, since the way out is a new log, not a repair.
+        (Broken::HashMismatch, ChainHash::Hmac(_)) if ChainHash::Sha256.check(line).is_ok() => {
+            AuditError::ChainKey {
+                path: path.to_path_buf(),
+                why: "the log was written without a chain key and one is now configured",
+            }
+        }
+        _ => AuditError::Resume {
+            path: path.to_path_buf(),
+            which,
+            why,
+        },
     })
 }
 
@@ -359,6 +431,13 @@ struct Writer {
     first_seq: u64,
     next_seq: u64,
     prev: [u8; 32],
+    /// The file holding the last durable line (for the checkpoint).
+    head_file: PathBuf,
+    /// Lines committed since the last checkpoint was taken.
+    since_checkpoint: u64,
+    checkpoint_every: Option<u64>,
+    /// A checkpoint has been asked of the writer thread and not yet taken.
+    checkpoint_queued: bool,
     chain: ChainHash,
     flush: FlushPolicy,
     rotate_bytes: Option<u64>,
@@ -387,41 +466,157 @@ fn lock<'w>(
     writer.lock().map_err(|_| poisoned(failed))
 }
 
+/// A batch of messages: the lines to commit, and whether a checkpoint was asked for.
+#[derive(Default)]
+struct Batch {
+    jobs: Vec<Job>,
+    checkpoint: bool,
+}
+
+impl Batch {
+    fn add(&mut self, msg: Msg) {
+        match msg {
+            Msg::Line(job) => self.jobs.push(job),
+            Msg::Checkpoint => self.checkpoint = true,
+        }
+    }
+}
+
 /// The writer thread: commits queued lines in batches until every [`AuditLog`] clone is
-/// dropped, or until the log fails.
-fn run(writer: &Mutex<Writer>, rx: Receiver<Job>, flush: FlushPolicy) {
+/// dropped, or until the log fails; copies the head to the checkpoint file when due.
+fn run(
+    writer: &Mutex<Writer>,
+    rx: Receiver<Msg>,
+    flush: FlushPolicy,
+    checkpointer: Option<&Checkpointer>,
+) {
     let failed = match writer.lock() {
         Ok(w) => Arc::clone(&w.failed),
         Err(_) => return,
     };
     while let Ok(first) = rx.recv() {
         // Group commit: whatever queued while the last fsync ran shares the next one.
-        let mut jobs = vec![first];
-        jobs.extend(rx.try_iter().take(MAX_BATCH));
+        let mut batch = Batch::default();
+        batch.add(first);
+        rx.try_iter().take(MAX_BATCH).for_each(|m| batch.add(m));
         if let FlushPolicy::Interval(every) = flush {
             let last_sync = lock(writer, &failed).map(|w| w.last_sync);
             if let Ok(last_sync) = last_sync {
-                gather_until(last_sync + every, &rx, &mut jobs);
+                gather_until(last_sync + every, &rx, &mut batch);
             }
         }
-        let lines: Vec<&Prepared> = jobs.iter().map(|j| &j.line).collect();
-        let result = lock(writer, &failed).and_then(|mut w| w.commit_or_fail(&lines));
-        drop(lines);
-        match result {
-            Ok(()) => {
-                for job in jobs {
-                    // A caller that gave up waiting still got its line written.
-                    let _ = job.ack.send(Ok(()));
+        let jobs = batch.jobs;
+        let mut checkpoint = batch.checkpoint;
+        if !jobs.is_empty() {
+            let lines: Vec<&Prepared> = jobs.iter().map(|j| &j.line).collect();
+            let result = lock(writer, &failed).and_then(|mut w| {
+                w.commit_or_fail(&lines)?;
+                Ok(w.take_checkpoint_due())
+            });
+            drop(lines);
+            match result {
+                Ok(due) => {
+                    checkpoint |= due;
+                    for job in jobs {
+                        // A caller that gave up waiting still got its line written.
+                        let _ = job.ack.send(Ok(()));
+                    }
                 }
-            }
-            Err(e) => {
-                for job in jobs {
-                    let _ = job.ack.send(Err(dup(&e)));
+                Err(e) => {
+                    for job in jobs {
+                        let _ = job.ack.send(Err(dup(&e)));
+                    }
+                    // Dropping the receiver refuses everything queued or sent later.
+                    return;
                 }
-                // Dropping the receiver refuses everything queued or sent later.
-                return;
             }
         }
+        if let (true, Some(cp)) = (checkpoint, checkpointer) {
+            // The lines are durable whatever happens here: a checkpoint that cannot be
+            // written is reported and tried again at the next one, the calls go on.
+            if let Err(e) = cp.write(writer, &failed, false) {
+                tracing::error!(error = %e, "audit checkpoint not written");
+            }
+        }
+    }
+}
+
+/// Writes checkpoints one at a time, each with the head as it was when taken.
+struct Checkpointer {
+    cfg: Checkpointing,
+    /// Held from taking the head until the rename, so an older head never replaces a newer;
+    /// true once the final checkpoint is written (nothing may follow it: the process may
+    /// exit at any moment then, and must not leave a half-written temp file).
+    order: Mutex<bool>,
+    /// With `os` the log is fsynced before its checkpoint, so a checkpoint never names a
+    /// line a power loss could still take back (which would look like a cut).
+    sync_log: bool,
+}
+
+impl Checkpointer {
+    /// Copies the current head (last durable line) to the checkpoint file; `last`: the
+    /// final one, after which none is written.
+    fn write(
+        &self,
+        writer: &Mutex<Writer>,
+        failed: &OnceLock<String>,
+        last: bool,
+    ) -> Result<(), AuditError> {
+        let mut closed = self.order.lock().unwrap_or_else(PoisonError::into_inner);
+        if *closed {
+            return Ok(());
+        }
+        *closed = last;
+        let (checkpoint, file) = {
+            let mut w = lock(writer, failed)?;
+            w.since_checkpoint = 0;
+            w.checkpoint_queued = false;
+            let (seq, hash) = *w.head.lock().unwrap_or_else(PoisonError::into_inner);
+            let file = self.sync_log.then(|| w.file.try_clone());
+            (Checkpoint::new(&w.head_file, seq, &hash), file)
+        };
+        // Outside the writer lock: callers keep writing while the disk catches up.
+        if let Some(file) = file {
+            let path = &self.cfg.path;
+            file.and_then(|f| f.sync_data())
+                .map_err(|e| io_err(path, "fsync the log before its checkpoint", e))?;
+        }
+        checkpoint
+            .write(&self.cfg.path)
+            .map_err(|e| io_err(&self.cfg.path, "write checkpoint", e))
+    }
+
+    /// Refuses to go on from a log that does not reach the checkpoint's head.
+    fn check_resumed(&self, resumed: &Resumed) -> Result<(), AuditError> {
+        let path = &self.cfg.path;
+        let bad = |why: String| AuditError::Checkpoint {
+            path: path.clone(),
+            why,
+        };
+        let Some(c) = Checkpoint::read(path).map_err(bad)? else {
+            return Ok(());
+        };
+        let head = c.head_hash().map_err(bad)?;
+        let last_seq = resumed.next_seq.saturating_sub(1);
+        let advice = "run `ferrule audit verify --checkpoint` on the log; only once that is \
+                      explained, move the checkpoint aside to start again";
+        if c.lines > last_seq {
+            return Err(bad(format!(
+                "says the chain reached seq {} (head {}) but the log ends at seq {last_seq}: \
+                 lines were cut off the end, or the log was replaced; {advice}",
+                c.lines, c.head
+            )));
+        }
+        if c.lines == last_seq && head != resumed.prev {
+            return Err(bad(format!(
+                "says seq {} has hash {} but the log's last line has {}: the log was \
+                 rewritten; {advice}",
+                c.lines,
+                c.head,
+                hex::encode(resumed.prev)
+            )));
+        }
+        Ok(())
     }
 }
 
@@ -462,7 +657,19 @@ impl Writer {
         }
         *self.head.lock().unwrap_or_else(|p| p.into_inner()) =
             (self.next_seq.saturating_sub(1), self.prev);
+        self.head_file.clone_from(&self.path);
+        self.since_checkpoint = self.since_checkpoint.saturating_add(lines.len() as u64);
         Ok(())
+    }
+
+    /// Whether a checkpoint is due and not yet asked for; if so, it counts as asked for.
+    fn take_checkpoint_due(&mut self) -> bool {
+        let due = !self.checkpoint_queued
+            && self
+                .checkpoint_every
+                .is_some_and(|n| self.since_checkpoint >= n);
+        self.checkpoint_queued |= due;
+        due
     }
 
     fn would_overflow(&self, line_len: usize) -> bool {
@@ -514,11 +721,11 @@ impl Writer {
     }
 }
 
-/// Collects more jobs until `deadline` (the interval policy's next fsync).
-fn gather_until(deadline: Instant, rx: &Receiver<Job>, jobs: &mut Vec<Job>) {
+/// Collects more messages until `deadline` (the interval policy's next fsync).
+fn gather_until(deadline: Instant, rx: &Receiver<Msg>, batch: &mut Batch) {
     while let Some(left) = deadline.checked_duration_since(Instant::now()) {
         match rx.recv_timeout(left) {
-            Ok(job) => jobs.push(job),
+            Ok(msg) => batch.add(msg),
             Err(_) => break,
         }
     }

@@ -8,15 +8,17 @@
 //!  "prev":"<hash of line 41>","hash":"<hash of this line up to ,\"hash\">"}
 //! ```
 //! (one line in the file). See [`chain`] for what the hashes cover and [`verify()`] for what
-//! is detected. What a hash chain cannot show on its own: lines cut off the *end* of the
-//! log (the remaining chain is intact), and a rewrite of every line from some point on by
-//! someone who can recompute the hashes. Against the second, set a chain key (HMAC) kept
-//! away from the log's host; against the first, record [`VerifyReport::head`] (or
-//! [`AuditLog::head`]) elsewhere from time to time and compare.
+//! is detected. What a hash chain cannot show on its own: a rewrite of every line from some
+//! point on by someone who can recompute the hashes, and lines cut off the *end* of the log
+//! (the remaining chain is intact). Against the first, set a chain key (HMAC) kept away from
+//! the log's host ([`AuditConfig::chain_key`]); against the second, the writer copies the
+//! head to a [`checkpoint`] file, and `verify` checks the chain still reaches it
+//! ([`VerifyOptions::anchors`]).
 //!
 //! The module is self-contained (no `crate::` paths) so benchmarks can include it as is.
 
 pub mod chain;
+pub mod checkpoint;
 mod error;
 mod event;
 mod log;
@@ -29,27 +31,30 @@ mod verify;
 use std::path::PathBuf;
 use std::time::Duration;
 
-pub use error::{AuditError, Broken, VerifyError};
+pub use checkpoint::{Checkpoint, Checkpointing};
+pub use error::{AuditError, Broken, Unanchored, VerifyError};
 pub use event::AuditEvent;
 pub use log::AuditLog;
-pub use verify::{expand, verify, VerifyOptions, VerifyReport};
+pub use verify::{expand, verify, Anchor, VerifyOptions, VerifyReport};
 
-/// When lines reach the disk, and so when [`AuditLog::record`] returns.
+/// When lines reach the disk, and so when [`AuditLog::record`] returns. The default
+/// ([`FlushPolicy::Os`]) is also the config's default when `[audit]` has no `flush`: there
+/// is no second constant (docs/security.md says why it is the default).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub enum FlushPolicy {
-    /// Write and fsync before `record` returns (the default): nothing answered is lost,
-    /// even on `kill -9` or power loss. Lines that queue while an fsync runs share the next
-    /// one (group commit), so throughput grows with concurrency.
-    #[default]
+    /// Write and fsync before `record` returns: nothing answered is lost, even on power
+    /// loss. Lines that queue while an fsync runs share the next one (group commit), so
+    /// throughput grows with concurrency.
     EveryLine,
     /// Group commit on a timer: fsync at most once per interval; `record` still returns only
     /// once the fsync covering its line is done, so the guarantee is the same as
     /// `EveryLine`, traded for latency (up to the interval) against fewer fsyncs.
     Interval(Duration),
-    /// Write only (no fsync): `record` returns once the line is in the kernel. Survives a
-    /// crash of the gateway (`kill -9`), not of the machine. The caller writes its own
+    /// Write only (no fsync; the default): `record` returns once the line is in the kernel.
+    /// Survives a crash of the gateway (`kill -9`), not of the machine. The caller writes its own
     /// line when the file is free (no thread hop); calls that find it busy queue for the
     /// writer thread, which writes them together.
+    #[default]
     Os,
 }
 
@@ -67,10 +72,13 @@ pub struct AuditConfig {
     /// Key for the chain itself: line hashes become HMAC-SHA256 under this key, so a
     /// rewrite of the log cannot be re-sealed without it. `verify` then needs the key.
     pub chain_key: Option<Vec<u8>>,
+    /// Where and how often the chain's head is copied, so lines cut off the end of the log
+    /// can be detected. `None`: no checkpoint.
+    pub checkpoint: Option<Checkpointing>,
 }
 
 impl AuditConfig {
-    /// The defaults: fsync every line, no rotation, no keys.
+    /// The defaults: [`FlushPolicy::default()`], no rotation, no keys, no checkpoint.
     pub fn new(path: impl Into<PathBuf>) -> Self {
         AuditConfig {
             path: path.into(),
@@ -78,6 +86,7 @@ impl AuditConfig {
             rotate_bytes: None,
             hmac_key: None,
             chain_key: None,
+            checkpoint: None,
         }
     }
 }

@@ -500,7 +500,7 @@ async fn chain_key_is_needed_to_verify() {
     write_n(&AuditLog::open(cfg.clone()).unwrap(), 2).await;
     let keyed = VerifyOptions {
         chain_key: Some(b"chain-secret".to_vec()),
-        partial: false,
+        ..VerifyOptions::default()
     };
     assert_eq!(
         verify(std::slice::from_ref(&cfg.path), &keyed)
@@ -549,4 +549,348 @@ fn log_handles_cross_threads() {
     // The gateway shares one log across tasks on every worker thread.
     fn shared<T: Send + Sync + Clone + 'static>() {}
     shared::<AuditLog>();
+}
+
+// --- chain key, checkpoints and anchors ------------------------------------------------
+
+fn with_checkpoint(dir: &Path, every_lines: u64, flush: FlushPolicy) -> AuditConfig {
+    AuditConfig {
+        flush,
+        checkpoint: Some(Checkpointing {
+            path: dir.join("audit.checkpoint"),
+            every_lines,
+        }),
+        ..log_in(dir)
+    }
+}
+
+fn read_checkpoint(cfg: &AuditConfig) -> Checkpoint {
+    let path = &cfg.checkpoint.as_ref().unwrap().path;
+    Checkpoint::read(path).unwrap().unwrap()
+}
+
+/// Waits (bounded) for the writer thread to copy a head of `lines` lines: it does so after
+/// acknowledging the lines, off the callers' path.
+fn await_checkpoint(cfg: &AuditConfig, lines: u64) -> Checkpoint {
+    for _ in 0..2000 {
+        let c = read_checkpoint(cfg);
+        if c.lines >= lines {
+            return c;
+        }
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    panic!("no checkpoint of {lines} lines: {:?}", read_checkpoint(cfg));
+}
+
+fn anchored(path: &Path, anchors: Vec<Anchor>) -> Result<VerifyReport, VerifyError> {
+    let opts = VerifyOptions {
+        anchors,
+        ..VerifyOptions::default()
+    };
+    verify(&[path.to_path_buf()], &opts)
+}
+
+#[test]
+fn the_default_flush_is_os() {
+    // One truth for the default: what `[audit]` without `flush` gets (config test pins that).
+    assert_eq!(FlushPolicy::default(), FlushPolicy::Os);
+    assert_eq!(AuditConfig::new("a.log").flush, FlushPolicy::Os);
+}
+
+#[tokio::test]
+async fn checkpoints_follow_the_head_at_open_every_n_lines_and_at_close() {
+    for flush in POLICIES {
+        let dir = tempfile::tempdir().unwrap();
+        let cfg = with_checkpoint(dir.path(), 3, flush);
+        let log = AuditLog::open(cfg.clone()).unwrap();
+        // At open: the empty chain's head.
+        let c = read_checkpoint(&cfg);
+        assert_eq!((c.lines, c.head.as_str()), (0, "0".repeat(64).as_str()));
+        assert_eq!(c.file, "audit.log");
+        // Every 3 lines: after 4 lines the checkpoint holds line 3 (or, if the writer ran
+        // late, a later line): either way a line the chain has, with its hash.
+        write_n(&log, 4).await;
+        let c = await_checkpoint(&cfg, 3);
+        let r = anchored(
+            &cfg.path,
+            vec![Anchor::checkpoint(&cfg.checkpoint.as_ref().unwrap().path).unwrap()],
+        );
+        assert!(r.is_ok(), "{flush:?}: {r:?}");
+        assert!(c.lines == 3 || c.lines == 4, "{flush:?}: {c:?}");
+        // At close: the last head, and no line after it.
+        log.close().unwrap();
+        let c = read_checkpoint(&cfg);
+        assert_eq!((c.lines, c.head.clone()), (4, log.head().1), "{flush:?}");
+        assert!(log.record(sample("late")).await.is_err(), "{flush:?}");
+        assert_eq!(check(&cfg.path).unwrap().lines, 4, "{flush:?}");
+    }
+}
+
+#[tokio::test]
+async fn open_refuses_a_log_cut_short_of_its_checkpoint() {
+    // Five lines, checkpoint at 5; the last two cut off: the log is not resumed.
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = with_checkpoint(dir.path(), 1000, FlushPolicy::Os);
+    let log = AuditLog::open(cfg.clone()).unwrap();
+    write_n(&log, 5).await;
+    log.close().unwrap();
+    drop(log);
+    let l = lines(&cfg.path);
+    rewrite(&cfg.path, &l[..3]);
+    let e = AuditLog::open(cfg.clone()).err().expect("refused");
+    let msg = e.to_string();
+    assert!(matches!(e, AuditError::Checkpoint { .. }), "{msg}");
+    assert!(
+        msg.contains("seq 5") && msg.contains("ends at seq 3"),
+        "{msg}"
+    );
+    assert!(msg.contains("cut off the end"), "{msg}");
+    // The whole log deleted: refused too (the checkpoint remembers it).
+    std::fs::remove_file(&cfg.path).unwrap();
+    assert!(matches!(
+        AuditLog::open(cfg.clone()),
+        Err(AuditError::Checkpoint { .. })
+    ));
+    // The checkpoint itself is left as it was: evidence.
+    assert_eq!(read_checkpoint(&cfg).lines, 5);
+}
+
+#[tokio::test]
+async fn open_refuses_a_last_line_rewritten_under_the_checkpoint() {
+    // The last line re-sealed (no chain key): its own hash checks, the checkpoint's does not.
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = with_checkpoint(dir.path(), 1000, FlushPolicy::Os);
+    let log = AuditLog::open(cfg.clone()).unwrap();
+    write_n(&log, 2).await;
+    log.close().unwrap();
+    drop(log);
+    let mut l = lines(&cfg.path);
+    l[1] = reseal(&l[1].replace("\"status\":200", "\"status\":404"));
+    rewrite(&cfg.path, &l);
+    assert!(
+        check(&cfg.path).is_ok(),
+        "the forgery passes a plain verify"
+    );
+    let msg = AuditLog::open(cfg.clone())
+        .err()
+        .expect("refused")
+        .to_string();
+    assert!(msg.contains("rewritten"), "{msg}");
+}
+
+/// Re-seals a line with plain SHA-256 as a forger without the chain key would.
+fn reseal(line: &str) -> String {
+    let body = &line[..line.rfind(",\"hash\":").unwrap()];
+    let mut b = body.as_bytes().to_vec();
+    chain::ChainHash::Sha256.seal(&mut b);
+    b.pop();
+    String::from_utf8(b).unwrap()
+}
+
+#[tokio::test]
+async fn anchors_catch_lines_cut_off_the_end() {
+    let (_d, path, l) = fixture(5).await;
+    let head = check(&path).unwrap().head;
+    let line3 = chain::ChainHash::Sha256
+        .check(l[2].as_bytes())
+        .unwrap()
+        .hash;
+    // Intact: the head, an earlier head and the genesis head are all reached.
+    let ok = anchored(
+        &path,
+        vec![
+            Anchor::head("now", head),
+            Anchor::head("earlier", line3),
+            Anchor::head("empty", chain::GENESIS),
+        ],
+    );
+    assert!(ok.is_ok(), "{ok:?}");
+    // The last two lines cut off: the chain left is intact, the anchor is not reached.
+    rewrite(&path, &l[..3]);
+    assert!(check(&path).is_ok());
+    match anchored(&path, vec![Anchor::head("--expect-head", head)]) {
+        Err(VerifyError::Anchor {
+            anchor,
+            why: Unanchored::HeadNotFound { last_seq: 3, .. },
+        }) => assert_eq!(anchor, "--expect-head"),
+        other => panic!("{other:?}"),
+    }
+    // A checkpoint knows the seq, so it says how far the log fell short.
+    let cut = Anchor {
+        source: "checkpoint c".into(),
+        seq: Some(5),
+        hash: head,
+    };
+    let e = anchored(&path, vec![cut]).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            VerifyError::Anchor {
+                why: Unanchored::CutShort {
+                    seq: 5,
+                    last_seq: 3,
+                    ..
+                },
+                ..
+            }
+        ),
+        "{e}"
+    );
+    assert!(
+        e.to_string()
+            .starts_with("checkpoint c: head is line seq 5"),
+        "{e}"
+    );
+}
+
+#[tokio::test]
+async fn anchors_catch_a_rewrite_and_a_head_before_the_files() {
+    let (_d, path, l) = fixture(4).await;
+    let seal = |line: &str| {
+        chain::ChainHash::Sha256
+            .check(line.as_bytes())
+            .unwrap()
+            .hash
+    };
+    let old3 = seal(&l[2]);
+    // Line 3 edited and every later line re-chained (no key): a plain verify passes, the
+    // checkpoint's seq 3 has another hash now.
+    let mut forged = l.clone();
+    forged[2] = reseal(&forged[2].replace("\"status\":200", "\"status\":500"));
+    let new3 = hex::encode(seal(&forged[2]));
+    forged[3] = reseal(&forged[3].replace(&hex::encode(old3), &new3));
+    rewrite(&path, &forged);
+    assert!(check(&path).is_ok());
+    let at3 = Anchor {
+        source: "checkpoint c".into(),
+        seq: Some(3),
+        hash: old3,
+    };
+    let e = anchored(&path, vec![at3.clone()]).unwrap_err();
+    match &e {
+        VerifyError::Anchor {
+            why: Unanchored::Rewritten {
+                seq: 3, line: 3, ..
+            },
+            ..
+        } => {}
+        other => panic!("{other:?}"),
+    }
+    // A partial chain (lines 3.. only) cannot show seq 2: said, not passed.
+    rewrite(&path, &l[2..]);
+    let opts = VerifyOptions {
+        partial: true,
+        anchors: vec![Anchor {
+            seq: Some(2),
+            ..at3
+        }],
+        ..VerifyOptions::default()
+    };
+    let e = verify(std::slice::from_ref(&path), &opts).unwrap_err();
+    assert!(
+        matches!(
+            e,
+            VerifyError::Anchor {
+                why: Unanchored::BeforeFirst {
+                    seq: 2,
+                    first_seq: 3
+                },
+                ..
+            }
+        ),
+        "{e}"
+    );
+}
+
+#[tokio::test]
+async fn a_chain_key_added_to_an_unkeyed_log_is_named_as_such() {
+    // Not "line edited": the way out is a new log, and the error says so.
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = log_in(dir.path());
+    write_n(&AuditLog::open(cfg.clone()).unwrap(), 1).await;
+    let keyed = AuditConfig {
+        chain_key: Some(b"k".to_vec()),
+        ..cfg.clone()
+    };
+    let e = AuditLog::open(keyed).err().expect("refused");
+    assert!(matches!(e, AuditError::ChainKey { .. }), "{e}");
+    assert!(e.to_string().contains("without a chain key"), "{e}");
+    // Another key on a keyed log: an edit cannot be told apart, so the plain resume error.
+    let dir = tempfile::tempdir().unwrap();
+    let a = AuditConfig {
+        chain_key: Some(b"a".to_vec()),
+        ..log_in(dir.path())
+    };
+    write_n(&AuditLog::open(a.clone()).unwrap(), 1).await;
+    let b = AuditConfig {
+        chain_key: Some(b"b".to_vec()),
+        ..a
+    };
+    assert!(matches!(
+        AuditLog::open(b),
+        Err(AuditError::Resume {
+            why: Broken::HashMismatch,
+            ..
+        })
+    ));
+}
+
+#[tokio::test]
+async fn rotation_with_a_chain_key_and_checkpoints() {
+    // Files of at most 1000 bytes, a keyed chain, a checkpoint every 2 lines; reopened
+    // twice (once with no live file, as after a crash right after a rotation).
+    let dir = tempfile::tempdir().unwrap();
+    let key = b"rotation-key".to_vec();
+    let cfg = AuditConfig {
+        rotate_bytes: Some(1000),
+        chain_key: Some(key.clone()),
+        ..with_checkpoint(dir.path(), 2, FlushPolicy::EveryLine)
+    };
+    let cp = cfg.checkpoint.clone().unwrap().path;
+    let log = AuditLog::open(cfg.clone()).unwrap();
+    write_n(&log, 7).await;
+    log.close().unwrap();
+    drop(log);
+    let keyed = |anchors| VerifyOptions {
+        chain_key: Some(key.clone()),
+        anchors,
+        ..VerifyOptions::default()
+    };
+    let r = verify(
+        std::slice::from_ref(&cfg.path),
+        &keyed(vec![Anchor::checkpoint(&cp).unwrap()]),
+    )
+    .unwrap();
+    assert!(r.files.len() >= 3, "{:?}", r.files);
+    assert_eq!(read_checkpoint(&cfg).lines, 7);
+    // The live file renamed as if rotated, then a restart: the head is in a rotated file
+    // and the checkpoint names it.
+    let first = serde_json::from_str::<serde_json::Value>(&lines(&cfg.path)[0]).unwrap()["seq"]
+        .as_u64()
+        .unwrap();
+    let rotated = segments::rotated_name(&cfg.path, first);
+    std::fs::rename(&cfg.path, &rotated).unwrap();
+    let log = AuditLog::open(cfg.clone()).unwrap();
+    let c = read_checkpoint(&cfg);
+    assert_eq!(c.lines, 7);
+    assert_eq!(c.file, rotated.file_name().unwrap().to_str().unwrap());
+    write_n(&log, 2).await;
+    log.close().unwrap();
+    let r = verify(
+        std::slice::from_ref(&cfg.path),
+        &keyed(vec![Anchor::checkpoint(&cp).unwrap()]),
+    )
+    .unwrap();
+    assert_eq!(r.last_seq, Some(9));
+    // Without the key the keyed chain fails at its first line; the newest rotated file
+    // cut off (the files before it stay intact): the checkpoint catches it.
+    assert!(check(&cfg.path).is_err());
+    drop(log);
+    std::fs::remove_file(&cfg.path).unwrap();
+    let e = verify(
+        std::slice::from_ref(&cfg.path),
+        &keyed(vec![Anchor::checkpoint(&cp).unwrap()]),
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("cut off the end"), "{e}");
 }

@@ -1,25 +1,51 @@
-//! RFC 3339 UTC timestamps with milliseconds (`2024-03-01T12:34:56.789Z`), without a date crate.
+//! RFC 3339 UTC timestamps with milliseconds (`2024-03-01T12:34:56.789Z`): the calendar
+//! from the `time` crate, the digits written into a fixed buffer on the stack.
+//!
+//! Measured with `examples/stamp_bench.rs`: `time`'s own formatter (`format_into` with a
+//! compile-time description) cost about 2.5 times the hand-written stamp on this hot path
+//! (one per audit line), so only the date comes from the crate; the digits are ours.
 
 use std::time::{SystemTime, UNIX_EPOCH};
+
+use time::Date;
+
+/// Julian day number of 1970-01-01.
+const UNIX_EPOCH_JULIAN_DAY: i64 = 2_440_588;
+
+/// What every stamp starts from; the epoch is also what a time before it prints.
+const EPOCH: [u8; 24] = *b"1970-01-01T00:00:00.000Z";
+
+/// The last millisecond a four-digit year holds: what a time past it prints.
+const LAST: [u8; 24] = *b"9999-12-31T23:59:59.999Z";
 
 /// An RFC 3339 UTC timestamp with milliseconds, formatted on the stack: one per audit
 /// line, so it avoids the formatting machinery and an allocation.
 pub struct Stamp([u8; 24]);
 
 impl Stamp {
-    /// `t` as `YYYY-MM-DDTHH:MM:SS.mmmZ` (UTC). Times before 1970 clamp to the epoch (an
-    /// audit clock that far off is a misconfiguration, not a date to print); years past
-    /// 9999 keep only their last four digits (the clock is wrong long before that).
+    /// `t` as `YYYY-MM-DDTHH:MM:SS.mmmZ` (UTC). Times before 1970 clamp to the epoch and
+    /// times past 9999 to its last millisecond: an audit clock that far off is a
+    /// misconfiguration, not a date to print, and the stamp keeps its fixed width.
     pub fn of(t: SystemTime) -> Stamp {
         let d = t.duration_since(UNIX_EPOCH).unwrap_or_default();
         let secs = d.as_secs();
-        let days = secs / 86_400;
+        let date = i64::try_from(secs / 86_400)
+            .ok()
+            .and_then(|days| days.checked_add(UNIX_EPOCH_JULIAN_DAY))
+            .and_then(|jd| i32::try_from(jd).ok())
+            .and_then(|jd| Date::from_julian_day(jd).ok());
+        let Some(date) = date else {
+            return Stamp(LAST);
+        };
+        let (year, month, day) = date.to_calendar_date();
+        let Ok(year) = u64::try_from(year) else {
+            return Stamp(EPOCH);
+        };
         let rem = secs % 86_400;
-        let (y, m, day) = civil_from_days(days);
-        let mut b = *b"0000-00-00T00:00:00.000Z";
-        digits(&mut b[0..4], y);
-        digits(&mut b[5..7], m);
-        digits(&mut b[8..10], day);
+        let mut b = EPOCH;
+        digits(&mut b[0..4], year);
+        digits(&mut b[5..7], u64::from(u8::from(month)));
+        digits(&mut b[8..10], u64::from(day));
         digits(&mut b[11..13], rem / 3600);
         digits(&mut b[14..16], rem % 3600 / 60);
         digits(&mut b[17..19], rem % 60);
@@ -41,21 +67,6 @@ fn digits(out: &mut [u8], mut n: u64) {
         *slot = b'0' + (n % 10) as u8;
         n /= 10;
     }
-}
-
-/// Days since 1970-01-01 to (year, month, day) in the proleptic Gregorian calendar
-/// (Howard Hinnant's `civil_from_days`, unsigned form since days are never negative here).
-fn civil_from_days(days: u64) -> (u64, u64, u64) {
-    let z = days + 719_468;
-    let era = z / 146_097;
-    let doe = z % 146_097;
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + u64::from(m <= 2);
-    (y, m, d)
 }
 
 #[cfg(test)]
@@ -81,10 +92,19 @@ mod tests {
     }
 
     #[test]
-    fn far_future_keeps_four_year_digits() {
-        // Year 10000 (day 2_932_897): the fixed-width stamp keeps `0000`, never panics.
-        assert_eq!(at(253_402_300_800, 0), "0000-01-01T00:00:00.000Z");
-        // The last millisecond of 9999.
+    fn sub_millisecond_time_is_cut_not_rounded() {
+        // 123.9999 ms is written as .123, as the hand-written stamp did.
+        let t = UNIX_EPOCH + Duration::from_nanos(1_709_251_200_123_999_999);
+        assert_eq!(Stamp::of(t).as_str(), "2024-03-01T00:00:00.123Z");
+    }
+
+    #[test]
+    fn far_future_clamps_to_the_last_four_digit_year() {
+        // Year 10000 (and the largest SystemTime offsets): the fixed-width stamp keeps
+        // 9999's last millisecond, never panics.
+        assert_eq!(at(253_402_300_800, 0), "9999-12-31T23:59:59.999Z");
+        assert_eq!(at(u64::MAX / 2, 0), "9999-12-31T23:59:59.999Z");
+        // The last millisecond of 9999 itself.
         assert_eq!(at(253_402_300_799, 999), "9999-12-31T23:59:59.999Z");
     }
 

@@ -5,7 +5,7 @@ use std::path::PathBuf;
 use clap::{Args, Subcommand};
 
 use super::Failure;
-use crate::audit::{verify, VerifyOptions};
+use crate::audit::{verify, Anchor, VerifyOptions};
 
 #[derive(Args, Debug)]
 pub struct AuditArgs {
@@ -16,7 +16,8 @@ pub struct AuditArgs {
 #[derive(Subcommand, Debug)]
 enum AuditCommand {
     /// Check the hash chain: prints `ok: N lines, chain intact (seq A..B)` and the head hash,
-    /// or `error: FILE line L: why` (exit 1) for the first broken line.
+    /// or `error: FILE line L: why` (exit 1) for the first broken line, or (exit 1) how the
+    /// chain fails to reach a head given with `--expect-head` or `--checkpoint`.
     Verify(VerifyArgs),
 }
 
@@ -30,8 +31,27 @@ struct VerifyArgs {
     #[arg(long)]
     partial: bool,
     /// File holding the chain key the log was written with (its bytes, as is).
-    #[arg(long, value_name = "FILE")]
+    #[arg(long, value_name = "FILE", conflicts_with = "chain_key_env")]
     chain_key_file: Option<PathBuf>,
+    /// Environment variable holding the chain key (as `[audit] chain_key_env`).
+    #[arg(long, value_name = "VAR")]
+    chain_key_env: Option<String>,
+    /// A head hash recorded earlier (the `head:` verify printed, 64 hex digits): some line
+    /// must have it, else lines were cut off the end. May be given more than once.
+    #[arg(long, value_name = "HEX", value_parser = parse_head)]
+    expect_head: Vec<[u8; 32]>,
+    /// A checkpoint file the gateway wrote (`[audit] checkpoint_file`): the line it names
+    /// must be there with its hash. May be given more than once.
+    #[arg(long, value_name = "FILE")]
+    checkpoint: Vec<PathBuf>,
+}
+
+/// 64 hex digits as a hash.
+fn parse_head(s: &str) -> Result<[u8; 32], String> {
+    let mut h = [0u8; 32];
+    hex::decode_to_slice(s.trim(), &mut h)
+        .map_err(|e| format!("`{s}`: not a 64-digit hex hash ({e})"))?;
+    Ok(h)
 }
 
 pub fn run(args: AuditArgs) -> Result<(), Failure> {
@@ -41,16 +61,33 @@ pub fn run(args: AuditArgs) -> Result<(), Failure> {
 }
 
 fn verify_cmd(args: VerifyArgs) -> Result<(), Failure> {
-    let chain_key = match &args.chain_key_file {
-        Some(p) => Some(
+    let chain_key = match (&args.chain_key_file, &args.chain_key_env) {
+        (Some(p), _) => Some(
             std::fs::read(p)
                 .map_err(|e| Failure::usage(format!("error: chain key {}: {e}", p.display())))?,
         ),
-        None => None,
+        (None, Some(var)) => match std::env::var(var) {
+            Ok(k) if !k.is_empty() => Some(k.into_bytes()),
+            _ => {
+                return Err(Failure::usage(format!(
+                    "error: chain key: environment variable `{var}` is not set (or empty)"
+                )))
+            }
+        },
+        (None, None) => None,
     };
+    let mut anchors: Vec<Anchor> = args
+        .expect_head
+        .iter()
+        .map(|h| Anchor::head("--expect-head", *h))
+        .collect();
+    for c in &args.checkpoint {
+        anchors.push(Anchor::checkpoint(c).map_err(|e| Failure::usage(format!("error: {e}")))?);
+    }
     let opts = VerifyOptions {
         chain_key,
         partial: args.partial,
+        anchors,
     };
     let report = verify(&args.files, &opts).map_err(|e| Failure::data(format!("error: {e}")))?;
     let range = match (report.first_seq, report.last_seq) {

@@ -17,6 +17,10 @@ pub struct CheckArgs {
 pub fn run(args: CheckArgs) -> Result<(), Failure> {
     match crate::gateway::load(&args.config) {
         Ok(g) => {
+            // Allowed but weaker than it looks: said, not refused (exit 0).
+            for w in &g.security.warnings {
+                eprintln!("warning: {w}");
+            }
             println!(
                 "{}: ok ({}, {})",
                 args.config.display(),

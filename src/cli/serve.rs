@@ -34,6 +34,9 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
         gateway.listen = listen;
     }
     gateway::init_logging(gateway.json_logs);
+    for w in &gateway.security.warnings {
+        tracing::warn!(warning = %w, "configuration allowed, but weakens a guarantee");
+    }
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -15,32 +15,7 @@ pub struct Config {
     /// `[auth]`: who may call. Absent: every route is open.
     pub auth: Option<crate::auth::AuthConfig>,
     /// `[audit]`: the hash-chained log of every call. Absent: no audit log.
-    pub audit: Option<AuditFileConfig>,
-}
-
-/// `[audit]` as written.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct AuditFileConfig {
-    /// The live log file, relative to the config file.
-    pub path: String,
-    /// `os` (written before answering, no fsync: survives a crash of the gateway, not of
-    /// the machine; the default, which is what the audit promise asks), `every_line` (fsync
-    /// before answering) or `interval` (group fsync every `interval_ms`, still before
-    /// answering): these two survive a power loss too.
-    #[serde(default = "defaults::audit_flush")]
-    pub flush: String,
-    #[serde(default = "defaults::audit_interval_ms")]
-    pub interval_ms: u64,
-    /// Rotate the live file before it would grow past this size.
-    pub rotate_bytes: Option<u64>,
-    /// Environment variable holding the key that key-field values are HMACed with;
-    /// without it they are recorded as sent.
-    pub hmac_key_env: Option<String>,
-    /// Request fields (dotted JSON paths) recorded on every route that has them, unless
-    /// the route lists its own `audit_keys`.
-    #[serde(default)]
-    pub keys: Vec<String>,
+    pub audit: Option<super::security::AuditFileConfig>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -254,12 +229,6 @@ pub mod defaults {
     }
     pub fn connect_timeout_ms() -> u64 {
         1_000
-    }
-    pub fn audit_flush() -> String {
-        "os".into()
-    }
-    pub fn audit_interval_ms() -> u64 {
-        100
     }
     pub fn client_auth() -> String {
         "none".into()

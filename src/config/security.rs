@@ -1,17 +1,57 @@
 //! `[auth]`, `[audit]` and each route's `auth` table and `audit_keys`, validated into what
 //! the gateway serves with. Auth problems keep their config paths (`auth.jwt.key[0]`,
-//! `route[2].auth.purposes`).
+//! `route[2].auth.purposes`). The `[audit]` table itself is modelled here
+//! ([`AuditFileConfig`]); its defaults are the audit module's own.
 
 use std::path::Path;
 use std::sync::Arc;
 use std::time::Duration;
 
 use ferrule_parsers::layout::Layout;
+use serde::Deserialize;
 
-use super::model::{AuditFileConfig, Config, RouteConfig};
+use super::model::{Config, RouteConfig};
 use super::validate::Problem;
-use crate::audit::{AuditConfig, FlushPolicy};
+use crate::audit::checkpoint::DEFAULT_EVERY_LINES;
+use crate::audit::{AuditConfig, Checkpointing, FlushPolicy};
 use crate::auth::{AuthConfig, AuthProblem, Authenticator, RoutePolicy};
+
+/// `[audit]` as written. Paths are relative to the config file.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AuditFileConfig {
+    /// The live log file.
+    pub path: String,
+    /// `os`, `every_line` or `interval` (then `interval_ms`). Absent:
+    /// [`FlushPolicy::default()`], the one statement of the default (docs/security.md).
+    pub flush: Option<String>,
+    /// The fsync interval of `flush = "interval"`.
+    #[serde(default = "default_interval_ms")]
+    pub interval_ms: u64,
+    /// Rotate the live file before it would grow past this size.
+    pub rotate_bytes: Option<u64>,
+    /// Environment variable holding the key that key-field values are HMACed with;
+    /// without it they are recorded as sent.
+    pub hmac_key_env: Option<String>,
+    /// Environment variable holding the chain key: line hashes become HMACs under it, so
+    /// a rewritten log cannot be re-sealed without it. One of this and `chain_key_file`.
+    pub chain_key_env: Option<String>,
+    /// File holding the chain key (its bytes, as is, like `audit verify --chain-key-file`).
+    pub chain_key_file: Option<String>,
+    /// Where the chain's head is copied, so lines cut off the end can be detected.
+    pub checkpoint_file: Option<String>,
+    /// Copy the head after this many lines (also at start and at shutdown). Needs
+    /// `checkpoint_file`; default [`DEFAULT_EVERY_LINES`].
+    pub checkpoint_every_lines: Option<u64>,
+    /// Request fields (dotted JSON paths) recorded on every route that has them, unless
+    /// the route lists its own `audit_keys`.
+    #[serde(default)]
+    pub keys: Vec<String>,
+}
+
+fn default_interval_ms() -> u64 {
+    100
+}
 
 /// The server-wide security settings of a validated config.
 #[derive(Debug, Clone, Default)]
@@ -22,6 +62,9 @@ pub struct Security {
     pub rate_limit_max_entries: usize,
     /// `None`: no `[audit]`, calls are not audited.
     pub audit: Option<AuditConfig>,
+    /// What is allowed but weakens the guarantees (an audit log without a chain key):
+    /// `ferrule check` prints them, `serve` logs them at start-up; neither refuses.
+    pub warnings: Vec<Problem>,
 }
 
 fn problem(p: AuthProblem) -> Problem {
@@ -41,10 +84,21 @@ pub fn server(config: &Config, base: &Path, out: &mut Vec<Problem>) -> Security 
     });
     let rate_limit_max_entries = config.auth.as_ref().map_or(1, |a| a.rate_limit_max_entries);
     let audit = config.audit.as_ref().and_then(|a| audit(a, base, out));
+    let mut warnings = Vec::new();
+    if audit.as_ref().is_some_and(|a| a.chain_key.is_none()) {
+        warnings.push(Problem {
+            path: "audit".into(),
+            message: "no chain key (chain_key_env or chain_key_file): whoever can edit the \
+                      log can rewrite lines and recompute every later hash, and \
+                      `ferrule audit verify` would still pass"
+                .into(),
+        });
+    }
     Security {
         authenticator,
         rate_limit_max_entries,
         audit,
+        warnings,
     }
 }
 
@@ -58,22 +112,23 @@ fn audit(a: &AuditFileConfig, base: &Path, out: &mut Vec<Problem>) -> Option<Aud
     if a.path.trim().is_empty() {
         bad("path", "cannot be empty".into());
     }
-    let flush = match a.flush.as_str() {
-        "every_line" => FlushPolicy::EveryLine,
-        "os" => FlushPolicy::Os,
-        "interval" if a.interval_ms > 0 => {
+    let flush = match a.flush.as_deref() {
+        None => FlushPolicy::default(),
+        Some("every_line") => FlushPolicy::EveryLine,
+        Some("os") => FlushPolicy::Os,
+        Some("interval") if a.interval_ms > 0 => {
             FlushPolicy::Interval(Duration::from_millis(a.interval_ms))
         }
-        "interval" => {
+        Some("interval") => {
             bad("interval_ms", "must be at least 1".into());
-            FlushPolicy::EveryLine
+            FlushPolicy::default()
         }
-        other => {
+        Some(other) => {
             bad(
                 "flush",
                 format!("`{other}`: expected every_line, interval or os"),
             );
-            FlushPolicy::EveryLine
+            FlushPolicy::default()
         }
     };
     if a.rotate_bytes == Some(0) {
@@ -97,11 +152,89 @@ fn audit(a: &AuditFileConfig, base: &Path, out: &mut Vec<Problem>) -> Option<Aud
             bad(&format!("keys[{i}]"), "a dotted path of field names".into());
         }
     }
+    let chain_key = chain_key(a, base, &mut bad);
+    let checkpoint = checkpoint(a, base, &mut bad);
     let mut cfg = AuditConfig::new(base.join(&a.path));
     cfg.flush = flush;
     cfg.rotate_bytes = a.rotate_bytes;
     cfg.hmac_key = hmac_key;
+    cfg.chain_key = chain_key;
+    cfg.checkpoint = checkpoint;
     Some(cfg)
+}
+
+/// The chain key from `chain_key_env` or `chain_key_file` (one of them, not empty).
+fn chain_key(
+    a: &AuditFileConfig,
+    base: &Path,
+    bad: &mut impl FnMut(&str, String),
+) -> Option<Vec<u8>> {
+    match (&a.chain_key_env, &a.chain_key_file) {
+        (None, None) => None,
+        (Some(_), Some(_)) => {
+            bad(
+                "chain_key_file",
+                "set one of chain_key_env and chain_key_file, not both".into(),
+            );
+            None
+        }
+        (Some(var), None) => match std::env::var(var) {
+            Ok(k) if !k.is_empty() => Some(k.into_bytes()),
+            _ => {
+                bad(
+                    "chain_key_env",
+                    format!("environment variable `{var}` is not set (or empty)"),
+                );
+                None
+            }
+        },
+        (None, Some(file)) => match std::fs::read(base.join(file)) {
+            Ok(k) if !k.is_empty() => Some(k),
+            Ok(_) => {
+                bad("chain_key_file", format!("`{file}` is empty"));
+                None
+            }
+            Err(e) => {
+                bad("chain_key_file", format!("cannot read `{file}`: {e}"));
+                None
+            }
+        },
+    }
+}
+
+/// `checkpoint_file` and how often it is written.
+fn checkpoint(
+    a: &AuditFileConfig,
+    base: &Path,
+    bad: &mut impl FnMut(&str, String),
+) -> Option<Checkpointing> {
+    let every_lines = a.checkpoint_every_lines.unwrap_or(DEFAULT_EVERY_LINES);
+    if every_lines == 0 {
+        bad("checkpoint_every_lines", "must be at least 1".into());
+    }
+    match &a.checkpoint_file {
+        Some(file) if file.trim().is_empty() => {
+            bad("checkpoint_file", "cannot be empty".into());
+            None
+        }
+        Some(file) if *file == a.path => {
+            bad("checkpoint_file", "must not be the log itself".into());
+            None
+        }
+        Some(file) => Some(Checkpointing {
+            path: base.join(file),
+            every_lines: every_lines.max(1),
+        }),
+        None => {
+            if a.checkpoint_every_lines.is_some() {
+                bad(
+                    "checkpoint_every_lines",
+                    "has no effect without checkpoint_file".into(),
+                );
+            }
+            None
+        }
+    }
 }
 
 /// A route's policy and audit key fields.
@@ -205,6 +338,130 @@ mod tests {
         let mut out = Vec::new();
         server(&c, Path::new("."), &mut out);
         assert_eq!(out[0].path, "audit.interval_ms");
+    }
+
+    fn audit_of(text: &str, base: &Path) -> (Security, Vec<Problem>) {
+        let mut out = Vec::new();
+        let s = server(
+            &config(&format!("[audit]\npath = \"a.log\"\n{text}")),
+            base,
+            &mut out,
+        );
+        (s, out)
+    }
+
+    fn paths(ps: &[Problem]) -> Vec<&str> {
+        ps.iter().map(|p| p.path.as_str()).collect()
+    }
+
+    #[test]
+    fn omitted_flush_is_the_policy_default_os() {
+        // The one default: `FlushPolicy::default()`, which is `os` (docs/security.md).
+        let (s, out) = audit_of("", Path::new("."));
+        assert!(out.is_empty(), "{out:?}");
+        assert_eq!(s.audit.unwrap().flush, FlushPolicy::Os);
+        // Spelt out, each value still gives its policy.
+        let (s, _) = audit_of("flush = \"every_line\"", Path::new("."));
+        assert_eq!(s.audit.unwrap().flush, FlushPolicy::EveryLine);
+    }
+
+    #[test]
+    fn chain_key_from_a_file_or_the_environment() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("chain.key"), b"k3y\n").unwrap();
+        // From a file beside the config, its bytes as they are; no warning then.
+        let (s, out) = audit_of("chain_key_file = \"chain.key\"", dir.path());
+        assert!(out.is_empty(), "{out:?}");
+        assert!(s.warnings.is_empty(), "{:?}", s.warnings);
+        assert_eq!(s.audit.unwrap().chain_key.as_deref(), Some(&b"k3y\n"[..]));
+        // From the environment (a variable only this test sets).
+        std::env::set_var("FERRULE_TEST_CHAIN_KEY_SECURITY_RS", "from-env");
+        let (s, out) = audit_of(
+            "chain_key_env = \"FERRULE_TEST_CHAIN_KEY_SECURITY_RS\"",
+            dir.path(),
+        );
+        assert!(out.is_empty(), "{out:?}");
+        assert_eq!(
+            s.audit.unwrap().chain_key.as_deref(),
+            Some(&b"from-env"[..])
+        );
+    }
+
+    #[test]
+    fn bad_chain_keys_are_problems_at_their_paths() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::write(dir.path().join("empty.key"), b"").unwrap();
+        for (text, path, says) in [
+            (
+                "chain_key_env = \"FERRULE_TEST_SURELY_UNSET_CHAIN\"",
+                "audit.chain_key_env",
+                "not set",
+            ),
+            (
+                "chain_key_file = \"missing.key\"",
+                "audit.chain_key_file",
+                "cannot read",
+            ),
+            (
+                "chain_key_file = \"empty.key\"",
+                "audit.chain_key_file",
+                "empty",
+            ),
+            (
+                "chain_key_file = \"empty.key\"\nchain_key_env = \"X\"",
+                "audit.chain_key_file",
+                "not both",
+            ),
+        ] {
+            let (_, out) = audit_of(text, dir.path());
+            assert_eq!(paths(&out), [path], "{text}");
+            assert!(out[0].message.contains(says), "{text}: {out:?}");
+        }
+    }
+
+    #[test]
+    fn no_chain_key_is_a_warning_not_a_problem() {
+        // Allowed (exit 0 in `check`), but said.
+        let (s, out) = audit_of("", Path::new("."));
+        assert!(out.is_empty());
+        assert_eq!(paths(&s.warnings), ["audit"]);
+        assert!(s.warnings[0].message.contains("no chain key"));
+        // No [audit] at all: nothing to warn about.
+        let mut out = Vec::new();
+        assert!(server(&config(""), Path::new("."), &mut out)
+            .warnings
+            .is_empty());
+    }
+
+    #[test]
+    fn checkpoint_settings() {
+        // Relative to the config folder, every 1000 lines unless told.
+        let (s, out) = audit_of("checkpoint_file = \"cp.json\"", Path::new("/etc/ferrule"));
+        assert!(out.is_empty(), "{out:?}");
+        let c = s.audit.unwrap().checkpoint.unwrap();
+        assert_eq!(c.path, Path::new("/etc/ferrule/cp.json"));
+        assert_eq!(c.every_lines, DEFAULT_EVERY_LINES);
+        let (s, _) = audit_of(
+            "checkpoint_file = \"cp.json\"\ncheckpoint_every_lines = 5",
+            Path::new("."),
+        );
+        assert_eq!(s.audit.unwrap().checkpoint.unwrap().every_lines, 5);
+        // Zero, a count without a file, an empty name, the log itself: problems.
+        for (text, path) in [
+            (
+                "checkpoint_file = \"c\"\ncheckpoint_every_lines = 0",
+                "audit.checkpoint_every_lines",
+            ),
+            (
+                "checkpoint_every_lines = 10",
+                "audit.checkpoint_every_lines",
+            ),
+            ("checkpoint_file = \" \"", "audit.checkpoint_file"),
+            ("checkpoint_file = \"a.log\"", "audit.checkpoint_file"),
+        ] {
+            let (_, out) = audit_of(text, Path::new("."));
+            assert_eq!(paths(&out), [path], "{text}");
+        }
     }
 
     fn route_config(extra: &str) -> RouteConfig {

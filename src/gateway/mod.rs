@@ -110,6 +110,7 @@ pub async fn serve(
         let live = shared.load();
         (live.gateway.tls.clone(), live.gateway.listener.clone())
     };
+    let at_exit = shared.clone();
     let mut app = router::front(shared.clone());
     if let Some(cors) = &limits.cors {
         app = stack::cors(app, cors);
@@ -126,6 +127,12 @@ pub async fn serve(
     tokio::select! {
         r = server => r?,
         () = deadline => tracing::warn!("shutdown grace expired; dropping calls still in flight"),
+    }
+    // No call may add a line after this; the last head goes to the audit checkpoint.
+    if let Some(log) = &at_exit.load().guard.audit {
+        if let Err(e) = log.close() {
+            tracing::error!(error = %e, "audit log not closed cleanly");
+        }
     }
     tracing::info!("stopped");
     Ok(())

@@ -1,6 +1,14 @@
-//! The current UTC time as a legacy host writes it: `YYYYMMDDhhmmss` digits.
+//! The current UTC time as a legacy host writes it: `YYYYMMDDhhmmss` digits, the calendar
+//! from the `time` crate (the audit log's timestamps use the same).
 
 use std::time::{SystemTime, UNIX_EPOCH};
+
+use time::format_description::BorrowedFormatItem;
+use time::macros::format_description;
+use time::OffsetDateTime;
+
+const DIGITS: &[BorrowedFormatItem<'static>] =
+    format_description!("[year][month][day][hour][minute][second]");
 
 /// Now, as `YYYYMMDDhhmmss`.
 pub fn now_digits() -> String {
@@ -11,33 +19,20 @@ pub fn now_digits() -> String {
     digits_at(secs)
 }
 
-/// A Unix time as `YYYYMMDDhhmmss` (UTC).
+/// A Unix time as `YYYYMMDDhhmmss` (UTC). Past the year 9999 (a host clock that far off
+/// is wrong, and the field has four year digits) it clamps to 9999's last second.
 pub fn digits_at(unix_secs: u64) -> String {
-    let days = (unix_secs / 86_400) as i64;
-    let rem = unix_secs % 86_400;
-    let (y, m, d) = civil_from_days(days);
-    format!(
-        "{y:04}{m:02}{d:02}{:02}{:02}{:02}",
-        rem / 3600,
-        rem % 3600 / 60,
-        rem % 60
-    )
+    let at = i64::try_from(unix_secs)
+        .ok()
+        .and_then(|s| OffsetDateTime::from_unix_timestamp(s).ok())
+        .unwrap_or(LAST);
+    // Formatting a four-digit year with numeric components cannot fail.
+    at.format(DIGITS)
+        .unwrap_or_else(|_| "99991231235959".to_string())
 }
 
-/// Days since 1970-01-01 to a proleptic Gregorian date (Howard Hinnant's algorithm:
-/// count in 400-year eras that start on 1 March, so leap days fall at the end).
-fn civil_from_days(z: i64) -> (i64, i64, i64) {
-    let z = z + 719_468;
-    let era = z.div_euclid(146_097);
-    let doe = z.rem_euclid(146_097);
-    let yoe = (doe - doe / 1460 + doe / 36_524 - doe / 146_096) / 365;
-    let doy = doe - (365 * yoe + yoe / 4 - yoe / 100);
-    let mp = (5 * doy + 2) / 153;
-    let d = doy - (153 * mp + 2) / 5 + 1;
-    let m = if mp < 10 { mp + 3 } else { mp - 9 };
-    let y = yoe + era * 400 + i64::from(m <= 2);
-    (y, m, d)
-}
+/// The last second a four-digit year holds.
+const LAST: OffsetDateTime = time::macros::datetime!(9999-12-31 23:59:59 UTC);
 
 #[cfg(test)]
 mod tests {
@@ -50,6 +45,13 @@ mod tests {
         assert_eq!(digits_at(951_782_400), "20000229000000");
         assert_eq!(digits_at(978_307_199), "20001231235959");
         assert_eq!(digits_at(1_718_101_800), "20240611103000");
+    }
+
+    #[test]
+    fn far_future_clamps() {
+        // Year 10000 and u64::MAX seconds: fourteen digits, no panic.
+        assert_eq!(digits_at(253_402_300_800), "99991231235959");
+        assert_eq!(digits_at(u64::MAX), "99991231235959");
     }
 
     #[test]
