@@ -699,3 +699,47 @@ mod props {
         assert_eq!(l.renames[0].size, 10);
     }
 }
+
+#[test]
+fn customer_copybook_with_keyword_prefixed_names() {
+    // Names beginning with USAGE words, as customer and company copybooks have them.
+    let l = free(
+        "01 CUSTOMER-MASTER.
+           05 COMPANY-NAME        PIC X(30).
+           05 COMP-CODE           PIC X(4).
+           05 COMPUTED-TAX        PIC S9(7)V99 COMP-3.
+           05 COMPLIANCE-FLAG     PIC X.
+           05 VALUE-DATE          PIC 9(8).
+           05 DISPLAY-NAME        PIC X(20).
+           05 BINARY-COUNT        PIC S9(4) COMP.",
+    );
+    assert_eq!(field(&l, "customer_master.company_name").size, 30);
+    assert_eq!(field(&l, "customer_master.comp_code").offset, 30);
+    assert_eq!(
+        dt(field(&l, "customer_master.computed_tax")),
+        &DataType::Packed {
+            pic: np(9, 2, true)
+        }
+    );
+    assert_eq!(field(&l, "customer_master.binary_count").offset, 68);
+}
+
+#[test]
+fn a_reserved_word_as_a_name_is_refused_at_the_word() {
+    // `COMP` where the name goes reads as an unnamed binary item with PIC X: the error
+    // explains that COMP cannot be a name, at line 2 column 4.
+    let e = free_err("01 R.\n 05 COMP PIC X(30).");
+    assert!(
+        e.message()
+            .starts_with("COMP is a reserved word and cannot name a data item"),
+        "{e}"
+    );
+    assert_eq!(at(&e), (2, 5));
+    // A grammar failure gets the same explanation.
+    let e = free_err("01 R.\n 05 VALUE PIC X.");
+    assert!(e.message().contains("VALUE is a reserved word"), "{e}");
+    assert_eq!(at(&e), (2, 5));
+    // An unnamed entry that makes sense stays accepted.
+    let l = free("01 R.\n 05 PIC X(2).\n 05 COMP-3 PIC S9(3).");
+    assert_eq!(l.root.children().len(), 2);
+}
