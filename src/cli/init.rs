@@ -239,6 +239,9 @@ fn load(file: &Path, record: &Option<String>) -> Result<Layout, Failure> {
         format: None,
         record: record.clone(),
         select: Vec::new(),
+        decimal_point: None,
+        currency_sign: None,
+        currency_symbol: None,
     }
     .load()
 }

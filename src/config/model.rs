@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use ferrule_parsers::dialect::EditSymbols;
+use ferrule_parsers::registry::LoadOptions;
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -174,6 +176,41 @@ pub struct LayoutRef {
     pub copybook: String,
     /// The 01 record to use when the copybook holds several.
     pub record: Option<String>,
+    /// `"comma"`: the layout's numeric-edited pictures were written under
+    /// DECIMAL-POINT IS COMMA (default `"period"`).
+    pub decimal_point: Option<String>,
+    /// The currency sign of numeric-edited pictures (one character, e.g. `"£"`).
+    pub currency_sign: Option<String>,
+    /// The PICTURE symbol standing for `currency_sign` (default: the sign itself).
+    pub currency_symbol: Option<String>,
+}
+
+impl LayoutRef {
+    /// How to load this layout: the record and the editing symbols.
+    pub fn load_options(&self) -> Result<LoadOptions, String> {
+        let mut symbols = EditSymbols::STANDARD;
+        if let Some(dp) = &self.decimal_point {
+            symbols.decimal_comma = EditSymbols::decimal_point_by_name(dp)
+                .ok_or_else(|| format!("decimal_point `{dp}`: expected \"comma\" or \"period\""))?;
+        }
+        match (&self.currency_sign, &self.currency_symbol) {
+            (Some(sign), symbol) => {
+                symbols = symbols
+                    .with_currency(sign, symbol.as_deref())
+                    .map_err(|e| format!("currency_sign: {e}"))?;
+            }
+            (None, Some(_)) => {
+                return Err(
+                    "currency_symbol needs currency_sign (the character the data shows)".into(),
+                )
+            }
+            (None, None) => {}
+        }
+        Ok(LoadOptions {
+            record: self.record.clone(),
+            symbols,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]

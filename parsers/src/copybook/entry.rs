@@ -462,8 +462,94 @@ fn clause(i: &str) -> PResult<'_, Clause> {
 /// What a statement in the copybook turned out to be.
 pub(crate) enum Statement {
     Entry(Box<Entry>),
-    /// EJECT, SKIP1/2/3: listing control, no meaning for the layout.
+    /// EJECT, SKIP1/2/3: listing control, no meaning for the layout; also the
+    /// `SPECIAL-NAMES.` paragraph header.
     Skip,
+    /// Clauses of a SPECIAL-NAMES paragraph that change numeric-edited pictures.
+    SpecialNames(Vec<Spanned<SpecialName>>),
+}
+
+/// A SPECIAL-NAMES clause Ferrule reads.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum SpecialName {
+    /// `DECIMAL-POINT IS COMMA`.
+    DecimalComma,
+    /// `CURRENCY [SIGN] [IS] "£" [[WITH] PICTURE SYMBOL "L"]`.
+    Currency {
+        sign: String,
+        symbol: Option<String>,
+    },
+}
+
+/// A quoted literal's text (a currency sign or symbol).
+fn quoted_text(i: &str) -> PResult<'_, String> {
+    let (rest, lit) = literal(i)?;
+    match lit {
+        Literal::Text(t) => Ok((rest, t)),
+        _ => backtrack(i),
+    }
+}
+
+/// `DECIMAL-POINT IS COMMA` or `CURRENCY SIGN IS "£" [WITH PICTURE SYMBOL "L"]`.
+fn special_name(i: &str) -> PResult<'_, SpecialName> {
+    let decimal = map(
+        (
+            kw("DECIMAL-POINT"),
+            opt(kw("IS")),
+            cut(context("COMMA after DECIMAL-POINT IS", kw("COMMA"))),
+        ),
+        |_| SpecialName::DecimalComma,
+    );
+    let symbol = preceded(
+        (opt(kw("WITH")), opt(kw("PICTURE")), kw("SYMBOL")),
+        cut(context(
+            "a quoted character after PICTURE SYMBOL",
+            quoted_text,
+        )),
+    );
+    let currency = map(
+        (
+            kw("CURRENCY"),
+            opt(kw("SIGN")),
+            opt(kw("IS")),
+            cut(context(
+                "a quoted currency sign after CURRENCY SIGN IS",
+                quoted_text,
+            )),
+            opt(symbol),
+        ),
+        |(_, _, _, sign, symbol)| SpecialName::Currency { sign, symbol },
+    );
+    alt((decimal, currency)).parse(i)
+}
+
+/// The SPECIAL-NAMES clauses from `i` to the period that ends the paragraph.
+fn special_names(i: &str) -> PResult<'_, Statement> {
+    let (mut i, first) = spanned(special_name)(i)?;
+    let mut out = vec![first];
+    loop {
+        let (j, ()) = ws(i)?;
+        if j.is_empty() {
+            return Ok((j, Statement::SpecialNames(out)));
+        }
+        if at_period(j) {
+            return Ok((j.get(1..).unwrap_or_default(), Statement::SpecialNames(out)));
+        }
+        match spanned(special_name)(j) {
+            Ok((rest, s)) => {
+                out.push(s);
+                i = rest;
+            }
+            Err(nom::Err::Error(_)) => {
+                return fail_expected(
+                    j,
+                    "DECIMAL-POINT IS COMMA, CURRENCY SIGN or `.` (other SPECIAL-NAMES \
+                     clauses are not read)",
+                )
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Parses one statement from `i` (which starts at a non-blank character).
@@ -478,6 +564,14 @@ pub(crate) fn statement(i: &str) -> PResult<'_, Statement> {
                 start,
                 format!("{upper} statements are not expanded; expand them first"),
             )
+        }
+        "DECIMAL-POINT" | "CURRENCY" => return special_names(start),
+        "SPECIAL-NAMES" => {
+            let rest = rest.trim_start();
+            if !at_period(rest) {
+                return fail_expected(rest, "`.` after SPECIAL-NAMES");
+            }
+            return Ok((rest.get(1..).unwrap_or_default(), Statement::Skip));
         }
         "EJECT" | "SKIP1" | "SKIP2" | "SKIP3" => {
             let rest = rest.trim_start();

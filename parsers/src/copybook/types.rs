@@ -130,7 +130,8 @@ fn elementary_type(ctx: &Ctx<'_>, e: &Entry, inh: Inherited) -> Result<DataType,
 }
 
 fn parse_pic(ctx: &Ctx<'_>, p: &Spanned<String>) -> Result<Picture, CopybookError> {
-    picture::parse(&p.value).map_err(|e| ctx.err(p.rest_len.saturating_sub(e.offset), e.message))
+    picture::parse(&p.value, ctx.symbols)
+        .map_err(|e| ctx.err(p.rest_len.saturating_sub(e.offset), e.message))
 }
 
 /// A type from a PICTURE and a USAGE that needs one.
@@ -180,6 +181,7 @@ fn with_picture(
             picture: p.value.clone(),
             pic,
             len,
+            symbols: ctx.symbols,
         },
         (Usage::Packed, Picture::Numeric(n)) => DataType::Packed {
             pic: limit(n, MAX_DECIMAL_DIGITS)?,

@@ -354,7 +354,8 @@ fn record_option_selects_by_name() {
     assert!(parse(
         &src,
         &ParseOptions {
-            record: Some("r".into())
+            record: Some("r".into()),
+            ..Default::default()
         }
     )
     .is_ok());
@@ -362,6 +363,7 @@ fn record_option_selects_by_name() {
         &src,
         &ParseOptions {
             record: Some("OTHER".into()),
+            ..Default::default()
         },
     )
     .unwrap_err();
