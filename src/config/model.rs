@@ -324,3 +324,42 @@ pub mod defaults {
         true
     }
 }
+
+#[cfg(test)]
+mod layout_ref_tests {
+    use super::*;
+
+    fn layout_ref(extra: &str) -> LayoutRef {
+        toml::from_str(&format!("copybook = \"a.cpy\"\n{extra}")).expect("toml")
+    }
+
+    #[test]
+    fn route_layouts_take_decimal_point_and_currency() {
+        // `request = { copybook = ..., decimal_point = "comma", currency_sign = "£" }`.
+        let o = layout_ref("decimal_point = \"comma\"\ncurrency_sign = \"£\"")
+            .load_options()
+            .expect("valid");
+        assert!(o.symbols.decimal_comma);
+        assert_eq!(o.symbols.currency_sign, '£');
+        assert!(layout_ref("")
+            .load_options()
+            .expect("valid")
+            .symbols
+            .is_standard());
+        // Bad values name the key.
+        let e = layout_ref("decimal_point = \"semi\"")
+            .load_options()
+            .unwrap_err();
+        assert!(e.contains("decimal_point `semi`"), "{e}");
+        let e = layout_ref("currency_symbol = \"L\"")
+            .load_options()
+            .unwrap_err();
+        assert!(e.contains("needs currency_sign"), "{e}");
+        let e = layout_ref("currency_sign = \"EUR\"")
+            .load_options()
+            .unwrap_err();
+        assert!(e.starts_with("currency_sign:"), "{e}");
+        // Unknown keys stay refused.
+        assert!(toml::from_str::<LayoutRef>("copybook = \"a\"\ncurrency = \"x\"").is_err());
+    }
+}

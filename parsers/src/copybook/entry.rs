@@ -250,7 +250,17 @@ fn usage_word(i: &str) -> PResult<'_, Usage> {
         return Ok((rest, *u));
     }
     if is_other_usage(w) {
-        return fail_msg(i, format!("USAGE {w} is not supported"));
+        let u = w.to_ascii_uppercase();
+        let what = match u
+            .strip_prefix("COMPUTATIONAL")
+            .or_else(|| u.strip_prefix("COMP"))
+        {
+            Some("-X") => " (Micro Focus unsigned binary sized by the PICTURE)",
+            Some("-6") => " (unsigned packed decimal without a sign nibble)",
+            Some("-0") => " (compilers disagree on it; GnuCOBOL 3.1 does not implement it)",
+            _ => "",
+        };
+        return fail_msg(i, format!("USAGE {w} is not supported{what}"));
     }
     backtrack(i)
 }
