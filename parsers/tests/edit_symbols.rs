@@ -1,5 +1,6 @@
 //! DECIMAL-POINT IS COMMA and currency signs through the record codecs: edited fields
 //! decode and encode exactly, and the code page must hold the currency sign in one byte.
+#![allow(clippy::unwrap_used)]
 
 use ferrule_parsers::codepage::CodePage;
 use ferrule_parsers::copybook::{parse, ParseOptions, SourceFormat};
