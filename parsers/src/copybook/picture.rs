@@ -173,7 +173,16 @@ fn err(offset: usize, message: impl Into<String>) -> PicError {
 /// currency symbol of `symbols`; error offsets point into `pic` as written.
 pub(crate) fn parse(pic: &str, symbols: EditSymbols) -> Result<Picture, PicError> {
     if symbols.is_standard() {
-        return parse_standard(pic);
+        return parse_standard(pic).map_err(|mut e| {
+            // `Z.ZZZ.ZZ9,99` is the usual way to meet a program's DECIMAL-POINT IS COMMA.
+            if e.message.contains("only one decimal point") && pic.contains(',') {
+                e.message.push_str(
+                    " (for a program with DECIMAL-POINT IS COMMA, give --decimal-point comma \
+                     or decimal_point = \"comma\")",
+                );
+            }
+            e
+        });
     }
     let (standard, offsets) = symbols
         .normalize(pic)
@@ -558,13 +567,14 @@ mod tests {
             })
         };
         assert_eq!(parse("Z.ZZZ.ZZ9,99", comma), edited(9, 2, 12));
-        // The same picture read with the standard point is refused (two points).
-        assert_eq!(
-            parse("Z.ZZZ.ZZ9,99", EditSymbols::STANDARD)
-                .unwrap_err()
-                .offset,
-            5
-        );
+        // The same picture read with the standard point is refused (two points), with a
+        // hint at the option.
+        let e = parse("Z.ZZZ.ZZ9,99", EditSymbols::STANDARD).unwrap_err();
+        assert_eq!(e.offset, 5);
+        assert!(e.message.contains("--decimal-point comma"), "{}", e.message);
+        // Without a comma there is no such hint.
+        let e = parse("Z.ZZ9.99", EditSymbols::STANDARD).unwrap_err();
+        assert!(!e.message.contains("DECIMAL-POINT"), "{}", e.message);
         // A numeric PIC does not change.
         assert_eq!(parse("S9(5)V99", comma), Ok(num(7, 2, true)));
         // A floating pound sign: one character, two UTF-8 bytes.
