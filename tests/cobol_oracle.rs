@@ -190,6 +190,16 @@ fn gnucobol_38_digit_numbers() {
 }
 
 #[test]
+fn european_amounts_keyword_names_and_group_sign() {
+    // DECIMAL-POINT IS COMMA and CURRENCY SIGN IS "L" in the program's SPECIAL-NAMES,
+    // given to Ferrule as options; names such as COMP-CODE, VALUE-DATE, INDEXED-BY; a
+    // SIGN LEADING SEPARATE group; levels 01, 03, 07.
+    let mut opts = GNU_FIXED.to_vec();
+    opts.extend(["--decimal-point", "comma", "--currency-sign", "L"]);
+    run(&fixed("european", &opts));
+}
+
+#[test]
 fn binary_integers_and_floats() {
     run(&fixed("binary", GNU_FIXED));
 }
@@ -456,7 +466,12 @@ fn run_program(exe: &Path, dir: &Path, case: &Case) -> Vec<Vec<Expect>> {
         String::from_utf8_lossy(&out.stderr)
     );
     let redefines_all = case.ferrule.windows(2).any(|w| w == ["--redefines", "all"]);
-    parse_display(&out.stdout, redefines_all)
+    // A program compiled with DECIMAL-POINT IS COMMA DISPLAYs `-01234,56`.
+    let decimal_comma = case
+        .ferrule
+        .windows(2)
+        .any(|w| w == ["--decimal-point", "comma"]);
+    parse_display(&out.stdout, redefines_all, decimal_comma)
         .unwrap_or_else(|e| panic!("{}: unexpected DISPLAY output: {e}", case.program))
 }
 
@@ -502,7 +517,11 @@ struct Expect {
 /// `@record` starts a record; every other line is `KIND path=value`, or `+KIND path=value`
 /// for a REDEFINES alternative that only `--redefines all` shows. The output is Latin-1
 /// (the programs' text is), so each byte is one char.
-fn parse_display(stdout: &[u8], redefines_all: bool) -> Result<Vec<Vec<Expect>>, String> {
+fn parse_display(
+    stdout: &[u8],
+    redefines_all: bool,
+    decimal_comma: bool,
+) -> Result<Vec<Vec<Expect>>, String> {
     let text: String = stdout.iter().map(|&b| char::from(b)).collect();
     let mut records: Vec<Vec<Expect>> = Vec::new();
     for line in text.split('\n') {
@@ -539,10 +558,15 @@ fn parse_display(stdout: &[u8], redefines_all: bool) -> Result<Vec<Vec<Expect>>,
         let record = records
             .last_mut()
             .ok_or_else(|| format!("field before @record: {line:?}"))?;
+        let value = if decimal_comma && matches!(kind, Kind::N | Kind::D) {
+            value.replace(',', ".")
+        } else {
+            value.to_string()
+        };
         record.push(Expect {
             kind,
             path: normalise_path(path)?,
-            value: value.to_string(),
+            value,
         });
     }
     Ok(records)

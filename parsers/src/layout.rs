@@ -3,6 +3,7 @@
 //! Every record-format parser (COBOL copybooks, TOML specs, integrators' own) produces
 //! this model; the JSON codec and the listing read only this model.
 
+use crate::dialect::EditSymbols;
 use serde::Serialize;
 
 /// Where a definition came from in its source text (1-based), for error messages.
@@ -357,6 +358,9 @@ pub enum DataType {
         picture: String,
         pic: NumericPic,
         len: usize,
+        /// DECIMAL-POINT IS COMMA and the currency sign the picture was written with.
+        #[serde(skip_serializing_if = "EditSymbols::is_standard")]
+        symbols: EditSymbols,
     },
 }
 

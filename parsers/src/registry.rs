@@ -5,6 +5,7 @@
 //! [`FORMATS`] (and its `mod` line in `lib.rs`). The CLI and the gateway find it by name
 //! or file extension from here.
 
+use crate::dialect::EditSymbols;
 use crate::layout::Layout;
 
 /// What a caller may ask of any parser.
@@ -12,6 +13,10 @@ use crate::layout::Layout;
 pub struct LoadOptions {
     /// The record to pick when a definition holds several (a copybook's 01 levels).
     pub record: Option<String>,
+    /// DECIMAL-POINT IS COMMA and the currency sign of numeric-edited fields; combined
+    /// with what the definition itself declares (a copybook's SPECIAL-NAMES, a spec's
+    /// `[record]` keys).
+    pub symbols: EditSymbols,
 }
 
 /// A parser's error, rendered like a compiler would, with its location.
@@ -88,6 +93,7 @@ pub fn load(
 fn load_copybook(source: &str, opts: &LoadOptions, file_name: &str) -> Result<Layout, LoadError> {
     let po = crate::copybook::ParseOptions {
         record: opts.record.clone(),
+        symbols: opts.symbols,
         ..Default::default()
     };
     crate::copybook::parse(source, &po).map_err(|e| LoadError {
@@ -100,6 +106,7 @@ fn load_copybook(source: &str, opts: &LoadOptions, file_name: &str) -> Result<La
 fn load_spec(source: &str, opts: &LoadOptions, file_name: &str) -> Result<Layout, LoadError> {
     let po = crate::spec::ParseOptions {
         record: opts.record.clone(),
+        symbols: opts.symbols,
     };
     crate::spec::parse(source, &po).map_err(|e| LoadError {
         line: e.line(),

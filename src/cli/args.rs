@@ -8,7 +8,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use ferrule_parsers::codepage::CodePage;
-use ferrule_parsers::dialect::{AsciiSign, Dialect, Endian, FloatFormat};
+use ferrule_parsers::dialect::{AsciiSign, Dialect, EditSymbols, Endian, FloatFormat};
 use ferrule_parsers::json::{CodecOptions, RedefinesMode};
 use ferrule_parsers::layout::Layout;
 use ferrule_parsers::registry::{self, LoadOptions};
@@ -32,6 +32,17 @@ pub struct RecordLayoutArgs {
     /// what it does with it (`select_help`).
     #[arg(long = "select", value_name = "ALT=FIELD:VALUES")]
     pub select: Vec<String>,
+    /// `comma`: numeric-edited pictures were written under DECIMAL-POINT IS COMMA
+    /// (`Z.ZZZ.ZZ9,99`).
+    #[arg(long, value_name = "comma|period")]
+    pub decimal_point: Option<String>,
+    /// The CURRENCY SIGN of numeric-edited pictures: one character (`£`, `€`).
+    #[arg(long, value_name = "SIGN")]
+    pub currency_sign: Option<String>,
+    /// The PICTURE symbol standing for --currency-sign (WITH PICTURE SYMBOL), when it
+    /// is not the sign itself.
+    #[arg(long, value_name = "CHAR", requires = "currency_sign")]
+    pub currency_symbol: Option<String>,
 }
 
 /// `--select` help in each command's own words (set with `mut_arg`), since a flattened
@@ -51,12 +62,31 @@ pub mod select_help {
 }
 
 impl RecordLayoutArgs {
+    /// --decimal-point, --currency-sign and --currency-symbol.
+    fn edit_symbols(&self) -> Result<EditSymbols, Failure> {
+        let mut symbols = EditSymbols::STANDARD;
+        if let Some(dp) = &self.decimal_point {
+            symbols.decimal_comma = EditSymbols::decimal_point_by_name(dp).ok_or_else(|| {
+                Failure::usage(format!(
+                    "error: --decimal-point `{dp}`: expected comma or period"
+                ))
+            })?;
+        }
+        if let Some(sign) = &self.currency_sign {
+            symbols = symbols
+                .with_currency(sign, self.currency_symbol.as_deref())
+                .map_err(|e| Failure::usage(format!("error: --currency-sign: {e}")))?;
+        }
+        Ok(symbols)
+    }
+
     pub fn load(&self) -> Result<Layout, Failure> {
         let name = self.copybook.display().to_string();
         let source = std::fs::read_to_string(&self.copybook)
             .map_err(|e| Failure::usage(format!("error: cannot read {name}: {e}")))?;
         let opts = LoadOptions {
             record: self.record.clone(),
+            symbols: self.edit_symbols()?,
         };
         let mut layout = registry::load(&source, &name, self.format.as_deref(), &opts)
             .map_err(|e| Failure::usage(e.rendered))?;

@@ -2,6 +2,8 @@
 
 use std::collections::BTreeMap;
 
+use ferrule_parsers::dialect::EditSymbols;
+use ferrule_parsers::registry::LoadOptions;
 use serde::Deserialize;
 
 #[derive(Debug, Clone, Deserialize)]
@@ -149,6 +151,41 @@ pub struct LayoutRef {
     pub copybook: String,
     /// The 01 record to use when the copybook holds several.
     pub record: Option<String>,
+    /// `"comma"`: the layout's numeric-edited pictures were written under
+    /// DECIMAL-POINT IS COMMA (default `"period"`).
+    pub decimal_point: Option<String>,
+    /// The currency sign of numeric-edited pictures (one character, e.g. `"£"`).
+    pub currency_sign: Option<String>,
+    /// The PICTURE symbol standing for `currency_sign` (default: the sign itself).
+    pub currency_symbol: Option<String>,
+}
+
+impl LayoutRef {
+    /// How to load this layout: the record and the editing symbols.
+    pub fn load_options(&self) -> Result<LoadOptions, String> {
+        let mut symbols = EditSymbols::STANDARD;
+        if let Some(dp) = &self.decimal_point {
+            symbols.decimal_comma = EditSymbols::decimal_point_by_name(dp)
+                .ok_or_else(|| format!("decimal_point `{dp}`: expected \"comma\" or \"period\""))?;
+        }
+        match (&self.currency_sign, &self.currency_symbol) {
+            (Some(sign), symbol) => {
+                symbols = symbols
+                    .with_currency(sign, symbol.as_deref())
+                    .map_err(|e| format!("currency_sign: {e}"))?;
+            }
+            (None, Some(_)) => {
+                return Err(
+                    "currency_symbol needs currency_sign (the character the data shows)".into(),
+                )
+            }
+            (None, None) => {}
+        }
+        Ok(LoadOptions {
+            record: self.record.clone(),
+            symbols,
+        })
+    }
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -258,5 +295,44 @@ pub mod defaults {
     }
     pub fn docs() -> bool {
         true
+    }
+}
+
+#[cfg(test)]
+mod layout_ref_tests {
+    use super::*;
+
+    fn layout_ref(extra: &str) -> LayoutRef {
+        toml::from_str(&format!("copybook = \"a.cpy\"\n{extra}")).expect("toml")
+    }
+
+    #[test]
+    fn route_layouts_take_decimal_point_and_currency() {
+        // `request = { copybook = ..., decimal_point = "comma", currency_sign = "£" }`.
+        let o = layout_ref("decimal_point = \"comma\"\ncurrency_sign = \"£\"")
+            .load_options()
+            .expect("valid");
+        assert!(o.symbols.decimal_comma);
+        assert_eq!(o.symbols.currency_sign, '£');
+        assert!(layout_ref("")
+            .load_options()
+            .expect("valid")
+            .symbols
+            .is_standard());
+        // Bad values name the key.
+        let e = layout_ref("decimal_point = \"semi\"")
+            .load_options()
+            .unwrap_err();
+        assert!(e.contains("decimal_point `semi`"), "{e}");
+        let e = layout_ref("currency_symbol = \"L\"")
+            .load_options()
+            .unwrap_err();
+        assert!(e.contains("needs currency_sign"), "{e}");
+        let e = layout_ref("currency_sign = \"EUR\"")
+            .load_options()
+            .unwrap_err();
+        assert!(e.starts_with("currency_sign:"), "{e}");
+        // Unknown keys stay refused.
+        assert!(toml::from_str::<LayoutRef>("copybook = \"a\"\ncurrency = \"x\"").is_err());
     }
 }

@@ -11,7 +11,7 @@ use ferrule_parsers::codepage::CodePage;
 use ferrule_parsers::dialect::Dialect;
 use ferrule_parsers::json::CodecOptions;
 use ferrule_parsers::layout::{FieldKind, Layout};
-use ferrule_parsers::registry::{self, LoadOptions};
+use ferrule_parsers::registry;
 
 use super::constant;
 use super::locate::Location;
@@ -522,15 +522,7 @@ fn load_layout(r: &LayoutRef, base: &Path) -> Result<Layout, String> {
     let source = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let name = path.display().to_string();
-    registry::load(
-        &source,
-        &name,
-        None,
-        &LoadOptions {
-            record: r.record.clone(),
-        },
-    )
-    .map_err(|e| e.rendered)
+    registry::load(&source, &name, None, &r.load_options()?).map_err(|e| e.rendered)
 }
 
 fn split(path: &str) -> Vec<String> {

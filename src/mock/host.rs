@@ -12,7 +12,7 @@ use ferrule_parsers::codepage::CodePage;
 use ferrule_parsers::dialect::Dialect;
 use ferrule_parsers::json::{CodecOptions, Encoder};
 use ferrule_parsers::layout::{DataType, FieldKind, Layout};
-use ferrule_parsers::registry::{self, LoadOptions};
+use ferrule_parsers::registry;
 use serde_json::{Map, Value};
 
 use super::config::{FaultKind, HostConfig, MockFile, Mode};
@@ -177,15 +177,7 @@ fn load_layout(
     read: &dyn Fn(&str) -> Result<String, String>,
 ) -> Result<Layout, String> {
     let source = read(&r.copybook)?;
-    registry::load(
-        &source,
-        &r.copybook,
-        None,
-        &LoadOptions {
-            record: r.record.clone(),
-        },
-    )
-    .map_err(|e| e.rendered)
+    registry::load(&source, &r.copybook, None, &r.load_options()?).map_err(|e| e.rendered)
 }
 
 /// Encodes one answer; the error names every bad field (without their bytes).

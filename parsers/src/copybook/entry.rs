@@ -83,6 +83,9 @@ pub(crate) struct Entry {
     pub blank_when_zero: bool,
     pub sign: Option<Spanned<SignClause>>,
     pub renames: Option<(Spanned<QName>, Option<Spanned<QName>>)>,
+    /// The reserved word that stood where the name goes in an unnamed entry
+    /// (`05 COMP PIC X.`): errors about the entry mention it.
+    pub lead_keyword: Option<Spanned<String>>,
 }
 
 impl Entry {
@@ -106,8 +109,33 @@ enum Clause {
     Ignored,
 }
 
-/// Words that start a clause (so they are never taken as the entry's name).
-const CLAUSE_WORDS: &[&str] = &[
+/// Every spelling of a USAGE we lay out, with what it means.
+const USAGE_WORDS: &[(&str, Usage)] = &[
+    ("DISPLAY", Usage::Display),
+    ("COMP", Usage::Binary),
+    ("COMP-4", Usage::Binary),
+    ("COMPUTATIONAL", Usage::Binary),
+    ("COMPUTATIONAL-4", Usage::Binary),
+    ("BINARY", Usage::Binary),
+    ("COMP-5", Usage::Comp5),
+    ("COMPUTATIONAL-5", Usage::Comp5),
+    ("COMP-1", Usage::Comp1),
+    ("COMPUTATIONAL-1", Usage::Comp1),
+    ("COMP-2", Usage::Comp2),
+    ("COMPUTATIONAL-2", Usage::Comp2),
+    ("COMP-3", Usage::Packed),
+    ("COMPUTATIONAL-3", Usage::Packed),
+    ("PACKED-DECIMAL", Usage::Packed),
+    ("NATIONAL", Usage::National),
+    ("INDEX", Usage::Index),
+    ("POINTER", Usage::Pointer),
+];
+
+/// Words the clause grammar gives a meaning to (besides the USAGE spellings): none of
+/// them can name a data item. A name that merely contains one (`COMPANY-NAME`,
+/// `VALUE-DATE`, `X-COMP`) is an ordinary name; the tests take every word of this list
+/// and of [`USAGE_WORDS`] as a name prefix and suffix.
+pub(crate) const CLAUSE_WORDS: &[&str] = &[
     "PIC",
     "PICTURE",
     "USAGE",
@@ -120,19 +148,20 @@ const CLAUSE_WORDS: &[&str] = &[
     "JUST",
     "JUSTIFIED",
     "BLANK",
+    "WHEN",
+    "ZERO",
+    "ZEROS",
+    "ZEROES",
     "SIGN",
     "LEADING",
     "TRAILING",
+    "SEPARATE",
+    "CHARACTER",
     "GLOBAL",
     "EXTERNAL",
     "RENAMES",
     "IS",
-    "DISPLAY",
-    "BINARY",
-    "PACKED-DECIMAL",
-    "NATIONAL",
-    "INDEX",
-    "POINTER",
+    "ARE",
     "INDEXED",
     "ASCENDING",
     "DESCENDING",
@@ -146,14 +175,50 @@ const CLAUSE_WORDS: &[&str] = &[
     "THROUGH",
     "OF",
     "IN",
+    "LEFT",
+    "RIGHT",
+    "ALL",
+    "SPACE",
+    "SPACES",
+    "HIGH-VALUE",
+    "HIGH-VALUES",
+    "LOW-VALUE",
+    "LOW-VALUES",
+    "QUOTE",
+    "QUOTES",
+    "NULL",
+    "NULLS",
 ];
 
-fn is_reserved(w: &str) -> bool {
-    CLAUSE_WORDS.iter().any(|k| w.eq_ignore_ascii_case(k))
-        || w.get(..4).is_some_and(|p| p.eq_ignore_ascii_case("COMP"))
+/// Every reserved word of the entry grammar: the clause words and the USAGE spellings.
+pub(crate) fn keywords() -> impl Iterator<Item = &'static str> {
+    CLAUSE_WORDS
+        .iter()
+        .copied()
+        .chain(USAGE_WORDS.iter().map(|(w, _)| *w))
 }
 
-/// A user-defined word that is not a clause keyword.
+/// True when `w` is, as a whole word, a reserved word of the entry grammar.
+pub(crate) fn is_reserved(w: &str) -> bool {
+    keywords().any(|k| w.eq_ignore_ascii_case(k))
+}
+
+/// True for a USAGE spelling some compiler has that we do not lay out: `COMP-n`,
+/// `COMPUTATIONAL-n` with a one-character suffix (`COMP-6`, `COMP-N`), `DISPLAY-1`,
+/// `PROCEDURE-POINTER`. Only consulted where a clause is expected: as a name, such a
+/// word is an ordinary data name.
+fn is_other_usage(w: &str) -> bool {
+    let u = w.to_ascii_uppercase();
+    let comp_suffix = u
+        .strip_prefix("COMPUTATIONAL-")
+        .or_else(|| u.strip_prefix("COMP-"));
+    comp_suffix.is_some_and(|s| s.len() == 1 && s.bytes().all(|b| b.is_ascii_alphanumeric()))
+        || u == "DISPLAY-1"
+        || u.ends_with("-POINTER")
+}
+
+/// A user-defined word that is not a reserved word (as a whole word: `COMPANY-NAME` is
+/// a name, `COMP` is not).
 fn data_name(i: &str) -> PResult<'_, String> {
     let (rest, w) = word(i)?;
     if is_cobol_word(w) && !is_reserved(w) {
@@ -181,22 +246,23 @@ fn qname(i: &str) -> PResult<'_, QName> {
 fn usage_word(i: &str) -> PResult<'_, Usage> {
     let (i, ()) = ws(i)?;
     let (rest, w) = word(i)?;
-    let u = match w.to_ascii_uppercase().as_str() {
-        "DISPLAY" => Usage::Display,
-        "COMP" | "COMP-4" | "COMPUTATIONAL" | "COMPUTATIONAL-4" | "BINARY" => Usage::Binary,
-        "COMP-5" | "COMPUTATIONAL-5" => Usage::Comp5,
-        "COMP-1" | "COMPUTATIONAL-1" => Usage::Comp1,
-        "COMP-2" | "COMPUTATIONAL-2" => Usage::Comp2,
-        "COMP-3" | "COMPUTATIONAL-3" | "PACKED-DECIMAL" => Usage::Packed,
-        "NATIONAL" => Usage::National,
-        "INDEX" => Usage::Index,
-        "POINTER" => Usage::Pointer,
-        u if u.starts_with("COMP") || u == "DISPLAY-1" || u.ends_with("-POINTER") => {
-            return fail_msg(i, format!("USAGE {w} is not supported"));
-        }
-        _ => return backtrack(i),
-    };
-    Ok((rest, u))
+    if let Some((_, u)) = USAGE_WORDS.iter().find(|(k, _)| w.eq_ignore_ascii_case(k)) {
+        return Ok((rest, *u));
+    }
+    if is_other_usage(w) {
+        let u = w.to_ascii_uppercase();
+        let what = match u
+            .strip_prefix("COMPUTATIONAL")
+            .or_else(|| u.strip_prefix("COMP"))
+        {
+            Some("-X") => " (Micro Focus unsigned binary sized by the PICTURE)",
+            Some("-6") => " (unsigned packed decimal without a sign nibble)",
+            Some("-0") => " (compilers disagree on it; GnuCOBOL 3.1 does not implement it)",
+            _ => "",
+        };
+        return fail_msg(i, format!("USAGE {w} is not supported{what}"));
+    }
+    backtrack(i)
 }
 
 fn pic_clause(i: &str) -> PResult<'_, Clause> {
@@ -406,8 +472,94 @@ fn clause(i: &str) -> PResult<'_, Clause> {
 /// What a statement in the copybook turned out to be.
 pub(crate) enum Statement {
     Entry(Box<Entry>),
-    /// EJECT, SKIP1/2/3: listing control, no meaning for the layout.
+    /// EJECT, SKIP1/2/3: listing control, no meaning for the layout; also the
+    /// `SPECIAL-NAMES.` paragraph header.
     Skip,
+    /// Clauses of a SPECIAL-NAMES paragraph that change numeric-edited pictures.
+    SpecialNames(Vec<Spanned<SpecialName>>),
+}
+
+/// A SPECIAL-NAMES clause Ferrule reads.
+#[derive(Debug, Clone, PartialEq)]
+pub(crate) enum SpecialName {
+    /// `DECIMAL-POINT IS COMMA`.
+    DecimalComma,
+    /// `CURRENCY [SIGN] [IS] "£" [[WITH] PICTURE SYMBOL "L"]`.
+    Currency {
+        sign: String,
+        symbol: Option<String>,
+    },
+}
+
+/// A quoted literal's text (a currency sign or symbol).
+fn quoted_text(i: &str) -> PResult<'_, String> {
+    let (rest, lit) = literal(i)?;
+    match lit {
+        Literal::Text(t) => Ok((rest, t)),
+        _ => backtrack(i),
+    }
+}
+
+/// `DECIMAL-POINT IS COMMA` or `CURRENCY SIGN IS "£" [WITH PICTURE SYMBOL "L"]`.
+fn special_name(i: &str) -> PResult<'_, SpecialName> {
+    let decimal = map(
+        (
+            kw("DECIMAL-POINT"),
+            opt(kw("IS")),
+            cut(context("COMMA after DECIMAL-POINT IS", kw("COMMA"))),
+        ),
+        |_| SpecialName::DecimalComma,
+    );
+    let symbol = preceded(
+        (opt(kw("WITH")), opt(kw("PICTURE")), kw("SYMBOL")),
+        cut(context(
+            "a quoted character after PICTURE SYMBOL",
+            quoted_text,
+        )),
+    );
+    let currency = map(
+        (
+            kw("CURRENCY"),
+            opt(kw("SIGN")),
+            opt(kw("IS")),
+            cut(context(
+                "a quoted currency sign after CURRENCY SIGN IS",
+                quoted_text,
+            )),
+            opt(symbol),
+        ),
+        |(_, _, _, sign, symbol)| SpecialName::Currency { sign, symbol },
+    );
+    alt((decimal, currency)).parse(i)
+}
+
+/// The SPECIAL-NAMES clauses from `i` to the period that ends the paragraph.
+fn special_names(i: &str) -> PResult<'_, Statement> {
+    let (mut i, first) = spanned(special_name)(i)?;
+    let mut out = vec![first];
+    loop {
+        let (j, ()) = ws(i)?;
+        if j.is_empty() {
+            return Ok((j, Statement::SpecialNames(out)));
+        }
+        if at_period(j) {
+            return Ok((j.get(1..).unwrap_or_default(), Statement::SpecialNames(out)));
+        }
+        match spanned(special_name)(j) {
+            Ok((rest, s)) => {
+                out.push(s);
+                i = rest;
+            }
+            Err(nom::Err::Error(_)) => {
+                return fail_expected(
+                    j,
+                    "DECIMAL-POINT IS COMMA, CURRENCY SIGN or `.` (other SPECIAL-NAMES \
+                     clauses are not read)",
+                )
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Parses one statement from `i` (which starts at a non-blank character).
@@ -422,6 +574,14 @@ pub(crate) fn statement(i: &str) -> PResult<'_, Statement> {
                 start,
                 format!("{upper} statements are not expanded; expand them first"),
             )
+        }
+        "DECIMAL-POINT" | "CURRENCY" => return special_names(start),
+        "SPECIAL-NAMES" => {
+            let rest = rest.trim_start();
+            if !at_period(rest) {
+                return fail_expected(rest, "`.` after SPECIAL-NAMES");
+            }
+            return Ok((rest.get(1..).unwrap_or_default(), Statement::Skip));
         }
         "EJECT" | "SKIP1" | "SKIP2" | "SKIP3" => {
             let rest = rest.trim_start();
@@ -451,26 +611,61 @@ pub(crate) fn statement(i: &str) -> PResult<'_, Statement> {
         rest_len: start.len(),
         ..Entry::default()
     };
-    let (mut i, name) = opt(spanned(data_name)).parse(rest)?;
+    let (i, name) = opt(spanned(data_name)).parse(rest)?;
     entry.name = name.filter(|n| !n.value.eq_ignore_ascii_case("FILLER"));
+    // A reserved word where the name goes starts a clause of an unnamed entry
+    // (`05 PIC X.`, `05 COMP-3 PIC S9(5).`); remember it to explain errors.
+    let lead = match (&entry.name, word(rest)) {
+        (None, Ok((after, w))) if is_reserved(w) => Some((after, w)),
+        _ => None,
+    };
+    if let Some((_, w)) = lead {
+        entry.lead_keyword = Some(Spanned {
+            value: w.to_ascii_uppercase(),
+            rest_len: ws(rest)?.0.len(),
+        });
+    }
+    match clauses(&mut entry, i) {
+        Ok((rest, ())) => Ok((rest, Statement::Entry(Box::new(entry)))),
+        Err(e) => {
+            // When the entry reads well with that word taken as its name, the author
+            // meant it as one: say so rather than point into a clause.
+            if let Some((after, w)) = lead {
+                if clauses(&mut Entry::default(), after).is_ok() {
+                    return fail_msg(ws(rest)?.0, reserved_name_message(w));
+                }
+            }
+            Err(e)
+        }
+    }
+}
+
+/// Why a reserved word cannot be a data name.
+pub(crate) fn reserved_name_message(w: &str) -> String {
+    format!(
+        "{} is a reserved word and cannot name a data item; rename it (e.g. WS-{})",
+        w.to_ascii_uppercase(),
+        w.to_ascii_uppercase()
+    )
+}
+
+/// The clauses of an entry up to its period (or the end of the text).
+fn clauses<'a>(entry: &mut Entry, mut i: &'a str) -> PResult<'a, ()> {
     loop {
         let (j, ()) = ws(i)?;
         if j.is_empty() {
             // Lenient: a missing final period.
-            return Ok((j, Statement::Entry(Box::new(entry))));
+            return Ok((j, ()));
         }
         if at_period(j) {
-            return Ok((
-                j.get(1..).unwrap_or_default(),
-                Statement::Entry(Box::new(entry)),
-            ));
+            return Ok((j.get(1..).unwrap_or_default(), ()));
         }
         let (rest, c) = match clause(j) {
             Ok(ok) => ok,
             Err(nom::Err::Error(_)) => return fail_expected(j, "a clause or `.` ending the entry"),
             Err(e) => return Err(e),
         };
-        apply(&mut entry, c, j)?;
+        apply(entry, c, j)?;
         i = rest;
     }
 }
@@ -617,6 +812,106 @@ mod tests {
     fn missing_final_period_is_accepted() {
         // End of input ends the entry.
         assert_eq!(entry("05 A PIC X").pic.unwrap().value, "X");
+    }
+
+    /// The message of a failed statement.
+    fn err_message(src: &str) -> String {
+        match statement(src) {
+            Err(nom::Err::Failure(f)) | Err(nom::Err::Error(f)) => f
+                .message
+                .or(f.expected.map(|c| c.to_string()))
+                .unwrap_or_default(),
+            _ => panic!("no error for {src}"),
+        }
+    }
+
+    #[test]
+    fn names_that_begin_or_end_with_a_keyword_are_names() {
+        // Every reserved word, as a prefix and as a suffix of a name, in every place a
+        // name goes: the entry's name, REDEFINES, DEPENDING ON, OF, INDEXED BY, RENAMES.
+        for k in keywords() {
+            for name in [format!("{k}-X"), format!("X-{k}"), format!("{k}-{k}")] {
+                let e = entry(&format!("05 {name} PIC X(3)."));
+                assert_eq!(e.name.map(|n| n.value), Some(name.clone()), "{name}");
+                assert_eq!(e.pic.map(|p| p.value), Some("X(3)".into()), "{name}");
+                let lower = name.to_ascii_lowercase();
+                let e = entry(&format!(
+                    "05 {lower} REDEFINES {name} OCCURS 1 TO 3 DEPENDING ON {name} OF {name} \
+                     INDEXED BY {name} PIC 9 COMP-3."
+                ));
+                assert_eq!(e.redefines.unwrap().value.name, name);
+                let d = e.occurs.unwrap().value.depending.unwrap().value;
+                assert_eq!((d.name, d.qualifiers), (name.clone(), vec![name.clone()]));
+                assert_eq!(e.usage.unwrap().value, Usage::Packed);
+                let (a, b) = entry(&format!("66 {name} RENAMES {name} THRU {name}."))
+                    .renames
+                    .unwrap();
+                assert_eq!((a.value.name, b.unwrap().value.name), (name.clone(), name));
+            }
+        }
+        // The names of the issue, from customer and computation copybooks.
+        for name in [
+            "COMPANY-NAME",
+            "COMP-CODE",
+            "COMPUTED-TAX",
+            "COMPLIANCE-FLAG",
+            "COMPUTATIONAL-UNITS",
+            "BINARY-FLAGS",
+            "DISPLAY-NAME",
+            "INDEXED-BY",
+            "POINTER-TYPE",
+            "COMP-NO",
+            "COMP-X-FLAG",
+        ] {
+            let e = entry(&format!("05  {name}  PIC X(30)."));
+            assert_eq!(e.name.unwrap().value, name);
+        }
+    }
+
+    #[test]
+    fn a_keyword_as_the_whole_name_is_never_a_name() {
+        // Each reserved word alone after the level number is either a clause of an
+        // unnamed entry or refused; it never becomes the entry's name.
+        for k in keywords() {
+            match statement(&format!("05 {k} PIC X(3).")) {
+                Ok((_, Statement::Entry(e))) => assert!(e.name.is_none(), "{k}"),
+                Ok(_) => panic!("{k}: not an entry"),
+                Err(_) => {}
+            }
+        }
+        // When the entry only makes sense with the word as its name, the error says so,
+        // at the word.
+        for src in [
+            "05 VALUE PIC X(3).",
+            "05 OCCURS PIC X(3).",
+            "05 REDEFINES PIC X(3).",
+            "05 SIGN PIC S9(3).",
+            "05 KEY PIC X(3).",
+            "05 TIMES PIC 9(3) COMP-3.",
+            "05 USAGE PIC X(3).",
+            "05 RENAMES PIC X.",
+            "05 DEPENDING PIC 9.",
+            "05 PIC PIC X.",
+        ] {
+            let m = err_message(src);
+            assert!(
+                m.contains("is a reserved word and cannot name a data item"),
+                "{src}: {m}"
+            );
+            assert_eq!(err_at(src), 3, "{src}");
+        }
+        // An unknown COMP-n in clause position is an unsupported usage.
+        assert_eq!(
+            err_message("05 A PIC 9 COMP-9."),
+            "USAGE COMP-9 is not supported"
+        );
+        // ... but a COMP-n name is a name (only the whole known spellings are reserved).
+        assert_eq!(entry("05 COMP-A PIC X.").name.unwrap().value, "COMP-A");
+        // A word beginning with COMP in clause position is not taken for a usage.
+        assert_eq!(
+            err_message("05 A PIC X COMPANY."),
+            "a clause or `.` ending the entry"
+        );
     }
 
     #[test]

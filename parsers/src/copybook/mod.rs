@@ -22,9 +22,10 @@ mod types;
 
 pub use error::CopybookError;
 
+use crate::dialect::EditSymbols;
 use crate::layout::{Layout, SourcePos};
-use entry::Statement;
-use lex::Fail;
+use entry::{SpecialName, Statement};
+use lex::{Fail, Spanned};
 
 /// How the copybook text is laid out in columns.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -46,11 +47,14 @@ pub struct ParseOptions {
     pub record: Option<String>,
     /// Reference format of the text.
     pub format: SourceFormat,
+    /// DECIMAL-POINT IS COMMA and the currency sign of numeric-edited pictures, combined
+    /// with a SPECIAL-NAMES paragraph in the text by [`EditSymbols::merge`].
+    pub symbols: EditSymbols,
 }
 
 /// Parses a copybook and returns the selected 01 record's layout.
 pub fn parse(source: &str, opts: &ParseOptions) -> Result<Layout, CopybookError> {
-    let all = parse_all(source, opts.format)?;
+    let all = parse_records(source, opts.format, opts.symbols)?;
     match &opts.record {
         None => all.into_iter().next().ok_or(CopybookError::NoRecords),
         Some(name) => {
@@ -70,13 +74,28 @@ pub fn parse(source: &str, opts: &ParseOptions) -> Result<Layout, CopybookError>
 /// A copybook whose first entry is below level 01 is wrapped in an implicit 01 named
 /// `RECORD`.
 pub fn parse_all(source: &str, format: SourceFormat) -> Result<Vec<Layout>, CopybookError> {
+    parse_records(source, format, EditSymbols::STANDARD)
+}
+
+/// [`parse_all`] with the caller's editing symbols.
+fn parse_records(
+    source: &str,
+    format: SourceFormat,
+    symbols: EditSymbols,
+) -> Result<Vec<Layout>, CopybookError> {
     let clean = source::clean(source, format)
         .map_err(|e| CopybookError::invalid(source, e.pos, e.message))?;
-    let ctx = Ctx {
+    let mut ctx = Ctx {
         source,
         clean: &clean,
+        symbols,
     };
-    let entries = entries(&ctx)?;
+    let (entries, declared) = entries(&ctx)?;
+    if let Some(d) = declared {
+        ctx.symbols = symbols
+            .merge(d.value)
+            .map_err(|why| ctx.err(d.rest_len, why))?;
+    }
     if entries.is_empty() {
         return Err(CopybookError::NoRecords);
     }
@@ -86,14 +105,18 @@ pub fn parse_all(source: &str, format: SourceFormat) -> Result<Vec<Layout>, Copy
         .collect()
 }
 
-/// Splits the clean text into entries.
-fn entries(ctx: &Ctx<'_>) -> Result<Vec<entry::Entry>, CopybookError> {
+/// Splits the clean text into entries, and reads what SPECIAL-NAMES clauses declare
+/// (with where the first of them is).
+fn entries(
+    ctx: &Ctx<'_>,
+) -> Result<(Vec<entry::Entry>, Option<Spanned<EditSymbols>>), CopybookError> {
     let mut out = Vec::new();
+    let mut declared: Option<Spanned<EditSymbols>> = None;
     let mut rest = ctx.clean.text.as_str();
     loop {
         rest = rest.trim_start();
         if rest.is_empty() {
-            return Ok(out);
+            return Ok((out, declared));
         }
         match entry::statement(rest) {
             Ok((r, Statement::Entry(e))) => {
@@ -101,6 +124,25 @@ fn entries(ctx: &Ctx<'_>) -> Result<Vec<entry::Entry>, CopybookError> {
                 rest = r;
             }
             Ok((r, Statement::Skip)) => rest = r,
+            Ok((r, Statement::SpecialNames(names))) => {
+                for n in names {
+                    let d = declared.get_or_insert(Spanned {
+                        value: EditSymbols::STANDARD,
+                        rest_len: n.rest_len,
+                    });
+                    d.value = match n.value {
+                        SpecialName::DecimalComma => EditSymbols {
+                            decimal_comma: true,
+                            ..d.value
+                        },
+                        SpecialName::Currency { sign, symbol } => d
+                            .value
+                            .with_currency(&sign, symbol.as_deref())
+                            .map_err(|why| ctx.err(n.rest_len, why))?,
+                    };
+                }
+                rest = r;
+            }
             Err(nom::Err::Error(f) | nom::Err::Failure(f)) => return Err(ctx.nom_error(f)),
             Err(nom::Err::Incomplete(_)) => {
                 return Err(ctx.err(0, "unexpected end of the copybook"));
@@ -113,6 +155,8 @@ fn entries(ctx: &Ctx<'_>) -> Result<Vec<entry::Entry>, CopybookError> {
 pub(crate) struct Ctx<'a> {
     source: &'a str,
     clean: &'a source::Clean,
+    /// Decimal point and currency of numeric-edited pictures.
+    symbols: EditSymbols,
 }
 
 impl Ctx<'_> {

@@ -10,6 +10,7 @@ use nom::sequence::{delimited, pair};
 use nom::Parser;
 
 use super::lex::{Fail, PResult};
+use crate::dialect::EditSymbols;
 use crate::layout::NumericPic;
 
 /// Largest repetition count accepted in `c(n)`, and the largest item length.
@@ -168,8 +169,32 @@ fn err(offset: usize, message: impl Into<String>) -> PicError {
     }
 }
 
-/// Parses a PICTURE string (as written after PIC).
-pub(crate) fn parse(pic: &str) -> Result<Picture, PicError> {
+/// Parses a PICTURE string (as written after PIC) under DECIMAL-POINT IS COMMA and the
+/// currency symbol of `symbols`; error offsets point into `pic` as written.
+pub(crate) fn parse(pic: &str, symbols: EditSymbols) -> Result<Picture, PicError> {
+    if symbols.is_standard() {
+        return parse_standard(pic).map_err(|mut e| {
+            // `Z.ZZZ.ZZ9,99` is the usual way to meet a program's DECIMAL-POINT IS COMMA.
+            if e.message.contains("only one decimal point") && pic.contains(',') {
+                e.message.push_str(
+                    " (for a program with DECIMAL-POINT IS COMMA, give --decimal-point comma \
+                     or decimal_point = \"comma\")",
+                );
+            }
+            e
+        });
+    }
+    let (standard, offsets) = symbols
+        .normalize(pic)
+        .map_err(|(offset, message)| err(offset, message))?;
+    parse_standard(&standard).map_err(|e| PicError {
+        offset: offsets.get(e.offset).copied().unwrap_or(pic.len()),
+        message: e.message,
+    })
+}
+
+/// Parses a PICTURE string written with `.` point, `,` grouping and `$` currency.
+fn parse_standard(pic: &str) -> Result<Picture, PicError> {
     let toks = tokens(pic)?;
     if toks.is_empty() {
         return Err(err(0, "empty PIC string"));
@@ -429,33 +454,42 @@ mod tests {
     #[test]
     fn alphanumeric_and_national() {
         // Repetition and plain symbols add up.
-        assert_eq!(parse("X(10)"), Ok(Picture::Alphanumeric { len: 10 }));
-        assert_eq!(parse("xxA"), Ok(Picture::Alphanumeric { len: 3 }));
+        assert_eq!(
+            parse_standard("X(10)"),
+            Ok(Picture::Alphanumeric { len: 10 })
+        );
+        assert_eq!(parse_standard("xxA"), Ok(Picture::Alphanumeric { len: 3 }));
         // Alphanumeric-edited: insertion characters count.
-        assert_eq!(parse("XXBXX/X0"), Ok(Picture::Alphanumeric { len: 8 }));
+        assert_eq!(
+            parse_standard("XXBXX/X0"),
+            Ok(Picture::Alphanumeric { len: 8 })
+        );
         // X with 9 is alphanumeric, as COBOL treats it.
-        assert_eq!(parse("X(2)9(3)"), Ok(Picture::Alphanumeric { len: 5 }));
-        assert_eq!(parse("N(5)"), Ok(Picture::National { chars: 5 }));
+        assert_eq!(
+            parse_standard("X(2)9(3)"),
+            Ok(Picture::Alphanumeric { len: 5 })
+        );
+        assert_eq!(parse_standard("N(5)"), Ok(Picture::National { chars: 5 }));
     }
 
     #[test]
     fn numeric_digits_and_scale() {
         // V99 gives scale 2; S marks signed.
-        assert_eq!(parse("S9(7)V99"), Ok(num(9, 2, true)));
-        assert_eq!(parse("9(5)"), Ok(num(5, 0, false)));
+        assert_eq!(parse_standard("S9(7)V99"), Ok(num(9, 2, true)));
+        assert_eq!(parse_standard("9(5)"), Ok(num(5, 0, false)));
         // Trailing Ps scale by a negative power.
-        assert_eq!(parse("9(3)PPP"), Ok(num(3, -3, false)));
+        assert_eq!(parse_standard("9(3)PPP"), Ok(num(3, -3, false)));
         // Leading Ps (with or without V) put the point left of them.
-        assert_eq!(parse("PPP99"), Ok(num(2, 5, false)));
-        assert_eq!(parse("VPPP99"), Ok(num(2, 5, false)));
-        assert_eq!(parse("SV9(4)"), Ok(num(4, 4, true)));
+        assert_eq!(parse_standard("PPP99"), Ok(num(2, 5, false)));
+        assert_eq!(parse_standard("VPPP99"), Ok(num(2, 5, false)));
+        assert_eq!(parse_standard("SV9(4)"), Ok(num(4, 4, true)));
     }
 
     #[test]
     fn edited_pictures() {
         // Z,ZZ9.99CR: 11 printable characters, 7 digits, 2 decimals, signed.
         assert_eq!(
-            parse("ZZ,ZZ9.99CR"),
+            parse_standard("ZZ,ZZ9.99CR"),
             Ok(Picture::Edited {
                 pic: NumericPic {
                     digits: 7,
@@ -467,7 +501,7 @@ mod tests {
         );
         // Floating $ holds one digit fewer than its length.
         assert_eq!(
-            parse("$$$,$$9.99"),
+            parse_standard("$$$,$$9.99"),
             Ok(Picture::Edited {
                 pic: NumericPic {
                     digits: 7,
@@ -479,7 +513,7 @@ mod tests {
         );
         // A single leading minus is a sign, not a digit.
         assert_eq!(
-            parse("-9(3)"),
+            parse_standard("-9(3)"),
             Ok(Picture::Edited {
                 pic: NumericPic {
                     digits: 3,
@@ -491,7 +525,7 @@ mod tests {
         );
         // Simple insertion with 9s only: a date.
         assert_eq!(
-            parse("99/99/99"),
+            parse_standard("99/99/99"),
             Ok(Picture::Edited {
                 pic: NumericPic {
                     digits: 6,
@@ -503,7 +537,7 @@ mod tests {
         );
         // Check protection stars.
         assert_eq!(
-            parse("**,**9.99"),
+            parse_standard("**,**9.99"),
             Ok(Picture::Edited {
                 pic: NumericPic {
                     digits: 7,
@@ -516,22 +550,68 @@ mod tests {
     }
 
     #[test]
+    fn comma_and_currency_pictures() {
+        // Under DECIMAL-POINT IS COMMA the comma is the point: two decimals here.
+        let comma = EditSymbols {
+            decimal_comma: true,
+            ..EditSymbols::STANDARD
+        };
+        let edited = |digits, scale, len| {
+            Ok(Picture::Edited {
+                pic: NumericPic {
+                    digits,
+                    scale,
+                    signed: false,
+                },
+                len,
+            })
+        };
+        assert_eq!(parse("Z.ZZZ.ZZ9,99", comma), edited(9, 2, 12));
+        // The same picture read with the standard point is refused (two points), with a
+        // hint at the option.
+        let e = parse("Z.ZZZ.ZZ9,99", EditSymbols::STANDARD).unwrap_err();
+        assert_eq!(e.offset, 5);
+        assert!(e.message.contains("--decimal-point comma"), "{}", e.message);
+        // Without a comma there is no such hint.
+        let e = parse("Z.ZZ9.99", EditSymbols::STANDARD).unwrap_err();
+        assert!(!e.message.contains("DECIMAL-POINT"), "{}", e.message);
+        // A numeric PIC does not change.
+        assert_eq!(parse("S9(5)V99", comma), Ok(num(7, 2, true)));
+        // A floating pound sign: one character, two UTF-8 bytes.
+        let pound = EditSymbols::STANDARD.with_currency("£", None).unwrap();
+        assert_eq!(parse("£££,££9.99", pound), edited(7, 2, 10));
+        // Offsets stay in the PIC as written: `Q` is at byte 3, after the two-byte £.
+        assert_eq!(parse("£9Q", pound).unwrap_err().offset, 3);
+        // `$` is not the currency symbol when another one is declared.
+        let e = parse("$$9", pound).unwrap_err();
+        assert_eq!(e.offset, 0);
+        assert!(
+            e.message.contains("not the currency symbol"),
+            "{}",
+            e.message
+        );
+        // A picture symbol `L` for the sign `£` (either case).
+        let l = EditSymbols::STANDARD.with_currency("£", Some("L")).unwrap();
+        assert_eq!(parse("lll,ll9.99", l), edited(7, 2, 10));
+    }
+
+    #[test]
     fn errors_carry_offsets() {
         // Each bad PIC reports the byte offset of the culprit.
-        assert_eq!(parse("").unwrap_err().offset, 0);
-        assert_eq!(parse("9(0)").unwrap_err().offset, 2);
-        assert_eq!(parse("9(").unwrap_err().offset, 2);
-        assert_eq!(parse("9(5").unwrap_err().offset, 3);
-        assert_eq!(parse("9S9").unwrap_err().offset, 1);
-        assert_eq!(parse("9V9V9").unwrap_err().offset, 3);
-        assert_eq!(parse("XXV").unwrap_err().offset, 2);
-        assert_eq!(parse("SX(3)").unwrap_err().offset, 0);
-        assert_eq!(parse("99P9").unwrap_err().offset, 2);
-        assert_eq!(parse("S").unwrap_err().offset, 0);
-        assert_eq!(parse("9Q").unwrap_err().offset, 1);
-        assert_eq!(parse("ZZ9.9.9").unwrap_err().offset, 5);
-        assert_eq!(parse("9(99999999999)").unwrap_err().offset, 2);
-        assert_eq!(parse("SZZ9").unwrap_err().offset, 0);
-        assert_eq!(parse("N9").unwrap_err().offset, 1);
+        assert_eq!(parse_standard("").unwrap_err().offset, 0);
+        assert_eq!(parse_standard("9(0)").unwrap_err().offset, 2);
+        assert_eq!(parse_standard("9(").unwrap_err().offset, 2);
+        assert_eq!(parse_standard("9(5").unwrap_err().offset, 3);
+        assert_eq!(parse_standard("9S9").unwrap_err().offset, 1);
+        assert_eq!(parse_standard("9V9V9").unwrap_err().offset, 3);
+        assert_eq!(parse_standard("XXV").unwrap_err().offset, 2);
+        assert_eq!(parse_standard("SX(3)").unwrap_err().offset, 0);
+        assert_eq!(parse_standard("99P9").unwrap_err().offset, 2);
+        assert_eq!(parse_standard("S").unwrap_err().offset, 0);
+        assert_eq!(parse_standard("9Q").unwrap_err().offset, 1);
+        assert_eq!(parse_standard("ZZ9.9.9").unwrap_err().offset, 5);
+        assert_eq!(parse_standard("9(99999999999)").unwrap_err().offset, 2);
+        assert_eq!(parse_standard("SZZ9").unwrap_err().offset, 0);
+        assert_eq!(parse_standard("N9").unwrap_err().offset, 1);
     }
 }

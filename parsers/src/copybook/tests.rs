@@ -1,6 +1,7 @@
 //! End-to-end tests of the copybook parser: text in, layout or located error out.
 
 use super::*;
+use crate::dialect::EditSymbols;
 use crate::layout::{
     ConditionValue, DataType, Field, FieldKind, FloatWidth, Literal, NumericPic, SignPosition,
 };
@@ -9,8 +10,8 @@ fn free(src: &str) -> Layout {
     match parse(
         src,
         &ParseOptions {
-            record: None,
             format: SourceFormat::Free,
+            ..Default::default()
         },
     ) {
         Ok(l) => l,
@@ -340,7 +341,8 @@ fn edited_pictures() {
         &DataType::Edited {
             picture: "ZZ,ZZ9.99CR".into(),
             pic: np(7, 2, true),
-            len: 11
+            len: 11,
+            symbols: EditSymbols::STANDARD,
         }
     );
     assert_eq!(field(&l, "r.b").size, 10);
@@ -350,7 +352,8 @@ fn edited_pictures() {
         &DataType::Edited {
             picture: "9(5).99".into(),
             pic: np(7, 2, false),
-            len: 8
+            len: 8,
+            symbols: EditSymbols::STANDARD,
         }
     );
 }
@@ -446,6 +449,7 @@ fn several_records_and_selection() {
     let opts = ParseOptions {
         record: Some("resp".into()),
         format: SourceFormat::Auto,
+        ..Default::default()
     };
     assert_eq!(parse(src, &opts).unwrap().max_len(), 2);
     assert_eq!(parse(src, &ParseOptions::default()).unwrap().name, "REQ");
@@ -453,6 +457,7 @@ fn several_records_and_selection() {
     let opts = ParseOptions {
         record: Some("NOPE".into()),
         format: SourceFormat::Auto,
+        ..Default::default()
     };
     let e = parse(src, &opts).unwrap_err();
     assert_eq!(
@@ -698,4 +703,130 @@ mod props {
         assert!(l.has_odo());
         assert_eq!(l.renames[0].size, 10);
     }
+}
+
+#[test]
+fn customer_copybook_with_keyword_prefixed_names() {
+    // Names beginning with USAGE words, as customer and company copybooks have them.
+    let l = free(
+        "01 CUSTOMER-MASTER.
+           05 COMPANY-NAME        PIC X(30).
+           05 COMP-CODE           PIC X(4).
+           05 COMPUTED-TAX        PIC S9(7)V99 COMP-3.
+           05 COMPLIANCE-FLAG     PIC X.
+           05 VALUE-DATE          PIC 9(8).
+           05 DISPLAY-NAME        PIC X(20).
+           05 BINARY-COUNT        PIC S9(4) COMP.",
+    );
+    assert_eq!(field(&l, "customer_master.company_name").size, 30);
+    assert_eq!(field(&l, "customer_master.comp_code").offset, 30);
+    assert_eq!(
+        dt(field(&l, "customer_master.computed_tax")),
+        &DataType::Packed {
+            pic: np(9, 2, true)
+        }
+    );
+    assert_eq!(field(&l, "customer_master.binary_count").offset, 68);
+}
+
+#[test]
+fn a_reserved_word_as_a_name_is_refused_at_the_word() {
+    // `COMP` where the name goes reads as an unnamed binary item with PIC X: the error
+    // explains that COMP cannot be a name, at line 2 column 4.
+    let e = free_err("01 R.\n 05 COMP PIC X(30).");
+    assert!(
+        e.message()
+            .starts_with("COMP is a reserved word and cannot name a data item"),
+        "{e}"
+    );
+    assert_eq!(at(&e), (2, 5));
+    // A grammar failure gets the same explanation.
+    let e = free_err("01 R.\n 05 VALUE PIC X.");
+    assert!(e.message().contains("VALUE is a reserved word"), "{e}");
+    assert_eq!(at(&e), (2, 5));
+    // An unnamed entry that makes sense stays accepted.
+    let l = free("01 R.\n 05 PIC X(2).\n 05 COMP-3 PIC S9(3).");
+    assert_eq!(l.root.children().len(), 2);
+}
+
+#[test]
+fn special_names_set_the_decimal_point_and_currency() {
+    // A SPECIAL-NAMES paragraph in the copybook: DECIMAL-POINT IS COMMA and a pound sign
+    // written with the picture symbol L.
+    let src = "SPECIAL-NAMES.
+    DECIMAL-POINT IS COMMA
+    CURRENCY SIGN IS \"£\" WITH PICTURE SYMBOL \"L\".
+01 R.
+ 05 AMOUNT PIC Z.ZZZ.ZZ9,99.
+ 05 PRICE  PIC LLL.LL9,99.
+ 05 RAW    PIC S9(5)V99.";
+    let l = free(src);
+    let symbols = EditSymbols::STANDARD
+        .with_currency("£", Some("L"))
+        .map(|s| EditSymbols {
+            decimal_comma: true,
+            ..s
+        })
+        .unwrap();
+    assert_eq!(
+        dt(field(&l, "r.amount")),
+        &DataType::Edited {
+            picture: "Z.ZZZ.ZZ9,99".into(),
+            pic: np(9, 2, false),
+            len: 12,
+            symbols,
+        }
+    );
+    assert_eq!(field(&l, "r.price").size, 10);
+    assert_eq!(field(&l, "r.raw").offset, 22);
+    // The same options given by the caller instead of the text.
+    let l = parse(
+        "01 R.\n 05 A PIC ZZ9,99.",
+        &ParseOptions {
+            symbols: EditSymbols {
+                decimal_comma: true,
+                ..EditSymbols::STANDARD
+            },
+            ..Default::default()
+        },
+    )
+    .unwrap();
+    assert_eq!(field(&l, "r.a").size, 6);
+    // Without them, `ZZ9,99` has no decimals.
+    assert!(
+        matches!(dt(field(&free("01 R.\n 05 A PIC ZZ9,99."), "r.a")),
+        DataType::Edited { pic, .. } if pic.scale == 0)
+    );
+}
+
+#[test]
+fn special_names_errors_are_located() {
+    // Unknown SPECIAL-NAMES clause, a missing COMMA, a three-letter currency string,
+    // and a caller's currency that contradicts the copybook's.
+    let e =
+        free_err("SPECIAL-NAMES.\n DECIMAL-POINT IS COMMA\n C01 IS TOP-PAGE.\n01 R.\n 05 A PIC X.");
+    assert_eq!(at(&e), (3, 2));
+    assert!(
+        e.message()
+            .contains("other SPECIAL-NAMES clauses are not read"),
+        "{e}"
+    );
+    let e = free_err("DECIMAL-POINT IS PERIOD.\n01 R.\n 05 A PIC X.");
+    assert_eq!(at(&e), (1, 18));
+    let e = free_err("CURRENCY SIGN IS \"EUR\".\n01 R.\n 05 A PIC X.");
+    assert_eq!(at(&e), (1, 1));
+    assert!(e.message().contains("3 characters"), "{e}");
+    let e = parse(
+        "CURRENCY SIGN IS \"£\".\n01 R.\n 05 A PIC £££9.",
+        &ParseOptions {
+            symbols: EditSymbols::STANDARD.with_currency("€", None).unwrap(),
+            format: SourceFormat::Free,
+            ..Default::default()
+        },
+    )
+    .unwrap_err();
+    assert!(e.message().contains("differs"), "{e}");
+    // `$` in a picture when £ is the currency symbol: at the `$`.
+    let e = free_err("CURRENCY SIGN IS \"£\".\n01 R.\n 05 A PIC 9$.");
+    assert_eq!(at(&e), (3, 12));
 }

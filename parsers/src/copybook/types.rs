@@ -1,6 +1,6 @@
 //! PICTURE + USAGE + SIGN -> the physical type of an elementary item.
 
-use super::entry::{Entry, SignClause, Usage};
+use super::entry::{reserved_name_message, Entry, SignClause, Usage};
 use super::lex::Spanned;
 use super::picture::{self, Picture};
 use super::{CopybookError, Ctx};
@@ -66,11 +66,28 @@ fn usage_name(u: Usage) -> &'static str {
 }
 
 /// The physical type of elementary entry `e`.
+///
+/// An unnamed entry that starts with a reserved word (`05 COMP PIC X(30).`) and makes no
+/// sense as written most likely meant that word as its name: the error says so.
 pub(crate) fn data_type(
     ctx: &Ctx<'_>,
     e: &Entry,
     inh: Inherited,
 ) -> Result<DataType, CopybookError> {
+    elementary_type(ctx, e, inh).map_err(|err| match &e.lead_keyword {
+        Some(k) if e.name.is_none() && !matches!(k.value.as_str(), "PIC" | "PICTURE") => ctx.err(
+            k.rest_len,
+            format!(
+                "{} (read as an unnamed entry: {})",
+                reserved_name_message(&k.value),
+                err.message()
+            ),
+        ),
+        _ => err,
+    })
+}
+
+fn elementary_type(ctx: &Ctx<'_>, e: &Entry, inh: Inherited) -> Result<DataType, CopybookError> {
     let usage = effective_usage(ctx, inh, e)?.unwrap_or(Usage::Display);
     let pic = match &e.pic {
         Some(p) => Some((parse_pic(ctx, p)?, p)),
@@ -113,7 +130,8 @@ pub(crate) fn data_type(
 }
 
 fn parse_pic(ctx: &Ctx<'_>, p: &Spanned<String>) -> Result<Picture, CopybookError> {
-    picture::parse(&p.value).map_err(|e| ctx.err(p.rest_len.saturating_sub(e.offset), e.message))
+    picture::parse(&p.value, ctx.symbols)
+        .map_err(|e| ctx.err(p.rest_len.saturating_sub(e.offset), e.message))
 }
 
 /// A type from a PICTURE and a USAGE that needs one.
@@ -163,6 +181,7 @@ fn with_picture(
             picture: p.value.clone(),
             pic,
             len,
+            symbols: ctx.symbols,
         },
         (Usage::Packed, Picture::Numeric(n)) => DataType::Packed {
             pic: limit(n, MAX_DECIMAL_DIGITS)?,

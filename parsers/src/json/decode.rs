@@ -71,7 +71,7 @@ impl<'l> Decoder<'l> {
         opts: CodecOptions,
         view: &View,
     ) -> Result<Decoder<'l>, RecordError> {
-        let mut plan = Plan::new(layout)?;
+        let mut plan = Plan::new(layout, opts.codepage)?;
         view.apply(&mut plan, opts.redefines)?;
         let flat = Flat::compile(&plan, &opts, layout.max_len());
         let st = State {

@@ -51,7 +51,7 @@ struct State<'l> {
 
 impl<'l> Encoder<'l> {
     pub fn new(layout: &'l Layout, opts: CodecOptions) -> Result<Encoder<'l>, RecordError> {
-        let plan = Plan::new(layout)?;
+        let plan = Plan::new(layout, opts.codepage)?;
         let st = State {
             opts,
             zoned: ZonedCode {

@@ -2,10 +2,11 @@
 //! and the slots through which OCCURS DEPENDING ON counters and REDEFINES
 //! discriminators pass their values to the tables and alternatives that need them.
 
+use crate::codepage::CodePage;
 use crate::layout::{DataType, Field, FieldKind, Layout};
 use crate::numeric::edited::EditedPicture;
 
-use super::error::RecordError;
+use super::error::{RecordError, RecordErrorKind};
 
 pub(crate) struct Node<'l> {
     pub field: &'l Field,
@@ -43,7 +44,9 @@ pub(crate) struct Plan<'l> {
 }
 
 impl<'l> Plan<'l> {
-    pub fn new(layout: &'l Layout) -> Result<Plan<'l>, RecordError> {
+    /// Compiles `layout` for records in code page `cp` (which must hold a non-ASCII
+    /// currency sign of an edited field as one byte).
+    pub fn new(layout: &'l Layout, cp: CodePage) -> Result<Plan<'l>, RecordError> {
         let mut slots: Vec<(Vec<usize>, String)> = Vec::new();
         let mut slot_of = |path: &[usize], name: &str| -> usize {
             if let Some(i) = slots.iter().position(|(p, _)| p == path) {
@@ -67,6 +70,7 @@ impl<'l> Plan<'l> {
         }
         let slot_names = slots.iter().map(|(_, n)| n.clone()).collect();
         let ctx = BuildCtx {
+            cp,
             slots: &slots,
             odo: &odo,
             sel: &sel,
@@ -81,6 +85,7 @@ impl<'l> Plan<'l> {
 }
 
 struct BuildCtx<'a> {
+    cp: CodePage,
     slots: &'a [(Vec<usize>, String)],
     odo: &'a [(*const Field, usize)],
     sel: &'a [(*const Field, usize)],
@@ -106,10 +111,27 @@ impl BuildCtx<'_> {
             .any(|(_, s)| slot_for_path(path) == Some(*s));
         let select = find(self.sel).zip(f.select_when.as_ref().map(|s| s.values.as_slice()));
         let edited = match &f.kind {
-            FieldKind::Item(DataType::Edited { picture, .. }) => Some(
-                EditedPicture::parse(picture)
-                    .map_err(|e| RecordError::new(f.json_name.clone(), f.offset, &[], e.into()))?,
-            ),
+            FieldKind::Item(DataType::Edited {
+                picture, symbols, ..
+            }) => {
+                let err = |kind: RecordErrorKind| {
+                    RecordError::new(f.json_name.clone(), f.offset, &[], kind)
+                };
+                let sign = symbols.currency_sign;
+                // The field's length counts the sign as one character: it must be one
+                // byte of this code page, or no record could hold it.
+                if !sign.is_ascii()
+                    && self.cp.encode(&sign.to_string()).map(|b| b.len()).ok() != Some(1)
+                {
+                    return Err(err(RecordErrorKind::Json(format!(
+                        "the currency sign {sign} of the edited picture {picture} has no \
+                         single-byte form in code page {}; use one that has it (e.g. \
+                         cp1140-cp1149, iso-8859-15 for €, latin1 or cp285 for £)",
+                        self.cp.name()
+                    ))));
+                }
+                Some(EditedPicture::parse_with(picture, *symbols).map_err(|e| err(e.into()))?)
+            }
             _ => None,
         };
         let mut children = Vec::new();

@@ -3,9 +3,13 @@
 //! or read back by COBOL's editing rules.
 //!
 //! Works on text: the caller converts code-page bytes to and from `str`. Offsets in
-//! errors are character positions. `DECIMAL-POINT IS COMMA` and `P` are not supported.
+//! errors are character positions. `DECIMAL-POINT IS COMMA` and a `CURRENCY SIGN` other
+//! than `$` ([`EditSymbols`]) are handled at the edges: the picture is rewritten in the
+//! standard symbols once, and the editing below works on those; only the characters
+//! shown are swapped on the way out and back. `P` is not supported.
 
 use super::{fit_to_pic, Decimal, DigitBuf, NumericError, MAX_DIGITS};
+use crate::dialect::EditSymbols;
 use crate::layout::NumericPic;
 
 /// Longest picture we expand (COBOL items are far shorter; this bounds `X(n)` blow-ups).
@@ -55,12 +59,14 @@ pub struct EditedPicture {
     digits: u16,
     scale: i16,
     signed: bool,
+    /// The decimal point and currency sign the data shows.
+    symbols: EditSymbols,
 }
 
 /// Splits a picture into one-character symbols (`CR`/`DB` as `C`/`D`), expanding `x(n)`.
-fn expand(picture: &str) -> Result<Vec<u8>, NumericError> {
+fn expand(standard: &str, picture: &str) -> Result<Vec<u8>, NumericError> {
     let err = |why: String| NumericError::Picture(format!("{why} in {picture:?}"));
-    let bytes = picture.trim().as_bytes();
+    let bytes = standard.trim().as_bytes();
     let mut out: Vec<u8> = Vec::new();
     let mut i = 0;
     while let Some(&b) = bytes.get(i) {
@@ -111,8 +117,24 @@ impl EditedPicture {
     /// Parses an edited PIC string as written after PIC, with repetitions expanded or not
     /// (`ZZ,ZZ9.99CR`, `-(5)9.99`, `$$$,$$9.99`, `***9.99`, `+9(4)`, `99/99/99`, `DB`).
     pub fn parse(picture: &str) -> Result<EditedPicture, NumericError> {
+        Self::parse_with(picture, EditSymbols::STANDARD)
+    }
+
+    /// Parses an edited PIC string written with `symbols` (under DECIMAL-POINT IS COMMA,
+    /// `Z.ZZZ.ZZ9,99`; with CURRENCY SIGN IS "£", `£££,££9.99`).
+    pub fn parse_with(picture: &str, symbols: EditSymbols) -> Result<EditedPicture, NumericError> {
+        let (standard, _) = symbols
+            .normalize(picture)
+            .map_err(|(_, why)| NumericError::Picture(format!("{why} in {picture:?}")))?;
+        let mut p = Self::parse_standard(&standard, picture)?;
+        p.symbols = symbols;
+        Ok(p)
+    }
+
+    /// Parses `standard` (the picture in standard symbols); messages quote `picture`.
+    fn parse_standard(standard: &str, picture: &str) -> Result<EditedPicture, NumericError> {
         let err = |why: &str| NumericError::Picture(format!("{why} in {picture:?}"));
-        let mut syms = expand(picture)?;
+        let mut syms = expand(standard, picture)?;
         if syms.is_empty() {
             return Err(err("empty picture"));
         }
@@ -236,6 +258,7 @@ impl EditedPicture {
             digits,
             scale: frac,
             signed,
+            symbols: EditSymbols::STANDARD,
         })
     }
 
@@ -295,8 +318,7 @@ impl EditedPicture {
                     *o = if *p == Pos::Point { b'.' } else { b'*' };
                 }
             }
-            return String::from_utf8(out)
-                .map_err(|_| NumericError::Picture("non-ASCII output".into()));
+            return Ok(self.shown(&out));
         }
         // Digits right-aligned in the digit positions.
         let mut ds = [0u8; MAX_DIGITS];
@@ -370,14 +392,53 @@ impl EditedPicture {
                 tail.copy_from_slice(&cr);
             }
         }
-        String::from_utf8(out).map_err(|_| NumericError::Picture("non-ASCII output".into()))
+        Ok(self.shown(&out))
     }
 
     /// Reads edited text back to its value at the picture's scale: `" 1,234.50CR"` with
     /// `ZZ,ZZ9.99CR` is -1234.50. An all-blank field (BLANK WHEN ZERO, or a suppressed
     /// zero) and an all-asterisk check-protected zero read as 0.
     pub fn decode(&self, text: &str) -> Result<Decimal, NumericError> {
-        let bytes = text.as_bytes();
+        if self.symbols.is_standard() {
+            return self.decode_standard(text.as_bytes());
+        }
+        // Back to the standard characters; a character these symbols never show becomes
+        // a byte no position accepts, and the error then names what was really there.
+        let shown: Vec<char> = text.chars().collect();
+        let standard: Vec<u8> = shown
+            .iter()
+            .map(|&c| self.symbols.standard(c).unwrap_or(0x80))
+            .collect();
+        let original = |offset: usize| {
+            let mut buf = [0u8; 4];
+            shown.get(offset).map_or(0, |c| {
+                c.encode_utf8(&mut buf)
+                    .as_bytes()
+                    .first()
+                    .copied()
+                    .unwrap_or(0)
+            })
+        };
+        self.decode_standard(&standard).map_err(|e| match e {
+            NumericError::InvalidDigit { offset, .. } => NumericError::InvalidDigit {
+                offset,
+                byte: original(offset),
+            },
+            NumericError::InvalidSign { offset, .. } => NumericError::InvalidSign {
+                offset,
+                byte: original(offset),
+            },
+            other => other,
+        })
+    }
+
+    /// The characters the data shows for the standard-symbol text `standard`.
+    fn shown(&self, standard: &[u8]) -> String {
+        standard.iter().map(|&b| self.symbols.show(b)).collect()
+    }
+
+    /// [`Self::decode`] of text in the standard symbols, one byte per position.
+    fn decode_standard(&self, bytes: &[u8]) -> Result<Decimal, NumericError> {
         if bytes.len() != self.len() {
             return Err(NumericError::BadLength {
                 expected: self.len(),
@@ -552,6 +613,9 @@ mod tests {
         assert_eq!(enc("-(5)9.99", -1234, 2), "   -12.34");
         assert_eq!(enc("-(5)9.99", 1234, 2), "    12.34");
         assert_eq!(enc("++++9", 12, 0), "  +12");
+        // A grouping comma right after the first floating symbol.
+        assert_eq!(enc("-,--9.99", -1234, 2), "  -12.34");
+        assert_eq!(enc("-,--9.99", -12_345, 2), " -123.45");
         // Fraction below one: symbol before the point.
         assert_eq!(enc("$$$.99", 50, 2), "  $.50");
         // A float whose first repeat follows a comma (report writers' `-,---,--9.99`).
@@ -647,6 +711,106 @@ mod tests {
         );
         // A 9 position holding a blank.
         assert!(EditedPicture::parse("99").unwrap().decode(" 1").is_err());
+    }
+
+    fn comma() -> EditSymbols {
+        EditSymbols {
+            decimal_comma: true,
+            ..EditSymbols::STANDARD
+        }
+    }
+
+    fn with(pic: &str, symbols: EditSymbols) -> EditedPicture {
+        EditedPicture::parse_with(pic, symbols).unwrap()
+    }
+
+    #[test]
+    fn decimal_point_is_comma() {
+        // `Z.ZZZ.ZZ9,99` of 1234567.89 is "1.234.567,89", and back.
+        let p = with("Z.ZZZ.ZZ9,99", comma());
+        assert_eq!(
+            (p.len(), p.numeric_pic().scale, p.numeric_pic().digits),
+            (12, 2, 9)
+        );
+        let v = Decimal::from_i128(123_456_789, 2);
+        assert_eq!(p.encode(&v).unwrap(), "1.234.567,89");
+        assert_eq!(p.decode("1.234.567,89").unwrap(), v);
+        // Suppressed grouping points and a small value.
+        assert_eq!(p.encode(&Decimal::from_i128(5, 2)).unwrap(), "        0,05");
+        assert_eq!(p.decode("        0,05").unwrap(), Decimal::from_i128(5, 2));
+        // Check protection, floating minus and CR keep working.
+        assert_eq!(
+            with("**.**9,99", comma())
+                .encode(&Decimal::from_i128(1234, 2))
+                .unwrap(),
+            "****12,34"
+        );
+        assert_eq!(
+            with("-(4)9,99", comma())
+                .encode(&Decimal::from_i128(-1234, 2))
+                .unwrap(),
+            "  -12,34"
+        );
+        assert_eq!(
+            with("ZZ.ZZ9,99CR", comma()).decode(" 1.234,50CR").unwrap(),
+            Decimal::from_i128(-123_450, 2)
+        );
+        // The standard reading of the same text is refused: a point where the comma
+        // (the decimal point) must be, and the other way round.
+        assert_eq!(
+            p.decode("1,234,567.89"),
+            Err(NumericError::InvalidDigit {
+                offset: 1,
+                byte: b','
+            })
+        );
+        // Two commas are two decimal points under DECIMAL-POINT IS COMMA.
+        assert!(EditedPicture::parse_with("Z,ZZ9,99", comma()).is_err());
+    }
+
+    #[test]
+    fn currency_signs() {
+        // `£££,££9.99` with CURRENCY SIGN IS "£": a floating pound sign.
+        let pound = EditSymbols::STANDARD.with_currency("£", None).unwrap();
+        let p = with("£££,££9.99", pound);
+        assert_eq!((p.len(), p.numeric_pic().digits), (10, 7));
+        let v = Decimal::from_i128(123_456, 2);
+        assert_eq!(p.encode(&v).unwrap(), " £1,234.56");
+        assert_eq!(p.decode(" £1,234.56").unwrap(), v);
+        assert_eq!(
+            p.encode(&Decimal::from_i128(9_999_999, 2)).unwrap(),
+            "£99,999.99"
+        );
+        // A dollar sign is not this field's currency sign.
+        assert_eq!(
+            p.decode(" $1,234.56"),
+            Err(NumericError::InvalidDigit {
+                offset: 1,
+                byte: b'$'
+            })
+        );
+        // WITH PICTURE SYMBOL "E" for the euro, and both settings together: a fixed
+        // sign before the digits, `,` as the decimal point.
+        let euro = comma().with_currency("€", Some("U")).unwrap();
+        let p = with("UZ.ZZ9,99", euro);
+        assert_eq!(
+            p.encode(&Decimal::from_i128(123_456, 2)).unwrap(),
+            "€1.234,56"
+        );
+        assert_eq!(p.decode("€    0,05").unwrap(), Decimal::from_i128(5, 2));
+        // A character no position accepts is reported as found (its first UTF-8 byte).
+        assert_eq!(
+            p.decode("£1.234,56"),
+            Err(NumericError::InvalidDigit {
+                offset: 0,
+                byte: 0xC2
+            })
+        );
+        // `$` in a picture when another symbol is declared.
+        assert!(matches!(
+            EditedPicture::parse_with("$$9.99", pound),
+            Err(NumericError::Picture(m)) if m.contains("not the currency symbol")
+        ));
     }
 
     const PICTURES: [&str; 16] = [

@@ -5,8 +5,9 @@
 
 use super::error::{line_col, Diag};
 use super::literal::{self, Target};
-use super::raw::{RawField, RawSpec, RawWhen};
+use super::raw::{RawField, RawRecord, RawSpec, RawWhen};
 use super::types::{int_in, length, Type, MAX_RECORD_BYTES};
+use crate::dialect::EditSymbols;
 use crate::layout::{json_name, DataType, Field, FieldKind, Literal, Occurs, SourcePos};
 use std::ops::Range;
 use toml::{Spanned, Value};
@@ -81,6 +82,9 @@ struct Cursor {
 pub(super) struct Builder<'a, 's> {
     pub d: &'a mut Diag<'s>,
     pub pending: Vec<Pending>,
+    /// Decimal point and currency of `edited` pictures: the caller's, merged in
+    /// [`Builder::record`] with the `[record]` keys.
+    pub symbols: EditSymbols,
 }
 
 impl<'a, 's> Builder<'a, 's> {
@@ -88,6 +92,7 @@ impl<'a, 's> Builder<'a, 's> {
         Builder {
             d,
             pending: Vec::new(),
+            symbols: EditSymbols::STANDARD,
         }
     }
 
@@ -110,6 +115,7 @@ impl<'a, 's> Builder<'a, 's> {
                 format!("record name `{name}` must start with a letter and hold only letters, digits, `-` and `_`"),
             );
         }
+        self.symbols = self.edit_symbols(rec);
         if raw.field.is_empty() {
             self.d.err(
                 raw.record.span(),
@@ -139,6 +145,54 @@ impl<'a, 's> Builder<'a, 's> {
             blank_when_zero: false,
             select_when: None,
             pos: self.pos(&raw.record.span()),
+        }
+    }
+
+    /// `[record]`'s `decimal_point`, `currency_sign` and `currency_symbol`, merged with
+    /// the caller's symbols; problems are reported at the key.
+    fn edit_symbols(&mut self, rec: &RawRecord) -> EditSymbols {
+        let mut declared = EditSymbols::STANDARD;
+        if let Some(dp) = &rec.decimal_point {
+            match EditSymbols::decimal_point_by_name(dp.get_ref()) {
+                Some(comma) => declared.decimal_comma = comma,
+                None => self.d.err(
+                    dp.span(),
+                    format!(
+                        "decimal_point `{}`: expected \"comma\" or \"period\"",
+                        dp.get_ref()
+                    ),
+                ),
+            }
+        }
+        match (&rec.currency_sign, &rec.currency_symbol) {
+            (Some(sign), symbol) => {
+                match declared.with_currency(
+                    sign.get_ref(),
+                    symbol.as_ref().map(|s| s.get_ref().as_str()),
+                ) {
+                    Ok(s) => declared = s,
+                    Err(why) => {
+                        let span = symbol
+                            .as_ref()
+                            .filter(|_| why.contains("PICTURE"))
+                            .map_or(sign.span(), |s| s.span());
+                        self.d.err(span, why)
+                    }
+                }
+            }
+            (None, Some(symbol)) => self.d.err(
+                symbol.span(),
+                "currency_symbol needs currency_sign (the character the data shows)",
+            ),
+            (None, None) => {}
+        }
+        match self.symbols.merge(declared) {
+            Ok(s) => s,
+            Err(why) => {
+                let span = rec.currency_sign.as_ref().map_or(0..0, |s| s.span());
+                self.d.err(span, why);
+                declared
+            }
         }
     }
 
@@ -320,7 +374,14 @@ impl<'a, 's> Builder<'a, 's> {
             Type::Filler => FieldKind::Item(DataType::Alphanumeric {
                 len: length(self.d, rf, &table, &path, ty)?,
             }),
-            _ => FieldKind::Item(super::types::elementary(self.d, ty, rf, &table, &path)?),
+            _ => FieldKind::Item(super::types::elementary(
+                self.d,
+                ty,
+                rf,
+                &table,
+                &path,
+                self.symbols,
+            )?),
         };
         let size = match &kind {
             FieldKind::Group(kids) => kids

@@ -150,6 +150,7 @@ mod tests;
 
 pub use error::SpecError;
 
+use crate::dialect::EditSymbols;
 use crate::layout::Layout;
 use error::Diag;
 use raw::RawSpec;
@@ -160,6 +161,9 @@ pub struct ParseOptions {
     /// When set, the record the caller expects (compared without regard to case): a
     /// spec describing another record is refused with [`SpecError::RecordNotFound`].
     pub record: Option<String>,
+    /// Decimal point and currency sign of `edited` fields (`--decimal-point`,
+    /// `--currency-sign`), combined with the `[record]` keys by [`EditSymbols::merge`].
+    pub symbols: EditSymbols,
 }
 
 /// Compiles a TOML layout spec into a [`Layout`].
@@ -183,6 +187,7 @@ pub fn parse(source: &str, opts: &ParseOptions) -> Result<Layout, SpecError> {
     }
     let mut d = Diag::new(source);
     let mut builder = build::Builder::new(&mut d);
+    builder.symbols = opts.symbols;
     let mut root = builder.record(&raw);
     let pending = std::mem::take(&mut builder.pending);
     let earlier = d.count() > 0;

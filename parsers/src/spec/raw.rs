@@ -22,6 +22,12 @@ pub(super) struct RawRecord {
     pub name: Spanned<String>,
     /// Declared record length in bytes; a longer declaration pads with FILLER.
     pub length: Option<Spanned<i64>>,
+    /// `"comma"` for DECIMAL-POINT IS COMMA in `edited` pictures (default `"period"`).
+    pub decimal_point: Option<Spanned<String>>,
+    /// CURRENCY SIGN of `edited` pictures (one character, e.g. `"£"`; default `"$"`).
+    pub currency_sign: Option<Spanned<String>>,
+    /// The PICTURE symbol standing for `currency_sign` (default: the sign itself).
+    pub currency_symbol: Option<Spanned<String>>,
 }
 
 /// One `[[field]]` (or `[[field.fields]]`, or an inline table in `fields = [...]`).

@@ -354,7 +354,8 @@ fn record_option_selects_by_name() {
     assert!(parse(
         &src,
         &ParseOptions {
-            record: Some("r".into())
+            record: Some("r".into()),
+            ..Default::default()
         }
     )
     .is_ok());
@@ -362,6 +363,7 @@ fn record_option_selects_by_name() {
         &src,
         &ParseOptions {
             record: Some("OTHER".into()),
+            ..Default::default()
         },
     )
     .unwrap_err();
@@ -588,4 +590,55 @@ proptest! {
         let src = format!("[record]\nname = \"R\"\n{}\n", lines.join("\n"));
         let _ = parse(&src, &ParseOptions::default());
     }
+}
+
+#[test]
+fn record_keys_set_the_decimal_point_and_currency_of_edited_fields() {
+    // `decimal_point = "comma"` and a pound sign: `£££.££9,99` is 10 bytes, 2 decimals.
+    let src = "[record]\nname = \"R\"\ndecimal_point = \"comma\"\ncurrency_sign = \"£\"\n\n\
+               [[field]]\nname = \"p\"\ntype = \"edited\"\npicture = \"£££.££9,99\"\n";
+    let l = ok(src);
+    match item(&l.root.children()[0]) {
+        DataType::Edited {
+            pic, len, symbols, ..
+        } => {
+            assert_eq!((pic.digits, pic.scale, *len), (7, 2, 10));
+            assert!(symbols.decimal_comma);
+            assert_eq!(symbols.currency_sign, '£');
+        }
+        other => panic!("{other:?}"),
+    }
+    // The same from the caller's options.
+    let plain = "[record]\nname = \"R\"\n[[field]]\nname = \"p\"\ntype = \"edited\"\npicture = \"ZZ9,99\"\n";
+    let opts = ParseOptions {
+        symbols: crate::dialect::EditSymbols {
+            decimal_comma: true,
+            ..Default::default()
+        },
+        ..Default::default()
+    };
+    let l = parse(plain, &opts).unwrap();
+    assert!(matches!(item(&l.root.children()[0]), DataType::Edited { pic, .. } if pic.scale == 2));
+}
+
+#[test]
+fn bad_decimal_point_and_currency_keys_are_located() {
+    // Each bad key is reported at its value.
+    let bad = |record: &str| {
+        error(&format!(
+            "[record]\nname = \"R\"\n{record}\n[[field]]\nname = \"a\"\ntype = \"text\"\nlength = 1\n"
+        ))
+    };
+    let (line, _, m) = bad("decimal_point = \"semicolon\"");
+    assert_eq!(line, 3);
+    assert!(m.contains("expected \"comma\" or \"period\""), "{m}");
+    let (line, _, m) = bad("currency_sign = \"EUR\"");
+    assert_eq!(line, 3);
+    assert!(m.contains("3 characters"), "{m}");
+    let (line, _, m) = bad("currency_symbol = \"L\"");
+    assert_eq!(line, 3);
+    assert!(m.contains("needs currency_sign"), "{m}");
+    let (line, _, m) = bad("currency_sign = \"£\"\ncurrency_symbol = \"Z\"");
+    assert_eq!(line, 4);
+    assert!(m.contains("PICTURE symbol"), "{m}");
 }

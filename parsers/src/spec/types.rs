@@ -3,6 +3,7 @@
 
 use super::error::Diag;
 use super::raw::RawField;
+use crate::dialect::EditSymbols;
 use crate::layout::{binary_bytes, DataType, FloatWidth, NumericPic, SignPosition};
 use crate::numeric::EditedPicture;
 use std::ops::{Range, RangeInclusive};
@@ -161,6 +162,7 @@ pub(super) fn elementary(
     raw: &RawField,
     table: &Range<usize>,
     path: &str,
+    symbols: EditSymbols,
 ) -> Option<DataType> {
     match ty {
         Type::Text => Some(DataType::Alphanumeric {
@@ -176,7 +178,7 @@ pub(super) fn elementary(
         }
         Type::Binary => binary(d, raw, table, path),
         Type::Float => float(d, raw, table, path),
-        Type::Edited => edited(d, raw, table, path),
+        Type::Edited => edited(d, raw, table, path, symbols),
         Type::Filler | Type::Group => None,
     }
 }
@@ -333,7 +335,13 @@ fn float(d: &mut Diag, raw: &RawField, table: &Range<usize>, path: &str) -> Opti
     Some(DataType::Float { width })
 }
 
-fn edited(d: &mut Diag, raw: &RawField, table: &Range<usize>, path: &str) -> Option<DataType> {
+fn edited(
+    d: &mut Diag,
+    raw: &RawField,
+    table: &Range<usize>,
+    path: &str,
+    symbols: EditSymbols,
+) -> Option<DataType> {
     let Some(p) = &raw.picture else {
         d.err(
             table.clone(),
@@ -342,11 +350,12 @@ fn edited(d: &mut Diag, raw: &RawField, table: &Range<usize>, path: &str) -> Opt
         return None;
     };
     // The same picture parser the codec uses, so the layout and the codec agree on sizes.
-    match EditedPicture::parse(p.get_ref()) {
+    match EditedPicture::parse_with(p.get_ref(), symbols) {
         Ok(ep) => Some(DataType::Edited {
             picture: p.get_ref().trim().to_ascii_uppercase(),
             pic: ep.numeric_pic(),
             len: ep.len(),
+            symbols,
         }),
         Err(why) => {
             d.err(
@@ -371,7 +380,14 @@ mod tests {
         let f = raw.field[0].get_ref();
         let ty = Type::parse(f.ty.as_ref().unwrap().get_ref()).unwrap();
         let mut d = Diag::new(&src);
-        let out = elementary(&mut d, ty, f, &raw.field[0].span(), "f");
+        let out = elementary(
+            &mut d,
+            ty,
+            f,
+            &raw.field[0].span(),
+            "f",
+            EditSymbols::STANDARD,
+        );
         match d.finish() {
             Ok(()) => Ok(out.unwrap()),
             Err(e) => Err(e.to_string()),
@@ -454,7 +470,8 @@ mod tests {
             Ok(DataType::Edited {
                 picture: "ZZ,ZZ9.99-".into(),
                 pic,
-                len: 10
+                len: 10,
+                symbols: EditSymbols::STANDARD,
             })
         );
     }
