@@ -5,6 +5,9 @@
 //! [`FORMATS`] (and its `mod` line in `lib.rs`). The CLI and the gateway find it by name
 //! or file extension from here.
 
+use std::path::PathBuf;
+
+use crate::copybook::{IncludePath, SourceFormat};
 use crate::layout::Layout;
 
 /// What a caller may ask of any parser.
@@ -12,6 +15,10 @@ use crate::layout::Layout;
 pub struct LoadOptions {
     /// The record to pick when a definition holds several (a copybook's 01 levels).
     pub record: Option<String>,
+    /// Copybooks: directories searched for COPY members, after the copybook's own.
+    pub include: Vec<PathBuf>,
+    /// Copybooks: the reference format (auto-detected by default).
+    pub source_format: SourceFormat,
 }
 
 /// A parser's error, rendered like a compiler would, with its location.
@@ -88,9 +95,10 @@ pub fn load(
 fn load_copybook(source: &str, opts: &LoadOptions, file_name: &str) -> Result<Layout, LoadError> {
     let po = crate::copybook::ParseOptions {
         record: opts.record.clone(),
-        ..Default::default()
+        format: opts.source_format,
     };
-    crate::copybook::parse(source, &po).map_err(|e| LoadError {
+    let members = IncludePath::new(opts.include.clone());
+    crate::copybook::parse_with(source, file_name, &po, &members).map_err(|e| LoadError {
         line: e.line(),
         column: e.column(),
         rendered: e.render(source, file_name),

@@ -238,6 +238,8 @@ fn load(file: &Path, record: &Option<String>) -> Result<Layout, Failure> {
         copybook: file.to_path_buf(),
         format: None,
         record: record.clone(),
+        include: Vec::new(),
+        source_format: Default::default(),
         select: Vec::new(),
     }
     .load()

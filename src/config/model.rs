@@ -174,6 +174,10 @@ pub struct LayoutRef {
     pub copybook: String,
     /// The 01 record to use when the copybook holds several.
     pub record: Option<String>,
+    /// Directories searched for COPY members (after the copybook's own), relative to
+    /// the config file.
+    #[serde(default)]
+    pub include: Vec<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

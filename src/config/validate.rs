@@ -510,6 +510,8 @@ fn load_layout(r: &LayoutRef, base: &Path) -> Result<Layout, String> {
         None,
         &LoadOptions {
             record: r.record.clone(),
+            include: r.include.iter().map(|d| base.join(d)).collect(),
+            ..Default::default()
         },
     )
     .map_err(|e| e.rendered)

@@ -716,7 +716,7 @@ mod tests {
                     src,
                     "t.cpy",
                     None,
-                    &ferrule_parsers::registry::LoadOptions { record: None },
+                    &ferrule_parsers::registry::LoadOptions::default(),
                 )
                 .unwrap(),
             )
@@ -869,7 +869,7 @@ mod tests {
             &src,
             response,
             None,
-            &ferrule_parsers::registry::LoadOptions { record: None },
+            &ferrule_parsers::registry::LoadOptions::default(),
         )
         .unwrap();
         let path = |s: &str| s.split('.').map(str::to_string).collect::<Vec<_>>();

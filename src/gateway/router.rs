@@ -254,7 +254,7 @@ mod tests {
                 "01 R.\n   05 A PIC X.\n",
                 "t.cpy",
                 None,
-                &ferrule_parsers::registry::LoadOptions { record: None },
+                &ferrule_parsers::registry::LoadOptions::default(),
             )
             .unwrap(),
         );

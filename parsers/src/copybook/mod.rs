@@ -247,7 +247,12 @@ fn entries(ctx: &Ctx<'_>) -> Result<Vec<entry::Entry>, CopybookError> {
                 rest = r;
             }
             Ok((r, Statement::Skip)) => rest = r,
-            Err(nom::Err::Error(f) | nom::Err::Failure(f)) => return Err(ctx.nom_error(f)),
+            Err(nom::Err::Error(f) | nom::Err::Failure(f)) => {
+                // Failing where an entry should start is what comment lines or sequence
+                // numbers read as code look like: say which format was assumed.
+                let at_start = f.at.len() == rest.len();
+                return Err(ctx.nom_error(f, at_start));
+            }
             Err(nom::Err::Incomplete(_)) => {
                 return Err(ctx.err(0, "unexpected end of the copybook"));
             }
@@ -281,13 +286,15 @@ impl Ctx<'_> {
         })
     }
 
-    /// Turns the grammar's error into a located one.
-    fn nom_error(&self, f: Fail<'_>) -> CopybookError {
+    /// Turns the grammar's error into a located one; `at_start`: it failed where an
+    /// entry should start.
+    fn nom_error(&self, f: Fail<'_>, at_start: bool) -> CopybookError {
         let at = self.origin(f.at.len());
         if let Some(m) = f.message {
-            return locate(self.files, at, |src, pos| {
+            let e = locate(self.files, at, |src, pos| {
                 CopybookError::invalid(src, pos, m)
             });
+            return with_format_note(self.files, at, at_start, e);
         }
         let found: String =
             f.at.split_whitespace()
@@ -300,8 +307,7 @@ impl Ctx<'_> {
         let e = locate(self.files, at, |src, pos| {
             CopybookError::syntax(src, pos, expected, Some(found).filter(|s| !s.is_empty()))
         });
-        // Comment lines or sequence numbers read as code fail where an entry should start.
-        with_format_note(self.files, at, expected == "a level number", e)
+        with_format_note(self.files, at, at_start, e)
     }
 }
 

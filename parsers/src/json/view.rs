@@ -202,7 +202,7 @@ mod tests {
     use crate::registry::{load, LoadOptions};
 
     fn layout(src: &str) -> Layout {
-        load(src, "t.cpy", None, &LoadOptions { record: None }).unwrap()
+        load(src, "t.cpy", None, &LoadOptions::default()).unwrap()
     }
 
     fn p(s: &str) -> Vec<String> {
