@@ -65,6 +65,20 @@ impl MemberMap {
         Self::default()
     }
 
+    /// Splits a bundle: a copybook followed by its members, each member starting at a
+    /// line `@@ NAME` (used by the fuzz target and its corpus, so one input file can
+    /// carry a copybook and everything it copies).
+    pub fn split_bundle(text: &str) -> (String, MemberMap) {
+        let mut map = MemberMap::new();
+        let mut parts = text.split("\n@@ ");
+        let main = parts.next().unwrap_or_default().to_string();
+        for part in parts {
+            let (name, body) = part.split_once('\n').unwrap_or((part, ""));
+            map.insert(name.trim(), body);
+        }
+        (main, map)
+    }
+
     /// Adds (or replaces) member `name`.
     pub fn insert(&mut self, name: impl Into<String>, text: impl Into<String>) -> &mut Self {
         self.members.insert(name.into(), text.into());
@@ -200,6 +214,16 @@ mod tests {
         assert_eq!(m.load("x", Some("LIB"), "main").unwrap().name, "LIB/X");
         let e = m.load("NOPE", None, "main").unwrap_err();
         assert!(e.contains("`NOPE` not found"), "{e}");
+    }
+
+    #[test]
+    fn bundles_split_into_copybook_and_members() {
+        // `@@ NAME` lines start members; no marker, no members.
+        let (main, m) = MemberMap::split_bundle("01 R. COPY A.\n@@ A\n05 X PIC X.\n@@ B");
+        assert_eq!(main, "01 R. COPY A.");
+        assert_eq!(m.load("A", None, "").unwrap().text, "05 X PIC X.");
+        assert_eq!(m.load("B", None, "").unwrap().text, "");
+        assert!(MemberMap::split_bundle("01 R.").1.members.is_empty());
     }
 
     #[test]
