@@ -206,7 +206,11 @@ fn unknown_member_cycle_and_depth_are_located_errors() {
 fn unreplaced_placeholder_is_an_error_at_the_tag() {
     // A `:TAG:` member loaded on its own: a located error, never a panic.
     let e = copybook::parse("01 R.\n   05 :PFX:-A PIC X.\n", &ParseOptions::default()).unwrap_err();
-    assert_eq!(e.line(), Some(2));
+    assert_eq!((e.line(), e.column()), (Some(2), Some(7)));
+    assert!(
+        e.to_string().contains("`:PFX:` is a placeholder for COPY"),
+        "{e}"
+    );
 }
 
 #[test]

@@ -112,6 +112,7 @@ impl Expander<'_> {
             .unwrap_or_default()];
         let (words, tail) = self.file_words(0, 0, &mut stack)?;
         let words = replace_statements(words)?;
+        unreplaced_tag(&words)?;
         let piece = words::join(&words, &tail);
         let end = match piece.origins.last() {
             Some(o) => Origin {
@@ -260,6 +261,26 @@ impl Expander<'_> {
         }
         Ok(())
     }
+}
+
+/// Refuses a `:TAG:` left in the text: a member meant for COPY ... REPLACING, loaded
+/// on its own or copied without the REPLACING for that tag.
+fn unreplaced_tag(words: &[Word]) -> Result<(), Located> {
+    for w in words.windows(3) {
+        let [open, tag, close] = w else { continue };
+        let glued = tag.gap.text.is_empty() && close.gap.text.is_empty();
+        if open.is(":") && close.is(":") && glued && tag.kind == words::Kind::Word {
+            let t = &tag.body.text;
+            return Err(Located::new(
+                open.origin(),
+                format!(
+                    "`:{t}:` is a placeholder for COPY ... REPLACING ==:{t}:== BY ==...==; \
+                     load the copybook that copies this member, or add that REPLACING"
+                ),
+            ));
+        }
+    }
+    Ok(())
 }
 
 /// Prepends separators left by a word that was taken out (a COPY statement).
