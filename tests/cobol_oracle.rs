@@ -61,6 +61,9 @@ struct Case {
     env: Vec<(&'static str, &'static str)>,
     /// Codec options given to both `ferrule decode` and `ferrule encode`.
     ferrule: Vec<&'static str>,
+    /// Directories under `tests/cobol/` holding COPY members: `cobc -I` and
+    /// `ferrule --include` both get them.
+    include: Vec<&'static str>,
 }
 
 /// How `ferrule encode`'s output is compared with the file COBOL wrote.
@@ -95,6 +98,7 @@ fn fixed(name: &'static str, ferrule: &[&'static str]) -> Case {
         bytes: Bytes::Exact,
         env: vec![],
         ferrule: ferrule.to_vec(),
+        include: vec![],
     }
 }
 
@@ -237,6 +241,7 @@ fn odo(varseq_format: &'static str, framing: &'static str) -> Case {
         cobc: vec![],
         bytes: Bytes::Exact,
         env: vec![("COB_VARSEQ_FORMAT", varseq_format)],
+        include: vec![],
         ferrule: vec![
             "--codepage",
             "latin1",
@@ -283,6 +288,16 @@ fn nested_odo_laid_out_as_ibm_does() {
     case.copybook = "nested";
     case.data = "nested.dat".into();
     case.cobc = vec!["-fodoslide"];
+    run(&case);
+}
+
+#[test]
+fn copy_replacing_members_from_an_include_directory() {
+    // The copybook COPYs PARTY twice from tests/cobol/members/ (given to cobc with -I and
+    // to ferrule with --include), REPLACING a `:PFX:` tag and a PIC; PARTY's nested
+    // COPY PCODE gets the outer REPLACING too, in GnuCOBOL as in Ferrule.
+    let mut case = fixed("copyrep", GNU_FIXED);
+    case.include = vec!["members"];
     run(&case);
 }
 
@@ -366,9 +381,18 @@ fn run(case: &Case) {
         )
     });
     let copybook = cobol_dir().join(format!("{}.cpy", case.copybook));
+    let mut opts = case.ferrule.clone();
+    let include: Vec<String> = case
+        .include
+        .iter()
+        .map(|d| cobol_dir().join(d).display().to_string())
+        .collect();
+    for d in &include {
+        opts.extend(["--include", d.as_str()]);
+    }
 
     let mut problems = Vec::new();
-    let decode = ferrule("decode", &copybook, &case.ferrule, &data);
+    let decode = ferrule("decode", &copybook, &opts, &data);
     if !decode.status.success() {
         panic!(
             "{}: ferrule decode failed ({}):\n{}",
@@ -398,7 +422,7 @@ fn run(case: &Case) {
         compare_record(n + 1, want, got, strings, &mut problems);
     }
 
-    let encode = ferrule("encode", &copybook, &case.ferrule, &decode.stdout);
+    let encode = ferrule("encode", &copybook, &opts, &decode.stdout);
     if !encode.status.success() {
         problems.push(format!(
             "ferrule encode of ferrule's own JSON failed ({}): {}",
@@ -437,6 +461,11 @@ fn compile(case: &Case, dir: &Path) -> PathBuf {
         .args(&case.cobc)
         .arg("-I")
         .arg(cobol_dir())
+        .args(
+            case.include
+                .iter()
+                .flat_map(|d| ["-I".into(), cobol_dir().join(d)]),
+        )
         .arg("-o")
         .arg(&exe)
         .arg(&src)

@@ -5,6 +5,9 @@
 //! [`FORMATS`] (and its `mod` line in `lib.rs`). The CLI and the gateway find it by name
 //! or file extension from here.
 
+use std::path::PathBuf;
+
+use crate::copybook::{IncludePath, SourceFormat};
 use crate::dialect::EditSymbols;
 use crate::layout::Layout;
 
@@ -17,6 +20,10 @@ pub struct LoadOptions {
     /// with what the definition itself declares (a copybook's SPECIAL-NAMES, a spec's
     /// `[record]` keys).
     pub symbols: EditSymbols,
+    /// Copybooks: directories searched for COPY members, after the copybook's own.
+    pub include: Vec<PathBuf>,
+    /// Copybooks: the reference format (auto-detected by default).
+    pub source_format: SourceFormat,
 }
 
 /// A parser's error, rendered like a compiler would, with its location.
@@ -94,9 +101,10 @@ fn load_copybook(source: &str, opts: &LoadOptions, file_name: &str) -> Result<La
     let po = crate::copybook::ParseOptions {
         record: opts.record.clone(),
         symbols: opts.symbols,
-        ..Default::default()
+        format: opts.source_format,
     };
-    crate::copybook::parse(source, &po).map_err(|e| LoadError {
+    let members = IncludePath::new(opts.include.clone());
+    crate::copybook::parse_with(source, file_name, &po, &members).map_err(|e| LoadError {
         line: e.line(),
         column: e.column(),
         rendered: e.render(source, file_name),

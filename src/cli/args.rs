@@ -8,6 +8,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use ferrule_parsers::codepage::CodePage;
+use ferrule_parsers::copybook::{IncludePath, SourceFormat};
 use ferrule_parsers::dialect::{AsciiSign, Dialect, EditSymbols, Endian, FloatFormat};
 use ferrule_parsers::json::{CodecOptions, RedefinesMode};
 use ferrule_parsers::layout::Layout;
@@ -27,6 +28,13 @@ pub struct RecordLayoutArgs {
     /// Which 01 record to use when the copybook holds several.
     #[arg(long, value_name = "NAME")]
     pub record: Option<String>,
+    /// Directory searched for COPY members, after the copybook's own (repeatable, like
+    /// `cobc -I`); then the directories of the COBCPY environment variable.
+    #[arg(long, short = 'I', value_name = "DIR")]
+    pub include: Vec<PathBuf>,
+    /// Copybook reference format: auto (detected), fixed or free.
+    #[arg(long, value_name = "FORMAT", default_value = "auto")]
+    pub source_format: SourceFormat,
     /// A REDEFINES alternative that applies only when FIELD holds one of the values:
     /// `ALTERNATIVE=FIELD:V1,V2` (repeatable; multi-segment files). Each command words
     /// what it does with it (`select_help`).
@@ -80,6 +88,15 @@ impl RecordLayoutArgs {
         Ok(symbols)
     }
 
+    /// `--include` directories, then those of `COBCPY` (as GnuCOBOL searches).
+    pub fn include_dirs(&self) -> Vec<PathBuf> {
+        let mut dirs = self.include.clone();
+        if let Ok(v) = std::env::var("COBCPY") {
+            dirs.extend(IncludePath::split_env(&v));
+        }
+        dirs
+    }
+
     pub fn load(&self) -> Result<Layout, Failure> {
         let name = self.copybook.display().to_string();
         let source = std::fs::read_to_string(&self.copybook)
@@ -87,6 +104,8 @@ impl RecordLayoutArgs {
         let opts = LoadOptions {
             record: self.record.clone(),
             symbols: self.edit_symbols()?,
+            include: self.include_dirs(),
+            source_format: self.source_format,
         };
         let mut layout = registry::load(&source, &name, self.format.as_deref(), &opts)
             .map_err(|e| Failure::usage(e.rendered))?;

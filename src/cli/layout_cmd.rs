@@ -3,7 +3,9 @@
 use std::io::Write;
 
 use clap::Args;
+use ferrule_parsers::copybook::{self, IncludePath};
 use ferrule_parsers::layout::{Field, FieldKind, Layout};
+use ferrule_parsers::registry;
 
 use super::args::{select_help, RecordLayoutArgs};
 use super::Failure;
@@ -16,15 +18,43 @@ pub struct LayoutCmdArgs {
     /// Print the listing as JSON (one object per field, with its JSON path).
     #[arg(long)]
     json: bool,
+    /// Print the copybook as the parser reads it instead: COPY members and REPLACE
+    /// applied, sequence areas and comments removed (free format).
+    #[arg(long, conflicts_with = "json")]
+    expanded: bool,
 }
 
 pub fn run(args: LayoutCmdArgs) -> Result<(), Failure> {
+    if args.expanded {
+        return expanded(&args.layout);
+    }
     let layout = args.layout.load()?;
     let text = if args.json {
         listing_json(&layout)
     } else {
         listing(&layout)
     };
+    let mut out = std::io::stdout().lock();
+    out.write_all(text.as_bytes())?;
+    Ok(())
+}
+
+/// `--expanded`: the copybook text after COPY and REPLACE.
+fn expanded(args: &RecordLayoutArgs) -> Result<(), Failure> {
+    let name = args.copybook.display().to_string();
+    let format = registry::format_for(args.format.as_deref(), &name)
+        .map_err(|m| Failure::usage(format!("error: {m}")))?;
+    if format.name != "copybook" {
+        return Err(Failure::usage(format!(
+            "error: --expanded applies to copybooks; {name} is a {} layout",
+            format.name
+        )));
+    }
+    let source = std::fs::read_to_string(&args.copybook)
+        .map_err(|e| Failure::usage(format!("error: cannot read {name}: {e}")))?;
+    let members = IncludePath::new(args.include_dirs());
+    let text = copybook::expand(&source, &name, args.source_format, &members)
+        .map_err(|e| Failure::usage(e.render(&source, &name)))?;
     let mut out = std::io::stdout().lock();
     out.write_all(text.as_bytes())?;
     Ok(())

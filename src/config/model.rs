@@ -151,6 +151,10 @@ pub struct LayoutRef {
     pub copybook: String,
     /// The 01 record to use when the copybook holds several.
     pub record: Option<String>,
+    /// Directories searched for COPY members (after the copybook's own), relative to
+    /// the config file.
+    #[serde(default)]
+    pub include: Vec<String>,
     /// `"comma"`: the layout's numeric-edited pictures were written under
     /// DECIMAL-POINT IS COMMA (default `"period"`).
     pub decimal_point: Option<String>,
@@ -181,9 +185,11 @@ impl LayoutRef {
             }
             (None, None) => {}
         }
+        // `include` is resolved against the config file's folder by the caller.
         Ok(LoadOptions {
             record: self.record.clone(),
             symbols,
+            ..Default::default()
         })
     }
 }

@@ -522,7 +522,9 @@ fn load_layout(r: &LayoutRef, base: &Path) -> Result<Layout, String> {
     let source = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let name = path.display().to_string();
-    registry::load(&source, &name, None, &r.load_options()?).map_err(|e| e.rendered)
+    let mut opts = r.load_options()?;
+    opts.include = r.include.iter().map(|d| base.join(d)).collect();
+    registry::load(&source, &name, None, &opts).map_err(|e| e.rendered)
 }
 
 fn split(path: &str) -> Vec<String> {

@@ -176,6 +176,10 @@ fn load_layout(
     r: &LayoutRef,
     read: &dyn Fn(&str) -> Result<String, String>,
 ) -> Result<Layout, String> {
+    if !r.include.is_empty() {
+        // The mock reads files through `read` (embedded samples too), not a search path.
+        return Err("include: COPY members are not supported in mock configs yet".into());
+    }
     let source = read(&r.copybook)?;
     registry::load(&source, &r.copybook, None, &r.load_options()?).map_err(|e| e.rendered)
 }

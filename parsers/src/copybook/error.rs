@@ -46,6 +46,51 @@ pub enum CopybookError {
     /// The copybook holds no data description entries.
     #[error("the copybook defines no records (no data description entries found)")]
     NoRecords,
+    /// A problem inside a COPY member: the member's own located error, and the COPY
+    /// statements that brought the member in (innermost first).
+    #[error("{}", in_member(member, copied_from, error))]
+    InMember {
+        /// The member's file (or map key).
+        member: String,
+        /// Each COPY statement on the way, the innermost first.
+        copied_from: Vec<CopySite>,
+        /// The error, located in the member's text.
+        error: Box<CopybookError>,
+    },
+    /// An error in text that does not read as its source format was guessed: the error
+    /// and which format was assumed, and why.
+    #[error("{error} ({note})")]
+    Format {
+        /// `read as fixed format because ...`.
+        note: String,
+        error: Box<CopybookError>,
+    },
+}
+
+/// Where a COPY statement sits: file, line and column.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct CopySite {
+    pub file: String,
+    pub line: u32,
+    pub column: u32,
+}
+
+impl std::fmt::Display for CopySite {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}:{}:{}", self.file, self.line, self.column)
+    }
+}
+
+/// `in member X.cpy:3:12, copied from main.cpy:5:8: message`.
+fn in_member(member: &str, copied_from: &[CopySite], error: &CopybookError) -> String {
+    let mut s = format!("in member {member}");
+    if let (Some(l), Some(c)) = (error.line(), error.column()) {
+        s.push_str(&format!(":{l}:{c}"));
+    }
+    for site in copied_from {
+        s.push_str(&format!(", copied from {site}"));
+    }
+    format!("{s}: {}", error.message())
 }
 
 fn found_suffix(found: &Option<String>) -> String {
@@ -81,9 +126,14 @@ impl CopybookError {
     }
 
     /// 1-based line of the problem in the original source, when it has one.
+    ///
+    /// For an error inside a COPY member, the line in that member (see [`Self::file`]).
     pub fn line(&self) -> Option<u32> {
         match self {
             CopybookError::Syntax { line, .. } | CopybookError::Invalid { line, .. } => Some(*line),
+            CopybookError::InMember { error, .. } | CopybookError::Format { error, .. } => {
+                error.line()
+            }
             _ => None,
         }
     }
@@ -94,6 +144,18 @@ impl CopybookError {
             CopybookError::Syntax { column, .. } | CopybookError::Invalid { column, .. } => {
                 Some(*column)
             }
+            CopybookError::InMember { error, .. } | CopybookError::Format { error, .. } => {
+                error.column()
+            }
+            _ => None,
+        }
+    }
+
+    /// The COPY member the problem is in (`None`: the copybook itself).
+    pub fn file(&self) -> Option<&str> {
+        match self {
+            CopybookError::InMember { member, .. } => Some(member),
+            CopybookError::Format { error, .. } => error.file(),
             _ => None,
         }
     }
@@ -101,6 +163,12 @@ impl CopybookError {
     /// The message without its location.
     pub fn message(&self) -> String {
         match self {
+            CopybookError::InMember {
+                member,
+                copied_from,
+                error,
+            } => in_member(member, copied_from, error),
+            CopybookError::Format { note, error } => format!("{} ({note})", error.message()),
             CopybookError::Syntax {
                 expected, found, ..
             } => {
@@ -113,6 +181,26 @@ impl CopybookError {
 
     /// Compiler-style report: message, `file:line:column`, the source line and a caret.
     pub fn render(&self, source: &str, file_name: &str) -> String {
+        match self {
+            CopybookError::InMember {
+                member,
+                copied_from,
+                error,
+            } => {
+                // The member's line is kept in the inner error; `source` is the copybook's.
+                let mut out = error.render("", member);
+                for site in copied_from {
+                    out.push_str(&format!("  = note: copied from {site}\n"));
+                }
+                return out;
+            }
+            CopybookError::Format { note, error } => {
+                let mut out = error.render(source, file_name);
+                out.push_str(&format!("  = note: {note}\n"));
+                return out;
+            }
+            _ => {}
+        }
         let mut out = format!("error: {}\n", self.message());
         let (Some(line), Some(column)) = (self.line(), self.column()) else {
             out.push_str(&format!(" --> {file_name}\n"));

@@ -71,23 +71,172 @@ fn lines(source: &str) -> impl Iterator<Item = &str> {
         .map(|l| l.strip_suffix('\r').unwrap_or(l))
 }
 
-/// Decides between fixed and free format for `Auto`.
+/// How the columns of a text are read.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub(crate) enum Columns {
+    /// Columns 1-6 sequence area, 7 indicator, 8-72 code, 73-80 identification.
+    Fixed,
+    /// Fixed-format text shifted left (trimmed of its sequence area, re-indented,
+    /// exported by tools): code from column 1, a line whose first character is `*` or
+    /// `/` is a comment line, and with `cut_at_72` columns past 72 are an
+    /// identification area.
+    Loose { cut_at_72: bool },
+    /// Code anywhere on the line; `*>` starts a comment.
+    Free,
+}
+
+/// The columns a text is read with, and why (for messages about hopeless text).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub(crate) struct Detection {
+    pub format: Columns,
+    /// Why: the evidence (`line 3 has code in columns 1-6`) or the option that said so.
+    pub reason: String,
+    /// True when guessed (`Auto`), false when asked for.
+    pub detected: bool,
+}
+
+impl Detection {
+    /// `read as fixed format because ...`, for error notes.
+    pub fn describe(&self) -> String {
+        let name = match self.format {
+            Columns::Fixed => "fixed format",
+            Columns::Loose { cut_at_72: true } => {
+                "shifted fixed format (code from column 1, `*` or `/` comment lines, \
+                 columns 73-80 ignored)"
+            }
+            Columns::Loose { cut_at_72: false } => {
+                "shifted format (code from column 1, `*` or `/` comment lines)"
+            }
+            Columns::Free => "free format",
+        };
+        format!("read as {name} because {}", self.reason)
+    }
+}
+
+/// The columns to read `source` with: as asked, or detected for `Auto`.
+pub(crate) fn detection_for(source: &str, format: SourceFormat) -> Detection {
+    let asked = |format, reason: &str| Detection {
+        format,
+        reason: reason.into(),
+        detected: false,
+    };
+    match format {
+        SourceFormat::Fixed => asked(Columns::Fixed, "the fixed source format was asked for"),
+        SourceFormat::Free => asked(Columns::Free, "the free source format was asked for"),
+        SourceFormat::Auto => detect(source),
+    }
+}
+
+/// Detects how to read a text for `Auto`.
 ///
-/// Fixed when every non-blank line has a valid indicator in column 7 and nothing that
-/// looks like code (a level number followed by a word, or `*>`) in columns 1-6.
-pub(crate) fn detect(source: &str) -> SourceFormat {
-    for line in lines(source) {
+/// A `>>SOURCE FORMAT` or `$SET SOURCEFORMAT` directive decides. Otherwise the text is
+/// fixed when every non-blank line has a valid indicator in column 7 and nothing that
+/// looks like code (a level number followed by a word, or `*>`) in columns 1-6. Any
+/// other text is read as shifted fixed format: code from column 1, `*`/`/` comment
+/// lines, and columns 73-80 ignored unless some line clearly has code there (a word
+/// across columns 72-73, a line longer than 80, text past 72 ending an entry) or a
+/// `*>` comment says the text was written free.
+pub(crate) fn detect(source: &str) -> Detection {
+    let found = |format, reason: String| Detection {
+        format,
+        reason,
+        detected: true,
+    };
+    if let Some((n, format)) = directive(source) {
+        let name = if format == Columns::Free {
+            "FREE"
+        } else {
+            "FIXED"
+        };
+        return found(
+            format,
+            format!("line {n} has a source format {name} directive"),
+        );
+    }
+    let mut offending = None;
+    for (n, line) in lines(source).enumerate() {
         let c = cells(line);
         if c.iter().all(|(ch, _)| ch.is_whitespace()) {
             continue;
         }
         let seq: String = c.iter().take(6).map(|(ch, _)| *ch).collect();
         let indicator = c.get(6).map_or(' ', |(ch, _)| *ch);
-        if !matches!(indicator, ' ' | '*' | '/' | '-' | 'D' | 'd' | '$') || looks_like_code(&seq) {
-            return SourceFormat::Free;
+        if looks_like_code(&seq) {
+            offending = Some(format!("line {} has code in columns 1-6", n + 1));
+            break;
+        }
+        if !matches!(indicator, ' ' | '*' | '/' | '-' | 'D' | 'd' | '$') {
+            offending = Some(format!(
+                "line {} has `{indicator}` in column 7, which is no indicator",
+                n + 1
+            ));
+            break;
         }
     }
-    SourceFormat::Fixed
+    let Some(offending) = offending else {
+        return found(
+            Columns::Fixed,
+            "every line has a valid indicator in column 7 and no code in columns 1-6".into(),
+        );
+    };
+    match code_past_72(source) {
+        None => found(Columns::Loose { cut_at_72: true }, offending),
+        Some(why) => found(
+            Columns::Loose { cut_at_72: false },
+            format!("{offending} and {why}"),
+        ),
+    }
+}
+
+/// A `>>SOURCE [FORMAT] [IS] FREE|FIXED` or `$SET SOURCEFORMAT"FREE"` line: its number
+/// and the format it names.
+fn directive(source: &str) -> Option<(usize, Columns)> {
+    for (n, line) in lines(source).enumerate() {
+        let t = line.trim_start().to_ascii_uppercase();
+        let t = t.trim_start_matches(|c: char| c.is_ascii_digit() || c == ' ');
+        let is_directive = t.starts_with(">>SOURCE")
+            || t.starts_with("$SET")
+            || t.starts_with("$ SET")
+            || t.starts_with(">> SOURCE");
+        if !is_directive || !t.contains("FORMAT") {
+            continue;
+        }
+        if t.contains("FREE") {
+            return Some((n + 1, Columns::Free));
+        }
+        if t.contains("FIXED") {
+            return Some((n + 1, Columns::Fixed));
+        }
+    }
+    None
+}
+
+/// Why columns past 72 must be code (`None`: they can be an identification area).
+fn code_past_72(source: &str) -> Option<String> {
+    for (n, line) in lines(source).enumerate() {
+        let c = cells(line);
+        let text: String = c.iter().map(|(ch, _)| *ch).collect();
+        if text.contains("*>") {
+            return Some(format!("line {} has a `*>` comment", n + 1));
+        }
+        let past: String = c.iter().skip(CODE_END_COL).map(|(ch, _)| *ch).collect();
+        let past = past.trim_end();
+        if past.is_empty() {
+            continue;
+        }
+        let at = |i: usize| c.get(i).is_some_and(|(ch, _)| !ch.is_whitespace());
+        let reason = if at(CODE_END_COL - 1) && at(CODE_END_COL) {
+            "a word across columns 72 and 73"
+        } else if c.len() > 80 && !c.iter().skip(80).all(|(ch, _)| ch.is_whitespace()) {
+            "text past column 80"
+        } else if past.ends_with('.') {
+            "an entry ending past column 72"
+        } else {
+            continue;
+        };
+        return Some(format!("line {} has {reason}", n + 1));
+    }
+    None
 }
 
 /// True when the sequence area holds what reads as code rather than a sequence number.
@@ -106,18 +255,21 @@ fn looks_like_code(seq: &str) -> bool {
 }
 
 /// Builds the clean text from `source` in the given format (`Auto` is detected first).
+#[cfg(test)]
 pub(crate) fn clean(source: &str, format: SourceFormat) -> Result<Clean, SourceError> {
-    let format = match format {
-        SourceFormat::Auto => detect(source),
-        f => f,
-    };
+    clean_as(source, detection_for(source, format).format)
+}
+
+/// Builds the clean text from `source` read with `columns`.
+pub(crate) fn clean_as(source: &str, columns: Columns) -> Result<Clean, SourceError> {
     let mut b = Builder::default();
     for (n, line) in lines(source).enumerate() {
         let line_no = u32::try_from(n + 1).unwrap_or(u32::MAX);
         let c = cells(line);
-        match format {
-            SourceFormat::Free => b.code_line(line_no, &c),
-            _ => b.fixed_line(line_no, &c)?,
+        match columns {
+            Columns::Free => b.code_line(line_no, &c),
+            Columns::Fixed => b.fixed_line(line_no, &c)?,
+            Columns::Loose { cut_at_72 } => b.loose_line(line_no, &c, cut_at_72),
         }
     }
     Ok(b.finish())
@@ -183,6 +335,30 @@ impl Builder {
                     "invalid indicator `{other}` in column 7 (expected space, `*`, `/`, `-` or `D`)"
                 ),
             }),
+        }
+    }
+
+    /// Shifted fixed format: a `*` or `/` first character makes a comment line (no
+    /// data description entry starts with either), anything else is code.
+    fn loose_line(&mut self, line: u32, c: &[Cell], cut_at_72: bool) {
+        let code = if cut_at_72 {
+            c.get(..c.len().min(CODE_END_COL)).unwrap_or(c)
+        } else {
+            c
+        };
+        let first = code.iter().position(|(ch, _)| !ch.is_whitespace());
+        let Some(first) = first else {
+            return;
+        };
+        let at = |i: usize| code.get(i).map(|(ch, _)| *ch);
+        let comment = match at(first) {
+            Some('*') => at(first + 1) != Some('>'),
+            // `/` ejects a page; `$` starts a Micro Focus directive (`$SET ...`).
+            Some('/' | '$') => true,
+            _ => false,
+        };
+        if !comment {
+            self.code_line(line, code);
         }
     }
 
@@ -402,17 +578,60 @@ mod tests {
     }
 
     #[test]
-    fn auto_detects_fixed_and_free() {
+    fn auto_detects_fixed_shifted_and_free() {
+        let f = |s: &str| detect(s).format;
         // Sequence numbers and column-7 comments: fixed.
         assert_eq!(
-            detect("000100 01 A.\n000200*x\n000300     05 B PIC X.\n"),
-            SourceFormat::Fixed
+            f("000100 01 A.\n000200*x\n000300     05 B PIC X.\n"),
+            Columns::Fixed
         );
-        // Code from column 1: free.
-        assert_eq!(detect("01 A.\n   05 B PIC X.\n"), SourceFormat::Free);
-        // `*>` at column 1: free.
-        assert_eq!(detect("*> hello\n       01 A.\n"), SourceFormat::Free);
+        // Code from column 1: shifted, 73-80 ignored.
+        assert_eq!(
+            f("01 A.\n   05 B PIC X.\n"),
+            Columns::Loose { cut_at_72: true }
+        );
         // Level number in the sequence area with an otherwise valid column 7.
-        assert_eq!(detect("05 AB PIC X.\n"), SourceFormat::Free);
+        let d = detect("05 AB PIC X.\n");
+        assert_eq!(d.reason, "line 1 has code in columns 1-6");
+        // `*>` anywhere: columns past 72 are code.
+        assert_eq!(f("*> hello\n01 A.\n"), Columns::Loose { cut_at_72: false });
+        // A word across columns 72/73: code past 72.
+        let long = format!("01 A.\n{:<70}XXXX.\n", "   05 B PIC X(5) VALUE");
+        assert_eq!(f(&long), Columns::Loose { cut_at_72: false });
+        assert!(detect(&long)
+            .reason
+            .contains("line 2 has a word across columns 72 and 73"));
+        // Directives decide.
+        assert_eq!(f(">>SOURCE FORMAT IS FREE\n       01 A.\n"), Columns::Free);
+        assert_eq!(
+            f("      $SET SOURCEFORMAT\"FIXED\"\n01 A.\n"),
+            Columns::Fixed
+        );
+    }
+
+    #[test]
+    fn shifted_code_with_column_7_comments() {
+        // Code in columns 1-7, `*` comments in column 7, change tags in 73-80.
+        let src = format!(
+            "      ******************\n01 REC.{}CHG00001\n      * note\n  05 A PIC X.\n/\n",
+            " ".repeat(65)
+        );
+        let d = detect(&src);
+        assert_eq!(d.format, Columns::Loose { cut_at_72: true });
+        let c = clean_as(&src, d.format).unwrap();
+        let lines: Vec<&str> = c.text.lines().map(str::trim_end).collect();
+        assert_eq!(lines, ["01 REC.", "  05 A PIC X."]);
+        assert_eq!(
+            c.pos_at(c.text.find('A').unwrap()),
+            SourcePos { line: 4, column: 6 }
+        );
+        assert!(d.describe().starts_with("read as shifted fixed format"));
+    }
+
+    #[test]
+    fn crlf_tabs_and_lower_case_in_shifted_text() {
+        // CRLF endings go; a tab indents; `*>` comments after code go too.
+        let c = clean("01 rec.\r\n\t05 a pic x. *> c\r\n", SourceFormat::Auto).unwrap();
+        assert_eq!(c.text, "01 rec.\n        05 a pic x. ");
     }
 }

@@ -1,0 +1,2 @@
+       01  R.
+           COPY NOWHERE REPLACING ==A== BY ==B==.

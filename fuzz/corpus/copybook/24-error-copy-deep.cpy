@@ -1,0 +1,104 @@
+       01  R.
+           COPY M0.
+@@ M0
+ COPY M1.
+@@ M1
+ COPY M2.
+@@ M2
+ COPY M3.
+@@ M3
+ COPY M4.
+@@ M4
+ COPY M5.
+@@ M5
+ COPY M6.
+@@ M6
+ COPY M7.
+@@ M7
+ COPY M8.
+@@ M8
+ COPY M9.
+@@ M9
+ COPY M10.
+@@ M10
+ COPY M11.
+@@ M11
+ COPY M12.
+@@ M12
+ COPY M13.
+@@ M13
+ COPY M14.
+@@ M14
+ COPY M15.
+@@ M15
+ COPY M16.
+@@ M16
+ COPY M17.
+@@ M17
+ COPY M18.
+@@ M18
+ COPY M19.
+@@ M19
+ COPY M20.
+@@ M20
+ COPY M21.
+@@ M21
+ COPY M22.
+@@ M22
+ COPY M23.
+@@ M23
+ COPY M24.
+@@ M24
+ COPY M25.
+@@ M25
+ COPY M26.
+@@ M26
+ COPY M27.
+@@ M27
+ COPY M28.
+@@ M28
+ COPY M29.
+@@ M29
+ COPY M30.
+@@ M30
+ COPY M31.
+@@ M31
+ COPY M32.
+@@ M32
+ COPY M33.
+@@ M33
+ COPY M34.
+@@ M34
+ COPY M35.
+@@ M35
+ COPY M36.
+@@ M36
+ COPY M37.
+@@ M37
+ COPY M38.
+@@ M38
+ COPY M39.
+@@ M39
+ COPY M40.
+@@ M40
+ COPY M41.
+@@ M41
+ COPY M42.
+@@ M42
+ COPY M43.
+@@ M43
+ COPY M44.
+@@ M44
+ COPY M45.
+@@ M45
+ COPY M46.
+@@ M46
+ COPY M47.
+@@ M47
+ COPY M48.
+@@ M48
+ COPY M49.
+@@ M49
+ COPY M50.
+@@ M50
+ 05 X PIC X.
