@@ -24,6 +24,7 @@ use super::guard::Guard;
 use super::problem::{ApiError, FieldProblem};
 use super::shape::{omit_path, rename_path, set_path};
 use super::status::map_status;
+use super::unwind::caught;
 use crate::audit::AuditEvent;
 use crate::auth::{authorise, rate_key, retry_after_secs, strip_sensitive, Decision, Principal};
 use crate::config::{BackendSpec, RouteSpec};
@@ -148,9 +149,16 @@ struct Call {
 pub async fn handle(ctx: Arc<RouteCtx>, req: Request) -> Response {
     let arrival = Arrival::of(&req);
     let mut call = Call::default();
-    let response = match guarded(&ctx, req, arrival.client, &mut call).await {
-        Ok(res) => res,
-        Err(e) => e.render(&arrival.instance, arrival.id.as_deref()),
+    // A panic is caught here, inside the audit, so it is recorded as the 500 it becomes.
+    let outcome = caught(guarded(&ctx, req, arrival.client, &mut call)).await;
+    let response = match outcome {
+        Ok(Ok(res)) => res,
+        Ok(Err(e)) => e.render(&arrival.instance, arrival.id.as_deref()),
+        Err(_payload) => {
+            // The payload may hold anything the panicking code formatted: not logged.
+            tracing::error!(route = %ctx.spec.path, "call panicked; answered 500");
+            ApiError::Internal.render(&arrival.instance, arrival.id.as_deref())
+        }
     };
     audited(&ctx.guard, &ctx.spec.path, arrival, call, response).await
 }
@@ -965,6 +973,54 @@ mod tests {
         }
         // Most mutated records still decode: the comparison is not vacuous.
         assert!(compared > 1000, "{compared}");
+    }
+
+    #[tokio::test]
+    async fn a_panic_in_a_call_is_answered_500_and_audited() {
+        // A backend service that panics (a connector bug): the whole stack answers 500
+        // problem+json, and the audit line records that 500, with the id, like any call.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.log");
+        let log = crate::audit::AuditLog::open(crate::audit::AuditConfig::new(&path)).unwrap();
+        let Ok(mut c) = Arc::try_unwrap(ctx(b"", None, None)) else {
+            panic!("shared ctx");
+        };
+        c.guard = Arc::new(Guard::audited(log));
+        c.service =
+            tower::util::BoxCloneSyncService::new(tower::service_fn(|_: Exchange| async move {
+                if true {
+                    panic!("connector bug");
+                }
+                Ok::<Bytes, crate::connector::ConnectorError>(Bytes::new())
+            }));
+        let c = Arc::new(c);
+        let app = axum::Router::new().route(
+            "/t/{vrm}",
+            axum::routing::post(move |req: Request| handle(c, req)),
+        );
+        let app = super::super::stack::apply(app, 1024);
+        let req = Request::post("/t/AB12")
+            .header(REQUEST_ID, "panic-1")
+            .header("content-type", "application/json")
+            .body(Body::from("{}"))
+            .unwrap();
+        let res = app.oneshot(req).await.unwrap();
+        assert_eq!(res.status(), 500);
+        assert_eq!(
+            res.headers()[header::CONTENT_TYPE],
+            "application/problem+json"
+        );
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 1, "{text}");
+        assert_eq!(lines[0]["status"], 500);
+        assert_eq!(lines[0]["request_id"], "panic-1");
+        assert_eq!(lines[0]["route"], "/t/{vrm}");
+        // The panic's text stays out of the audit line.
+        assert!(!text.contains("connector bug"));
     }
 
     #[test]

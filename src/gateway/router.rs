@@ -151,7 +151,8 @@ fn routes(
             "/readyz",
             get(move |req: Request| ops::readyz(specs.clone(), req)),
         )
-        .route("/metrics", get(move || ops::metrics(metrics.clone())));
+        .route("/metrics", get(move || ops::metrics(metrics.clone())))
+        .route("/favicon.ico", get(ops::favicon));
     if gateway.docs {
         // Built once per config version: a reload serves the new routes' description.
         let document = serde_json::to_vec(&crate::openapi::document(gateway))
