@@ -3,7 +3,8 @@
 //! fixed 120-byte answer (zoned, packed and binary numbers, Latin-1 text) to stdout.
 //!
 //! The test compiles it, then puts `ferrule serve` in front of it twice:
-//! - `exec`: the gateway runs the program once per request;
+//! - `exec`: the gateway runs the program once per request (no `framing` key: the
+//!   exec default passes the plain record on stdin and takes all of stdout as the answer);
 //! - `tcp`: the program behind `socat TCP-LISTEN:..,fork EXEC:<program>,pipes`, so every
 //!   connection is one run that answers once and exits: the gateway's pool must notice the
 //!   closed connection and use a fresh one for the next request.
@@ -55,6 +56,8 @@ fn exec_backend_runs_the_cobol_program_per_request() {
     }
     let dir = tempfile::tempdir().unwrap();
     let exe = compile(dir.path());
+    // No `framing` key: for exec the default is the plain record on both pipes, which
+    // is what the program reads and writes.
     let backend = format!(
         r#"kind = "exec"
 command = "{}""#,
@@ -74,7 +77,8 @@ fn tcp_backend_behind_socat_gets_a_fresh_connection_per_request() {
     let host = Socat::start(&exe);
     let backend = format!(
         r#"kind = "tcp"
-address = "127.0.0.1:{}""#,
+address = "127.0.0.1:{}"
+framing = "fixed""#,
         host.port
     );
     let server = start_server(&write_config(dir.path(), &backend), dir.path());
@@ -290,7 +294,6 @@ shutdown_grace_ms = 1000
 [[backend]]
 name = "persons"
 {backend}
-framing = "fixed"
 codepage = "latin1"
 dialect = "gnucobol"
 max_sessions = 4

@@ -139,8 +139,8 @@ pub struct BackendConfig {
     #[serde(default)]
     pub args: Vec<String>,
     /// `len4`, `len2`, `fixed`, `delimiter` (and the records layer's other framings).
-    #[serde(default = "defaults::framing")]
-    pub framing: String,
+    /// Absent: the default of the backend's kind ([`defaults::framing`]).
+    pub framing: Option<String>,
     /// Byte ending each record with `framing = "delimiter"`.
     #[serde(default = "defaults::delimiter")]
     pub delimiter: u8,
@@ -224,8 +224,15 @@ pub mod defaults {
     pub fn log_format() -> String {
         "text".into()
     }
-    pub fn framing() -> String {
-        "len4".into()
+    /// Per backend kind: a socket needs records cut (a 4-byte length prefix, the common
+    /// convention of host listeners); a program run per request has its pipes to itself,
+    /// so stdin gets the record bytes alone and all of stdout is the record (`fixed`:
+    /// what a batch COBOL program reading and writing one record does).
+    pub fn framing(kind: &str) -> &'static str {
+        match kind {
+            "exec" => "fixed",
+            _ => "len4",
+        }
     }
     pub fn delimiter() -> u8 {
         b'\n'

@@ -367,7 +367,11 @@ fn backend(b: &BackendConfig, base: &Path) -> Result<BackendSpec, Problems> {
             }
         }
     };
-    let framing = BackendFraming::parse(&b.framing, b.delimiter).unwrap_or_else(|e| {
+    let framing_name = b
+        .framing
+        .as_deref()
+        .unwrap_or_else(|| super::model::defaults::framing(&b.kind));
+    let framing = BackendFraming::parse(framing_name, b.delimiter).unwrap_or_else(|e| {
         ps.push(("framing".into(), e));
         BackendFraming::Len4
     });
@@ -678,5 +682,41 @@ mod tests {
         assert!(Template::parse("VEHQ").expect("parses").params().is_empty());
         assert!(Template::parse("{unclosed").is_err());
         assert!(Template::parse("{bad name}").is_err());
+    }
+
+    #[test]
+    fn framing_defaults_by_backend_kind() {
+        // No `framing` key: tcp cuts records with a length prefix; exec passes the plain
+        // record on its pipes. A key given is used whatever the kind.
+        let text = r#"
+            [server]
+            [[backend]]
+            name = "host"
+            kind = "tcp"
+            address = "127.0.0.1:7001"
+            [[backend]]
+            name = "batch"
+            kind = "exec"
+            command = "/bin/cat"
+            [[backend]]
+            name = "framed"
+            kind = "exec"
+            command = "/bin/cat"
+            framing = "len4"
+        "#;
+        let g = load_str(text, Path::new("ferrule.toml")).expect("valid");
+        let framings: Vec<_> = g.backends.iter().map(|b| b.framing).collect();
+        assert_eq!(
+            framings,
+            [
+                BackendFraming::Len4,
+                BackendFraming::Fixed,
+                BackendFraming::Len4
+            ]
+        );
+        // A bad name is still a problem at its key.
+        let bad = text.replace("\"len4\"", "\"len9\"");
+        let ps = load_str(&bad, Path::new("ferrule.toml")).expect_err("invalid");
+        assert!(ps.iter().any(|p| p.path.ends_with("framing")), "{ps:?}");
     }
 }
