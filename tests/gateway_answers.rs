@@ -43,3 +43,25 @@ fn favicon_is_204_and_not_audited() {
     assert_eq!(lines.len(), 1, "{lines:?}");
     assert_eq!(lines[0]["route"], "/v1/vehicles/{vrm}");
 }
+
+#[test]
+fn json_bodies_end_with_a_newline() {
+    // Success, problem+json, health and the API description: each ends its line, and
+    // Content-Length counts the newline.
+    let mock = Mock::start(&sample_mock(false));
+    let g = Gateway::start(&sample_gateway(&mock.hosts));
+    for (path, status) in [
+        ("/v1/vehicles/AB12CDE", 200),
+        ("/v1/no/such/route", 404),
+        ("/healthz", 200),
+        ("/openapi.json", 200),
+    ] {
+        let r = g.get(path);
+        assert_eq!(r.status, status, "{path}: {}", r.text());
+        assert_eq!(r.body.last(), Some(&b'\n'), "{path}: {}", r.text());
+        assert_ne!(r.body.get(r.body.len() - 2), Some(&b'\n'), "{path}");
+        let len: usize = r.header("content-length").unwrap().parse().unwrap();
+        assert_eq!(len, r.body.len(), "{path}");
+        serde_json::from_slice::<Value>(&r.body).unwrap();
+    }
+}

@@ -321,7 +321,9 @@ async fn run(ctx: &RouteCtx, req: Request, call: &mut Call) -> Result<Response, 
             error,
         }
     })?;
-    let (status, json) = respond(ctx, &answer, call.principal.as_ref())?;
+    let (status, mut json) = respond(ctx, &answer, call.principal.as_ref())?;
+    // A text body ends its line: a shell prompt after `curl` starts on its own line.
+    json.push(b'\n');
     Ok((
         status,
         [(

@@ -75,7 +75,7 @@ pub async fn favicon() -> Response {
 }
 
 pub async fn healthz() -> Response {
-    json_ok(r#"{"status":"ok"}"#)
+    json_ok("{\"status\":\"ok\"}\n")
 }
 
 /// 200 when every backend answers its probe, else 503 naming the ones that do not.
@@ -95,7 +95,7 @@ pub async fn readyz(backends: Arc<Vec<Arc<BackendSpec>>>, req: Request) -> Respo
         }
     }
     if down.is_empty() {
-        return json_ok(r#"{"status":"ready"}"#);
+        return json_ok("{\"status\":\"ready\"}\n");
     }
     down.sort_unstable();
     tracing::warn!(backends = %down.join(","), "not ready");

@@ -231,7 +231,9 @@ impl ApiError {
 
     /// The whole response: status, `application/problem+json`, `Retry-After` when due.
     pub fn render(&self, instance: &str, request_id: Option<&str>) -> Response {
-        let body = serde_json::to_vec(&self.body(instance, request_id)).unwrap_or_default();
+        let mut body = serde_json::to_vec(&self.body(instance, request_id)).unwrap_or_default();
+        // Like every JSON body of the gateway, it ends its line.
+        body.push(b'\n');
         let mut res = (
             self.status(),
             [(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON))],

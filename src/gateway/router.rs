@@ -156,7 +156,10 @@ fn routes(
     if gateway.docs {
         // Built once per config version: a reload serves the new routes' description.
         let document = serde_json::to_vec(&crate::openapi::document(gateway))
-            .map(axum::body::Bytes::from)
+            .map(|mut d| {
+                d.push(b'\n');
+                axum::body::Bytes::from(d)
+            })
             .unwrap_or_default();
         router = router
             .route("/openapi.json", get(move || ops::openapi(document.clone())))
