@@ -168,12 +168,19 @@ fn check_routes(server: &Server) {
         }
     }
 
-    // Not in the table: the program answers RETURN-CODE 04, the route maps it to 404.
+    // Not in the table: the program answers RETURN-CODE 04, the route maps it to 404,
+    // a problem whose detail is the program's MESSAGE-TEXT.
     let r = get(port, "/v1/persons/NR0000999999");
     assert_eq!(r.status, 404, "{}", r.text());
+    assert_eq!(
+        r.header("content-type"),
+        Some("application/problem+json"),
+        "{}",
+        r.text()
+    );
     let v = r.json();
-    assert_eq!(v["message_text"], "NO TRACE");
-    assert_eq!(v["nominal_ref"], "NR0000999999");
+    assert_eq!(v["type"], "https://ferrule.dev/problems/host-error");
+    assert_eq!(v["detail"], "NO TRACE");
 
     // 13 characters for a PIC X(12): the client's fault, found while encoding the
     // request, so the program is never run (its call count does not move).
@@ -306,7 +313,7 @@ backend = "persons"
 request = {{ copybook = "{REQ_CPY}" }}
 response = {{ copybook = "{RSP_CPY}" }}
 set = {{ tran_code = "NOML", nominal_ref = "{{ref}}", requesting_force = "62" }}
-status = {{ field = "return_code", map = {{ "0" = 200, "4" = 404, "*" = 502 }} }}
+status = {{ field = "return_code", map = {{ "0" = 200, "4" = 404, "*" = 502 }}, detail_field = "message_text" }}
 omit = ["return_code"]
 "#
     );

@@ -65,3 +65,32 @@ fn json_bodies_end_with_a_newline() {
         serde_json::from_slice::<Value>(&r.body).unwrap();
     }
 }
+
+#[test]
+fn a_detail_field_not_in_the_response_is_a_config_problem() {
+    let mut t = sample_gateway(&[]);
+    let status = route_mut(&mut t, "/v1/vehicles/{vrm}")
+        .get_mut("status")
+        .and_then(|s| s.as_table_mut())
+        .unwrap();
+    status.insert("detail_field".into(), "no_such_field".into());
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("ferrule.toml");
+    write_toml(&path, &t);
+    let out = common::ferrule(&["check", "--config", path.to_str().unwrap()], b"");
+    assert_eq!(out.status.code(), Some(2), "{}", common::stderr(&out));
+    let err = common::stderr(&out);
+    assert!(err.contains("status.detail_field"), "{err}");
+    assert!(err.contains("no_such_field"), "{err}");
+}
+
+#[test]
+fn a_vehicle_not_found_is_a_problem_with_the_hosts_message() {
+    // The sample config as shipped (and as the demo embeds it): ZZ99ZZZ is unknown.
+    let mock = Mock::start(&sample_mock(false));
+    let g = Gateway::start(&sample_gateway(&mock.hosts));
+    let r = g.get("/v1/vehicles/ZZ99ZZZ");
+    let p = assert_problem(&r, 404, "host-error");
+    assert_eq!(p["title"], "Not Found");
+    assert_eq!(p["detail"], "NO RECORD FOR VRM");
+}

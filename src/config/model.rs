@@ -183,6 +183,11 @@ pub struct StatusConfig {
     pub field: String,
     /// Field value -> status; `*` for any other value.
     pub map: BTreeMap<String, u16>,
+    /// A mapped status of 400 or more is answered as `application/problem+json`; its
+    /// `detail` is this response field's text (the host's message) as the caller would
+    /// see it (not when omitted or stripped as sensitive). Absent: a generic detail
+    /// naming the return code.
+    pub detail_field: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -165,6 +165,8 @@ pub struct StatusSpec {
     pub field: Vec<String>,
     pub map: BTreeMap<String, u16>,
     pub default: Option<u16>,
+    /// Dotted JSON path of the field whose text is the `detail` of a mapped error.
+    pub detail: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -605,10 +607,25 @@ fn route(r: &RouteConfig, base: &Path, config: &Config) -> Result<RouteSpec, Pro
                 map.insert(k.trim().to_string(), v);
             }
         }
+        let detail = s.detail_field.as_ref().map(|d| {
+            let path = split(d);
+            if let Some(l) = &response {
+                let ok = field_at(l, &path)
+                    .is_some_and(|f| matches!(f.kind, FieldKind::Item(_)) && f.occurs.is_none());
+                if !ok {
+                    ps.push((
+                        "status.detail_field".into(),
+                        format!("no elementary, non-repeating field `{d}` in the response layout"),
+                    ));
+                }
+            }
+            path
+        });
         StatusSpec {
             field,
             map,
             default,
+            detail,
         }
     });
     let mut check_response_path = |key: String, p: &str| {
