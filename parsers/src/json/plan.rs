@@ -31,6 +31,9 @@ pub(crate) struct Node<'l> {
     pub hidden: bool,
     /// A view asked for this item's JSON text (its first occurrence).
     pub capture: bool,
+    /// A fixed table whose trailing empty occurrences are left out (a view's
+    /// `drop_empty_occurs`).
+    pub trim_empty: bool,
     /// The key a view shows this field under instead of its layout name.
     pub view_name: Option<String>,
 }
@@ -40,6 +43,8 @@ pub(crate) struct Plan<'l> {
     pub slot_count: usize,
     /// Slot names, for error messages.
     pub slot_names: Vec<String>,
+    /// Some table's length depends on its contents (`Node::trim_empty`).
+    pub trims: bool,
 }
 
 impl<'l> Plan<'l> {
@@ -76,6 +81,7 @@ impl<'l> Plan<'l> {
             root,
             slot_count: slots.len(),
             slot_names,
+            trims: false,
         })
     }
 }
@@ -173,6 +179,7 @@ impl BuildCtx<'_> {
             select,
             hidden: f.is_filler(),
             capture: false,
+            trim_empty: false,
             view_name: None,
         })
     }
