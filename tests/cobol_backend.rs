@@ -92,7 +92,8 @@ fn check_routes(server: &Server) {
     // Every person in the program's table, numbers compared as the exact JSON text:
     // packed FINES-OUTSTANDING and zoned ACCOUNT-BALANCE keep their two decimals, a
     // negative zoned balance (ASCII sign nibble) stays negative, and ARREST-COUNT 10 and
-    // 13 are the bytes 0A and 0D inside the record (a record, not a line).
+    // 13 are the bytes 0A and 0D inside the record (a record, not a line). The blank
+    // slots after the last warning marker are left out (`drop_empty_occurs`, on for routes).
     let people = [
         (
             "NR0000104233",
@@ -103,7 +104,7 @@ fn check_routes(server: &Server) {
             "1234.50",
             "0.00",
             "10",
-            ["VI", "WE", ""],
+            &["VI", "WE"][..],
         ),
         (
             "NR0000021987",
@@ -114,7 +115,7 @@ fn check_routes(server: &Server) {
             "0.00",
             "-75.25",
             "0",
-            ["FI", "", ""],
+            &["FI"][..],
         ),
         (
             "NR0000333105",
@@ -125,7 +126,7 @@ fn check_routes(server: &Server) {
             "99999.99",
             "12345.67",
             "13",
-            ["WE", "ES", ""],
+            &["WE", "ES"][..],
         ),
         // Latin-1 text: the program's bytes DA D1 C9 are Ú Ñ É.
         (
@@ -137,7 +138,7 @@ fn check_routes(server: &Server) {
             "60.00",
             "-0.01",
             "2",
-            ["", "", ""],
+            &[][..],
         ),
     ];
     // Twice round, one request after another: with socat every exchange ends its

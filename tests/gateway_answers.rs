@@ -94,3 +94,42 @@ fn a_vehicle_not_found_is_a_problem_with_the_hosts_message() {
     assert_eq!(p["title"], "Not Found");
     assert_eq!(p["detail"], "NO RECORD FOR VRM");
 }
+
+/// The sample gateway with the vehicle route's `drop_empty_occurs` set to `drop`.
+fn vehicles_dropping(hosts: &[(String, std::net::SocketAddr)], drop: Option<bool>) -> Table {
+    let mut t = sample_gateway(hosts);
+    if let Some(drop) = drop {
+        route_mut(&mut t, "/v1/vehicles/{vrm}").insert("drop_empty_occurs".into(), drop.into());
+    }
+    t
+}
+
+#[test]
+fn trailing_empty_table_slots_are_dropped_unless_the_route_keeps_them() {
+    // AB12CDE has one report in REPORTS OCCURS 3; SMITH's first match has two markers
+    // in WARNING-MARKERS OCCURS 6 (inside the ODO table of matches).
+    let mock = Mock::start(&sample_mock(false));
+    let g = Gateway::start(&vehicles_dropping(&mock.hosts, None));
+    let v = g.get("/v1/vehicles/AB12CDE").json();
+    assert_eq!(v["reports"].as_array().map(Vec::len), Some(1), "{v}");
+    let n = g.get("/v1/nominals?surname=SMITH&forename=JOHN").json();
+    assert_eq!(
+        n["matches"][0]["warning_markers"],
+        serde_json::json!(["VI", "WE"])
+    );
+    // The API description allows the shorter table (no minItems on a fixed table).
+    let doc = g.get("/openapi.json").json();
+    let schemas = doc["components"]["schemas"].as_object().unwrap();
+    let reports = schemas
+        .values()
+        .find_map(|s| s["properties"].get("reports"))
+        .unwrap();
+    assert!(reports.get("minItems").is_none(), "{reports}");
+    assert_eq!(reports["maxItems"], 3);
+    drop(g);
+    // `drop_empty_occurs = false`: every slot, blank ones too.
+    let g = Gateway::start(&vehicles_dropping(&mock.hosts, Some(false)));
+    let v = g.get("/v1/vehicles/AB12CDE").json();
+    assert_eq!(v["reports"].as_array().map(Vec::len), Some(3), "{v}");
+    assert_eq!(v["reports"][1]["report_type"], "");
+}

@@ -76,7 +76,8 @@ fn every_route_kind_answers_shaped_json_with_its_mapped_status() {
     assert_eq!(v["estimated_value"].to_string(), "3250.00");
     assert_eq!(v["mileage"], 84211);
     assert_eq!(v["reports"][0]["report_type"], "STOL");
-    assert_eq!(v["reports"].as_array().unwrap().len(), 3);
+    // REPORTS OCCURS 3 with one report: the blank slots after it are left out.
+    assert_eq!(v["reports"].as_array().unwrap().len(), 1, "{v}");
     assert!(v.get("return_code").is_none(), "{v}");
     assert!(v.get("system_area").is_none(), "{v}");
     // Fields come in layout order (after omitting).

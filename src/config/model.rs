@@ -213,6 +213,10 @@ pub struct RouteConfig {
     pub auth: Option<crate::auth::RouteAuthConfig>,
     /// Request fields whose values go into the audit line (HMACed with a key).
     pub audit_keys: Option<Vec<String>>,
+    /// Leave the trailing empty occurrences of fixed OCCURS tables out of answers
+    /// (`["VI","WE","",""]` is sent as `["VI","WE"]`).
+    #[serde(default = "defaults::drop_empty_occurs")]
+    pub drop_empty_occurs: bool,
 }
 
 /// Every default, in one place (documented in docs/configuration.md).
@@ -296,6 +300,11 @@ pub mod defaults {
         600
     }
     pub fn docs() -> bool {
+        true
+    }
+    /// A caller reads a table's filled slots; the slots a fixed-size COBOL table leaves
+    /// blank are layout, not data.
+    pub fn drop_empty_occurs() -> bool {
         true
     }
 }

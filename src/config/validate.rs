@@ -188,6 +188,8 @@ pub struct RouteSpec {
     pub policy: Arc<RoutePolicy>,
     /// Request fields recorded in the audit line: dotted name and path.
     pub audit_keys: Vec<(String, Vec<String>)>,
+    /// Answers leave out the trailing empty occurrences of fixed tables.
+    pub drop_empty_occurs: bool,
 }
 
 /// Reads and validates a config file.
@@ -670,6 +672,7 @@ fn route(r: &RouteConfig, base: &Path, config: &Config) -> Result<RouteSpec, Pro
             .collect(),
         policy,
         audit_keys,
+        drop_empty_occurs: r.drop_empty_occurs,
     })
 }
 

@@ -111,13 +111,18 @@ impl<T> Pool<T> {
 /// when the route reshapes nothing or the view cannot mirror the JSON edits exactly
 /// (then responses take the parse/edit/serialise path).
 pub fn route_view(spec: &RouteSpec, backend: &BackendSpec) -> Option<View> {
-    if spec.status.is_none() && spec.omit.is_empty() && spec.rename.is_empty() {
+    if spec.status.is_none()
+        && spec.omit.is_empty()
+        && spec.rename.is_empty()
+        && !spec.drop_empty_occurs
+    {
         return None;
     }
     let view = View {
         omit: spec.omit.clone(),
         rename: spec.rename.clone(),
         capture: spec.status.as_ref().map(|s| s.field.clone()),
+        drop_empty_occurs: spec.drop_empty_occurs,
     };
     match Decoder::with_view(&spec.response, backend.codec, &view) {
         Ok(_) => Some(view),
@@ -597,14 +602,20 @@ fn respond(
     Ok((status, body))
 }
 
-/// The response record as JSON, without the route's reshaping.
+/// The response record as JSON, without the route's reshaping (tables trimmed if the
+/// route says so).
 fn plain_json(ctx: &RouteCtx, record: &[u8]) -> Result<Vec<u8>, ApiError> {
     let spec = &ctx.spec;
     let codec = ctx.backend.codec;
     let mut decoder = ctx
         .codecs
         .plain
-        .take(|| OwnedDecoder::try_new(spec.response.clone(), |l| Decoder::new(l, codec)))
+        .take(|| {
+            OwnedDecoder::try_new(spec.response.clone(), |l| {
+                // Trimming tables is no reshaping of names: it applies on this path too.
+                Decoder::with_view(l, codec, &View::trimming(spec.drop_empty_occurs))
+            })
+        })
         .map_err(|e| layout_error(spec, &e))?;
     let mut out = Vec::with_capacity(spec.response.max_len() * 2);
     let r = decoder.with_dependent_mut(|_, d| decode(ctx, d, record, &mut out));
@@ -717,6 +728,7 @@ mod tests {
             rename: vec![],
             policy: Arc::new(crate::auth::RoutePolicy::open()),
             audit_keys: vec![],
+            drop_empty_occurs: false,
         }
     }
 
@@ -820,6 +832,7 @@ mod tests {
             rename: vec![(vec!["name".into()], "owner".into())],
             policy: Arc::new(crate::auth::RoutePolicy::open()),
             audit_keys: vec![],
+            drop_empty_occurs: false,
         };
         let backend = BackendSpec {
             name: "fake".into(),

@@ -275,6 +275,7 @@ mod tests {
             rename: vec![],
             policy: Arc::new(crate::auth::RoutePolicy::open()),
             audit_keys: vec![],
+            drop_empty_occurs: false,
         })
     }
 

@@ -264,6 +264,7 @@ mod tests {
             rename: vec![],
             policy: Arc::new(RoutePolicy::open()),
             audit_keys: vec![],
+            drop_empty_occurs: false,
         }
     }
 
