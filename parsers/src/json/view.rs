@@ -123,7 +123,22 @@ pub(crate) fn empty_bytes(bytes: &[u8], space: u8) -> bool {
 
 /// An occurrence's decoded JSON that is nothing but blank text and zeros.
 pub(crate) fn empty_json(json: &[u8]) -> bool {
-    serde_json::from_slice::<serde_json::Value>(json).is_ok_and(|v| blank(&v))
+    match json.first() {
+        // A text item (the usual table of codes): no parse needed unless it may be blank.
+        Some(b'"')
+            if json
+                .iter()
+                .any(|b| b.is_ascii_alphabetic() || (b'1'..=b'9').contains(b)) =>
+        {
+            false
+        }
+        // A number: zero unless a digit 1-9 comes before any exponent.
+        Some(b'-' | b'0'..=b'9') => !json
+            .iter()
+            .take_while(|&&b| b != b'e' && b != b'E')
+            .any(|b| (b'1'..=b'9').contains(b)),
+        _ => serde_json::from_slice::<serde_json::Value>(json).is_ok_and(|v| blank(&v)),
+    }
 }
 
 /// Blank text, a zero (as a number or as decimal text), or a group or table of them.
@@ -498,5 +513,19 @@ mod tests {
         assert!(!empty_bytes(b"\x20", 0x40));
         assert!(empty_json(br#"{"q":0,"w":""}"#));
         assert!(!empty_json(b"not json"));
+        // The quick answers for text and numbers agree with the parsed one.
+        for (json, want) in [
+            (&br#""VI""#[..], false),
+            (br#""  ""#, true),
+            (br#""0.00""#, true),
+            ("\"\u{e9}\"".as_bytes(), false),
+            (b"0.00", true),
+            (b"-0", true),
+            (b"0.01", false),
+            (b"1E-5", false),
+            (b"0e5", true),
+        ] {
+            assert_eq!(empty_json(json), want, "{}", String::from_utf8_lossy(json));
+        }
     }
 }
