@@ -17,6 +17,8 @@ pub const QUEUE_DEPTH: &str = "ferrule_backend_queue_depth";
 pub const CODEC_ERRORS_TOTAL: &str = "ferrule_codec_errors_total";
 /// Config reloads, by `outcome` (`ok`, `rejected`).
 pub const RELOADS_TOTAL: &str = "ferrule_config_reloads_total";
+/// Log lines that could not be written (stderr full or closed) and were dropped.
+pub const LOG_LINES_DROPPED_TOTAL: &str = "ferrule_log_lines_dropped_total";
 
 /// Registers descriptions so `/metrics` explains each name.
 pub fn describe() {
@@ -40,4 +42,8 @@ pub fn describe() {
         "Records that failed to encode or decode"
     );
     describe_counter!(RELOADS_TOTAL, "Config reloads by outcome");
+    describe_counter!(
+        LOG_LINES_DROPPED_TOTAL,
+        "Log lines dropped because stderr could not take them"
+    );
 }

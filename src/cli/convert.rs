@@ -6,7 +6,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use ferrule_parsers::framing::{Framing, MeasuredError, RecordReader, RecordWriter};
-use ferrule_parsers::json::{Decoder, Encoder, FieldErrorMode, RecordError, RecordErrorKind};
+use ferrule_parsers::json::{Decoder, Encoder, FieldErrorMode, RecordError, RecordErrorKind, View};
 use ferrule_parsers::layout::Layout;
 
 use super::args::{select_help, JsonOutArgs, RecordLayoutArgs};
@@ -58,6 +58,10 @@ pub struct DecodeArgs {
     /// Never show a progress bar.
     #[arg(long)]
     no_progress: bool,
+    /// Leave out the trailing empty occurrences of fixed OCCURS tables (all spaces or
+    /// low-values, or blank text and zeros), as gateway routes do by default.
+    #[arg(long)]
+    drop_empty_occurs: bool,
     /// Input file of records; `-` or nothing reads standard input.
     input: Option<PathBuf>,
 }
@@ -162,8 +166,9 @@ pub fn decode(args: DecodeArgs) -> Result<(), Failure> {
     let measured = layout.has_odo() && !opts.odo_stored_max;
     let framing = framing_for(&args.codec.framing, &layout, measured)?;
     let measured = measured && matches!(framing, Framing::Fixed { .. });
-    let mut decoder =
-        Decoder::new(&layout, opts).map_err(|e| Failure::usage(format!("error: {e}")))?;
+    let view = View::trimming(args.drop_empty_occurs);
+    let mut decoder = Decoder::with_view(&layout, opts, &view)
+        .map_err(|e| Failure::usage(format!("error: {e}")))?;
     let (input, total) = open_input(&args.input)?;
     let mut reader = RecordReader::new(input, framing);
     let mut out = open_output(&args.output)?;

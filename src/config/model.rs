@@ -116,8 +116,8 @@ pub struct BackendConfig {
     #[serde(default)]
     pub args: Vec<String>,
     /// `len4`, `len2`, `fixed`, `delimiter` (and the records layer's other framings).
-    #[serde(default = "defaults::framing")]
-    pub framing: String,
+    /// Absent: the default of the backend's kind ([`defaults::framing`]).
+    pub framing: Option<String>,
     /// Byte ending each record with `framing = "delimiter"`.
     #[serde(default = "defaults::delimiter")]
     pub delimiter: u8,
@@ -201,6 +201,11 @@ pub struct StatusConfig {
     pub field: String,
     /// Field value -> status; `*` for any other value.
     pub map: BTreeMap<String, u16>,
+    /// A mapped status of 400 or more is answered as `application/problem+json`; its
+    /// `detail` is this response field's text (the host's message) as the caller would
+    /// see it (not when omitted or stripped as sensitive). Absent: a generic detail
+    /// naming the return code.
+    pub detail_field: Option<String>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -230,6 +235,10 @@ pub struct RouteConfig {
     pub auth: Option<crate::auth::RouteAuthConfig>,
     /// Request fields whose values go into the audit line (HMACed with a key).
     pub audit_keys: Option<Vec<String>>,
+    /// Leave the trailing empty occurrences of fixed OCCURS tables out of answers
+    /// (`["VI","WE","",""]` is sent as `["VI","WE"]`).
+    #[serde(default = "defaults::drop_empty_occurs")]
+    pub drop_empty_occurs: bool,
 }
 
 /// Every default, in one place (documented in docs/configuration.md).
@@ -246,8 +255,15 @@ pub mod defaults {
     pub fn log_format() -> String {
         "text".into()
     }
-    pub fn framing() -> String {
-        "len4".into()
+    /// Per backend kind: a socket needs records cut (a 4-byte length prefix, the common
+    /// convention of host listeners); a program run per request has its pipes to itself,
+    /// so stdin gets the record bytes alone and all of stdout is the record (`fixed`:
+    /// what a batch COBOL program reading and writing one record does).
+    pub fn framing(kind: &str) -> &'static str {
+        match kind {
+            "exec" => "fixed",
+            _ => "len4",
+        }
     }
     pub fn delimiter() -> u8 {
         b'\n'
@@ -300,6 +316,11 @@ pub mod defaults {
         600
     }
     pub fn docs() -> bool {
+        true
+    }
+    /// A caller reads a table's filled slots; the slots a fixed-size COBOL table leaves
+    /// blank are layout, not data.
+    pub fn drop_empty_occurs() -> bool {
         true
     }
 }

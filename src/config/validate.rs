@@ -167,6 +167,8 @@ pub struct StatusSpec {
     pub field: Vec<String>,
     pub map: BTreeMap<String, u16>,
     pub default: Option<u16>,
+    /// Dotted JSON path of the field whose text is the `detail` of a mapped error.
+    pub detail: Option<Vec<String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -190,6 +192,8 @@ pub struct RouteSpec {
     pub audit_keys: Vec<(String, Vec<String>)>,
     /// Parameter name -> a value that works (`examples` in the config).
     pub examples: BTreeMap<String, String>,
+    /// Answers leave out the trailing empty occurrences of fixed tables.
+    pub drop_empty_occurs: bool,
 }
 
 /// Reads and validates a config file.
@@ -385,7 +389,11 @@ fn backend(b: &BackendConfig, base: &Path) -> Result<BackendSpec, Problems> {
             }
         }
     };
-    let framing = BackendFraming::parse(&b.framing, b.delimiter).unwrap_or_else(|e| {
+    let framing_name = b
+        .framing
+        .as_deref()
+        .unwrap_or_else(|| super::model::defaults::framing(&b.kind));
+    let framing = BackendFraming::parse(framing_name, b.delimiter).unwrap_or_else(|e| {
         ps.push(("framing".into(), e));
         BackendFraming::Len4
     });
@@ -630,10 +638,25 @@ fn route(
                 map.insert(k.trim().to_string(), v);
             }
         }
+        let detail = s.detail_field.as_ref().map(|d| {
+            let path = split(d);
+            if let Some(l) = &response {
+                let ok = field_at(l, &path)
+                    .is_some_and(|f| matches!(f.kind, FieldKind::Item(_)) && f.occurs.is_none());
+                if !ok {
+                    ps.push((
+                        "status.detail_field".into(),
+                        format!("no elementary, non-repeating field `{d}` in the response layout"),
+                    ));
+                }
+            }
+            path
+        });
         StatusSpec {
             field,
             map,
             default,
+            detail,
         }
     });
     let mut check_response_path = |key: String, p: &str| {
@@ -679,6 +702,7 @@ fn route(
         policy,
         audit_keys,
         examples: r.examples.clone(),
+        drop_empty_occurs: r.drop_empty_occurs,
     })
 }
 
@@ -746,5 +770,41 @@ mod tests {
         assert!(Template::parse("VEHQ").expect("parses").params().is_empty());
         assert!(Template::parse("{unclosed").is_err());
         assert!(Template::parse("{bad name}").is_err());
+    }
+
+    #[test]
+    fn framing_defaults_by_backend_kind() {
+        // No `framing` key: tcp cuts records with a length prefix; exec passes the plain
+        // record on its pipes. A key given is used whatever the kind.
+        let text = r#"
+            [server]
+            [[backend]]
+            name = "host"
+            kind = "tcp"
+            address = "127.0.0.1:7001"
+            [[backend]]
+            name = "batch"
+            kind = "exec"
+            command = "/bin/cat"
+            [[backend]]
+            name = "framed"
+            kind = "exec"
+            command = "/bin/cat"
+            framing = "len4"
+        "#;
+        let g = load_str(text, Path::new("ferrule.toml")).expect("valid");
+        let framings: Vec<_> = g.backends.iter().map(|b| b.framing).collect();
+        assert_eq!(
+            framings,
+            [
+                BackendFraming::Len4,
+                BackendFraming::Fixed,
+                BackendFraming::Len4
+            ]
+        );
+        // A bad name is still a problem at its key.
+        let bad = text.replace("\"len4\"", "\"len9\"");
+        let ps = load_str(&bad, Path::new("ferrule.toml")).expect_err("invalid");
+        assert!(ps.iter().any(|p| p.path.ends_with("framing")), "{ps:?}");
     }
 }

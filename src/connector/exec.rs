@@ -6,7 +6,8 @@
 //! that means a terminating delimiter, which line-sequential input expects). The response is
 //! read back with it for `len4`/`len2`/`rdw`; for `fixed` and `delimiter` all of stdout is
 //! the record, less one trailing delimiter (`delimiter`) or one trailing newline beyond the
-//! record length (`fixed`: COBOL `DISPLAY` ends its line).
+//! record length (`fixed`: COBOL `DISPLAY` ends its line). `fixed` is the exec default
+//! (`config::model::defaults::framing`): a batch program reads and writes one plain record.
 //!
 //! The program runs in its own process group; on timeout the whole group is killed (a
 //! shell's children too), then the child is reaped. `kill_on_drop` covers a cancelled

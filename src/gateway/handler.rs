@@ -22,8 +22,9 @@ use tower::ServiceExt;
 use super::backend::BackendService;
 use super::guard::Guard;
 use super::problem::{ApiError, FieldProblem};
-use super::shape::{omit_path, rename_path, set_path};
-use super::status::map_status;
+use super::shape::{get_path, omit_path, rename_path, set_path};
+use super::status::{code_of, map_status};
+use super::unwind::caught;
 use crate::audit::AuditEvent;
 use crate::auth::{authorise, rate_key, retry_after_secs, strip_sensitive, Decision, Principal};
 use crate::config::{BackendSpec, RouteSpec};
@@ -110,13 +111,18 @@ impl<T> Pool<T> {
 /// when the route reshapes nothing or the view cannot mirror the JSON edits exactly
 /// (then responses take the parse/edit/serialise path).
 pub fn route_view(spec: &RouteSpec, backend: &BackendSpec) -> Option<View> {
-    if spec.status.is_none() && spec.omit.is_empty() && spec.rename.is_empty() {
+    if spec.status.is_none()
+        && spec.omit.is_empty()
+        && spec.rename.is_empty()
+        && !spec.drop_empty_occurs
+    {
         return None;
     }
     let view = View {
         omit: spec.omit.clone(),
         rename: spec.rename.clone(),
         capture: spec.status.as_ref().map(|s| s.field.clone()),
+        drop_empty_occurs: spec.drop_empty_occurs,
     };
     match Decoder::with_view(&spec.response, backend.codec, &view) {
         Ok(_) => Some(view),
@@ -148,9 +154,16 @@ struct Call {
 pub async fn handle(ctx: Arc<RouteCtx>, req: Request) -> Response {
     let arrival = Arrival::of(&req);
     let mut call = Call::default();
-    let response = match guarded(&ctx, req, arrival.client, &mut call).await {
-        Ok(res) => res,
-        Err(e) => e.render(&arrival.instance, arrival.id.as_deref()),
+    // A panic is caught here, inside the audit, so it is recorded as the 500 it becomes.
+    let outcome = caught(guarded(&ctx, req, arrival.client, &mut call)).await;
+    let response = match outcome {
+        Ok(Ok(res)) => res,
+        Ok(Err(e)) => e.render(&arrival.instance, arrival.id.as_deref()),
+        Err(_payload) => {
+            // The payload may hold anything the panicking code formatted: not logged.
+            tracing::error!(route = %ctx.spec.path, "call panicked; answered 500");
+            ApiError::Internal.render(&arrival.instance, arrival.id.as_deref())
+        }
     };
     audited(&ctx.guard, &ctx.spec.path, arrival, call, response).await
 }
@@ -313,7 +326,13 @@ async fn run(ctx: &RouteCtx, req: Request, call: &mut Call) -> Result<Response, 
             error,
         }
     })?;
-    let (status, json) = respond(ctx, &answer, call.principal.as_ref())?;
+    let (status, mut json) = respond(ctx, &answer, call.principal.as_ref())?;
+    if status.is_client_error() || status.is_server_error() {
+        // A mapped error is a problem, never a blank record as if it were an answer.
+        return Err(host_problem(ctx, &answer, status, call.principal.as_ref()));
+    }
+    // A text body ends its line: a shell prompt after `curl` starts on its own line.
+    json.push(b'\n');
     Ok((
         status,
         [(
@@ -565,16 +584,7 @@ fn respond(
         };
         return Ok((status, out));
     }
-    let codec = ctx.backend.codec;
-    let mut decoder = ctx
-        .codecs
-        .plain
-        .take(|| OwnedDecoder::try_new(spec.response.clone(), |l| Decoder::new(l, codec)))
-        .map_err(|e| layout_error(spec, &e))?;
-    let mut out = Vec::with_capacity(spec.response.max_len() * 2);
-    let r = decoder.with_dependent_mut(|_, d| decode(ctx, d, record, &mut out));
-    ctx.codecs.plain.give(decoder);
-    r?;
+    let out = plain_json(ctx, record)?;
     if spec.status.is_none()
         && spec.omit.is_empty()
         && spec.rename.is_empty()
@@ -587,16 +597,99 @@ fn respond(
         None => StatusCode::OK,
         Some(s) => route_status(ctx, s, &json)?,
     };
-    for path in &spec.omit {
-        omit_path(&mut json, path);
-    }
-    for (path, name) in &spec.rename {
-        rename_path(&mut json, path, name);
-    }
-    // Sensitive paths name fields as the client sees them: after omit and rename.
-    strip_sensitive(policy, principal, &mut json);
+    as_client_sees(spec, principal, &mut json);
     let body = serde_json::to_vec(&json).map_err(|_| ApiError::Internal)?;
     Ok((status, body))
+}
+
+/// The response record as JSON, without the route's reshaping (tables trimmed if the
+/// route says so).
+fn plain_json(ctx: &RouteCtx, record: &[u8]) -> Result<Vec<u8>, ApiError> {
+    let spec = &ctx.spec;
+    let codec = ctx.backend.codec;
+    let mut decoder = ctx
+        .codecs
+        .plain
+        .take(|| {
+            OwnedDecoder::try_new(spec.response.clone(), |l| {
+                // Trimming tables is no reshaping of names: it applies on this path too.
+                Decoder::with_view(l, codec, &View::trimming(spec.drop_empty_occurs))
+            })
+        })
+        .map_err(|e| layout_error(spec, &e))?;
+    let mut out = Vec::with_capacity(spec.response.max_len() * 2);
+    let r = decoder.with_dependent_mut(|_, d| decode(ctx, d, record, &mut out));
+    ctx.codecs.plain.give(decoder);
+    r?;
+    Ok(out)
+}
+
+/// The route's omit and rename, then the caller's sensitive fields stripped.
+fn as_client_sees(spec: &RouteSpec, principal: Option<&Principal>, json: &mut Value) {
+    for path in &spec.omit {
+        omit_path(json, path);
+    }
+    for (path, name) in &spec.rename {
+        rename_path(json, path, name);
+    }
+    // Sensitive paths name fields as the client sees them: after omit and rename.
+    strip_sensitive(&spec.policy, principal, json);
+}
+
+/// A mapped error status as a problem. Its detail is the route's `detail_field` as the
+/// caller would see it in an answer (so an omitted or sensitive field tells nothing),
+/// else a generic text naming the return code.
+fn host_problem(
+    ctx: &RouteCtx,
+    record: &[u8],
+    status: StatusCode,
+    principal: Option<&Principal>,
+) -> ApiError {
+    let spec = &ctx.spec;
+    // The record decoded a moment ago to give this status: it decodes again.
+    let json: Option<Value> = plain_json(ctx, record)
+        .ok()
+        .and_then(|out| serde_json::from_slice(&out).ok());
+    let code = spec
+        .status
+        .as_ref()
+        .zip(json.as_ref())
+        .and_then(|(s, j)| code_of(s, j));
+    let message = match (spec.status.as_ref().and_then(|s| s.detail.as_ref()), json) {
+        (Some(field), Some(mut json)) => {
+            as_client_sees(spec, principal, &mut json);
+            get_path(&json, &visible_path(spec, field)).and_then(message_text)
+        }
+        _ => None,
+    };
+    let detail = message.unwrap_or_else(|| match code {
+        Some(c) => format!("backend `{}` answered return code `{c}`", ctx.backend.name),
+        None => format!("backend `{}` answered with an error", ctx.backend.name),
+    });
+    ApiError::Host { status, detail }
+}
+
+/// `path` as the client sees it: the route's renames applied to its segments.
+fn visible_path(spec: &RouteSpec, path: &[String]) -> Vec<String> {
+    let mut out = path.to_vec();
+    for (renamed, name) in &spec.rename {
+        if !renamed.is_empty() && path.starts_with(renamed) {
+            if let Some(seg) = out.get_mut(renamed.len() - 1) {
+                seg.clone_from(name);
+            }
+        }
+    }
+    out
+}
+
+/// A host message's text, trimmed; nothing for blanks or non-text.
+fn message_text(v: &Value) -> Option<String> {
+    let text = match v {
+        Value::String(s) => s.trim().to_string(),
+        Value::Number(n) => n.to_string(),
+        _ => return None,
+    };
+    (!text.is_empty()).then_some(text)
 }
 
 #[cfg(test)]
@@ -636,6 +729,7 @@ mod tests {
             policy: Arc::new(crate::auth::RoutePolicy::open()),
             audit_keys: vec![],
             examples: Default::default(),
+            drop_empty_occurs: false,
         }
     }
 
@@ -740,6 +834,7 @@ mod tests {
             policy: Arc::new(crate::auth::RoutePolicy::open()),
             audit_keys: vec![],
             examples: Default::default(),
+            drop_empty_occurs: false,
         };
         let backend = BackendSpec {
             name: "fake".into(),
@@ -803,20 +898,76 @@ mod tests {
             field: vec!["rc".into()],
             map: pairs.iter().map(|(k, v)| (k.to_string(), *v)).collect(),
             default,
+            detail: None,
         })
     }
 
     #[tokio::test]
     async fn a_call_maps_the_return_code_and_renames() {
-        // cp037 "04ABCD": return code 4 -> 404, name renamed to owner.
+        // cp037 "00ABCD": return code 0 -> 200, name renamed to owner.
         let c = ctx(
-            b"\xF0\xF4\xC1\xC2\xC3\xC4",
+            b"\xF0\xF0\xC1\xC2\xC3\xC4",
             None,
-            status_map(&[("4", 404)], None),
+            status_map(&[("0", 200), ("4", 404)], None),
         );
         let (status, v) = call(c, r#"{"n": 7}"#).await;
+        assert_eq!(status, 200);
+        assert_eq!(v, json!({"rc": 0, "owner": "ABCD"}));
+    }
+
+    /// `ctx` answering "04ABCD" (return code 4 -> 404) with `detail` as the detail field.
+    fn not_found(detail: Option<&str>) -> Arc<RouteCtx> {
+        let mut status = status_map(&[("0", 200), ("4", 404)], None);
+        if let Some(s) = status.as_mut() {
+            s.detail = detail.map(|d| d.split('.').map(str::to_string).collect());
+        }
+        ctx(b"\xF0\xF4\xC1\xC2\xC3\xC4", None, status)
+    }
+
+    #[tokio::test]
+    async fn a_mapped_error_is_a_problem_with_the_hosts_message() {
+        // The detail field `name` (renamed `owner` for the client) carries the message.
+        let (status, v) = call(not_found(Some("name")), "{}").await;
         assert_eq!(status, 404);
-        assert_eq!(v, json!({"rc": 4, "owner": "ABCD"}));
+        assert_eq!(v["type"], "https://ferrule.dev/problems/host-error");
+        assert_eq!(v["title"], "Not Found");
+        assert_eq!(v["detail"], "ABCD");
+        assert_eq!(v["instance"], "/t/AB12");
+        // No detail field: the return code is named, nothing else of the record.
+        let (status, v) = call(not_found(None), "{}").await;
+        assert_eq!(status, 404);
+        assert_eq!(v["detail"], "backend `fake` answered return code `4`");
+        assert!(!v.to_string().contains("ABCD"), "{v}");
+    }
+
+    #[tokio::test]
+    async fn an_omitted_or_sensitive_detail_field_tells_nothing() {
+        let Ok(mut c) = Arc::try_unwrap(not_found(Some("name"))) else {
+            panic!("shared ctx");
+        };
+        let mut spec = (*c.spec).clone();
+        spec.omit = vec![vec!["name".into()]];
+        spec.rename.clear();
+        c.spec = Arc::new(spec.clone());
+        c.view = route_view(&c.spec, &c.backend);
+        let (status, v) = call(Arc::new(c), "{}").await;
+        assert_eq!(status, 404);
+        assert!(!v.to_string().contains("ABCD"), "{v}");
+        // Sensitive for this (anonymous) caller: stripped, so no detail from it.
+        let Ok(mut c) = Arc::try_unwrap(not_found(Some("name"))) else {
+            panic!("shared ctx");
+        };
+        let mut policy = crate::auth::RoutePolicy::open();
+        policy.sensitive = vec![crate::auth::SensitiveField {
+            path: vec!["owner".into()],
+            scope: "keeper:read".into(),
+        }];
+        let mut spec = (*c.spec).clone();
+        spec.policy = Arc::new(policy);
+        c.spec = Arc::new(spec);
+        let (status, v) = call(Arc::new(c), "{}").await;
+        assert_eq!(status, 404);
+        assert_eq!(v["detail"], "backend `fake` answered return code `4`");
     }
 
     #[tokio::test]
@@ -967,6 +1118,54 @@ mod tests {
         }
         // Most mutated records still decode: the comparison is not vacuous.
         assert!(compared > 1000, "{compared}");
+    }
+
+    #[tokio::test]
+    async fn a_panic_in_a_call_is_answered_500_and_audited() {
+        // A backend service that panics (a connector bug): the whole stack answers 500
+        // problem+json, and the audit line records that 500, with the id, like any call.
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("audit.log");
+        let log = crate::audit::AuditLog::open(crate::audit::AuditConfig::new(&path)).unwrap();
+        let Ok(mut c) = Arc::try_unwrap(ctx(b"", None, None)) else {
+            panic!("shared ctx");
+        };
+        c.guard = Arc::new(Guard::audited(log));
+        c.service =
+            tower::util::BoxCloneSyncService::new(tower::service_fn(|_: Exchange| async move {
+                if true {
+                    panic!("connector bug");
+                }
+                Ok::<Bytes, crate::connector::ConnectorError>(Bytes::new())
+            }));
+        let c = Arc::new(c);
+        let app = axum::Router::new().route(
+            "/t/{vrm}",
+            axum::routing::post(move |req: Request| handle(c, req)),
+        );
+        let app = super::super::stack::apply(app, 1024);
+        let req = Request::post("/t/AB12")
+            .header(REQUEST_ID, "panic-1")
+            .header("content-type", "application/json")
+            .body(Body::from("{}"))
+            .unwrap();
+        let res = app.oneshot(req).await.unwrap();
+        assert_eq!(res.status(), 500);
+        assert_eq!(
+            res.headers()[header::CONTENT_TYPE],
+            "application/problem+json"
+        );
+        let text = std::fs::read_to_string(&path).unwrap();
+        let lines: Vec<Value> = text
+            .lines()
+            .map(|l| serde_json::from_str(l).unwrap())
+            .collect();
+        assert_eq!(lines.len(), 1, "{text}");
+        assert_eq!(lines[0]["status"], 500);
+        assert_eq!(lines[0]["request_id"], "panic-1");
+        assert_eq!(lines[0]["route"], "/t/{vrm}");
+        // The panic's text stays out of the audit line.
+        assert!(!text.contains("connector bug"));
     }
 
     #[test]

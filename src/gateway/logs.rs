@@ -1,11 +1,20 @@
 //! Log output: `tracing` lines to stderr (stdout carries the listening line), text or
 //! JSON, filtered by `RUST_LOG` (default `info`).
+//!
+//! A log line that cannot be written (stderr on a full disk, a closed pipe) is dropped
+//! and counted in `ferrule_log_lines_dropped_total`; it never fails a call or ends the
+//! process. tracing-subscriber reports a failed write with `eprintln!`, which panics
+//! when stderr itself is the thing failing: so the writer here never reports a failure
+//! upward, and the subscriber's own error reporting is off as well.
 
+use std::io::Write;
 use std::os::fd::AsFd;
 use std::sync::Arc;
 
-use tracing_subscriber::fmt::writer::BoxMakeWriter;
+use tracing_subscriber::fmt::writer::{BoxMakeWriter, MakeWriter};
 use tracing_subscriber::EnvFilter;
+
+use crate::telemetry;
 
 /// Where log lines go: stderr, written one whole line per `write` through a duplicate of
 /// its descriptor. `std::io::stderr()` takes a process-wide lock per line, which the
@@ -13,8 +22,53 @@ use tracing_subscriber::EnvFilter;
 /// kernel already keeps each single `write` of a line whole.
 fn line_writer() -> BoxMakeWriter {
     match std::io::stderr().as_fd().try_clone_to_owned() {
-        Ok(fd) => BoxMakeWriter::new(Arc::new(std::fs::File::from(fd))),
-        Err(_) => BoxMakeWriter::new(std::io::stderr),
+        Ok(fd) => BoxMakeWriter::new(Dropping(Arc::new(std::fs::File::from(fd)))),
+        Err(_) => BoxMakeWriter::new(Dropping(Arc::new(std::io::stderr()))),
+    }
+}
+
+/// A sink for whole log lines that drops (and counts) a line it cannot write.
+struct Dropping<W>(Arc<W>);
+
+impl<'a, W> MakeWriter<'a> for Dropping<W>
+where
+    W: 'static,
+    for<'w> &'w W: Write,
+{
+    type Writer = DroppingLine<'a, W>;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        DroppingLine(&self.0)
+    }
+}
+
+/// One line's writer: the formatter hands it the whole line in one `write`.
+pub struct DroppingLine<'a, W>(&'a W);
+
+impl<W> Write for DroppingLine<'_, W>
+where
+    for<'w> &'w W: Write,
+{
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        write_or_drop(self.0, buf);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        // Unbuffered: every line is already with the kernel (or dropped).
+        Ok(())
+    }
+}
+
+/// Writes `line` whole, or counts it as dropped: a half-written line counts too, since
+/// its reader sees no complete line.
+fn write_or_drop(mut out: impl Write, line: &[u8]) -> bool {
+    match out.write_all(line) {
+        Ok(()) => true,
+        Err(_) => {
+            metrics::counter!(telemetry::LOG_LINES_DROPPED_TOTAL).increment(1);
+            false
+        }
     }
 }
 
@@ -24,6 +78,9 @@ pub fn init(json: bool) {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(line_writer())
+        // Its report of a failed write goes to stderr through `eprintln!`, which panics
+        // when stderr is what failed (the writer above reports none; this is the net).
+        .log_internal_errors(false)
         // Colour codes only for a person at a terminal, not in files or collectors.
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
     let _ = if json {
@@ -35,4 +92,59 @@ pub fn init(json: bool) {
     } else {
         builder.try_init()
     };
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// A sink that always fails, as stderr on `/dev/full` or a closed pipe does.
+    struct Broken;
+
+    impl Write for Broken {
+        fn write(&mut self, _: &[u8]) -> std::io::Result<usize> {
+            Err(std::io::Error::from(std::io::ErrorKind::BrokenPipe))
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    /// Takes two bytes per write, then fails: a line cut short.
+    struct Short(usize);
+
+    impl Write for Short {
+        fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+            if self.0 == 0 {
+                return Err(std::io::Error::from(std::io::ErrorKind::StorageFull));
+            }
+            self.0 -= 1;
+            Ok(buf.len().min(2))
+        }
+        fn flush(&mut self) -> std::io::Result<()> {
+            Ok(())
+        }
+    }
+
+    #[test]
+    fn a_failed_or_cut_line_is_dropped_not_reported() {
+        assert!(!write_or_drop(Broken, b"line\n"));
+        assert!(!write_or_drop(Short(1), b"line\n"));
+        let mut ok = Vec::new();
+        assert!(write_or_drop(&mut ok, b"line\n"));
+        assert_eq!(ok, b"line\n");
+    }
+
+    #[test]
+    fn the_line_writer_claims_every_byte_even_when_the_sink_fails() {
+        // /dev/full fails every write with ENOSPC: the formatter must still see success.
+        let Ok(full) = std::fs::OpenOptions::new().write(true).open("/dev/full") else {
+            return;
+        };
+        let sink = Dropping(Arc::new(full));
+        let mut w = sink.make_writer();
+        assert_eq!(w.write(b"a log line\n").unwrap(), 11);
+        w.write_all(b"another\n").unwrap();
+        w.flush().unwrap();
+    }
 }

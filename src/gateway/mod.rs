@@ -16,6 +16,7 @@ mod shape;
 mod stack;
 mod status;
 pub mod tls;
+mod unwind;
 
 use crate::connector as backend;
 

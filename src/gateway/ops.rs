@@ -1,7 +1,7 @@
 //! The operator endpoints: `/healthz` (the process serves), `/readyz` (every backend
-//! reachable), `/metrics` (Prometheus text), and the metrics recorder behind it; and
-//! the API description: `/openapi.json` and `/docs` (the try-it page of
-//! `crate::openapi::docs`).
+//! reachable), `/metrics` (Prometheus text), and the metrics recorder behind it; the
+//! API description: `/openapi.json` and `/docs` (the try-it page of
+//! `crate::openapi::docs`); and `/favicon.ico`, which browsers ask for on every page.
 
 use std::sync::{Arc, OnceLock};
 use std::time::Duration;
@@ -19,7 +19,14 @@ use crate::telemetry;
 
 /// Paths the gateway serves itself; a configured route may not take them (the API
 /// description's too, even with `server.docs = false`, so turning it on never clashes).
-pub const RESERVED: [&str; 5] = ["/healthz", "/readyz", "/metrics", "/openapi.json", "/docs"];
+pub const RESERVED: [&str; 6] = [
+    "/healthz",
+    "/readyz",
+    "/metrics",
+    "/openapi.json",
+    "/docs",
+    "/favicon.ico",
+];
 
 /// Latency buckets (seconds): legacy hosts answer in ms to seconds.
 const BUCKETS: [f64; 14] = [
@@ -61,8 +68,14 @@ pub fn install_metrics() -> Option<PrometheusHandle> {
     }
 }
 
+/// `/favicon.ico`: 204, no body. A browser on `/docs` asks for it with every page view;
+/// unanswered, each ask was an audited 404 of an "unrouted" call that nobody made.
+pub async fn favicon() -> Response {
+    StatusCode::NO_CONTENT.into_response()
+}
+
 pub async fn healthz() -> Response {
-    json_ok(r#"{"status":"ok"}"#)
+    json_ok("{\"status\":\"ok\"}\n")
 }
 
 /// 200 when every backend answers its probe, else 503 naming the ones that do not.
@@ -82,7 +95,7 @@ pub async fn readyz(backends: Arc<Vec<Arc<BackendSpec>>>, req: Request) -> Respo
         }
     }
     if down.is_empty() {
-        return json_ok(r#"{"status":"ready"}"#);
+        return json_ok("{\"status\":\"ready\"}\n");
     }
     down.sort_unstable();
     tracing::warn!(backends = %down.join(","), "not ready");

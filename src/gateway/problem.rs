@@ -3,7 +3,9 @@
 //!
 //! Handlers return an [`ApiError`]; only this module decides its status, title and
 //! what of it the client may see. Client faults are 4xx, backend faults 502/503/504,
-//! our own faults 500. Backend and record details are logged elsewhere, never sent.
+//! our own faults 500. Backend and record details are logged elsewhere, never sent;
+//! the one exception is a host error the route maps to a status, whose `detail` is the
+//! host's message when the route names the field that carries it.
 
 use std::time::Duration;
 
@@ -62,6 +64,9 @@ pub enum ApiError {
     RateLimited { retry_after_secs: u64 },
     /// The audit line could not be written: the call is refused, never served unaudited.
     AuditUnavailable,
+    /// The host answered a return code the route maps to this error status: `detail`
+    /// is the host's message when the route names one (`status.detail_field`).
+    Host { status: StatusCode, detail: String },
 }
 
 impl ApiError {
@@ -87,6 +92,7 @@ impl ApiError {
             ApiError::InvalidPurpose(_) => "invalid-purpose",
             ApiError::RateLimited { .. } => "rate-limited",
             ApiError::AuditUnavailable => "audit-unavailable",
+            ApiError::Host { .. } => "host-error",
         }
     }
 
@@ -110,10 +116,15 @@ impl ApiError {
             ApiError::InvalidPurpose(_) => StatusCode::BAD_REQUEST,
             ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
             ApiError::AuditUnavailable => StatusCode::SERVICE_UNAVAILABLE,
+            ApiError::Host { status, .. } => *status,
         }
     }
 
     fn title(&self) -> &'static str {
+        if let ApiError::Host { status, .. } = self {
+            // The status says what the host's answer means ("Not Found").
+            return status.canonical_reason().unwrap_or("Host error");
+        }
         match self.kind() {
             "invalid-request" => "Invalid request",
             "unsupported-media-type" => "Unsupported media type",
@@ -181,6 +192,7 @@ impl ApiError {
             ApiError::AuditUnavailable => {
                 "the call cannot be recorded in the audit log, so it is refused".into()
             }
+            ApiError::Host { detail, .. } => detail.clone(),
         }
     }
 
@@ -231,7 +243,9 @@ impl ApiError {
 
     /// The whole response: status, `application/problem+json`, `Retry-After` when due.
     pub fn render(&self, instance: &str, request_id: Option<&str>) -> Response {
-        let body = serde_json::to_vec(&self.body(instance, request_id)).unwrap_or_default();
+        let mut body = serde_json::to_vec(&self.body(instance, request_id)).unwrap_or_default();
+        // Like every JSON body of the gateway, it ends its line.
+        body.push(b'\n');
         let mut res = (
             self.status(),
             [(header::CONTENT_TYPE, HeaderValue::from_static(PROBLEM_JSON))],
@@ -353,6 +367,14 @@ mod tests {
                 "rate-limited",
             ),
             (ApiError::AuditUnavailable, 503, "audit-unavailable"),
+            (
+                ApiError::Host {
+                    status: StatusCode::NOT_FOUND,
+                    detail: "VEHICLE NOT FOUND".into(),
+                },
+                404,
+                "host-error",
+            ),
         ];
         for (e, status, kind) in cases {
             let (s, ct, _, body) = parts(&e);

@@ -151,11 +151,15 @@ fn routes(
             "/readyz",
             get(move |req: Request| ops::readyz(specs.clone(), req)),
         )
-        .route("/metrics", get(move || ops::metrics(metrics.clone())));
+        .route("/metrics", get(move || ops::metrics(metrics.clone())))
+        .route("/favicon.ico", get(ops::favicon));
     if gateway.docs {
         // Built once per config version: a reload serves the new routes' description.
         let document = serde_json::to_vec(&crate::openapi::document(gateway))
-            .map(axum::body::Bytes::from)
+            .map(|mut d| {
+                d.push(b'\n');
+                axum::body::Bytes::from(d)
+            })
             .unwrap_or_default();
         router = router
             .route("/openapi.json", get(move || ops::openapi(document.clone())))
@@ -272,6 +276,7 @@ mod tests {
             policy: Arc::new(crate::auth::RoutePolicy::open()),
             audit_keys: vec![],
             examples: Default::default(),
+            drop_empty_occurs: false,
         })
     }
 

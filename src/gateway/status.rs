@@ -12,7 +12,7 @@ use super::shape::get_path;
 /// The status for a decoded response, or `None` when no entry matches and there is no
 /// `*` default (the host answered something the route does not know: 502).
 pub fn map_status(spec: &StatusSpec, record: &Value) -> Option<u16> {
-    let code = get_path(record, &spec.field).and_then(code_text);
+    let code = code_of(spec, record);
     code.and_then(|c| {
         spec.map
             .iter()
@@ -20,6 +20,11 @@ pub fn map_status(spec: &StatusSpec, record: &Value) -> Option<u16> {
             .map(|(_, &s)| s)
     })
     .or(spec.default)
+}
+
+/// The return code's text in a decoded response, if the record has one.
+pub fn code_of(spec: &StatusSpec, record: &Value) -> Option<String> {
+    get_path(record, &spec.field).and_then(code_text)
 }
 
 /// A return code's text, trimmed (`null` and objects are not codes).
@@ -83,6 +88,7 @@ mod tests {
                 .map(|(k, v)| (k.to_string(), *v))
                 .collect::<BTreeMap<_, _>>(),
             default,
+            detail: None,
         }
     }
 

@@ -40,7 +40,7 @@ pub fn operation(spec: &RouteSpec, backend: &BackendSpec, shared: &mut Shared<'_
     let type_name = capitalised(&id);
     let codec = &backend.codec;
     let short_answers = !matches!(backend.framing, BackendFraming::Fixed);
-    let mut request = record_schema_of(&spec.request, SchemaDirection::Encode, codec, false);
+    let mut request = record_schema_of(&spec.request, SchemaDirection::Encode, codec, false, false);
     // Text the backend's code page cannot write is refused (400): say which text fits.
     let text = repertoire_pattern(&codec.codepage);
     if let Some(pattern) = &text {
@@ -52,6 +52,7 @@ pub fn operation(spec: &RouteSpec, backend: &BackendSpec, shared: &mut Shared<'_
             SchemaDirection::Decode,
             codec,
             short_answers,
+            spec.drop_empty_occurs,
         ),
         spec,
     );
@@ -367,6 +368,7 @@ mod tests {
             policy: Arc::new(RoutePolicy::open()),
             audit_keys: vec![],
             examples: Default::default(),
+            drop_empty_occurs: false,
         }
     }
 

@@ -19,7 +19,8 @@ pub fn problem_schema() -> Value {
     json!({
         "type": "object",
         "description": "An RFC 9457 problem document. `type` is stable per kind of error; \
-            nothing from the host or its records is ever in it.",
+            nothing from the host or its records is in it, except the host's message as the \
+            `detail` of a `host-error` when the route names the field that carries it.",
         "required": ["type", "title", "status", "detail"],
         "properties": {
             "type": {
@@ -29,7 +30,8 @@ pub fn problem_schema() -> Value {
                     (invalid-request, invalid-purpose, unauthenticated, forbidden, not-found, \
                     method-not-allowed, payload-too-large, unsupported-media-type, rate-limited, \
                     backend-unavailable, bad-backend-response, backend-saturated, backend-timeout, \
-                    audit-unavailable, not-ready, internal-error).",
+                    audit-unavailable, not-ready, internal-error, host-error: the host's \
+                    return code mapped to this status).",
                 "examples": ["https://ferrule.dev/problems/invalid-request"]
             },
             "title": {"type": "string", "description": "A short summary of the kind."},

@@ -1,9 +1,10 @@
-//! Every status one route can answer with: the statuses its return codes map to (the
-//! decoded record, `application/json`), and each error the gateway can produce for it
-//! (`application/problem+json`), with the headers that come with them.
+//! Every status one route can answer with: the statuses its return codes map to (below
+//! 400 the decoded record, `application/json`; 400 and up a problem carrying the host's
+//! message), and each error the gateway can produce for it (`application/problem+json`),
+//! with the headers that come with them.
 //!
-//! A status can be both (a `"*" = 502` mapping and an unreachable host): it then lists
-//! both media types. Which errors apply follows the handler: 401 only with `[auth]`,
+//! Every error status is `application/problem+json` only, whether the host's return
+//! code or the gateway chose it. Which errors apply follows the handler: 401 only with `[auth]`,
 //! 403 only for scoped routes, 413/415 only for methods with a body, 429 only with a
 //! rate limit, 503 for a saturated host and, with `[audit]`, for an unwritable log.
 
@@ -188,6 +189,17 @@ fn mapped(spec: &RouteSpec, record: &Value, out: &mut Answers) {
     for (code, &http) in &status.map {
         codes.entry(http).or_default().push(format!("`{code}`"));
     }
+    let detail = match &status.detail {
+        Some(d) => format!("`detail` is the host's `{}`", d.join(".")),
+        None => format!("`detail` names the `{field}`"),
+    };
+    let mut answer = |http: u16, text: String| {
+        if http >= 400 {
+            out.problem(http, format!("{text} A problem (`host-error`): {detail}."));
+        } else {
+            out.record(http, text, record);
+        }
+    };
     for (http, list) in codes {
         let any = (status.default == Some(http)).then_some(" or any other value");
         let text = format!(
@@ -195,15 +207,11 @@ fn mapped(spec: &RouteSpec, record: &Value, out: &mut Answers) {
             list.join(", "),
             any.unwrap_or_default()
         );
-        out.record(http, text, record);
+        answer(http, text);
     }
     if let Some(http) = status.default {
         if !status.map.values().any(|&v| v == http) {
-            out.record(
-                http,
-                format!("The host's answer, any other `{field}`."),
-                record,
-            );
+            answer(http, format!("The host's answer, any other `{field}`."));
         }
     }
 }
@@ -257,6 +265,7 @@ mod tests {
             policy: Arc::new(RoutePolicy::open()),
             audit_keys: vec![],
             examples: Default::default(),
+            drop_empty_occurs: false,
         }
     }
 
@@ -309,11 +318,12 @@ mod tests {
 
     #[test]
     fn mapped_codes_and_errors_share_statuses() {
-        // 0 -> 200, 4 -> 404, * -> 502: 404 and 502 carry the record and a problem.
+        // 0 -> 200, 4 -> 404, * -> 502: the mapped errors are problems, never records.
         let status = StatusSpec {
             field: vec!["return_code".into()],
             map: [("0".to_string(), 200), ("4".to_string(), 404)].into(),
             default: Some(502),
+            detail: Some(vec!["message_text".into()]),
         };
         let b = backend();
         let r = responses(
@@ -324,11 +334,12 @@ mod tests {
             statuses(&r),
             ["200", "400", "404", "413", "415", "500", "502", "503", "504"]
         );
-        assert_eq!(media(&r, "404"), ["application/json", PROBLEM_JSON]);
-        assert_eq!(media(&r, "502"), ["application/json", PROBLEM_JSON]);
+        assert_eq!(media(&r, "404"), [PROBLEM_JSON]);
+        assert_eq!(media(&r, "502"), [PROBLEM_JSON]);
         assert_eq!(media(&r, "200"), ["application/json"]);
         let d404 = r["404"]["description"].as_str().unwrap();
         assert!(d404.contains("`return_code` = `4`"), "{d404}");
+        assert!(d404.contains("host's `message_text`"), "{d404}");
         assert!(r["502"]["description"]
             .as_str()
             .unwrap()
@@ -395,6 +406,7 @@ mod tests {
             field: vec!["rc".into()],
             map: BTreeMap::new(),
             default: Some(200),
+            detail: None,
         };
         let b = backend();
         let r = responses(&route("GET", &[], Some(status)), &setting(&b, false, false));

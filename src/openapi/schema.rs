@@ -9,14 +9,18 @@ use serde_json::Value;
 /// reads or writes it. `short_answers`: the framing lets the host answer with fewer bytes
 /// than the layout (len4, len2, delimiter, rdw), and the decoder then leaves out the fields
 /// past the end, so none is `required`; a `fixed` answer always has them all.
+/// `drop_empty_occurs`: the route leaves trailing empty table slots out of its answers,
+/// so a fixed table may be shorter than its OCCURS.
 pub fn record_schema_of(
     layout: &Layout,
     direction: SchemaDirection,
     codec: &CodecOptions,
     short_answers: bool,
+    drop_empty_occurs: bool,
 ) -> Value {
     let opts = SchemaOptions {
         short_records: short_answers,
+        drop_empty_occurs,
         ..SchemaOptions::for_codec(direction, codec)
     };
     record_schema(layout, &opts)
@@ -61,6 +65,7 @@ mod tests {
             &layout(),
             SchemaDirection::Decode,
             &CodecOptions::default(),
+            false,
             false,
         );
         assert_eq!(s["type"], "object");

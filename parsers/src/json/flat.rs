@@ -58,8 +58,9 @@ pub(crate) struct Flat<'l> {
 impl<'l> Flat<'l> {
     /// The flat program, or `None` when the layout needs the general walk.
     pub fn compile(plan: &Plan<'l>, opts: &CodecOptions, need: usize) -> Option<Flat<'l>> {
-        if plan.slot_count > 0 {
-            return None; // ODO counters or REDEFINES selectors: the shape varies
+        if plan.slot_count > 0 || plan.trims {
+            // ODO counters, REDEFINES selectors or tables trimmed by content: the shape varies.
+            return None;
         }
         let mut b = Builder {
             flat: Flat {

@@ -32,6 +32,9 @@ pub(crate) struct Node<'l> {
     pub hidden: bool,
     /// A view asked for this item's JSON text (its first occurrence).
     pub capture: bool,
+    /// A fixed table whose trailing empty occurrences are left out (a view's
+    /// `drop_empty_occurs`).
+    pub trim_empty: bool,
     /// The key a view shows this field under instead of its layout name.
     pub view_name: Option<String>,
 }
@@ -41,6 +44,8 @@ pub(crate) struct Plan<'l> {
     pub slot_count: usize,
     /// Slot names, for error messages.
     pub slot_names: Vec<String>,
+    /// Some table's length depends on its contents (`Node::trim_empty`).
+    pub trims: bool,
 }
 
 impl<'l> Plan<'l> {
@@ -80,6 +85,7 @@ impl<'l> Plan<'l> {
             root,
             slot_count: slots.len(),
             slot_names,
+            trims: false,
         })
     }
 }
@@ -181,6 +187,7 @@ impl BuildCtx<'_> {
             select,
             hidden: f.is_filler(),
             capture: false,
+            trim_empty: false,
             view_name: None,
         })
     }

@@ -23,12 +23,30 @@ pub struct View {
     /// An elementary item (not a table) whose first occurrence's JSON text is returned
     /// in [`super::Decoded::captured`]; named as the layout names it, before edits.
     pub capture: Option<Vec<String>>,
+    /// Leave out the trailing empty occurrences of fixed OCCURS tables: those whose bytes
+    /// are all spaces (of the code page) or low-values, or that decode to nothing but
+    /// blank text and zeros. `["VI","WE","","",""]` is written `["VI","WE"]`. Every
+    /// occurrence is still decoded (a bad value still fails the record); OCCURS
+    /// DEPENDING ON tables keep their count. The encoder writes missing trailing
+    /// occurrences as blanks and zeros, so a trimmed record encodes back the same.
+    pub drop_empty_occurs: bool,
 }
 
 impl View {
     /// True when the view changes nothing.
     pub fn is_empty(&self) -> bool {
-        self.omit.is_empty() && self.rename.is_empty() && self.capture.is_none()
+        self.omit.is_empty()
+            && self.rename.is_empty()
+            && self.capture.is_none()
+            && !self.drop_empty_occurs
+    }
+
+    /// Only trailing empty occurrences dropped (`drop`), nothing else changed.
+    pub fn trimming(drop: bool) -> View {
+        View {
+            drop_empty_occurs: drop,
+            ..View::default()
+        }
     }
 
     /// Marks the plan's nodes. Refuses (so the caller can edit a DOM instead) what it
@@ -40,7 +58,10 @@ impl View {
         plan: &mut Plan<'_>,
         redefines: RedefinesMode,
     ) -> Result<(), RecordError> {
-        if self.is_empty() {
+        if self.drop_empty_occurs {
+            plan.trims = mark_fixed_tables(&mut plan.root);
+        }
+        if self.omit.is_empty() && self.rename.is_empty() && self.capture.is_none() {
             return Ok(());
         }
         let refuse = |why: &str| {
@@ -93,6 +114,101 @@ impl View {
         }
         Ok(())
     }
+}
+
+/// A table occurrence whose bytes are all `space` (the code page's) or low-values.
+pub(crate) fn empty_bytes(bytes: &[u8], space: u8) -> bool {
+    bytes.iter().all(|&b| b == 0 || b == space)
+}
+
+/// An occurrence's decoded JSON that is nothing but blank text and zeros: one scan over
+/// the text the decoder wrote (keys skipped, every value checked), no parse.
+pub(crate) fn empty_json(json: &[u8]) -> bool {
+    let mut i = 0;
+    while let Some(&b) = json.get(i) {
+        match b {
+            b'"' => {
+                let start = i + 1;
+                let mut end = start;
+                let mut escaped = false;
+                loop {
+                    match json.get(end) {
+                        None => return false,
+                        Some(b'"') => break,
+                        Some(b'\\') => {
+                            escaped = true;
+                            end += 2;
+                        }
+                        Some(_) => end += 1,
+                    }
+                }
+                i = end + 1;
+                while json.get(i).is_some_and(u8::is_ascii_whitespace) {
+                    i += 1;
+                }
+                if json.get(i) == Some(&b':') {
+                    continue; // a member's key
+                }
+                // Escapes only stand for characters that are not blank here: kept.
+                let text = json.get(start..end).unwrap_or_default().trim_ascii();
+                if escaped || !(text.is_empty() || zero(text)) {
+                    return false;
+                }
+            }
+            b'-' | b'+' | b'0'..=b'9' => {
+                let start = i;
+                while json
+                    .get(i)
+                    .is_some_and(|c| matches!(c, b'-' | b'+' | b'.' | b'e' | b'E' | b'0'..=b'9'))
+                {
+                    i += 1;
+                }
+                if !zero(json.get(start..i).unwrap_or_default()) {
+                    return false;
+                }
+            }
+            b'{' | b'}' | b'[' | b']' | b',' | b':' | b' ' | b'\n' | b'\r' | b'\t' => i += 1,
+            // true, false, null (a bad field under FieldErrorMode::Null): not empty.
+            _ => return false,
+        }
+    }
+    true
+}
+
+/// Decimal text of zero (`0`, `-0.00`, `0E+3`).
+fn zero(t: &[u8]) -> bool {
+    let mantissa = t
+        .split(|&b| b == b'e' || b == b'E')
+        .next()
+        .unwrap_or_default();
+    let digits = mantissa
+        .strip_prefix(b"-")
+        .or_else(|| mantissa.strip_prefix(b"+"))
+        .unwrap_or(mantissa);
+    digits.contains(&b'0') && digits.iter().all(|&b| b == b'0' || b == b'.')
+}
+
+/// Marks every fixed (not DEPENDING ON) table under `node` to drop its trailing empty
+/// occurrences; true when there is one. A table holding an ODO table is left whole: its
+/// occurrences differ in length, and trimming reads them at a fixed stride.
+fn mark_fixed_tables(node: &mut Node<'_>) -> bool {
+    mark_tables(node).0
+}
+
+/// [`mark_fixed_tables`], and whether an ODO table is at or under `node`.
+fn mark_tables(node: &mut Node<'_>) -> (bool, bool) {
+    let mut any = false;
+    let mut odo_below = false;
+    for c in &mut node.children {
+        let (a, o) = mark_tables(c);
+        any |= a;
+        odo_below |= o;
+    }
+    let occurs = node.field.occurs.as_ref();
+    let is_odo = occurs.is_some_and(|o| o.depending_on.is_some());
+    let fixed = occurs.is_some() && !is_odo && !odo_below;
+    node.trim_empty = fixed;
+    (any || fixed, odo_below || is_odo)
 }
 
 /// The shown members of a record or group occurrence: the root's members when it is
@@ -226,6 +342,7 @@ mod tests {
             omit: vec![p("rc"), p("t.b")],
             rename: vec![(p("t.a"), "first".into()), (p("n"), "name".into())],
             capture: Some(p("rc")),
+            drop_empty_occurs: false,
         };
         let rec = b"\xF0\xF4\x81\x82\x83\x84\xA7\xA8";
         let (json, captured) = decode(&view, rec);
@@ -286,7 +403,157 @@ mod tests {
             omit: vec![p("nope.x"), p("n.deeper")],
             rename: vec![(p("missing"), "m".into())],
             capture: Some(p("nope")),
+            drop_empty_occurs: false,
         };
         assert!(Decoder::with_view(&l, opts, &none).is_ok());
+    }
+
+    /// Markers (text), amounts (packed) and an ODO table; rc is the ODO counter.
+    const TABLES: &str = "       01 R.\n           05 M PIC X(2) OCCURS 6.\n           05 P OCCURS 3.\n              10 Q PIC S9(5) COMP-3.\n              10 W PIC X.\n           05 C PIC 9.\n           05 D PIC X OCCURS 0 TO 3 DEPENDING ON C.\n";
+
+    /// cp037 bytes of the TABLES record: `m` as given (2 bytes each), three `p`
+    /// elements (packed 3 bytes + 1 text), then `c` = 2 and `d` = two spaces.
+    fn tables_record(m: &[&[u8; 2]], p: &[[u8; 4]; 3]) -> Vec<u8> {
+        let mut r = Vec::new();
+        for x in m {
+            r.extend_from_slice(*x);
+        }
+        for x in p {
+            r.extend_from_slice(x);
+        }
+        r.extend_from_slice(b"\xF2\x40\x40");
+        r
+    }
+
+    fn decode_tables(view: &View, rec: &[u8]) -> String {
+        let l = layout(TABLES);
+        let mut d = Decoder::with_view(&l, CodecOptions::default(), view).unwrap();
+        let mut out = Vec::new();
+        d.decode(rec, &mut out, FieldErrorMode::Fail).unwrap();
+        String::from_utf8(out).unwrap()
+    }
+
+    const SP: &[u8; 2] = b"\x40\x40";
+    const LOW: &[u8; 2] = b"\x00\x00";
+    /// A packed zero with a blank flag; spaces; a packed 12 with flag "Y".
+    const ZERO: [u8; 4] = *b"\x00\x00\x0C\x40";
+    const BLANK: [u8; 4] = *b"\x40\x40\x40\x40";
+    const TWELVE: [u8; 4] = *b"\x00\x01\x2C\xE8";
+
+    #[test]
+    fn trailing_empty_occurrences_are_dropped() {
+        // "VI","WE", then spaces, low-values and spaces: only the two markers are left.
+        // The packed table: 12/"Y" then a zero and spaces (blank), both dropped. The ODO
+        // table keeps its counted two blanks.
+        let rec = tables_record(
+            &[b"\xE5\xC9", b"\xE6\xC5", SP, LOW, SP, SP],
+            &[TWELVE, ZERO, BLANK],
+        );
+        let trim = View::trimming(true);
+        assert_eq!(
+            decode_tables(&trim, &rec),
+            r#"{"m":["VI","WE"],"p":[{"q":12,"w":"Y"}],"c":2,"d":["",""]}"#
+        );
+        // Off (the default, and a plain decoder): every slot is kept, and decoded (the
+        // spaces of the last packed slot are then no number).
+        let l = layout(TABLES);
+        let mut d = Decoder::new(&l, CodecOptions::default()).unwrap();
+        assert!(d
+            .decode(&rec, &mut Vec::new(), FieldErrorMode::Fail)
+            .is_err());
+        let rec = tables_record(
+            &[b"\xE5\xC9", b"\xE6\xC5", SP, LOW, SP, SP],
+            &[TWELVE, ZERO, ZERO],
+        );
+        let all = decode_tables(&View::default(), &rec);
+        assert!(all.starts_with(r#"{"m":["VI","WE","","#), "{all}");
+        assert!(all.contains(r#"{"q":0,"w":""}]"#), "{all}");
+    }
+
+    #[test]
+    fn empty_occurrences_inside_a_table_stay() {
+        // An empty slot between two markers keeps its place; an all-empty table is [].
+        let rec = tables_record(
+            &[b"\xE5\xC9", SP, b"\xE6\xC5", SP, SP, SP],
+            &[ZERO, BLANK, BLANK],
+        );
+        assert_eq!(
+            decode_tables(&View::trimming(true), &rec),
+            r#"{"m":["VI","","WE"],"p":[],"c":2,"d":["",""]}"#
+        );
+    }
+
+    #[test]
+    fn a_bad_value_in_an_occurrence_still_fails() {
+        // The last packed element holds an invalid digit nibble and is not blank bytes:
+        // it is decoded, and the record fails (the view changes what is shown, not what
+        // is checked).
+        let bad = *b"\x00\x0A\x0C\x40";
+        let rec = tables_record(&[SP, SP, SP, SP, SP, SP], &[ZERO, ZERO, bad]);
+        let l = layout(TABLES);
+        let mut d = Decoder::with_view(&l, CodecOptions::default(), &View::trimming(true)).unwrap();
+        assert!(d
+            .decode(&rec, &mut Vec::new(), FieldErrorMode::Fail)
+            .is_err());
+    }
+
+    #[test]
+    fn a_trimmed_record_encodes_back_to_the_same_bytes() {
+        // Missing trailing occurrences are written as blanks and zeros by the encoder.
+        let rec = tables_record(
+            &[b"\xE5\xC9", b"\xE6\xC5", SP, SP, SP, SP],
+            &[TWELVE, ZERO, ZERO],
+        );
+        let json = decode_tables(&View::trimming(true), &rec);
+        assert_eq!(
+            json,
+            r#"{"m":["VI","WE"],"p":[{"q":12,"w":"Y"}],"c":2,"d":["",""]}"#
+        );
+        let l = layout(TABLES);
+        let mut enc = super::super::Encoder::new(&l, CodecOptions::default()).unwrap();
+        let value: serde_json::Value = serde_json::from_str(&json).unwrap();
+        let mut back = Vec::new();
+        enc.encode_all(&value, &mut back, false).unwrap();
+        assert_eq!(back, rec);
+    }
+
+    #[test]
+    fn blank_and_zero_values() {
+        for yes in [
+            r#""""#,
+            r#""  ""#,
+            "0",
+            "-0.00",
+            "0e5",
+            r#""0.00""#,
+            r#"{"a":"","b":[0]}"#,
+            r#"{"a" : " ", "b" : {"c": 0.0}}"#,
+            "[]",
+        ] {
+            assert!(empty_json(yes.as_bytes()), "{yes}");
+        }
+        for no in [
+            r#""X""#,
+            r#""VI""#,
+            "1",
+            "0.01",
+            "1E-5",
+            "null",
+            "true",
+            r#"{"a":"","b":[1]}"#,
+            r#"{"a":"\u00e9"}"#,
+            r#"{"zero":"x"}"#,
+            "1e0",
+            "\"\u{e9}\"",
+            "not json",
+            r#""unterminated"#,
+        ] {
+            assert!(!empty_json(no.as_bytes()), "{no}");
+        }
+        // Bytes: code page spaces or low-values, whatever they would decode to.
+        assert!(empty_bytes(b"\x40\x00", 0x40));
+        assert!(!empty_bytes(b"\x40\xC1", 0x40));
+        assert!(!empty_bytes(b"\x20", 0x40));
+        assert!(empty_json(br#"{"q":0,"w":""}"#));
     }
 }

@@ -1,47 +1,36 @@
-//! The subject of a client certificate, read straight from its DER: just enough of
-//! X.509 to reach the subject name and print it in RFC 4514 form. rustls has already
-//! verified the certificate; this only reads it, and gives `None` on anything odd.
+//! The subject of a client certificate as an RFC 4514 string, the principal an mTLS
+//! caller is known by. x509-parser reads the certificate (rustls has already verified
+//! it); this module only prints the subject name: most specific RDN first, multi-valued
+//! RDNs joined with `+`, special characters escaped, values that are not text as `#hex`
+//! of their DER. Anything unreadable gives `None`.
+
+use x509_parser::asn1_rs::{Any, Tag, ToDer};
+use x509_parser::certificate::X509Certificate;
+use x509_parser::prelude::FromDer;
+use x509_parser::x509::{AttributeTypeAndValue, X509Name};
 
 use super::ClientCert;
 
 /// The subject of a DER certificate, or `None` when it cannot be read.
 pub fn client_cert(der: &[u8]) -> Option<ClientCert> {
-    let (_, cert, _) = tlv(der).filter(|t| t.0 == SEQUENCE)?;
-    let (_, tbs, _) = tlv(cert).filter(|t| t.0 == SEQUENCE)?;
-    let mut rest = tbs;
-    // [0] version is optional; then serial, signature algorithm, issuer, validity, subject.
-    let (tag, _, after) = tlv(rest)?;
-    if tag == 0xA0 {
-        rest = after;
-    }
-    for _ in 0..4 {
-        rest = tlv(rest)?.2;
-    }
-    let (_, name, _) = tlv(rest).filter(|t| t.0 == SEQUENCE)?;
+    let (_, cert) = X509Certificate::from_der(der).ok()?;
+    principal(cert.subject())
+}
+
+/// `name` in RFC 4514 form, with its (last) common name.
+fn principal(name: &X509Name<'_>) -> Option<ClientCert> {
     let mut parts = Vec::new();
     let mut common_name = None;
-    let mut rdns = name;
-    while !rdns.is_empty() {
-        let (_, set, next) = tlv(rdns).filter(|t| t.0 == SET)?;
-        rdns = next;
-        let mut atvs = set;
-        let mut rdn = Vec::new();
-        while !atvs.is_empty() {
-            let (_, atv, next) = tlv(atvs).filter(|t| t.0 == SEQUENCE)?;
-            atvs = next;
-            let (_, oid, value) = tlv(atv).filter(|t| t.0 == OID)?;
-            let (vtag, text, _) = tlv(value)?;
-            let value = match vtag {
-                // UTF8String, PrintableString, TeletexString, IA5String.
-                0x0C | 0x13 | 0x14 | 0x16 => escape(&String::from_utf8_lossy(text)),
-                _ => format!("#{}", hex::encode(value)),
-            };
+    for rdn in name.iter() {
+        let mut atvs = Vec::new();
+        for atv in rdn.iter() {
+            let oid = atv.attr_type().to_id_string();
             if oid == CN {
-                common_name = Some(String::from_utf8_lossy(text).into_owned());
+                common_name = text(atv.attr_value()).or(common_name);
             }
-            rdn.push(format!("{}={value}", attribute_name(oid)));
+            atvs.push(format!("{}={}", attribute_name(&oid), value(atv)?));
         }
-        parts.push(rdn.join("+"));
+        parts.push(atvs.join("+"));
     }
     // RFC 4514 lists the most specific RDN (last in the certificate) first.
     parts.reverse();
@@ -51,72 +40,44 @@ pub fn client_cert(der: &[u8]) -> Option<ClientCert> {
     })
 }
 
-const SEQUENCE: u8 = 0x30;
-const SET: u8 = 0x31;
-const OID: u8 = 0x06;
-const CN: &[u8] = &[0x55, 0x04, 0x03];
+const CN: &str = "2.5.4.3";
 
-/// One DER tag-length-value: (tag, content, what follows). `None` when truncated.
-fn tlv(input: &[u8]) -> Option<(u8, &[u8], &[u8])> {
-    let (&tag, rest) = input.split_first()?;
-    let (&first, rest) = rest.split_first()?;
-    let (len, rest) = if first < 0x80 {
-        (usize::from(first), rest)
-    } else {
-        let n = usize::from(first & 0x7F);
-        if n == 0 || n > 4 || rest.len() < n {
-            return None;
+/// The text of a string value: UTF8String, PrintableString, TeletexString, IA5String.
+fn text(v: &Any<'_>) -> Option<String> {
+    match v.tag() {
+        Tag::Utf8String | Tag::PrintableString | Tag::TeletexString | Tag::Ia5String => {
+            Some(String::from_utf8_lossy(v.data).into_owned())
         }
-        let (bytes, rest) = rest.split_at(n);
-        (
-            bytes.iter().fold(0usize, |a, &b| (a << 8) | usize::from(b)),
-            rest,
-        )
-    };
-    if rest.len() < len {
-        return None;
+        _ => None,
     }
-    let (content, rest) = rest.split_at(len);
-    Some((tag, content, rest))
+}
+
+/// An attribute value as RFC 4514 writes it: escaped text, or `#` and the hex of its DER.
+fn value(atv: &AttributeTypeAndValue<'_>) -> Option<String> {
+    let v = atv.attr_value();
+    match text(v) {
+        Some(t) => Some(escape(&t)),
+        None => v
+            .to_der_vec()
+            .ok()
+            .map(|der| format!("#{}", hex::encode(der))),
+    }
 }
 
 /// RFC 4514 short names for the usual attributes; dotted OIDs for the rest.
-fn attribute_name(oid: &[u8]) -> String {
+fn attribute_name(oid: &str) -> &str {
     match oid {
-        [0x55, 0x04, 0x03] => "CN".into(),
-        [0x55, 0x04, 0x06] => "C".into(),
-        [0x55, 0x04, 0x07] => "L".into(),
-        [0x55, 0x04, 0x08] => "ST".into(),
-        [0x55, 0x04, 0x0A] => "O".into(),
-        [0x55, 0x04, 0x0B] => "OU".into(),
-        [0x55, 0x04, 0x09] => "STREET".into(),
-        [0x09, 0x92, 0x26, 0x89, 0x93, 0xF2, 0x2C, 0x64, 0x01, 0x19] => "DC".into(),
-        [0x09, 0x92, 0x26, 0x89, 0x93, 0xF2, 0x2C, 0x64, 0x01, 0x01] => "UID".into(),
-        _ => dotted(oid),
+        CN => "CN",
+        "2.5.4.6" => "C",
+        "2.5.4.7" => "L",
+        "2.5.4.8" => "ST",
+        "2.5.4.10" => "O",
+        "2.5.4.11" => "OU",
+        "2.5.4.9" => "STREET",
+        "0.9.2342.19200300.100.1.25" => "DC",
+        "0.9.2342.19200300.100.1.1" => "UID",
+        other => other,
     }
-}
-
-/// An OID's dotted form (`2.5.4.5`).
-fn dotted(oid: &[u8]) -> String {
-    let mut arcs: Vec<u64> = Vec::new();
-    let mut acc: u64 = 0;
-    for &b in oid {
-        acc = (acc << 7) | u64::from(b & 0x7F);
-        if b & 0x80 == 0 {
-            if arcs.is_empty() {
-                let first = (acc / 40).min(2);
-                arcs.push(first);
-                arcs.push(acc - first * 40);
-            } else {
-                arcs.push(acc);
-            }
-            acc = 0;
-        }
-    }
-    arcs.iter()
-        .map(u64::to_string)
-        .collect::<Vec<_>>()
-        .join(".")
 }
 
 /// RFC 4514 escaping of an attribute value.
@@ -138,6 +99,7 @@ fn escape(v: &str) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use rcgen::{CertificateParams, DistinguishedName, DnType, DnValue, KeyPair};
 
     /// A DER TLV with a short length.
     fn t(tag: u8, content: &[u8]) -> Vec<u8> {
@@ -146,48 +108,96 @@ mod tests {
         v
     }
 
-    fn atv(oid: &[u8], value: &str) -> Vec<u8> {
-        t(
-            SET,
-            &t(SEQUENCE, &[t(OID, oid), t(0x0C, value.as_bytes())].concat()),
-        )
+    const SEQUENCE: u8 = 0x30;
+    const SET: u8 = 0x31;
+    const OID: u8 = 0x06;
+
+    /// One AttributeTypeAndValue: OID bytes and a value TLV.
+    fn atv(oid: &[u8], tag: u8, value: &[u8]) -> Vec<u8> {
+        t(SEQUENCE, &[t(OID, oid), t(tag, value)].concat())
     }
 
-    /// A skeleton certificate: only the fields before the subject, and the subject.
-    fn cert(subject: &[u8]) -> Vec<u8> {
-        let tbs = [
-            t(0xA0, &t(0x02, &[2])),
-            t(0x02, &[1]),
-            t(SEQUENCE, &[]),
-            t(SEQUENCE, &[]),
-            t(SEQUENCE, &[]),
-            t(SEQUENCE, subject),
-        ]
-        .concat();
-        t(SEQUENCE, &t(SEQUENCE, &tbs))
+    fn name(der: &[u8]) -> Option<ClientCert> {
+        let (_, n) = X509Name::from_der(der).ok()?;
+        principal(&n)
+    }
+
+    /// A self-signed certificate with `dn` as its subject.
+    fn cert(dn: DistinguishedName) -> Vec<u8> {
+        let mut p = CertificateParams::new(vec![]).unwrap();
+        p.distinguished_name = dn;
+        let key = KeyPair::generate().unwrap();
+        p.self_signed(&key).unwrap().der().to_vec()
     }
 
     #[test]
     fn subject_is_rfc4514_most_specific_first() {
         // O=Force then CN=batch in the certificate reads CN=batch,O=Force.
-        let subject = [atv(&[0x55, 4, 10], "Force"), atv(CN, "batch")].concat();
-        let c = client_cert(&cert(&subject)).unwrap();
+        let mut dn = DistinguishedName::new();
+        dn.push(DnType::OrganizationName, "Force");
+        dn.push(DnType::CommonName, "batch");
+        let c = client_cert(&cert(dn)).unwrap();
         assert_eq!(c.subject, "CN=batch,O=Force");
         assert_eq!(c.common_name.as_deref(), Some("batch"));
     }
 
     #[test]
-    fn special_characters_and_unknown_attributes() {
-        // A comma is escaped; an unknown OID (2.5.4.5, serialNumber) is dotted.
-        let subject = [atv(&[0x55, 4, 5], "42"), atv(CN, "Smith, J")].concat();
-        let c = client_cert(&cert(&subject)).unwrap();
-        assert_eq!(c.subject, "CN=Smith\\, J,2.5.4.5=42");
+    fn escaped_characters_and_string_types() {
+        // UTF8String with a comma and a leading '#', PrintableString, TeletexString and an
+        // unknown attribute (2.5.4.5, serialNumber): the first three as escaped text, the
+        // BMPString (not one of the text types) as the hex of its DER.
+        let mut dn = DistinguishedName::new();
+        dn.push(
+            DnType::CountryName,
+            DnValue::PrintableString("GB".try_into().unwrap()),
+        );
+        dn.push(
+            DnType::OrganizationName,
+            DnValue::TeletexString("Heddlu".try_into().unwrap()),
+        );
+        dn.push(
+            DnType::CustomDnType(vec![2, 5, 4, 5]),
+            DnValue::BmpString("42".try_into().unwrap()),
+        );
+        dn.push(
+            DnType::CommonName,
+            DnValue::Utf8String("#Smith, Siân".into()),
+        );
+        let c = client_cert(&cert(dn)).unwrap();
+        assert_eq!(
+            c.subject,
+            "CN=\\#Smith\\, Siân,2.5.4.5=#1e0400340032,O=Heddlu,C=GB"
+        );
+        assert_eq!(c.common_name.as_deref(), Some("#Smith, Siân"));
+    }
+
+    #[test]
+    fn multi_valued_rdns_are_joined_with_plus() {
+        // One RDN holding OU=Traffic and UID=pc1234 (a SET of two), then CN=desk.
+        let rdn = t(
+            SET,
+            &[
+                atv(&[0x55, 4, 11], 0x0C, b"Traffic"),
+                atv(
+                    &[0x09, 0x92, 0x26, 0x89, 0x93, 0xF2, 0x2C, 0x64, 0x01, 0x01],
+                    0x13,
+                    b"pc1234",
+                ),
+            ]
+            .concat(),
+        );
+        let cn = t(SET, &atv(&[0x55, 4, 3], 0x0C, b"desk+1"));
+        let c = name(&t(SEQUENCE, &[rdn, cn].concat())).unwrap();
+        assert_eq!(c.subject, "CN=desk\\+1,OU=Traffic+UID=pc1234");
+        assert_eq!(c.common_name.as_deref(), Some("desk+1"));
     }
 
     #[test]
     fn truncated_or_garbage_der_is_none() {
-        // Cut in the middle of the subject; a long-form length running past the end; empty.
-        let whole = cert(&atv(CN, "batch"));
+        // Cut in the middle; a long-form length running past the end; empty.
+        let mut dn = DistinguishedName::new();
+        dn.push(DnType::CommonName, "batch");
+        let whole = cert(dn);
         assert_eq!(client_cert(&whole[..whole.len() - 3]), None);
         assert_eq!(client_cert(&[0x30, 0x84, 0xFF, 0xFF, 0xFF, 0xFF]), None);
         assert_eq!(client_cert(&[]), None);

@@ -57,6 +57,9 @@ pub struct SchemaOptions {
     /// files), so no field is `required` and no table has `minItems`. Off for fixed-length
     /// records such as a gateway's responses, where every field is always present.
     pub short_records: bool,
+    /// Decode only: trailing empty occurrences of fixed tables are left out
+    /// ([`super::View::drop_empty_occurs`]), so a fixed table has no `minItems`.
+    pub drop_empty_occurs: bool,
 }
 
 impl SchemaOptions {
@@ -68,6 +71,7 @@ impl SchemaOptions {
             numbers_as_strings: codec.numbers_as_strings,
             allow_beyond_pic: codec.allow_beyond_pic,
             short_records: false,
+            drop_empty_occurs: false,
         }
     }
 
@@ -196,6 +200,7 @@ impl Ctx<'_> {
                 let fixed = o.depending_on.is_none();
                 let min = match self.opts.direction {
                     SchemaDirection::Decode if self.opts.short_records => 0,
+                    SchemaDirection::Decode if fixed && self.opts.drop_empty_occurs => 0,
                     SchemaDirection::Decode => o.min,
                     SchemaDirection::Encode if fixed => 0,
                     SchemaDirection::Encode => o.min,

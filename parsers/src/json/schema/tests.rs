@@ -199,6 +199,25 @@ fn odo_tables_take_their_bounds_and_name_their_counter() {
 }
 
 #[test]
+fn dropped_empty_occurrences_lift_min_items_of_fixed_tables_only() {
+    let l = layout("           05 T PIC X OCCURS 2 TIMES.\n           05 C PIC 9.\n           05 D PIC X OCCURS 1 TO 3 DEPENDING ON C.");
+    let o = SchemaOptions {
+        drop_empty_occurs: true,
+        ..SchemaOptions::default()
+    };
+    let s = record_schema(&l, &o);
+    assert!(s["properties"]["t"].get("minItems").is_none(), "{s}");
+    assert_eq!(s["properties"]["t"]["maxItems"], 2);
+    assert_eq!(s["properties"]["d"]["minItems"], 1);
+    assert!(valid(&s, json!({"t": ["A"], "c": 1, "d": ["X"]})));
+    // Without it, the fixed table always has its two elements.
+    assert_eq!(
+        decode_schema("           05 T PIC X OCCURS 2 TIMES.")["properties"]["t"]["minItems"],
+        2
+    );
+}
+
+#[test]
 fn short_records_require_nothing() {
     let l = layout("           05 A PIC X.\n           05 T PIC X OCCURS 2 TIMES.");
     let o = SchemaOptions {

@@ -1,0 +1,55 @@
+//! A panic in one call caught where the call is still known, so that it is answered and
+//! audited like any other outcome.
+//!
+//! The stack's `CatchPanicLayer` turns a panic into a 500 too, but it sits inside the
+//! layers and knows nothing of the call: a route call's audit line is written by the
+//! handler after the call, and a panic unwound straight past it. The route handler
+//! wraps its call in [`caught`], so the audit line sits outside the catcher (DESIGN:
+//! "a panic inside is still audited"); the layer stays as the net for everything else.
+
+use std::any::Any;
+use std::future::Future;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+/// Runs `fut` to its end, or to the panic that ended it (`Err` with the payload).
+pub async fn caught<F: Future>(fut: F) -> Result<F::Output, Box<dyn Any + Send>> {
+    CatchUnwind(Box::pin(fut)).await
+}
+
+struct CatchUnwind<F>(Pin<Box<F>>);
+
+impl<F: Future> Future for CatchUnwind<F> {
+    type Output = Result<F::Output, Box<dyn Any + Send>>;
+
+    fn poll(mut self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        // Unwind safety: after a panic the future is never polled again, and what it
+        // borrowed (the call's record) holds only plain data set before the panic.
+        match catch_unwind(AssertUnwindSafe(|| self.0.as_mut().poll(cx))) {
+            Ok(Poll::Pending) => Poll::Pending,
+            Ok(Poll::Ready(v)) => Poll::Ready(Ok(v)),
+            Err(payload) => Poll::Ready(Err(payload)),
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[tokio::test]
+    async fn a_value_passes_and_a_panic_after_an_await_is_caught() {
+        assert_eq!(caught(async { 7 }).await.ok(), Some(7));
+        let r = caught(async {
+            tokio::task::yield_now().await;
+            if true {
+                panic!("inside");
+            }
+            1
+        })
+        .await;
+        let payload = r.err().unwrap();
+        assert_eq!(payload.downcast_ref::<&str>(), Some(&"inside"));
+    }
+}
