@@ -441,3 +441,19 @@ fn binary_items_decode_their_full_value_and_encode_beyond_the_pic_only_when_told
     );
     assert_eq!(too_big.status.code(), Some(1));
 }
+
+#[test]
+fn an_error_with_stderr_unwritable_keeps_its_exit_code() {
+    // eprintln! panicked (exit 101) when stderr was full; the usage error is still exit 2.
+    let full = std::fs::OpenOptions::new()
+        .write(true)
+        .open("/dev/full")
+        .expect("/dev/full");
+    let status = std::process::Command::new(env!("CARGO_BIN_EXE_ferrule"))
+        .args(["decode", "--copybook", "/nonexistent/none.cpy", "-"])
+        .stdin(std::process::Stdio::null())
+        .stderr(full)
+        .status()
+        .expect("run ferrule");
+    assert_eq!(status.code(), Some(2));
+}

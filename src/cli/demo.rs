@@ -164,7 +164,7 @@ fn gateway_config(hosts: &[(String, SocketAddr)], listen: &str) -> String {
 
 fn print_guide(base: &str, hosts: &[(String, SocketAddr)]) {
     let list: Vec<String> = hosts.iter().map(|(n, a)| format!("{n} on {a}")).collect();
-    println!(
+    say!(
         r#"
 ferrule demo: gateway on {base}, in front of three simulated legacy hosts
 (EBCDIC cp037 records over TCP with 4-byte length prefixes): {hosts}.
@@ -247,7 +247,8 @@ fn records(show_layout: bool) -> Result<(), Failure> {
     let mut decoder = Decoder::new(&layout, opts).map_err(|e| Failure::usage(e.to_string()))?;
     let mut reader = RecordReader::new(CUSTODY_RECORDS, framing);
     let mut buf = Vec::new();
-    eprintln!(
+    let _ = writeln!(
+        std::io::stderr(),
         "ferrule demo: decoding samples/custody.rdw.bin (cp285, RDW) with samples/custody.cpy"
     );
     let mut n = 0;

@@ -22,7 +22,7 @@ pub struct MockArgs {
 pub fn run(args: MockArgs) -> Result<(), Failure> {
     let set = mock::load(&args.config).map_err(|ps| config_file_problems(&args.config, &ps))?;
     if args.check {
-        println!("{}: ok ({} hosts)", args.config.display(), set.hosts.len());
+        say!("{}: ok ({} hosts)", args.config.display(), set.hosts.len());
         return Ok(());
     }
     // Warnings (undecodable requests, injected faults) go to stderr; RUST_LOG overrides.
@@ -45,14 +45,14 @@ pub fn run(args: MockArgs) -> Result<(), Failure> {
             .map_err(|e| Failure::data(format!("error: {e}")))?;
         // Tests and scripts read the ports from these lines.
         for (name, addr) in &running.hosts {
-            println!("ferrule mock: {name} listening on {addr}");
+            say!("ferrule mock: {name} listening on {addr}");
         }
         if let Some(addr) = running.status {
-            println!("ferrule mock: status listening on http://{addr}/status");
+            say!("ferrule mock: status listening on http://{addr}/status");
         }
         stop.await;
         for line in running.summary() {
-            println!("{line}");
+            say!("{line}");
         }
         Ok(())
     })

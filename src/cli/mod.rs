@@ -1,5 +1,14 @@
 //! Command-line interface: clap commands and their runners.
 
+/// `println!` for servers that run on (`demo`, `mock`): a closed or full stdout drops the
+/// line instead of panicking the process.
+macro_rules! say {
+    ($($t:tt)*) => {{
+        use std::io::Write as _;
+        let _ = writeln!(std::io::stdout(), $($t)*);
+    }};
+}
+
 mod args;
 mod audit;
 mod auth;
@@ -18,6 +27,7 @@ mod segmented;
 mod serve;
 mod signals;
 
+use std::io::Write;
 use std::process::ExitCode;
 
 use clap::{Parser, Subcommand};
@@ -122,7 +132,9 @@ pub fn run() -> ExitCode {
             if f.message.contains("Broken pipe") {
                 return ExitCode::SUCCESS;
             }
-            eprintln!("{}", f.message);
+            // Not eprintln!: it panics when stderr cannot be written (`2>/dev/full`, a
+            // closed pipe), turning exit 2 into 101. The exit code still says what happened.
+            let _ = writeln!(std::io::stderr(), "{}", f.message);
             ExitCode::from(f.code)
         }
     }
