@@ -16,9 +16,9 @@ use ferrule_parsers::json::{
     CodecOptions, Decoder, Encoder, FieldErrorMode, RecordError, RecordErrorKind, SegmentMap,
 };
 
+use super::args::RecordLayoutArgs;
 use super::convert::{open_input, open_output, EncodeOnError, OnError};
 use super::quarantine::{Quarantine, Tally};
-use super::args::RecordLayoutArgs;
 use super::{CodecArgs, Failure};
 
 /// Multi-layout files.
