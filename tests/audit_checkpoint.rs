@@ -167,3 +167,70 @@ fn no_chain_key_is_warned_about_at_start_and_by_check() {
         common::stderr(&out)
     );
 }
+
+#[test]
+fn verify_reads_log_key_and_checkpoint_from_the_config() {
+    let mock = Mock::start(&sample_mock(false));
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::write(dir.path().join("chain.key"), KEY).unwrap();
+    // Every path relative to the config file, as an operator writes them.
+    let mut t = sample_gateway(&mock.hosts);
+    let extra: Table = "[audit]\npath = \"audit.log\"\nchain_key_file = \"chain.key\"\n\
+                        checkpoint_file = \"audit.checkpoint\"\n"
+        .parse()
+        .unwrap();
+    t.extend(extra);
+    let config = dir.path().join("ferrule.toml");
+    write_toml(&config, &t);
+    let mut g = Gateway::start_file(&config, &dir.path().join("serve.log"));
+    for _ in 0..3 {
+        assert_eq!(g.get(VEHICLE).status, 200);
+    }
+    g.signal(Signal::TERM);
+    assert!(g.wait_exit().success());
+
+    // The test runs elsewhere: the paths resolve from the config's directory.
+    let out = verify(&["--config", s(&config)]);
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    assert!(
+        common::stdout(&out).starts_with("ok: 3 lines, chain intact (seq 1..3)"),
+        "{}",
+        common::stdout(&out)
+    );
+    // Explicit options win: another key does not verify the keyed chain.
+    let wrong = dir.path().join("wrong.key");
+    std::fs::write(&wrong, b"not the key").unwrap();
+    let out = verify(&["--config", s(&config), "--chain-key-file", s(&wrong)]);
+    assert_eq!(out.status.code(), Some(1), "{}", common::stderr(&out));
+    // ... and so does a file given by name (a missing one here).
+    let out = verify(&["--config", s(&config), s(&dir.path().join("other.log"))]);
+    assert_ne!(out.status.code(), Some(0));
+
+    // The last line cut: the config's checkpoint catches it without --checkpoint.
+    let log = dir.path().join("audit.log");
+    let text = std::fs::read_to_string(&log).unwrap();
+    let kept: String = text.lines().take(2).map(|l| format!("{l}\n")).collect();
+    std::fs::write(&log, kept).unwrap();
+    let out = verify(&["--config", s(&config)]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = common::stderr(&out);
+    assert!(err.contains("cut off the end"), "{err}");
+
+    // A config without [audit], and one that is not TOML: refused, named, located.
+    let plain = dir.path().join("plain.toml");
+    write_toml(&plain, &sample_gateway(&[]));
+    let out = verify(&["--config", s(&plain)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(common::stderr(&out).contains("no [audit] section"));
+    let broken = dir.path().join("broken.toml");
+    std::fs::write(&broken, "[server]\nlisten = \n").unwrap();
+    let out = verify(&["--config", s(&broken)]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(
+        common::stderr(&out).contains("broken.toml:2:"),
+        "{}",
+        common::stderr(&out)
+    );
+    // Neither files nor --config: a usage error.
+    assert_eq!(verify(&[]).status.code(), Some(2));
+}

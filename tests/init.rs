@@ -9,7 +9,7 @@ mod common;
 
 use std::path::{Path, PathBuf};
 
-use common::gateway::{host_mut, sample_mock, samples, Gateway, Mock};
+use common::gateway::{host_mut, sample_mock, samples, Gateway, Mock, Reply};
 use common::{ferrule, path_str, stderr, stdout};
 
 fn req_cpy() -> PathBuf {
@@ -67,6 +67,11 @@ fn post_route_serves_at_once() {
     assert!(said.contains("route POST /v1/vehenq"), "{said}");
     assert!(said.contains("ferrule serve --config"), "{said}");
     assert!(said.contains("curl -X POST"), "{said}");
+    // No value the host knows was given: the field to fill is named, not left blank.
+    assert!(
+        said.contains("fill in \"vrm\" below with a value the host knows first"),
+        "{said}"
+    );
 
     let text = std::fs::read_to_string(&config).unwrap();
     // Copybook paths are relative to the config's directory, and resolve from it.
@@ -179,6 +184,12 @@ fn get_route_with_key_serves_at_once() {
         text.contains("curl 'http://127.0.0.1:0/v1/vehenq/<vrm>'"),
         "{text}"
     );
+    // No example known: the file says what to replace, and has no `examples`.
+    assert!(
+        text.contains("# replace <vrm> with what the host knows"),
+        "{text}"
+    );
+    assert!(!text.contains("examples ="), "{text}");
 
     check_ok(&out);
     let gw = Gateway::start_file(&out, &dir.path().join("serve.log"));
@@ -299,4 +310,238 @@ fn existing_output_is_kept_unless_forced() {
     let (_, o) = init(dir.path(), "127.0.0.1:7001", &["--force"]);
     assert!(o.status.success(), "{}", stderr(&o));
     check_ok(&out);
+}
+
+/// The shell words of a command line as `sh` reads the quoting init uses: `'...'`
+/// strings and the `'\''` escape; words split on spaces outside quotes.
+fn shell_words(line: &str) -> Vec<String> {
+    let mut words = Vec::new();
+    let mut word = String::new();
+    let (mut quoted, mut started) = (false, false);
+    let mut chars = line.chars().peekable();
+    while let Some(c) = chars.next() {
+        match c {
+            '\'' => {
+                quoted = !quoted;
+                started = true;
+            }
+            '\\' if !quoted => {
+                if let Some(n) = chars.next() {
+                    word.push(n);
+                    started = true;
+                }
+            }
+            ' ' if !quoted => {
+                if started {
+                    words.push(std::mem::take(&mut word));
+                    started = false;
+                }
+            }
+            c => {
+                word.push(c);
+                started = true;
+            }
+        }
+    }
+    assert!(!quoted, "unbalanced quotes in {line}");
+    if started {
+        words.push(word);
+    }
+    words
+}
+
+/// The curl command init printed (its `\`-continued lines joined), sent as printed to
+/// `gw`: method, path and query, headers and body; only `127.0.0.1:0`, where init was
+/// told the gateway listens, becomes the gateway's real address.
+fn run_printed_curl(said: &str, gw: &Gateway) -> Reply {
+    let mut lines = said
+        .lines()
+        .skip_while(|l| !l.trim_start().starts_with("curl "));
+    let mut command = String::new();
+    for l in lines.by_ref() {
+        let l = l.trim();
+        match l.strip_suffix(" \\") {
+            Some(more) => {
+                command.push_str(more);
+                command.push(' ');
+            }
+            None => {
+                command.push_str(l);
+                break;
+            }
+        }
+    }
+    let words = shell_words(&command);
+    assert_eq!(words.first().map(String::as_str), Some("curl"), "{command}");
+    let (mut method, mut url, mut body) = (None, None, None);
+    let mut headers: Vec<(String, String)> = Vec::new();
+    let mut it = words.iter().skip(1);
+    while let Some(w) = it.next() {
+        match w.as_str() {
+            "-X" => method = it.next().cloned(),
+            "-d" => body = it.next().cloned(),
+            "-H" => {
+                let h = it.next().unwrap();
+                let (k, v) = h.split_once(':').unwrap();
+                headers.push((k.trim().to_string(), v.trim().to_string()));
+            }
+            other if other.starts_with("http://") => url = Some(other.to_string()),
+            other => panic!("an option the test does not know: {other} in {command}"),
+        }
+    }
+    let method = method.unwrap_or_else(|| if body.is_some() { "POST" } else { "GET" }.into());
+    let url = url.unwrap();
+    let target = url
+        .strip_prefix("http://127.0.0.1:0")
+        .unwrap_or_else(|| panic!("not the listen address: {url}"));
+    assert!(!target.contains(['<', '>']), "placeholders left: {command}");
+    let hs: Vec<(&str, &str)> = headers
+        .iter()
+        .map(|(k, v)| (k.as_str(), v.as_str()))
+        .collect();
+    gw.request(&method, target, &hs, body.unwrap_or_default().as_bytes())
+}
+
+#[test]
+fn printed_call_with_an_example_gets_an_answer() {
+    let mock = Mock::start(&sample_mock(false));
+    let dir = tempfile::tempdir().unwrap();
+    let backend = mock.addr("vehicles").to_string();
+    let (config, o) = init(dir.path(), &backend, &["--example", "vrm=AB12CDE"]);
+    assert!(o.status.success(), "init failed: {}", stderr(&o));
+    let said = stdout(&o);
+    assert!(said.contains(r#""vrm":"AB12CDE""#), "{said}");
+    assert!(!said.contains("fill in"), "{said}");
+    let text = std::fs::read_to_string(&config).unwrap();
+    // A body field is no parameter: no `examples`; the file's call carries the value.
+    assert!(!text.contains("examples ="), "{text}");
+    assert!(text.contains(r#""vrm":"AB12CDE""#), "{text}");
+    check_ok(&config);
+    let gw = Gateway::start_file(&config, &dir.path().join("serve.log"));
+    let r = run_printed_curl(&said, &gw);
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["make"], "VAUXHALL");
+}
+
+#[test]
+fn get_route_example_is_written_and_its_printed_call_gets_an_answer() {
+    let mock = Mock::start(&sample_mock(false));
+    let dir = tempfile::tempdir().unwrap();
+    let backend = mock.addr("vehicles").to_string();
+    let extra = [
+        "--method",
+        "GET",
+        "--key",
+        "VRM",
+        "--set",
+        "tran_code=VEHQ",
+        "--example",
+        "VRM=AB12CDE",
+    ];
+    let (config, o) = init(dir.path(), &backend, &extra);
+    assert!(o.status.success(), "init failed: {}", stderr(&o));
+    let said = stdout(&o);
+    assert!(
+        said.contains("curl 'http://127.0.0.1:0/v1/vehenq/AB12CDE'"),
+        "{said}"
+    );
+    let text = std::fs::read_to_string(&config).unwrap();
+    assert!(text.contains("examples = { vrm = \"AB12CDE\" }"), "{text}");
+    check_ok(&config);
+    let gw = Gateway::start_file(&config, &dir.path().join("serve.log"));
+    let r = run_printed_curl(&said, &gw);
+    assert_eq!(r.status, 200, "{}", r.text());
+    assert_eq!(r.json()["vrm"], "AB12CDE");
+    // The example reaches the API description too.
+    let doc = gw.get("/openapi.json").text();
+    assert!(doc.contains("AB12CDE"), "{doc}");
+}
+
+#[test]
+fn a_key_fields_value_clause_is_the_example() {
+    let mock = Mock::start(&sample_mock(false));
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(req_cpy()).unwrap();
+    let valued = text.replacen(
+        "05  VRM                     PIC X(8).",
+        "05  VRM                     PIC X(8) VALUE 'AB12CDE'.",
+        1,
+    );
+    assert_ne!(valued, text, "the sample's VRM line changed");
+    let req = dir.path().join("vehenq-req-value.cpy");
+    std::fs::write(&req, valued).unwrap();
+    let out = dir.path().join("ferrule.toml");
+    let backend = mock.addr("vehicles").to_string();
+    let o = ferrule(
+        &[
+            "init",
+            "--copybook",
+            path_str(&req),
+            "--copybook",
+            path_str(&rsp_cpy()),
+            "--backend",
+            &backend,
+            "--listen",
+            "127.0.0.1:0",
+            "--method",
+            "GET",
+            "--key",
+            "vrm",
+            "--output",
+            path_str(&out),
+        ],
+        b"",
+    );
+    assert!(o.status.success(), "init failed: {}", stderr(&o));
+    let text = std::fs::read_to_string(&out).unwrap();
+    assert!(text.contains("examples = { vrm = \"AB12CDE\" }"), "{text}");
+    check_ok(&out);
+    let gw = Gateway::start_file(&out, &dir.path().join("serve.log"));
+    let r = run_printed_curl(&stdout(&o), &gw);
+    assert_eq!(r.status, 200, "{}", r.text());
+}
+
+#[test]
+fn bad_examples_are_refused_and_nothing_written() {
+    let dir = tempfile::tempdir().unwrap();
+    let (req, rsp) = (req_cpy(), rsp_cpy());
+    let base = [
+        "--copybook",
+        path_str(&req),
+        "--copybook",
+        path_str(&rsp),
+        "--backend",
+        "h:1",
+    ];
+    let run = |extra: &[&str]| refused(dir.path(), &[&base[..], extra].concat());
+    // Not FIELD=VALUE; a field the request does not have.
+    let e = run(&["--example", "AB12CDE"]);
+    assert!(
+        e.contains("--example `AB12CDE`: expected NAME=VALUE"),
+        "{e}"
+    );
+    let e = run(&["--example", "nope=1"]);
+    assert!(
+        e.contains("--example `nope=1`") && e.contains("no elementary"),
+        "{e}"
+    );
+    // A field --set fills with a constant.
+    let e = run(&["--set", "tran_code=VEHQ", "--example", "tran_code=X"]);
+    assert!(e.contains("set to the constant `VEHQ`"), "{e}");
+    // A GET route sends no body: a field outside --key and --set is not sent.
+    let e = run(&["--method", "GET", "--key", "vrm", "--example", "user_id=X"]);
+    assert!(e.contains("is not sent"), "{e}");
+    // Given twice.
+    let e = run(&["--example", "vrm=A", "--example", "VRM=B"]);
+    assert!(e.contains("has an example already"), "{e}");
+    // A value that does not fit its field: checked like `examples` in the file.
+    let e = run(&[
+        "--method",
+        "GET",
+        "--key",
+        "vrm",
+        "--example",
+        "vrm=TOOLONGVALUE",
+    ]);
+    assert!(e.contains("examples.vrm") && e.contains("PIC X(8)"), "{e}");
 }

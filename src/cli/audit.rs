@@ -1,11 +1,15 @@
 //! `ferrule audit verify`: checks an audit log's hash chain and names the first broken line.
+//! With `--config`, the log, chain key and checkpoint come from the gateway's `[audit]`,
+//! as `serve` reads them; options given on the command line win.
 
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, Subcommand};
+use serde::Deserialize;
 
 use super::Failure;
 use crate::audit::{verify, Anchor, VerifyOptions};
+use crate::config::AuditFileConfig;
 
 #[derive(Args, Debug)]
 pub struct AuditArgs {
@@ -24,9 +28,14 @@ enum AuditCommand {
 #[derive(Args, Debug)]
 struct VerifyArgs {
     /// One path: the live log, with its rotated siblings `PATH.<seq>` found beside it.
-    /// Several: the files in chain order, oldest first.
-    #[arg(required = true)]
+    /// Several: the files in chain order, oldest first. [default with --config: its
+    /// `[audit] path`]
+    #[arg(required_unless_present = "config")]
     files: Vec<PathBuf>,
+    /// The gateway config: the log (`path`), chain key (`chain_key_env` /
+    /// `chain_key_file`) and `checkpoint_file` of its `[audit]`, each unless given here.
+    #[arg(long, short = 'c', value_name = "FILE")]
+    config: Option<PathBuf>,
     /// Accept a chain that starts after seq 1 (older files archived elsewhere).
     #[arg(long)]
     partial: bool,
@@ -60,7 +69,10 @@ pub fn run(args: AuditArgs) -> Result<(), Failure> {
     }
 }
 
-fn verify_cmd(args: VerifyArgs) -> Result<(), Failure> {
+fn verify_cmd(mut args: VerifyArgs) -> Result<(), Failure> {
+    if let Some(config) = args.config.clone() {
+        from_config(&mut args, &config)?;
+    }
     let chain_key = match (&args.chain_key_file, &args.chain_key_env) {
         (Some(p), _) => Some(
             std::fs::read(p)
@@ -99,5 +111,59 @@ fn verify_cmd(args: VerifyArgs) -> Result<(), Failure> {
         report.lines,
         hex::encode(report.head)
     );
+    Ok(())
+}
+
+/// Only the `[audit]` table of a gateway config; the other sections are `serve`'s.
+#[derive(Deserialize)]
+struct AuditOnly {
+    audit: Option<AuditFileConfig>,
+}
+
+/// Fills what the command line left out from the config's `[audit]`: the files, the
+/// chain key (either option given on the command line replaces both config keys) and
+/// the checkpoints. Paths in the config are relative to its directory, as for `serve`.
+fn from_config(args: &mut VerifyArgs, config: &Path) -> Result<(), Failure> {
+    let name = config.display();
+    let text = std::fs::read_to_string(config)
+        .map_err(|e| Failure::usage(format!("error: --config {name}: cannot read: {e}")))?;
+    let parsed: AuditOnly = toml::from_str(&text).map_err(|e| {
+        let at = e
+            .span()
+            .map(|s| {
+                let upto = text.get(..s.start).unwrap_or_default();
+                let line = upto.matches('\n').count() + 1;
+                let column = upto.rsplit('\n').next().unwrap_or_default().chars().count() + 1;
+                format!(":{line}:{column}")
+            })
+            .unwrap_or_default();
+        Failure::usage(format!("{name}{at}: error: {}", e.message().trim_end()))
+    })?;
+    let audit = parsed.audit.ok_or_else(|| {
+        Failure::usage(format!(
+            "error: --config {name}: no [audit] section (name the log file instead)"
+        ))
+    })?;
+    let base = match config.parent() {
+        Some(d) if !d.as_os_str().is_empty() => d.to_path_buf(),
+        _ => PathBuf::from("."),
+    };
+    if args.files.is_empty() {
+        args.files.push(base.join(&audit.path));
+    }
+    if args.chain_key_file.is_none() && args.chain_key_env.is_none() {
+        args.chain_key_env = audit.chain_key_env;
+        args.chain_key_file = audit.chain_key_file.map(|f| base.join(f));
+        if args.chain_key_env.is_some() && args.chain_key_file.is_some() {
+            return Err(Failure::usage(format!(
+                "error: --config {name}: audit.chain_key_file: set one of chain_key_env and \
+                 chain_key_file, not both"
+            )));
+        }
+    }
+    if args.checkpoint.is_empty() {
+        args.checkpoint
+            .extend(audit.checkpoint_file.map(|f| base.join(f)));
+    }
     Ok(())
 }

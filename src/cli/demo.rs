@@ -115,7 +115,7 @@ pub fn run(args: DemoArgs) -> Result<(), Failure> {
         let gw = config::load(&config_path).map_err(|ps| config_problems("ferrule.toml", &ps))?;
         let base = format!("http://{}", args.listen);
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(gateway::serve(gw, async {
+        let server = tokio::spawn(gateway::serve(gw, None, async {
             let _ = rx.await;
         }));
         // Let the listener come up (or fail) before telling anyone to curl it.

@@ -23,7 +23,7 @@ use ferrule_parsers::layout::Layout;
 use super::problems::config_text_problems;
 use super::{Failure, RecordLayoutArgs};
 use crate::connector::BackendFraming;
-use render::{Plan, Side, Status, TranCode};
+use render::{Curl, Plan, Side, Status, TranCode};
 
 #[derive(Args, Debug)]
 pub struct InitArgs {
@@ -64,6 +64,12 @@ pub struct InitArgs {
     /// A request field set to a constant on every call, e.g. tran_code=VEHQ (repeatable).
     #[arg(long = "set", value_name = "FIELD=VALUE")]
     set: Vec<String>,
+    /// A value the host answers, for the printed example call: a request field (COBOL
+    /// name, JSON name or dotted path) or a route parameter, e.g. vrm=AB12CDE
+    /// (repeatable). A parameter's value also becomes the route's `examples` [default: a
+    /// parameter's field's VALUE clause].
+    #[arg(long = "example", value_name = "FIELD=VALUE")]
+    example: Vec<String>,
     /// The response field whose value picks the HTTP status [default: the first field
     /// named like a return code: return_code, ret_code, rc, status_code, *_return_code].
     #[arg(long, value_name = "FIELD")]
@@ -348,7 +354,8 @@ fn plan(
         .into_iter()
         .map(|l| l.path)
         .find(|p| status.as_ref().is_none_or(|s| s.field != *p));
-    let (curl, curl_note) = curl(args, &method, &path, &set, request, req_file);
+    let examples = examples(args, &method, &set, request)?;
+    let curl = curl(args, &method, &path, &set, &examples, request, req_file);
     Ok(Plan {
         listen: args.listen.clone(),
         name,
@@ -364,8 +371,8 @@ fn plan(
         status,
         tran_code,
         rename_example,
+        examples: examples.params,
         curl,
-        curl_note,
     })
 }
 
@@ -457,15 +464,120 @@ fn tran_code(request: &Layout, set: &[(String, String)]) -> Option<TranCode> {
     })
 }
 
-/// The curl command for the route, and a note when the body example is cut short.
+/// Values the host answers, for the example call: per route parameter (written as the
+/// route's `examples`) and per body field.
+#[derive(Default)]
+struct Examples {
+    /// Parameter -> value, in the order first given.
+    params: Vec<(String, String)>,
+    /// Dotted request field path -> value.
+    body: Vec<(String, String)>,
+}
+
+/// `--example` values sorted to parameters and body fields, then each parameter that
+/// fills one field whole (`"{vrm}"`) and has none yet gets that field's VALUE clause.
+fn examples(
+    args: &InitArgs,
+    method: &str,
+    set: &[(String, String)],
+    request: &Layout,
+) -> Result<Examples, Failure> {
+    let has_body = !matches!(method, "GET" | "DELETE");
+    let params: Vec<&str> = set.iter().flat_map(|(_, v)| holes(v)).collect();
+    let mut ex = Examples::default();
+    for s in &args.example {
+        let (name, value) = pair("example", s)?;
+        let bad = |why: String| Failure::usage(format!("error: --example `{s}`: {why}"));
+        let (to_param, key) = if params.contains(&name) {
+            (true, name.to_string())
+        } else {
+            let leaf = guess::find_leaf(request, name).map_err(bad)?;
+            match set.iter().find(|(p, _)| *p == leaf.path) {
+                Some((_, t)) => match whole_param(t) {
+                    Some(p) => (true, p.to_string()),
+                    None if holes(t).is_empty() => {
+                        return Err(bad(format!(
+                            "`{}` is set to the constant `{t}` on every call",
+                            leaf.path
+                        )))
+                    }
+                    None => {
+                        let ps: Vec<String> = holes(t).iter().map(|p| format!("{p}=VALUE")).collect();
+                        return Err(bad(format!(
+                            "`{}` is filled from `{t}`: give its parameters ({})",
+                            leaf.path,
+                            ps.join(", ")
+                        )));
+                    }
+                },
+                None if has_body => (false, leaf.path),
+                None => {
+                    return Err(bad(format!(
+                        "`{}` is not sent: a {method} route builds the record from --key and --set only",
+                        leaf.path
+                    )))
+                }
+            }
+        };
+        let list = if to_param {
+            &mut ex.params
+        } else {
+            &mut ex.body
+        };
+        if list.iter().any(|(k, _)| *k == key) {
+            return Err(bad(format!("`{key}` has an example already")));
+        }
+        list.push((key, value.to_string()));
+    }
+    for (path, t) in set {
+        let Some(p) = whole_param(t) else { continue };
+        if ex.params.iter().any(|(k, _)| k == p) {
+            continue;
+        }
+        let value = guess::find_leaf(request, path)
+            .ok()
+            .and_then(|l| guess::value_text(l.field));
+        if let Some(v) = value {
+            ex.params.push((p.to_string(), v));
+        }
+    }
+    Ok(ex)
+}
+
+/// The parameter of a template that is one parameter whole (`"{vrm}"`).
+fn whole_param(template: &str) -> Option<&str> {
+    template
+        .strip_prefix('{')
+        .and_then(|t| t.strip_suffix('}'))
+        .map(str::trim)
+        .filter(|p| !p.is_empty() && !p.contains(['{', '}']))
+}
+
+/// Text for a URL path segment or query value: unreserved characters as they are,
+/// every other byte `%XX` (which also keeps `'` out of the shell-quoted URL).
+fn url_part(s: &str) -> String {
+    let mut out = String::with_capacity(s.len());
+    for b in s.bytes() {
+        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
+            out.push(char::from(b));
+        } else {
+            out.push_str(&format!("%{b:02X}"));
+        }
+    }
+    out
+}
+
+/// The curl command for the route, filled with the examples; what to fill in first
+/// when values the host answers are not known; a note when the body was cut short.
 fn curl(
     args: &InitArgs,
     method: &str,
     path: &str,
     set: &[(String, String)],
+    examples: &Examples,
     request: &Layout,
     req_file: &Path,
-) -> (Vec<String>, Option<String>) {
+) -> Curl {
     let host = match args.listen.parse::<SocketAddr>() {
         Ok(a) if a.ip().is_unspecified() => {
             let ip: IpAddr = if a.is_ipv4() {
@@ -477,6 +589,15 @@ fn curl(
         }
         _ => args.listen.clone(),
     };
+    let example = |p: &str| {
+        examples
+            .params
+            .iter()
+            .find(|(k, _)| k == p)
+            .map(|(_, v)| url_part(v))
+    };
+    let mut missing: Vec<&str> = Vec::new();
+    let fill = |p: &str| -> String { example(p).unwrap_or_else(|| format!("<{p}>")) };
     // Parameters the path does not carry come from the query string.
     let in_path: Vec<&str> = path
         .split('/')
@@ -484,17 +605,23 @@ fn curl(
         .collect();
     let mut query = Vec::new();
     for p in set.iter().flat_map(|(_, v)| holes(v)) {
-        if !in_path.contains(&p) {
-            query.push(format!("{p}=<{p}>"));
+        if !in_path.contains(&p) && !query.iter().any(|(q, _): &(&str, String)| *q == p) {
+            query.push((p, fill(p)));
         }
     }
     let mut url_path = path.to_string();
     for p in &in_path {
-        url_path = url_path.replace(&format!("{{{p}}}"), &format!("<{p}>"));
+        url_path = url_path.replace(&format!("{{{p}}}"), &fill(p));
+    }
+    for p in in_path.iter().copied().chain(query.iter().map(|(q, _)| *q)) {
+        if example(p).is_none() && !missing.contains(&p) {
+            missing.push(p);
+        }
     }
     let mut url = format!("http://{host}{url_path}");
     if !query.is_empty() {
-        url = format!("{url}?{}", query.join("&"));
+        let q: Vec<String> = query.iter().map(|(p, v)| format!("{p}={v}")).collect();
+        url = format!("{url}?{}", q.join("&"));
     }
     let verb = if method == "GET" {
         String::new()
@@ -502,11 +629,36 @@ fn curl(
         format!("-X {method} ")
     };
     let has_body = !matches!(method, "GET" | "DELETE");
-    if !has_body {
-        return (vec![format!("curl {verb}'{url}'")], None);
-    }
     let skip: Vec<String> = set.iter().map(|(p, _)| p.clone()).collect();
-    let (body, cut) = guess::body_example(request, &skip, BODY_EXAMPLE_FIELDS);
+    let mut fill_first = (!missing.is_empty()).then(|| {
+        let shown: Vec<String> = missing.iter().map(|p| format!("<{p}>")).collect();
+        let flags: Vec<String> = missing
+            .iter()
+            .map(|p| format!("--example {p}=VALUE"))
+            .collect();
+        format!(
+            "replace {} with what the host knows (init {} writes it here)",
+            shown.join(", "),
+            flags.join(" ")
+        )
+    });
+    if !has_body {
+        return Curl {
+            lines: vec![format!("curl {verb}'{url}'")],
+            fill_first,
+            note: None,
+        };
+    }
+    if fill_first.is_none() && examples.params.is_empty() && examples.body.is_empty() {
+        // Blanks and zeros would only find nothing: say which field to give a value.
+        fill_first = guess::field_to_fill(request, &skip).map(|f| {
+            format!(
+                "fill in \"{f}\" below with a value the host knows first; blanks find nothing \
+                 (init --example {f}=VALUE writes it here)"
+            )
+        });
+    }
+    let (body, cut) = guess::body_example(request, &skip, &examples.body, BODY_EXAMPLE_FIELDS);
     let body = serde_json::to_string(&body)
         .unwrap_or_default()
         .replace('\'', "'\\''");
@@ -516,13 +668,14 @@ fn curl(
             req_file.display()
         )
     });
-    (
-        vec![
+    Curl {
+        lines: vec![
             format!("curl {verb}'{url}' -H 'content-type: application/json'"),
             format!("-d '{body}'"),
         ],
+        fill_first,
         note,
-    )
+    }
 }
 
 /// The `{param}` names in a `set` value.
@@ -604,11 +757,17 @@ fn summary(plan: &Plan, headline: &str, config_name: &str) -> String {
     s.push_str("next:\n");
     s.push_str(&format!("  ferrule check --config {config_name}\n"));
     s.push_str(&format!("  ferrule serve --config {config_name}\n"));
-    let n = plan.curl.len();
-    for (i, l) in plan.curl.iter().enumerate() {
+    if let Some(f) = &plan.curl.fill_first {
+        s.push_str(&format!("  # {f}\n"));
+    }
+    let n = plan.curl.lines.len();
+    for (i, l) in plan.curl.lines.iter().enumerate() {
         let cont = if i + 1 < n { " \\" } else { "" };
         let indent = if i == 0 { "  " } else { "    " };
         s.push_str(&format!("{indent}{l}{cont}\n"));
+    }
+    if let Some(note) = &plan.curl.note {
+        s.push_str(&format!("  # {note}\n"));
     }
     s
 }
@@ -646,6 +805,20 @@ mod tests {
         assert!(holes("VEHQ").is_empty());
         // An unclosed brace holds no parameter.
         assert!(holes("{oops").is_empty());
+    }
+
+    #[test]
+    fn whole_params_and_url_parts() {
+        assert_eq!(whole_param("{vrm}"), Some("vrm"));
+        // A constant, a mixed template, two parameters: not one parameter whole.
+        assert_eq!(whole_param("VEHQ"), None);
+        assert_eq!(whole_param("REF-{id}"), None);
+        assert_eq!(whole_param("{a}{b}"), None);
+        assert_eq!(whole_param("{}"), None);
+        // Unreserved characters stay; spaces, quotes, slashes and UTF-8 are escaped.
+        assert_eq!(url_part("AB12CDE"), "AB12CDE");
+        assert_eq!(url_part("O'NEIL J/R"), "O%27NEIL%20J%2FR");
+        assert_eq!(url_part("é"), "%C3%A9");
     }
 
     #[test]

@@ -22,16 +22,15 @@ pub struct ServeArgs {
 }
 
 pub fn run(args: ServeArgs) -> Result<(), Failure> {
-    let mut gateway =
+    let gateway =
         gateway::load(&args.config).map_err(|ps| config_file_problems(&args.config, &ps))?;
-    if let Some(listen) = args.listen {
+    if let Some(listen) = &args.listen {
         // Checked as `[server] listen` is, so a typo is named as the option it is.
         if listen.parse::<std::net::SocketAddr>().is_err() {
             return Err(Failure::usage(format!(
                 "error: --listen `{listen}`: expected an address like 127.0.0.1:8080"
             )));
         }
-        gateway.listen = listen;
     }
     gateway::init_logging(gateway.json_logs);
     for w in &gateway.security.warnings {
@@ -42,7 +41,8 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
         .build()
         .map_err(|e| Failure::data(format!("error: cannot start the runtime: {e}")))?;
     // `terminated` installs its handlers when called, which needs the runtime: inside.
-    let r = runtime.block_on(async { gateway::serve(gateway, terminated()).await });
+    // The override goes to `serve`, which applies it to every reloaded config too.
+    let r = runtime.block_on(async { gateway::serve(gateway, args.listen, terminated()).await });
     // Work still running past the drain deadline (a stuck exchange) must not hold the exit.
     runtime.shutdown_timeout(Duration::from_secs(1));
     match r {

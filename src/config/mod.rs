@@ -13,7 +13,7 @@ mod validate;
 pub use locate::locate;
 pub use model::LayoutRef;
 pub use model::{defaults, CorsConfig, ServerConfig};
-pub use security::Security;
+pub use security::{AuditFileConfig, Security};
 pub use validate::{
     load, load_str, BackendKind, BackendSpec, Gateway, Problem, RouteSpec, StatusSpec,
 };

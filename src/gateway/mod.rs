@@ -64,14 +64,43 @@ pub enum ServeError {
 /// Serves `gateway` until `shutdown` completes, then stops accepting and gives calls in
 /// flight `shutdown_grace` to finish. The first line on stdout is
 /// `ferrule: listening on http://ADDR` with the real port (`listen = "127.0.0.1:0"`),
-/// `https://` with `[server.tls]`.
+/// `https://` with `[server.tls]`. `listen` (`serve --listen`) replaces the config's
+/// `listen`, at start and in every reloaded config.
 pub async fn serve(
-    gateway: Gateway,
+    mut gateway: Gateway,
+    listen: Option<String>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
+    if let Some(l) = &listen {
+        gateway.listen = l.clone();
+    }
     let metrics = ops::install_metrics();
     let live = router::build(gateway, None, metrics.clone()).map_err(ServeError::Config)?;
-    let addr = live.gateway.listen.clone();
+    let shared: router::Shared = Arc::new(ArcSwap::from_pointee(live));
+    let served = serve_shared(shared.clone(), metrics, listen, shutdown).await;
+    // On every way out, errors included: no call may add a line after this, and the
+    // last head goes to the audit checkpoint.
+    close_audit(&shared);
+    served
+}
+
+/// Closes the audit log of the config serving now (the one the last calls wrote to).
+fn close_audit(shared: &router::Shared) {
+    if let Some(log) = &shared.load().guard.audit {
+        match log.close() {
+            Ok(()) => tracing::info!("audit log closed"),
+            Err(e) => tracing::error!(error = %e, "audit log not closed cleanly"),
+        }
+    }
+}
+
+async fn serve_shared(
+    shared: router::Shared,
+    metrics: Option<PrometheusHandle>,
+    listen: Option<String>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    let addr = shared.load().gateway.listen.clone();
     let listener = TcpListener::bind(&addr)
         .await
         .map_err(|source| ServeError::Bind { addr, source })?;
@@ -81,6 +110,7 @@ pub async fn serve(
     #[cfg(unix)]
     let hangups = hangup_signals();
     {
+        let live = shared.load();
         let mut out = std::io::stdout().lock();
         let scheme = if live.gateway.tls.is_some() {
             "https"
@@ -89,14 +119,15 @@ pub async fn serve(
         };
         let _ = writeln!(out, "ferrule: listening on {scheme}://{local}");
         let _ = out.flush();
+        tracing::info!(address = %local, routes = live.gateway.routes.len(),
+            backends = live.backends.len(), "listening");
     }
-    tracing::info!(address = %local, routes = live.gateway.routes.len(),
-        backends = live.backends.len(), "listening");
-    let shared: router::Shared = Arc::new(ArcSwap::from_pointee(live));
     #[cfg(unix)]
     if let Some(hangups) = hangups {
-        tokio::spawn(reload_on_hangup(hangups, shared.clone(), metrics));
+        tokio::spawn(reload_on_hangup(hangups, shared.clone(), metrics, listen));
     }
+    #[cfg(not(unix))]
+    let _ = (metrics, listen);
 
     tokio::spawn(sweep_rate_limits(shared.clone()));
 
@@ -111,7 +142,6 @@ pub async fn serve(
         let live = shared.load();
         (live.gateway.tls.clone(), live.gateway.listener.clone())
     };
-    let at_exit = shared.clone();
     let mut app = router::front(shared.clone());
     if let Some(cors) = &limits.cors {
         app = stack::cors(app, cors);
@@ -128,12 +158,6 @@ pub async fn serve(
     tokio::select! {
         r = server => r?,
         () = deadline => tracing::warn!("shutdown grace expired; dropping calls still in flight"),
-    }
-    // No call may add a line after this; the last head goes to the audit checkpoint.
-    if let Some(log) = &at_exit.load().guard.audit {
-        if let Err(e) = log.close() {
-            tracing::error!(error = %e, "audit log not closed cleanly");
-        }
     }
     tracing::info!("stopped");
     Ok(())
@@ -172,26 +196,41 @@ async fn reload_on_hangup(
     mut hup: tokio::signal::unix::Signal,
     shared: router::Shared,
     metrics: Option<PrometheusHandle>,
+    listen: Option<String>,
 ) {
     while hup.recv().await.is_some() {
-        reload(&shared, metrics.clone()).await;
+        reload(&shared, metrics.clone(), listen.as_deref()).await;
     }
 }
 
 /// Re-reads the config file the live state came from; a valid one replaces the live
 /// state atomically, an invalid one is logged problem by problem and the old one stays.
-pub async fn reload(shared: &router::Shared, metrics: Option<PrometheusHandle>) -> bool {
+/// `listen` (`serve --listen`) replaces the file's `listen` before anything is compared,
+/// so the file's own address never reads as a change.
+pub async fn reload(
+    shared: &router::Shared,
+    metrics: Option<PrometheusHandle>,
+    listen: Option<&str>,
+) -> bool {
     let current = shared.load_full();
     let source = current.gateway.source.clone();
     tracing::info!(config = %source.display(), "reloading");
-    let loaded = tokio::task::spawn_blocking(move || config::load(&source))
-        .await
-        .unwrap_or_else(|_| {
-            Err(vec![Problem {
-                path: String::new(),
-                message: "the config loader failed".into(),
-            }])
-        });
+    let listen = listen.map(str::to_string);
+    let loaded = tokio::task::spawn_blocking(move || {
+        config::load(&source).map(|mut g| {
+            if let Some(l) = listen {
+                g.listen = l;
+            }
+            g
+        })
+    })
+    .await
+    .unwrap_or_else(|_| {
+        Err(vec![Problem {
+            path: String::new(),
+            message: "the config loader failed".into(),
+        }])
+    });
     match loaded.and_then(|g| router::build(g, Some(&current), metrics)) {
         Ok(live) => {
             let (old, new) = (&current.gateway, &live.gateway);

@@ -260,9 +260,15 @@ impl Gateway {
 
     /// Serves the config file at `config`, logging to `log`; returns once it listens.
     pub fn start_file(config: &Path, log: &Path) -> Gateway {
+        Gateway::start_file_with(config, log, &[])
+    }
+
+    /// As [`Gateway::start_file`], with more `serve` options (e.g. `--listen`).
+    pub fn start_file_with(config: &Path, log: &Path, extra: &[&str]) -> Gateway {
         let mut child = Command::new(env!("CARGO_BIN_EXE_ferrule"))
             .args(["serve", "--config"])
             .arg(config)
+            .args(extra)
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(log).expect("log file"))

@@ -218,24 +218,70 @@ pub fn find_leaf<'l>(layout: &'l Layout, name: &str) -> Result<Leaf<'l>, String>
 
 /// An example request body: each field the client would send, text `""` and numbers `0`
 /// (or a level-88 value), at most `budget` fields. Fields in `skip` (filled by `set`)
-/// and fields with a VALUE clause (the encoder fills them) are left out. The flag says
-/// whether fields were left out for the budget.
-pub fn body_example(layout: &Layout, skip: &[String], budget: usize) -> (Value, bool) {
+/// and fields with a VALUE clause (the encoder fills them) are left out. Fields in
+/// `fill` (dotted path, value: what `--example` gave) take that value, and are shown
+/// whatever the budget and VALUE clause. The flag says whether fields were left out
+/// for the budget.
+pub fn body_example(
+    layout: &Layout,
+    skip: &[String],
+    fill: &[(String, String)],
+    budget: usize,
+) -> (Value, bool) {
     struct Walk<'s> {
         skip: &'s [String],
+        fill: &'s [(String, String)],
         left: usize,
         cut: bool,
+    }
+    impl Walk<'_> {
+        fn filled(&self, path: &str) -> Option<&str> {
+            self.fill
+                .iter()
+                .find(|(p, _)| p == path)
+                .map(|(_, v)| v.as_str())
+        }
+        /// A filled field is `path` or lies under it.
+        fn fills_under(&self, path: &str) -> bool {
+            self.fill.iter().any(|(p, _)| {
+                p == path
+                    || p.strip_prefix(path)
+                        .is_some_and(|rest| rest.starts_with('.'))
+            })
+        }
+    }
+    fn numeric(dt: &DataType) -> bool {
+        !matches!(
+            dt,
+            DataType::Alphanumeric { .. } | DataType::National { .. }
+        )
+    }
+    /// The text a user gave: a JSON number for a numeric field when it reads as one.
+    fn given(v: &str, dt: &DataType) -> Value {
+        if numeric(dt) {
+            // `07` is how a PIC 9(2) value is often written, and no JSON number.
+            let t = v.trim();
+            let (sign, digits) = t.strip_prefix('-').map_or(("", t), |d| ("-", d));
+            let lead = digits.trim_start_matches('0');
+            let lead = if lead.is_empty() || lead.starts_with('.') {
+                format!("0{lead}")
+            } else {
+                lead.to_string()
+            };
+            if let Ok(n @ Value::Number(_)) =
+                serde_json::from_str::<Value>(&format!("{sign}{lead}"))
+            {
+                return n;
+            }
+        }
+        Value::String(v.to_string())
     }
     fn example_leaf(f: &Field, dt: &DataType) -> Value {
         let first = f.conditions.iter().find_map(|c| match c.values.first() {
             Some(ConditionValue::One(l)) => literal_key(l),
             _ => None,
         });
-        let numeric = !matches!(
-            dt,
-            DataType::Alphanumeric { .. } | DataType::National { .. }
-        );
-        match (first, numeric) {
+        match (first, numeric(dt)) {
             (Some(v), true) => serde_json::from_str::<Value>(&v).unwrap_or(Value::String(v)),
             (Some(v), false) => Value::String(v),
             (None, true) => Value::from(0),
@@ -245,7 +291,7 @@ pub fn body_example(layout: &Layout, skip: &[String], budget: usize) -> (Value, 
     fn go(f: &Field, prefix: &str, w: &mut Walk) -> Map<String, Value> {
         let mut obj = Map::new();
         for c in f.children() {
-            if c.is_filler() || c.redefines.is_some() || c.value.is_some() {
+            if c.is_filler() || c.redefines.is_some() {
                 continue;
             }
             let path = if prefix.is_empty() {
@@ -253,17 +299,22 @@ pub fn body_example(layout: &Layout, skip: &[String], budget: usize) -> (Value, 
             } else {
                 format!("{prefix}.{}", c.json_name)
             };
-            if w.skip.contains(&path) {
+            let wanted = w.fills_under(&path);
+            if !wanted && (c.value.is_some() || w.skip.contains(&path)) {
                 continue;
             }
-            if w.left == 0 {
+            if w.left == 0 && !wanted {
+                // Past the budget only what `fill` names is shown.
                 w.cut = true;
-                break;
+                continue;
             }
             let one = match &c.kind {
                 FieldKind::Item(dt) => {
-                    w.left -= 1;
-                    example_leaf(c, dt)
+                    w.left = w.left.saturating_sub(1);
+                    match w.filled(&path) {
+                        Some(v) => given(v, dt),
+                        None => example_leaf(c, dt),
+                    }
                 }
                 FieldKind::Group(_) => {
                     let inner = go(c, &path, w);
@@ -285,11 +336,38 @@ pub fn body_example(layout: &Layout, skip: &[String], budget: usize) -> (Value, 
     }
     let mut w = Walk {
         skip,
+        fill,
         left: budget,
         cut: false,
     };
     let obj = go(&layout.root, "", &mut w);
     (Value::Object(obj), w.cut)
+}
+
+/// A field's VALUE clause as text a request could carry (`'AB12CDE'` -> `AB12CDE`),
+/// when it is a plain number or non-blank text.
+pub fn value_text(f: &Field) -> Option<String> {
+    f.value.as_ref().and_then(literal_key)
+}
+
+/// The field to name when no value for the example call is known: the first text
+/// field the body would carry that is not the transaction code, else the first field.
+pub fn field_to_fill(layout: &Layout, skip: &[String]) -> Option<String> {
+    let open: Vec<Leaf> = leaves(layout)
+        .into_iter()
+        .filter(|l| l.field.value.is_none() && !skip.contains(&l.path))
+        .collect();
+    let text = |l: &&Leaf| {
+        matches!(
+            &l.field.kind,
+            FieldKind::Item(DataType::Alphanumeric { .. } | DataType::National { .. })
+        )
+    };
+    open.iter()
+        .filter(text)
+        .find(|l| !is_tran_code_name(&l.field.json_name))
+        .or_else(|| open.first())
+        .map(|l| l.path.clone())
 }
 
 #[cfg(test)]
@@ -445,15 +523,57 @@ mod tests {
              10 L PIC X(3).\n",
         );
         // VALUE fields and FILLER are left out; 88 values are used; tables get one row.
-        let (v, cut) = body_example(&l, &[], 10);
+        let (v, cut) = body_example(&l, &[], &[], 10);
         assert_eq!(
             v,
             serde_json::json!({"vrm": "", "force": 0, "kind": "C", "lines": [{"l": ""}]})
         );
         assert!(!cut);
         // Fields filled by `set` are skipped, and a small budget cuts the example short.
-        let (v, cut) = body_example(&l, &["vrm".into()], 1);
+        let (v, cut) = body_example(&l, &["vrm".into()], &[], 1);
         assert_eq!(v, serde_json::json!({"force": 0}));
         assert!(cut);
+        // Given values fill their fields, numbers as numbers, past the budget and over a
+        // VALUE clause too; text that is no number stays text (the gateway says why).
+        let fill = [
+            ("vrm".to_string(), "AB12CDE".to_string()),
+            ("tran_code".to_string(), "VEHX".to_string()),
+            ("kind".to_string(), "T".to_string()),
+            ("force".to_string(), "x1".to_string()),
+        ];
+        let (v, cut) = body_example(&l, &[], &fill, 1);
+        assert_eq!(
+            v,
+            serde_json::json!({"tran_code": "VEHX", "vrm": "AB12CDE", "force": "x1", "kind": "T"})
+        );
+        assert!(cut);
+        let fill = [("force".to_string(), "07".to_string())];
+        let (v, _) = body_example(&l, &[], &fill, 10);
+        assert_eq!(v["force"], serde_json::json!(7));
+    }
+
+    #[test]
+    fn fields_to_fill_and_values() {
+        let l = layout(
+            "       01 REQ.
+          05 TRAN-CODE PIC X(4).
+          05 FORCE PIC 9(2).
+          05 VRM PIC X(8) VALUE 'AB12CDE'.
+          05 USER-ID PIC X(8).\n",
+        );
+        // Not the transaction code, not a field with a VALUE clause, not a set one.
+        assert_eq!(field_to_fill(&l, &[]).as_deref(), Some("user_id"));
+        // Only numbers left: the first one.
+        let skip = ["user_id".to_string(), "tran_code".to_string()];
+        assert_eq!(field_to_fill(&l, &skip).as_deref(), Some("force"));
+        let all = [
+            "user_id".to_string(),
+            "tran_code".to_string(),
+            "force".to_string(),
+        ];
+        assert_eq!(field_to_fill(&l, &all), None);
+        let vrm = find_leaf(&l, "vrm").unwrap();
+        assert_eq!(value_text(vrm.field).as_deref(), Some("AB12CDE"));
+        assert_eq!(value_text(find_leaf(&l, "force").unwrap().field), None);
     }
 }

@@ -58,10 +58,20 @@ pub struct Plan {
     pub tran_code: Option<TranCode>,
     /// A response field to show `rename` with.
     pub rename_example: Option<String>,
-    /// The curl command, one line per element (continued with `\`).
-    pub curl: Vec<String>,
-    /// A comment under the curl command (without `# `), e.g. that the body was cut short.
-    pub curl_note: Option<String>,
+    /// Parameter -> a value the host answers (`examples`), in the order written.
+    pub examples: Vec<(String, String)>,
+    pub curl: Curl,
+}
+
+/// The example call at the end of the file.
+pub struct Curl {
+    /// The command, one line per element (continued with `\`).
+    pub lines: Vec<String>,
+    /// A comment above the command (without `# `): what to fill in before running it,
+    /// when no value the host answers is known.
+    pub fill_first: Option<String>,
+    /// A comment under it (without `# `), e.g. that the body was cut short.
+    pub note: Option<String>,
 }
 
 /// A TOML basic string (`"..."`, with `\\`, `\"` and control characters escaped).
@@ -360,6 +370,17 @@ fn route(out: &mut String, plan: &Plan) {
             "request fields from path/query parameters or constants",
         );
     }
+    if !plan.examples.is_empty() {
+        comment(
+            out,
+            "A value per parameter that the host answers (--example or the field's VALUE clause):",
+        );
+        line(
+            out,
+            &format!("examples = {}", inline_strings(&plan.examples)),
+            "shown by /docs and the OpenAPI document",
+        );
+    }
     tran_code(out, plan);
     status(out, plan);
     match &plan.rename_example {
@@ -468,13 +489,16 @@ fn footer(out: &mut String, plan: &Plan) {
         out,
         "Call it (with the host reachable and `ferrule serve` running):",
     );
-    let n = plan.curl.len();
-    for (i, l) in plan.curl.iter().enumerate() {
+    if let Some(f) = &plan.curl.fill_first {
+        comment(out, f);
+    }
+    let n = plan.curl.lines.len();
+    for (i, l) in plan.curl.lines.iter().enumerate() {
         let cont = if i + 1 < n { " \\" } else { "" };
         let indent = if i == 0 { "  " } else { "    " };
         comment(out, &format!("{indent}{l}{cont}"));
     }
-    if let Some(note) = &plan.curl_note {
+    if let Some(note) = &plan.curl.note {
         comment(out, note);
     }
 }
