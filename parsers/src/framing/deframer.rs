@@ -203,6 +203,22 @@ impl Deframer {
         }
     }
 
+    /// How many bytes of `chunk` (what a socket has buffered) to give after `advance` said
+    /// `Pending(want)`, so that no byte past the end of the next record is taken: callers on
+    /// a connection leave the rest where it was, for the next record or as a sign the peer
+    /// is out of step. Always at least 1 for a non-empty chunk.
+    pub fn take_hint(&self, want: usize, chunk: &[u8]) -> usize {
+        let needed = want.saturating_sub(self.buffered().len()).max(1);
+        let needed = match self.framing {
+            // The record ends at the terminator, wherever that is in the chunk.
+            Framing::Lines => lines::take_hint(lines::LF, chunk),
+            Framing::LinesEbcdic => lines::take_hint(lines::EBCDIC_NL, chunk),
+            Framing::Delimiter(byte) => lines::take_hint(byte, chunk),
+            _ => needed,
+        };
+        needed.min(chunk.len())
+    }
+
     /// The record the last [`Deframer::advance`] returned [`Advance::Record`] for (empty otherwise).
     pub fn record(&self) -> &[u8] {
         match self.ready {

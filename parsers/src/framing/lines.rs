@@ -16,8 +16,11 @@ pub(super) const EBCDIC_NL: u8 = 0x15;
 /// Carriage return, the same byte in ASCII and EBCDIC.
 const CR: u8 = 0x0D;
 
-/// Reads one line ended by `term`; with `strip_cr`, a CR right before it is framing too.
-pub(super) fn read(r: &mut Deframer, term: u8, strip_cr: bool) -> Result<bool, Cut> {
+/// Reads one line ended by `term`. `text` lines (`lines`, `lines-ebcdic`) treat a CR right
+/// before it as framing and an unterminated last line as a record; a bare `delimiter`
+/// record is its bytes as they are and must end with its delimiter (on a socket, a missing
+/// one means the peer went away mid-record).
+pub(super) fn read(r: &mut Deframer, term: u8, text: bool) -> Result<bool, Cut> {
     loop {
         // Bytes already searched stay searched while we wait for more (`r.scanned`), so
         // each byte is scanned once however the input arrives.
@@ -26,7 +29,7 @@ pub(super) fn read(r: &mut Deframer, term: u8, strip_cr: bool) -> Result<bool, C
         let unscanned = avail.get(scanned..).unwrap_or(&[]);
         if let Some(i) = memchr::memchr(term, unscanned) {
             let end = scanned + i;
-            let len = if strip_cr && end > 0 && avail.get(end - 1) == Some(&CR) {
+            let len = if text && end > 0 && avail.get(end - 1) == Some(&CR) {
                 end - 1
             } else {
                 end
@@ -50,12 +53,20 @@ pub(super) fn read(r: &mut Deframer, term: u8, strip_cr: bool) -> Result<bool, C
             if have == 0 {
                 return Ok(false);
             }
+            if !text {
+                return Err(r.truncated(have, have + 1));
+            }
             if have > r.max_record_len {
                 return Err(r.too_long(have as u64, r.max_record_len));
             }
             return Ok(r.emit(0, have, 0));
         }
     }
+}
+
+/// Bytes of `chunk` up to and including the first terminator (all of it if none).
+pub(super) fn take_hint(term: u8, chunk: &[u8]) -> usize {
+    memchr::memchr(term, chunk).map_or(chunk.len(), |i| i + 1)
 }
 
 /// Writes a line and its terminator.
