@@ -216,6 +216,31 @@ mod tests {
     /// Guards against hangs only; no test passes or fails on timing.
     const HANG: Duration = Duration::from_secs(30);
 
+    #[test]
+    fn backends_take_every_file_framing() {
+        // The records layer's spellings reach backends; the historical names keep theirs.
+        assert_eq!(
+            BackendFraming::parse("len2-le", b'\n').unwrap().wire(0),
+            Framing::Len2Le
+        );
+        assert_eq!(
+            BackendFraming::parse("LEN4-LE", b'\n').unwrap().wire(0),
+            Framing::Len4Le
+        );
+        assert_eq!(
+            BackendFraming::parse("delimiter", 0x25).unwrap(),
+            BackendFraming::Delimiter(0x25)
+        );
+        assert_eq!(
+            BackendFraming::parse("rdw", 0).unwrap(),
+            BackendFraming::Rdw
+        );
+        assert!(BackendFraming::parse("bdw-le", 0).is_ok());
+        assert!(BackendFraming::parse("len3", 0)
+            .unwrap_err()
+            .contains("len2-le"));
+    }
+
     fn tcp(addr: &str) -> BackendSpec {
         test_spec(
             BackendKind::Tcp {
