@@ -146,7 +146,10 @@ impl Program {
                 strip_suffix(&mut out, &[d]);
                 Ok(Bytes::from(out))
             }
-            BackendFraming::Len4 | BackendFraming::Len2 | BackendFraming::Rdw => {
+            BackendFraming::Len4
+            | BackendFraming::Len2
+            | BackendFraming::Rdw
+            | BackendFraming::Records(_) => {
                 let mut r: &[u8] = &stdout;
                 let record = read_frame(&mut r, self.framing, response_len)
                     .await

@@ -1,69 +1,42 @@
 //! Records on a backend's wire: write one framed request, read one framed response.
 //!
-//! Async twin of the batch framers in `ferrule_parsers::framing`, for one record at a time
-//! over a socket or a pipe. Every length read from the peer is checked against a cap before
-//! anything is allocated, so a garbage header can never make us reserve gigabytes.
+//! No framing knowledge lives here: the bytes are cut and written by the same sans-I/O
+//! framers files use (`ferrule_parsers::framing::{Deframer, RecordWriter}`); this file only
+//! moves bytes between them and an async stream, and names the failures in the connector's
+//! terms. The mock host reads its requests with [`next_record`] too.
 
-use bytes::{Bytes, BytesMut};
-use tokio::io::{AsyncBufRead, AsyncBufReadExt, AsyncReadExt};
+use bytes::Bytes;
+use ferrule_parsers::framing::{Advance, Deframer, Framing, FramingError, RecordWriter};
+use tokio::io::{AsyncBufRead, AsyncBufReadExt};
 #[cfg(test)]
 use tokio::io::{AsyncWrite, AsyncWriteExt};
 
 use super::{BackendFraming, ConnectorError};
 
-/// Largest record accepted from a length header (and for `fixed` responses).
-pub const MAX_RECORD: usize = 16 << 20;
-/// Largest record accepted before its delimiter is seen.
-pub const MAX_DELIMITED: usize = 1 << 20;
+/// Largest record accepted or sent: one limit for files, backends and the mock host.
+pub const MAX_RECORD: usize = ferrule_parsers::framing::DEFAULT_MAX_RECORD_LEN;
 
 /// The bytes that go on the wire for `record`: header (if any), record, delimiter (if any).
 ///
-/// Fails with `BadFrame` when the record cannot be framed: too long for its length header,
-/// or (delimiter framing) containing the delimiter, which the host would cut the record at.
+/// Fails with `BadFrame` when the record cannot be framed: too long for its length header
+/// or the record limit, or (delimiter framing) containing the delimiter, which the host
+/// would cut the record at.
 pub fn encode(framing: BackendFraming, record: &[u8]) -> Result<Vec<u8>, ConnectorError> {
-    let too_long = |max: usize| {
-        ConnectorError::BadFrame(format!(
-            "request record of {} bytes exceeds the {max}-byte limit of {framing:?} framing",
+    let wire = framing.wire(0);
+    if record.len() > MAX_RECORD {
+        return Err(ConnectorError::BadFrame(format!(
+            "request record of {} bytes exceeds the {MAX_RECORD}-byte limit of {wire} framing",
             record.len()
-        ))
-    };
-    let mut out = Vec::with_capacity(record.len() + 4);
-    match framing {
-        BackendFraming::Len4 => {
-            let len = u32::try_from(record.len())
-                .ok()
-                .filter(|&n| n as usize <= MAX_RECORD)
-                .ok_or_else(|| too_long(MAX_RECORD))?;
-            out.extend_from_slice(&len.to_be_bytes());
-        }
-        BackendFraming::Len2 => {
-            let len = u16::try_from(record.len()).map_err(|_| too_long(usize::from(u16::MAX)))?;
-            out.extend_from_slice(&len.to_be_bytes());
-        }
-        BackendFraming::Rdw => {
-            // The RDW length counts its own 4 header bytes.
-            let len = record
-                .len()
-                .checked_add(4)
-                .and_then(|n| u16::try_from(n).ok())
-                .ok_or_else(|| too_long(usize::from(u16::MAX) - 4))?;
-            out.extend_from_slice(&len.to_be_bytes());
-            out.extend_from_slice(&[0, 0]);
-        }
-        BackendFraming::Fixed => {}
-        BackendFraming::Delimiter(d) => {
-            if let Some(at) = record.iter().position(|&b| b == d) {
-                return Err(ConnectorError::BadFrame(format!(
-                    "request record contains the delimiter byte 0x{d:02X} at offset {at}"
-                )));
-            }
-        }
+        )));
     }
-    out.extend_from_slice(record);
-    if let BackendFraming::Delimiter(d) = framing {
-        out.push(d);
-    }
-    Ok(out)
+    frame_bytes(wire, record).map_err(|e| ConnectorError::BadFrame(format!("request {e}")))
+}
+
+/// `record` with `framing`'s bytes around it, in one buffer.
+pub fn frame_bytes(framing: Framing, record: &[u8]) -> Result<Vec<u8>, FramingError> {
+    let mut w = RecordWriter::new(Vec::with_capacity(record.len() + 8), framing);
+    w.write_record(record)?;
+    w.finish()
 }
 
 /// Writes one framed request and flushes it, in a single buffer so small records leave in
@@ -84,6 +57,34 @@ pub async fn write_frame<W: AsyncWrite + Unpin>(
         .map_err(|e| closed("writing the request", &e))
 }
 
+/// Reads one record cut by `framing` from `r`, taking no byte past its end (the rest stays
+/// in `r`'s buffer). `None` when the stream ends cleanly before the record's first byte.
+pub async fn next_record<R: AsyncBufRead + Unpin>(
+    r: &mut R,
+    framing: Framing,
+    max_record_len: usize,
+) -> Result<Option<Bytes>, FramingError> {
+    let mut frames = Deframer::new(framing)
+        .with_max_record_len(max_record_len)
+        .with_initial_buffer(4096);
+    loop {
+        match frames.advance()? {
+            Advance::Record => return Ok(Some(Bytes::copy_from_slice(frames.record()))),
+            Advance::End => return Ok(None),
+            Advance::Pending(want) => {
+                let chunk = r.fill_buf().await?;
+                if chunk.is_empty() {
+                    frames.set_eof();
+                    continue;
+                }
+                let take = frames.take_hint(want, chunk);
+                frames.extend_from_slice(chunk.get(..take).unwrap_or_default());
+                r.consume(take);
+            }
+        }
+    }
+}
+
 /// Reads one framed response record (without its framing).
 ///
 /// `response_len` is the record length for `fixed` framing and ignored otherwise. The peer
@@ -94,107 +95,22 @@ pub async fn read_frame<R: AsyncBufRead + Unpin>(
     framing: BackendFraming,
     response_len: usize,
 ) -> Result<Bytes, ConnectorError> {
-    let len = match framing {
-        BackendFraming::Len4 => {
-            let mut h = [0u8; 4];
-            read_exact(r, &mut h, "the length header").await?;
-            usize::try_from(u32::from_be_bytes(h)).unwrap_or(usize::MAX)
-        }
-        BackendFraming::Len2 => {
-            let mut h = [0u8; 2];
-            read_exact(r, &mut h, "the length header").await?;
-            usize::from(u16::from_be_bytes(h))
-        }
-        BackendFraming::Rdw => {
-            let mut h = [0u8; 4];
-            read_exact(r, &mut h, "the RDW").await?;
-            rdw_record_len(h)?
-        }
-        BackendFraming::Fixed => response_len,
-        BackendFraming::Delimiter(d) => return read_delimited(r, d).await,
-    };
-    if len > MAX_RECORD {
-        return Err(ConnectorError::BadFrame(format!(
-            "record length {len} exceeds the {MAX_RECORD}-byte limit"
-        )));
+    let wire = framing.wire(response_len);
+    if wire == (Framing::Fixed { len: 0 }) {
+        // A zero-length answer: nothing to wait for.
+        return Ok(Bytes::new());
     }
-    let mut buf = BytesMut::zeroed(len);
-    read_exact(r, &mut buf, "the record").await?;
-    Ok(buf.freeze())
-}
-
-/// The record length an RDW announces (its own 4 bytes excluded), checking the reserved half.
-fn rdw_record_len(h: [u8; 4]) -> Result<usize, ConnectorError> {
-    let [l0, l1, z0, z1] = h;
-    if z0 != 0 || z1 != 0 {
-        return Err(ConnectorError::BadFrame(format!(
-            "RDW reserved bytes are {z0:02X} {z1:02X}, expected 00 00"
-        )));
+    match next_record(r, wire, MAX_RECORD).await {
+        Ok(Some(record)) => Ok(record),
+        Ok(None) => Err(ConnectorError::Closed(format!(
+            "peer closed before the first byte of a {wire} record"
+        ))),
+        Err(e @ FramingError::Truncated { .. }) => {
+            Err(ConnectorError::Closed(format!("peer closed early: {e}")))
+        }
+        Err(FramingError::Io(e)) => Err(closed("reading the record", &e)),
+        Err(e) => Err(ConnectorError::BadFrame(e.to_string())),
     }
-    let total = usize::from(u16::from_be_bytes([l0, l1]));
-    total.checked_sub(4).ok_or_else(|| {
-        ConnectorError::BadFrame(format!(
-            "RDW length {total} is shorter than the 4-byte RDW itself"
-        ))
-    })
-}
-
-/// Bytes up to (not including) `d`, consuming `d`; at most [`MAX_DELIMITED`] bytes.
-async fn read_delimited<R: AsyncBufRead + Unpin>(
-    r: &mut R,
-    d: u8,
-) -> Result<Bytes, ConnectorError> {
-    let mut out = BytesMut::new();
-    loop {
-        let chunk = r
-            .fill_buf()
-            .await
-            .map_err(|e| closed("reading the record", &e))?;
-        if chunk.is_empty() {
-            return Err(ConnectorError::Closed(format!(
-                "peer closed after {} bytes, before the delimiter 0x{d:02X}",
-                out.len()
-            )));
-        }
-        let (take, found) = match chunk.iter().position(|&b| b == d) {
-            Some(at) => (at, true),
-            None => (chunk.len(), false),
-        };
-        if out.len() + take > MAX_DELIMITED {
-            return Err(ConnectorError::BadFrame(format!(
-                "no delimiter 0x{d:02X} within {MAX_DELIMITED} bytes"
-            )));
-        }
-        out.extend_from_slice(chunk.get(..take).unwrap_or_default());
-        // Consume the delimiter too, so the next read starts at the next record.
-        r.consume(if found { take + 1 } else { take });
-        if found {
-            return Ok(out.freeze());
-        }
-    }
-}
-
-/// `read_exact` with the error named after what was being read and how far it got.
-async fn read_exact<R: AsyncBufRead + Unpin>(
-    r: &mut R,
-    buf: &mut [u8],
-    what: &str,
-) -> Result<(), ConnectorError> {
-    let want = buf.len();
-    let mut got = 0;
-    while let Some(rest) = buf.get_mut(got..).filter(|rest| !rest.is_empty()) {
-        match r.read(rest).await {
-            Ok(0) => {
-                return Err(ConnectorError::Closed(format!(
-                    "peer closed after {got} of {want} bytes of {what}"
-                )))
-            }
-            Ok(n) => got += n,
-            Err(e) if e.kind() == std::io::ErrorKind::Interrupted => {}
-            Err(e) => return Err(closed(&format!("reading {what}"), &e)),
-        }
-    }
-    Ok(())
 }
 
 fn closed(doing: &str, e: &std::io::Error) -> ConnectorError {
@@ -360,18 +276,18 @@ mod tests {
 
     #[tokio::test]
     async fn delimiter_search_is_capped() {
-        // 1 MiB + 1 bytes without a newline: refused before reading more.
-        let wire = vec![b'A'; MAX_DELIMITED + 1];
+        // One byte past the record limit without a newline: refused before reading more.
+        let wire = vec![b'A'; MAX_RECORD + 2];
         assert!(matches!(
             read(Delimiter(b'\n'), &wire, 0).await,
             Err(ConnectorError::BadFrame(_))
         ));
         // Exactly at the cap, then the delimiter: accepted.
-        let mut wire = vec![b'A'; MAX_DELIMITED];
+        let mut wire = vec![b'A'; MAX_RECORD];
         wire.push(b'\n');
         assert_eq!(
             read(Delimiter(b'\n'), &wire, 0).await.unwrap().len(),
-            MAX_DELIMITED
+            MAX_RECORD
         );
     }
 

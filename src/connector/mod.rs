@@ -7,6 +7,7 @@
 use std::time::Duration;
 
 use bytes::Bytes;
+use ferrule_parsers::framing::{Framing, RdwOptions};
 use tower::util::BoxCloneSyncService;
 use tower::ServiceBuilder;
 
@@ -104,19 +105,38 @@ pub enum BackendFraming {
     Delimiter(u8),
     /// IBM RDW: 2-byte big-endian length counting the 4-byte header, then two zero bytes.
     Rdw,
+    /// Any other framing files know (`rdw-le`, `bdw`, `len2-le`, `lines-ebcdic`...).
+    Records(Framing),
 }
 
 impl BackendFraming {
+    /// A backend's `framing`: every spelling files accept (`ferrule_parsers::framing::
+    /// FRAMING_SPELLINGS`), plus `delimiter` (and, as before, `lines`) ending each record
+    /// with the backend's `delimiter` byte.
     pub fn parse(name: &str, delimiter: u8) -> Result<BackendFraming, String> {
-        match name.to_ascii_lowercase().as_str() {
-            "len4" => Ok(BackendFraming::Len4),
-            "len2" => Ok(BackendFraming::Len2),
-            "fixed" => Ok(BackendFraming::Fixed),
-            "delimiter" | "lines" => Ok(BackendFraming::Delimiter(delimiter)),
-            "rdw" => Ok(BackendFraming::Rdw),
-            other => Err(format!(
-                "`{other}`: expected len4, len2, fixed, delimiter or rdw"
-            )),
+        let lower = name.trim().to_ascii_lowercase();
+        if lower == "delimiter" || lower == "lines" {
+            return Ok(BackendFraming::Delimiter(delimiter));
+        }
+        match Framing::parse(&lower).map_err(|e| e.to_string())? {
+            Framing::Len4 => Ok(BackendFraming::Len4),
+            Framing::Len2 => Ok(BackendFraming::Len2),
+            Framing::Fixed { .. } => Ok(BackendFraming::Fixed),
+            Framing::Rdw(o) if o == RdwOptions::IBM => Ok(BackendFraming::Rdw),
+            Framing::Delimiter(d) => Ok(BackendFraming::Delimiter(d)),
+            other => Ok(BackendFraming::Records(other)),
+        }
+    }
+
+    /// The framing the bytes on the wire have; `fixed_len` is the record length of `fixed`.
+    pub fn wire(self, fixed_len: usize) -> Framing {
+        match self {
+            BackendFraming::Len4 => Framing::Len4,
+            BackendFraming::Len2 => Framing::Len2,
+            BackendFraming::Fixed => Framing::Fixed { len: fixed_len },
+            BackendFraming::Delimiter(d) => Framing::Delimiter(d),
+            BackendFraming::Rdw => Framing::Rdw(RdwOptions::IBM),
+            BackendFraming::Records(f) => f,
         }
     }
 }
@@ -195,6 +215,31 @@ mod tests {
 
     /// Guards against hangs only; no test passes or fails on timing.
     const HANG: Duration = Duration::from_secs(30);
+
+    #[test]
+    fn backends_take_every_file_framing() {
+        // The records layer's spellings reach backends; the historical names keep theirs.
+        assert_eq!(
+            BackendFraming::parse("len2-le", b'\n').unwrap().wire(0),
+            Framing::Len2Le
+        );
+        assert_eq!(
+            BackendFraming::parse("LEN4-LE", b'\n').unwrap().wire(0),
+            Framing::Len4Le
+        );
+        assert_eq!(
+            BackendFraming::parse("delimiter", 0x25).unwrap(),
+            BackendFraming::Delimiter(0x25)
+        );
+        assert_eq!(
+            BackendFraming::parse("rdw", 0).unwrap(),
+            BackendFraming::Rdw
+        );
+        assert!(BackendFraming::parse("bdw-le", 0).is_ok());
+        assert!(BackendFraming::parse("len3", 0)
+            .unwrap_err()
+            .contains("len2-le"));
+    }
 
     fn tcp(addr: &str) -> BackendSpec {
         test_spec(

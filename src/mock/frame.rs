@@ -1,19 +1,20 @@
 //! Framed records on a socket, as a legacy host reads and writes them.
 //!
-//! The same framings as a gateway backend ([`BackendFraming`]). The connector has its own
-//! copy on the client side; this one is the server side and also writes deliberately
-//! broken frames for fault injection.
+//! The same framers as files and the gateway's connectors (`ferrule_parsers::framing`,
+//! through [`crate::connector::frame::next_record`]): one set of spellings, limits and
+//! header checks (RDW reserved bytes included). Only fault injection writes raw bytes,
+//! deliberately broken, without going through a framer.
 
 use bytes::Bytes;
-use tokio::io::{
-    AsyncBufRead, AsyncBufReadExt, AsyncRead, AsyncReadExt, AsyncWrite, AsyncWriteExt,
-};
+use ferrule_parsers::framing::{Framing, FramingError};
+use tokio::io::{AsyncBufRead, AsyncWrite, AsyncWriteExt};
 
+use crate::connector::frame::{frame_bytes, next_record, MAX_RECORD};
 use crate::connector::BackendFraming;
 
-/// Largest record accepted from a client; a bigger length prefix means the stream is not
-/// what we think it is, and nothing after it can be trusted.
-pub const MAX_FRAME_BYTES: usize = 1 << 20;
+/// Largest record accepted from a client: the one record limit (a bigger length prefix
+/// means the stream is not what we think it is, and nothing after it can be trusted).
+pub const MAX_FRAME_BYTES: usize = MAX_RECORD;
 
 /// Why no request record could be read.
 #[derive(Debug, thiserror::Error)]
@@ -22,8 +23,9 @@ pub enum FrameError {
     Truncated { have: usize, need: usize },
     #[error("length prefix says {0} bytes, more than the {MAX_FRAME_BYTES} accepted")]
     TooLong(usize),
-    #[error("RDW length {0} is less than its own 4-byte header")]
-    BadRdw(usize),
+    /// A header no framer accepts (an RDW below 4 bytes or with reserved bytes set...).
+    #[error("{0}")]
+    Bad(FramingError),
     #[error(transparent)]
     Io(#[from] std::io::Error),
 }
@@ -35,121 +37,37 @@ pub async fn read_frame<R: AsyncBufRead + Unpin>(
     framing: BackendFraming,
     fixed_len: usize,
 ) -> Result<Option<Vec<u8>>, FrameError> {
-    let len = match framing {
-        BackendFraming::Len4 => match header::<R, 4>(r).await? {
-            Some(h) => u32::from_be_bytes(h) as usize,
-            None => return Ok(None),
-        },
-        BackendFraming::Len2 => match header::<R, 2>(r).await? {
-            Some(h) => usize::from(u16::from_be_bytes(h)),
-            None => return Ok(None),
-        },
-        BackendFraming::Rdw => match header::<R, 4>(r).await? {
-            Some([a, b, _, _]) => {
-                let total = usize::from(u16::from_be_bytes([a, b]));
-                total.checked_sub(4).ok_or(FrameError::BadRdw(total))?
-            }
-            None => return Ok(None),
-        },
-        BackendFraming::Fixed => fixed_len,
-        BackendFraming::Delimiter(d) => return read_delimited(r, d).await,
-    };
-    if len > MAX_FRAME_BYTES {
-        return Err(FrameError::TooLong(len));
+    let wire = framing.wire(fixed_len);
+    if wire == (Framing::Fixed { len: 0 }) {
+        // A request layout of no bytes: every request is empty.
+        return Ok(Some(Vec::new()));
     }
-    let mut rec = vec![0u8; len];
-    let have = read_full(r, &mut rec).await?;
-    match (have, framing) {
-        // A fixed record has no header, so EOF before its first byte is a clean close.
-        (0, BackendFraming::Fixed) if len > 0 => Ok(None),
-        (h, _) if h < len => Err(FrameError::Truncated { have: h, need: len }),
-        _ => Ok(Some(rec)),
-    }
-}
-
-/// Reads an `N`-byte header; `None` on EOF before its first byte.
-async fn header<R: AsyncRead + Unpin, const N: usize>(
-    r: &mut R,
-) -> Result<Option<[u8; N]>, FrameError> {
-    let mut h = [0u8; N];
-    match read_full(r, &mut h).await? {
-        0 => Ok(None),
-        n if n < N => Err(FrameError::Truncated { have: n, need: N }),
-        _ => Ok(Some(h)),
-    }
-}
-
-/// Fills `buf` as far as the stream goes; returns how much was read.
-async fn read_full<R: AsyncRead + Unpin>(r: &mut R, buf: &mut [u8]) -> std::io::Result<usize> {
-    let mut have = 0;
-    while let Some(rest) = buf.get_mut(have..).filter(|b| !b.is_empty()) {
-        match r.read(rest).await? {
-            0 => break,
-            n => have += n,
+    match next_record(r, wire, MAX_FRAME_BYTES).await {
+        Ok(record) => Ok(record.map(Vec::from)),
+        Err(FramingError::Truncated { have, need, .. }) => {
+            Err(FrameError::Truncated { have, need })
         }
+        Err(FramingError::TooLong { len, .. }) => Err(FrameError::TooLong(
+            usize::try_from(len).unwrap_or(usize::MAX),
+        )),
+        Err(FramingError::Io(e)) => Err(FrameError::Io(e)),
+        Err(e) => Err(FrameError::Bad(e)),
     }
-    Ok(have)
-}
-
-async fn read_delimited<R: AsyncBufRead + Unpin>(
-    r: &mut R,
-    delim: u8,
-) -> Result<Option<Vec<u8>>, FrameError> {
-    let mut rec = Vec::new();
-    let n = r
-        .take(MAX_FRAME_BYTES as u64 + 1)
-        .read_until(delim, &mut rec)
-        .await?;
-    if n == 0 {
-        return Ok(None);
-    }
-    if rec.last() != Some(&delim) {
-        return Err(if rec.len() > MAX_FRAME_BYTES {
-            FrameError::TooLong(rec.len())
-        } else {
-            FrameError::Truncated {
-                have: rec.len(),
-                need: rec.len() + 1,
-            }
-        });
-    }
-    rec.pop();
-    Ok(Some(rec))
 }
 
 /// The bytes on the wire for one record: header (if any), record, delimiter (if any).
 /// `fixed` framing pads a short record (an OCCURS DEPENDING ON table below its maximum)
-/// with `pad` to `fixed_len`, because its reader counts bytes.
+/// with `pad` to `fixed_len`, because its reader counts bytes. A record no framer can
+/// write (longer than its header can say) goes out as is: the client will report it.
 pub fn frame(framing: BackendFraming, record: &[u8], fixed_len: usize, pad: u8) -> Bytes {
-    let mut out = Vec::with_capacity(record.len() + 4);
-    match framing {
-        // Lengths past the header's range cannot happen for layouts; saturate anyway.
-        BackendFraming::Len4 => out.extend_from_slice(
-            &u32::try_from(record.len())
-                .unwrap_or(u32::MAX)
-                .to_be_bytes(),
-        ),
-        BackendFraming::Len2 => out.extend_from_slice(
-            &u16::try_from(record.len())
-                .unwrap_or(u16::MAX)
-                .to_be_bytes(),
-        ),
-        BackendFraming::Rdw => {
-            let total = u16::try_from(record.len() + 4).unwrap_or(u16::MAX);
-            out.extend_from_slice(&total.to_be_bytes());
-            out.extend_from_slice(&[0, 0]);
+    if framing == BackendFraming::Fixed {
+        let mut out = record.to_vec();
+        if out.len() < fixed_len {
+            out.resize(fixed_len, pad);
         }
-        BackendFraming::Fixed | BackendFraming::Delimiter(_) => {}
+        return Bytes::from(out);
     }
-    out.extend_from_slice(record);
-    match framing {
-        BackendFraming::Fixed if record.len() < fixed_len => {
-            out.resize(out.len() + (fixed_len - record.len()), pad)
-        }
-        BackendFraming::Delimiter(d) => out.push(d),
-        _ => {}
-    }
-    Bytes::from(out)
+    Bytes::from(frame_bytes(framing.wire(0), record).unwrap_or_else(|_| record.to_vec()))
 }
 
 /// Writes bytes and flushes them.
@@ -206,7 +124,7 @@ mod tests {
         // A length of 3 cannot even hold the RDW.
         assert!(matches!(
             read(BackendFraming::Rdw, b"\0\x03\0\0", 0),
-            Err(FrameError::BadRdw(3))
+            Err(FrameError::Bad(FramingError::BadHeader { .. }))
         ));
     }
 
@@ -219,7 +137,7 @@ mod tests {
         ));
         assert!(matches!(
             read(BackendFraming::Len4, b"\0\0\0\x05ab", 0),
-            Err(FrameError::Truncated { have: 2, need: 5 })
+            Err(FrameError::Truncated { have: 6, need: 9 })
         ));
     }
 

@@ -1,30 +1,30 @@
 //! Fixed-length records: every record is the same number of bytes, with no framing bytes.
 
-use std::io::{Read, Write};
+use std::io::Write;
 
-use super::{FramingError, RecordReader, RecordWriter};
+use super::deframer::{Cut, Deframer};
+
+use super::{FramingError, RecordWriter};
 
 /// Reads one `len`-byte record. A partial record at the end of the input is `Truncated`.
-pub(super) fn read<R: Read>(
-    r: &mut RecordReader<R>,
-    len: usize,
-) -> Result<Option<&[u8]>, FramingError> {
+pub(super) fn read(r: &mut Deframer, len: usize) -> Result<bool, Cut> {
     if len == 0 {
         return Err(FramingError::Unsupported(
             "fixed framing without a record length: use next_measured",
-        ));
+        )
+        .into());
     }
     if len > r.max_record_len {
         return Err(r.too_long(len as u64, r.max_record_len));
     }
     let have = r.fill_to(len)?;
     if have == 0 {
-        return Ok(None);
+        return Ok(false);
     }
     if have < len {
         return Err(r.truncated(have, len));
     }
-    Ok(Some(r.emit(0, len, 0)))
+    Ok(r.emit(0, len, 0))
 }
 
 /// Writes one record as it is; with `len > 0` it must be exactly `len` bytes.

@@ -40,6 +40,10 @@ impl Mode {
             6 => rdw(true, false, true),
             7 => rdw(false, true, true),
             8 => rdw(true, true, true),
+            // Bit 4 picks the little-endian prefix, or an arbitrary delimiter for lines.
+            9 if b & 0x10 != 0 => Mode::Framed(Framing::Len2Le),
+            10 if b & 0x10 != 0 => Mode::Framed(Framing::Len4Le),
+            11 if b & 0x10 != 0 => Mode::Framed(Framing::Delimiter(b >> 5)),
             9 => Mode::Framed(Framing::Len2),
             10 => Mode::Framed(Framing::Len4),
             11 => Mode::Framed(Framing::Lines),
@@ -65,10 +69,22 @@ impl Mode {
     fn canonical(self) -> bool {
         match self {
             Mode::Framed(Framing::Rdw(o)) => !o.bdw,
-            Mode::Framed(Framing::Fixed { .. } | Framing::Len2 | Framing::Len4) => true,
+            Mode::Framed(
+                Framing::Fixed { .. }
+                | Framing::Len2
+                | Framing::Len4
+                | Framing::Len2Le
+                | Framing::Len4Le,
+            ) => true,
             Mode::Measured => true,
             // Lines lose a CR; spanned input may split records that fit in one segment.
-            Mode::Framed(Framing::Lines | Framing::LinesEbcdic | Framing::Spanned { .. }) => false,
+            // A delimited last record may lack its delimiter.
+            Mode::Framed(
+                Framing::Lines
+                | Framing::LinesEbcdic
+                | Framing::Delimiter(_)
+                | Framing::Spanned { .. },
+            ) => false,
         }
     }
 }

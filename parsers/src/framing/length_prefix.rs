@@ -1,25 +1,22 @@
-//! Length-prefixed records: a 2- or 4-byte big-endian length counting the record only.
+//! Length-prefixed records: a 2- or 4-byte length counting the record only, big-endian
+//! (`len2`, `len4`) or little-endian (`len2-le`, `len4-le`, written by x86 programs).
 
-use std::io::{Read, Write};
+use std::io::Write;
 
-use super::{FramingError, RecordReader, RecordWriter};
+use super::deframer::{Cut, Deframer};
+
+use super::{FramingError, RecordWriter};
 
 /// Reads one record after its `width`-byte (2 or 4) prefix.
-pub(super) fn read<R: Read>(
-    r: &mut RecordReader<R>,
-    width: usize,
-) -> Result<Option<&[u8]>, FramingError> {
+pub(super) fn read(r: &mut Deframer, width: usize, little_endian: bool) -> Result<bool, Cut> {
     let have = r.fill_to(width)?;
     if have == 0 {
-        return Ok(None);
+        return Ok(false);
     }
     if have < width {
         return Err(r.truncated(have, width));
     }
-    let len = r
-        .peek(width)
-        .iter()
-        .fold(0u64, |acc, &b| (acc << 8) | u64::from(b));
+    let len = prefix_value(r.peek(width), little_endian);
     let len = match usize::try_from(len) {
         Ok(n) if n <= r.max_record_len => n,
         _ => return Err(r.too_long(len, r.max_record_len)),
@@ -29,18 +26,35 @@ pub(super) fn read<R: Read>(
     if have < need {
         return Err(r.truncated(have, need));
     }
-    Ok(Some(r.emit(width, len, 0)))
+    Ok(r.emit(width, len, 0))
 }
 
 /// Writes the `width`-byte prefix and the record.
+/// The length a prefix holds.
+fn prefix_value(prefix: &[u8], little_endian: bool) -> u64 {
+    let fold = |acc: u64, &b: &u8| (acc << 8) | u64::from(b);
+    if little_endian {
+        prefix.iter().rev().fold(0, fold)
+    } else {
+        prefix.iter().fold(0, fold)
+    }
+}
+
 pub(super) fn write<W: Write>(
     w: &mut RecordWriter<W>,
     width: usize,
+    little_endian: bool,
     record: &[u8],
 ) -> Result<(), FramingError> {
     let bytes = (record.len() as u64).to_be_bytes();
     // The prefix is the low `width` bytes; anything in the high bytes does not fit.
-    let (high, prefix) = bytes.split_at(bytes.len().saturating_sub(width));
+    let (high, low) = bytes.split_at(bytes.len().saturating_sub(width));
+    let mut buf = [0u8; 8];
+    let prefix = buf.get_mut(..low.len()).unwrap_or_default();
+    prefix.copy_from_slice(low);
+    if little_endian {
+        prefix.reverse();
+    }
     if high.iter().any(|&b| b != 0) {
         let max = if width == 2 {
             u64::from(u16::MAX)
@@ -111,6 +125,35 @@ mod tests {
             e.to_string(),
             "record 1 at byte 0: length 4294967295 exceeds the limit of 16777216 bytes"
         );
+    }
+
+    #[test]
+    fn little_endian_prefixes_read_and_write() {
+        // len2-le: 03 00 is three bytes; len4-le: 02 00 00 00 is two.
+        let (recs, err) = read_all(b"\x03\x00abc", Framing::Len2Le);
+        assert_eq!((recs, err.is_none()), (vec![b"abc".to_vec()], true));
+        let (recs, err) = read_all(b"\x02\x00\x00\x00hi", Framing::Len4Le);
+        assert_eq!((recs, err.is_none()), (vec![b"hi".to_vec()], true));
+        // The same bytes read big-endian are a 768-byte record, truncated.
+        assert!(read_all(b"\x03\x00abc", Framing::Len2).1.is_some());
+        let mut w = RecordWriter::new(Vec::new(), Framing::Len2Le);
+        w.write_record(b"xyz").unwrap();
+        assert_eq!(w.finish().unwrap(), b"\x03\x00xyz");
+        let mut w = RecordWriter::new(Vec::new(), Framing::Len4Le);
+        w.write_record(&vec![7; 0x0102]).unwrap();
+        assert_eq!(&w.finish().unwrap()[..4], b"\x02\x01\x00\x00");
+        // Past the 2-byte field: refused, as big-endian.
+        let mut w = RecordWriter::new(Vec::new(), Framing::Len2Le);
+        assert!(w.write_record(&vec![0; 65536]).is_err());
+        // A hostile little-endian header is refused before its body arrives.
+        let e = read_all(b"\xff\xff\xff\xff", Framing::Len4Le).1.unwrap();
+        assert!(matches!(
+            e,
+            FramingError::TooLong {
+                len: 4294967295,
+                ..
+            }
+        ));
     }
 
     #[test]

@@ -3,9 +3,11 @@
 //! A CR right before the terminator belongs to the framing (CRLF files), and a last line
 //! without a terminator is still a record.
 
-use std::io::{Read, Write};
+use std::io::Write;
 
-use super::{FramingError, RecordReader, RecordWriter};
+use super::deframer::{Cut, Deframer};
+
+use super::{FramingError, RecordWriter};
 
 /// ASCII line feed.
 pub(super) const LF: u8 = 0x0A;
@@ -14,29 +16,32 @@ pub(super) const EBCDIC_NL: u8 = 0x15;
 /// Carriage return, the same byte in ASCII and EBCDIC.
 const CR: u8 = 0x0D;
 
-/// Reads one line ended by `term`.
-pub(super) fn read<R: Read>(
-    r: &mut RecordReader<R>,
-    term: u8,
-) -> Result<Option<&[u8]>, FramingError> {
-    // Bytes already searched, so each byte is scanned once however often we refill.
-    let mut scanned = 0;
+/// Reads one line ended by `term`. `text` lines (`lines`, `lines-ebcdic`) treat a CR right
+/// before it as framing and an unterminated last line as a record; a bare `delimiter`
+/// record is its bytes as they are and must end with its delimiter (on a socket, a missing
+/// one means the peer went away mid-record).
+pub(super) fn read(r: &mut Deframer, term: u8, text: bool) -> Result<bool, Cut> {
     loop {
+        // Bytes already searched stay searched while we wait for more (`r.scanned`), so
+        // each byte is scanned once however the input arrives.
+        let scanned = r.scanned;
         let avail = r.peek(usize::MAX);
         let unscanned = avail.get(scanned..).unwrap_or(&[]);
         if let Some(i) = memchr::memchr(term, unscanned) {
             let end = scanned + i;
-            let len = if end > 0 && avail.get(end - 1) == Some(&CR) {
+            let len = if text && end > 0 && avail.get(end - 1) == Some(&CR) {
                 end - 1
             } else {
                 end
             };
+            r.scanned = 0;
             if len > r.max_record_len {
                 return Err(r.too_long(len as u64, r.max_record_len));
             }
-            return Ok(Some(r.emit(0, len, end + 1 - len)));
+            return Ok(r.emit(0, len, end + 1 - len));
         }
-        scanned = avail.len();
+        let scanned = avail.len();
+        r.scanned = scanned;
         // Room for a CR and the terminator after a record of the largest size.
         if scanned > r.max_record_len.saturating_add(1) {
             return Err(r.too_long(scanned as u64, r.max_record_len));
@@ -44,21 +49,31 @@ pub(super) fn read<R: Read>(
         let have = r.fill_to(scanned + 1)?;
         if have == scanned {
             // End of input: what is left is the last line, unterminated.
+            r.scanned = 0;
             if have == 0 {
-                return Ok(None);
+                return Ok(false);
+            }
+            if !text {
+                return Err(r.truncated(have, have + 1));
             }
             if have > r.max_record_len {
                 return Err(r.too_long(have as u64, r.max_record_len));
             }
-            return Ok(Some(r.emit(0, have, 0)));
+            return Ok(r.emit(0, have, 0));
         }
     }
+}
+
+/// Bytes of `chunk` up to and including the first terminator (all of it if none).
+pub(super) fn take_hint(term: u8, chunk: &[u8]) -> usize {
+    memchr::memchr(term, chunk).map_or(chunk.len(), |i| i + 1)
 }
 
 /// Writes a line and its terminator.
 pub(super) fn write<W: Write>(
     w: &mut RecordWriter<W>,
     term: u8,
+    strip_cr: bool,
     record: &[u8],
 ) -> Result<(), FramingError> {
     if let Some(at) = memchr::memchr(term, record) {
@@ -72,7 +87,7 @@ pub(super) fn write<W: Write>(
     }
     w.put(record)?;
     // The reader strips one CR before the terminator: add one so the record's own CR survives.
-    if record.last() == Some(&CR) {
+    if strip_cr && record.last() == Some(&CR) {
         w.put(&[CR])?;
     }
     w.put(&[term])

@@ -24,6 +24,7 @@
 
 use std::fmt;
 
+mod deframer;
 mod fixed;
 mod fuzz;
 mod length_prefix;
@@ -33,8 +34,9 @@ mod reader;
 mod vbs;
 mod writer;
 
+pub use deframer::{Advance, Deframer, DEFAULT_MAX_RECORD_LEN};
 pub use fuzz::fuzz_check;
-pub use reader::{MeasuredError, RecordReader, DEFAULT_MAX_RECORD_LEN};
+pub use reader::{MeasuredError, RecordReader};
 pub use writer::RecordWriter;
 
 /// How records are delimited in a byte stream.
@@ -60,10 +62,16 @@ pub enum Framing {
     Len2,
     /// 4-byte big-endian length prefix counting the record only.
     Len4,
+    /// 2-byte little-endian length prefix counting the record only.
+    Len2Le,
+    /// 4-byte little-endian length prefix counting the record only.
+    Len4Le,
     /// Text lines ended by LF (0x0A); a CR (0x0D) right before the LF is not part of the record.
     Lines,
     /// EBCDIC text lines ended by NL (0x15); a CR (0x0D) right before the NL is not part of the record.
     LinesEbcdic,
+    /// Records ended by this byte, taken as is (no CR handling): a backend's `delimiter`.
+    Delimiter(u8),
 }
 
 /// Variants of the RDW header. The default is IBM's: big-endian, length includes the header, no blocks.
@@ -103,8 +111,11 @@ pub const FRAMING_SPELLINGS: &[&str] = &[
     "rdw-spanned",
     "len2",
     "len4",
+    "len2-le",
+    "len4-le",
     "lines",
     "lines-ebcdic",
+    "delimiter:HH",
 ];
 
 impl Framing {
@@ -117,6 +128,8 @@ impl Framing {
             "fixed" => return Ok(Framing::Fixed { len: 0 }),
             "len2" => return Ok(Framing::Len2),
             "len4" => return Ok(Framing::Len4),
+            "len2-le" => return Ok(Framing::Len2Le),
+            "len4-le" => return Ok(Framing::Len4Le),
             "lines" => return Ok(Framing::Lines),
             "lines-ebcdic" => return Ok(Framing::LinesEbcdic),
             "vbs" => return Ok(Framing::Spanned { bdw: true }),
@@ -135,6 +148,11 @@ impl Framing {
         {
             let len = n.parse::<usize>().map_err(|_| unknown())?;
             return Ok(Framing::Fixed { len });
+        }
+        if let Some(hex) = lower.strip_prefix("delimiter:") {
+            let byte =
+                u8::from_str_radix(hex.trim_start_matches("0x"), 16).map_err(|_| unknown())?;
+            return Ok(Framing::Delimiter(byte));
         }
         let mut parts = lower.split('-');
         let bdw = match parts.next() {
@@ -177,9 +195,9 @@ impl Framing {
             Framing::Rdw(o) if o.bdw => rdw::MAX_BDW_RECORD,
             Framing::Rdw(_) => rdw::MAX_RDW_RECORD,
             Framing::Spanned { .. } => DEFAULT_MAX_RECORD_LEN,
-            Framing::Len2 => usize::from(u16::MAX),
-            Framing::Len4 => usize::try_from(u32::MAX).unwrap_or(usize::MAX),
-            Framing::Lines | Framing::LinesEbcdic => usize::MAX,
+            Framing::Len2 | Framing::Len2Le => usize::from(u16::MAX),
+            Framing::Len4 | Framing::Len4Le => usize::try_from(u32::MAX).unwrap_or(usize::MAX),
+            Framing::Lines | Framing::LinesEbcdic | Framing::Delimiter(_) => usize::MAX,
         }
     }
 }
@@ -205,6 +223,9 @@ impl fmt::Display for Framing {
             Framing::Len4 => f.write_str("len4"),
             Framing::Lines => f.write_str("lines"),
             Framing::LinesEbcdic => f.write_str("lines-ebcdic"),
+            Framing::Len2Le => f.write_str("len2-le"),
+            Framing::Len4Le => f.write_str("len4-le"),
+            Framing::Delimiter(b) => write!(f, "delimiter:{b:02x}"),
         }
     }
 }
@@ -304,7 +325,7 @@ pub enum FramingError {
         given: usize,
     },
     /// A framing name [`Framing::parse`] does not know.
-    #[error("unknown framing {0:?}; expected one of: fixed:N, rdw, rdw-le, rdw-excl, rdw-le-excl, bdw (vb), bdw-le, bdw-excl, bdw-le-excl, vbs, rdw-spanned, len2, len4, lines, lines-ebcdic")]
+    #[error("unknown framing {0:?}; expected one of: fixed:N, rdw, rdw-le, rdw-excl, rdw-le-excl, bdw (vb), bdw-le, bdw-excl, bdw-le-excl, vbs, rdw-spanned, len2, len4, len2-le, len4-le, lines, lines-ebcdic, delimiter:HH")]
     Unknown(String),
     /// The operation does not apply to this framing.
     #[error("{0}")]
@@ -333,7 +354,7 @@ mod tests {
     #[test]
     fn parse_accepts_every_spelling_and_name_round_trips() {
         for s in FRAMING_SPELLINGS {
-            let s = s.replace('N', "80");
+            let s = s.replace('N', "80").replace("HH", "0a");
             let f = Framing::parse(&s).unwrap();
             assert_eq!(Framing::parse(&f.name()).unwrap(), f, "{s}");
         }

@@ -6,9 +6,11 @@
 //! usual sign that a file is not RDW-framed at all (or is spanned, `RECFM=VBS`: read it
 //! with `vbs.rs`), so they are reported rather than skipped.
 
-use std::io::{Read, Write};
+use std::io::Write;
 
-use super::{FramingError, RdwOptions, RecordReader, RecordWriter};
+use super::deframer::{Cut, Deframer};
+
+use super::{FramingError, RdwOptions, RecordWriter};
 
 /// Largest record in an RDW: IBM's 32760-byte LRECL limit minus the RDW.
 pub(super) const MAX_RDW_RECORD: usize = 32756;
@@ -68,7 +70,7 @@ fn length_field(h: [u8; 4], o: RdwOptions) -> u16 {
 }
 
 /// The 4 header bytes at the reader's position (callers made sure 4 are available).
-pub(super) fn peek_header<R: Read>(r: &RecordReader<R>) -> [u8; 4] {
+pub(super) fn peek_header(r: &Deframer) -> [u8; 4] {
     let mut h = [0u8; 4];
     for (d, s) in h.iter_mut().zip(r.peek(HEADER)) {
         *d = *s;
@@ -76,12 +78,12 @@ pub(super) fn peek_header<R: Read>(r: &RecordReader<R>) -> [u8; 4] {
     h
 }
 
-pub(super) fn bad_header<R: Read>(
-    r: &mut RecordReader<R>,
+pub(super) fn bad_header(
+    r: &mut Deframer,
     kind: &'static str,
     header: [u8; 4],
     reason: &'static str,
-) -> FramingError {
+) -> Cut {
     let e = FramingError::BadHeader {
         record: r.next_number(),
         offset: r.offset(),
@@ -92,7 +94,7 @@ pub(super) fn bad_header<R: Read>(
     r.fail(e)
 }
 
-pub(super) fn block_truncated<R: Read>(r: &mut RecordReader<R>, have: usize) -> FramingError {
+pub(super) fn block_truncated(r: &mut Deframer, have: usize) -> Cut {
     let e = FramingError::BlockTruncated {
         record: r.next_number(),
         offset: r.offset(),
@@ -102,7 +104,7 @@ pub(super) fn block_truncated<R: Read>(r: &mut RecordReader<R>, have: usize) -> 
     r.fail(e)
 }
 
-pub(super) fn block_overrun<R: Read>(r: &mut RecordReader<R>, need: u64) -> FramingError {
+pub(super) fn block_overrun(r: &mut Deframer, need: u64) -> Cut {
     let e = FramingError::BlockOverrun {
         record: r.next_number(),
         offset: r.offset(),
@@ -115,10 +117,7 @@ pub(super) fn block_overrun<R: Read>(r: &mut RecordReader<R>, need: u64) -> Fram
 }
 
 /// Moves past BDWs until inside a block with bytes left. `false` at a clean end of input.
-pub(super) fn enter_block<R: Read>(
-    r: &mut RecordReader<R>,
-    o: RdwOptions,
-) -> Result<bool, FramingError> {
+pub(super) fn enter_block(r: &mut Deframer, o: RdwOptions) -> Result<bool, Cut> {
     // Empty blocks (BDW length 4) hold no records: skip them.
     while r.block_left == 0 {
         let have = r.fill_to(HEADER)?;
@@ -138,12 +137,9 @@ pub(super) fn enter_block<R: Read>(
 }
 
 /// Reads one RDW record (inside BDW blocks if `o.bdw`).
-pub(super) fn read<R: Read>(
-    r: &mut RecordReader<R>,
-    o: RdwOptions,
-) -> Result<Option<&[u8]>, FramingError> {
+pub(super) fn read(r: &mut Deframer, o: RdwOptions) -> Result<bool, Cut> {
     if o.bdw && !enter_block(r, o)? {
-        return Ok(None);
+        return Ok(false);
     }
     let have = r.fill_to(HEADER)?;
     if o.bdw {
@@ -154,7 +150,7 @@ pub(super) fn read<R: Read>(
             return Err(block_truncated(r, have));
         }
     } else if have == 0 {
-        return Ok(None);
+        return Ok(false);
     } else if have < HEADER {
         return Err(r.truncated(have, HEADER));
     }
@@ -177,7 +173,7 @@ pub(super) fn read<R: Read>(
     if o.bdw {
         r.block_left -= total as u64;
     }
-    Ok(Some(r.emit(HEADER, total - HEADER, 0)))
+    Ok(r.emit(HEADER, total - HEADER, 0))
 }
 
 /// A 4-byte RDW/BDW header for a length that fits 16 bits, in the options' convention.

@@ -1,18 +1,14 @@
-//! The record reader: one growable buffer over any `Read`, handed to the framing kinds.
+//! The record reader: a thin loop that feeds a [`Deframer`] from any `Read`.
 //!
-//! Records are returned as slices of the buffer, so the common case copies nothing per
-//! record. The buffer grows only as real bytes arrive, so a hostile length header costs
-//! memory in proportion to the input, and never past the record size limit.
+//! All framing knowledge is in the deframer (the same one sockets, pipes and the mock host
+//! use); this file only reads bytes when the deframer asks for them. Records are returned
+//! as slices of the deframer's buffer, so the common case copies nothing per record. The
+//! buffer grows only as real bytes arrive, so a hostile length header costs memory in
+//! proportion to the input, and never past the record size limit.
 
 use std::io::{ErrorKind, Read};
 
-use super::{fixed, length_prefix, lines, rdw, vbs, Framing, FramingError};
-
-/// Records longer than this are refused unless [`RecordReader::with_max_record_len`] says otherwise.
-pub const DEFAULT_MAX_RECORD_LEN: usize = 16 * 1024 * 1024;
-
-/// Buffer size at the first read: large reads keep the hot path in memory, not in syscalls.
-const DEFAULT_INITIAL_BUFFER: usize = 64 * 1024;
+use super::{Advance, Deframer, Framing, FramingError};
 
 /// Cuts a byte stream into records according to a [`Framing`].
 ///
@@ -22,25 +18,7 @@ const DEFAULT_INITIAL_BUFFER: usize = 64 * 1024;
 #[derive(Debug)]
 pub struct RecordReader<R: Read> {
     inner: R,
-    framing: Framing,
-    buf: Vec<u8>,
-    /// `buf[start..end]` holds the bytes read but not yet consumed.
-    start: usize,
-    end: usize,
-    eof: bool,
-    initial_buffer: usize,
-    pub(super) max_record_len: usize,
-    /// Input offset of `buf[start]`.
-    pos: u64,
-    /// Number of records returned so far.
-    records: u64,
-    record_offset: u64,
-    failed: bool,
-    /// BDW state: bytes left in the current block, and where that block began.
-    pub(super) block_left: u64,
-    pub(super) block_offset: u64,
-    /// Spanned records: the segments joined so far (records that span are copied).
-    pub(super) joined: Vec<u8>,
+    frames: Deframer,
 }
 
 /// Error of [`RecordReader::next_measured`]: a framing error, or the measure callback's own.
@@ -59,55 +37,52 @@ impl<R: Read> RecordReader<R> {
     pub fn new(inner: R, framing: Framing) -> Self {
         RecordReader {
             inner,
-            framing,
-            buf: Vec::new(),
-            start: 0,
-            end: 0,
-            eof: false,
-            initial_buffer: DEFAULT_INITIAL_BUFFER,
-            max_record_len: DEFAULT_MAX_RECORD_LEN,
-            pos: 0,
-            records: 0,
-            record_offset: 0,
-            failed: false,
-            block_left: 0,
-            block_offset: 0,
-            joined: Vec::new(),
+            frames: Deframer::new(framing),
         }
     }
 
-    /// Sets the largest record accepted (default [`DEFAULT_MAX_RECORD_LEN`]); longer ones are
+    /// Sets the largest record accepted (default [`super::DEFAULT_MAX_RECORD_LEN`]); longer ones are
     /// [`FramingError::TooLong`]. Bounds the memory a hostile length header can make us use.
     pub fn with_max_record_len(mut self, max: usize) -> Self {
-        self.max_record_len = max;
+        self.frames = self.frames.with_max_record_len(max);
         self
     }
 
     /// Sets the size of the first buffer allocation (default 64 KiB, at least 1); it grows as needed.
     pub fn with_initial_buffer(mut self, bytes: usize) -> Self {
-        self.initial_buffer = bytes.max(1);
+        self.frames = self.frames.with_initial_buffer(bytes);
         self
     }
 
     /// The framing this reader cuts.
     pub fn framing(&self) -> Framing {
-        self.framing
+        self.frames.framing()
     }
 
     /// Next record's bytes, borrowed from the internal buffer, or `None` at a clean end of input.
     /// `Fixed { len: 0 }` is refused here: it needs [`RecordReader::next_measured`].
     pub fn next_record(&mut self) -> Result<Option<&[u8]>, FramingError> {
-        if self.failed {
-            return Err(FramingError::Failed);
+        loop {
+            match self.frames.advance()? {
+                Advance::Record => return Ok(Some(self.frames.record())),
+                Advance::End => return Ok(None),
+                Advance::Pending(n) => self.read_more(n)?,
+            }
         }
-        match self.framing {
-            Framing::Fixed { len } => fixed::read(self, len),
-            Framing::Rdw(opts) => rdw::read(self, opts),
-            Framing::Spanned { bdw } => vbs::read(self, bdw),
-            Framing::Len2 => length_prefix::read(self, 2),
-            Framing::Len4 => length_prefix::read(self, 4),
-            Framing::Lines => lines::read(self, lines::LF),
-            Framing::LinesEbcdic => lines::read(self, lines::EBCDIC_NL),
+    }
+
+    /// Reads once into the deframer, so that it may hold `n` unconsumed bytes; marks the end
+    /// of input when the reader has none left.
+    fn read_more(&mut self, n: usize) -> Result<(), FramingError> {
+        let want = n.saturating_sub(self.frames.buffered().len());
+        loop {
+            match self.inner.read(self.frames.spare(want)) {
+                Ok(0) => self.frames.set_eof(),
+                Ok(got) => self.frames.commit(got),
+                Err(e) if e.kind() == ErrorKind::Interrupted => continue,
+                Err(e) => return Err(FramingError::Io(e)),
+            }
+            return Ok(());
         }
     }
 
@@ -122,10 +97,10 @@ impl<R: Read> RecordReader<R> {
         max_len: usize,
         measure: impl FnOnce(&[u8]) -> Result<usize, E>,
     ) -> Result<Option<&[u8]>, MeasuredError<E>> {
-        if self.failed {
+        if !self.frames.can_continue() {
             return Err(FramingError::Failed.into());
         }
-        if !matches!(self.framing, Framing::Fixed { .. }) {
+        if !matches!(self.frames.framing(), Framing::Fixed { .. }) {
             return Err(FramingError::Unsupported(
                 "measured records need fixed framing (no length headers)",
             )
@@ -134,186 +109,77 @@ impl<R: Read> RecordReader<R> {
         if max_len == 0 {
             return Err(FramingError::Unsupported("measured records need max_len > 0").into());
         }
-        if max_len > self.max_record_len {
-            let e = self.too_long(max_len as u64, self.max_record_len);
-            return Err(e.into());
+        let max = self.frames.max_record_len();
+        if max_len > max {
+            self.frames.mark_failed();
+            return Err(FramingError::TooLong {
+                record: self.frames.record_number() + 1,
+                offset: self.frames.bytes_read(),
+                len: max_len as u64,
+                max: max as u64,
+            }
+            .into());
         }
-        let have = self.fill_to(max_len)?;
-        if have == 0 {
-            return Ok(None);
+        loop {
+            match self.frames.peek_measured(max_len)? {
+                Advance::End => return Ok(None),
+                Advance::Pending(n) => self.read_more(n)?,
+                Advance::Record => break,
+            }
         }
-        let given = have.min(max_len);
-        let result = measure(self.peek(given));
-        let got = match result {
+        let given = self.frames.buffered().len().min(max_len);
+        let record = self.frames.record_number() + 1;
+        let offset = self.frames.bytes_read();
+        let got = match measure(self.frames.buffered().get(..given).unwrap_or_default()) {
             Ok(n) => n,
             Err(source) => {
-                self.failed = true;
+                self.frames.mark_failed();
                 return Err(MeasuredError::Measure {
-                    record: self.next_number(),
-                    offset: self.pos,
+                    record,
+                    offset,
                     source,
                 });
             }
         };
         if got == 0 || got > given {
-            let e = FramingError::BadMeasure {
-                record: self.next_number(),
-                offset: self.pos,
+            self.frames.mark_failed();
+            return Err(FramingError::BadMeasure {
+                record,
+                offset,
                 got,
                 given,
-            };
-            return Err(self.fail(e).into());
+            }
+            .into());
         }
-        Ok(Some(self.emit(0, got, 0)))
+        self.frames.emit_measured(got);
+        Ok(Some(self.frames.record()))
     }
 
     /// 1-based number of the record last returned (0 before the first).
     pub fn record_number(&self) -> u64 {
-        self.records
+        self.frames.record_number()
     }
 
     /// Input offset where the last returned record's framing began (its RDW, not its BDW).
     pub fn record_offset(&self) -> u64 {
-        self.record_offset
+        self.frames.record_offset()
     }
 
     /// Input bytes consumed so far: everything up to the end of the last returned record.
     pub fn bytes_read(&self) -> u64 {
-        self.pos
+        self.frames.bytes_read()
     }
 
     /// Whether reading can go on: false after any framing error (the next record boundary
     /// is unknown, including for fixed records, where the only framing error is a truncated
     /// tail). I/O errors do not stop the reader.
     pub fn can_continue(&self) -> bool {
-        !self.failed
+        self.frames.can_continue()
     }
 
     /// Gives back the inner reader; unconsumed buffered bytes are lost.
     pub fn into_inner(self) -> R {
         self.inner
-    }
-
-    // ---- Interface for the framing kinds ----
-
-    /// Makes at least `n` unconsumed bytes available, or as many as the input has left.
-    /// Returns how many are available (may exceed `n`).
-    pub(super) fn fill_to(&mut self, n: usize) -> Result<usize, FramingError> {
-        while self.end - self.start < n && !self.eof {
-            if self.end == self.buf.len() {
-                self.make_room(n);
-            }
-            let Some(space) = self.buf.get_mut(self.end..) else {
-                break;
-            };
-            match self.inner.read(space) {
-                Ok(0) => self.eof = true,
-                Ok(got) => self.end += got.min(space.len()),
-                Err(e) if e.kind() == ErrorKind::Interrupted => {}
-                Err(e) => return Err(FramingError::Io(e)),
-            }
-        }
-        Ok(self.end - self.start)
-    }
-
-    /// Frees space at the tail: slide unconsumed bytes to the front, growing (doubling, up to
-    /// what `n` needs) only when the buffer itself is too small.
-    fn make_room(&mut self, n: usize) {
-        if self.start > 0 {
-            self.buf.copy_within(self.start..self.end, 0);
-            self.end -= self.start;
-            self.start = 0;
-        }
-        if self.end == self.buf.len() {
-            let len = self.buf.len();
-            let grown = if len == 0 {
-                self.initial_buffer
-            } else {
-                len.saturating_mul(2).min(n.max(len + 1))
-            };
-            self.buf.resize(grown.max(len + 1), 0);
-        }
-    }
-
-    /// Up to `n` unconsumed bytes, without consuming them.
-    pub(super) fn peek(&self, n: usize) -> &[u8] {
-        let end = self.end.min(self.start.saturating_add(n));
-        self.buf.get(self.start..end).unwrap_or(&[])
-    }
-
-    /// Skips `n` bytes of framing that belong to no record (a BDW).
-    pub(super) fn consume(&mut self, n: usize) {
-        let n = n.min(self.end - self.start);
-        self.start += n;
-        self.pos += n as u64;
-    }
-
-    /// Returns the next record: `header` framing bytes, `len` record bytes, `trailer` framing
-    /// bytes, all already available. Counts the record and consumes all three.
-    pub(super) fn emit(&mut self, header: usize, len: usize, trailer: usize) -> &[u8] {
-        self.records += 1;
-        self.record_offset = self.pos;
-        let first = self.start.saturating_add(header).min(self.end);
-        let last = first.saturating_add(len).min(self.end);
-        let total = header.saturating_add(len).saturating_add(trailer);
-        self.consume(total);
-        self.buf.get(first..last).unwrap_or(&[])
-    }
-
-    /// Appends `len` record bytes after `header` framing bytes (all available) to the
-    /// joined record, consuming both.
-    pub(super) fn join(&mut self, header: usize, len: usize) {
-        let first = self.start.saturating_add(header).min(self.end);
-        let last = first.saturating_add(len).min(self.end);
-        if let Some(part) = self.buf.get(first..last) {
-            self.joined.extend_from_slice(part);
-        }
-        self.consume(header.saturating_add(len));
-    }
-
-    /// Returns the joined record, whose first segment began at input offset `offset`.
-    pub(super) fn emit_joined(&mut self, offset: u64) -> &[u8] {
-        self.records += 1;
-        self.record_offset = offset;
-        &self.joined
-    }
-
-    /// Number the next record will get, for errors.
-    pub(super) fn next_number(&self) -> u64 {
-        self.records + 1
-    }
-
-    /// Input offset of the next unconsumed byte, for errors.
-    pub(super) fn offset(&self) -> u64 {
-        self.pos
-    }
-
-    /// Marks the reader failed (framing errors are fatal) and passes the error on.
-    pub(super) fn fail(&mut self, e: FramingError) -> FramingError {
-        self.failed = true;
-        e
-    }
-
-    /// A fatal [`FramingError::TooLong`] for the next record.
-    pub(super) fn too_long(&mut self, len: u64, max: usize) -> FramingError {
-        let e = FramingError::TooLong {
-            record: self.next_number(),
-            offset: self.pos,
-            len,
-            max: max as u64,
-        };
-        self.fail(e)
-    }
-
-    /// A fatal [`FramingError::Truncated`] for the next record.
-    pub(super) fn truncated(&mut self, have: usize, need: usize) -> FramingError {
-        let e = FramingError::Truncated {
-            record: self.next_number(),
-            offset: self.pos,
-            have,
-            need,
-        };
-        self.fail(e)
     }
 }
 

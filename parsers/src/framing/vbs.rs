@@ -8,10 +8,12 @@
 //! segments only when it does not fit in one block (one segment without blocks); the
 //! first segment fills a fresh block, and each next one starts a new block.
 
-use std::io::{Read, Write};
+use std::io::Write;
+
+use super::deframer::{Cut, Deframer};
 
 use super::rdw::{self, HEADER, MAX_BLOCK, MAX_RDW_RECORD, VBS};
-use super::{FramingError, RdwOptions, RecordReader, RecordWriter};
+use super::{FramingError, RdwOptions, RecordWriter};
 
 /// Segment descriptor flags (third SDW byte).
 const COMPLETE: u8 = 0;
@@ -23,7 +25,7 @@ fn options(bdw: bool) -> RdwOptions {
     RdwOptions { bdw, ..VBS }
 }
 
-fn bad_segment<R: Read>(r: &mut RecordReader<R>, reason: &'static str) -> FramingError {
+fn bad_segment(r: &mut Deframer, reason: &'static str) -> Cut {
     let e = FramingError::BadSegment {
         record: r.next_number(),
         offset: r.offset(),
@@ -44,28 +46,23 @@ enum Step {
 }
 
 /// Reads one record, joining its segments.
-pub(super) fn read<R: Read>(
-    r: &mut RecordReader<R>,
-    bdw: bool,
-) -> Result<Option<&[u8]>, FramingError> {
-    r.joined.clear();
-    let mut open = None;
-    match walk(r, bdw, &mut open) {
-        Ok(Step::End) => Ok(None),
-        Ok(Step::Complete(len)) => Ok(Some(r.emit(HEADER, len, 0))),
-        Ok(Step::Joined(at)) => Ok(Some(r.emit_joined(at))),
-        // Segments already joined are consumed: a retry could not get them back.
-        Err(FramingError::Io(e)) if open.is_some() => Err(r.fail(FramingError::Io(e))),
-        Err(e) => Err(e),
+pub(super) fn read(r: &mut Deframer, bdw: bool) -> Result<bool, Cut> {
+    // A record whose segments are still open resumes where it waited for bytes.
+    if r.span_open.is_none() {
+        r.joined.clear();
+    }
+    match walk(r, bdw)? {
+        Step::End => Ok(false),
+        Step::Complete(len) => Ok(r.emit(HEADER, len, 0)),
+        Step::Joined(at) => {
+            r.span_open = None;
+            Ok(r.emit_joined(at))
+        }
     }
 }
 
-/// Walks segments up to the end of one record; `open` is set once a spanned record is.
-fn walk<R: Read>(
-    r: &mut RecordReader<R>,
-    bdw: bool,
-    open: &mut Option<u64>,
-) -> Result<Step, FramingError> {
+/// Walks segments up to the end of one record; `r.span_open` is set once a spanned record is.
+fn walk(r: &mut Deframer, bdw: bool) -> Result<Step, Cut> {
     let o = options(bdw);
     loop {
         let more = if bdw {
@@ -74,7 +71,7 @@ fn walk<R: Read>(
             r.fill_to(HEADER)? > 0
         };
         if !more {
-            return match open {
+            return match r.span_open {
                 None => Ok(Step::End),
                 Some(_) => Err(bad_segment(
                     r,
@@ -128,14 +125,14 @@ fn walk<R: Read>(
             });
         }
         let flag = h[2];
-        match (*open, flag) {
+        match (r.span_open, flag) {
             (None, COMPLETE) => {
                 if bdw {
                     r.block_left -= total as u64;
                 }
                 return Ok(Step::Complete(len));
             }
-            (None, FIRST) => *open = Some(r.offset()),
+            (None, FIRST) => r.span_open = Some(r.offset()),
             (Some(_), MIDDLE | LAST) => {}
             (None, _) => {
                 return Err(bad_segment(
@@ -155,7 +152,7 @@ fn walk<R: Read>(
         }
         r.join(HEADER, len);
         if flag == LAST {
-            return Ok(Step::Joined(open.unwrap_or_default()));
+            return Ok(Step::Joined(r.span_open.unwrap_or_default()));
         }
     }
 }

@@ -43,10 +43,13 @@ impl<W: Write> RecordWriter<W> {
             Framing::Fixed { len } => fixed::write(self, len, record)?,
             Framing::Rdw(opts) => rdw::write(self, opts, record)?,
             Framing::Spanned { bdw } => vbs::write(self, bdw, record)?,
-            Framing::Len2 => length_prefix::write(self, 2, record)?,
-            Framing::Len4 => length_prefix::write(self, 4, record)?,
-            Framing::Lines => lines::write(self, lines::LF, record)?,
-            Framing::LinesEbcdic => lines::write(self, lines::EBCDIC_NL, record)?,
+            Framing::Len2 => length_prefix::write(self, 2, false, record)?,
+            Framing::Len4 => length_prefix::write(self, 4, false, record)?,
+            Framing::Len2Le => length_prefix::write(self, 2, true, record)?,
+            Framing::Len4Le => length_prefix::write(self, 4, true, record)?,
+            Framing::Lines => lines::write(self, lines::LF, true, record)?,
+            Framing::LinesEbcdic => lines::write(self, lines::EBCDIC_NL, true, record)?,
+            Framing::Delimiter(byte) => lines::write(self, byte, false, record)?,
         }
         self.records += 1;
         Ok(())
