@@ -53,11 +53,6 @@ const PENDING: &[(&str, &str)] = &[
         "decimal_point_comma.cpy",
         "VALUE literals written with a decimal comma (`VALUE 19,6`)",
     ),
-    (
-        "comp_x_micro_focus.cpy",
-        "USAGE COMP-X (binary of 3, 5, 6, 7 bytes)",
-    ),
-    ("comp6_unsigned_packed.cpy", "USAGE COMP-6"),
 ];
 
 /// Files Ferrule refuses on purpose, and a part of the message it must give.
@@ -999,6 +994,14 @@ impl Gen<'_> {
     fn value(&mut self, ty: &str, length: u64) -> Result<String, String> {
         self.counter += 1;
         let k = self.counter;
+        if let Some(n) = comp_x_digits(ty) {
+            let num = Numeric {
+                signed: false,
+                digits: n,
+                scale: 0,
+            };
+            return Ok(num.literal(k, self.decimal_comma));
+        }
         if let Some(rest) = ty.strip_prefix("X(") {
             let n: usize = rest
                 .trim_end_matches(')')
@@ -1126,8 +1129,17 @@ impl Numeric {
     }
 }
 
+/// Digits GnuCOBOL keeps in a `X(n) COMP-X` item (the most nines its n bytes hold).
+fn comp_x_digits(ty: &str) -> Option<u32> {
+    let n: usize = ty.strip_prefix("X(")?.strip_suffix(") COMP-X")?.parse().ok()?;
+    [2, 4, 7, 9, 12, 14, 16, 18].get(n.checked_sub(1)?).copied()
+}
+
 /// How the program shows an item of Ferrule type `ty`: the DISPLAY kind.
 fn show(ty: &str) -> &'static str {
+    if comp_x_digits(ty).is_some() {
+        return "N";
+    }
     if ty.starts_with("X(") {
         return "X";
     }
