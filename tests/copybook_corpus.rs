@@ -48,12 +48,7 @@ use serde_json::Value;
 
 /// Corpus files Ferrule cannot load yet, and the feature (and helper) they wait for.
 /// When a feature lands, `pending_files_still_fail` names the entry to delete here.
-const PENDING: &[(&str, &str)] = &[
-    (
-        "decimal_point_comma.cpy",
-        "VALUE literals written with a decimal comma (`VALUE 19,6`)",
-    ),
-];
+const PENDING: &[(&str, &str)] = &[];
 
 /// Files Ferrule refuses on purpose, and a part of the message it must give.
 const REFUSED: &[(&str, &str)] = &[
@@ -140,7 +135,8 @@ const FREE_FORMAT: &[&str] = &["trimmed_export_col1.cpy", "lowercase_free_form.c
 const SPECIAL_NAMES: &[(&str, &str)] = &[("decimal_point_comma.cpy", "DECIMAL-POINT IS COMMA")];
 
 /// Extra `ferrule` options for a copybook (after the feature it needs has landed).
-const FERRULE_ARGS: &[(&str, &[&str])] = &[];
+const FERRULE_ARGS: &[(&str, &[&str])] =
+    &[("decimal_point_comma.cpy", &["--decimal-point", "comma"])];
 
 /// How Ferrule reads the bytes the oracle programs write (x86 GnuCOBOL, ASCII).
 const DECODE_ARGS: &[&str] = &[
@@ -1131,7 +1127,11 @@ impl Numeric {
 
 /// Digits GnuCOBOL keeps in a `X(n) COMP-X` item (the most nines its n bytes hold).
 fn comp_x_digits(ty: &str) -> Option<u32> {
-    let n: usize = ty.strip_prefix("X(")?.strip_suffix(") COMP-X")?.parse().ok()?;
+    let n: usize = ty
+        .strip_prefix("X(")?
+        .strip_suffix(") COMP-X")?
+        .parse()
+        .ok()?;
     [2, 4, 7, 9, 12, 14, 16, 18].get(n.checked_sub(1)?).copied()
 }
 

@@ -14,6 +14,7 @@
 //! and for text from a COPY member, the member and the COPY statements that brought it.
 
 mod build;
+mod comma_literal;
 mod entry;
 mod error;
 mod expand;
