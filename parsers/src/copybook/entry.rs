@@ -582,6 +582,10 @@ pub(crate) fn statement(i: &str) -> PResult<'_, Statement> {
             )
         }
         "DECIMAL-POINT" | "CURRENCY" => return special_names(start),
+        "EXEC" => {
+            let (rest, ()) = super::exec_block::skip(start)?;
+            return Ok((rest, Statement::Skip));
+        }
         "SPECIAL-NAMES" => {
             let rest = rest.trim_start();
             if !at_period(rest) {

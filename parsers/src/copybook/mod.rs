@@ -17,6 +17,7 @@ mod build;
 mod comma_literal;
 mod entry;
 mod error;
+mod exec_block;
 mod expand;
 mod lex;
 mod members;
