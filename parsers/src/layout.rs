@@ -351,6 +351,16 @@ pub enum DataType {
         bytes: u8,
         native: bool,
     },
+    /// USAGE COMP-X (Micro Focus): unsigned big-endian binary of 1-8 bytes sized by the
+    /// PICTURE. `by_bytes`: written `PIC X(n) COMP-X` (n bytes, `pic.digits` the digits
+    /// the bytes hold) rather than `PIC 9(n) COMP-X`.
+    CompX {
+        pic: NumericPic,
+        bytes: u8,
+        by_bytes: bool,
+    },
+    /// USAGE COMP-6 (Micro Focus): unsigned packed decimal without a sign nibble.
+    Comp6 { pic: NumericPic },
     /// COMP-1 / COMP-2: representation per dialect (IBM hex float or IEEE).
     Float { width: FloatWidth },
     /// Numeric-edited PIC (Z, *, +, -, ., ,, CR, DB, B, 0, /, $): text that shows a number.
@@ -378,7 +388,8 @@ impl DataType {
                     ) as usize
             }
             DataType::Packed { pic } => pic.digits as usize / 2 + 1,
-            DataType::Binary { bytes, .. } => *bytes as usize,
+            DataType::Binary { bytes, .. } | DataType::CompX { bytes, .. } => *bytes as usize,
+            DataType::Comp6 { pic } => usize::from(pic.digits).div_ceil(2),
             DataType::Float {
                 width: FloatWidth::Single,
             } => 4,
@@ -422,6 +433,13 @@ impl DataType {
             DataType::Binary { pic, native, .. } => {
                 format!("{} {}", num(pic), if *native { "COMP-5" } else { "COMP" })
             }
+            DataType::CompX {
+                bytes,
+                by_bytes: true,
+                ..
+            } => format!("X({bytes}) COMP-X"),
+            DataType::CompX { pic, .. } => format!("{} COMP-X", num(pic)),
+            DataType::Comp6 { pic } => format!("{} COMP-6", num(pic)),
             DataType::Float {
                 width: FloatWidth::Single,
             } => "COMP-1".into(),

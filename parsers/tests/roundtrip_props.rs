@@ -603,6 +603,8 @@ impl Gen {
             DataType::Zoned { pic, .. }
             | DataType::Packed { pic }
             | DataType::Binary { pic, .. }
+            | DataType::CompX { pic, .. }
+            | DataType::Comp6 { pic }
             | DataType::Edited { pic, .. } => num(&self.number(pic)),
             DataType::Float { .. } => num(&self.float()),
         }

@@ -424,7 +424,9 @@ fn append(h: &HostConfig, response: &Layout, codec: CodecOptions, ps: &mut Probl
             Some(
                 DataType::Zoned { pic, .. }
                 | DataType::Packed { pic }
-                | DataType::Binary { pic, .. },
+                | DataType::Binary { pic, .. }
+                | DataType::CompX { pic, .. }
+                | DataType::Comp6 { pic },
             ) if pic.scale == 0 => (false, usize::from(pic.digits)),
             _ => {
                 ps.push((

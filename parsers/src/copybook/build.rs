@@ -269,7 +269,11 @@ fn resolve_odo(ctx: &Ctx<'_>, root: &mut Field, p: Pending) -> Result<(), Copybo
         matches!(
             f.kind,
             FieldKind::Item(
-                DataType::Zoned { .. } | DataType::Packed { .. } | DataType::Binary { .. }
+                DataType::Zoned { .. }
+                    | DataType::Packed { .. }
+                    | DataType::Binary { .. }
+                    | DataType::CompX { .. }
+                    | DataType::Comp6 { .. }
             )
         )
     });

@@ -44,6 +44,10 @@ pub(crate) enum Usage {
     Comp2,
     /// COMP-3, PACKED-DECIMAL.
     Packed,
+    /// COMP-X (Micro Focus): unsigned big-endian binary sized by the PICTURE.
+    CompX,
+    /// COMP-6 (Micro Focus): unsigned packed decimal without a sign nibble.
+    Comp6,
     National,
     Index,
     Pointer,
@@ -126,6 +130,10 @@ const USAGE_WORDS: &[(&str, Usage)] = &[
     ("COMP-3", Usage::Packed),
     ("COMPUTATIONAL-3", Usage::Packed),
     ("PACKED-DECIMAL", Usage::Packed),
+    ("COMP-X", Usage::CompX),
+    ("COMPUTATIONAL-X", Usage::CompX),
+    ("COMP-6", Usage::Comp6),
+    ("COMPUTATIONAL-6", Usage::Comp6),
     ("NATIONAL", Usage::National),
     ("INDEX", Usage::Index),
     ("POINTER", Usage::Pointer),
@@ -255,8 +263,6 @@ fn usage_word(i: &str) -> PResult<'_, Usage> {
             .strip_prefix("COMPUTATIONAL")
             .or_else(|| u.strip_prefix("COMP"))
         {
-            Some("-X") => " (Micro Focus unsigned binary sized by the PICTURE)",
-            Some("-6") => " (unsigned packed decimal without a sign nibble)",
             Some("-0") => " (compilers disagree on it; GnuCOBOL 3.1 does not implement it)",
             _ => "",
         };
@@ -576,6 +582,10 @@ pub(crate) fn statement(i: &str) -> PResult<'_, Statement> {
             )
         }
         "DECIMAL-POINT" | "CURRENCY" => return special_names(start),
+        "EXEC" => {
+            let (rest, ()) = super::exec_block::skip(start)?;
+            return Ok((rest, Statement::Skip));
+        }
         "SPECIAL-NAMES" => {
             let rest = rest.trim_start();
             if !at_period(rest) {
@@ -831,6 +841,10 @@ mod tests {
         // name goes: the entry's name, REDEFINES, DEPENDING ON, OF, INDEXED BY, RENAMES.
         for k in keywords() {
             for name in [format!("{k}-X"), format!("X-{k}"), format!("{k}-{k}")] {
+                // `COMP` + `-X` is itself a usage (COMP-X).
+                if is_reserved(&name) {
+                    continue;
+                }
                 let e = entry(&format!("05 {name} PIC X(3)."));
                 assert_eq!(e.name.map(|n| n.value), Some(name.clone()), "{name}");
                 assert_eq!(e.pic.map(|p| p.value), Some("X(3)".into()), "{name}");
@@ -930,7 +944,7 @@ mod tests {
         // Duplicate clause.
         assert_eq!(err_at("05 A PIC X PIC X."), 11);
         // Unsupported usage.
-        assert_eq!(err_at("05 A PIC 9 COMP-X."), 11);
+        assert_eq!(err_at("05 A PIC 9 COMP-0."), 11);
         // OCCURS without a number.
         assert_eq!(err_at("05 A OCCURS X."), 12);
     }

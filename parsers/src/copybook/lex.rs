@@ -234,6 +234,8 @@ fn simple_literal(i: &str) -> PResult<'_, Literal> {
         "HIGH-VALUE" | "HIGH-VALUES" => Literal::HighValues,
         "QUOTE" | "QUOTES" => Literal::Quotes,
         _ if is_numeric_literal(w) => Literal::Number(w.to_string()),
+        // Kept as written: only the tree stage knows whether the decimal point is a comma.
+        _ if super::comma_literal::is_comma_number(w) => Literal::Number(w.to_string()),
         _ => return backtrack(i),
     };
     Ok((rest, lit))

@@ -14,8 +14,10 @@
 //! and for text from a COPY member, the member and the COPY statements that brought it.
 
 mod build;
+mod comma_literal;
 mod entry;
 mod error;
+mod exec_block;
 mod expand;
 mod lex;
 mod members;

@@ -6,6 +6,7 @@
 
 use std::iter::Peekable;
 
+use super::comma_literal;
 use super::entry::{single_value, Entry};
 use super::{CopybookError, Ctx};
 use crate::layout::Condition;
@@ -163,8 +164,8 @@ fn condition(ctx: &Ctx<'_>, e: Entry) -> Result<Condition, CopybookError> {
         ));
     };
     Ok(Condition {
+        values: comma_literal::normalise(ctx, &values)?,
         name: name.value,
-        values: values.value,
     })
 }
 
@@ -175,7 +176,7 @@ pub(crate) fn item_value(
 ) -> Result<Option<crate::layout::Literal>, CopybookError> {
     match &e.values {
         None => Ok(None),
-        Some(v) => match single_value(&v.value) {
+        Some(v) => match single_value(&comma_literal::normalise(ctx, v)?) {
             Some(l) => Ok(Some(l.clone())),
             None => Err(ctx.err(
                 v.rest_len,

@@ -5,6 +5,7 @@ use super::lex::Spanned;
 use super::picture::{self, Picture};
 use super::{CopybookError, Ctx};
 use crate::layout::{binary_bytes, DataType, FloatWidth, NumericPic, SignPosition};
+use crate::numeric::compx;
 
 /// Most digits of a DISPLAY or packed number: IBM stops at 31 (ARITH(EXTEND)), GnuCOBOL
 /// and Micro Focus at 38; the decimal type holds 40.
@@ -59,6 +60,8 @@ fn usage_name(u: Usage) -> &'static str {
         Usage::Comp1 => "COMP-1",
         Usage::Comp2 => "COMP-2",
         Usage::Packed => "COMP-3",
+        Usage::CompX => "COMP-X",
+        Usage::Comp6 => "COMP-6",
         Usage::National => "NATIONAL",
         Usage::Index => "INDEX",
         Usage::Pointer => "POINTER",
@@ -194,8 +197,54 @@ fn with_picture(
                 native: usage == Usage::Comp5,
             }
         }
+        (Usage::CompX, pic) => comp_x(ctx, pic, p)?,
+        // GnuCOBOL ("COMP-6 with sign - changing to COMP-3") and Micro Focus both store a
+        // signed COMP-6 as COMP-3.
+        (Usage::Comp6, Picture::Numeric(n)) if n.signed => DataType::Packed {
+            pic: limit(n, MAX_DECIMAL_DIGITS)?,
+        },
+        (Usage::Comp6, Picture::Numeric(n)) => DataType::Comp6 {
+            pic: limit(n, MAX_DECIMAL_DIGITS)?,
+        },
         _ => return Err(needs_numeric()),
     })
+}
+
+/// `PIC 9(n) COMP-X` (the fewest bytes holding n nines) or `PIC X(n) COMP-X` (n bytes).
+fn comp_x(ctx: &Ctx<'_>, pic: Picture, p: &Spanned<String>) -> Result<DataType, CopybookError> {
+    let err = |m: String| Err(ctx.err(p.rest_len, m));
+    match pic {
+        Picture::Numeric(n) if n.signed => {
+            err("a signed COMP-X item is not supported (COMP-X is unsigned; use COMP-5)".into())
+        }
+        Picture::Numeric(n) => match compx::bytes_for_digits(n.digits) {
+            Some(bytes) if n.digits <= MAX_BINARY_DIGITS => Ok(DataType::CompX {
+                pic: n,
+                bytes,
+                by_bytes: false,
+            }),
+            _ => err(format!(
+                "{} digits is more than the {MAX_BINARY_DIGITS} a COMP-X item can hold",
+                n.digits
+            )),
+        },
+        Picture::Alphanumeric { len } => match u8::try_from(len) {
+            Ok(bytes) if (1..=compx::MAX_BYTES).contains(&len) => Ok(DataType::CompX {
+                pic: NumericPic {
+                    digits: compx::digits_for_bytes(bytes),
+                    scale: 0,
+                    signed: false,
+                },
+                bytes,
+                by_bytes: true,
+            }),
+            _ => err(format!(
+                "PIC X({len}) COMP-X is {len} bytes; a COMP-X item holds 1 to {} bytes",
+                compx::MAX_BYTES
+            )),
+        },
+        _ => err("USAGE COMP-X needs a PICTURE of 9s (with V) or of Xs".into()),
+    }
 }
 
 /// SIGN LEADING/TRAILING [SEPARATE]: only for signed DISPLAY numbers.

@@ -662,6 +662,16 @@ impl<'l> State<'l> {
                 numeric::binary::encode(&v, pic, endian, opts.allow_beyond_pic, slot)
                     .map_err(|x| e(self, x))
             }
+            DataType::CompX { pic, .. } => {
+                let v = scaled(self, pic.scale)?;
+                let slot = self.slot(rec, start, len)?;
+                numeric::compx::encode(&v, pic, opts.allow_beyond_pic, slot).map_err(|x| e(self, x))
+            }
+            DataType::Comp6 { pic } => {
+                let v = scaled(self, pic.scale)?;
+                let slot = self.slot(rec, start, len)?;
+                numeric::comp6::encode(&v, pic, opts.allow_beyond_pic, slot).map_err(|x| e(self, x))
+            }
             DataType::Float { width } => {
                 let slot = self.slot(rec, start, len)?;
                 numeric::float::encode(&d.to_string(), *width, opts.dialect.float_format, slot)
@@ -744,6 +754,8 @@ impl<'l> State<'l> {
             DataType::Zoned { .. }
                 | DataType::Packed { .. }
                 | DataType::Binary { .. }
+                | DataType::CompX { .. }
+                | DataType::Comp6 { .. }
                 | DataType::Float { .. }
                 | DataType::Edited { .. }
         );

@@ -77,6 +77,12 @@ impl ItemWriter {
                     numeric::binary::write_json(bytes, pic, endian, out)
                 })
             }
+            DataType::CompX { pic, .. } => {
+                self.quoted(out, |out| numeric::compx::write_json(bytes, pic, out))
+            }
+            DataType::Comp6 { pic } => {
+                self.quoted(out, |out| numeric::comp6::write_json(bytes, pic, out))
+            }
             DataType::Float { width } => {
                 let q = self.opts.numbers_as_strings;
                 if q {

@@ -20,6 +20,8 @@ mod view;
 #[cfg(test)]
 mod cut_tests;
 #[cfg(test)]
+mod mf_usage_tests;
+#[cfg(test)]
 mod odo_tests;
 
 pub use decode::{Decoded, Decoder};

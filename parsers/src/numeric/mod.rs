@@ -2,11 +2,14 @@
 //!
 //! [`Decimal`] is the common currency: unscaled digits and a power of ten, never `f64`.
 //! Each storage format is one file: [`zoned`] (USAGE DISPLAY, overpunched or separate
-//! sign), [`packed`] (COMP-3), [`binary`] (COMP/COMP-4/BINARY/COMP-5), [`float`]
+//! sign), [`packed`] (COMP-3), [`binary`] (COMP/COMP-4/BINARY/COMP-5), [`compx`] and
+//! [`comp6`] (Micro Focus COMP-X and COMP-6), [`float`]
 //! (COMP-1/COMP-2 as IBM hexadecimal or IEEE) and [`edited`] (numeric-edited pictures).
 //! Zoned, packed, binary and `Decimal` never allocate: they sit on the decoder's hot path.
 
 pub mod binary;
+pub mod comp6;
+pub mod compx;
 pub mod decimal;
 pub mod edited;
 pub mod float;

@@ -110,6 +110,8 @@ fn pic_and_usage(dt: &DataType) -> (String, &'static str) {
         }
         DataType::National { .. } => "NATIONAL",
         DataType::Packed { .. } => "COMP-3",
+        DataType::CompX { .. } => "COMP-X",
+        DataType::Comp6 { .. } => "COMP-6",
         DataType::Binary { native: false, .. } => "COMP",
         DataType::Binary { native: true, .. } => "COMP-5",
         DataType::Float {
@@ -134,6 +136,8 @@ fn numeric_scale(dt: &DataType) -> Option<i16> {
         DataType::Zoned { pic, .. }
         | DataType::Packed { pic }
         | DataType::Binary { pic, .. }
+        | DataType::CompX { pic, .. }
+        | DataType::Comp6 { pic }
         | DataType::Edited { pic, .. } => Some(pic.scale),
         _ => None,
     }

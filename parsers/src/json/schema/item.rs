@@ -77,6 +77,26 @@ pub(super) fn schema(_f: &Field, dt: &DataType, opts: &SchemaOptions) -> Map<Str
             };
             number(&mut m, pic, stored, opts);
         }
+        DataType::CompX { pic, bytes, .. } => {
+            let stored = if opts.decode() || opts.allow_beyond_pic {
+                Stored::Raw {
+                    min: 0,
+                    max: (1i128 << (8 * u32::from(*bytes))) - 1,
+                }
+            } else {
+                Stored::Digits(u32::from(pic.digits))
+            };
+            number(&mut m, pic, stored, opts);
+        }
+        DataType::Comp6 { pic } => {
+            // The decoder reads every nibble, a pad nibble included.
+            let digits = if opts.decode() || opts.allow_beyond_pic {
+                2 * dt.byte_len() as u32
+            } else {
+                u32::from(pic.digits)
+            };
+            number(&mut m, pic, Stored::Digits(digits), opts);
+        }
     }
     m
 }
