@@ -16,6 +16,8 @@
 
 mod common;
 
+use common::cobc::{fraction_digits, Dec};
+
 use std::collections::BTreeMap;
 use std::path::{Path, PathBuf};
 use std::process::{Command, Output};
@@ -346,27 +348,8 @@ fn cobol_dir() -> PathBuf {
     common::repo().join("tests").join("cobol")
 }
 
-/// Whether `cobc` can be run; panics under CI when it cannot.
-fn cobc_available() -> bool {
-    let ok = Command::new("cobc")
-        .arg("--version")
-        .output()
-        .map(|o| o.status.success())
-        .unwrap_or(false);
-    if !ok {
-        if std::env::var("CI").as_deref() == Ok("true") {
-            panic!(
-                "cobc (GnuCOBOL) is not installed but CI=true: the COBOL oracle tests cannot run. \
-                 Install GnuCOBOL 3.x (e.g. `apt-get install gnucobol3`)."
-            );
-        }
-        eprintln!("note: cobc (GnuCOBOL) not found; skipping the COBOL oracle test");
-    }
-    ok
-}
-
 fn run(case: &Case) {
-    if !cobc_available() {
+    if !common::cobc::cobc_available("the COBOL oracle test") {
         return;
     }
     let tmp = tempfile::tempdir().unwrap();
@@ -813,74 +796,6 @@ fn number_text(v: &Value) -> Option<String> {
         Value::Number(n) => Some(n.to_string()),
         Value::String(s) => Some(s.clone()),
         _ => None,
-    }
-}
-
-/// Digits after the decimal point (before any exponent).
-fn fraction_digits(s: &str) -> usize {
-    let s = s.trim();
-    let mantissa = s.split(['e', 'E']).next().unwrap_or(s);
-    mantissa
-        .split_once('.')
-        .map_or(0, |(_, f)| f.chars().filter(char::is_ascii_digit).count())
-}
-
-/// An exact decimal normalised for comparison: no leading zeros, no trailing zeros
-/// (the scale absorbs them), and zero has no sign.
-#[derive(Debug, PartialEq, Eq)]
-struct Dec {
-    negative: bool,
-    digits: String,
-    scale: i64,
-}
-
-impl Dec {
-    /// Accepts COBOL's DISPLAY forms (`-00012.50`, `00012.50-`, `+.5`, `   -12300`) and
-    /// JSON numbers (`-12.50`, `1.5E+3`).
-    fn parse(s: &str) -> Option<Dec> {
-        let mut s = s.trim();
-        let mut negative = false;
-        if let Some(r) = s.strip_prefix('-') {
-            negative = true;
-            s = r;
-        } else if let Some(r) = s.strip_prefix('+') {
-            s = r;
-        } else if let Some(r) = s.strip_suffix('-') {
-            negative = true;
-            s = r;
-        } else if let Some(r) = s.strip_suffix('+') {
-            s = r;
-        }
-        let (mantissa, exp) = match s.split_once(['e', 'E']) {
-            Some((m, e)) => (m, e.parse::<i64>().ok()?),
-            None => (s, 0),
-        };
-        let (int, frac) = mantissa.split_once('.').unwrap_or((mantissa, ""));
-        if int.is_empty() && frac.is_empty() {
-            return None;
-        }
-        if !int.chars().chain(frac.chars()).all(|c| c.is_ascii_digit()) {
-            return None;
-        }
-        let all = format!("{int}{frac}");
-        let mut scale = frac.len() as i64 - exp;
-        let mut digits = all.trim_start_matches('0').to_string();
-        while digits.ends_with('0') {
-            digits.pop();
-            scale -= 1;
-        }
-        if digits.is_empty() {
-            return Some(Dec {
-                negative: false,
-                digits,
-                scale: 0,
-            });
-        }
-        Some(Dec {
-            negative,
-            digits,
-            scale,
-        })
     }
 }
 
