@@ -167,7 +167,7 @@ impl CodecArgs {
             },
             numbers_as_strings: self.numbers_as_strings,
             odo_stored_max: self.odo_stored_max,
-            allow_beyond_pic: false,
+            ..CodecOptions::default()
         })
     }
 }

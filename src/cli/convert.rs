@@ -246,7 +246,9 @@ pub fn encode(args: EncodeArgs) -> Result<(), Failure> {
     }
     let layout = args.layout.load()?;
     let mut opts = args.codec.codec_options()?;
-    opts.allow_beyond_pic = args.allow_beyond_pic;
+    if args.allow_beyond_pic {
+        opts.trunc = ferrule_parsers::dialect::Trunc::Bin;
+    }
     let variable = layout.has_odo() && !opts.odo_stored_max;
     let framing = framing_for(&args.codec.framing, &layout, variable)?;
     // Variable-length framings keep short records short, as the decoder reads them.

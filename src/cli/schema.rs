@@ -42,7 +42,9 @@ pub fn run(args: SchemaArgs) -> Result<(), Failure> {
         DirectionName::Encode => SchemaDirection::Encode,
     };
     let mut opts = SchemaOptions::for_codec(direction, &codec);
-    opts.allow_beyond_pic = args.allow_beyond_pic;
+    if args.allow_beyond_pic {
+        opts.trunc = ferrule_parsers::dialect::Trunc::Bin;
+    }
     // Variable-length framings may carry records cut short: nothing is always present.
     let framing = Framing::parse(&args.codec.framing)
         .map_err(|e| Failure::usage(format!("error: --framing: {e}")))?;

@@ -42,6 +42,13 @@ pub enum NumericError {
     NotFinite,
     #[error("value is outside the range of the floating-point format")]
     OutOfRange,
+    #[error("value {value} does not fit {bytes} bytes of binary ({min} to {max})")]
+    BinaryRange {
+        value: String,
+        bytes: u8,
+        min: String,
+        max: String,
+    },
     #[error("invalid number syntax: {0}")]
     Syntax(String),
     #[error("field is {got} bytes, expected {expected}")]
