@@ -4,7 +4,7 @@ use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
 use ferrule_parsers::codepage::CodePage;
-use ferrule_parsers::dialect::{AsciiSign, Dialect, Endian, FloatFormat};
+use ferrule_parsers::dialect::{AsciiSign, Dialect, Endian, FloatFormat, Trunc};
 use ferrule_parsers::json::{CodecOptions, RedefinesMode};
 use ferrule_parsers::layout::Layout;
 use ferrule_parsers::registry::{self, LoadOptions};
@@ -87,6 +87,17 @@ pub enum SignName {
     Lowercase,
 }
 
+/// IBM's TRUNC compiler option (GnuCOBOL `binary-truncate`), as the host was compiled.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
+pub enum TruncName {
+    /// Results cut to the PIC digits: values beyond them are refused both ways.
+    Std,
+    /// Data assumed to fit the PIC: values beyond it are refused both ways.
+    Opt,
+    /// The whole binary field is the value: read and written as stored.
+    Bin,
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
 pub enum RedefinesName {
     First,
@@ -123,6 +134,12 @@ pub struct CodecArgs {
     /// The file stores OCCURS DEPENDING ON tables at their maximum size (later fields do not shift).
     #[arg(long)]
     pub odo_stored_max: bool,
+    /// The host's TRUNC option: may binary items hold values beyond their PIC digits (bin: yes, as stored; std, opt: no, refused by decode and encode alike).
+    #[arg(long, value_enum, default_value = "bin")]
+    pub trunc: TruncName,
+    /// Former spelling of `--trunc bin`.
+    #[arg(long, hide = true, conflicts_with = "trunc")]
+    pub allow_beyond_pic: bool,
 }
 
 impl CodecArgs {
@@ -167,7 +184,12 @@ impl CodecArgs {
             },
             numbers_as_strings: self.numbers_as_strings,
             odo_stored_max: self.odo_stored_max,
-            ..CodecOptions::default()
+            trunc: match self.trunc {
+                _ if self.allow_beyond_pic => Trunc::Bin,
+                TruncName::Std => Trunc::Std,
+                TruncName::Opt => Trunc::Opt,
+                TruncName::Bin => Trunc::Bin,
+            },
         })
     }
 }

@@ -57,9 +57,6 @@ pub struct EncodeArgs {
     /// Write each bad JSON line to FILE and its error report to FILE.errors.jsonl.
     #[arg(long, value_name = "FILE")]
     quarantine: Option<PathBuf>,
-    /// Encode binary items (and even-digit packed pad nibbles) beyond their PIC digits, up to what their bytes hold.
-    #[arg(long)]
-    allow_beyond_pic: bool,
     /// Output file (default: standard output).
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
@@ -245,10 +242,7 @@ pub fn encode(args: EncodeArgs) -> Result<(), Failure> {
         ));
     }
     let layout = args.layout.load()?;
-    let mut opts = args.codec.codec_options()?;
-    if args.allow_beyond_pic {
-        opts.trunc = ferrule_parsers::dialect::Trunc::Bin;
-    }
+    let opts = args.codec.codec_options()?;
     let variable = layout.has_odo() && !opts.odo_stored_max;
     let framing = framing_for(&args.codec.framing, &layout, variable)?;
     // Variable-length framings keep short records short, as the decoder reads them.

@@ -29,9 +29,6 @@ pub struct SchemaArgs {
     /// Describe the decoder's output or the encoder's input.
     #[arg(long, value_enum, default_value = "decode")]
     direction: DirectionName,
-    /// As `encode --allow-beyond-pic`: binary and packed bounds from their bytes.
-    #[arg(long)]
-    allow_beyond_pic: bool,
 }
 
 pub fn run(args: SchemaArgs) -> Result<(), Failure> {
@@ -42,9 +39,6 @@ pub fn run(args: SchemaArgs) -> Result<(), Failure> {
         DirectionName::Encode => SchemaDirection::Encode,
     };
     let mut opts = SchemaOptions::for_codec(direction, &codec);
-    if args.allow_beyond_pic {
-        opts.trunc = ferrule_parsers::dialect::Trunc::Bin;
-    }
     // Variable-length framings may carry records cut short: nothing is always present.
     let framing = Framing::parse(&args.codec.framing)
         .map_err(|e| Failure::usage(format!("error: --framing: {e}")))?;
