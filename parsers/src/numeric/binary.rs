@@ -6,7 +6,7 @@
 //! takes such values when allowed to, and never a value its bytes cannot hold. Zero is
 //! never negative here: two's complement has no negative zero.
 
-use super::{check_fits, Decimal, NumericError};
+use super::{check_fits, BinaryRange, Decimal, NumericError};
 use crate::dialect::Endian;
 use crate::layout::NumericPic;
 
@@ -108,12 +108,12 @@ pub fn encode(
     if n < min || n > max {
         // Never wrapped or cut: say what the bytes hold, at the PIC's scale.
         let text = |x: i128| Decimal::from_i128(x, pic.scale).to_string();
-        return Err(NumericError::BinaryRange {
+        return Err(NumericError::BinaryRange(Box::new(BinaryRange {
             value: text(n),
             bytes: out.len() as u8,
             min: text(min),
             max: text(max),
-        });
+        })));
     }
     // Two's complement truncated to the width is the stored form for both signednesses.
     let raw = (n as u64).to_be_bytes();
@@ -175,6 +175,25 @@ mod tests {
             decode(&[0x80], &pic(2, 0, true), Endian::Big).unwrap(),
             Decimal::from_i128(-128, 0)
         );
+    }
+
+    #[test]
+    fn a_bad_width_names_the_nearest_binary_width() {
+        // Below four bytes a halfword was meant, above it a doubleword.
+        for (got, expected) in [(0, 2), (3, 2), (5, 8), (7, 8), (16, 8)] {
+            let bytes = vec![0u8; got];
+            let e = NumericError::BadLength { expected, got };
+            assert_eq!(
+                decode(&bytes, &pic(4, 0, true), Endian::Big),
+                Err(e.clone())
+            );
+            let mut out = bytes.clone();
+            let one = Decimal::from_i128(1, 0);
+            assert_eq!(
+                encode(&one, &pic(4, 0, true), Endian::Big, true, &mut out),
+                Err(e)
+            );
+        }
     }
 
     #[test]
@@ -243,7 +262,7 @@ mod tests {
                 true,
                 &mut out
             ),
-            Err(NumericError::BinaryRange { .. })
+            Err(NumericError::BinaryRange(_))
         ));
         // Unsigned refuses negatives.
         assert_eq!(
@@ -288,18 +307,18 @@ mod tests {
         assert_eq!(enc(65535, 2, false).unwrap(), [0xFF, 0xFF]);
         assert_eq!(
             enc(65536, 2, false),
-            Err(NumericError::BinaryRange {
+            Err(NumericError::BinaryRange(Box::new(BinaryRange {
                 value: "65536".into(),
                 bytes: 2,
                 min: "0".into(),
                 max: "65535".into()
-            })
+            })))
         );
         assert_eq!(enc(32767, 2, true).unwrap(), [0x7F, 0xFF]);
         assert_eq!(enc(-32768, 2, true).unwrap(), [0x80, 0x00]);
         assert!(matches!(
             enc(32768, 2, true),
-            Err(NumericError::BinaryRange { bytes: 2, .. })
+            Err(NumericError::BinaryRange(r)) if r.bytes == 2
         ));
         assert_eq!(
             enc(-32769, 2, true).unwrap_err().to_string(),
