@@ -438,6 +438,25 @@ mod tests {
     }
 
     #[test]
+    fn a_little_endian_bdw_has_no_extended_form() {
+        // A block of 0x86 bytes little-endian starts 86 00: its first byte has the high
+        // bit set, which marks an extended BDW only in IBM's big-endian form.
+        let rec = vec![b'x'; 0x86 - 8];
+        let f = Framing::Rdw(RdwOptions {
+            little_endian: true,
+            length_excludes_header: false,
+            bdw: true,
+        });
+        let mut w = RecordWriter::new(Vec::new(), f);
+        w.write_record(&rec).unwrap();
+        let bytes = w.finish().unwrap();
+        assert_eq!(&bytes[..4], b"\x86\x00\x00\x00");
+        let mut r = RecordReader::new(&bytes[..], f);
+        assert_eq!(r.next_record().unwrap(), Some(&rec[..]));
+        assert_eq!(r.next_record().unwrap(), None);
+    }
+
+    #[test]
     fn bdw_blocks() {
         // One block of 4 + 6 + 5 bytes with records "ab" and "c", then an empty block,
         // then a block with one empty record.

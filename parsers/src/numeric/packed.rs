@@ -401,6 +401,62 @@ mod tests {
     }
 
     #[test]
+    fn the_pair_table_holds_every_digit_pair_and_nothing_else() {
+        // The fast path's table: ASCII digits for bytes 00-99 in BCD, FF FF for the rest
+        // (a table that said "invalid" too often would only be slower, so check it whole).
+        for b in 0..=255u8 {
+            let (hi, lo) = (b >> 4, b & 0x0F);
+            let want = if hi <= 9 && lo <= 9 {
+                [b'0' + hi, b'0' + lo]
+            } else {
+                [0xFF, 0xFF]
+            };
+            assert_eq!(PAIRS[usize::from(b)], want, "{b:02X}");
+        }
+    }
+
+    #[test]
+    fn a_bad_digit_beside_the_sign_is_found_on_both_paths() {
+        // The last byte's high nibble is a digit: A-F there is an error, whatever the
+        // sign nibble says, on the fast path (write_json) as on decode.
+        for last in [0xAC, 0xFD, 0xBF, 0xCA] {
+            let bytes = [0x12, last];
+            let want = Err(NumericError::InvalidNibble {
+                offset: 1,
+                nibble: last >> 4,
+            });
+            assert_eq!(decode(&bytes, &pic(3, 0, true)).map(|_| ()), want);
+            let mut out = Vec::new();
+            assert_eq!(write_json(&bytes, &pic(3, 0, true), &mut out), want);
+            assert!(out.is_empty());
+        }
+        // 9 is the largest digit: 0x9C is 9 positive.
+        let mut out = Vec::new();
+        write_json(&[0x12, 0x9C], &pic(3, 0, true), &mut out).unwrap();
+        assert_eq!(out, b"129");
+    }
+
+    #[test]
+    fn the_first_bad_nibble_is_named() {
+        // High nibble bad, low nibble bad, both bad (the high one is first), each
+        // beside a 9, the largest digit.
+        for (bytes, offset, nibble) in [
+            ([0xA1u8, 0x23, 0x4C], 0, 0xA),
+            ([0x9A, 0x23, 0x4C], 0, 0xA),
+            ([0xBC, 0x23, 0x4C], 0, 0xB),
+            ([0x12, 0x9F, 0x4C], 1, 0xF),
+        ] {
+            let want = Err(NumericError::InvalidNibble { offset, nibble });
+            assert_eq!(
+                decode(&bytes, &pic(5, 0, true)).map(|_| ()),
+                want,
+                "{bytes:02X?}"
+            );
+            assert_eq!(write_json(&bytes, &pic(5, 0, true), &mut Vec::new()), want);
+        }
+    }
+
+    #[test]
     fn forty_digits_decode_and_forty_one_do_not() {
         // PIC 9(40) COMP-3 is 21 bytes, 41 digit nibbles (the first a pad nibble): 40
         // significant digits are the most a Decimal holds, on both decode paths.
