@@ -414,32 +414,55 @@ fn odo_records_in_a_fixed_file_are_as_long_as_their_counter_says() {
 }
 
 #[test]
-fn binary_items_decode_their_full_value_and_encode_beyond_the_pic_only_when_told() {
+fn trunc_decides_binary_values_beyond_the_pic_for_decode_and_encode_alike() {
     let dir = tempfile::tempdir().expect("tempdir");
     let cpy = dir.path().join("bin.cpy");
     std::fs::write(&cpy, "       01 R.\n           05 N PIC S9(4) COMP.\n").expect("write");
     let cpy = path_str(&cpy);
-    // 0x7FFF = 32767: five digits in a four-digit PIC, as IBM's TRUNC(BIN) reads it.
+    // 0x7FFF = 32767: five digits in a four-digit PIC. TRUNC(BIN), the default, reads it
+    // and writes it back.
     let out = ferrule(&["decode", "-c", cpy], &[0x7F, 0xFF]);
     assert_eq!(stdout(&out).trim(), "{\"n\":32767}");
-    let refused = ferrule(&["encode", "-c", cpy], b"{\"n\":32767}\n");
-    assert_eq!(refused.status.code(), Some(1));
-    assert!(
-        stderr(&refused).contains("record 1, field n"),
-        "{}",
-        stderr(&refused)
-    );
+    let back = ferrule(&["encode", "-c", cpy], b"{\"n\":32767}\n");
+    assert_eq!(back.stdout, [0x7F, 0xFF], "{}", stderr(&back));
+    // std and opt refuse it on both sides, naming the record and field.
+    for trunc in ["std", "opt"] {
+        let refused = ferrule(&["decode", "-c", cpy, "--trunc", trunc], &[0x7F, 0xFF]);
+        assert_eq!(refused.status.code(), Some(1));
+        let err = stderr(&refused);
+        assert!(
+            err.contains(
+                "record 1, field n, byte 0: value needs 5 integer digits, the PIC allows 4"
+            ),
+            "{err}"
+        );
+        let refused = ferrule(&["encode", "-c", cpy, "--trunc", trunc], b"{\"n\":32767}\n");
+        assert_eq!(refused.status.code(), Some(1));
+        assert!(
+            stderr(&refused).contains("record 1, field n"),
+            "{}",
+            stderr(&refused)
+        );
+    }
+    // The former flag still means --trunc bin, and cannot be mixed with --trunc.
     let allowed = ferrule(
         &["encode", "-c", cpy, "--allow-beyond-pic"],
         b"{\"n\":32767}\n",
     );
     assert_eq!(allowed.stdout, [0x7F, 0xFF]);
-    // What two bytes cannot hold is refused even then.
-    let too_big = ferrule(
-        &["encode", "-c", cpy, "--allow-beyond-pic"],
-        b"{\"n\":32768}\n",
+    let both = ferrule(
+        &["encode", "-c", cpy, "--allow-beyond-pic", "--trunc", "std"],
+        b"{\"n\":1}\n",
     );
+    assert_eq!(both.status.code(), Some(2));
+    // What two bytes cannot hold is refused whatever the setting, never wrapped.
+    let too_big = ferrule(&["encode", "-c", cpy], b"{\"n\":32768}\n");
     assert_eq!(too_big.status.code(), Some(1));
+    assert!(
+        stderr(&too_big).contains("value 32768 does not fit 2 bytes of binary (-32768 to 32767)"),
+        "{}",
+        stderr(&too_big)
+    );
 }
 
 #[test]

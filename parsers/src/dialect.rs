@@ -69,6 +69,49 @@ impl Dialect {
     }
 }
 
+/// How binary items relate to their PICTURE digits: IBM Enterprise COBOL's `TRUNC`
+/// compiler option (GnuCOBOL's `binary-truncate`). It decides which values a binary item
+/// (COMP, COMP-4, BINARY) may hold beyond the digits its PIC names, and Ferrule applies the
+/// same rule to the pad nibble of a packed item with an even digit count (the one other
+/// place bytes hold more digits than the PIC). Decode and encode always agree: a value one
+/// side refuses, the other refuses too, so whatever decodes encodes back.
+///
+/// COMP-5 items ignore it: IBM handles them as under `TRUNC(BIN)` whatever the option says.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
+#[serde(rename_all = "lowercase")]
+pub enum Trunc {
+    /// `TRUNC(STD)`: the host truncates binary results to the PIC's digits when it stores
+    /// them, so a value beyond them is not one it wrote: decode and encode refuse it
+    /// (`value needs 5 integer digits, the PIC allows 4`).
+    Std,
+    /// `TRUNC(OPT)`: the host assumes its data conforms to the PIC and gives unpredictable
+    /// results when it does not, so values are held to the PIC exactly as under `Std`.
+    Opt,
+    /// `TRUNC(BIN)`: the whole halfword, fullword or doubleword is the value. Decode reads
+    /// it and encode writes it back (65535 in `PIC 9(4) COMP`); only what the bytes cannot
+    /// hold is refused. Ferrule's default: it reads every record exactly as stored.
+    #[default]
+    Bin,
+}
+
+impl Trunc {
+    /// `std`, `opt` or `bin` (case-insensitive).
+    pub fn by_name(name: &str) -> Option<Trunc> {
+        match name.to_ascii_lowercase().as_str() {
+            "std" => Some(Trunc::Std),
+            "opt" => Some(Trunc::Opt),
+            "bin" => Some(Trunc::Bin),
+            _ => None,
+        }
+    }
+
+    /// True when binary (not COMP-5) and even-digit packed items may hold values beyond
+    /// their PIC digits, up to what their bytes hold.
+    pub fn beyond_pic(self) -> bool {
+        self == Trunc::Bin
+    }
+}
+
 impl Default for Dialect {
     fn default() -> Self {
         Dialect::IBM
@@ -317,5 +360,17 @@ mod tests {
         }
         assert_eq!(pound.standard('$'), None);
         assert_eq!(pound.standard('é'), None);
+    }
+
+    #[test]
+    fn trunc_names_resolve_and_only_bin_goes_beyond_the_pic() {
+        // IBM's spellings, any case; bin is the default and the only one beyond the PIC.
+        assert_eq!(Trunc::by_name("STD"), Some(Trunc::Std));
+        assert_eq!(Trunc::by_name("opt"), Some(Trunc::Opt));
+        assert_eq!(Trunc::by_name("Bin"), Some(Trunc::Bin));
+        assert_eq!(Trunc::by_name("binary"), None);
+        assert_eq!(Trunc::default(), Trunc::Bin);
+        assert!(Trunc::Bin.beyond_pic());
+        assert!(!Trunc::Std.beyond_pic() && !Trunc::Opt.beyond_pic());
     }
 }

@@ -9,7 +9,7 @@ use std::path::PathBuf;
 use clap::{Args, ValueEnum};
 use ferrule_parsers::codepage::CodePage;
 use ferrule_parsers::copybook::{IncludePath, SourceFormat};
-use ferrule_parsers::dialect::{AsciiSign, Dialect, EditSymbols, Endian, FloatFormat};
+use ferrule_parsers::dialect::{AsciiSign, Dialect, EditSymbols, Endian, FloatFormat, Trunc};
 use ferrule_parsers::json::{CodecOptions, RedefinesMode};
 use ferrule_parsers::layout::Layout;
 use ferrule_parsers::registry::{self, LoadOptions};
@@ -157,6 +157,17 @@ pub enum SignName {
     Lowercase,
 }
 
+/// IBM's TRUNC compiler option (GnuCOBOL `binary-truncate`), as the host was compiled.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
+pub enum TruncName {
+    /// Results cut to the PIC digits: values beyond them are refused both ways.
+    Std,
+    /// Data assumed to fit the PIC: values beyond it are refused both ways.
+    Opt,
+    /// The whole binary field is the value: read and written as stored.
+    Bin,
+}
+
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
 pub enum RedefinesName {
     First,
@@ -187,6 +198,12 @@ pub struct CodecArgs {
     /// The file stores OCCURS DEPENDING ON tables at their maximum size (later fields do not shift).
     #[arg(long)]
     pub odo_stored_max: bool,
+    /// The host's TRUNC option: may binary items hold values beyond their PIC digits (bin: yes, as stored; std, opt: no, refused by decode and encode alike).
+    #[arg(long, value_enum, default_value = "bin")]
+    pub trunc: TruncName,
+    /// Former spelling of `--trunc bin`.
+    #[arg(long, hide = true, conflicts_with = "trunc")]
+    pub allow_beyond_pic: bool,
 }
 
 /// How decoded JSON is shaped (decode, and schema, which describes decode's output).
@@ -250,6 +267,12 @@ impl CodecArgs {
             codepage,
             dialect,
             odo_stored_max: self.odo_stored_max,
+            trunc: match self.trunc {
+                _ if self.allow_beyond_pic => Trunc::Bin,
+                TruncName::Std => Trunc::Std,
+                TruncName::Opt => Trunc::Opt,
+                TruncName::Bin => Trunc::Bin,
+            },
             ..CodecOptions::default()
         })
     }

@@ -81,9 +81,6 @@ pub struct EncodeArgs {
     /// Write each bad JSON line to FILE and its error report to FILE.errors.jsonl.
     #[arg(long, value_name = "FILE")]
     quarantine: Option<PathBuf>,
-    /// Encode binary items (and even-digit packed pad nibbles) beyond their PIC digits, up to what their bytes hold.
-    #[arg(long)]
-    allow_beyond_pic: bool,
     /// With a variable-length framing, end a record whose last present field is text after
     /// that text's last non-space byte (segmented records whose last field was cut short).
     #[arg(long)]
@@ -304,8 +301,7 @@ fn continue_flush(
 }
 
 pub fn encode(args: EncodeArgs) -> Result<(), Failure> {
-    let mut opts = args.codec.codec_options()?;
-    opts.allow_beyond_pic = args.allow_beyond_pic;
+    let opts = args.codec.codec_options()?;
     if let Some(map) = args.segments.load(&args.layout)? {
         return segmented::encode(segmented::EncodeJob {
             map,

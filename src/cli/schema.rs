@@ -33,9 +33,6 @@ pub struct SchemaArgs {
     /// Describe the decoder's output or the encoder's input.
     #[arg(long, value_enum, default_value = "decode")]
     direction: DirectionName,
-    /// As `encode --allow-beyond-pic`: binary and packed bounds from their bytes.
-    #[arg(long)]
-    allow_beyond_pic: bool,
 }
 
 pub fn run(args: SchemaArgs) -> Result<(), Failure> {
@@ -47,7 +44,6 @@ pub fn run(args: SchemaArgs) -> Result<(), Failure> {
         DirectionName::Encode => SchemaDirection::Encode,
     };
     let mut opts = SchemaOptions::for_codec(direction, &codec);
-    opts.allow_beyond_pic = args.allow_beyond_pic;
     // Variable-length framings may carry records cut short: nothing is always present.
     let framing = Framing::parse(&args.codec.framing)
         .map_err(|e| Failure::usage(format!("error: --framing: {e}")))?;

@@ -125,6 +125,9 @@ pub struct BackendConfig {
     pub codepage: String,
     #[serde(default = "defaults::dialect")]
     pub dialect: String,
+    /// The host's TRUNC option: `bin`, `std` or `opt` (binary values beyond their PIC).
+    #[serde(default = "defaults::trunc")]
+    pub trunc: String,
     /// Never more concurrent sessions (connections, processes) than this.
     #[serde(default = "defaults::max_sessions")]
     pub max_sessions: usize,
@@ -273,6 +276,9 @@ pub mod defaults {
     }
     pub fn dialect() -> String {
         "ibm".into()
+    }
+    pub fn trunc() -> String {
+        "bin".into()
     }
     pub fn max_sessions() -> usize {
         10

@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ferrule_parsers::codepage::CodePage;
-use ferrule_parsers::dialect::Dialect;
+use ferrule_parsers::dialect::{Dialect, Trunc};
 use ferrule_parsers::json::CodecOptions;
 use ferrule_parsers::layout::{FieldKind, Layout};
 use ferrule_parsers::registry;
@@ -411,6 +411,13 @@ fn backend(b: &BackendConfig, base: &Path) -> Result<BackendSpec, Problems> {
             format!("`{}`: expected ibm, gnucobol or microfocus", b.dialect),
         ));
     }
+    let trunc = Trunc::by_name(&b.trunc);
+    if trunc.is_none() {
+        ps.push((
+            "trunc".into(),
+            format!("`{}`: expected bin, std or opt", b.trunc),
+        ));
+    }
     if b.max_sessions == 0 {
         ps.push(("max_sessions".into(), "must be at least 1".into()));
     }
@@ -445,6 +452,7 @@ fn backend(b: &BackendConfig, base: &Path) -> Result<BackendSpec, Problems> {
     let codec = CodecOptions {
         codepage: codepage.unwrap_or_else(|| unreachable!("checked above")),
         dialect: dialect.unwrap_or_default(),
+        trunc: trunc.unwrap_or_default(),
         ..CodecOptions::default()
     };
     Ok(BackendSpec {

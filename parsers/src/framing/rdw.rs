@@ -378,6 +378,90 @@ mod tests {
     }
 
     #[test]
+    fn rdw_limits_hold_at_the_exact_edge() {
+        // The writer's limit: 32756 bytes is written (RDW length 32760 = 0x7FF8) and
+        // reads back whole; one byte more is refused above.
+        let rec = vec![0xC1; 32756];
+        let bytes = write_all(&[&rec], "rdw");
+        assert_eq!(&bytes[..4], b"\x7f\xf8\x00\x00");
+        let (recs, err) = read_all(&bytes, "rdw");
+        assert_eq!(recs, vec![rec]);
+        assert!(err.is_none());
+        // The reader's limit: a record of exactly the maximum is read, one more is not.
+        let six = b"\x00\x0a\x00\x00abcdef";
+        let mut r = RecordReader::new(&six[..], framing("rdw")).with_max_record_len(6);
+        assert_eq!(r.next_record().unwrap(), Some(&b"abcdef"[..]));
+        let mut r = RecordReader::new(&six[..], framing("rdw")).with_max_record_len(5);
+        assert!(matches!(
+            r.next_record(),
+            Err(FramingError::TooLong { len: 6, max: 5, .. })
+        ));
+        // The same edges when the length excludes the header.
+        let six = b"\x00\x06\x00\x00abcdef";
+        let mut r = RecordReader::new(&six[..], framing("rdw-excl")).with_max_record_len(6);
+        assert_eq!(r.next_record().unwrap(), Some(&b"abcdef"[..]));
+        let mut r = RecordReader::new(&six[..], framing("rdw-excl")).with_max_record_len(5);
+        assert!(matches!(
+            r.next_record(),
+            Err(FramingError::TooLong { len: 6, max: 5, .. })
+        ));
+    }
+
+    #[test]
+    fn each_reserved_byte_alone_is_a_bad_header() {
+        // Either reserved byte set on its own is enough (RDW and BDW).
+        for h in [b"\x00\x06\x01\x00ab", b"\x00\x06\x00\x01ab"] {
+            let e = read_all(h, "rdw").1.unwrap();
+            assert!(
+                matches!(e, FramingError::BadHeader { kind: "RDW", .. }),
+                "{e:?}"
+            );
+        }
+        for h in [b"\x00\x0a\x01\x00", b"\x00\x0a\x00\x01"] {
+            let e = read_all(h, "bdw").1.unwrap();
+            assert!(
+                matches!(e, FramingError::BadHeader { kind: "BDW", .. }),
+                "{e:?}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_block_filled_exactly_to_32760_is_one_block() {
+        // Two records of 16374 bytes: 4 + 2 * (4 + 16374) = 32760, the block limit
+        // exactly, so both share one block; a third opens the next.
+        let rec = vec![1u8; 16374];
+        let bytes = write_all(&[&rec, &rec, &rec], "bdw");
+        assert_eq!(&bytes[..4], b"\x7f\xf8\x00\x00");
+        assert_eq!(&bytes[32760..32764], b"\x3f\xfe\x00\x00");
+        assert_eq!(bytes.len(), 32760 + 4 + 16378);
+        assert_eq!(read_all(&bytes, "bdw").0.len(), 3);
+        // One byte more each: the second record no longer fits the first block.
+        let rec = vec![1u8; 16375];
+        let bytes = write_all(&[&rec, &rec], "bdw");
+        assert_eq!(&bytes[..4], b"\x3f\xff\x00\x00");
+    }
+
+    #[test]
+    fn a_little_endian_bdw_has_no_extended_form() {
+        // A block of 0x86 bytes little-endian starts 86 00: its first byte has the high
+        // bit set, which marks an extended BDW only in IBM's big-endian form.
+        let rec = vec![b'x'; 0x86 - 8];
+        let f = Framing::Rdw(RdwOptions {
+            little_endian: true,
+            length_excludes_header: false,
+            bdw: true,
+        });
+        let mut w = RecordWriter::new(Vec::new(), f);
+        w.write_record(&rec).unwrap();
+        let bytes = w.finish().unwrap();
+        assert_eq!(&bytes[..4], b"\x86\x00\x00\x00");
+        let mut r = RecordReader::new(&bytes[..], f);
+        assert_eq!(r.next_record().unwrap(), Some(&rec[..]));
+        assert_eq!(r.next_record().unwrap(), None);
+    }
+
+    #[test]
     fn bdw_blocks() {
         // One block of 4 + 6 + 5 bytes with records "ab" and "c", then an empty block,
         // then a block with one empty record.

@@ -648,7 +648,7 @@ impl<'l> State<'l> {
             DataType::Packed { pic } => {
                 let v = scaled(self, pic.scale)?;
                 let slot = self.slot(rec, start, len)?;
-                numeric::packed::encode(&v, pic, opts.allow_beyond_pic, slot)
+                numeric::packed::encode(&v, pic, opts.trunc.beyond_pic(), slot)
                     .map_err(|x| e(self, x))
             }
             DataType::Binary { pic, native, .. } => {
@@ -659,18 +659,21 @@ impl<'l> State<'l> {
                     Endian::Big
                 };
                 let slot = self.slot(rec, start, len)?;
-                numeric::binary::encode(&v, pic, endian, opts.allow_beyond_pic, slot)
-                    .map_err(|x| e(self, x))
+                // COMP-5 is native binary whatever TRUNC says (as on IBM hosts).
+                let beyond = opts.trunc.beyond_pic() || *native;
+                numeric::binary::encode(&v, pic, endian, beyond, slot).map_err(|x| e(self, x))
             }
             DataType::CompX { pic, .. } => {
                 let v = scaled(self, pic.scale)?;
                 let slot = self.slot(rec, start, len)?;
-                numeric::compx::encode(&v, pic, opts.allow_beyond_pic, slot).map_err(|x| e(self, x))
+                numeric::compx::encode(&v, pic, opts.trunc.beyond_pic(), slot)
+                    .map_err(|x| e(self, x))
             }
             DataType::Comp6 { pic } => {
                 let v = scaled(self, pic.scale)?;
                 let slot = self.slot(rec, start, len)?;
-                numeric::comp6::encode(&v, pic, opts.allow_beyond_pic, slot).map_err(|x| e(self, x))
+                numeric::comp6::encode(&v, pic, opts.trunc.beyond_pic(), slot)
+                    .map_err(|x| e(self, x))
             }
             DataType::Float { width } => {
                 let slot = self.slot(rec, start, len)?;
@@ -827,6 +830,7 @@ fn literal_text(lit: &Literal, len: usize) -> String {
 mod tests {
     use super::*;
     use crate::copybook::{parse, ParseOptions};
+    use crate::dialect::Trunc;
     use crate::json::{Decoder, FieldErrorMode};
 
     const ODO: &str = "\
@@ -927,5 +931,122 @@ mod tests {
         enc.encode(&serde_json::json!({"a": "XY", "f1": {}}), &mut out, true)
             .unwrap();
         assert_eq!(out.len(), 5);
+    }
+
+    /// Decodes one record of `copybook` to JSON text, or the error's text.
+    fn decode_with(copybook: &str, opts: CodecOptions, rec: &[u8]) -> Result<String, String> {
+        let layout = parse(copybook, &ParseOptions::default()).unwrap();
+        let mut out = Vec::new();
+        Decoder::new(&layout, opts)
+            .unwrap()
+            .decode(rec, &mut out, FieldErrorMode::Fail)
+            .map_err(|e| e.to_string())?;
+        Ok(String::from_utf8(out).unwrap())
+    }
+
+    fn encode_with(copybook: &str, opts: CodecOptions, json: &str) -> Result<Vec<u8>, String> {
+        let layout = parse(copybook, &ParseOptions::default()).unwrap();
+        let mut out = Vec::new();
+        Encoder::new(&layout, opts)
+            .unwrap()
+            .encode(&serde_json::from_str(json).unwrap(), &mut out, false)
+            .map_err(|e| e.to_string())?;
+        Ok(out)
+    }
+
+    #[test]
+    fn blank_when_zero_decodes_at_the_pic_scale() {
+        // Zero as digits and zero as blanks are the same JSON ("0.00"), so a zero written
+        // as digits by a host re-encodes as blanks and still decodes the same.
+        let cpy = "       01 R.\n           05 A PIC 9(3)V99 BLANK WHEN ZERO.\n";
+        let o = CodecOptions::default();
+        assert_eq!(decode_with(cpy, o, &[0xF0; 5]).unwrap(), r#"{"a":0.00}"#);
+        assert_eq!(decode_with(cpy, o, &[0x40; 5]).unwrap(), r#"{"a":0.00}"#);
+        assert_eq!(encode_with(cpy, o, r#"{"a":0.00}"#).unwrap(), [0x40; 5]);
+    }
+
+    #[test]
+    fn trunc_decides_binary_values_beyond_the_pic_on_both_sides() {
+        let cpy =
+            "       01 R.\n           05 N PIC 9(4) COMP.\n           05 M PIC 9(4) COMP-5.\n";
+        let bin = CodecOptions::default();
+        // 12345 in a four-digit PIC: TRUNC(BIN) (the default) reads it and writes it back.
+        let rec = [0x30, 0x39, 0x30, 0x39];
+        let json = decode_with(cpy, bin, &rec).unwrap();
+        assert_eq!(json, r#"{"n":12345,"m":12345}"#);
+        assert_eq!(encode_with(cpy, bin, &json).unwrap(), rec);
+        // TRUNC(STD) and OPT refuse it on both sides with the same message; COMP-5 is
+        // native binary under every setting.
+        for trunc in [Trunc::Std, Trunc::Opt] {
+            let o = CodecOptions { trunc, ..bin };
+            let e = decode_with(cpy, o, &rec).unwrap_err();
+            assert_eq!(
+                e,
+                "record 0, field n, byte 0: value needs 5 integer digits, the PIC allows 4 (bytes 30 39)"
+            );
+            let e = encode_with(cpy, o, &json).unwrap_err();
+            assert!(
+                e.contains("field n")
+                    && e.ends_with("value needs 5 integer digits, the PIC allows 4"),
+                "{e}"
+            );
+            assert_eq!(
+                decode_with(cpy, o, &[0x27, 0x0F, 0xFF, 0xFF]).unwrap(),
+                r#"{"n":9999,"m":65535}"#
+            );
+        }
+        // Beyond the bytes, never wrapped: 65536 in two unsigned bytes.
+        let e = encode_with(cpy, bin, r#"{"n":65536}"#).unwrap_err();
+        assert!(
+            e.ends_with("value 65536 does not fit 2 bytes of binary (0 to 65535)"),
+            "{e}"
+        );
+    }
+
+    #[test]
+    fn packed_pad_nibble_follows_trunc() {
+        // 9(4) COMP-3 has a pad nibble: 11234 uses it.
+        let cpy = "       01 R.\n           05 P PIC 9(4) COMP-3.\n";
+        let rec = [0x11, 0x23, 0x4F];
+        let bin = CodecOptions::default();
+        assert_eq!(decode_with(cpy, bin, &rec).unwrap(), r#"{"p":11234}"#);
+        assert_eq!(encode_with(cpy, bin, r#"{"p":11234}"#).unwrap(), rec);
+        let std = CodecOptions {
+            trunc: Trunc::Std,
+            ..bin
+        };
+        assert!(decode_with(cpy, std, &rec)
+            .unwrap_err()
+            .contains("the PIC allows 4"));
+        assert!(encode_with(cpy, std, r#"{"p":11234}"#).is_err());
+        assert_eq!(
+            decode_with(cpy, std, &[0x01, 0x23, 0x4F]).unwrap(),
+            r#"{"p":1234}"#
+        );
+    }
+
+    #[test]
+    fn a_binary_zero_is_never_negative_on_any_output_path() {
+        // "-0" and "-0.00" encode to zero bytes, which decode to 0 as a number and as a
+        // string, signed or not, under every TRUNC setting.
+        let cpy =
+            "       01 R.\n           05 S PIC S9(2)V99 COMP.\n           05 U PIC 9(4) COMP.\n";
+        for trunc in [Trunc::Std, Trunc::Opt, Trunc::Bin] {
+            for strings in [false, true] {
+                let o = CodecOptions {
+                    trunc,
+                    numbers_as_strings: strings,
+                    ..CodecOptions::default()
+                };
+                let rec = encode_with(cpy, o, r#"{"s":-0.00,"u":"-0"}"#).unwrap();
+                assert_eq!(rec, [0, 0, 0, 0]);
+                let want = if strings {
+                    r#"{"s":"0.00","u":"0"}"#
+                } else {
+                    r#"{"s":0.00,"u":0}"#
+                };
+                assert_eq!(decode_with(cpy, o, &rec).unwrap(), want);
+            }
+        }
     }
 }

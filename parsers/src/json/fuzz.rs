@@ -12,7 +12,7 @@ use serde_json::Value;
 use super::{CodecOptions, Decoder, Encoder, FieldErrorMode, RedefinesMode};
 use crate::codepage::CodePage;
 use crate::copybook::{parse, ParseOptions};
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, Trunc};
 use crate::layout::Layout;
 
 /// The copybooks the selector byte chooses from (low three bits, modulo the count).
@@ -48,7 +48,8 @@ fn layouts() -> &'static [Layout] {
 }
 
 /// Codec options from the selector byte: bits 3-4 code page, bit 5 GnuCOBOL dialect,
-/// bit 6 every REDEFINES alternative, bit 7 ODO tables stored at their maximum.
+/// bit 6 every REDEFINES alternative, bit 7 ODO tables stored at their maximum; `--trunc
+/// std` when the low three bits pass the copybook count.
 fn options(selector: u8) -> CodecOptions {
     let page = PAGES
         .get(usize::from(selector >> 3) & 3)
@@ -68,9 +69,13 @@ fn options(selector: u8) -> CodecOptions {
         },
         numbers_as_strings: false,
         odo_stored_max: selector & 0x80 != 0,
-        // Decode returns what the bytes hold, even beyond the PIC; writing that back
-        // needs this.
-        allow_beyond_pic: true,
+        // Low bits 5-7 wrap round to the first copybooks: try those under TRUNC(STD),
+        // where decode refuses what encode would.
+        trunc: if selector & 7 >= COPYBOOKS.len() as u8 {
+            Trunc::Std
+        } else {
+            Trunc::Bin
+        },
     }
 }
 

@@ -3,8 +3,8 @@
 
 use crate::codepage::CodePage;
 use crate::dialect::Endian;
-use crate::layout::{DataType, Field};
-use crate::numeric::{self, edited::EditedPicture, zoned::ZonedCode, Decimal};
+use crate::layout::{DataType, Field, NumericPic};
+use crate::numeric::{self, edited::EditedPicture, zoned::ZonedCode, Decimal, NumericError};
 
 use super::error::RecordErrorKind;
 use super::text::{needs_escaping, write_str};
@@ -47,7 +47,24 @@ impl ItemWriter {
             )
             && bytes.iter().all(|&b| b == cp.space())
         {
-            return self.number(&Decimal::zero(0), out);
+            // At the PIC's scale: the same text as the digits of a zero would give, so a
+            // zero written as digits and then as blanks decodes the same ("0.00").
+            let scale = match dt {
+                DataType::Zoned { pic, .. }
+                | DataType::Packed { pic }
+                | DataType::Binary { pic, .. }
+                | DataType::Edited { pic, .. } => pic.scale,
+                _ => 0,
+            };
+            let start = out.len();
+            self.number(&Decimal::zero(scale), out)?;
+            // The same stored-digits string as a zero written as digits ("000").
+            if let DataType::Zoned { pic, .. } = dt {
+                if self.opts.numbers_as_strings && !pic.signed && pic.scale == 0 {
+                    zero_pad(out, start + 1, usize::from(pic.digits));
+                }
+            }
+            return Ok(());
         }
         match dt {
             DataType::Alphanumeric { .. } => self.text(f.justified_right, bytes, out),
@@ -64,6 +81,10 @@ impl ItemWriter {
                 }
                 Ok(())
             }
+            DataType::Packed { pic } if !self.opts.trunc.beyond_pic() => self.quoted(out, |out| {
+                // TRUNC(STD/OPT): a digit in the pad nibble is refused, as encode would.
+                within_pic(numeric::packed::decode(bytes, pic)?, pic, out)
+            }),
             DataType::Packed { pic } => {
                 self.quoted(out, |out| numeric::packed::write_json(bytes, pic, out))
             }
@@ -73,6 +94,12 @@ impl ItemWriter {
                 } else {
                     Endian::Big
                 };
+                // COMP-5 is native binary whatever TRUNC says (as on IBM hosts).
+                if !self.opts.trunc.beyond_pic() && !native {
+                    return self.quoted(out, |out| {
+                        within_pic(numeric::binary::decode(bytes, pic, endian)?, pic, out)
+                    });
+                }
                 self.quoted(out, |out| {
                     numeric::binary::write_json(bytes, pic, endian, out)
                 })
@@ -170,6 +197,14 @@ impl ItemWriter {
         }
         Ok(())
     }
+}
+
+/// Writes `v` if it has no more digits than its PIC (TRUNC(STD) and TRUNC(OPT)): the
+/// same Overflow error encode gives for that value.
+fn within_pic(v: Decimal, pic: &NumericPic, out: &mut Vec<u8>) -> Result<(), NumericError> {
+    numeric::check_fits(&v, pic)?;
+    v.write_json(out);
+    Ok(())
 }
 
 /// UTF-16BE national text, trailing U+0020 padding trimmed.

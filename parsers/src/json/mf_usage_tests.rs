@@ -102,13 +102,14 @@ fn decodes_and_encodes_back_the_same_bytes() {
         json,
         r#"{"cnt":99999,"flags":65534,"rate":123.4,"qty":1234567,"price":123.45,"sqty":-123}"#
     );
-    // FLAGS holds more than its 4 digits: written back only beyond the PIC.
-    assert!(encode(&json, opts()).is_err());
-    let beyond = CodecOptions {
-        allow_beyond_pic: true,
+    // FLAGS holds more than its 4 digits: written back under TRUNC(BIN) (the default),
+    // refused under TRUNC(STD).
+    assert_eq!(encode(&json, opts()).unwrap(), REC);
+    let std = CodecOptions {
+        trunc: crate::dialect::Trunc::Std,
         ..opts()
     };
-    assert_eq!(encode(&json, beyond).unwrap(), REC);
+    assert!(encode(&json, std).is_err());
 }
 
 #[test]
@@ -119,15 +120,22 @@ fn bad_bytes_and_values_are_reported_at_their_field() {
     let e = decode(&rec).unwrap_err().to_string();
     assert!(e.contains("qty") && e.contains("byte 7"), "{e}");
     assert!(e.contains("nibble 0xC"), "{e}");
-    // Negative into unsigned COMP-X and COMP-6; 6 digits into 9(5) COMP-X.
-    for (json, field) in [
-        (r#"{"cnt":-1}"#, "cnt"),
-        (r#"{"qty":-5}"#, "qty"),
-        (r#"{"cnt":123456}"#, "cnt"),
+    // Negative into unsigned COMP-X and COMP-6; 6 digits into 9(5) COMP-X under
+    // TRUNC(STD) (TRUNC(BIN) writes what the 3 bytes hold); 2^24 into 3 bytes under any.
+    let std = CodecOptions {
+        trunc: crate::dialect::Trunc::Std,
+        ..opts()
+    };
+    for (json, field, o) in [
+        (r#"{"cnt":-1}"#, "cnt", opts()),
+        (r#"{"qty":-5}"#, "qty", opts()),
+        (r#"{"cnt":123456}"#, "cnt", std),
+        (r#"{"cnt":16777216}"#, "cnt", opts()),
     ] {
-        let e = encode(json, opts()).unwrap_err().to_string();
+        let e = encode(json, o).unwrap_err().to_string();
         assert!(e.contains(field), "{json}: {e}");
     }
+    assert!(encode(r#"{"cnt":123456}"#, opts()).is_ok());
 }
 
 #[test]
@@ -151,8 +159,20 @@ fn schema_bounds_follow_the_stored_bytes() {
             ..SchemaOptions::default()
         },
     );
-    assert_eq!(enc["properties"]["flags"]["maximum"], 9999);
-    assert_eq!(enc["properties"]["qty"]["maximum"], 9_999_999);
+    // Encode under TRUNC(BIN), the default, takes what decode shows; under STD the PIC.
+    assert_eq!(enc["properties"]["flags"]["maximum"], 65535);
+    let std = record_schema(
+        &l,
+        &SchemaOptions {
+            direction: SchemaDirection::Encode,
+            trunc: crate::dialect::Trunc::Std,
+            ..SchemaOptions::default()
+        },
+    );
+    assert_eq!(std["properties"]["flags"]["maximum"], 9999);
+    // QTY 9(7) COMP-6: 4 bytes hold 8 digits (the pad nibble), STD holds it to 7.
+    assert_eq!(enc["properties"]["qty"]["maximum"], 99_999_999);
+    assert_eq!(std["properties"]["qty"]["maximum"], 9_999_999);
     assert_eq!(enc["properties"]["qty"]["minimum"], 0);
     let x = &enc["properties"]["cnt"]["x-cobol"];
     assert_eq!(x["usage"], "COMP-X", "{x}");

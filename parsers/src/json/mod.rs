@@ -33,7 +33,7 @@ pub use segment::SegmentMap;
 pub use view::View;
 
 use crate::codepage::CodePage;
-use crate::dialect::Dialect;
+use crate::dialect::{Dialect, Trunc};
 
 /// Which REDEFINES alternatives appear in JSON.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -67,10 +67,10 @@ pub struct CodecOptions {
     /// The file stores every OCCURS DEPENDING ON table at its maximum size, so later
     /// fields do not shift.
     pub odo_stored_max: bool,
-    /// Encode binary items beyond their PIC digits (up to what the bytes hold), and
-    /// packed items with an even digit count into their pad nibble: the values the
-    /// decoder reads from such bytes.
-    pub allow_beyond_pic: bool,
+    /// Whether binary items (and the pad nibble of even-digit packed items) hold values
+    /// beyond their PIC digits: IBM's TRUNC option. Decode and encode apply it alike, so
+    /// every value decode writes encodes back.
+    pub trunc: Trunc,
 }
 
 impl Default for CodecOptions {
@@ -82,7 +82,7 @@ impl Default for CodecOptions {
             redefines: RedefinesMode::First,
             numbers_as_strings: false,
             odo_stored_max: false,
-            allow_beyond_pic: false,
+            trunc: Trunc::Bin,
         }
     }
 }

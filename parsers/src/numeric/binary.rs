@@ -2,9 +2,11 @@
 //! dialect), two's complement when the PIC is signed.
 //!
 //! Decode returns the full stored value even when it has more digits than the PIC (IBM's
-//! TRUNC(BIN) behaviour); encode refuses such values unless asked to allow them.
+//! TRUNC(BIN) behaviour; the JSON layer holds it to the PIC under TRUNC(STD/OPT)); encode
+//! takes such values when allowed to, and never a value its bytes cannot hold. Zero is
+//! never negative here: two's complement has no negative zero.
 
-use super::{check_fits, Decimal, NumericError};
+use super::{check_fits, BinaryRange, Decimal, NumericError};
 use crate::dialect::Endian;
 use crate::layout::NumericPic;
 
@@ -78,8 +80,9 @@ pub fn write_json(
 }
 
 /// Encodes into `out` (1, 2, 4 or 8 bytes) in the given byte order, after rescaling to the
-/// PIC's scale. Values with more digits than the PIC are refused unless
-/// `allow_beyond_pic`; values the bytes cannot hold always are; unsigned refuses negatives.
+/// PIC's scale. Values with more digits than the PIC are refused (Overflow) unless
+/// `allow_beyond_pic` (TRUNC(BIN), COMP-5); values the bytes cannot hold always are
+/// (BinaryRange, never wrapped); unsigned refuses negatives (a negative zero is zero).
 pub fn encode(
     value: &Decimal,
     pic: &NumericPic,
@@ -103,14 +106,14 @@ pub fn encode(
         (0, (1i128 << bits) - 1)
     };
     if n < min || n > max {
-        let digits = u16::try_from(v.digits().len()).unwrap_or(u16::MAX);
-        // Digits the widest value of this size has, to say what would have fitted.
-        let allowed = max.unsigned_abs().to_string().len() as u16;
-        let int = |d: u16| d.saturating_sub(pic.scale.max(0).unsigned_abs());
-        return Err(NumericError::Overflow {
-            digits: int(digits),
-            allowed: int(allowed),
-        });
+        // Never wrapped or cut: say what the bytes hold, at the PIC's scale.
+        let text = |x: i128| Decimal::from_i128(x, pic.scale).to_string();
+        return Err(NumericError::BinaryRange(Box::new(BinaryRange {
+            value: text(n),
+            bytes: out.len() as u8,
+            min: text(min),
+            max: text(max),
+        })));
     }
     // Two's complement truncated to the width is the stored form for both signednesses.
     let raw = (n as u64).to_be_bytes();
@@ -172,6 +175,25 @@ mod tests {
             decode(&[0x80], &pic(2, 0, true), Endian::Big).unwrap(),
             Decimal::from_i128(-128, 0)
         );
+    }
+
+    #[test]
+    fn a_bad_width_names_the_nearest_binary_width() {
+        // Below four bytes a halfword was meant, above it a doubleword.
+        for (got, expected) in [(0, 2), (3, 2), (5, 8), (7, 8), (16, 8)] {
+            let bytes = vec![0u8; got];
+            let e = NumericError::BadLength { expected, got };
+            assert_eq!(
+                decode(&bytes, &pic(4, 0, true), Endian::Big),
+                Err(e.clone())
+            );
+            let mut out = bytes.clone();
+            let one = Decimal::from_i128(1, 0);
+            assert_eq!(
+                encode(&one, &pic(4, 0, true), Endian::Big, true, &mut out),
+                Err(e)
+            );
+        }
     }
 
     #[test]
@@ -240,7 +262,7 @@ mod tests {
                 true,
                 &mut out
             ),
-            Err(NumericError::Overflow { .. })
+            Err(NumericError::BinaryRange(_))
         ));
         // Unsigned refuses negatives.
         assert_eq!(
@@ -264,6 +286,141 @@ mod tests {
             ),
             Err(NumericError::Inexact { scale: 2 })
         );
+    }
+
+    /// Encodes `v` (scale 0) into `width` bytes, beyond the PIC allowed.
+    fn enc(v: i128, width: usize, signed: bool) -> Result<Vec<u8>, NumericError> {
+        let mut out = vec![0u8; width];
+        encode(
+            &Decimal::from_i128(v, 0),
+            &pic(18, 0, signed),
+            Endian::Big,
+            true,
+            &mut out,
+        )?;
+        Ok(out)
+    }
+
+    #[test]
+    fn storage_limits_hold_at_the_exact_edge() {
+        // Each width's last value fits, the next one out is refused: never wrapped or cut.
+        assert_eq!(enc(65535, 2, false).unwrap(), [0xFF, 0xFF]);
+        assert_eq!(
+            enc(65536, 2, false),
+            Err(NumericError::BinaryRange(Box::new(BinaryRange {
+                value: "65536".into(),
+                bytes: 2,
+                min: "0".into(),
+                max: "65535".into()
+            })))
+        );
+        assert_eq!(enc(32767, 2, true).unwrap(), [0x7F, 0xFF]);
+        assert_eq!(enc(-32768, 2, true).unwrap(), [0x80, 0x00]);
+        assert!(matches!(
+            enc(32768, 2, true),
+            Err(NumericError::BinaryRange(r)) if r.bytes == 2
+        ));
+        assert_eq!(
+            enc(-32769, 2, true).unwrap_err().to_string(),
+            "value -32769 does not fit 2 bytes of binary (-32768 to 32767)"
+        );
+        // One, four and eight bytes, both signednesses.
+        assert_eq!(enc(255, 1, false).unwrap(), [0xFF]);
+        assert!(enc(256, 1, false).is_err());
+        assert_eq!(enc(127, 1, true).unwrap(), [0x7F]);
+        assert_eq!(enc(-128, 1, true).unwrap(), [0x80]);
+        assert!(enc(128, 1, true).is_err() && enc(-129, 1, true).is_err());
+        assert_eq!(enc(0xFFFF_FFFF, 4, false).unwrap(), [0xFF; 4]);
+        assert!(enc(0x1_0000_0000, 4, false).is_err());
+        assert_eq!(enc(-(1 << 31), 4, true).unwrap(), [0x80, 0, 0, 0]);
+        assert!(enc(1 << 31, 4, true).is_err() && enc(-(1 << 31) - 1, 4, true).is_err());
+        let u64_max = i128::from(u64::MAX);
+        assert_eq!(enc(u64_max, 8, false).unwrap(), [0xFF; 8]);
+        assert!(enc(u64_max + 1, 8, false).is_err());
+        let i64_min = i128::from(i64::MIN);
+        assert_eq!(enc(i64_min, 8, true).unwrap(), i64::MIN.to_be_bytes());
+        assert_eq!(
+            enc(i64_min + 1, 8, true).unwrap(),
+            (i64::MIN + 1).to_be_bytes()
+        );
+        assert!(enc(i64_min - 1, 8, true).is_err());
+        assert!(enc(i128::from(i64::MAX) + 1, 8, true).is_err());
+        // The range is reported at the PIC's scale: 655.36 in 9(3)V99 COMP.
+        let mut out = [0u8; 2];
+        assert_eq!(
+            encode(
+                &Decimal::from_i128(65536, 2),
+                &pic(5, 2, false),
+                Endian::Big,
+                true,
+                &mut out
+            )
+            .unwrap_err()
+            .to_string(),
+            "value 655.36 does not fit 2 bytes of binary (0.00 to 655.35)"
+        );
+    }
+
+    #[test]
+    fn the_pic_limit_holds_at_the_exact_edge() {
+        // S9(4) COMP without TRUNC(BIN): 9999 and -9999 fit, 10000 and -10000 do not.
+        let mut out = [0u8; 2];
+        let p = pic(4, 0, true);
+        for (v, ok) in [(9999, true), (-9999, true), (10000, false), (-10000, false)] {
+            let r = encode(&Decimal::from_i128(v, 0), &p, Endian::Big, false, &mut out);
+            assert_eq!(r.is_ok(), ok, "{v}");
+        }
+        // With it, 10000 fits and is written as it is, not cut to the PIC.
+        encode(
+            &Decimal::from_i128(10000, 0),
+            &p,
+            Endian::Big,
+            true,
+            &mut out,
+        )
+        .unwrap();
+        assert_eq!(out, [0x27, 0x10]);
+    }
+
+    #[test]
+    fn zero_is_never_negative() {
+        // A negative zero from JSON ("-0", "-0.00") is written as zero, in unsigned
+        // fields too, and reads back as a plain 0 on both decode paths.
+        for signed in [true, false] {
+            let p = pic(4, 2, signed);
+            let mut out = [0xAAu8; 2];
+            let z = Decimal::zero(2).with_negative(true);
+            encode(&z, &p, Endian::Little, false, &mut out).unwrap();
+            assert_eq!(out, [0, 0]);
+            let d = decode(&out, &p, Endian::Big).unwrap();
+            assert!(!d.is_negative());
+            assert_eq!(d.to_string(), "0.00");
+            let mut text = Vec::new();
+            write_json(&out, &p, Endian::Big, &mut text).unwrap();
+            assert_eq!(text, b"0.00");
+        }
+    }
+
+    #[test]
+    fn little_endian_writes_the_low_byte_first() {
+        // 0x0102 = 258 in two, four and eight bytes.
+        for width in [2usize, 4, 8] {
+            let mut out = vec![0u8; width];
+            let p = pic(9, 0, false);
+            encode(
+                &Decimal::from_i128(258, 0),
+                &p,
+                Endian::Little,
+                true,
+                &mut out,
+            )
+            .unwrap();
+            let mut want = vec![0u8; width];
+            want[0] = 0x02;
+            want[1] = 0x01;
+            assert_eq!(out, want);
+            assert_eq!(decode(&out, &p, Endian::Little).unwrap().to_string(), "258");
+        }
     }
 
     proptest! {

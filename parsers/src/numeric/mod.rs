@@ -45,12 +45,24 @@ pub enum NumericError {
     NotFinite,
     #[error("value is outside the range of the floating-point format")]
     OutOfRange,
+    #[error("value {} does not fit {} bytes of binary ({} to {})", .0.value, .0.bytes, .0.min, .0.max)]
+    BinaryRange(Box<BinaryRange>),
     #[error("invalid number syntax: {0}")]
     Syntax(String),
     #[error("field is {got} bytes, expected {expected}")]
     BadLength { expected: usize, got: usize },
     #[error("invalid edited picture: {0}")]
     Picture(String),
+}
+
+/// A value a binary item's bytes cannot hold, and the range they can, as decimal text at
+/// the PIC's scale (boxed: errors stay small on the hot path).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct BinaryRange {
+    pub value: String,
+    pub bytes: u8,
+    pub min: String,
+    pub max: String,
 }
 
 /// Checks that `value` (already at `pic.scale`) has no more digits than the PIC stores.

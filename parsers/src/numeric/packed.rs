@@ -401,6 +401,111 @@ mod tests {
     }
 
     #[test]
+    fn the_pair_table_holds_every_digit_pair_and_nothing_else() {
+        // The fast path's table: ASCII digits for bytes 00-99 in BCD, FF FF for the rest
+        // (a table that said "invalid" too often would only be slower, so check it whole).
+        for b in 0..=255u8 {
+            let (hi, lo) = (b >> 4, b & 0x0F);
+            let want = if hi <= 9 && lo <= 9 {
+                [b'0' + hi, b'0' + lo]
+            } else {
+                [0xFF, 0xFF]
+            };
+            assert_eq!(PAIRS[usize::from(b)], want, "{b:02X}");
+        }
+    }
+
+    #[test]
+    fn a_bad_digit_beside_the_sign_is_found_on_both_paths() {
+        // The last byte's high nibble is a digit: A-F there is an error, whatever the
+        // sign nibble says, on the fast path (write_json) as on decode.
+        for last in [0xAC, 0xFD, 0xBF, 0xCA] {
+            let bytes = [0x12, last];
+            let want = Err(NumericError::InvalidNibble {
+                offset: 1,
+                nibble: last >> 4,
+            });
+            assert_eq!(decode(&bytes, &pic(3, 0, true)).map(|_| ()), want);
+            let mut out = Vec::new();
+            assert_eq!(write_json(&bytes, &pic(3, 0, true), &mut out), want);
+            assert!(out.is_empty());
+        }
+        // 9 is the largest digit: 0x9C is 9 positive.
+        let mut out = Vec::new();
+        write_json(&[0x12, 0x9C], &pic(3, 0, true), &mut out).unwrap();
+        assert_eq!(out, b"129");
+    }
+
+    #[test]
+    fn the_first_bad_nibble_is_named() {
+        // High nibble bad, low nibble bad, both bad (the high one is first), each
+        // beside a 9, the largest digit.
+        for (bytes, offset, nibble) in [
+            ([0xA1u8, 0x23, 0x4C], 0, 0xA),
+            ([0x9A, 0x23, 0x4C], 0, 0xA),
+            ([0xBC, 0x23, 0x4C], 0, 0xB),
+            ([0x12, 0x9F, 0x4C], 1, 0xF),
+        ] {
+            let want = Err(NumericError::InvalidNibble { offset, nibble });
+            assert_eq!(
+                decode(&bytes, &pic(5, 0, true)).map(|_| ()),
+                want,
+                "{bytes:02X?}"
+            );
+            assert_eq!(write_json(&bytes, &pic(5, 0, true), &mut Vec::new()), want);
+        }
+    }
+
+    #[test]
+    fn forty_digits_decode_and_forty_one_do_not() {
+        // PIC 9(40) COMP-3 is 21 bytes, 41 digit nibbles (the first a pad nibble): 40
+        // significant digits are the most a Decimal holds, on both decode paths.
+        let p = pic(40, 0, false);
+        let mut forty = vec![0x09u8];
+        forty.extend([0x99; 19]);
+        forty.push(0x9F);
+        let v = decode(&forty, &p).unwrap();
+        assert_eq!(v.digits().len(), 40);
+        let mut text = Vec::new();
+        write_json(&forty, &p, &mut text).unwrap();
+        assert_eq!(text, "9".repeat(40).as_bytes());
+        // A digit in the pad nibble makes 41.
+        let mut forty_one = forty.clone();
+        forty_one[0] = 0x19;
+        let e = NumericError::Overflow {
+            digits: 41,
+            allowed: 40,
+        };
+        assert_eq!(decode(&forty_one, &p), Err(e.clone()));
+        assert_eq!(write_json(&forty_one, &p, &mut Vec::new()), Err(e));
+        // Encode writes 40 digits, with or without the pad nibble allowed.
+        let mut out = vec![0u8; 21];
+        encode(&v, &p, false, &mut out).unwrap();
+        assert_eq!(out, forty);
+        // 39 digits in 20 bytes: the fast path's widest field.
+        let p39 = pic(39, 0, true);
+        let mut bytes = vec![0x99u8; 19];
+        bytes.push(0x9D);
+        let mut text = Vec::new();
+        write_json(&bytes, &p39, &mut text).unwrap();
+        assert_eq!(text, format!("-{}", "9".repeat(39)).as_bytes());
+    }
+
+    #[test]
+    fn negative_zero_keeps_its_sign_only_where_one_is_stored() {
+        // -0 in a signed field is D; in an unsigned field it is zero with sign F.
+        let z = Decimal::zero(2).with_negative(true);
+        let mut out = [0xAAu8; 2];
+        encode(&z, &pic(3, 2, true), false, &mut out).unwrap();
+        assert_eq!(out, [0x00, 0x0D]);
+        encode(&z, &pic(3, 2, false), false, &mut out).unwrap();
+        assert_eq!(out, [0x00, 0x0F]);
+        let mut text = Vec::new();
+        write_json(&[0x00, 0x0D], &pic(3, 2, true), &mut text).unwrap();
+        assert_eq!(text, b"-0.00");
+    }
+
+    #[test]
     fn beyond_pic_fills_the_pad_nibble_only_when_allowed() {
         // 9(4) has five digit nibbles: 11234 (as decode reads 11 23 4F) fits them.
         let mut out = [0u8; 3];

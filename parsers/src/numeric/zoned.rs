@@ -647,6 +647,92 @@ mod tests {
     }
 
     #[test]
+    fn forty_digits_decode_and_forty_one_do_not() {
+        // 40 nines fill a Decimal exactly; a 41st significant digit does not fit, while
+        // a 41-digit field with a leading zero still holds 40.
+        let forty = [0xF9u8; 40];
+        let v = decode(&forty, &pic(40, 0, false), TrailingOverpunch, EB).unwrap();
+        assert_eq!(v.digits().len(), 40);
+        let mut out = [0u8; 40];
+        encode(&v, &pic(40, 0, false), TrailingOverpunch, EB, &mut out).unwrap();
+        assert_eq!(out, forty);
+        let p41 = pic(41, 0, false);
+        let e = decode(&[0xF9; 41], &p41, TrailingOverpunch, EB).unwrap_err();
+        assert_eq!(
+            e,
+            NumericError::Overflow {
+                digits: 41,
+                allowed: 40
+            }
+        );
+        let mut lead = [0xF9u8; 41];
+        lead[0] = 0xF0;
+        assert_eq!(
+            json(&lead, &p41, TrailingOverpunch, EB).unwrap(),
+            format!("x{}", "9".repeat(40))
+        );
+        assert!(json(&[0xF9; 41], &p41, TrailingOverpunch, EB).is_err());
+    }
+
+    #[test]
+    fn negative_zero_keeps_its_sign_only_where_one_is_stored() {
+        // -0 in a signed field is a D zone or a '-'; unsigned fields write plain zeros.
+        let z = Decimal::zero(0).with_negative(true);
+        let mut out = [0u8; 2];
+        encode(&z, &pic(2, 0, true), TrailingOverpunch, EB, &mut out).unwrap();
+        assert_eq!(out, [0xF0, 0xD0]);
+        encode(&z, &pic(2, 0, false), TrailingOverpunch, EB, &mut out).unwrap();
+        assert_eq!(out, [0xF0, 0xF0]);
+        let mut sep = [0u8; 3];
+        encode(&z, &pic(2, 0, true), LeadingSeparate, LETTERS, &mut sep).unwrap();
+        assert_eq!(&sep, b"-00");
+        assert_eq!(
+            json(b"-00", &pic(2, 0, true), LeadingSeparate, LETTERS).unwrap(),
+            "x-0"
+        );
+        // Letters: } is -0, { is +0; lowercase: p is -0.
+        assert_eq!(
+            enc(0, 0, &pic(1, 0, true), TrailingOverpunch, LETTERS),
+            b"{"
+        );
+        let mut one = [0u8; 1];
+        encode(&z, &pic(1, 0, true), TrailingOverpunch, LETTERS, &mut one).unwrap();
+        assert_eq!(&one, b"}");
+        encode(&z, &pic(1, 0, true), TrailingOverpunch, LOWER, &mut one).unwrap();
+        assert_eq!(&one, b"p");
+    }
+
+    #[test]
+    fn every_overpunch_digit_round_trips_in_every_convention() {
+        // The ends of each letter run (A and I, J and R, p and y) and both zeros.
+        for code in [EB, LETTERS, LOWER] {
+            for v in -9i128..=9 {
+                let p = pic(1, 0, true);
+                let bytes = enc(v, 0, &p, TrailingOverpunch, code);
+                let back = decode(&bytes, &p, TrailingOverpunch, code).unwrap();
+                assert_eq!(back, Decimal::from_i128(v, 0), "{code:?} {v}");
+            }
+        }
+        assert_eq!(
+            enc(9, 0, &pic(1, 0, true), TrailingOverpunch, LETTERS),
+            b"I"
+        );
+        assert_eq!(
+            enc(-9, 0, &pic(1, 0, true), TrailingOverpunch, LETTERS),
+            b"R"
+        );
+        assert_eq!(enc(-9, 0, &pic(1, 0, true), TrailingOverpunch, LOWER), b"y");
+        assert_eq!(
+            enc(1, 0, &pic(1, 0, true), TrailingOverpunch, LETTERS),
+            b"A"
+        );
+        assert_eq!(
+            enc(-1, 0, &pic(1, 0, true), TrailingOverpunch, LETTERS),
+            b"J"
+        );
+    }
+
+    #[test]
     fn p_scaling() {
         // PIC 9(3)PPP: 3 stored digits, value = digits * 1000.
         let p = pic(3, -3, false);

@@ -1,9 +1,9 @@
 //! The schema of one elementary item's value: strings with their length, numbers with the
 //! bounds their digits, scale and bytes allow.
 //!
-//! Bounds differ by direction where the codec's two sides differ: the decoder writes a binary
-//! item's full stored value (TRUNC(BIN)) and a packed item's pad nibble, the encoder holds to the
-//! PIC unless `allow_beyond_pic`. `multipleOf` with a fraction (0.01) is given to Encode only:
+//! Both directions share their bounds, as the codec's two sides agree: under `--trunc bin` a
+//! binary item's full stored value and a packed item's pad nibble, under `std`/`opt` the PIC's
+//! digits (COMP-5 always takes its full stored range). `multipleOf` with a fraction (0.01) is given to Encode only:
 //! common validators (Python's `jsonschema`, ajv) divide in binary floating point and reject
 //! 0.07 as a multiple of 0.01, which would make exact responses fail; the scale stays in
 //! `x-cobol.scale` for Decode. An integral step (scale 0 -> `integer`, P scaling -> 1000) is
@@ -48,8 +48,8 @@ pub(super) fn schema(_f: &Field, dt: &DataType, opts: &SchemaOptions) -> Map<Str
             number(&mut m, pic, Stored::Digits(u32::from(pic.digits)), opts);
         }
         DataType::Packed { pic } => {
-            // The decoder reads every nibble but the sign, a pad nibble included.
-            let beyond = opts.decode() || opts.allow_beyond_pic;
+            // Under TRUNC(BIN) every nibble but the sign holds a digit, a pad nibble included.
+            let beyond = opts.trunc.beyond_pic();
             let nibbles = 2 * dt.byte_len() as u32 - 1;
             let digits = if beyond {
                 nibbles
@@ -58,8 +58,8 @@ pub(super) fn schema(_f: &Field, dt: &DataType, opts: &SchemaOptions) -> Map<Str
             };
             number(&mut m, pic, Stored::Digits(digits), opts);
         }
-        DataType::Binary { pic, bytes, .. } => {
-            let stored = if opts.decode() || opts.allow_beyond_pic {
+        DataType::Binary { pic, bytes, native } => {
+            let stored = if opts.trunc.beyond_pic() || *native {
                 let bits = 8 * u32::from(*bytes);
                 if pic.signed {
                     Stored::Raw {
@@ -78,7 +78,7 @@ pub(super) fn schema(_f: &Field, dt: &DataType, opts: &SchemaOptions) -> Map<Str
             number(&mut m, pic, stored, opts);
         }
         DataType::CompX { pic, bytes, .. } => {
-            let stored = if opts.decode() || opts.allow_beyond_pic {
+            let stored = if opts.decode() || opts.trunc.beyond_pic() {
                 Stored::Raw {
                     min: 0,
                     max: (1i128 << (8 * u32::from(*bytes))) - 1,
@@ -90,7 +90,7 @@ pub(super) fn schema(_f: &Field, dt: &DataType, opts: &SchemaOptions) -> Map<Str
         }
         DataType::Comp6 { pic } => {
             // The decoder reads every nibble, a pad nibble included.
-            let digits = if opts.decode() || opts.allow_beyond_pic {
+            let digits = if opts.decode() || opts.trunc.beyond_pic() {
                 2 * dt.byte_len() as u32
             } else {
                 u32::from(pic.digits)

@@ -29,6 +29,7 @@ use serde_json::{json, Map, Value};
 use crate::layout::{Field, FieldKind, Layout};
 
 use super::{CodecOptions, RedefinesMode};
+use crate::dialect::Trunc;
 use redefines::Role;
 
 /// Which side of the codec a schema describes.
@@ -50,9 +51,10 @@ pub struct SchemaOptions {
     /// As [`CodecOptions::numbers_as_strings`]: Decode describes numbers as decimal strings;
     /// Encode admits a number or a string of the field's digits.
     pub numbers_as_strings: bool,
-    /// As [`CodecOptions::allow_beyond_pic`]: Encode bounds binary and packed items by their
-    /// bytes rather than their PIC (Decode always does).
-    pub allow_beyond_pic: bool,
+    /// As [`CodecOptions::trunc`]: under `Bin` binary and even-digit packed items are
+    /// bounded by their bytes rather than their PIC, in both directions (decode and encode
+    /// agree). COMP-5 is always bounded by its bytes.
+    pub trunc: Trunc,
     /// Decode only: records may end before their last fields (RDW and other variable-length
     /// files), so no field is `required` and no table has `minItems`. Off for fixed-length
     /// records such as a gateway's responses, where every field is always present.
@@ -69,7 +71,7 @@ impl SchemaOptions {
             direction,
             redefines: codec.redefines,
             numbers_as_strings: codec.numbers_as_strings,
-            allow_beyond_pic: codec.allow_beyond_pic,
+            trunc: codec.trunc,
             short_records: false,
             drop_empty_occurs: false,
         }

@@ -90,32 +90,46 @@ fn p_scaling_moves_the_bounds_and_the_step() {
 }
 
 #[test]
-fn binary_items_decode_to_their_full_stored_range() {
-    let body = "           05 B PIC S9(4) COMP.\n           05 U PIC 9(4) COMP.";
-    let d = decode_schema(body);
-    assert_eq!(d["properties"]["b"]["minimum"], -32768);
-    assert_eq!(d["properties"]["b"]["maximum"], 32767);
-    assert_eq!(d["properties"]["u"]["minimum"], 0);
-    assert_eq!(d["properties"]["u"]["maximum"], 65535);
-    // The encoder holds to the PIC unless allowed beyond it.
-    let e = encode_schema(body);
-    assert_eq!(e["properties"]["b"]["maximum"], 9999);
-    let beyond = SchemaOptions {
-        direction: SchemaDirection::Encode,
-        allow_beyond_pic: true,
-        ..SchemaOptions::default()
-    };
-    let e = record_schema(&layout(body), &beyond);
-    assert_eq!(e["properties"]["u"]["maximum"], 65535);
-    assert!(!valid(&e, json!({"u": 65536})));
+fn binary_items_take_their_full_stored_range_under_trunc_bin() {
+    let body = "           05 B PIC S9(4) COMP.\n           05 U PIC 9(4) COMP.\n           05 N PIC 9(4) COMP-5.";
+    // TRUNC(BIN), the default: both directions take what the bytes hold.
+    for s in [decode_schema(body), encode_schema(body)] {
+        assert_eq!(s["properties"]["b"]["minimum"], -32768);
+        assert_eq!(s["properties"]["b"]["maximum"], 32767);
+        assert_eq!(s["properties"]["u"]["minimum"], 0);
+        assert_eq!(s["properties"]["u"]["maximum"], 65535);
+        assert!(!valid(&s, json!({"u": 65536})));
+    }
+    // TRUNC(STD) holds both directions to the PIC, COMP-5 excepted.
+    for direction in [SchemaDirection::Decode, SchemaDirection::Encode] {
+        let std = SchemaOptions {
+            direction,
+            trunc: Trunc::Std,
+            ..SchemaOptions::default()
+        };
+        let s = record_schema(&layout(body), &std);
+        assert_eq!(s["properties"]["b"]["maximum"], 9999);
+        assert_eq!(s["properties"]["u"]["maximum"], 9999);
+        assert_eq!(s["properties"]["n"]["maximum"], 65535);
+        assert!(!valid(&s, json!({"u": 10000})));
+    }
 }
 
 #[test]
 fn packed_even_digits_decode_their_pad_nibble() {
-    // 9(4) COMP-3 takes 3 bytes: the decoder reads 5 digits, the encoder writes 4.
+    // 9(4) COMP-3 takes 3 bytes: under TRUNC(BIN) both sides use all 5 digit nibbles.
     let body = "           05 P PIC 9(4) COMP-3.";
     assert_eq!(decode_schema(body)["properties"]["p"]["maximum"], 99999);
-    assert_eq!(encode_schema(body)["properties"]["p"]["maximum"], 9999);
+    assert_eq!(encode_schema(body)["properties"]["p"]["maximum"], 99999);
+    // Under TRUNC(STD) neither side uses the pad nibble.
+    let std = SchemaOptions {
+        trunc: Trunc::Std,
+        ..SchemaOptions::default()
+    };
+    assert_eq!(
+        record_schema(&layout(body), &std)["properties"]["p"]["maximum"],
+        9999
+    );
 }
 
 #[test]
