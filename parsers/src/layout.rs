@@ -69,13 +69,22 @@ impl Layout {
     }
 
     /// The field at a JSON path (`keeper.keeper_name`: JSON names from the root; FILLER
-    /// has none and is never found; a table is walked through to its element's fields).
+    /// has none and is never found, though the named items of a transparent FILLER
+    /// group are, as members of its parent; a table is walked through to its element's
+    /// fields).
     pub fn field_by_json_path<S: AsRef<str>>(&self, path: &[S]) -> Option<&Field> {
-        path.iter().try_fold(&self.root, |f, name| {
-            f.children()
-                .iter()
-                .find(|c| !c.is_filler() && c.json_name == name.as_ref())
-        })
+        fn member<'f>(group: &'f Field, name: &str) -> Option<&'f Field> {
+            let children = group.children();
+            children.iter().enumerate().find_map(|(i, c)| {
+                if Field::is_transparent_in(children, i) {
+                    member(c, name)
+                } else {
+                    (!c.is_filler() && c.json_name == name).then_some(c)
+                }
+            })
+        }
+        path.iter()
+            .try_fold(&self.root, |f, name| member(f, name.as_ref()))
     }
 
     /// The field at a child-index path.
@@ -204,6 +213,20 @@ impl Field {
     /// True for FILLER (not shown in JSON).
     pub fn is_filler(&self) -> bool {
         self.json_name.is_empty()
+    }
+
+    /// True for child `i` of `siblings` when it is a FILLER group that JSON does not
+    /// show as a key: its named items are members of its parent's object instead (IBM
+    /// lets programs name them). A FILLER group with OCCURS (no key to hold its array)
+    /// or in a REDEFINES set (the alternatives choose by key) stays hidden whole.
+    pub fn is_transparent_in(siblings: &[Field], i: usize) -> bool {
+        siblings.get(i).is_some_and(|f| {
+            f.is_filler()
+                && matches!(f.kind, FieldKind::Group(_))
+                && f.occurs.is_none()
+                && f.redefines.is_none()
+                && !siblings.iter().any(|s| s.redefines == Some(i))
+        })
     }
 
     /// Bytes including every occurrence (ODO at its maximum).
@@ -478,16 +501,36 @@ pub fn json_name(cobol: &str) -> String {
     s
 }
 
-/// Gives repeated JSON names among siblings the suffixes `_2`, `_3`, ...
+/// Gives repeated JSON names among siblings the suffixes `_2`, `_3`, ... The named
+/// items of a transparent FILLER group ([`Field::is_transparent_in`]) count as
+/// siblings of its own siblings, since JSON shows them in one object.
 pub fn dedup_sibling_names(fields: &mut [Field]) {
     let mut seen: Vec<(String, usize)> = Vec::new();
-    for f in fields.iter_mut().filter(|f| !f.is_filler()) {
+    let mut shown = Vec::new();
+    shown_members(fields, &mut shown);
+    for f in shown {
         match seen.iter_mut().find(|(n, _)| *n == f.json_name) {
             Some((_, count)) => {
                 *count += 1;
                 f.json_name = format!("{}_{}", f.json_name, count);
             }
             None => seen.push((f.json_name.clone(), 1)),
+        }
+    }
+}
+
+/// The fields JSON shows as members of one object, transparent FILLER groups opened.
+fn shown_members<'f>(fields: &'f mut [Field], out: &mut Vec<&'f mut Field>) {
+    let open: Vec<bool> = (0..fields.len())
+        .map(|i| Field::is_transparent_in(fields, i))
+        .collect();
+    for (f, open) in fields.iter_mut().zip(open) {
+        if open {
+            if let FieldKind::Group(children) = &mut f.kind {
+                shown_members(children, out);
+            }
+        } else if !f.is_filler() {
+            out.push(f);
         }
     }
 }

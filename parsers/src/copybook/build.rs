@@ -81,7 +81,12 @@ impl Builder<'_, '_> {
             (offset, dt.byte_len(), FieldKind::Item(dt), align)
         } else {
             let below = inh.below(ctx, &entry)?;
-            let (fields, size, align) = self.group(children, offset, path, below)?;
+            let (mut fields, size, align) = self.group(children, offset, path, below)?;
+            // A FILLER group's items may show as its parent's members (see
+            // `Field::is_transparent_in`): the parent gives them their suffixes then.
+            if entry.name.is_some() || path.is_empty() {
+                dedup_sibling_names(&mut fields);
+            }
             let size = if occurs.is_some() {
                 align_up(size, align)
             } else {
@@ -155,7 +160,6 @@ impl Builder<'_, '_> {
             align = align.max(a);
             fields.push(f);
         }
-        dedup_sibling_names(&mut fields);
         Ok((fields, end - start, align))
     }
 

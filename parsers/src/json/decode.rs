@@ -214,7 +214,20 @@ impl<'l> State<'l> {
         out: &mut Vec<u8>,
     ) -> Result<(), RecordError> {
         out.push(b'{');
-        let mut first = true;
+        let r = self.members(node, w, delta, out, &mut true);
+        out.push(b'}');
+        r
+    }
+
+    /// A group occurrence's members, each after a comma unless `first`.
+    fn members(
+        &mut self,
+        node: &Node<'l>,
+        w: &mut Walk<'_>,
+        delta: &mut isize,
+        out: &mut Vec<u8>,
+        first: &mut bool,
+    ) -> Result<(), RecordError> {
         for (i, child) in node.children.iter().enumerate() {
             let root = node.set_root[i];
             let emit = if node.set_selected[i] {
@@ -231,34 +244,30 @@ impl<'l> State<'l> {
             if self.opts.redefines == RedefinesMode::All && node.in_set[i] {
                 // Inactive alternatives routinely hold bytes invalid for their types.
                 let mark = out.len();
-                let saved_first = first;
+                let saved_first = *first;
                 let mut quiet = Walk {
                     rec: w.rec,
                     mode: FieldErrorMode::Fail,
                     errors: Vec::new(),
                 };
                 let mut d = *delta;
-                if self
-                    .field(child, &mut quiet, &mut d, out, &mut first)
-                    .is_err()
-                {
+                if self.field(child, &mut quiet, &mut d, out, first).is_err() {
                     out.truncate(mark);
-                    first = saved_first;
+                    *first = saved_first;
                     if !child.hidden {
-                        if !first {
+                        if !*first {
                             out.push(b',');
                         }
-                        first = false;
+                        *first = false;
                         out.extend_from_slice(&child.key);
                         out.extend_from_slice(b"null");
                     }
                 }
                 *delta = d;
             } else {
-                self.field(child, w, delta, out, &mut first)?;
+                self.field(child, w, delta, out, first)?;
             }
         }
-        out.push(b'}');
         Ok(())
     }
 
@@ -297,6 +306,11 @@ impl<'l> State<'l> {
         let Some(occurs) = &f.occurs else {
             if start >= w.rec.len() || f.size == 0 {
                 return Ok(()); // wholly past the end of a short record: omitted
+            }
+            if node.transparent {
+                // No key of its own, so no path segment either: its items' errors name
+                // them where the JSON shows them.
+                return self.members(node, w, delta, out, first);
             }
             self.path.push(Seg::Name(&f.json_name));
             if node.hidden {

@@ -234,11 +234,18 @@ impl<'l> State<'l> {
         children: &[Node<'l>],
         m: &Map<String, Value>,
     ) -> Result<(), RecordError> {
+        // The members of a transparent FILLER group are keys of this object too.
+        fn known(children: &[Node<'_>], k: &str) -> bool {
+            children.iter().any(|c| {
+                if c.transparent {
+                    known(&c.children, k)
+                } else {
+                    !c.field.is_filler() && c.field.json_name == k
+                }
+            })
+        }
         for k in m.keys() {
-            if !children
-                .iter()
-                .any(|c| !c.field.is_filler() && c.field.json_name == *k)
-            {
+            if !known(children, k) {
                 let mut e = self.err(0, RecordErrorKind::UnknownField(k.clone()));
                 if !e.path.is_empty() {
                     e.path.push('.');
@@ -260,6 +267,18 @@ impl<'l> State<'l> {
         if let Some(m) = obj {
             self.unknown_keys(&node.children, m)?;
         }
+        self.members(node, obj, delta, rec)
+    }
+
+    /// A group's members, from `obj` (which also holds the members of any transparent
+    /// FILLER group among them).
+    fn members(
+        &mut self,
+        node: &Node<'l>,
+        obj: Option<&Map<String, Value>>,
+        delta: &mut isize,
+        rec: &mut Rec<'_>,
+    ) -> Result<(), RecordError> {
         let get = |c: &Node<'l>| obj.and_then(|m| m.get(&c.field.json_name));
         for (i, child) in node.children.iter().enumerate() {
             let root = node.set_root[i];
@@ -275,6 +294,10 @@ impl<'l> State<'l> {
                 if chosen != i {
                     continue;
                 }
+            }
+            if child.transparent {
+                self.members(child, obj, delta, rec)?;
+                continue;
             }
             self.field(child, get(child), delta, rec)?;
         }

@@ -78,7 +78,7 @@ impl<'l> Flat<'l> {
         let root = &plan.root;
         b.pending.push(b'{');
         if matches!(root.field.kind, FieldKind::Group(_)) {
-            b.members(root, 0, ROOT, false)?;
+            b.members(root, 0, ROOT, false, &mut true)?;
         } else {
             b.field(root, 0, &mut true, ROOT, false)?;
         }
@@ -177,8 +177,14 @@ impl<'l> Builder<'l> {
     }
 
     /// A group occurrence's members; `delta` moves static offsets to this occurrence.
-    fn members(&mut self, node: &Node<'l>, delta: usize, seg: u32, hidden: bool) -> Option<()> {
-        let mut first = true;
+    fn members(
+        &mut self,
+        node: &Node<'l>,
+        delta: usize,
+        seg: u32,
+        hidden: bool,
+        first: &mut bool,
+    ) -> Option<()> {
         for (i, child) in node.children.iter().enumerate() {
             if node.in_set[i] && self.all_alternatives {
                 return None; // alternatives decoded quietly, bad ones null: the walk's job
@@ -186,7 +192,7 @@ impl<'l> Builder<'l> {
             if node.set_root[i] != i {
                 continue; // RedefinesMode::First shows only the redefined item
             }
-            self.field(child, delta, &mut first, seg, hidden)?;
+            self.field(child, delta, first, seg, hidden)?;
         }
         Some(())
     }
@@ -207,6 +213,10 @@ impl<'l> Builder<'l> {
             return None;
         }
         let start = f.offset + delta;
+        if node.transparent {
+            // Its members join the parent's object, under the parent's path (as the walk).
+            return self.members(node, delta, parent, hidden, first);
+        }
         let hidden = hidden || node.hidden;
         if !hidden {
             if !*first {
@@ -252,7 +262,7 @@ impl<'l> Builder<'l> {
                 if !hidden {
                     self.pending.push(b'{');
                 }
-                self.members(node, delta, seg, hidden)?;
+                self.members(node, delta, seg, hidden, &mut true)?;
                 if !hidden {
                     self.pending.push(b'}');
                 }

@@ -20,6 +20,8 @@ mod view;
 #[cfg(test)]
 mod cut_tests;
 #[cfg(test)]
+mod filler_tests;
+#[cfg(test)]
 mod mf_usage_tests;
 #[cfg(test)]
 mod odo_tests;

@@ -30,6 +30,9 @@ pub(crate) struct Node<'l> {
     pub select: Option<(usize, &'l [String])>,
     /// Decoded (its errors count) but not shown: a FILLER, or a field a view omits.
     pub hidden: bool,
+    /// A FILLER group shown as no key of its own: its members are written into its
+    /// parent's object (see [`Field::is_transparent_in`]).
+    pub transparent: bool,
     /// A view asked for this item's JSON text (its first occurrence).
     pub capture: bool,
     /// A fixed table whose trailing empty occurrences are left out (a view's
@@ -143,8 +146,13 @@ impl BuildCtx<'_> {
         let mut children = Vec::new();
         for (i, c) in f.children().iter().enumerate() {
             path.push(i);
-            children.push(self.node(c, path)?);
+            let mut child = self.node(c, path)?;
             path.pop();
+            if Field::is_transparent_in(f.children(), i) {
+                child.transparent = true;
+                child.hidden = false;
+            }
+            children.push(child);
         }
         let set_root: Vec<usize> = f
             .children()
@@ -186,6 +194,7 @@ impl BuildCtx<'_> {
             odo_slot,
             select,
             hidden: f.is_filler(),
+            transparent: false,
             capture: false,
             trim_empty: false,
             view_name: None,

@@ -211,13 +211,27 @@ fn mark_tables(node: &mut Node<'_>) -> (bool, bool) {
     (any || fixed, odo_below || is_odo)
 }
 
-/// The shown members of a record or group occurrence: the root's members when it is
-/// a group, the root itself otherwise.
-fn members<'p, 'l>(node: &'p mut Node<'l>, is_root: bool) -> Vec<&'p mut Node<'l>> {
+/// The members of a record or group occurrence, each with whether it is in a
+/// REDEFINES set: the root's members when it is a group, the root itself otherwise.
+/// A transparent FILLER group's members stand in its place.
+fn members<'p, 'l>(node: &'p mut Node<'l>, is_root: bool) -> Vec<(&'p mut Node<'l>, bool)> {
     if is_root && !matches!(node.field.kind, FieldKind::Group(_)) {
-        return vec![node];
+        return vec![(node, false)];
     }
-    node.children.iter_mut().collect()
+    let mut out = Vec::new();
+    open_members(node, &mut out);
+    out
+}
+
+fn open_members<'p, 'l>(node: &'p mut Node<'l>, out: &mut Vec<(&'p mut Node<'l>, bool)>) {
+    let in_set = &node.in_set;
+    for (i, c) in node.children.iter_mut().enumerate() {
+        if c.transparent {
+            open_members(c, out);
+        } else {
+            out.push((c, in_set.get(i).copied().unwrap_or(false)));
+        }
+    }
 }
 
 /// The node at `path`, `None` when the path names nothing shown (a no-op edit).
@@ -231,19 +245,14 @@ fn find<'p, 'l>(
         if !is_root && !matches!(at.field.kind, FieldKind::Group(_)) {
             return Ok(None); // an item has no members
         }
-        let set_info: Vec<bool> = if is_root && !matches!(at.field.kind, FieldKind::Group(_)) {
-            vec![false]
-        } else {
-            at.in_set.clone()
-        };
         let members = members(at, is_root);
         let mut found = None;
         let mut count = 0;
-        for (i, m) in members.into_iter().enumerate() {
+        for (m, in_set) in members {
             if m.hidden || shown_name(m) != step.as_str() {
                 continue;
             }
-            if set_info.get(i).copied().unwrap_or(false) {
+            if in_set {
                 return Err("a path through a REDEFINES set");
             }
             count += 1;
@@ -282,7 +291,7 @@ fn siblings(
     }
     Ok(members(group, is_root)
         .iter()
-        .any(|m| !m.hidden && shown_name(m) == name && shown_name(m) != except))
+        .any(|(m, _)| !m.hidden && shown_name(m) == name && shown_name(m) != except))
 }
 
 /// Whether some group (or the record) shows two members under one key.
@@ -290,12 +299,18 @@ fn has_duplicate_keys(node: &Node<'_>, is_root: bool) -> bool {
     if is_root && !matches!(node.field.kind, FieldKind::Group(_)) {
         return false;
     }
-    let shown: Vec<&str> = node
-        .children
-        .iter()
-        .filter(|c| !c.hidden)
-        .map(|c| shown_name(c))
-        .collect();
+    fn shown<'n>(node: &'n Node<'_>, out: &mut Vec<&'n str>) {
+        for c in node.children.iter().filter(|c| !c.hidden) {
+            if c.transparent {
+                shown(c, out);
+            } else {
+                out.push(shown_name(c));
+            }
+        }
+    }
+    let mut names = Vec::new();
+    shown(node, &mut names);
+    let shown = names;
     let dup = shown
         .iter()
         .enumerate()

@@ -119,10 +119,49 @@ struct Ctx<'a> {
 impl Ctx<'_> {
     /// The object for a group's members (`path`: child indexes from the root to the group).
     fn object(&self, children: &[Field], path: &mut Vec<usize>) -> Value {
-        let decode = self.opts.decode();
         let mut props = Map::new();
         let mut required = Vec::new();
+        let mut limits = Vec::new();
+        self.members(children, path, &mut props, &mut required, &mut limits);
+        let mut m = Map::new();
+        m.insert("type".into(), "object".into());
+        m.insert("properties".into(), Value::Object(props));
+        if !required.is_empty() {
+            m.insert("required".into(), Value::Array(required));
+        }
+        m.insert("additionalProperties".into(), false.into());
+        match limits.len() {
+            0 => {}
+            1 => {
+                if let Some(Value::Object(one)) = limits.pop() {
+                    m.extend(one);
+                }
+            }
+            _ => {
+                m.insert("allOf".into(), Value::Array(limits));
+            }
+        }
+        Value::Object(m)
+    }
+
+    /// A group's members into one object's parts; a transparent FILLER group's members
+    /// join them (see `Field::is_transparent_in`).
+    fn members(
+        &self,
+        children: &[Field],
+        path: &mut Vec<usize>,
+        props: &mut Map<String, Value>,
+        required: &mut Vec<Value>,
+        limits: &mut Vec<Value>,
+    ) {
+        let decode = self.opts.decode();
         for (i, c) in children.iter().enumerate() {
+            if Field::is_transparent_in(children, i) {
+                path.push(i);
+                self.members(c.children(), path, props, required, limits);
+                path.pop();
+                continue;
+            }
             if c.is_filler() {
                 continue; // never shown, and refused as a key when encoding
             }
@@ -150,26 +189,7 @@ impl Ctx<'_> {
             }
             props.insert(c.json_name.clone(), s);
         }
-        let mut m = Map::new();
-        m.insert("type".into(), "object".into());
-        m.insert("properties".into(), Value::Object(props));
-        if !required.is_empty() {
-            m.insert("required".into(), Value::Array(required));
-        }
-        m.insert("additionalProperties".into(), false.into());
-        let mut limits = redefines::at_most_one(children, self.opts);
-        match limits.len() {
-            0 => {}
-            1 => {
-                if let Some(Value::Object(one)) = limits.pop() {
-                    m.extend(one);
-                }
-            }
-            _ => {
-                m.insert("allOf".into(), Value::Array(limits));
-            }
-        }
-        Value::Object(m)
+        limits.extend(redefines::at_most_one(children, self.opts));
     }
 
     /// One member: its value (an array of them for OCCURS) with its annotations.

@@ -1,0 +1,175 @@
+//! Named items under an unnamed (FILLER) group: IBM lets programs name them, so JSON
+//! shows them as members of the FILLER's parent, in decode (walk and flat program),
+//! encode, the JSON Schema and views. A FILLER group with OCCURS or in a REDEFINES set
+//! stays hidden whole.
+
+#![allow(clippy::unwrap_used)]
+
+use serde_json::{json, Value};
+
+use crate::codepage::CodePage;
+use crate::copybook::{parse, ParseOptions};
+use crate::json::{
+    record_schema, CodecOptions, Decoder, Encoder, FieldErrorMode, RecordErrorKind,
+    SchemaDirection, SchemaOptions, View,
+};
+use crate::layout::Layout;
+
+/// A FILLER group beside a named group, one nested in another, and a name clash with
+/// a sibling (which gets the usual `_2`).
+const REC: &str = "\
+       01 REC.
+           05 ID PIC X(2).
+           05 FILLER.
+              10 CODE PIC X(2).
+              10 FILLER PIC X.
+              10 FILLER.
+                 15 DEEP PIC 9.
+              10 ID PIC X.
+           05 GRP.
+              10 FILLER.
+                 15 INNER PIC X.
+           05 TAIL PIC X.
+";
+
+/// FILLER groups JSON cannot open: one with OCCURS, one redefined by a sibling.
+const CLOSED: &str = "\
+       01 REC.
+           05 FILLER OCCURS 2.
+              10 T PIC X.
+           05 FILLER.
+              10 R PIC X.
+           05 ALT REDEFINES FILLER PIC X.
+";
+
+fn layout(src: &str) -> Layout {
+    parse(src, &ParseOptions::default()).unwrap()
+}
+
+fn opts() -> CodecOptions {
+    CodecOptions {
+        codepage: CodePage::by_name("latin1").unwrap(),
+        ..CodecOptions::default()
+    }
+}
+
+/// Decodes through both the flat program and the tree walk; they must agree.
+fn decode(l: &Layout, view: &View, rec: &[u8]) -> String {
+    let mut d = Decoder::with_view(l, opts(), view).unwrap();
+    let mut flat = Vec::new();
+    d.decode(rec, &mut flat, FieldErrorMode::Fail).unwrap();
+    assert!(d.uses_flat());
+    let mut walk = Vec::new();
+    d.decode_tree_walk(rec, &mut walk, FieldErrorMode::Fail)
+        .unwrap();
+    assert_eq!(
+        String::from_utf8_lossy(&flat),
+        String::from_utf8_lossy(&walk)
+    );
+    String::from_utf8(flat).unwrap()
+}
+
+fn encode(l: &Layout, v: &Value) -> Result<Vec<u8>, crate::json::RecordError> {
+    let mut out = Vec::new();
+    Encoder::new(l, opts())
+        .unwrap()
+        .encode(v, &mut out, false)?;
+    Ok(out)
+}
+
+#[test]
+fn named_items_of_a_filler_group_are_members_of_its_parent() {
+    let l = layout(REC);
+    let json = decode(&l, &View::default(), b"abcd-7eIZ");
+    assert_eq!(
+        json,
+        r#"{"id":"ab","code":"cd","deep":7,"id_2":"e","grp":{"inner":"I"},"tail":"Z"}"#
+    );
+}
+
+#[test]
+fn they_encode_back_to_the_same_bytes() {
+    let l = layout(REC);
+    let rec = b"abcd 7eIZ";
+    let json = decode(&l, &View::default(), rec);
+    let v: Value = serde_json::from_str(&json).unwrap();
+    assert_eq!(encode(&l, &v).unwrap(), rec);
+}
+
+#[test]
+fn the_filler_group_itself_is_no_key_when_encoding() {
+    let l = layout(REC);
+    let e = encode(&l, &json!({"id": "ab", "": {"code": "cd"}})).unwrap_err();
+    assert!(matches!(e.kind, RecordErrorKind::UnknownField(ref k) if k.is_empty()));
+    // A wrong value inside names the item where the JSON shows it.
+    let e = encode(&l, &json!({"deep": "x"})).unwrap_err();
+    assert_eq!(e.path, "deep");
+}
+
+#[test]
+fn a_bad_value_inside_is_reported_under_its_json_path() {
+    let l = layout(REC);
+    let mut d = Decoder::new(&l, opts()).unwrap();
+    let e = d
+        .decode(b"abcd-XeIZ", &mut Vec::new(), FieldErrorMode::Fail)
+        .unwrap_err();
+    assert_eq!(e.path, "deep");
+    let e = d
+        .decode_tree_walk(b"abcd-XeIZ", &mut Vec::new(), FieldErrorMode::Fail)
+        .unwrap_err();
+    assert_eq!(e.path, "deep");
+}
+
+#[test]
+fn views_reach_them_by_their_json_path() {
+    let l = layout(REC);
+    let view = View {
+        omit: vec![vec!["code".into()]],
+        rename: vec![(vec!["grp".into(), "inner".into()], "in".into())],
+        capture: Some(vec!["deep".into()]),
+        drop_empty_occurs: false,
+    };
+    let mut d = Decoder::with_view(&l, opts(), &view).unwrap();
+    let mut out = Vec::new();
+    let got = d
+        .decode(b"abcd-7eIZ", &mut out, FieldErrorMode::Fail)
+        .unwrap();
+    assert_eq!(
+        String::from_utf8(out).unwrap(),
+        r#"{"id":"ab","deep":7,"id_2":"e","grp":{"in":"I"},"tail":"Z"}"#
+    );
+    assert_eq!(got.captured.as_deref(), Some(&b"7"[..]));
+    // Renaming onto a key the FILLER's items show under is a clash.
+    let clash = View {
+        rename: vec![(vec!["tail".into()], "code".into())],
+        ..View::default()
+    };
+    assert!(Decoder::with_view(&l, opts(), &clash).is_err());
+}
+
+#[test]
+fn the_schema_lists_them_with_the_parents_members() {
+    let l = layout(REC);
+    for direction in [SchemaDirection::Decode, SchemaDirection::Encode] {
+        let o = SchemaOptions {
+            direction,
+            ..SchemaOptions::default()
+        };
+        let s = record_schema(&l, &o);
+        let mut keys: Vec<&String> = s["properties"].as_object().unwrap().keys().collect();
+        keys.sort();
+        assert_eq!(keys, ["code", "deep", "grp", "id", "id_2", "tail"]);
+        assert!(s["properties"]["grp"]["properties"]["inner"].is_object());
+        let v: Value = serde_json::from_str(&decode(&l, &View::default(), b"abcd-7eIZ")).unwrap();
+        assert!(jsonschema::draft202012::new(&s).unwrap().is_valid(&v));
+    }
+}
+
+#[test]
+fn filler_groups_with_occurs_or_redefines_stay_hidden() {
+    let l = layout(CLOSED);
+    assert_eq!(decode(&l, &View::default(), b"abc"), r#"{}"#);
+    let s = record_schema(&l, &SchemaOptions::default());
+    assert!(s["properties"].as_object().unwrap().is_empty());
+    assert!(encode(&l, &json!({"t": "x"})).is_err());
+}
