@@ -6,44 +6,6 @@
 
 use serde_json::{Map, Value};
 
-/// Writes `value` at `path`, creating the objects on the way. Fails with the dotted
-/// prefix that exists but is not an object (the client sent `{"owner": "x"}` where the
-/// route sets `owner.dob`).
-pub fn set_path(root: &mut Value, path: &[String], value: Value) -> Result<(), String> {
-    let Some((last, parents)) = path.split_last() else {
-        return Ok(());
-    };
-    let mut at = root;
-    for (i, name) in parents.iter().enumerate() {
-        let Value::Object(map) = at else {
-            return Err(path[..i].join("."));
-        };
-        at = map
-            .entry(name.clone())
-            .or_insert_with(|| Value::Object(Map::new()));
-    }
-    match at {
-        Value::Object(map) => {
-            map.insert(last.clone(), value);
-            Ok(())
-        }
-        _ => Err(parents.join(".")),
-    }
-}
-
-/// The value at `path`, if there is one (first element of any array on the way).
-pub fn get_path<'v>(root: &'v Value, path: &[String]) -> Option<&'v Value> {
-    let mut at = root;
-    for name in path {
-        at = match at {
-            Value::Object(map) => map.get(name)?,
-            Value::Array(items) => items.first()?.as_object()?.get(name)?,
-            _ => return None,
-        };
-    }
-    Some(at)
-}
-
 /// Removes the field at `path` (from every element of arrays on the way).
 pub fn omit_path(root: &mut Value, path: &[String]) {
     edit_parents(root, path, &mut |map, last| {
@@ -101,34 +63,6 @@ mod tests {
     }
 
     #[test]
-    fn set_creates_nested_objects() {
-        // An empty body gains owner.dob; an existing sibling is kept.
-        let mut v = json!({"owner": {"name": "A"}});
-        set_path(&mut v, &p("owner.dob"), json!("19800101")).unwrap();
-        set_path(&mut v, &p("query.kind.code"), json!("V")).unwrap();
-        assert_eq!(
-            v,
-            json!({"owner": {"name": "A", "dob": "19800101"}, "query": {"kind": {"code": "V"}}})
-        );
-        // A set value replaces what the body had there.
-        set_path(&mut v, &p("owner.name"), json!("B")).unwrap();
-        assert_eq!(v["owner"]["name"], "B");
-    }
-
-    #[test]
-    fn set_through_a_non_object_names_the_blocker() {
-        // The body has `owner` as text where the route needs an object.
-        let mut v = json!({"owner": "x"});
-        assert_eq!(
-            set_path(&mut v, &p("owner.dob"), json!("1")),
-            Err("owner".into())
-        );
-        // A body that is not an object at all blocks at the root.
-        let mut v = json!([1]);
-        assert_eq!(set_path(&mut v, &p("vrm"), json!("1")), Err(String::new()));
-    }
-
-    #[test]
     fn omit_removes_nested_fields_and_array_members() {
         let mut v = json!({
             "a": {"b": 1, "c": 2},
@@ -154,15 +88,5 @@ mod tests {
         assert_eq!(keys, ["a", "return_code", "z"]);
         assert_eq!(v["rec"]["return_code"], "00");
         assert_eq!(v["list"][0]["key"], 1);
-    }
-
-    #[test]
-    fn get_reads_nested_values() {
-        let v = json!({"hdr": {"rc": 4}, "t": [{"x": "a"}]});
-        assert_eq!(get_path(&v, &p("hdr.rc")), Some(&json!(4)));
-        assert_eq!(get_path(&v, &p("t.x")), Some(&json!("a")));
-        // Missing fields (a short record) give None.
-        assert_eq!(get_path(&v, &p("hdr.nope")), None);
-        assert_eq!(get_path(&v, &p("hdr.rc.deeper")), None);
     }
 }
