@@ -34,6 +34,7 @@ use crate::telemetry;
 
 pub use listener::ListenerSettings;
 pub use logs::init as init_logging;
+pub use problem::{kinds as problems, PROBLEM_JSON};
 pub use router::path_problems;
 
 /// Reads and validates a config as `serve` needs it: the config's own checks plus the
