@@ -14,7 +14,6 @@ mod ops;
 mod problem;
 mod route;
 mod router;
-mod shape;
 mod stack;
 pub mod tls;
 mod unwind;

@@ -129,12 +129,14 @@ fn routes(
             });
             continue;
         };
+        let (view, one_pass) = codecs::route_view(spec, &b.spec);
         let ctx = Arc::new(RouteCtx {
             spec: spec.clone(),
             backend: b.spec.clone(),
             service: b.service.clone(),
             guard: guard.clone(),
-            view: codecs::route_view(spec, &b.spec),
+            view,
+            one_pass,
             codecs: codecs::Codecs::default(),
         });
         let entry = by_path.remove(spec.path.as_str()).unwrap_or_default();

@@ -389,8 +389,8 @@ mod tests {
             .contains("1024 bytes"));
     }
 
-    #[test]
-    fn security_adds_401_403_429_and_the_purpose() {
+    /// A policy with `scope`, a required purpose and a rate limit.
+    fn secured(scope: &str) -> RoutePolicy {
         let server = AuthConfig {
             rate_limit: Some(RateLimitConfig {
                 per_second: 5.0,
@@ -398,16 +398,17 @@ mod tests {
             }),
             ..AuthConfig::default()
         };
-        let policy = RoutePolicy::from_config(
-            &RouteAuthConfig {
-                scopes: vec!["vehicles:read".into()],
-                require_purpose: true,
-                ..RouteAuthConfig::default()
-            },
-            &server,
-            "auth",
-        )
-        .unwrap();
+        let route = RouteAuthConfig {
+            scopes: vec![scope.into()],
+            require_purpose: true,
+            ..RouteAuthConfig::default()
+        };
+        RoutePolicy::from_config(&route, &server, "auth").unwrap()
+    }
+
+    #[test]
+    fn security_adds_401_403_429_and_the_purpose() {
+        let policy = secured("vehicles:read");
         let mut spec = route("GET", &[], None);
         spec.policy = Arc::new(policy);
         let b = backend();
@@ -455,23 +456,7 @@ mod tests {
     fn every_problem_the_gateway_emits_is_described_at_its_status() {
         // A route that can meet every problem: auth, a scope, a purpose, a rate limit,
         // a body, a path parameter, an audit log, and return codes mapped to 404 and 409.
-        let server = AuthConfig {
-            rate_limit: Some(RateLimitConfig {
-                per_second: 5.0,
-                burst: 10,
-            }),
-            ..AuthConfig::default()
-        };
-        let policy = RoutePolicy::from_config(
-            &RouteAuthConfig {
-                scopes: vec!["vehicles:write".into()],
-                require_purpose: true,
-                ..RouteAuthConfig::default()
-            },
-            &server,
-            "auth",
-        )
-        .unwrap();
+        let policy = secured("vehicles:write");
         let status = StatusSpec {
             field: vec!["rc".into()],
             map: [

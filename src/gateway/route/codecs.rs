@@ -67,28 +67,25 @@ impl<T> Pool<T> {
     }
 }
 
-/// The view that writes `spec`'s response as the client sees it in one pass, or `None`
-/// when the route reshapes nothing or the view cannot mirror the JSON edits exactly
-/// (then responses take the parse/edit/serialise path).
-pub fn route_view(spec: &RouteSpec, backend: &BackendSpec) -> Option<View> {
-    if spec.status.is_none()
-        && spec.omit.is_empty()
-        && spec.rename.is_empty()
-        && !spec.drop_empty_occurs
-    {
-        return None;
-    }
+/// `spec`'s view of its responses (omit, rename, the return code to capture, trimmed
+/// tables), and whether the decoder writes it in one pass: not when the route reshapes
+/// nothing, nor when the view cannot mirror the JSON edits exactly (then responses take
+/// the parse/edit/serialise path, with the same view).
+pub fn route_view(spec: &RouteSpec, backend: &BackendSpec) -> (View, bool) {
     let view = View {
         omit: spec.omit.clone(),
         rename: spec.rename.clone(),
         capture: spec.status.as_ref().map(|s| s.field.clone()),
         drop_empty_occurs: spec.drop_empty_occurs,
     };
+    if view.is_empty() {
+        return (view, false);
+    }
     match Decoder::with_view(&spec.response, backend.codec, &view) {
-        Ok(_) => Some(view),
+        Ok(_) => (view, true),
         Err(e) => {
             tracing::debug!(route = %spec.path, reason = %e, "response view not compiled");
-            None
+            (view, false)
         }
     }
 }

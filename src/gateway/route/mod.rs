@@ -41,9 +41,10 @@ pub struct RouteCtx {
     pub backend: Arc<BackendSpec>,
     pub service: BackendService,
     pub guard: Arc<Guard>,
-    /// The route's omit/rename/return code compiled into the decoder, when that mirrors
-    /// editing the decoded JSON exactly (see [`codecs::route_view`]).
-    pub view: Option<View>,
+    /// The route's omit/rename/return code/trimmed tables (see [`codecs::route_view`]).
+    pub view: View,
+    /// Whether `view` is compiled into the decoder (else the decoded JSON is edited).
+    pub one_pass: bool,
     /// Codecs built for this route, reused across its requests.
     pub codecs: Codecs,
 }

@@ -16,7 +16,6 @@ use super::RouteCtx;
 use crate::auth::{strip_sensitive, Principal};
 use crate::config::RouteSpec;
 use crate::gateway::problem::ApiError;
-use crate::gateway::shape::{omit_path, rename_path};
 
 fn layout_error(spec: &RouteSpec, e: &RecordError) -> ApiError {
     tracing::error!(route = %spec.path, field = %e.path, "response layout cannot be compiled");
@@ -72,7 +71,8 @@ pub(super) fn respond(
     let spec = &ctx.spec;
     let policy = &spec.policy;
     // Sensitive fields depend on the caller: those routes edit the decoded JSON.
-    if let (Some(view), true) = (&ctx.view, policy.sensitive.is_empty()) {
+    if ctx.one_pass && policy.sensitive.is_empty() {
+        let view = &ctx.view;
         let codec = ctx.backend.codec;
         let mut decoder = ctx
             .codecs
@@ -114,7 +114,7 @@ pub(super) fn respond(
         None => StatusCode::OK,
         Some(s) => route_status(ctx, s, &json)?,
     };
-    as_client_sees(spec, principal, &mut json);
+    as_client_sees(ctx, principal, &mut json);
     let body = serde_json::to_vec(&json).map_err(|_| ApiError::Internal)?;
     Ok((status, body))
 }
@@ -141,16 +141,11 @@ fn plain_json(ctx: &RouteCtx, record: &[u8]) -> Result<Vec<u8>, ApiError> {
     Ok(out)
 }
 
-/// The route's omit and rename, then the caller's sensitive fields stripped.
-fn as_client_sees(spec: &RouteSpec, principal: Option<&Principal>, json: &mut Value) {
-    for path in &spec.omit {
-        omit_path(json, path);
-    }
-    for (path, name) in &spec.rename {
-        rename_path(json, path, name);
-    }
+/// The route's view (omit, rename), then the caller's sensitive fields stripped.
+fn as_client_sees(ctx: &RouteCtx, principal: Option<&Principal>, json: &mut Value) {
+    ctx.view.edit_json(json);
     // Sensitive paths name fields as the client sees them: after omit and rename.
-    strip_sensitive(&spec.policy, principal, json);
+    strip_sensitive(&ctx.spec.policy, principal, json);
 }
 
 /// A mapped error status as a problem. Its detail is the route's `detail_field` as the
@@ -174,8 +169,8 @@ pub(super) fn host_problem(
         .and_then(|(s, j)| code_of(s, j));
     let message = match (spec.status.as_ref().and_then(|s| s.detail.as_ref()), json) {
         (Some(field), Some(mut json)) => {
-            as_client_sees(spec, principal, &mut json);
-            get_path(&json, &visible_path(spec, field)).and_then(message_text)
+            as_client_sees(ctx, principal, &mut json);
+            get_path(&json, &ctx.view.shown_path(field)).and_then(message_text)
         }
         _ => None,
     };
@@ -184,19 +179,6 @@ pub(super) fn host_problem(
         None => format!("backend `{}` answered with an error", ctx.backend.name),
     });
     ApiError::Host { status, detail }
-}
-
-/// `path` as the client sees it: the route's renames applied to its segments.
-fn visible_path(spec: &RouteSpec, path: &[String]) -> Vec<String> {
-    let mut out = path.to_vec();
-    for (renamed, name) in &spec.rename {
-        if !renamed.is_empty() && path.starts_with(renamed) {
-            if let Some(seg) = out.get_mut(renamed.len() - 1) {
-                seg.clone_from(name);
-            }
-        }
-    }
-    out
 }
 
 /// A host message's text, trimmed; nothing for blanks or non-text.
