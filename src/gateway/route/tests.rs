@@ -341,6 +341,10 @@ async fn a_panic_in_a_call_is_answered_500_and_audited() {
     let Ok(mut c) = Arc::try_unwrap(ctx(b"", None, None)) else {
         panic!("shared ctx");
     };
+    // What the call learnt before the panic (its key field) is still in the line.
+    let mut spec = (*c.spec).clone();
+    spec.audit_keys = vec![("vrm".into(), vec!["vrm".into()])];
+    c.spec = Arc::new(spec);
     c.service =
         tower::util::BoxCloneSyncService::new(tower::service_fn(|_: Exchange| async move {
             if true {
@@ -380,6 +384,8 @@ async fn a_panic_in_a_call_is_answered_500_and_audited() {
     assert_eq!(lines[0]["status"], 500);
     assert_eq!(lines[0]["request_id"], "panic-1");
     assert_eq!(lines[0]["route"], "/t/{vrm}");
+    assert_eq!(lines[0]["keys"]["vrm"], "AB12");
+    assert!(lines[0]["backend_ms"].is_null(), "{text}");
     // The panic's text stays out of the audit line.
     assert!(!text.contains("connector bug"));
 }
