@@ -6,10 +6,10 @@
 //! host's fault: 502, details in the log only.
 
 use axum::http::StatusCode;
-use ferrule_parsers::json::{Decoder, FieldErrorMode, RecordError, View};
+use ferrule_parsers::json::{Decoded, Decoder, FieldErrorMode, RecordError, View};
 use serde_json::{Map, Value};
 
-use super::codecs::{count_error, OwnedDecoder};
+use super::codecs::{count_error, OwnedDecoder, Pool};
 use super::request::set_path;
 use super::status::{code_of, get_path, map_status};
 use super::RouteCtx;
@@ -28,7 +28,7 @@ fn decode(
     decoder: &mut Decoder<'_>,
     record: &[u8],
     out: &mut Vec<u8>,
-) -> Result<ferrule_parsers::json::Decoded, ApiError> {
+) -> Result<Decoded, ApiError> {
     let spec = &ctx.spec;
     decoder
         .decode(record, out, FieldErrorMode::Fail)
@@ -72,21 +72,8 @@ pub(super) fn respond(
     let policy = &spec.policy;
     // Sensitive fields depend on the caller: those routes edit the decoded JSON.
     if ctx.one_pass && policy.sensitive.is_empty() {
-        let view = &ctx.view;
-        let codec = ctx.backend.codec;
-        let mut decoder = ctx
-            .codecs
-            .shaped
-            .take(|| {
-                OwnedDecoder::try_new(spec.response.clone(), |l| {
-                    Decoder::with_view(l, codec, view)
-                })
-            })
-            .map_err(|e| layout_error(spec, &e))?;
-        let mut out = Vec::with_capacity(spec.response.max_len() * 2);
-        let r = decoder.with_dependent_mut(|_, d| decode(ctx, d, record, &mut out));
-        ctx.codecs.shaped.give(decoder);
-        let captured = r?.captured;
+        let (out, decoded) = pooled(ctx, &ctx.codecs.shaped, &ctx.view, record)?;
+        let captured = decoded.captured;
         let status = match &spec.status {
             None => StatusCode::OK,
             Some(s) => {
@@ -122,23 +109,33 @@ pub(super) fn respond(
 /// The response record as JSON, without the route's reshaping (tables trimmed if the
 /// route says so).
 fn plain_json(ctx: &RouteCtx, record: &[u8]) -> Result<Vec<u8>, ApiError> {
+    // Trimming tables is no reshaping of names: it applies on this path too. (A view
+    // of empty lists: nothing allocated.)
+    let trimming = View::trimming(ctx.spec.drop_empty_occurs);
+    Ok(pooled(ctx, &ctx.codecs.plain, &trimming, record)?.0)
+}
+
+/// Decodes `record` with a decoder checked out of `pool` (one built over `view` on a
+/// miss) and given back before anything else happens.
+fn pooled(
+    ctx: &RouteCtx,
+    pool: &Pool<OwnedDecoder>,
+    view: &View,
+    record: &[u8],
+) -> Result<(Vec<u8>, Decoded), ApiError> {
     let spec = &ctx.spec;
     let codec = ctx.backend.codec;
-    let mut decoder = ctx
-        .codecs
-        .plain
+    let mut decoder = pool
         .take(|| {
             OwnedDecoder::try_new(spec.response.clone(), |l| {
-                // Trimming tables is no reshaping of names: it applies on this path too.
-                Decoder::with_view(l, codec, &View::trimming(spec.drop_empty_occurs))
+                Decoder::with_view(l, codec, view)
             })
         })
         .map_err(|e| layout_error(spec, &e))?;
     let mut out = Vec::with_capacity(spec.response.max_len() * 2);
     let r = decoder.with_dependent_mut(|_, d| decode(ctx, d, record, &mut out));
-    ctx.codecs.plain.give(decoder);
-    r?;
-    Ok(out)
+    pool.give(decoder);
+    Ok((out, r?))
 }
 
 /// The route's view (omit, rename), then the caller's sensitive fields stripped.
