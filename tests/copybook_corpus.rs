@@ -670,7 +670,7 @@ fn program(id: usize, file: &str, implicit_root: bool, body: &str) -> String {
 struct Node {
     /// COBOL name; `None` for FILLER.
     name: Option<String>,
-    /// JSON member name (`None` for FILLER).
+    /// JSON member name (`None` for a FILLER without a key of its own).
     json: Option<String>,
     level: u64,
     offset: u64,
@@ -695,6 +695,7 @@ impl Tree {
         let fields = doc["fields"].as_array().ok_or("no fields")?;
         let mut nodes: Vec<Node> = Vec::new();
         let mut stack: Vec<usize> = Vec::new();
+        let mut paths: Vec<String> = Vec::new();
         for f in fields {
             let name = f["name"].as_str().unwrap_or("FILLER").to_string();
             let path = f["path"].as_str().unwrap_or("");
@@ -707,9 +708,17 @@ impl Tree {
                     o["depending_on"].as_str().map(str::to_string),
                 )
             });
+            while stack.last().is_some_and(|&p| nodes[p].level >= level) {
+                stack.pop();
+            }
+            // A FILLER has a key of its own only when its path adds one (a FILLER table
+            // or REDEFINES group with named items: `filler`, `filler_2`).
+            let parent_path = stack.last().map_or("", |&p| paths[p].as_str());
+            let keyed = !filler || (path != parent_path && !path.is_empty());
+            paths.push(path.to_string());
             let node = Node {
                 name: (!filler).then(|| name.clone()),
-                json: (!filler).then(|| path.rsplit('.').next().unwrap_or(path).to_string()),
+                json: keyed.then(|| path.rsplit('.').next().unwrap_or(path).to_string()),
                 level,
                 offset: f["offset"].as_u64().unwrap_or(0),
                 length: f["length"].as_u64().unwrap_or(0),
@@ -718,9 +727,6 @@ impl Tree {
                 redefines: !f["redefines"].is_null(),
                 children: Vec::new(),
             };
-            while stack.last().is_some_and(|&p| nodes[p].level >= level) {
-                stack.pop();
-            }
             let idx = nodes.len();
             if let Some(&parent) = stack.last() {
                 nodes[parent].children.push(idx);
@@ -753,7 +759,8 @@ impl Tree {
                     Some(j) => format!("{prefix}.{j}"),
                     None => prefix.to_string(),
                 };
-                if n.json.is_some() {
+                // Only named items: a FILLER's key is Ferrule's, COBOL cannot name it.
+                if n.name.is_some() {
                     out.insert(p.clone(), (n.offset, n.length));
                 }
                 go(t, c, &p, out);
