@@ -108,7 +108,8 @@ const HAND: &[(&str, usize, &[Row])] = &[
             ("hr_estimate", 33, 4),
         ],
     ),
-    // USAGE POINTER and INDEX: 4 bytes each on IBM (31-bit), 8 for GnuCOBOL on x86-64.
+    // USAGE POINTER and INDEX: 4 bytes each on IBM (31-bit), the default dialect (GnuCOBOL
+    // on x86-64 makes POINTER 8 bytes: `tests/pointer_sizes.rs` has it judge that).
     (
         "ims_pcb_pointer_list.cpy",
         28,

@@ -245,7 +245,7 @@ fn load(file: &Path, record: &Option<String>) -> Result<Layout, Failure> {
         record: record.clone(),
         ..RecordLayoutArgs::default()
     }
-    .load()
+    .load(Dialect::IBM)
 }
 
 /// The output's directory, absolute (copybook paths are made relative to it).

@@ -533,13 +533,17 @@ fn backend_tls(t: &BackendTlsConfig, address: &str, base: &Path) -> Result<Backe
     )
 }
 
-fn load_layout(r: &LayoutRef, base: &Path) -> Result<Layout, String> {
+/// `codec`: the backend's, when it is valid (its dialect sizes pointer items).
+fn load_layout(r: &LayoutRef, base: &Path, codec: Option<CodecOptions>) -> Result<Layout, String> {
     let path = base.join(&r.copybook);
     let source = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let name = path.display().to_string();
     let mut opts = r.load_options()?;
     opts.include = r.include.iter().map(|d| base.join(d)).collect();
+    if let Some(c) = codec {
+        opts.dialect = c.dialect;
+    }
     registry::load(&source, &name, None, &opts).map_err(|e| e.rendered)
 }
 
@@ -582,10 +586,10 @@ fn route(
             format!("no backend named `{}`", r.backend),
         ));
     }
-    let request = load_layout(&r.request, base)
+    let request = load_layout(&r.request, base, codec)
         .map_err(|e| ps.push(("request.copybook".into(), e)))
         .ok();
-    let response = load_layout(&r.response, base)
+    let response = load_layout(&r.response, base, codec)
         .map_err(|e| ps.push(("response.copybook".into(), e)))
         .ok();
     let mut set = Vec::new();
