@@ -138,6 +138,15 @@ const HAND: &[(&str, usize, &[Row])] = &[
     ),
 ];
 
+/// Copybooks in the column-7 style (code shifted into columns 1-7, `*` comments in column
+/// 7, tags in 73-80) that GnuCOBOL 3.1 reads in neither format, and the fixed-format twin
+/// (below the corpus folder) written by hand with the same entries: the oracle program
+/// COPYs the twin, and Ferrule's layout and decode of the column-7 file must agree with it.
+const FIXED_TWINS: &[(&str, &str)] = &[(
+    "shifted_col7_member_account.cpy",
+    "fixed_twins/shifted_col7_member_account.cpy",
+)];
+
 /// Copybooks in free format (code from column 1, no sequence area).
 const FREE_FORMAT: &[&str] = &["trimmed_export_col1.cpy", "lowercase_free_form.cpy"];
 
@@ -202,6 +211,10 @@ fn corpus_is_large_and_its_tables_name_real_files() {
     named.extend(FERRULE_ARGS.iter().map(|(f, _)| *f));
     named.extend(KNOWN_GAPS.iter().map(|(f, _)| *f));
     named.extend(COBC_CANNOT);
+    named.extend(FIXED_TWINS.iter().map(|(f, _)| *f));
+    for (_, twin) in FIXED_TWINS {
+        assert!(corpus_dir().join(twin).is_file(), "{twin} is missing");
+    }
     for f in named {
         assert!(
             files.iter().any(|c| c == f),
@@ -223,6 +236,71 @@ fn corpus_is_large_and_its_tables_name_real_files() {
             assert!(
                 hand,
                 "{f} is in COBC_CANNOT: give it hand-computed rows in HAND"
+            );
+        }
+    }
+}
+
+/// The column-7 files really need their twin (GnuCOBOL reads them in neither format, so
+/// the twin is what lets it judge), and each twin is a hand-written fixed-format file:
+/// code only from column 8, no line the same as in the column-7 file.
+#[test]
+fn column7_files_are_judged_through_a_hand_written_fixed_twin() {
+    for (file, twin) in FIXED_TWINS {
+        let shifted = std::fs::read_to_string(corpus_dir().join(file)).unwrap();
+        let fixed = std::fs::read_to_string(corpus_dir().join(twin)).unwrap();
+        let code = |l: &&str| !l.trim().is_empty() && l.chars().nth(6) != Some('*');
+        assert!(
+            shifted
+                .lines()
+                .filter(code)
+                .any(|l| !l.starts_with("       ")),
+            "{file} has no code in columns 1-7: judge it directly"
+        );
+        for l in fixed.lines().filter(code) {
+            assert!(
+                l.starts_with("       ") && l.len() <= 72,
+                "{twin}: code outside columns 8-72: {l}"
+            );
+            assert!(
+                !shifted.lines().filter(code).any(|s| s == l),
+                "{twin}: a line copied from {file}: {l}"
+            );
+        }
+    }
+    if !cobc_available("the column-7 twin check") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    for (file, _) in FIXED_TWINS {
+        for (format, wrap) in [("-fixed", true), ("-free", false)] {
+            let copy = if wrap {
+                format!("       COPY \"{file}\".\n")
+            } else {
+                format!("COPY \"{file}\".\n")
+            };
+            let head = if wrap { "       " } else { "" };
+            let src = tmp.path().join("twin_check.cbl");
+            std::fs::write(
+                &src,
+                format!(
+                    "{head}IDENTIFICATION DIVISION.\n{head}PROGRAM-ID. T.\n\
+                     {head}DATA DIVISION.\n{head}WORKING-STORAGE SECTION.\n{copy}\
+                     {head}PROCEDURE DIVISION.\n{head}STOP RUN.\n"
+                ),
+            )
+            .unwrap();
+            let out = Command::new("cobc")
+                .args(COBC_FLAGS)
+                .args([format, "-fsyntax-only", "-I"])
+                .arg(corpus_dir())
+                .arg(&src)
+                .output()
+                .unwrap();
+            assert!(
+                !out.status.success(),
+                "cobc {format} now reads {file} itself: let the oracle COPY it directly \
+                 and drop its FIXED_TWINS entry"
             );
         }
     }
@@ -651,12 +729,16 @@ fn program(id: usize, file: &str, implicit_root: bool, body: &str) -> String {
     if implicit_root {
         p.push_str("01 ZZORC-ROOT.\n");
     }
+    let copied = FIXED_TWINS
+        .iter()
+        .find(|(f, _)| *f == file)
+        .map_or(file, |(_, twin)| *twin);
     if FREE_FORMAT.contains(&file) {
-        let _ = writeln!(p, "COPY \"{file}\".");
+        let _ = writeln!(p, "COPY \"{copied}\".");
     } else {
         let _ = writeln!(
             p,
-            "       >>SOURCE FORMAT IS FIXED\n       COPY \"{file}\".\n       >>SOURCE FORMAT IS FREE"
+            "       >>SOURCE FORMAT IS FIXED\n       COPY \"{copied}\".\n       >>SOURCE FORMAT IS FREE"
         );
     }
     p.push_str("PROCEDURE DIVISION.\n");
