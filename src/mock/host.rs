@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use ferrule_parsers::codepage::CodePage;
-use ferrule_parsers::dialect::Dialect;
+use ferrule_parsers::dialect::{Dialect, Trunc};
 use ferrule_parsers::json::{CodecOptions, Encoder};
 use ferrule_parsers::layout::{DataType, FieldKind, Layout};
 use ferrule_parsers::registry;
@@ -234,6 +234,13 @@ fn host(h: &HostConfig, read: &dyn Fn(&str) -> Result<String, String>) -> Result
             format!("`{}`: expected ibm, gnucobol or microfocus", h.dialect),
         ));
     }
+    let trunc = Trunc::by_name(&h.trunc);
+    if trunc.is_none() {
+        ps.push((
+            "trunc".into(),
+            format!("`{}`: expected bin, std or opt", h.trunc),
+        ));
+    }
     let request = load_layout(&h.request, dialect.unwrap_or_default(), read)
         .map_err(|e| ps.push(("request.copybook".into(), e)))
         .ok();
@@ -253,6 +260,7 @@ fn host(h: &HostConfig, read: &dyn Fn(&str) -> Result<String, String>) -> Result
     let codec = CodecOptions {
         codepage,
         dialect: dialect.unwrap_or_default(),
+        trunc: trunc.unwrap_or_default(),
         ..CodecOptions::default()
     };
     let answer = |key: &str, fields: &Map<String, Value>, ps: &mut Problems| {
