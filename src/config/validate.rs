@@ -819,4 +819,29 @@ mod tests {
         let ps = load_str(&bad, Path::new("ferrule.toml")).expect_err("invalid");
         assert!(ps.iter().any(|p| p.path.ends_with("framing")), "{ps:?}");
     }
+
+    #[test]
+    fn a_backends_dialect_sizes_pointer_items_in_its_routes_layouts() {
+        // USAGE POINTER: 4 bytes for an IBM (31-bit) host, 8 for GnuCOBOL on 64-bit.
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(
+            dir.path().join("p.cpy"),
+            "       01 R.\n           05 A POINTER.\n           05 B PIC X.\n",
+        )
+        .expect("copybook written");
+        for (dialect, len) in [("ibm", 5), ("gnucobol", 9)] {
+            let text = format!(
+                "[server]\n[[backend]]\nname = \"host\"\nkind = \"tcp\"\n\
+                 address = \"127.0.0.1:7001\"\ndialect = \"{dialect}\"\n\
+                 [[route]]\nmethod = \"POST\"\npath = \"/p\"\nbackend = \"host\"\n\
+                 request = {{ copybook = \"p.cpy\" }}\nresponse = {{ copybook = \"p.cpy\" }}\n"
+            );
+            let g = match load_str(&text, &dir.path().join("ferrule.toml")) {
+                Ok(g) => g,
+                Err(ps) => panic!("{ps:?}"),
+            };
+            assert_eq!(g.routes[0].request.max_len(), len, "{dialect}");
+            assert_eq!(g.routes[0].response.max_len(), len, "{dialect}");
+        }
+    }
 }
