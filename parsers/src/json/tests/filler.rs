@@ -293,3 +293,22 @@ fn a_filler_key_never_takes_a_name_written_in_the_copybook() {
         r#"{"filler_2":"-","filler":[{"a":"a"},{"a":"b"}],"filler_3":[{"b":"c"},{"b":"d"}]}"#
     );
 }
+
+#[test]
+fn views_reach_a_filler_tables_items_through_its_key() {
+    let view = View {
+        omit: vec![vec!["tail".into()]],
+        rename: vec![(vec!["filler".into(), "amt".into()], "amount".into())],
+        ..View::default()
+    };
+    assert_eq!(
+        decode(&layout(ODO), &view, b"2-0102Z"),
+        r#"{"n":2,"filler_1":"-","filler":[{"amount":1},{"amount":2}]}"#
+    );
+    // A REDEFINES alternative keyed `filler` is reached like a named one: not at all.
+    let view = View {
+        omit: vec![vec!["filler_2".into()]],
+        ..View::default()
+    };
+    assert!(Decoder::with_view(&layout(CLOSED), opts(), &view).is_err());
+}
