@@ -85,12 +85,14 @@ impl Dialect {
 
 /// How binary items relate to their PICTURE digits: IBM Enterprise COBOL's `TRUNC`
 /// compiler option (GnuCOBOL's `binary-truncate`). It decides which values a binary item
-/// (COMP, COMP-4, BINARY) may hold beyond the digits its PIC names, and Ferrule applies the
-/// same rule to the pad nibble of a packed item with an even digit count (the one other
-/// place bytes hold more digits than the PIC). Decode and encode always agree: a value one
-/// side refuses, the other refuses too, so whatever decodes encodes back.
+/// (COMP, COMP-4, BINARY, Micro Focus COMP-X) may hold beyond the digits its PIC names, and
+/// Ferrule applies the same rule to the pad nibble of a packed item with an even digit
+/// count and of a COMP-6 item with an odd one (the other places bytes hold more digits
+/// than the PIC). Decode and encode always agree: a value one side refuses, the other
+/// refuses too, so whatever decodes encodes back.
 ///
 /// COMP-5 items ignore it: IBM handles them as under `TRUNC(BIN)` whatever the option says.
+/// So do pointers and indexes, which are addresses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Trunc {
