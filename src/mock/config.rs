@@ -34,6 +34,10 @@ pub struct HostConfig {
     pub codepage: String,
     #[serde(default = "defaults::dialect")]
     pub dialect: String,
+    /// The host's TRUNC option, as a gateway backend's: `bin`, `std` or `opt` (may binary
+    /// values go beyond their PIC digits, in requests read and answers written).
+    #[serde(default = "defaults::trunc")]
+    pub trunc: String,
     pub request: LayoutRef,
     pub response: LayoutRef,
     /// `lookup` answers from `records`; `append` answers every request with `reply`.
@@ -157,6 +161,9 @@ pub mod defaults {
     }
     pub fn dialect() -> String {
         "ibm".into()
+    }
+    pub fn trunc() -> String {
+        "bin".into()
     }
     pub fn sequence_start() -> u64 {
         1

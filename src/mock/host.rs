@@ -9,7 +9,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use ferrule_parsers::codepage::CodePage;
-use ferrule_parsers::dialect::Dialect;
+use ferrule_parsers::dialect::{Dialect, Trunc};
 use ferrule_parsers::json::{CodecOptions, Encoder};
 use ferrule_parsers::layout::{DataType, FieldKind, Layout};
 use ferrule_parsers::registry;
@@ -174,6 +174,7 @@ type Problems = Vec<(String, String)>;
 
 fn load_layout(
     r: &LayoutRef,
+    dialect: Dialect,
     read: &dyn Fn(&str) -> Result<String, String>,
 ) -> Result<Layout, String> {
     if !r.include.is_empty() {
@@ -181,7 +182,11 @@ fn load_layout(
         return Err("include: COPY members are not supported in mock configs yet".into());
     }
     let source = read(&r.copybook)?;
-    registry::load(&source, &r.copybook, None, &r.load_options()?).map_err(|e| e.rendered)
+    let opts = registry::LoadOptions {
+        dialect,
+        ..r.load_options()?
+    };
+    registry::load(&source, &r.copybook, None, &opts).map_err(|e| e.rendered)
 }
 
 /// Encodes one answer; the error names every bad field (without their bytes).
@@ -229,10 +234,17 @@ fn host(h: &HostConfig, read: &dyn Fn(&str) -> Result<String, String>) -> Result
             format!("`{}`: expected ibm, gnucobol or microfocus", h.dialect),
         ));
     }
-    let request = load_layout(&h.request, read)
+    let trunc = Trunc::by_name(&h.trunc);
+    if trunc.is_none() {
+        ps.push((
+            "trunc".into(),
+            format!("`{}`: expected bin, std or opt", h.trunc),
+        ));
+    }
+    let request = load_layout(&h.request, dialect.unwrap_or_default(), read)
         .map_err(|e| ps.push(("request.copybook".into(), e)))
         .ok();
-    let response = load_layout(&h.response, read)
+    let response = load_layout(&h.response, dialect.unwrap_or_default(), read)
         .map_err(|e| ps.push(("response.copybook".into(), e)))
         .ok();
     let faults = h.faults.as_ref().and_then(|f| {
@@ -248,6 +260,7 @@ fn host(h: &HostConfig, read: &dyn Fn(&str) -> Result<String, String>) -> Result
     let codec = CodecOptions {
         codepage,
         dialect: dialect.unwrap_or_default(),
+        trunc: trunc.unwrap_or_default(),
         ..CodecOptions::default()
     };
     let answer = |key: &str, fields: &Map<String, Value>, ps: &mut Problems| {
