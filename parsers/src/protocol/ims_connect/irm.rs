@@ -259,7 +259,6 @@ impl IrmSettings {
     pub fn encode_into(&self, out: &mut Vec<u8>) -> Result<(), ImsError> {
         self.validate()?;
         let e = self.encoding;
-        let start = out.len();
         out.extend_from_slice(&(IRM_LEN as u16).to_be_bytes()); // IRM_LEN
         out.push(0x00); // IRM_ARCH: base architecture, no ARCH1+ fields
         out.push(0x00); // IRM_F0: no flags
@@ -281,12 +280,11 @@ impl IrmSettings {
         e.put_field("racf_group", &self.racf_group, 8, out)?;
         e.put_field("racf_password", &self.racf_password, 8, out)?;
         e.put_field("racf_user", &self.racf_user, 8, out)?;
-        debug_assert_eq!(out.len() - start, IRM_LEN);
         Ok(())
     }
 
     /// Reads an IRM that starts at message byte `base` (for error offsets). `irm` must hold
-    /// at least IRM_LEN bytes; a longer IRM (ARCH1+) is accepted and its tail ignored.
+    /// at least IRM_LEN bytes; a longer IRM is accepted and its tail (IRM extensions) ignored.
     pub fn decode(irm: &[u8], base: usize) -> Result<IrmSettings, ImsError> {
         let byte = |off: usize| irm.get(off).copied().unwrap_or(0);
         let field = |off: usize| irm.get(off..off + 8).unwrap_or_default();
@@ -392,15 +390,30 @@ impl IrmSettings {
                 "NAK reason codes are not supported",
             ));
         }
-        settings.validate().map_err(|e| match e {
-            ImsError::Setting { field, reason } => ImsError::BadField {
-                field,
-                offset: base,
-                found: reason,
-                reason: "value refused",
-            },
-            other => other,
-        })?;
+        if !settings.exit_id.ends_with('*') || settings.exit_id.len() < 2 {
+            return Err(bad(
+                "IRM_ID",
+                OFF_ID,
+                format!("{:?}", settings.exit_id),
+                "the exit id must begin and end with '*'",
+            ));
+        }
+        if settings.datastore.trim().is_empty() {
+            return Err(bad(
+                "IRM_IMSDESTID",
+                OFF_DESTID,
+                "blanks".into(),
+                "the datastore is required",
+            ));
+        }
+        if !valid_trancode(&settings.trancode) {
+            return Err(bad(
+                "IRM_TRNCOD",
+                OFF_TRNCOD,
+                format!("{:?}", settings.trancode),
+                "a trancode is 1-8 characters A-Z, 0-9, #, $, @ beginning with a letter",
+            ));
+        }
         Ok(settings)
     }
 }

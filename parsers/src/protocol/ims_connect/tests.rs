@@ -181,6 +181,7 @@ fn request_header_errors_name_the_field() {
     bad_request(6, 0x01, "IRM_ARCH");
     bad_request(7, 0x80, "IRM_F0");
     bad_request(8, 0xC1, "IRM_ID"); // not '*'
+    bad_request(15, 0xC1, "IRM_ID"); // does not end with *
     bad_request(16, 0x01, "IRM_NAK_RSNCDE");
     bad_request(18, 0x01, "IRM_RES");
     bad_request(20, 0x01, "IRM_F5");
