@@ -74,7 +74,7 @@ impl HeaderEncoding {
         if bytes.len() > width {
             return Err(TextFieldError::TooLong {
                 field,
-                value: value.to_owned(),
+                value: shown(field, value),
                 len: bytes.len(),
                 max: width,
             });
@@ -88,7 +88,7 @@ impl HeaderEncoding {
     pub fn encode(self, field: &'static str, value: &str) -> Result<Vec<u8>, TextFieldError> {
         let unencodable = |detail: String| TextFieldError::Unencodable {
             field,
-            value: value.to_owned(),
+            value: shown(field, value),
             encoding: self,
             detail,
         };
@@ -108,7 +108,7 @@ impl HeaderEncoding {
         let bytes = bytes.get(..end).unwrap_or_default();
         let undecodable = |detail: String| TextFieldError::Undecodable {
             field,
-            bytes: hex(bytes),
+            bytes: shown(field, &hex(bytes)),
             encoding: self,
             detail,
         };
@@ -116,6 +116,15 @@ impl HeaderEncoding {
             .code_page()
             .ok_or_else(|| undecodable("code page missing".into()))?;
         page.decode(bytes).map_err(|e| undecodable(e.to_string()))
+    }
+}
+
+/// A value as errors show it: secrets (password fields) never appear in messages or logs.
+fn shown(field: &str, value: &str) -> String {
+    if field.contains("password") {
+        "<redacted>".to_owned()
+    } else {
+        value.to_owned()
     }
 }
 

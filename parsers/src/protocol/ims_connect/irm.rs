@@ -170,8 +170,8 @@ impl MessageType {
 }
 
 /// Every value the IRM carries. Text fields are at most 8 characters and blank-padded on
-/// the wire; an empty string is an all-blank field.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// the wire; an empty string is an all-blank field. `Debug` hides the RACF password.
+#[derive(Clone, PartialEq, Eq)]
 pub struct IrmSettings {
     /// IRM_ID: which user message exit reads the message (`*SAMPL1*` by default).
     pub exit_id: String,
@@ -201,6 +201,32 @@ pub struct IrmSettings {
     pub message_type: MessageType,
     /// Encoding of IRM_ID and the other text fields.
     pub encoding: HeaderEncoding,
+}
+
+impl std::fmt::Debug for IrmSettings {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        let password = if self.racf_password.is_empty() {
+            ""
+        } else {
+            "<redacted>"
+        };
+        f.debug_struct("IrmSettings")
+            .field("exit_id", &self.exit_id)
+            .field("datastore", &self.datastore)
+            .field("trancode", &self.trancode)
+            .field("client_id", &self.client_id)
+            .field("lterm", &self.lterm)
+            .field("racf_user", &self.racf_user)
+            .field("racf_group", &self.racf_group)
+            .field("racf_password", &password)
+            .field("timer", &self.timer)
+            .field("socket", &self.socket)
+            .field("commit_mode", &self.commit_mode)
+            .field("sync_level", &self.sync_level)
+            .field("message_type", &self.message_type)
+            .field("encoding", &self.encoding)
+            .finish()
+    }
 }
 
 impl Default for IrmSettings {

@@ -199,6 +199,52 @@ fn request_header_errors_name_the_field() {
 }
 
 #[test]
+fn undecodable_header_text_names_the_field() {
+    let s = IrmSettings {
+        encoding: HeaderEncoding::Ascii,
+        ..settings()
+    };
+    let mut bytes = encode_request(&s, &[b"x"]).unwrap();
+    bytes[52] = 0x80; // IRM_LTERM: not 7-bit ASCII
+    let err = decode_request(&bytes).unwrap_err();
+    assert!(
+        matches!(&err, ImsError::Field(e) if e.to_string().contains("lterm")),
+        "{err}"
+    );
+}
+
+#[test]
+fn debug_output_hides_the_racf_password() {
+    let shown = format!("{:?}", settings());
+    assert!(!shown.contains("SECRET"), "{shown}");
+    assert!(shown.contains("<redacted>"));
+    // Nor do errors about it.
+    let long = IrmSettings {
+        racf_password: "SECRET123".into(),
+        ..settings()
+    };
+    let err = encode_request(&long, &[b"x"]).unwrap_err().to_string();
+    assert!(
+        err.contains("racf_password") && !err.contains("SECRET"),
+        "{err}"
+    );
+    let mut bytes = encode_request(
+        &IrmSettings {
+            encoding: HeaderEncoding::Ascii,
+            ..settings()
+        },
+        &[b"x"],
+    )
+    .unwrap();
+    bytes[68] = 0x80; // IRM_RACF_PW
+    let err = decode_request(&bytes).unwrap_err().to_string();
+    assert!(
+        err.contains("racf_password") && !err.contains("53 45"),
+        "{err}"
+    );
+}
+
+#[test]
 fn blank_datastore_is_refused() {
     let mut bytes = expected_request();
     bytes[44..52].fill(0x40);
