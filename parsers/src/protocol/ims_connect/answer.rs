@@ -266,7 +266,18 @@ impl AnswerDecoder {
                     });
                 }
             }
-            let seg = match read_segment(window, at, 0)? {
+            let read = read_segment(window, at, 0)?;
+            // Without LLLL only the running total bounds the answer; check it as soon as a
+            // segment's LL is known, so the verdict does not depend on how bytes arrive.
+            if self.end.is_none() {
+                if let (Some(&l0), Some(&l1)) = (window.get(at), window.get(at + 1)) {
+                    let next = at + usize::from(u16::from_be_bytes([l0, l1]));
+                    if next > max {
+                        return Err(ImsError::MessageTooLong { len: next, max });
+                    }
+                }
+            }
+            let seg = match read {
                 SegmentRead::Segment(s) => s,
                 SegmentRead::NeedMore(n) => {
                     if self.end.is_some() {
@@ -276,9 +287,6 @@ impl AnswerDecoder {
                             value: window.len() - at,
                             reason: "the segment runs past LLLL",
                         });
-                    }
-                    if at + n > max {
-                        return Err(ImsError::MessageTooLong { len: at + n, max });
                     }
                     return self.wait(n);
                 }

@@ -613,7 +613,17 @@ fn answer_errors() {
     };
     let mut dec = AnswerDecoder::new(tiny);
     dec.feed(&hx("00 06 00 00 C1 C2 00 06"));
-    assert!(matches!(dec.poll(), Err(ImsError::MessageTooLong { .. })));
+    assert_eq!(
+        dec.poll(),
+        Err(ImsError::MessageTooLong { len: 12, max: 8 })
+    );
+    // The same verdict when the over-long segment is there whole.
+    let mut dec = AnswerDecoder::new(tiny);
+    dec.feed(&hx("00 06 00 00 C1 C2 00 06 00 00 C3 C4"));
+    assert_eq!(
+        dec.poll(),
+        Err(ImsError::MessageTooLong { len: 12, max: 8 })
+    );
 }
 
 #[test]
