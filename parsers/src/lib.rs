@@ -16,5 +16,6 @@ pub mod framing;
 pub mod json;
 pub mod layout;
 pub mod numeric;
+pub mod protocol;
 pub mod registry;
 pub mod spec;
