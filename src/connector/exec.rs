@@ -7,7 +7,8 @@
 //! read back with it for `len4`/`len2`/`rdw`; for `fixed` and `delimiter` all of stdout is
 //! the record, less one trailing delimiter (`delimiter`) or one trailing newline beyond the
 //! record length (`fixed`: COBOL `DISPLAY` ends its line). `fixed` is the exec default
-//! (`config::model::defaults::framing`): a batch program reads and writes one plain record.
+//! (`config::backend::BackendKindConfig::default_framing`): a batch program reads and
+//! writes one plain record.
 //!
 //! The program runs in its own process group. An abandoned exchange (the stack's timeout,
 //! or the client went away) drops the run, and with it the whole group is killed (a
@@ -19,12 +20,45 @@ use std::process::{ExitStatus, Stdio};
 use std::sync::Arc;
 
 use bytes::Bytes;
+use serde::Deserialize;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::process::{Child, Command};
 
 use super::frame::{encode, read_frame, MAX_RECORD};
 use super::{BackendFraming, Connector, ConnectorError, Exchange};
-use crate::config::BackendSpec;
+use crate::config::table::Problems;
+use crate::config::{BackendKind, BackendSpec};
+
+/// `kind = "exec"`: the settings only an exec backend has.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExecConfig {
+    /// The program run once per request (record on stdin, answer on stdout): a path
+    /// (relative to the config file) or a name looked up on `PATH`.
+    pub command: String,
+    #[serde(default)]
+    pub args: Vec<String>,
+}
+
+impl ExecConfig {
+    /// A command with a `/` is a path from the config file's folder (`base`).
+    pub fn validate(&self, base: &Path) -> Result<BackendKind, Problems> {
+        let c = &self.command;
+        if c.trim().is_empty() {
+            return Err(vec![("command".into(), "must not be empty".into())]);
+        }
+        let p = PathBuf::from(c);
+        let command = if p.is_relative() && c.contains('/') {
+            base.join(p)
+        } else {
+            p
+        };
+        Ok(BackendKind::Exec {
+            command,
+            args: self.args.clone(),
+        })
+    }
+}
 
 /// Bytes of stderr kept for the error message; the rest is read and discarded.
 const STDERR_KEEP: usize = 4096;

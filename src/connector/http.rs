@@ -20,10 +20,30 @@ use hyper::{Method, Request, Uri};
 use hyper_util::client::legacy::connect::HttpConnector as Dialer;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
+use serde::Deserialize;
 
 use super::frame::MAX_RECORD;
 use super::{Connector, ConnectorError, Exchange};
-use crate::config::BackendSpec;
+use crate::config::table::Problems;
+use crate::config::{BackendKind, BackendSpec};
+
+/// `kind = "http"`: the settings only an http backend has.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpConfig {
+    /// The URL record bytes are POSTed to.
+    pub url: String,
+}
+
+impl HttpConfig {
+    /// The connector parses the URL on every call: a bad one would make each a 502.
+    pub fn validate(&self) -> Result<BackendKind, Problems> {
+        parse_url(&self.url).map_err(|e| vec![("url".into(), e)])?;
+        Ok(BackendKind::Http {
+            url: self.url.clone(),
+        })
+    }
+}
 
 /// A [`Connector`] posting records to one URL. Clones share the connection pool.
 #[derive(Clone, Debug)]

@@ -19,10 +19,12 @@
 //!    alternative (failing every request that meets an idle close) is worse for everyone else.
 
 use std::future::Future;
+use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use bytes::Bytes;
+use serde::Deserialize;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
@@ -30,7 +32,60 @@ use tokio::time::Instant;
 use super::frame::{encode, read_frame};
 use super::tls::{BackendTls, Stream};
 use super::{BackendFraming, Connector, ConnectorError, Exchange};
-use crate::config::{BackendKind, BackendSpec};
+use crate::config::table::Problems;
+use crate::config::{BackendKind, BackendSpec, BackendTlsConfig};
+
+/// `kind = "tcp"`: the settings only a tcp backend has.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TcpConfig {
+    /// `host:port`.
+    pub address: String,
+    /// TLS towards the host (it sits behind a TLS terminator).
+    pub tls: Option<BackendTlsConfig>,
+}
+
+impl TcpConfig {
+    /// Checks the address and loads the TLS files (`base`: the config file's folder).
+    pub fn validate(&self, base: &Path) -> Result<BackendKind, Problems> {
+        let address = self.address.clone();
+        if address.trim().is_empty() {
+            return Err(vec![("address".into(), "must not be empty".into())]);
+        }
+        match &self.tls {
+            None => Ok(BackendKind::Tcp { address }),
+            Some(t) => match backend_tls(t, &address, base) {
+                Ok(tls) => Ok(BackendKind::TcpTls {
+                    address,
+                    tls: Arc::new(tls),
+                }),
+                Err(m) => Err(vec![("tls".into(), m)]),
+            },
+        }
+    }
+}
+
+/// A tcp backend's `tls`: files loaded, the server name defaulting to the address's host.
+fn backend_tls(t: &BackendTlsConfig, address: &str, base: &Path) -> Result<BackendTls, String> {
+    let client = match (&t.cert, &t.key) {
+        (Some(c), Some(k)) => Some((base.join(c), base.join(k))),
+        (None, None) => None,
+        (Some(_), None) => return Err("key: required with cert".into()),
+        (None, Some(_)) => return Err("cert: required with key".into()),
+    };
+    let host = address
+        .rsplit_once(':')
+        .map_or(address, |(h, _)| h)
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    let name = t.server_name.as_deref().unwrap_or(host);
+    // The loader's messages name the file or setting at fault.
+    BackendTls::load(
+        &base.join(&t.ca),
+        client.as_ref().map(|(c, k)| (c.as_path(), k.as_path())),
+        name,
+    )
+}
 
 /// First wait after a failed connect; doubles per failure.
 const BACKOFF_FIRST: Duration = Duration::from_millis(50);

@@ -18,6 +18,7 @@
 //! delimiter = 10                     # default 10 (newline), for framing = "delimiter"
 //! codepage = "cp037"                 # default cp037
 //! dialect = "ibm"                    # default ibm; gnucobol | microfocus
+//! trunc = "bin"                      # default bin; std | opt (the wire keys are a backend's)
 //! request  = { copybook = "vehenq-req.cpy" }   # paths relative to this file; `record` picks an 01
 //! response = { copybook = "vehenq-rsp.cpy" }
 //! mode = "lookup"                    # default lookup; or append
