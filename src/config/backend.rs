@@ -3,23 +3,24 @@
 //! checks, in the connector's file (`connector/tcp.rs`, `http.rs`, `exec.rs`).
 //!
 //! Adding a kind of backend: its connector file (settings, checks, the [`Connector`]),
-//! one variant here with its arms (the compiler points at them), and one in the checked
-//! [`BackendKind`].
+//! then in this file one variant of [`BackendKindConfig`] (as written) and one of
+//! [`BackendKind`] (checked), plus the match arms the compiler points at.
 //!
 //! The table is read in parts ([`super::table`]) rather than with serde's derive for
 //! tagged enums, which buffers the table and loses the key and line of an error.
 //!
 //! [`Connector`]: crate::connector::Connector
 
-use std::path::Path;
+use std::path::{Path, PathBuf};
+use std::sync::Arc;
 
 use serde::Deserialize;
 use toml::{Table, Value};
 
 use super::model::defaults;
 use super::table::{self, Problems};
-use super::validate::BackendKind;
 use super::wire::WireConfig;
+use crate::connector::tls::BackendTls;
 use crate::connector::{exec::ExecConfig, http::HttpConfig, tcp::TcpConfig};
 
 /// One `[[backend]]`, read.
@@ -52,7 +53,28 @@ pub struct BackendCommon {
     pub connect_timeout_ms: u64,
 }
 
-/// `kind = "..."` and the settings only that kind has.
+/// A backend's kind with its settings checked: what the connector is built from, and
+/// compared on reload (an unchanged kind keeps its running connector and pool).
+#[derive(Debug, Clone, PartialEq)]
+pub enum BackendKind {
+    Tcp {
+        address: String,
+    },
+    /// A tcp backend reached over TLS (`tls = { ... }`).
+    TcpTls {
+        address: String,
+        tls: Arc<BackendTls>,
+    },
+    Http {
+        url: String,
+    },
+    Exec {
+        command: PathBuf,
+        args: Vec<String>,
+    },
+}
+
+/// `kind = "..."` and the settings only that kind has, as written.
 #[derive(Debug, Clone)]
 pub enum BackendKindConfig {
     Tcp(TcpConfig),

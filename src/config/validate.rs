@@ -12,12 +12,12 @@ use ferrule_parsers::layout::{FieldKind, Layout};
 use ferrule_parsers::registry;
 
 use super::backend::BackendConfig;
+pub use super::backend::BackendKind;
 use super::constant;
 use super::locate::Location;
 use super::model::{Config, LayoutRef, RouteConfig, ServerTlsConfig};
 use super::security::{self, Security};
 use crate::auth::RoutePolicy;
-use crate::connector::tls::BackendTls;
 use crate::connector::BackendFraming;
 use crate::gateway::tls::{ClientAuth, ServerTls};
 use crate::gateway::ListenerSettings;
@@ -58,25 +58,6 @@ pub struct Gateway {
     pub security: Security,
     /// `server.docs`: serve `/openapi.json` and `/docs`.
     pub docs: bool,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum BackendKind {
-    Tcp {
-        address: String,
-    },
-    /// A tcp backend reached over TLS (`tls = { ... }`).
-    TcpTls {
-        address: String,
-        tls: Arc<BackendTls>,
-    },
-    Http {
-        url: String,
-    },
-    Exec {
-        command: PathBuf,
-        args: Vec<String>,
-    },
 }
 
 #[derive(Debug, Clone)]
