@@ -192,9 +192,12 @@ mod tests {
         let ps = read("name = \"v\"\nkind = \"tcpx\"").unwrap_err();
         assert_eq!(keys(&ps), ["kind"]);
         assert!(ps[0].1.contains("expected tcp, http or exec"), "{ps:?}");
-        // A kind's required key, missing.
+        // A required key, missing: named at its own path.
         let ps = read("name = \"v\"\nkind = \"tcp\"").unwrap_err();
+        assert_eq!(keys(&ps), ["address"]);
         assert!(ps[0].1.contains("missing field `address`"), "{ps:?}");
+        let ps = read("kind = \"tcp\"\naddress = \"h:1\"").unwrap_err();
+        assert_eq!(keys(&ps), ["name"]);
         // A nested key of the kind's own table.
         let ps =
             read("name = \"v\"\nkind = \"tcp\"\naddress = \"h:1\"\ntls = { ca = \"c\", pin = 1 }")

@@ -32,9 +32,11 @@ pub fn read<T: DeserializeOwned>(table: Table) -> Result<T, Problems> {
         if path == "." || path == "?" {
             path.clear();
         }
-        // Point at an unknown key itself where the path stops at the table holding it.
+        // Point at an unknown or missing key itself where the path stops at the table
+        // holding it (`check` then shows the key's line, or the table's for a missing one).
         if let Some(key) = message
             .strip_prefix("unknown field `")
+            .or_else(|| message.strip_prefix("missing field `"))
             .and_then(|r| r.split_once('`'))
             .map(|(k, _)| k)
             .filter(|k| path != *k && !path.ends_with(&format!(".{k}")))
@@ -151,6 +153,7 @@ mod tests {
         assert_eq!(e[0].0, "inner.key");
         assert!(e[0].1.contains("unknown field `key`"), "{e:?}");
         let e = take::<Part>(&mut table("")).unwrap_err();
+        assert_eq!(e[0].0, "size");
         assert!(e[0].1.contains("missing field `size`"), "{e:?}");
         let e = read::<Other>(table("name = \"a\"\ncolour = 1")).unwrap_err();
         assert_eq!(e[0].0, "colour");

@@ -259,9 +259,7 @@ pub fn validate(config: &Config, source: &Path) -> Result<Gateway, Vec<Problem>>
         }
         match BackendConfig::from_table(table.clone()).and_then(|b| backend(&b, &base)) {
             Ok(spec) => backends.push(Arc::new(spec)),
-            Err(ps) => ps
-                .into_iter()
-                .for_each(|(p, m)| bad(format!("{at}.{p}"), m)),
+            Err(ps) => ps.into_iter().for_each(|(p, m)| bad(joined(&at, &p), m)),
         }
     }
     let mut security_problems = Vec::new();
@@ -319,6 +317,15 @@ pub fn validate(config: &Config, source: &Path) -> Result<Gateway, Vec<Problem>>
 }
 
 type Problems = Vec<(String, String)>;
+
+/// `at.key`, or `at` alone for a problem with the whole table.
+fn joined(at: &str, key: &str) -> String {
+    if key.is_empty() {
+        at.to_string()
+    } else {
+        format!("{at}.{key}")
+    }
+}
 
 fn backend(b: &BackendConfig, base: &Path) -> Result<BackendSpec, Problems> {
     let mut ps: Problems = Vec::new();

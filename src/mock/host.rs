@@ -126,7 +126,12 @@ pub fn load_with(
         match HostConfig::from_table(t) {
             Ok(h) => configs.push(h),
             Err(ps) => read_errors.extend(ps.into_iter().map(|(key, m)| {
-                let at = locate(text, &format!("host[{i}].{key}"))
+                let path = if key.is_empty() {
+                    format!("host[{i}]")
+                } else {
+                    format!("host[{i}].{key}")
+                };
+                let at = locate(text, &path)
                     .map(|l| format!("{source_name}:{}: ", l.line))
                     .unwrap_or_default();
                 Problem {
