@@ -154,6 +154,12 @@ start_aiohttp() {
     AIOHTTP_PID=$STARTED
     AIOHTTP_URL=http://127.0.0.1:$port
     wait_http "$AIOHTTP_URL/v1/vehicles/AB12CDE"
+    # One worker answering does not mean both have forked: the CPU count must include both.
+    local i
+    for i in $(seq 100); do
+        (($(pgrep -c -P "$AIOHTTP_PID") >= 2)) && break
+        sleep 0.1
+    done
 }
 
 start_baseline() {

@@ -108,7 +108,8 @@ const HAND: &[(&str, usize, &[Row])] = &[
             ("hr_estimate", 33, 4),
         ],
     ),
-    // USAGE POINTER and INDEX: 4 bytes each on IBM (31-bit), 8 for GnuCOBOL on x86-64.
+    // USAGE POINTER and INDEX: 4 bytes each on IBM (31-bit), the default dialect (GnuCOBOL
+    // on x86-64 makes POINTER 8 bytes: `tests/pointer_sizes.rs` has it judge that).
     (
         "ims_pcb_pointer_list.cpy",
         28,
@@ -136,6 +137,15 @@ const HAND: &[(&str, usize, &[Row])] = &[
         ],
     ),
 ];
+
+/// Copybooks in the column-7 style (code shifted into columns 1-7, `*` comments in column
+/// 7, tags in 73-80) that GnuCOBOL 3.1 reads in neither format, and the fixed-format twin
+/// (below the corpus folder) written by hand with the same entries: the oracle program
+/// COPYs the twin, and Ferrule's layout and decode of the column-7 file must agree with it.
+const FIXED_TWINS: &[(&str, &str)] = &[(
+    "shifted_col7_member_account.cpy",
+    "fixed_twins/shifted_col7_member_account.cpy",
+)];
 
 /// Copybooks in free format (code from column 1, no sequence area).
 const FREE_FORMAT: &[&str] = &["trimmed_export_col1.cpy", "lowercase_free_form.cpy"];
@@ -201,6 +211,10 @@ fn corpus_is_large_and_its_tables_name_real_files() {
     named.extend(FERRULE_ARGS.iter().map(|(f, _)| *f));
     named.extend(KNOWN_GAPS.iter().map(|(f, _)| *f));
     named.extend(COBC_CANNOT);
+    named.extend(FIXED_TWINS.iter().map(|(f, _)| *f));
+    for (_, twin) in FIXED_TWINS {
+        assert!(corpus_dir().join(twin).is_file(), "{twin} is missing");
+    }
     for f in named {
         assert!(
             files.iter().any(|c| c == f),
@@ -222,6 +236,71 @@ fn corpus_is_large_and_its_tables_name_real_files() {
             assert!(
                 hand,
                 "{f} is in COBC_CANNOT: give it hand-computed rows in HAND"
+            );
+        }
+    }
+}
+
+/// The column-7 files really need their twin (GnuCOBOL reads them in neither format, so
+/// the twin is what lets it judge), and each twin is a hand-written fixed-format file:
+/// code only from column 8, no line the same as in the column-7 file.
+#[test]
+fn column7_files_are_judged_through_a_hand_written_fixed_twin() {
+    for (file, twin) in FIXED_TWINS {
+        let shifted = std::fs::read_to_string(corpus_dir().join(file)).unwrap();
+        let fixed = std::fs::read_to_string(corpus_dir().join(twin)).unwrap();
+        let code = |l: &&str| !l.trim().is_empty() && l.chars().nth(6) != Some('*');
+        assert!(
+            shifted
+                .lines()
+                .filter(code)
+                .any(|l| !l.starts_with("       ")),
+            "{file} has no code in columns 1-7: judge it directly"
+        );
+        for l in fixed.lines().filter(code) {
+            assert!(
+                l.starts_with("       ") && l.len() <= 72,
+                "{twin}: code outside columns 8-72: {l}"
+            );
+            assert!(
+                !shifted.lines().filter(code).any(|s| s == l),
+                "{twin}: a line copied from {file}: {l}"
+            );
+        }
+    }
+    if !cobc_available("the column-7 twin check") {
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    for (file, _) in FIXED_TWINS {
+        for (format, wrap) in [("-fixed", true), ("-free", false)] {
+            let copy = if wrap {
+                format!("       COPY \"{file}\".\n")
+            } else {
+                format!("COPY \"{file}\".\n")
+            };
+            let head = if wrap { "       " } else { "" };
+            let src = tmp.path().join("twin_check.cbl");
+            std::fs::write(
+                &src,
+                format!(
+                    "{head}IDENTIFICATION DIVISION.\n{head}PROGRAM-ID. T.\n\
+                     {head}DATA DIVISION.\n{head}WORKING-STORAGE SECTION.\n{copy}\
+                     {head}PROCEDURE DIVISION.\n{head}STOP RUN.\n"
+                ),
+            )
+            .unwrap();
+            let out = Command::new("cobc")
+                .args(COBC_FLAGS)
+                .args([format, "-fsyntax-only", "-I"])
+                .arg(corpus_dir())
+                .arg(&src)
+                .output()
+                .unwrap();
+            assert!(
+                !out.status.success(),
+                "cobc {format} now reads {file} itself: let the oracle COPY it directly \
+                 and drop its FIXED_TWINS entry"
             );
         }
     }
@@ -650,12 +729,16 @@ fn program(id: usize, file: &str, implicit_root: bool, body: &str) -> String {
     if implicit_root {
         p.push_str("01 ZZORC-ROOT.\n");
     }
+    let copied = FIXED_TWINS
+        .iter()
+        .find(|(f, _)| *f == file)
+        .map_or(file, |(_, twin)| *twin);
     if FREE_FORMAT.contains(&file) {
-        let _ = writeln!(p, "COPY \"{file}\".");
+        let _ = writeln!(p, "COPY \"{copied}\".");
     } else {
         let _ = writeln!(
             p,
-            "       >>SOURCE FORMAT IS FIXED\n       COPY \"{file}\".\n       >>SOURCE FORMAT IS FREE"
+            "       >>SOURCE FORMAT IS FIXED\n       COPY \"{copied}\".\n       >>SOURCE FORMAT IS FREE"
         );
     }
     p.push_str("PROCEDURE DIVISION.\n");
@@ -670,7 +753,7 @@ fn program(id: usize, file: &str, implicit_root: bool, body: &str) -> String {
 struct Node {
     /// COBOL name; `None` for FILLER.
     name: Option<String>,
-    /// JSON member name (`None` for FILLER).
+    /// JSON member name (`None` for a FILLER without a key of its own).
     json: Option<String>,
     level: u64,
     offset: u64,
@@ -695,6 +778,7 @@ impl Tree {
         let fields = doc["fields"].as_array().ok_or("no fields")?;
         let mut nodes: Vec<Node> = Vec::new();
         let mut stack: Vec<usize> = Vec::new();
+        let mut paths: Vec<String> = Vec::new();
         for f in fields {
             let name = f["name"].as_str().unwrap_or("FILLER").to_string();
             let path = f["path"].as_str().unwrap_or("");
@@ -707,9 +791,17 @@ impl Tree {
                     o["depending_on"].as_str().map(str::to_string),
                 )
             });
+            while stack.last().is_some_and(|&p| nodes[p].level >= level) {
+                stack.pop();
+            }
+            // A FILLER has a key of its own only when its path adds one (a FILLER table
+            // or REDEFINES group with named items: `filler`, `filler_2`).
+            let parent_path = stack.last().map_or("", |&p| paths[p].as_str());
+            let keyed = !filler || (path != parent_path && !path.is_empty());
+            paths.push(path.to_string());
             let node = Node {
                 name: (!filler).then(|| name.clone()),
-                json: (!filler).then(|| path.rsplit('.').next().unwrap_or(path).to_string()),
+                json: keyed.then(|| path.rsplit('.').next().unwrap_or(path).to_string()),
                 level,
                 offset: f["offset"].as_u64().unwrap_or(0),
                 length: f["length"].as_u64().unwrap_or(0),
@@ -718,9 +810,6 @@ impl Tree {
                 redefines: !f["redefines"].is_null(),
                 children: Vec::new(),
             };
-            while stack.last().is_some_and(|&p| nodes[p].level >= level) {
-                stack.pop();
-            }
             let idx = nodes.len();
             if let Some(&parent) = stack.last() {
                 nodes[parent].children.push(idx);
@@ -753,7 +842,8 @@ impl Tree {
                     Some(j) => format!("{prefix}.{j}"),
                     None => prefix.to_string(),
                 };
-                if n.json.is_some() {
+                // Only named items: a FILLER's key is Ferrule's, COBOL cannot name it.
+                if n.name.is_some() {
                     out.insert(p.clone(), (n.offset, n.length));
                 }
                 go(t, c, &p, out);

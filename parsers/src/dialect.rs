@@ -43,6 +43,14 @@ pub struct Dialect {
     /// Sign convention written for overpunched zoned numbers in ASCII code pages
     /// (decode accepts both).
     pub ascii_sign: AsciiSign,
+    /// Bytes of a USAGE POINTER, FUNCTION-POINTER or PROGRAM-POINTER item: the address
+    /// width the program was compiled for (IBM Enterprise COBOL 31-bit, `LP(32)`: 4;
+    /// GnuCOBOL and Micro Focus on 64-bit: 8). Unlike the other settings this one moves
+    /// offsets, so it is given when a layout is loaded (`ParseOptions::dialect`).
+    pub pointer_bytes: u8,
+    /// Bytes of a USAGE PROCEDURE-POINTER item (IBM: 8, an entry address and a second
+    /// word, under `LP(32)`; GnuCOBOL 64-bit: 8, one address).
+    pub procedure_pointer_bytes: u8,
 }
 
 impl Dialect {
@@ -50,12 +58,18 @@ impl Dialect {
         comp5_endian: Endian::Big,
         float_format: FloatFormat::IbmHex,
         ascii_sign: AsciiSign::Letters,
+        pointer_bytes: 4,
+        procedure_pointer_bytes: 8,
     };
     pub const GNUCOBOL: Dialect = Dialect {
         comp5_endian: Endian::Little,
         float_format: FloatFormat::Ieee(Endian::Little),
         ascii_sign: AsciiSign::Lowercase,
+        pointer_bytes: 8,
+        procedure_pointer_bytes: 8,
     };
+    /// As GnuCOBOL (x86-64, little-endian, 8-byte pointers); not checked against a Micro
+    /// Focus compiler.
     pub const MICROFOCUS: Dialect = Dialect::GNUCOBOL;
 
     /// `ibm`, `gnucobol` or `microfocus` (case-insensitive).
@@ -71,12 +85,14 @@ impl Dialect {
 
 /// How binary items relate to their PICTURE digits: IBM Enterprise COBOL's `TRUNC`
 /// compiler option (GnuCOBOL's `binary-truncate`). It decides which values a binary item
-/// (COMP, COMP-4, BINARY) may hold beyond the digits its PIC names, and Ferrule applies the
-/// same rule to the pad nibble of a packed item with an even digit count (the one other
-/// place bytes hold more digits than the PIC). Decode and encode always agree: a value one
-/// side refuses, the other refuses too, so whatever decodes encodes back.
+/// (COMP, COMP-4, BINARY, Micro Focus COMP-X) may hold beyond the digits its PIC names, and
+/// Ferrule applies the same rule to the pad nibble of a packed item with an even digit
+/// count and of a COMP-6 item with an odd one (the other places bytes hold more digits
+/// than the PIC). Decode and encode always agree: a value one side refuses, the other
+/// refuses too, so whatever decodes encodes back.
 ///
 /// COMP-5 items ignore it: IBM handles them as under `TRUNC(BIN)` whatever the option says.
+/// So do pointers and indexes, which are addresses.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Serialize)]
 #[serde(rename_all = "lowercase")]
 pub enum Trunc {

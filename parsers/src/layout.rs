@@ -508,11 +508,21 @@ pub fn dedup_sibling_names(fields: &mut [Field]) {
     let mut seen: Vec<(String, usize)> = Vec::new();
     let mut shown = Vec::new();
     shown_members(fields, &mut shown);
+    // A suffix never takes a name a sibling has as written (`A`, `A`, `A-2`: `a_3`).
+    let mut taken: Vec<String> = shown.iter().map(|f| f.json_name.clone()).collect();
     for f in shown {
         match seen.iter_mut().find(|(n, _)| *n == f.json_name) {
             Some((_, count)) => {
-                *count += 1;
-                f.json_name = format!("{}_{}", f.json_name, count);
+                let mut name;
+                loop {
+                    *count += 1;
+                    name = format!("{}_{}", f.json_name, count);
+                    if !taken.contains(&name) {
+                        break;
+                    }
+                }
+                taken.push(name.clone());
+                f.json_name = name;
             }
             None => seen.push((f.json_name.clone(), 1)),
         }

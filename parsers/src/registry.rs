@@ -8,7 +8,7 @@
 use std::path::PathBuf;
 
 use crate::copybook::{IncludePath, SourceFormat};
-use crate::dialect::EditSymbols;
+use crate::dialect::{Dialect, EditSymbols};
 use crate::layout::Layout;
 
 /// What a caller may ask of any parser.
@@ -24,6 +24,9 @@ pub struct LoadOptions {
     pub include: Vec<PathBuf>,
     /// Copybooks: the reference format (auto-detected by default).
     pub source_format: SourceFormat,
+    /// The compiler the layout is for (copybooks: the size of pointer items); IBM by
+    /// default.
+    pub dialect: Dialect,
 }
 
 /// A parser's error, rendered like a compiler would, with its location.
@@ -102,6 +105,7 @@ fn load_copybook(source: &str, opts: &LoadOptions, file_name: &str) -> Result<La
         record: opts.record.clone(),
         symbols: opts.symbols,
         format: opts.source_format,
+        dialect: opts.dialect,
     };
     let members = IncludePath::new(opts.include.clone());
     crate::copybook::parse_with(source, file_name, &po, &members).map_err(|e| LoadError {

@@ -97,7 +97,8 @@ impl RecordLayoutArgs {
         dirs
     }
 
-    pub fn load(&self) -> Result<Layout, Failure> {
+    /// Loads the layout for `dialect` (it sizes pointer items: `--dialect`).
+    pub fn load(&self, dialect: Dialect) -> Result<Layout, Failure> {
         let name = self.copybook.display().to_string();
         let source = std::fs::read_to_string(&self.copybook)
             .map_err(|e| Failure::usage(format!("error: cannot read {name}: {e}")))?;
@@ -106,6 +107,7 @@ impl RecordLayoutArgs {
             symbols: self.edit_symbols()?,
             include: self.include_dirs(),
             source_format: self.source_format,
+            dialect,
         };
         let mut layout = registry::load(&source, &name, self.format.as_deref(), &opts)
             .map_err(|e| Failure::usage(e.rendered))?;
@@ -131,6 +133,16 @@ pub enum DialectName {
     Ibm,
     Gnucobol,
     Microfocus,
+}
+
+impl DialectName {
+    pub fn dialect(self) -> Dialect {
+        match self {
+            DialectName::Ibm => Dialect::IBM,
+            DialectName::Gnucobol => Dialect::GNUCOBOL,
+            DialectName::Microfocus => Dialect::MICROFOCUS,
+        }
+    }
 }
 
 #[derive(ValueEnum, Clone, Copy, Debug)]
@@ -180,7 +192,7 @@ pub struct CodecArgs {
     /// Code page of text in the records (cp037, cp285, cp1047, cp1146, latin1, utf-8, windows-1252, ...).
     #[arg(long, default_value = "cp037", value_name = "NAME")]
     pub codepage: String,
-    /// Compiler that wrote the records: sets COMP-5 byte order, float format and ASCII sign convention.
+    /// Compiler that wrote the records: sets COMP-5 byte order, float format, ASCII sign convention and pointer sizes.
     #[arg(long, value_enum, default_value = "ibm")]
     pub dialect: DialectName,
     /// Override the dialect's COMP-5 byte order.
@@ -239,11 +251,7 @@ impl CodecArgs {
                 CodePage::names().join(", ")
             ))
         })?;
-        let mut dialect = match self.dialect {
-            DialectName::Ibm => Dialect::IBM,
-            DialectName::Gnucobol => Dialect::GNUCOBOL,
-            DialectName::Microfocus => Dialect::MICROFOCUS,
-        };
+        let mut dialect = self.dialect.dialect();
         if let Some(e) = self.comp5 {
             dialect.comp5_endian = match e {
                 EndianName::Big => Endian::Big,

@@ -143,7 +143,10 @@ fn progress_bar(total: Option<u64>, off: bool) -> Option<indicatif::ProgressBar>
 }
 
 pub fn decode(args: DecodeArgs) -> Result<(), Failure> {
-    if let Some(map) = args.segments.load(&args.layout)? {
+    if let Some(map) = args
+        .segments
+        .load(&args.layout, args.codec.dialect.dialect())?
+    {
         let mut opts = args.codec.codec_options()?;
         args.json.apply(&mut opts);
         return segmented::decode(segmented::DecodeJob {
@@ -156,7 +159,7 @@ pub fn decode(args: DecodeArgs) -> Result<(), Failure> {
             input: args.input,
         });
     }
-    let layout = args.layout.load()?;
+    let layout = args.layout.load(args.codec.dialect.dialect())?;
     let mut opts = args.codec.codec_options()?;
     args.json.apply(&mut opts);
     // A fixed-framed file of OCCURS DEPENDING ON records: each record is as long as its counter says.
@@ -302,7 +305,10 @@ fn continue_flush(
 
 pub fn encode(args: EncodeArgs) -> Result<(), Failure> {
     let opts = args.codec.codec_options()?;
-    if let Some(map) = args.segments.load(&args.layout)? {
+    if let Some(map) = args
+        .segments
+        .load(&args.layout, args.codec.dialect.dialect())?
+    {
         return segmented::encode(segmented::EncodeJob {
             map,
             codec: &args.codec,
@@ -314,7 +320,7 @@ pub fn encode(args: EncodeArgs) -> Result<(), Failure> {
             input: args.input,
         });
     }
-    let layout = args.layout.load()?;
+    let layout = args.layout.load(args.codec.dialect.dialect())?;
     let variable = layout.has_odo() && !opts.odo_stored_max;
     let framing = framing_for(&args.codec.framing, &layout, variable)?;
     // Variable-length framings keep short records short, as the decoder reads them.

@@ -111,8 +111,10 @@ pub fn run(args: InitArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::usage(format!("error: --backend `{}`: {e}", args.backend)))?;
     check_options(&args)?;
     let method = args.method.to_ascii_uppercase();
-    let request = load(req_file, &args.request_record)?;
-    let response = load(rsp_file, &args.response_record)?;
+    // Checked by `check_options`; the dialect sizes pointer items.
+    let dialect = Dialect::by_name(&args.dialect).unwrap_or_default();
+    let request = load(req_file, &args.request_record, dialect)?;
+    let response = load(rsp_file, &args.response_record, dialect)?;
     let base = output_dir(&args.output)?;
     if !args.stdout && !args.force && args.output.exists() {
         return Err(refuse_overwrite(&args.output));
@@ -239,13 +241,13 @@ fn host_port(s: &str) -> Result<String, String> {
 
 /// A copybook through the records layer, its errors rendered as every command does
 /// (file, line, column, what was expected).
-fn load(file: &Path, record: &Option<String>) -> Result<Layout, Failure> {
+fn load(file: &Path, record: &Option<String>, dialect: Dialect) -> Result<Layout, Failure> {
     RecordLayoutArgs {
         copybook: file.to_path_buf(),
         record: record.clone(),
         ..RecordLayoutArgs::default()
     }
-    .load()
+    .load(dialect)
 }
 
 /// The output's directory, absolute (copybook paths are made relative to it).

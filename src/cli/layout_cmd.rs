@@ -7,7 +7,7 @@ use ferrule_parsers::copybook::{self, IncludePath};
 use ferrule_parsers::layout::{Field, FieldKind, Layout};
 use ferrule_parsers::registry;
 
-use super::args::{select_help, RecordLayoutArgs};
+use super::args::{select_help, DialectName, RecordLayoutArgs};
 use super::Failure;
 
 #[derive(Args, Debug)]
@@ -15,6 +15,10 @@ use super::Failure;
 pub struct LayoutCmdArgs {
     #[command(flatten)]
     layout: RecordLayoutArgs,
+    /// Compiler the layout is for: sizes USAGE POINTER (ibm: 4 bytes, gnucobol and
+    /// microfocus: 8) and PROCEDURE-POINTER items, as decode --dialect does.
+    #[arg(long, value_enum, default_value = "ibm")]
+    dialect: DialectName,
     /// Print the listing as JSON (one object per field, with its JSON path).
     #[arg(long)]
     json: bool,
@@ -28,7 +32,7 @@ pub fn run(args: LayoutCmdArgs) -> Result<(), Failure> {
     if args.expanded {
         return expanded(&args.layout);
     }
-    let layout = args.layout.load()?;
+    let layout = args.layout.load(args.dialect.dialect())?;
     let text = if args.json {
         listing_json(&layout)
     } else {

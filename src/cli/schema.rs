@@ -36,7 +36,7 @@ pub struct SchemaArgs {
 }
 
 pub fn run(args: SchemaArgs) -> Result<(), Failure> {
-    let layout = args.layout.load()?;
+    let layout = args.layout.load(args.codec.dialect.dialect())?;
     let mut codec = args.codec.codec_options()?;
     args.json.apply(&mut codec);
     let direction = match args.direction {

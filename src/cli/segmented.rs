@@ -11,6 +11,7 @@ use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 
 use clap::Args;
+use ferrule_parsers::dialect::Dialect;
 use ferrule_parsers::framing::{Framing, RecordReader, RecordWriter};
 use ferrule_parsers::json::{
     CodecOptions, Decoder, Encoder, FieldErrorMode, RecordError, RecordErrorKind, SegmentMap,
@@ -35,7 +36,11 @@ pub struct SegmentArgs {
 
 impl SegmentArgs {
     /// The segment map, when `--segment` is given.
-    pub fn load(&self, layout: &RecordLayoutArgs) -> Result<Option<SegmentMap>, Failure> {
+    pub fn load(
+        &self,
+        layout: &RecordLayoutArgs,
+        dialect: Dialect,
+    ) -> Result<Option<SegmentMap>, Failure> {
         let (Some(field), Some(map)) = (&self.segment, &self.record_map) else {
             return Ok(None);
         };
@@ -55,7 +60,7 @@ impl SegmentArgs {
                 record: Some(record.trim().to_string()),
                 ..layout.clone()
             };
-            records.push((value.trim().to_string(), one.load()?));
+            records.push((value.trim().to_string(), one.load(dialect)?));
         }
         SegmentMap::new(records, field)
             .map(Some)

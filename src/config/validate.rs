@@ -401,13 +401,17 @@ fn server_tls(t: &ServerTlsConfig, base: &Path) -> Result<ServerTls, Problems> {
     .map_err(|(key, m)| vec![(key.into(), m)])
 }
 
-fn load_layout(r: &LayoutRef, base: &Path) -> Result<Layout, String> {
+/// `codec`: the backend's, when it is valid (its dialect sizes pointer items).
+fn load_layout(r: &LayoutRef, base: &Path, codec: Option<CodecOptions>) -> Result<Layout, String> {
     let path = base.join(&r.copybook);
     let source = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;
     let name = path.display().to_string();
     let mut opts = r.load_options()?;
     opts.include = r.include.iter().map(|d| base.join(d)).collect();
+    if let Some(c) = codec {
+        opts.dialect = c.dialect;
+    }
     registry::load(&source, &name, None, &opts).map_err(|e| e.rendered)
 }
 
@@ -450,10 +454,10 @@ fn route(
             format!("no backend named `{}`", r.backend),
         ));
     }
-    let request = load_layout(&r.request, base)
+    let request = load_layout(&r.request, base, codec)
         .map_err(|e| ps.push(("request.copybook".into(), e)))
         .ok();
-    let response = load_layout(&r.response, base)
+    let response = load_layout(&r.response, base, codec)
         .map_err(|e| ps.push(("response.copybook".into(), e)))
         .ok();
     let mut set = Vec::new();
@@ -682,5 +686,30 @@ mod tests {
         let bad = text.replace("\"len4\"", "\"len9\"");
         let ps = load_str(&bad, Path::new("ferrule.toml")).expect_err("invalid");
         assert!(ps.iter().any(|p| p.path.ends_with("framing")), "{ps:?}");
+    }
+
+    #[test]
+    fn a_backends_dialect_sizes_pointer_items_in_its_routes_layouts() {
+        // USAGE POINTER: 4 bytes for an IBM (31-bit) host, 8 for GnuCOBOL on 64-bit.
+        let dir = tempfile::tempdir().expect("temp dir");
+        std::fs::write(
+            dir.path().join("p.cpy"),
+            "       01 R.\n           05 A POINTER.\n           05 B PIC X.\n",
+        )
+        .expect("copybook written");
+        for (dialect, len) in [("ibm", 5), ("gnucobol", 9)] {
+            let text = format!(
+                "[server]\n[[backend]]\nname = \"host\"\nkind = \"tcp\"\n\
+                 address = \"127.0.0.1:7001\"\ndialect = \"{dialect}\"\n\
+                 [[route]]\nmethod = \"POST\"\npath = \"/p\"\nbackend = \"host\"\n\
+                 request = {{ copybook = \"p.cpy\" }}\nresponse = {{ copybook = \"p.cpy\" }}\n"
+            );
+            let g = match load_str(&text, &dir.path().join("ferrule.toml")) {
+                Ok(g) => g,
+                Err(ps) => panic!("{ps:?}"),
+            };
+            assert_eq!(g.routes[0].request.max_len(), len, "{dialect}");
+            assert_eq!(g.routes[0].response.max_len(), len, "{dialect}");
+        }
     }
 }

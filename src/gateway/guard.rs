@@ -33,15 +33,6 @@ impl Guard {
         }
     }
 
-    /// No auth or limits, with `audit` as the audit log (handler tests of audit lines).
-    #[cfg(test)]
-    pub fn audited(audit: AuditLog) -> Self {
-        Guard {
-            audit: Some(audit),
-            ..Guard::open()
-        }
-    }
-
     /// Builds the guard for `security`, keeping `previous`'s audit log when the path is
     /// the same (a second writer would fork the chain) and its rate limiter when its size
     /// is. Opening a new audit log is blocking file I/O, done once per (re)load.

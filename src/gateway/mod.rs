@@ -1,20 +1,20 @@
-//! The HTTP side of `ferrule serve`: JSON routes in front of legacy hosts.
-//!
-//! `router` builds the live state (routes + backend services) that `serve` swaps on
-//! SIGHUP; `handler` runs one call; `stack` holds the tower layers; `problem` is the one
-//! place errors become responses; `ops` serves health, readiness and metrics; `listener`
-//! accepts connections (plain or TLS) within the configured limits.
+//! The HTTP side of `ferrule serve`: JSON routes in front of legacy hosts. The flow
+//! of a call, by module: `listener` accepts connections (plain or TLS) within the
+//! configured limits -> `stack` puts the tower layers around the routes (request id,
+//! trace, metrics, `audit`, the panic net, the body limit) -> `route` runs one call
+//! (access, request record, the connector, response JSON) -> `problem` is the one place
+//! errors become responses. `router` builds the live state (routes + backend services)
+//! that `serve` swaps on SIGHUP; `ops` serves health, readiness and metrics.
 
+mod audit;
 mod guard;
-mod handler;
 mod listener;
 mod logs;
 mod ops;
 mod problem;
+mod route;
 mod router;
-mod shape;
 mod stack;
-mod status;
 pub mod tls;
 mod unwind;
 
@@ -34,6 +34,7 @@ use crate::telemetry;
 
 pub use listener::ListenerSettings;
 pub use logs::init as init_logging;
+pub use problem::{kinds as problems, PROBLEM_JSON};
 pub use router::path_problems;
 
 /// Reads and validates a config as `serve` needs it: the config's own checks plus the

@@ -12,8 +12,8 @@ use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 use super::backend;
-use super::handler::request_id;
 use super::problem::ApiError;
+use super::stack::request_id;
 use crate::config::BackendSpec;
 use crate::telemetry;
 

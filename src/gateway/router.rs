@@ -19,8 +19,8 @@ use tower::ServiceExt;
 
 use super::backend::{self, BackendService};
 use super::guard::Guard;
-use super::handler::{self, RouteCtx};
 use super::problem::ApiError;
+use super::route::{self, codecs, RouteCtx};
 use super::{ops, stack};
 use crate::config::{BackendSpec, Gateway, Problem, RouteSpec};
 
@@ -129,16 +129,18 @@ fn routes(
             });
             continue;
         };
+        let (view, one_pass) = codecs::route_view(spec, &b.spec);
         let ctx = Arc::new(RouteCtx {
             spec: spec.clone(),
             backend: b.spec.clone(),
             service: b.service.clone(),
             guard: guard.clone(),
-            view: handler::route_view(spec, &b.spec),
-            codecs: handler::Codecs::default(),
+            view,
+            one_pass,
+            codecs: codecs::Codecs::default(),
         });
         let entry = by_path.remove(spec.path.as_str()).unwrap_or_default();
-        let entry = entry.on(filter, move |req: Request| handler::handle(ctx, req));
+        let entry = entry.on(filter, move |req: Request| route::handle(ctx, req));
         by_path.insert(spec.path.as_str(), entry);
     }
     if !problems.is_empty() {
@@ -168,13 +170,16 @@ fn routes(
     for (path, methods) in by_path {
         router = router.route(path, methods);
     }
-    let (g404, g405) = (guard.clone(), guard.clone());
     let router = router
-        .fallback(move |req: Request| handler::refuse_unrouted(g404, ApiError::NotFound, req))
-        .method_not_allowed_fallback(move |req: Request| {
-            handler::refuse_unrouted(g405, ApiError::MethodNotAllowed, req)
+        .fallback(|req: Request| route::refuse_unrouted(ApiError::NotFound, req))
+        .method_not_allowed_fallback(|req: Request| {
+            route::refuse_unrouted(ApiError::MethodNotAllowed, req)
         });
-    Ok(stack::apply(router, gateway.max_body_bytes))
+    Ok(stack::apply(
+        router,
+        gateway.max_body_bytes,
+        guard.audit.clone(),
+    ))
 }
 
 fn method_filter(method: &str) -> Option<MethodFilter> {

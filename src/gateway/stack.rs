@@ -17,16 +17,25 @@ use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetReques
 use tower_http::trace::TraceLayer;
 use tracing::Span;
 
-use super::handler::REQUEST_ID;
+use super::audit::AuditLayer;
 use super::listener::Cors;
 use super::problem::ApiError;
+use crate::audit::AuditLog;
 use crate::telemetry;
+
+/// The header that carries the request id (set here, before any handler runs).
+pub const REQUEST_ID: &str = "x-request-id";
+
+/// The request id the stack put on the request, if any.
+pub fn request_id(headers: &axum::http::HeaderMap) -> Option<&str> {
+    headers.get(REQUEST_ID).and_then(|v| v.to_str().ok())
+}
 
 /// The route label for requests no route matched (404s): one bounded value.
 const UNMATCHED: &str = "unmatched";
 
-/// Wraps `routes` in the gateway's layers.
-pub fn apply(routes: Router, max_body_bytes: usize) -> Router {
+/// Wraps `routes` in the gateway's layers; `audit` is the audit log, if any.
+pub fn apply(routes: Router, max_body_bytes: usize, audit: Option<AuditLog>) -> Router {
     let id = HeaderName::from_static(REQUEST_ID);
     routes.layer(
         ServiceBuilder::new()
@@ -47,6 +56,10 @@ pub fn apply(routes: Router, max_body_bytes: usize) -> Router {
             )
             // Metrics outside the panic catcher, so a panic counts as the 500 it becomes.
             .layer(middleware::from_fn(record_metrics))
+            // Audit outside the panic catcher, so a panic is recorded as the 500 it
+            // becomes; inside metrics, so a call refused for want of its audit line
+            // counts as the 503 it is.
+            .layer(AuditLayer(audit))
             // A panic in a handler becomes a 500 problem instead of a dropped connection;
             // the server keeps serving.
             .layer(CatchPanicLayer::custom(panic_response))
@@ -93,11 +106,7 @@ fn method_label(m: &Method) -> &'static str {
 }
 
 fn request_span(req: &Request) -> Span {
-    let id = req
-        .headers()
-        .get(REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("");
+    let id = request_id(req.headers()).unwrap_or("");
     tracing::info_span!(
         "request",
         method = method_label(req.method()),
@@ -162,7 +171,7 @@ mod tests {
                     |body: axum::body::Bytes| async move { body.len().to_string() },
                 ),
             );
-        apply(r, 8)
+        apply(r, 8, None)
     }
 
     async fn call(req: Request) -> axum::response::Response {

@@ -1,11 +1,10 @@
-//! A panic in one call caught where the call is still known, so that it is answered and
-//! audited like any other outcome.
+//! A panic in one call caught where the call is still known, so that it is answered like
+//! any other outcome: a 500 problem naming the call's path and request id.
 //!
-//! The stack's `CatchPanicLayer` turns a panic into a 500 too, but it sits inside the
-//! layers and knows nothing of the call: a route call's audit line is written by the
-//! handler after the call, and a panic unwound straight past it. The route handler
-//! wraps its call in [`caught`], so the audit line sits outside the catcher (DESIGN:
-//! "a panic inside is still audited"); the layer stays as the net for everything else.
+//! The stack's `CatchPanicLayer` turns a panic into a 500 too, but knows nothing of the
+//! call. The route handler wraps its call in [`caught`], and then still hands what the
+//! call learnt to the audit layer, which sits outside both (DESIGN: "a panic inside is
+//! still audited"); the layer stays as the net for everything else.
 
 use std::any::Any;
 use std::future::Future;

@@ -8,6 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use ferrule_parsers::dialect::Dialect;
 use ferrule_parsers::json::{CodecOptions, Encoder};
 use ferrule_parsers::layout::{DataType, FieldKind, Layout};
 use ferrule_parsers::registry;
@@ -197,6 +198,7 @@ type Problems = Vec<(String, String)>;
 
 fn load_layout(
     r: &LayoutRef,
+    dialect: Dialect,
     read: &dyn Fn(&str) -> Result<String, String>,
 ) -> Result<Layout, String> {
     if !r.include.is_empty() {
@@ -204,7 +206,11 @@ fn load_layout(
         return Err("include: COPY members are not supported in mock configs yet".into());
     }
     let source = read(&r.copybook)?;
-    registry::load(&source, &r.copybook, None, &r.load_options()?).map_err(|e| e.rendered)
+    let opts = registry::LoadOptions {
+        dialect,
+        ..r.load_options()?
+    };
+    registry::load(&source, &r.copybook, None, &opts).map_err(|e| e.rendered)
 }
 
 /// Encodes one answer; the error names every bad field (without their bytes).
@@ -235,10 +241,12 @@ fn host(h: &HostConfig, read: &dyn Fn(&str) -> Result<String, String>) -> Result
         ));
     }
     let wire = h.wire.validate(super::config::defaults::framing(), &mut ps);
-    let request = load_layout(&h.request, read)
+    // The dialect sizes POINTER items in the layouts (checked with the wire above).
+    let dialect = Dialect::by_name(&h.wire.dialect).unwrap_or_default();
+    let request = load_layout(&h.request, dialect, read)
         .map_err(|e| ps.push(("request.copybook".into(), e)))
         .ok();
-    let response = load_layout(&h.response, read)
+    let response = load_layout(&h.response, dialect, read)
         .map_err(|e| ps.push(("response.copybook".into(), e)))
         .ok();
     let faults = h.faults.as_ref().and_then(|f| {

@@ -17,8 +17,11 @@
 //! framing = "len4"                   # default len4; len2 | fixed | delimiter | rdw
 //! delimiter = 10                     # default 10 (newline), for framing = "delimiter"
 //! codepage = "cp037"                 # default cp037
-//! dialect = "ibm"                    # default ibm; gnucobol | microfocus
-//! trunc = "bin"                      # default bin; std | opt (the wire keys are a backend's)
+//! dialect = "ibm"                    # default ibm; gnucobol | microfocus (also sizes POINTER items)
+//! trunc = "bin"                      # default bin; std | opt: the host's TRUNC option, as a
+//!                                    # backend's: binary values beyond their PIC digits are read
+//!                                    # and written under bin, refused in requests (`invalid`) and
+//!                                    # answers (at start-up) under std and opt
 //! request  = { copybook = "vehenq-req.cpy" }   # paths relative to this file; `record` picks an 01
 //! response = { copybook = "vehenq-rsp.cpy" }
 //! mode = "lookup"                    # default lookup; or append

@@ -12,8 +12,9 @@
 //! - [`problem`]: the problem document and the shared headers.
 //! - [`security`]: security schemes and requirements.
 //! - [`text`]: the characters a code page can write, as a `pattern`.
-//! - [`view`]: omit/rename/sensitive/`set` applied to record schemas.
-//! - [`schema`]: the record schema source (the one call into the records crate).
+//! - [`sensitive`]: sensitive fields made optional in record schemas (omit, rename and
+//!   `set` are applied by the records crate's `json::View`, as on the wire).
+//! - [`schema`]: the record schema source (from the records crate).
 //! - [`docs`]: the self-contained try-it page served at `/docs`.
 
 pub mod docs;
@@ -23,7 +24,7 @@ mod problem;
 mod responses;
 mod schema;
 mod security;
+mod sensitive;
 mod text;
-mod view;
 
 pub use document::document;

@@ -16,11 +16,12 @@ use super::problem::reference;
 use super::responses::{responses, Setting};
 use super::schema::{layout_field, record_schema_of, SchemaDirection};
 use super::security::Schemes;
+use super::sensitive::make_optional;
 use super::text::{repertoire_pattern, restrict_text};
-use super::view::{apply_view, field_schema, make_optional, remove_field};
 use crate::auth::PurposeRule;
 use crate::config::{BackendSpec, RouteSpec};
 use crate::connector::BackendFraming;
+use ferrule_parsers::json::{view_schema, View};
 
 /// What the operations of one document share.
 pub struct Shared<'a> {
@@ -115,7 +116,12 @@ pub fn operation(spec: &RouteSpec, backend: &BackendSpec, shared: &mut Shared<'_
 /// The response record as the client gets it: the route's omit and rename applied, and
 /// sensitive fields optional (removed for callers without their scope).
 fn response_schema(mut record: Value, spec: &RouteSpec) -> Value {
-    apply_view(&mut record, &spec.omit, &spec.rename);
+    let view = View {
+        omit: spec.omit.clone(),
+        rename: spec.rename.clone(),
+        ..View::default()
+    };
+    view.edit_schema(&mut record);
     // Sensitive paths name fields as the client sees them, after omit and rename.
     for field in &spec.policy.sensitive {
         make_optional(&mut record, &field.path, &field.scope);
@@ -125,9 +131,11 @@ fn response_schema(mut record: Value, spec: &RouteSpec) -> Value {
 
 /// The request body: the request record without the fields `set` writes over it.
 fn body_schema(mut record: Value, spec: &RouteSpec) -> Value {
-    for (field, _) in &spec.set {
-        remove_field(&mut record, field);
-    }
+    let set = View {
+        omit: spec.set.iter().map(|(field, _)| field.clone()).collect(),
+        ..View::default()
+    };
+    set.edit_schema(&mut record);
     record
 }
 
@@ -227,7 +235,7 @@ fn parameter(
         let cobol = layout_field(&spec.request, field).map_or("", |f| f.name.as_str());
         fills.push(format!("`{dotted}` ({cobol})"));
         if schema.is_none() && template.whole_param() == Some(name) {
-            schema = field_schema(request, field).cloned();
+            schema = view_schema::field(request, field).cloned();
         }
     }
     let mut schema = schema.unwrap_or_else(|| json!({"type": "string"}));

@@ -3,8 +3,9 @@
 
 use serde_json::{json, Value};
 
-/// The media type of every error body.
-pub const PROBLEM_JSON: &str = "application/problem+json";
+use crate::gateway::problems::{KINDS, TYPE_BASE};
+
+pub use crate::gateway::PROBLEM_JSON;
 
 /// `components.schemas` name of the problem document.
 pub const PROBLEM: &str = "Problem";
@@ -16,6 +17,21 @@ pub const WWW_AUTHENTICATE: &str = "WwwAuthenticate";
 
 /// The problem document: exactly the members `ApiError::body` writes.
 pub fn problem_schema() -> Value {
+    let kinds: Vec<String> = KINDS
+        .iter()
+        .map(|k| {
+            let status = k.status.map_or_else(
+                || "the status the route maps the host's return code to".into(),
+                |s| s.as_u16().to_string(),
+            );
+            format!("{} ({status}, {} fault)", k.name, k.source.as_str())
+        })
+        .collect();
+    let type_doc = format!(
+        "The kind of error: `{TYPE_BASE}<kind>`: {}. Each response names the kinds it \
+         stands for in `x-problem-types`.",
+        kinds.join(", ")
+    );
     json!({
         "type": "object",
         "description": "An RFC 9457 problem document. `type` is stable per kind of error; \
@@ -26,12 +42,7 @@ pub fn problem_schema() -> Value {
             "type": {
                 "type": "string",
                 "format": "uri",
-                "description": "The kind of error: `https://ferrule.dev/problems/<kind>` \
-                    (invalid-request, invalid-purpose, unauthenticated, forbidden, not-found, \
-                    method-not-allowed, payload-too-large, unsupported-media-type, rate-limited, \
-                    backend-unavailable, bad-backend-response, backend-saturated, backend-timeout, \
-                    audit-unavailable, not-ready, internal-error, host-error: the host's \
-                    return code mapped to this status).",
+                "description": type_doc,
                 "examples": ["https://ferrule.dev/problems/invalid-request"]
             },
             "title": {"type": "string", "description": "A short summary of the kind."},
@@ -129,6 +140,15 @@ mod tests {
         );
         assert_eq!(s["required"], json!(["type", "title", "status", "detail"]));
         assert_eq!(s["additionalProperties"], false);
+        // Every kind of the gateway's table is named, with its status.
+        let doc = s["properties"]["type"]["description"].as_str().unwrap();
+        for kind in KINDS {
+            let named = match kind.status {
+                Some(st) => format!("{} ({},", kind.name, st.as_u16()),
+                None => format!("{} (", kind.name),
+            };
+            assert!(doc.contains(&named), "{named}: {doc}");
+        }
         assert_eq!(
             s["properties"]["errors"]["items"]["required"],
             json!(["field", "detail"])

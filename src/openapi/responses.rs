@@ -15,6 +15,10 @@ use serde_json::{json, Map, Value};
 use super::problem::{reference, PROBLEM, PROBLEM_JSON, REQUEST_ID, RETRY_AFTER, WWW_AUTHENTICATE};
 use crate::auth::PurposeRule;
 use crate::config::{BackendSpec, RouteSpec};
+use crate::gateway::problems::{self, Kind};
+
+/// The response member listing the problem `type`s a status stands for.
+pub const PROBLEM_TYPES: &str = "x-problem-types";
 
 /// What decides a route's responses besides the route itself.
 pub struct Setting<'a> {
@@ -32,6 +36,8 @@ pub struct Setting<'a> {
 #[derive(Default)]
 struct Answer {
     descriptions: Vec<String>,
+    /// Problem `type` URIs answered with this status.
+    types: Vec<String>,
     content: Map<String, Value>,
     headers: Map<String, Value>,
 }
@@ -47,14 +53,25 @@ impl Answers {
             .insert("application/json".into(), json!({ "schema": schema }));
     }
 
-    fn problem(&mut self, status: u16, description: impl Into<String>) -> &mut Answer {
+    /// A problem of `kind` at the status the table gives it.
+    fn problem(&mut self, kind: &Kind, description: impl Into<String>) -> &mut Answer {
+        let status = kind.status.map_or(500, |s| s.as_u16());
+        self.problem_at(status, kind, description)
+    }
+
+    fn problem_at(
+        &mut self,
+        status: u16,
+        kind: &Kind,
+        description: impl Into<String>,
+    ) -> &mut Answer {
         let a = self.0.entry(status).or_default();
         a.descriptions.push(description.into());
         a.content.insert(
             PROBLEM_JSON.into(),
             json!({ "schema": reference("schemas", PROBLEM) }),
         );
-        a
+        a.also(kind)
     }
 
     fn into_value(self) -> Value {
@@ -63,20 +80,30 @@ impl Answers {
             let mut headers = Map::new();
             headers.insert("x-request-id".into(), reference("headers", REQUEST_ID));
             headers.append(&mut a.headers);
-            out.insert(
-                status.to_string(),
-                json!({
-                    "description": a.descriptions.join(" "),
-                    "headers": headers,
-                    "content": a.content,
-                }),
-            );
+            let mut answer = json!({
+                "description": a.descriptions.join(" "),
+                "headers": headers,
+                "content": a.content,
+            });
+            if let (false, Some(obj)) = (a.types.is_empty(), answer.as_object_mut()) {
+                obj.insert(PROBLEM_TYPES.into(), json!(a.types));
+            }
+            out.insert(status.to_string(), answer);
         }
         Value::Object(out)
     }
 }
 
 impl Answer {
+    /// This status also stands for problems of `kind` (described with the others).
+    fn also(&mut self, kind: &Kind) -> &mut Answer {
+        let uri = kind.uri();
+        if !self.types.contains(&uri) {
+            self.types.push(uri);
+        }
+        self
+    }
+
     fn header(&mut self, name: &str, component: &str, required: bool) {
         let h = if required {
             reference("headers", component)
@@ -108,17 +135,20 @@ pub fn responses(spec: &RouteSpec, s: &Setting<'_>) -> Value {
         bad.push_str("; or `X-Purpose` missing or not accepted (`invalid-purpose`)");
     }
     bad.push('.');
-    out.problem(400, bad);
+    let invalid = out.problem(&problems::INVALID_REQUEST, bad);
+    if matches!(spec.policy.purpose, PurposeRule::Required { .. }) {
+        invalid.also(&problems::INVALID_PURPOSE);
+    }
     if s.auth {
         out.problem(
-            401,
+            &problems::UNAUTHENTICATED,
             "No acceptable credentials (missing, or presented and refused).",
         )
         .header("WWW-Authenticate", WWW_AUTHENTICATE, true);
     }
     if !spec.policy.scopes.is_empty() {
         out.problem(
-            403,
+            &problems::FORBIDDEN,
             format!(
                 "The caller lacks a required scope ({}).",
                 spec.policy.scopes.join(", ")
@@ -127,23 +157,23 @@ pub fn responses(spec: &RouteSpec, s: &Setting<'_>) -> Value {
     }
     if !spec.path_params.is_empty() {
         out.problem(
-            404,
+            &problems::NOT_FOUND,
             "No route has this path (a parameter that is empty or spans segments).",
         );
     }
     if has_body {
         out.problem(
-            413,
+            &problems::PAYLOAD_TOO_LARGE,
             format!("The body is larger than {} bytes.", s.max_body_bytes),
         );
         out.problem(
-            415,
+            &problems::UNSUPPORTED_MEDIA_TYPE,
             "The body is not JSON: send `Content-Type: application/json`.",
         );
     }
     if let Some(limit) = &spec.policy.rate_limit {
         out.problem(
-            429,
+            &problems::RATE_LIMITED,
             format!(
                 "Too many calls: {} per second per caller, bursts of {}.",
                 limit.per_second, limit.burst
@@ -152,24 +182,28 @@ pub fn responses(spec: &RouteSpec, s: &Setting<'_>) -> Value {
         .header("Retry-After", RETRY_AFTER, true);
     }
     out.problem(
-        500,
+        &problems::INTERNAL_ERROR,
         "The gateway failed to handle the request (never the caller's fault).",
     );
     out.problem(
-        502,
+        &problems::BACKEND_UNAVAILABLE,
         format!(
             "Backend `{backend}` cannot be reached or closed the connection, or answered \
              with a frame or record that cannot be used (details are logged, never sent)."
         ),
-    );
+    )
+    .also(&problems::BAD_BACKEND_RESPONSE);
     let mut busy = format!("Backend `{backend}` is at its session limit (`Retry-After`).");
     if s.audit {
         busy.push_str(" Or the call cannot be written to the audit log, so it is refused.");
     }
-    out.problem(503, busy)
-        .header("Retry-After", RETRY_AFTER, false);
+    let busy = out.problem(&problems::BACKEND_SATURATED, busy);
+    busy.header("Retry-After", RETRY_AFTER, false);
+    if s.audit {
+        busy.also(&problems::AUDIT_UNAVAILABLE);
+    }
     out.problem(
-        504,
+        &problems::BACKEND_TIMEOUT,
         format!(
             "Backend `{backend}` did not answer within {} ms.",
             s.backend.timeout.as_millis()
@@ -195,7 +229,8 @@ fn mapped(spec: &RouteSpec, record: &Value, out: &mut Answers) {
     };
     let mut answer = |http: u16, text: String| {
         if http >= 400 {
-            out.problem(http, format!("{text} A problem (`host-error`): {detail}."));
+            let text = format!("{text} A problem (`host-error`): {detail}.");
+            out.problem_at(http, &problems::HOST_ERROR, text);
         } else {
             out.record(http, text, record);
         }
@@ -354,8 +389,8 @@ mod tests {
             .contains("1024 bytes"));
     }
 
-    #[test]
-    fn security_adds_401_403_429_and_the_purpose() {
+    /// A policy with `scope`, a required purpose and a rate limit.
+    fn secured(scope: &str) -> RoutePolicy {
         let server = AuthConfig {
             rate_limit: Some(RateLimitConfig {
                 per_second: 5.0,
@@ -363,16 +398,17 @@ mod tests {
             }),
             ..AuthConfig::default()
         };
-        let policy = RoutePolicy::from_config(
-            &RouteAuthConfig {
-                scopes: vec!["vehicles:read".into()],
-                require_purpose: true,
-                ..RouteAuthConfig::default()
-            },
-            &server,
-            "auth",
-        )
-        .unwrap();
+        let route = RouteAuthConfig {
+            scopes: vec![scope.into()],
+            require_purpose: true,
+            ..RouteAuthConfig::default()
+        };
+        RoutePolicy::from_config(&route, &server, "auth").unwrap()
+    }
+
+    #[test]
+    fn security_adds_401_403_429_and_the_purpose() {
+        let policy = secured("vehicles:read");
         let mut spec = route("GET", &[], None);
         spec.policy = Arc::new(policy);
         let b = backend();
@@ -414,5 +450,68 @@ mod tests {
             .as_str()
             .unwrap()
             .contains("any other `rc`"));
+    }
+
+    #[test]
+    fn every_problem_the_gateway_emits_is_described_at_its_status() {
+        // A route that can meet every problem: auth, a scope, a purpose, a rate limit,
+        // a body, a path parameter, an audit log, and return codes mapped to 404 and 409.
+        let policy = secured("vehicles:write");
+        let status = StatusSpec {
+            field: vec!["rc".into()],
+            map: [
+                ("0".to_string(), 200),
+                ("4".to_string(), 404),
+                ("8".to_string(), 409),
+            ]
+            .into(),
+            default: None,
+            detail: None,
+        };
+        let mut spec = route("POST", &["vrm"], Some(status));
+        spec.policy = Arc::new(policy);
+        let b = backend();
+        let r = responses(&spec, &setting(&b, true, true));
+        let types = |status: u16| -> Vec<String> {
+            r[status.to_string()][PROBLEM_TYPES]
+                .as_array()
+                .map(|a| {
+                    a.iter()
+                        .filter_map(|t| t.as_str().map(str::to_string))
+                        .collect()
+                })
+                .unwrap_or_default()
+        };
+        for kind in problems::KINDS {
+            match kind.status {
+                // Mapped statuses: wherever the route maps a return code to an error.
+                None => {
+                    for http in [404, 409] {
+                        assert!(types(http).contains(&kind.uri()), "{} at {http}", kind.name);
+                    }
+                }
+                // Answered outside routes (`/readyz`, a path without this method).
+                Some(_)
+                    if [&problems::NOT_READY, &problems::METHOD_NOT_ALLOWED].contains(&kind) => {}
+                Some(status) => {
+                    let at = status.as_u16();
+                    assert!(
+                        types(at).contains(&kind.uri()),
+                        "{} at {at}: {r}",
+                        kind.name
+                    );
+                    assert_eq!(media(&r, &at.to_string()), [PROBLEM_JSON]);
+                }
+            }
+        }
+        // A plain route names fewer: no purpose, no audit, no 401.
+        let open = responses(&route("GET", &[], None), &setting(&b, false, false));
+        assert_eq!(
+            open["503"][PROBLEM_TYPES],
+            json!([problems::BACKEND_SATURATED.uri()])
+        );
+        assert!(open.get("401").is_none());
+        // The successful answer names no problem.
+        assert!(r["200"].get(PROBLEM_TYPES).is_none());
     }
 }

@@ -160,6 +160,7 @@ impl Builder<'_, '_> {
             align = align.max(a);
             fields.push(f);
         }
+        name_filler_tables(&mut fields);
         Ok((fields, end - start, align))
     }
 
@@ -357,4 +358,36 @@ fn renames(ctx: &Ctx<'_>, root: &Field, e: Entry) -> Result<Renames, CopybookErr
         size: end - start,
         pos: ctx.pos(e.rest_len),
     })
+}
+
+/// JSON key of a FILLER group that holds named items but cannot be opened into its
+/// parent (see `Field::is_transparent_in`): one with OCCURS, whose occurrences need an
+/// array, or one in a REDEFINES set, whose alternatives are chosen by key. Without a key
+/// its named items, which the program uses (`AMT (2)`), would vanish from the JSON. The
+/// parent's sibling de-duplication numbers several of them (`filler`, `filler_2`), as
+/// IBM's and TIBCO's copybook importers number FILLER items.
+pub(crate) const FILLER_KEY: &str = "filler";
+
+/// Gives [`FILLER_KEY`] to the FILLER groups among `fields` that JSON would otherwise
+/// drop with their named items.
+fn name_filler_tables(fields: &mut [Field]) {
+    let keyed: Vec<bool> = (0..fields.len())
+        .map(|i| {
+            fields.get(i).is_some_and(|f| {
+                f.is_filler()
+                    && matches!(f.kind, FieldKind::Group(_))
+                    && !Field::is_transparent_in(fields, i)
+                    && f.any(&|d| !d.is_filler() && matches!(d.kind, FieldKind::Item(_)))
+            })
+        })
+        .collect();
+    for (f, keyed) in fields.iter_mut().zip(keyed) {
+        if keyed {
+            f.json_name = FILLER_KEY.to_string();
+            // `field` left its members' suffixes to a parent that would show them.
+            if let FieldKind::Group(children) = &mut f.kind {
+                dedup_sibling_names(children);
+            }
+        }
+    }
 }

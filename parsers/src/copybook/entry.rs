@@ -50,7 +50,16 @@ pub(crate) enum Usage {
     Comp6,
     National,
     Index,
+    /// POINTER: the dialect's address width.
     Pointer,
+    /// POINTER-32 (IBM): 4 bytes whatever the address width.
+    Pointer32,
+    /// POINTER-64 (IBM): 8 bytes.
+    Pointer64,
+    /// PROCEDURE-POINTER: the dialect's procedure-pointer width.
+    ProcedurePointer,
+    /// FUNCTION-POINTER (IBM), PROGRAM-POINTER (GnuCOBOL, Micro Focus): an address.
+    FunctionPointer,
 }
 
 /// `OCCURS min [TO max] [TIMES] [DEPENDING ON name] [keys] [INDEXED BY ...]`.
@@ -137,6 +146,11 @@ const USAGE_WORDS: &[(&str, Usage)] = &[
     ("NATIONAL", Usage::National),
     ("INDEX", Usage::Index),
     ("POINTER", Usage::Pointer),
+    ("POINTER-32", Usage::Pointer32),
+    ("POINTER-64", Usage::Pointer64),
+    ("PROCEDURE-POINTER", Usage::ProcedurePointer),
+    ("FUNCTION-POINTER", Usage::FunctionPointer),
+    ("PROGRAM-POINTER", Usage::FunctionPointer),
 ];
 
 /// Words the clause grammar gives a meaning to (besides the USAGE spellings): none of
@@ -213,7 +227,7 @@ pub(crate) fn is_reserved(w: &str) -> bool {
 
 /// True for a USAGE spelling some compiler has that we do not lay out: `COMP-n`,
 /// `COMPUTATIONAL-n` with a one-character suffix (`COMP-6`, `COMP-N`), `DISPLAY-1`,
-/// `PROCEDURE-POINTER`. Only consulted where a clause is expected: as a name, such a
+/// `OBJECT-POINTER`. Only consulted where a clause is expected: as a name, such a
 /// word is an ordinary data name.
 fn is_other_usage(w: &str) -> bool {
     let u = w.to_ascii_uppercase();

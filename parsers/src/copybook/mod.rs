@@ -34,7 +34,7 @@ pub use error::{CopySite, CopybookError};
 pub use expand::{MAX_COPY_DEPTH, MAX_EXPANDED_BYTES};
 pub use members::{IncludePath, Member, MemberMap, MemberSource, NoMembers, MEMBER_EXTENSIONS};
 
-use crate::dialect::EditSymbols;
+use crate::dialect::{Dialect, EditSymbols};
 use crate::layout::{Layout, SourcePos};
 use entry::{SpecialName, Statement};
 use lex::{Fail, Spanned};
@@ -81,6 +81,9 @@ pub struct ParseOptions {
     /// DECIMAL-POINT IS COMMA and the currency sign of numeric-edited pictures, combined
     /// with a SPECIAL-NAMES paragraph in the text by [`EditSymbols::merge`].
     pub symbols: EditSymbols,
+    /// The compiler the layout is for: it sizes USAGE POINTER and PROCEDURE-POINTER
+    /// items ([`Dialect::pointer_bytes`]); IBM (4-byte pointers) by default.
+    pub dialect: Dialect,
 }
 
 /// Name given to a copybook parsed without one (in messages about COPY members).
@@ -101,7 +104,7 @@ pub fn parse_with(
     opts: &ParseOptions,
     members: &dyn MemberSource,
 ) -> Result<Layout, CopybookError> {
-    let all = parse_records(source, file_name, opts.format, opts.symbols, members)?;
+    let all = parse_records(source, file_name, opts, members)?;
     match &opts.record {
         None => all.into_iter().next().ok_or(CopybookError::NoRecords),
         Some(name) => {
@@ -131,23 +134,28 @@ pub fn parse_all_with(
     format: SourceFormat,
     members: &dyn MemberSource,
 ) -> Result<Vec<Layout>, CopybookError> {
-    parse_records(source, file_name, format, EditSymbols::STANDARD, members)
+    let opts = ParseOptions {
+        format,
+        ..ParseOptions::default()
+    };
+    parse_records(source, file_name, &opts, members)
 }
 
 /// [`parse_all_with`] with the caller's editing symbols.
 fn parse_records(
     source: &str,
     file_name: &str,
-    format: SourceFormat,
-    symbols: EditSymbols,
+    opts: &ParseOptions,
     members: &dyn MemberSource,
 ) -> Result<Vec<Layout>, CopybookError> {
+    let (format, symbols) = (opts.format, opts.symbols);
     let ex = expand::expand(source, file_name, format, members);
     let mut ctx = match &ex.body {
         Ok(body) => Ctx {
             files: &ex.files,
             body,
             symbols,
+            dialect: opts.dialect,
         },
         Err(l) => {
             let e = locate(&ex.files, l.at, |src, pos| {
@@ -312,6 +320,8 @@ pub(crate) struct Ctx<'a> {
     body: &'a expand::Body,
     /// Decimal point and currency of numeric-edited pictures.
     symbols: EditSymbols,
+    /// Sizes pointer items.
+    dialect: Dialect,
 }
 
 impl Ctx<'_> {

@@ -1,7 +1,7 @@
 //! End-to-end tests of the copybook parser: text in, layout or located error out.
 
 use super::*;
-use crate::dialect::EditSymbols;
+use crate::dialect::{Dialect, EditSymbols};
 use crate::layout::{
     ConditionValue, DataType, Field, FieldKind, FloatWidth, Literal, NumericPic, SignPosition,
 };
@@ -829,4 +829,48 @@ fn special_names_errors_are_located() {
     // `$` in a picture when £ is the currency symbol: at the `$`.
     let e = free_err("CURRENCY SIGN IS \"£\".\n01 R.\n 05 A PIC 9$.");
     assert_eq!(at(&e), (3, 12));
+}
+
+#[test]
+fn pointer_and_index_sizes_follow_the_dialect() {
+    let src = "01 R.
+           05 P POINTER.
+           05 I INDEX.
+           05 E PROCEDURE-POINTER.
+           05 F USAGE FUNCTION-POINTER.
+           05 G PROGRAM-POINTER.
+           05 P32 POINTER-32.
+           05 P64 USAGE IS POINTER-64.";
+    let sizes = |dialect| {
+        let opts = ParseOptions {
+            format: SourceFormat::Free,
+            dialect,
+            ..Default::default()
+        };
+        let l = parse(src, &opts).unwrap_or_else(|e| panic!("{}", e.render(src, "t.cpy")));
+        l.root.children().iter().map(|f| f.size).collect::<Vec<_>>()
+    };
+    // IBM Enterprise COBOL, LP(32): 4-byte addresses, PROCEDURE-POINTER two words.
+    assert_eq!(sizes(Dialect::IBM), [4, 4, 8, 4, 4, 4, 8]);
+    // GnuCOBOL 3.1 on x86-64 (`LENGTH OF`): 8-byte addresses, INDEX stays 4.
+    assert_eq!(sizes(Dialect::GNUCOBOL), [8, 4, 8, 8, 8, 4, 8]);
+    // An address is unsigned and native (COMP-5: whole word, dialect byte order).
+    let l = free(src);
+    assert!(matches!(
+        dt(field(&l, "r.p")),
+        DataType::Binary {
+            pic: NumericPic { signed: false, .. },
+            bytes: 4,
+            native: true,
+        }
+    ));
+    // They take no PICTURE, and their USAGE words are no data names.
+    let e = free_err("01 R.\n 05 E PROCEDURE-POINTER PIC X(8).");
+    assert!(
+        e.message()
+            .contains("USAGE PROCEDURE-POINTER items take no PICTURE"),
+        "{e}"
+    );
+    let e = free_err("01 R.\n 05 POINTER-64 PIC X.");
+    assert!(e.message().contains("reserved word"), "{e}");
 }

@@ -65,6 +65,10 @@ fn usage_name(u: Usage) -> &'static str {
         Usage::National => "NATIONAL",
         Usage::Index => "INDEX",
         Usage::Pointer => "POINTER",
+        Usage::Pointer32 => "POINTER-32",
+        Usage::Pointer64 => "POINTER-64",
+        Usage::ProcedurePointer => "PROCEDURE-POINTER",
+        Usage::FunctionPointer => "FUNCTION-POINTER",
     }
 }
 
@@ -97,7 +101,7 @@ fn elementary_type(ctx: &Ctx<'_>, e: &Entry, inh: Inherited) -> Result<DataType,
         None => None,
     };
     let dt = match (usage, pic) {
-        (Usage::Comp1 | Usage::Comp2 | Usage::Index | Usage::Pointer, Some((_, p))) => {
+        (_, Some((_, p))) if no_picture(usage) => {
             return Err(ctx.err(
                 p.rest_len,
                 format!("USAGE {} items take no PICTURE clause", usage_name(usage)),
@@ -109,27 +113,62 @@ fn elementary_type(ctx: &Ctx<'_>, e: &Entry, inh: Inherited) -> Result<DataType,
         (Usage::Comp2, None) => DataType::Float {
             width: FloatWidth::Double,
         },
-        (Usage::Index | Usage::Pointer, None) => DataType::Binary {
-            pic: NumericPic {
-                digits: 9,
-                scale: 0,
-                signed: true,
-            },
-            bytes: 4,
-            native: false,
+        (usage, None) => match address_bytes(ctx, usage) {
+            Some(bytes) => address_type(bytes),
+            None => {
+                return Err(ctx.err(
+                    e.rest_len,
+                    format!(
+                        "{} has no PICTURE clause and no subordinate items",
+                        e.name_or_filler()
+                    ),
+                ))
+            }
         },
-        (_, None) => {
-            return Err(ctx.err(
-                e.rest_len,
-                format!(
-                    "{} has no PICTURE clause and no subordinate items",
-                    e.name_or_filler()
-                ),
-            ))
-        }
         (usage, Some((pic, p))) => with_picture(ctx, usage, pic, p)?,
     };
     apply_sign(ctx, e, inh, dt)
+}
+
+/// USAGEs that stand alone: floats, indexes and pointers.
+fn no_picture(u: Usage) -> bool {
+    matches!(
+        u,
+        Usage::Comp1
+            | Usage::Comp2
+            | Usage::Index
+            | Usage::Pointer
+            | Usage::Pointer32
+            | Usage::Pointer64
+            | Usage::ProcedurePointer
+            | Usage::FunctionPointer
+    )
+}
+
+/// Bytes of an index or pointer item under the dialect the layout is loaded for
+/// (`None` for other usages). INDEX is 4 bytes on IBM (31-bit) and GnuCOBOL 3.1 (x86-64).
+fn address_bytes(ctx: &Ctx<'_>, u: Usage) -> Option<u8> {
+    match u {
+        Usage::Index | Usage::Pointer32 => Some(4),
+        Usage::Pointer64 => Some(8),
+        Usage::Pointer | Usage::FunctionPointer => Some(ctx.dialect.pointer_bytes),
+        Usage::ProcedurePointer => Some(ctx.dialect.procedure_pointer_bytes),
+        _ => None,
+    }
+}
+
+/// An address or index: unsigned, in the machine's own byte order (COMP-5), the whole
+/// word being the value whatever TRUNC says.
+fn address_type(bytes: u8) -> DataType {
+    DataType::Binary {
+        pic: NumericPic {
+            digits: if bytes == 8 { 20 } else { 10 },
+            scale: 0,
+            signed: false,
+        },
+        bytes,
+        native: true,
+    }
 }
 
 fn parse_pic(ctx: &Ctx<'_>, p: &Spanned<String>) -> Result<Picture, CopybookError> {

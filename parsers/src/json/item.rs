@@ -104,9 +104,18 @@ impl ItemWriter {
                     numeric::binary::write_json(bytes, pic, endian, out)
                 })
             }
+            // COMP-X is binary and COMP-6's pad nibble a packed one: TRUNC(STD/OPT) holds
+            // both to the PIC's digits, as encode does.
+            DataType::CompX { pic, .. } if !self.opts.trunc.beyond_pic() => self
+                .quoted(out, |out| {
+                    within_pic(numeric::compx::decode(bytes, pic)?, pic, out)
+                }),
             DataType::CompX { pic, .. } => {
                 self.quoted(out, |out| numeric::compx::write_json(bytes, pic, out))
             }
+            DataType::Comp6 { pic } if !self.opts.trunc.beyond_pic() => self.quoted(out, |out| {
+                within_pic(numeric::comp6::decode(bytes, pic)?, pic, out)
+            }),
             DataType::Comp6 { pic } => {
                 self.quoted(out, |out| numeric::comp6::write_json(bytes, pic, out))
             }

@@ -36,6 +36,7 @@ pub use error::{hex as hex_bytes, RecordError, RecordErrorKind};
 pub use fuzz::fuzz_check;
 pub use schema::{record_schema, SchemaDirection, SchemaOptions};
 pub use segment::SegmentMap;
+pub use view::schema as view_schema;
 pub use view::View;
 
 use crate::codepage::CodePage;

@@ -6,12 +6,20 @@
 //! Paths name fields as the JSON shows them, through groups; a step through an OCCURS
 //! group applies to every element. Edits apply in order, omits first, each against the
 //! names the earlier ones left, exactly as editing the decoded JSON object would.
+//!
+//! This is the one implementation of omit and rename: compiled into the decode plan
+//! here, applied to a decoded JSON value by [`View::edit_json`] (`dom`) and to the
+//! record's JSON Schema by [`View::edit_schema`] (`schema`), over one path walk (`walk`).
 
 use crate::layout::FieldKind;
 
 use super::error::{RecordError, RecordErrorKind};
 use super::plan::{Node, Plan};
 use super::RedefinesMode;
+
+mod dom;
+pub mod schema;
+mod walk;
 
 /// How decoded records are reshaped for a client.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]

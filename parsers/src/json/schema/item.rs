@@ -2,8 +2,8 @@
 //! bounds their digits, scale and bytes allow.
 //!
 //! Both directions share their bounds, as the codec's two sides agree: under `--trunc bin` a
-//! binary item's full stored value and a packed item's pad nibble, under `std`/`opt` the PIC's
-//! digits (COMP-5 always takes its full stored range). `multipleOf` with a fraction (0.01) is given to Encode only:
+//! binary item's full stored value (COMP-X too) and a packed item's pad nibble (COMP-6 too),
+//! under `std`/`opt` the PIC's digits (COMP-5 always takes its full stored range). `multipleOf` with a fraction (0.01) is given to Encode only:
 //! common validators (Python's `jsonschema`, ajv) divide in binary floating point and reject
 //! 0.07 as a multiple of 0.01, which would make exact responses fail; the scale stays in
 //! `x-cobol.scale` for Decode. An integral step (scale 0 -> `integer`, P scaling -> 1000) is
@@ -78,7 +78,7 @@ pub(super) fn schema(_f: &Field, dt: &DataType, opts: &SchemaOptions) -> Map<Str
             number(&mut m, pic, stored, opts);
         }
         DataType::CompX { pic, bytes, .. } => {
-            let stored = if opts.decode() || opts.trunc.beyond_pic() {
+            let stored = if opts.trunc.beyond_pic() {
                 Stored::Raw {
                     min: 0,
                     max: (1i128 << (8 * u32::from(*bytes))) - 1,
@@ -89,8 +89,8 @@ pub(super) fn schema(_f: &Field, dt: &DataType, opts: &SchemaOptions) -> Map<Str
             number(&mut m, pic, stored, opts);
         }
         DataType::Comp6 { pic } => {
-            // The decoder reads every nibble, a pad nibble included.
-            let digits = if opts.decode() || opts.trunc.beyond_pic() {
+            // Under TRUNC(BIN) every nibble holds a digit, a pad nibble included.
+            let digits = if opts.trunc.beyond_pic() {
                 2 * dt.byte_len() as u32
             } else {
                 u32::from(pic.digits)

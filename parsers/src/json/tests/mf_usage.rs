@@ -200,3 +200,119 @@ fn refusals_say_why() {
         FieldKind::Item(DataType::CompX { bytes: 1, .. })
     ));
 }
+
+/// COMP-X is binary and COMP-6's pad nibble a packed one: under every TRUNC mode decode
+/// accepts a value exactly when encode writes it, at the PIC's edge and the bytes' edge.
+#[test]
+fn comp_x_and_comp6_follow_trunc_at_the_edges() {
+    use crate::dialect::Trunc;
+    let src = "\
+       01 REC.
+           05 N  PIC 9(4) COMP-X.
+           05 X  PIC X(2) COMP-X.
+           05 S  PIC 9(3) COMP-6.
+";
+    let l = parse(src, &ParseOptions::default()).unwrap();
+    let run = |trunc, rec: &[u8]| {
+        let o = CodecOptions { trunc, ..opts() };
+        let mut json = Vec::new();
+        let decoded = Decoder::new(&l, o)
+            .unwrap()
+            .decode(rec, &mut json, FieldErrorMode::Fail)
+            .map(|_| String::from_utf8(json).unwrap());
+        (decoded, o)
+    };
+    let encode_one = |o: CodecOptions, json: &str| {
+        let mut out = Vec::new();
+        Encoder::new(&l, o)
+            .unwrap()
+            .encode(&serde_json::from_str(json).unwrap(), &mut out, false)
+            .map(|_| out)
+    };
+    // (record, its JSON, what TRUNC(BIN) does, what STD and OPT do)
+    let cases: &[(&[u8], &str, bool, bool)] = &[
+        // Every item at its PIC's edge: 9999, 9999, 999.
+        (
+            &[0x27, 0x0F, 0x27, 0x0F, 0x09, 0x99],
+            r#"{"n":9999,"x":9999,"s":999}"#,
+            true,
+            true,
+        ),
+        // One past it in N (10000), X (10000), S (1000, the pad nibble).
+        (
+            &[0x27, 0x10, 0x00, 0x00, 0x00, 0x00],
+            r#"{"n":10000,"x":0,"s":0}"#,
+            true,
+            false,
+        ),
+        (
+            &[0x00, 0x00, 0x27, 0x10, 0x00, 0x00],
+            r#"{"n":0,"x":10000,"s":0}"#,
+            true,
+            false,
+        ),
+        (
+            &[0x00, 0x00, 0x00, 0x00, 0x10, 0x00],
+            r#"{"n":0,"x":0,"s":1000}"#,
+            true,
+            false,
+        ),
+        // What the bytes hold at most.
+        (
+            &[0xFF, 0xFF, 0xFF, 0xFF, 0x99, 0x99],
+            r#"{"n":65535,"x":65535,"s":9999}"#,
+            true,
+            false,
+        ),
+    ];
+    for (rec, json, bin_ok, std_ok) in cases {
+        for (trunc, ok) in [
+            (Trunc::Bin, bin_ok),
+            (Trunc::Std, std_ok),
+            (Trunc::Opt, std_ok),
+        ] {
+            let (decoded, o) = run(trunc, rec);
+            let encoded = encode_one(o, json);
+            assert_eq!(decoded.is_ok(), *ok, "{trunc:?} decode {json}: {decoded:?}");
+            assert_eq!(encoded.is_ok(), *ok, "{trunc:?} encode {json}: {encoded:?}");
+            if *ok {
+                assert_eq!(decoded.unwrap(), *json);
+                assert_eq!(encoded.unwrap(), *rec);
+            } else {
+                let e = decoded.unwrap_err().to_string();
+                assert!(e.contains("the PIC allows"), "{e}");
+            }
+        }
+    }
+    // Past what the bytes hold: refused under every mode (never wrapped).
+    for trunc in [Trunc::Bin, Trunc::Std, Trunc::Opt] {
+        let o = CodecOptions { trunc, ..opts() };
+        assert!(encode_one(o, r#"{"n":65536}"#).is_err());
+        assert!(encode_one(o, r#"{"s":10000}"#).is_err());
+    }
+    // The schema's bounds are the same in both directions under each mode.
+    for (trunc, n_max, s_max) in [(Trunc::Bin, 65535, 9999), (Trunc::Std, 9999, 999)] {
+        for direction in [SchemaDirection::Decode, SchemaDirection::Encode] {
+            let s = record_schema(
+                &l,
+                &SchemaOptions {
+                    direction,
+                    trunc,
+                    ..SchemaOptions::default()
+                },
+            );
+            assert_eq!(
+                s["properties"]["n"]["maximum"], n_max,
+                "{trunc:?} {direction:?}"
+            );
+            assert_eq!(
+                s["properties"]["x"]["maximum"], n_max,
+                "{trunc:?} {direction:?}"
+            );
+            assert_eq!(
+                s["properties"]["s"]["maximum"], s_max,
+                "{trunc:?} {direction:?}"
+            );
+        }
+    }
+}

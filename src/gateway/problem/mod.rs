@@ -1,9 +1,9 @@
 //! The one place errors become HTTP responses: RFC 9457 `application/problem+json`
 //! with a stable `type` per kind.
 //!
-//! Handlers return an [`ApiError`]; only this module decides its status, title and
-//! what of it the client may see. Client faults are 4xx, backend faults 502/503/504,
-//! our own faults 500. Backend and record details are logged elsewhere, never sent;
+//! Handlers return an [`ApiError`]; only this module decides its kind (and so, through
+//! the [`kinds`] table, its status, title and source) and what of it the client may
+//! see. Client faults are 4xx, backend faults 502/503/504, our own faults 500. Backend and record details are logged elsewhere, never sent;
 //! the one exception is a host error the route maps to a status, whose `detail` is the
 //! host's message when the route names the field that carries it.
 
@@ -15,8 +15,9 @@ use serde_json::{json, Value};
 
 use crate::connector::ConnectorError;
 
-/// Prefix of every problem `type` URI.
-const TYPE_BASE: &str = "https://ferrule.dev/problems/";
+pub mod kinds;
+
+use kinds::Kind;
 
 /// The media type of every error body.
 pub const PROBLEM_JSON: &str = "application/problem+json";
@@ -70,78 +71,50 @@ pub enum ApiError {
 }
 
 impl ApiError {
-    /// The stable problem kind: the last segment of `type`.
-    pub fn kind(&self) -> &'static str {
+    /// The kind of problem: its row in the [`kinds`] table.
+    pub fn kind(&self) -> &'static Kind {
         match self {
-            ApiError::BadRequest(_) | ApiError::InvalidFields(_) => "invalid-request",
-            ApiError::UnsupportedMediaType(_) => "unsupported-media-type",
-            ApiError::PayloadTooLarge => "payload-too-large",
-            ApiError::NotFound => "not-found",
-            ApiError::MethodNotAllowed => "method-not-allowed",
+            ApiError::BadRequest(_) | ApiError::InvalidFields(_) => &kinds::INVALID_REQUEST,
+            ApiError::UnsupportedMediaType(_) => &kinds::UNSUPPORTED_MEDIA_TYPE,
+            ApiError::PayloadTooLarge => &kinds::PAYLOAD_TOO_LARGE,
+            ApiError::NotFound => &kinds::NOT_FOUND,
+            ApiError::MethodNotAllowed => &kinds::METHOD_NOT_ALLOWED,
             ApiError::Backend { error, .. } => match error {
-                ConnectorError::Unreachable(_) | ConnectorError::Closed(_) => "backend-unavailable",
-                ConnectorError::Timeout(_) => "backend-timeout",
-                ConnectorError::Saturated { .. } => "backend-saturated",
-                ConnectorError::BadFrame(_) | ConnectorError::Program(_) => "bad-backend-response",
+                ConnectorError::Unreachable(_) | ConnectorError::Closed(_) => {
+                    &kinds::BACKEND_UNAVAILABLE
+                }
+                ConnectorError::Timeout(_) => &kinds::BACKEND_TIMEOUT,
+                ConnectorError::Saturated { .. } => &kinds::BACKEND_SATURATED,
+                ConnectorError::BadFrame(_) | ConnectorError::Program(_) => {
+                    &kinds::BAD_BACKEND_RESPONSE
+                }
             },
-            ApiError::BadBackendResponse { .. } => "bad-backend-response",
-            ApiError::NotReady(_) => "not-ready",
-            ApiError::Internal => "internal-error",
-            ApiError::Unauthenticated { .. } => "unauthenticated",
-            ApiError::Forbidden => "forbidden",
-            ApiError::InvalidPurpose(_) => "invalid-purpose",
-            ApiError::RateLimited { .. } => "rate-limited",
-            ApiError::AuditUnavailable => "audit-unavailable",
-            ApiError::Host { .. } => "host-error",
+            ApiError::BadBackendResponse { .. } => &kinds::BAD_BACKEND_RESPONSE,
+            ApiError::NotReady(_) => &kinds::NOT_READY,
+            ApiError::Internal => &kinds::INTERNAL_ERROR,
+            ApiError::Unauthenticated { .. } => &kinds::UNAUTHENTICATED,
+            ApiError::Forbidden => &kinds::FORBIDDEN,
+            ApiError::InvalidPurpose(_) => &kinds::INVALID_PURPOSE,
+            ApiError::RateLimited { .. } => &kinds::RATE_LIMITED,
+            ApiError::AuditUnavailable => &kinds::AUDIT_UNAVAILABLE,
+            ApiError::Host { .. } => &kinds::HOST_ERROR,
         }
     }
 
     pub fn status(&self) -> StatusCode {
-        match self {
-            ApiError::BadRequest(_) | ApiError::InvalidFields(_) => StatusCode::BAD_REQUEST,
-            ApiError::UnsupportedMediaType(_) => StatusCode::UNSUPPORTED_MEDIA_TYPE,
-            ApiError::PayloadTooLarge => StatusCode::PAYLOAD_TOO_LARGE,
-            ApiError::NotFound => StatusCode::NOT_FOUND,
-            ApiError::MethodNotAllowed => StatusCode::METHOD_NOT_ALLOWED,
-            ApiError::Backend { error, .. } => match error {
-                ConnectorError::Timeout(_) => StatusCode::GATEWAY_TIMEOUT,
-                ConnectorError::Saturated { .. } => StatusCode::SERVICE_UNAVAILABLE,
-                _ => StatusCode::BAD_GATEWAY,
-            },
-            ApiError::BadBackendResponse { .. } => StatusCode::BAD_GATEWAY,
-            ApiError::NotReady(_) => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::Internal => StatusCode::INTERNAL_SERVER_ERROR,
-            ApiError::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
-            ApiError::Forbidden => StatusCode::FORBIDDEN,
-            ApiError::InvalidPurpose(_) => StatusCode::BAD_REQUEST,
-            ApiError::RateLimited { .. } => StatusCode::TOO_MANY_REQUESTS,
-            ApiError::AuditUnavailable => StatusCode::SERVICE_UNAVAILABLE,
-            ApiError::Host { status, .. } => *status,
+        match (self, self.kind().status) {
+            (ApiError::Host { status, .. }, _) => *status,
+            (_, Some(status)) => status,
+            // Only a host error has no status of its own.
+            (_, None) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
 
     fn title(&self) -> &'static str {
-        if let ApiError::Host { status, .. } = self {
+        match self {
             // The status says what the host's answer means ("Not Found").
-            return status.canonical_reason().unwrap_or("Host error");
-        }
-        match self.kind() {
-            "invalid-request" => "Invalid request",
-            "unsupported-media-type" => "Unsupported media type",
-            "payload-too-large" => "Payload too large",
-            "not-found" => "Not found",
-            "method-not-allowed" => "Method not allowed",
-            "backend-unavailable" => "Backend unavailable",
-            "backend-timeout" => "Backend timeout",
-            "backend-saturated" => "Backend saturated",
-            "bad-backend-response" => "Bad backend response",
-            "not-ready" => "Not ready",
-            "unauthenticated" => "Unauthenticated",
-            "forbidden" => "Forbidden",
-            "invalid-purpose" => "Invalid purpose",
-            "rate-limited" => "Too many requests",
-            "audit-unavailable" => "Audit unavailable",
-            _ => "Internal error",
+            ApiError::Host { status, .. } => status.canonical_reason().unwrap_or("Host error"),
+            _ => self.kind().title,
         }
     }
 
@@ -212,7 +185,7 @@ impl ApiError {
     /// `x-request-id` the client gets back in the header too.
     pub fn body(&self, instance: &str, request_id: Option<&str>) -> Value {
         let mut doc = json!({
-            "type": format!("{TYPE_BASE}{}", self.kind()),
+            "type": self.kind().uri(),
             "title": self.title(),
             "status": self.status().as_u16(),
             "detail": self.detail(),
@@ -274,6 +247,7 @@ fn retry_after_secs(d: Duration) -> u64 {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use kinds::Source;
 
     fn parts(e: &ApiError) -> (u16, String, Option<String>, Value) {
         let res = e.render("/v1/x", Some("req-1"));
@@ -380,7 +354,7 @@ mod tests {
             let (s, ct, _, body) = parts(&e);
             assert_eq!(s, status, "{e:?}");
             assert_eq!(ct, PROBLEM_JSON);
-            assert_eq!(body["type"], format!("{TYPE_BASE}{kind}"));
+            assert_eq!(body["type"], format!("{}{kind}", kinds::TYPE_BASE));
             assert_eq!(body["status"], status);
             assert_eq!(body["instance"], "/v1/x");
             assert_eq!(body["request_id"], "req-1");
@@ -444,5 +418,111 @@ mod tests {
         let e = backend(ConnectorError::Unreachable("10.1.2.3:7001 refused".into()));
         let detail = e.body("", None)["detail"].to_string();
         assert!(!detail.contains("10.1.2.3"), "{detail}");
+    }
+
+    /// One error of each variant (and of each connector error): the match has no
+    /// wildcard, so a new variant does not compile until it is listed here.
+    fn one_of_each() -> Vec<ApiError> {
+        let backends = [
+            ConnectorError::Unreachable("x".into()),
+            ConnectorError::Closed("x".into()),
+            ConnectorError::Timeout(Duration::from_secs(1)),
+            ConnectorError::Saturated {
+                retry_after: Duration::from_secs(1),
+            },
+            ConnectorError::BadFrame("x".into()),
+            ConnectorError::Program("x".into()),
+        ];
+        let mut all: Vec<ApiError> = backends.into_iter().map(backend).collect();
+        all.extend([
+            ApiError::BadRequest("x".into()),
+            ApiError::InvalidFields(vec![]),
+            ApiError::UnsupportedMediaType("x".into()),
+            ApiError::PayloadTooLarge,
+            ApiError::NotFound,
+            ApiError::MethodNotAllowed,
+            ApiError::BadBackendResponse {
+                backend: "v".into(),
+            },
+            ApiError::NotReady(vec![]),
+            ApiError::Internal,
+            ApiError::Unauthenticated {
+                challenge: String::new(),
+            },
+            ApiError::Forbidden,
+            ApiError::InvalidPurpose("x".into()),
+            ApiError::RateLimited {
+                retry_after_secs: 1,
+            },
+            ApiError::AuditUnavailable,
+            ApiError::Host {
+                status: StatusCode::CONFLICT,
+                detail: "x".into(),
+            },
+        ]);
+        for e in &all {
+            match e {
+                ApiError::BadRequest(_)
+                | ApiError::InvalidFields(_)
+                | ApiError::UnsupportedMediaType(_)
+                | ApiError::PayloadTooLarge
+                | ApiError::NotFound
+                | ApiError::MethodNotAllowed
+                | ApiError::Backend { .. }
+                | ApiError::BadBackendResponse { .. }
+                | ApiError::NotReady(_)
+                | ApiError::Internal
+                | ApiError::Unauthenticated { .. }
+                | ApiError::Forbidden
+                | ApiError::InvalidPurpose(_)
+                | ApiError::RateLimited { .. }
+                | ApiError::AuditUnavailable
+                | ApiError::Host { .. } => {}
+            }
+        }
+        all
+    }
+
+    #[test]
+    fn the_table_holds_every_kind_and_nothing_else() {
+        // Each error renders its table row; each row is some error's kind.
+        let all = one_of_each();
+        for e in &all {
+            let kind = e.kind();
+            assert!(kinds::KINDS.contains(&kind), "{e:?}");
+            let body = e.body("", None);
+            assert_eq!(body["type"], kind.uri());
+            if let Some(status) = kind.status {
+                assert_eq!(e.status(), status, "{e:?}");
+                assert_eq!(body["title"], kind.title);
+            }
+        }
+        for kind in kinds::KINDS {
+            assert!(all.iter().any(|e| e.kind() == kind), "{} unused", kind.name);
+        }
+        let mut names: Vec<&str> = kinds::KINDS.iter().map(|k| k.name).collect();
+        names.sort_unstable();
+        names.dedup();
+        assert_eq!(names.len(), kinds::KINDS.len(), "a name twice");
+    }
+
+    #[test]
+    fn the_source_decides_the_status_class() {
+        // Client faults are 4xx, ours 500, the config's 503, the backend's 5xx but 500
+        // (or, for a host error, what the route maps).
+        for kind in kinds::KINDS {
+            let Some(status) = kind.status else {
+                assert_eq!(kind.name, "host-error");
+                continue;
+            };
+            let code = status.as_u16();
+            let fits = match kind.source {
+                Source::Client => (400..500).contains(&code),
+                Source::Internal => code == 500,
+                Source::Config => code == 503,
+                Source::Backend => (502..=504).contains(&code),
+            };
+            assert!(fits, "{} is {code} from {:?}", kind.name, kind.source);
+        }
     }
 }

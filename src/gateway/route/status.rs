@@ -7,7 +7,18 @@ use serde_json::Value;
 
 use crate::config::StatusSpec;
 
-use super::shape::get_path;
+/// The value at `path`, if there is one (first element of any array on the way).
+pub fn get_path<'v>(root: &'v Value, path: &[String]) -> Option<&'v Value> {
+    let mut at = root;
+    for name in path {
+        at = match at {
+            Value::Object(map) => map.get(name)?,
+            Value::Array(items) => items.first()?.as_object()?.get(name)?,
+            _ => return None,
+        };
+    }
+    Some(at)
+}
 
 /// The status for a decoded response, or `None` when no entry matches and there is no
 /// `*` default (the host answered something the route does not know: 502).
@@ -125,6 +136,20 @@ mod tests {
         // A record without the field (short record) falls to the default too.
         assert_eq!(map_status(&with_star, &json!({})), Some(503));
         assert_eq!(map_status(&without, &json!({"hdr": {}})), None);
+    }
+
+    #[test]
+    fn get_reads_nested_values() {
+        let v = json!({"hdr": {"rc": 4}, "t": [{"x": "a"}]});
+        assert_eq!(get_path(&v, &path("hdr.rc")), Some(&json!(4)));
+        assert_eq!(get_path(&v, &path("t.x")), Some(&json!("a")));
+        // Missing fields (a short record) give None.
+        assert_eq!(get_path(&v, &path("hdr.nope")), None);
+        assert_eq!(get_path(&v, &path("hdr.rc.deeper")), None);
+    }
+
+    fn path(s: &str) -> Vec<String> {
+        s.split('.').map(str::to_string).collect()
     }
 
     #[test]

@@ -1,0 +1,23 @@
+      *****************************************************************
+      * MEMBER-ACCOUNT - EXPORTED FROM THE CHANGE TOOL: SEQUENCE AREA   *
+      * CUT OFF AND THE CODE MOVED LEFT; CHANGE TAGS KEPT IN 73-80.     *
+      *****************************************************************
+01 MA-ACCOUNT-REC.
+   05 MA-MEMBER-NO          PIC 9(8).
+   05 MA-JOINED             PIC 9(8).
+   05 MA-JOINED-PARTS REDEFINES MA-JOINED.
+      10 MA-JOINED-YYYY     PIC 9(4).
+      10 MA-JOINED-MM       PIC 99.
+      10 MA-JOINED-DD       PIC 99.
+      * STATUS AND ITS VALUES
+   05 MA-STATUS             PIC X.                                      MA000112
+      88 MA-ACTIVE          VALUE 'A'.
+      88 MA-LAPSED          VALUE 'L'.
+      /
+   05 MA-BALANCE            PIC S9(9)V99 COMP-3.                        MA000140
+   05 MA-CONTRIB OCCURS 4 TIMES.
+      10 MA-CONTRIB-YEAR    PIC 9(4).
+      10 MA-CONTRIB-AMT     PIC S9(5)V99 COMP-3.
+      * REGION CODE WAS 2 BYTES BEFORE CHG 41
+      05 MA-REGION          PIC X(3).                                   CHG00041
+  05 MA-RATE                PIC SV9(4) COMP.
