@@ -8,14 +8,10 @@
 //! DIR (default: a temp dir under the system's) should be on the disk the gateway would log
 //! to: fsync cost is a property of the device.
 
-#[allow(dead_code, unused_imports)]
-#[path = "../src/audit/mod.rs"]
-mod audit;
-
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
-use audit::{AuditConfig, AuditEvent, AuditLog, FlushPolicy};
+use ferrule::audit::{AuditConfig, AuditEvent, AuditLog, FlushPolicy};
 
 fn event(i: usize) -> AuditEvent {
     AuditEvent {

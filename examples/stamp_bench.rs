@@ -7,11 +7,9 @@
 //! cargo run --release --example stamp_bench -- [ITERATIONS]
 //! ```
 
-#[allow(dead_code)]
-#[path = "../src/audit/time.rs"]
-mod stamp;
-
 use std::hint::black_box;
+
+use ferrule::audit::time as stamp;
 use std::time::{Duration, Instant, UNIX_EPOCH};
 
 /// Nanoseconds per call of `f(i)` over `n` calls, best of three rounds (the least disturbed

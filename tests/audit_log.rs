@@ -3,16 +3,11 @@
 
 mod common;
 
-// The audit module is self-contained; including it writes logs exactly as the gateway will.
-#[allow(dead_code, unused_imports)]
-#[path = "../src/audit/mod.rs"]
-mod audit;
-
 use std::path::{Path, PathBuf};
 use std::time::UNIX_EPOCH;
 
-use audit::{AuditConfig, AuditEvent, AuditLog};
 use common::*;
+use ferrule::audit::{self, AuditConfig, AuditEvent, AuditLog};
 
 fn event(i: usize) -> AuditEvent {
     AuditEvent {

@@ -22,12 +22,12 @@
 mod common;
 
 use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Stdio};
 use std::sync::mpsc;
 use std::thread;
-use std::time::{Duration, Instant};
+use std::time::Duration;
 
 use serde_json::Value;
 
@@ -331,35 +331,41 @@ struct Socat {
 
 impl Socat {
     fn start(exe: &Path) -> Socat {
-        // A free port: bind port 0, note it, let it go, hand it to socat. (Another process
-        // could take it in between; on a test machine that is rare enough.)
-        let port = TcpListener::bind("127.0.0.1:0")
-            .unwrap()
-            .local_addr()
-            .unwrap()
-            .port();
+        // Port 0: socat picks a free port and names it in its `-d -d` notice
+        // ("... N listening on AF=2 127.0.0.1:PORT"), so nothing races for a port.
         // `pipes`: the program's stdin is a pipe, not a socket, because the program opens
         // /dev/stdin and Linux refuses to open a socket through /proc (ENXIO).
-        let child = Command::new("socat")
-            .arg(format!("TCP-LISTEN:{port},bind=127.0.0.1,reuseaddr,fork"))
+        let mut child = Command::new("socat")
+            .args(["-d", "-d"])
+            .arg("TCP-LISTEN:0,bind=127.0.0.1,reuseaddr,fork")
             .arg(format!("EXEC:{},pipes", exe.display()))
             .stdin(Stdio::null())
             .stdout(Stdio::null())
-            .stderr(Stdio::inherit())
+            .stderr(Stdio::piped())
             .spawn()
             .unwrap();
-        let mut socat = Socat { child, port };
-        // Wait until it accepts; a probe connection runs the program once, which answers
-        // an empty request (INVALID REQUEST) and exits: harmless.
-        let start = Instant::now();
-        while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            if let Some(status) = socat.child.try_wait().unwrap() {
-                panic!("socat exited ({status}) before listening on port {port}");
+        let stderr = child.stderr.take().unwrap();
+        let (tx, rx) = mpsc::channel();
+        thread::spawn(move || {
+            for line in BufReader::new(stderr).lines() {
+                let Ok(line) = line else { return };
+                if let Some(port) = line
+                    .split_once("listening on AF=2 127.0.0.1:")
+                    .and_then(|(_, p)| p.trim().parse::<u16>().ok())
+                {
+                    let _ = tx.send(port);
+                } else if line.contains("] E ") || line.contains("] W ") {
+                    // socat's errors and warnings still reach the test output.
+                    eprintln!("{line}");
+                }
             }
-            assert!(start.elapsed() < PATIENCE, "socat never listened on {port}");
-            thread::sleep(Duration::from_millis(20));
-        }
-        socat
+        });
+        let Ok(port) = rx.recv_timeout(PATIENCE) else {
+            let _ = child.kill();
+            let status = child.wait().unwrap();
+            panic!("socat ({status}) never said where it listens");
+        };
+        Socat { child, port }
     }
 }
 

@@ -165,3 +165,45 @@ fn a_reload_to_such_a_config_keeps_the_old_one() {
     let doc = gw.get("/openapi.json").json();
     assert!(doc["paths"]["/v1/vehicles/{vrm}"].is_object(), "{doc}");
 }
+
+#[test]
+fn every_backend_problem_is_listed_at_its_key() {
+    // Two mistakes in two `[[backend]]` tables, a wrong type (line 8) and a key of another
+    // kind (line 14): both listed at once, each at file:line:column naming its key.
+    let text = config_text(GOOD_SET, "http://127.0.0.1:9/")
+        .replace(
+            "address = \"127.0.0.1:7001\"\n",
+            "address = \"127.0.0.1:7001\"\nmax_sessions = \"many\"\n",
+        )
+        .replace(
+            "url = \"http://127.0.0.1:9/\"\n",
+            "url = \"http://127.0.0.1:9/\"\naddress = \"127.0.0.1:7002\"\n",
+        );
+    let config = Config::write(&text);
+    let out = ferrule(&["check", "--config", config.path()], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    let file = config.path();
+    assert!(
+        err.contains(&format!(
+            "{file}:8:1: error: backend[0].max_sessions: invalid type"
+        )),
+        "{err}"
+    );
+    assert!(
+        err.contains(&format!(
+            "{file}:14:1: error: backend[1].address: unknown field `address`"
+        )),
+        "{err}"
+    );
+    // A kind nobody knows: named at `kind`, with the ones there are.
+    let config = Config::write(&text.replace("kind = \"http\"", "kind = \"ftp\""));
+    let err = stderr(&ferrule(&["check", "--config", config.path()], b""));
+    assert!(
+        err.contains(&format!(
+            "{}:12:1: error: backend[1].kind: `ftp`: expected tcp, http or exec",
+            config.path()
+        )),
+        "{err}"
+    );
+}

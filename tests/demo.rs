@@ -4,17 +4,10 @@
 mod common;
 
 use std::io::{Read, Write};
-use std::net::{TcpListener, TcpStream};
+use std::net::TcpStream;
 use std::time::Duration;
 
 use common::demo::Demo;
-
-fn free_port() -> u16 {
-    TcpListener::bind("127.0.0.1:0")
-        .and_then(|l| l.local_addr())
-        .map(|a| a.port())
-        .expect("a free port")
-}
 
 /// A plain HTTP/1.1 exchange: (status, body).
 fn http(port: u16, method: &str, path: &str, body: &str) -> (u16, String) {
@@ -39,8 +32,8 @@ fn http(port: u16, method: &str, path: &str, body: &str) -> (u16, String) {
 
 #[test]
 fn the_demo_serves_the_routes_its_guide_prints() {
-    let port = free_port();
-    let demo = Demo::start(port);
+    let demo = Demo::start();
+    let port = demo.port;
     let guide = &demo.guide;
     assert!(
         guide.contains(&format!(
@@ -85,4 +78,19 @@ fn the_demo_serves_the_routes_its_guide_prints() {
     );
 
     assert_eq!(http(port, "GET", "/readyz", "").0, 200);
+}
+
+#[test]
+fn a_demo_on_a_port_in_use_says_so_and_exits() {
+    // The port is held by this test: the demo must fail at once, naming the address.
+    let taken = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let addr = taken.local_addr().expect("address").to_string();
+    let o = common::ferrule(&["demo", "--listen", &addr], b"");
+    let err = common::stderr(&o);
+    assert_eq!(o.status.code(), Some(1), "{err}");
+    assert!(err.contains(&format!("cannot listen on {addr}")), "{err}");
+    assert!(
+        !common::stdout(&o).contains("Press Ctrl-C"),
+        "no guide printed"
+    );
 }

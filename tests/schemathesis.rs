@@ -10,7 +10,6 @@ mod common;
 use std::process::{Command, Stdio};
 
 use common::demo::Demo;
-use common::gateway::free_port;
 
 #[test]
 fn generated_calls_get_documented_answers_and_no_server_errors() {
@@ -19,8 +18,8 @@ fn generated_calls_get_documented_answers_and_no_server_errors() {
             "schemathesis is not installed: `python3 -m pip install schemathesis` (.ci/run does)"
         )
     });
-    let port = free_port();
-    let _demo = Demo::start(port);
+    let demo = Demo::start();
+    let port = demo.port;
     let seed = std::env::var("FERRULE_SCHEMATHESIS_SEED").unwrap_or_else(|_| "20261126".into());
     let examples = std::env::var("FERRULE_SCHEMATHESIS_EXAMPLES").unwrap_or_else(|_| "100".into());
     // The report is kept as a CI artefact.

@@ -15,7 +15,8 @@
 //! head to a [`checkpoint`] file, and `verify` checks the chain still reaches it
 //! ([`VerifyOptions::anchors`]).
 //!
-//! The module is self-contained (no `crate::` paths) so benchmarks can include it as is.
+//! The module is self-contained (no `crate::` paths) and public as `ferrule::audit`: tests
+//! and benchmarks write logs exactly as the gateway does.
 
 pub mod chain;
 pub mod checkpoint;
@@ -25,7 +26,9 @@ mod log;
 mod segments;
 #[cfg(test)]
 mod tests;
-mod time;
+// Public only so `examples/stamp_bench.rs` can time it; not part of the API.
+#[doc(hidden)]
+pub mod time;
 mod verify;
 
 use std::path::PathBuf;

@@ -26,7 +26,6 @@ pub const X_API_KEY: &str = "x-api-key";
 /// per config (re)load and keep it behind an `Arc`.
 #[derive(Debug)]
 pub struct Authenticator {
-    realm: String,
     api_keys: ApiKeyStore,
     jwt: Option<JwtVerifier>,
     /// Client-certificate subject -> principal.
@@ -120,16 +119,10 @@ impl Authenticator {
             return Err(problems);
         }
         Ok(Authenticator {
-            realm: cfg.realm.clone(),
             api_keys,
             jwt,
             certs,
         })
-    }
-
-    /// The realm named in `WWW-Authenticate` challenges.
-    pub fn realm(&self) -> &str {
-        &self.realm
     }
 
     /// Whether API keys are configured (`X-API-Key` or `Authorization: ApiKey`).
@@ -457,7 +450,6 @@ mod tests {
                 "auth.rate_limit_max_entries",
             ]
         );
-        assert_eq!(auth().realm(), "ferrule");
     }
 
     #[test]

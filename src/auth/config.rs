@@ -139,7 +139,7 @@ pub struct RouteAuthConfig {
     /// When not empty, the only purpose codes accepted (needs `require_purpose`).
     #[serde(default)]
     pub purposes: Vec<String>,
-    /// Response fields only some callers may see (always masked in logs).
+    /// Response fields only some callers may see.
     #[serde(default)]
     pub sensitive: Vec<SensitiveFieldConfig>,
     /// Overrides `auth.rate_limit` for this route.

@@ -8,7 +8,6 @@
 //! RateLimiter::check(&rate_key(principal, addr), route, limit) -> Ok or Err(retry after) (429)
 //!   ... backend call ...
 //! strip_sensitive(&route_policy, principal, &mut response)      (fields the caller may not see)
-//! mask_for_logs(&route_policy, &mut copy_for_logs)              (always, whoever called)
 //! ```
 //!
 //! - [`config`]: the `[auth]` section and each route's `auth` table (serde, defaults).
@@ -19,7 +18,7 @@
 //!   checked once per token rather than once per call.
 //! - [`authenticator`]: reads the credential headers and yields a [`Principal`].
 //! - [`policy`]: a route's rules and the [`Decision`] for one request.
-//! - [`sensitive`]: removing and masking sensitive response fields.
+//! - [`sensitive`]: removing sensitive response fields.
 //! - [`rate_limit`]: token buckets per caller and route, with a memory bound.
 //!
 //! Configuration is validated when built ([`Authenticator::from_config`],
@@ -77,21 +76,16 @@ mod test_keys;
 use std::collections::BTreeSet;
 use std::sync::Arc;
 
-// The public face of the module; the gateway and CLI use these once wired in.
-#[allow(unused_imports)]
 pub use api_key::hash_api_key;
-#[allow(unused_imports)]
 pub use authenticator::Authenticator;
-#[allow(unused_imports)]
-pub use config::{AuthConfig, AuthProblem, RateLimitConfig, RouteAuthConfig};
-#[allow(unused_imports)]
+pub use config::{AuthConfig, AuthProblem, RouteAuthConfig};
 pub use error::AuthError;
-#[allow(unused_imports)]
-pub use policy::{authorise, Decision, PurposeRule, RoutePolicy, SensitiveField};
-#[allow(unused_imports)]
+pub use policy::{authorise, Decision, PurposeRule, RoutePolicy};
 pub use rate_limit::{rate_key, retry_after_secs, RateLimiter};
-#[allow(unused_imports)]
-pub use sensitive::{mask_for_logs, strip_sensitive};
+pub use sensitive::strip_sensitive;
+// Tests build policies and limits by hand; the product reaches them through the config.
+#[cfg(test)]
+pub use {config::RateLimitConfig, policy::SensitiveField};
 
 /// How a caller proved who they are.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -99,17 +93,6 @@ pub enum AuthMethod {
     ApiKey,
     Jwt,
     ClientCert,
-}
-
-impl AuthMethod {
-    /// Stable name for logs, audit lines and metric labels.
-    pub fn as_str(self) -> &'static str {
-        match self {
-            AuthMethod::ApiKey => "api_key",
-            AuthMethod::Jwt => "jwt",
-            AuthMethod::ClientCert => "client_cert",
-        }
-    }
 }
 
 /// An authenticated caller: the id the audit log records and the scopes they hold.

@@ -30,7 +30,7 @@ pub enum PurposeRule {
     Required { allowed: Option<BTreeSet<String>> },
 }
 
-/// A response field only holders of `scope` may see; always masked in logs.
+/// A response field only holders of `scope` may see (removed for other callers).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct SensitiveField {
     /// Dotted path split into names; a step through an array applies to each element.
@@ -74,18 +74,6 @@ pub enum Decision {
         principal: Option<Principal>,
         reason: String,
     },
-}
-
-impl Decision {
-    /// The HTTP status this decision answers with (200 for `Allow`: go on).
-    pub fn status(&self) -> u16 {
-        match self {
-            Decision::Allow { .. } => 200,
-            Decision::Unauthenticated { .. } => 401,
-            Decision::Forbidden { .. } => 403,
-            Decision::BadPurpose { .. } => 400,
-        }
-    }
 }
 
 impl RoutePolicy {
@@ -288,6 +276,19 @@ mod tests {
     use super::*;
     use crate::auth::config::SensitiveFieldConfig;
     use crate::auth::AuthMethod;
+
+    impl Decision {
+        /// The status each decision stands for, to assert on (the gateway maps decisions
+        /// to responses in `gateway::problem`).
+        fn status(&self) -> u16 {
+            match self {
+                Decision::Allow { .. } => 200,
+                Decision::Unauthenticated { .. } => 401,
+                Decision::Forbidden { .. } => 403,
+                Decision::BadPurpose { .. } => 400,
+            }
+        }
+    }
 
     fn who(scopes: &[&str]) -> Principal {
         Principal {

@@ -1,5 +1,5 @@
 //! Field-level protection: sensitive response fields are removed for callers without
-//! the field's scope, and always masked in anything logged.
+//! the field's scope. (Nothing masks them for logs: the gateway never logs record values.)
 //!
 //! Paths are dotted field names in the response as the client sees it; a step through
 //! an array (an OCCURS group) applies to every element, so `owners.dob` covers the
@@ -9,9 +9,6 @@ use serde_json::{Map, Value};
 
 use super::policy::RoutePolicy;
 use super::Principal;
-
-/// What masked values are replaced with.
-pub const MASK: &str = "***";
 
 /// Removes each sensitive field `principal` has no scope for (all of them for an
 /// anonymous caller).
@@ -23,18 +20,6 @@ pub fn strip_sensitive(policy: &RoutePolicy, principal: Option<&Principal>, body
                 map.shift_remove(last);
             });
         }
-    }
-}
-
-/// Replaces every sensitive field's value with `"***"`, whoever the caller: for log
-/// lines and error reports, never for the client's response.
-pub fn mask_for_logs(policy: &RoutePolicy, body: &mut Value) {
-    for field in &policy.sensitive {
-        edit(body, &field.path, &mut |map, last| {
-            if let Some(v) = map.get_mut(last) {
-                *v = Value::String(MASK.into());
-            }
-        });
     }
 }
 
@@ -145,29 +130,11 @@ mod tests {
     }
 
     #[test]
-    fn masking_ignores_scopes_and_keeps_shape() {
-        // Logs never show the values, whoever called; the keys stay to aid debugging.
-        let p = policy(&[
-            ("owner.dob", "pii"),
-            ("keepers.addr.postcode", "addr"),
-            ("markers", "i"),
-        ]);
-        let mut body = record();
-        mask_for_logs(&p, &mut body);
-        assert_eq!(body["owner"]["dob"], MASK);
-        assert_eq!(body["keepers"][0]["addr"]["postcode"], MASK);
-        assert_eq!(body["keepers"][1]["addr"]["postcode"], MASK);
-        assert_eq!(body["markers"], MASK);
-        assert_eq!(body["owner"]["name"], "A N Other");
-    }
-
-    #[test]
     fn absent_or_mistyped_paths_change_nothing() {
         // A path through a scalar, a missing name, or an empty path: no edit, no panic.
         let p = policy(&[("vrm.inner", "s"), ("nope.dob", "s"), ("owner.name.x", "s")]);
         let mut body = record();
         strip_sensitive(&p, None, &mut body);
-        mask_for_logs(&p, &mut body);
         assert_eq!(body, record());
         let mut empty = RoutePolicy::open();
         empty.sensitive.push(SensitiveField {

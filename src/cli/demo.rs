@@ -5,6 +5,7 @@
 //! the gateway in front of them, then prints curl commands that work as pasted.
 //! `ferrule demo --records` instead decodes the built-in EBCDIC custody file.
 
+use std::future::IntoFuture;
 use std::io::Write;
 use std::net::SocketAddr;
 use std::path::PathBuf;
@@ -18,7 +19,7 @@ use ferrule_parsers::json::{CodecOptions, Decoder, FieldErrorMode};
 use super::problems::config_problems;
 use super::signals::terminated;
 use super::Failure;
-use crate::{config, gateway, mock};
+use crate::{gateway, mock};
 
 const CUSTODY_COPYBOOK: &str = include_str!("../../samples/custody.cpy");
 const CUSTODY_RECORDS: &[u8] = include_bytes!("../../samples/custody.rdw.bin");
@@ -110,25 +111,31 @@ pub fn run(args: DemoArgs) -> Result<(), Failure> {
         let hosts = mock::start(set)
             .await
             .map_err(|e| Failure::data(format!("error: cannot start the demo's hosts: {e}")))?;
-        let gateway_text = gateway_config(&hosts.hosts, &args.listen);
-        let config_path = dir.write("ferrule.toml", &gateway_text)?;
-        let gw = config::load(&config_path).map_err(|ps| config_problems("ferrule.toml", &ps))?;
-        let base = format!("http://{}", args.listen);
-        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
-        let server = tokio::spawn(gateway::serve(gw, None, async {
-            let _ = rx.await;
-        }));
-        // Let the listener come up (or fail) before telling anyone to curl it.
-        tokio::time::sleep(Duration::from_millis(200)).await;
-        if server.is_finished() {
-            return match server.await {
-                Ok(Err(e)) => Err(Failure::data(format!(
-                    "error: {e}\n(is something else on {}? try `ferrule demo --listen 127.0.0.1:8081`)",
+        // Bound here, before anyone is told to curl it: a busy port fails at once, and
+        // `--listen 127.0.0.1:0` gets a free port whose real number the guide prints.
+        let listener = tokio::net::TcpListener::bind(&args.listen)
+            .await
+            .map_err(|e| {
+                Failure::data(format!(
+                    "error: cannot listen on {}: {e}\n(is something else on it? try `ferrule demo --listen 127.0.0.1:8081`)",
                     args.listen
-                ))),
-                _ => Err(Failure::data("error: the gateway stopped")),
-            };
-        }
+                ))
+            })?;
+        let local = listener.local_addr()?;
+        let gateway_text = gateway_config(&hosts.hosts, &local.to_string());
+        let config_path = dir.write("ferrule.toml", &gateway_text)?;
+        let gw =
+            crate::load_config(&config_path).map_err(|ps| config_problems("ferrule.toml", &ps))?;
+        let base = format!("http://{local}");
+        let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+        let server = tokio::spawn(
+            crate::serve(listener, gw)
+                .cli_mode(None)
+                .with_graceful_shutdown(async {
+                    let _ = rx.await;
+                })
+                .into_future(),
+        );
         print_guide(&base, &hosts.hosts);
         stop.await;
         let _ = tx.send(());

@@ -42,7 +42,8 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::data(format!("error: cannot start the runtime: {e}")))?;
     // `terminated` installs its handlers when called, which needs the runtime: inside.
     // The override goes to `serve`, which applies it to every reloaded config too.
-    let r = runtime.block_on(async { gateway::serve(gateway, args.listen, terminated()).await });
+    let r =
+        runtime.block_on(async { gateway::serve_config(gateway, args.listen, terminated()).await });
     // Work still running past the drain deadline (a stuck exchange) must not hold the exit.
     runtime.shutdown_timeout(Duration::from_secs(1));
     match r {

@@ -4,19 +4,23 @@
 //! Validation ([`validate`]) collects every problem with its config path, so that
 //! `ferrule check` lists them all at once; `serve` refuses a config with any.
 
+mod backend;
 mod constant;
 mod locate;
 mod model;
 mod security;
+pub mod table;
 mod validate;
+mod wire;
 
 pub use locate::locate;
 pub use model::LayoutRef;
-pub use model::{defaults, CorsConfig, ServerConfig};
+pub use model::{defaults, BackendTlsConfig, CorsConfig, ServerConfig};
 pub use security::{AuditFileConfig, Security};
 pub use validate::{
     load, load_str, BackendKind, BackendSpec, Gateway, Problem, RouteSpec, StatusSpec,
 };
+pub use wire::WireConfig;
 // Routes hold templates; only tests build them by hand.
 #[cfg(test)]
 pub use validate::Template;

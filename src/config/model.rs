@@ -10,8 +10,10 @@ use serde::Deserialize;
 #[serde(deny_unknown_fields)]
 pub struct Config {
     pub server: ServerConfig,
+    /// `[[backend]]` tables, read in parts by [`super::backend::BackendConfig::from_table`]
+    /// so that every problem in one names its key.
     #[serde(default, rename = "backend")]
-    pub backends: Vec<BackendConfig>,
+    pub backends: Vec<toml::Table>,
     #[serde(default, rename = "route")]
     pub routes: Vec<RouteConfig>,
     /// `[auth]`: who may call. Absent: every route is open.
@@ -99,52 +101,6 @@ pub struct BackendTlsConfig {
     pub key: Option<String>,
     /// Name the host's certificate must carry; the host part of `address` by default.
     pub server_name: Option<String>,
-}
-
-#[derive(Debug, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct BackendConfig {
-    pub name: String,
-    /// `tcp`, `http` or `exec`.
-    pub kind: String,
-    /// tcp: `host:port`.
-    pub address: Option<String>,
-    /// http: the URL record bytes are POSTed to.
-    pub url: Option<String>,
-    /// exec: the program run once per request (record on stdin, answer on stdout).
-    pub command: Option<String>,
-    #[serde(default)]
-    pub args: Vec<String>,
-    /// `len4`, `len2`, `fixed`, `delimiter` (and the records layer's other framings).
-    /// Absent: the default of the backend's kind ([`defaults::framing`]).
-    pub framing: Option<String>,
-    /// Byte ending each record with `framing = "delimiter"`.
-    #[serde(default = "defaults::delimiter")]
-    pub delimiter: u8,
-    #[serde(default = "defaults::codepage")]
-    pub codepage: String,
-    #[serde(default = "defaults::dialect")]
-    pub dialect: String,
-    /// The host's TRUNC option: `bin`, `std` or `opt` (binary values beyond their PIC).
-    #[serde(default = "defaults::trunc")]
-    pub trunc: String,
-    /// Never more concurrent sessions (connections, processes) than this.
-    #[serde(default = "defaults::max_sessions")]
-    pub max_sessions: usize,
-    /// Requests allowed to wait for a session; beyond it, 503 at once.
-    #[serde(default = "defaults::max_queue")]
-    pub max_queue: usize,
-    /// How long a request may wait for a session before 503.
-    #[serde(default = "defaults::queue_timeout_ms")]
-    pub queue_timeout_ms: u64,
-    /// Whole exchange with the host (write, wait, read); 504 beyond.
-    #[serde(default = "defaults::timeout_ms")]
-    pub timeout_ms: u64,
-    /// tcp: establishing a connection.
-    #[serde(default = "defaults::connect_timeout_ms")]
-    pub connect_timeout_ms: u64,
-    /// tcp: TLS towards the host.
-    pub tls: Option<BackendTlsConfig>,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -244,7 +200,17 @@ pub struct RouteConfig {
     pub drop_empty_occurs: bool,
 }
 
-/// Every default, in one place (documented in docs/configuration.md).
+impl Config {
+    /// The index of the `[[backend]]` called `name` (routes refer to backends by it).
+    pub fn backend_index(&self, name: &str) -> Option<usize> {
+        self.backends
+            .iter()
+            .position(|b| b.get("name").and_then(toml::Value::as_str) == Some(name))
+    }
+}
+
+/// Every default, in one place (documented in docs/configuration.md); a `ferrule mock`
+/// host shares the backend's (`super::wire`).
 pub mod defaults {
     pub fn listen() -> String {
         "127.0.0.1:8080".into()
@@ -257,16 +223,6 @@ pub mod defaults {
     }
     pub fn log_format() -> String {
         "text".into()
-    }
-    /// Per backend kind: a socket needs records cut (a 4-byte length prefix, the common
-    /// convention of host listeners); a program run per request has its pipes to itself,
-    /// so stdin gets the record bytes alone and all of stdout is the record (`fixed`:
-    /// what a batch COBOL program reading and writing one record does).
-    pub fn framing(kind: &str) -> &'static str {
-        match kind {
-            "exec" => "fixed",
-            _ => "len4",
-        }
     }
     pub fn delimiter() -> u8 {
         b'\n'

@@ -7,20 +7,17 @@ use std::path::{Path, PathBuf};
 use std::sync::Arc;
 use std::time::Duration;
 
-use ferrule_parsers::codepage::CodePage;
-use ferrule_parsers::dialect::{Dialect, Trunc};
 use ferrule_parsers::json::CodecOptions;
 use ferrule_parsers::layout::{FieldKind, Layout};
 use ferrule_parsers::registry;
 
+use super::backend::BackendConfig;
+pub use super::backend::BackendKind;
 use super::constant;
 use super::locate::Location;
-use super::model::{
-    BackendConfig, BackendTlsConfig, Config, LayoutRef, RouteConfig, ServerTlsConfig,
-};
+use super::model::{Config, LayoutRef, RouteConfig, ServerTlsConfig};
 use super::security::{self, Security};
 use crate::auth::RoutePolicy;
-use crate::connector::tls::BackendTls;
 use crate::connector::BackendFraming;
 use crate::gateway::tls::{ClientAuth, ServerTls};
 use crate::gateway::ListenerSettings;
@@ -61,25 +58,6 @@ pub struct Gateway {
     pub security: Security,
     /// `server.docs`: serve `/openapi.json` and `/docs`.
     pub docs: bool,
-}
-
-#[derive(Debug, Clone, PartialEq)]
-pub enum BackendKind {
-    Tcp {
-        address: String,
-    },
-    /// A tcp backend reached over TLS (`tls = { ... }`).
-    TcpTls {
-        address: String,
-        tls: Arc<BackendTls>,
-    },
-    Http {
-        url: String,
-    },
-    Exec {
-        command: PathBuf,
-        args: Vec<String>,
-    },
 }
 
 #[derive(Debug, Clone)]
@@ -270,19 +248,18 @@ pub fn validate(config: &Config, source: &Path) -> Result<Gateway, Vec<Problem>>
         ListenerSettings::default()
     });
     let mut backends = Vec::new();
-    for (i, b) in config.backends.iter().enumerate() {
+    for (i, table) in config.backends.iter().enumerate() {
         let at = format!("backend[{i}]");
-        if config.backends[..i].iter().any(|o| o.name == b.name) {
+        let name = table.get("name").and_then(toml::Value::as_str);
+        if let Some(name) = name.filter(|&n| config.backend_index(n) != Some(i)) {
             bad(
                 format!("{at}.name"),
-                format!("`{}` is used by an earlier backend", b.name),
+                format!("`{name}` is used by an earlier backend"),
             );
         }
-        match backend(b, &base) {
+        match BackendConfig::from_table(table.clone()).and_then(|b| backend(&b, &base)) {
             Ok(spec) => backends.push(Arc::new(spec)),
-            Err(ps) => ps
-                .into_iter()
-                .for_each(|(p, m)| bad(format!("{at}.{p}"), m)),
+            Err(ps) => ps.into_iter().for_each(|(p, m)| bad(joined(&at, &p), m)),
         }
     }
     let mut security_problems = Vec::new();
@@ -341,134 +318,47 @@ pub fn validate(config: &Config, source: &Path) -> Result<Gateway, Vec<Problem>>
 
 type Problems = Vec<(String, String)>;
 
+/// `at.key`, or `at` alone for a problem with the whole table.
+fn joined(at: &str, key: &str) -> String {
+    if key.is_empty() {
+        at.to_string()
+    } else {
+        format!("{at}.{key}")
+    }
+}
+
 fn backend(b: &BackendConfig, base: &Path) -> Result<BackendSpec, Problems> {
     let mut ps: Problems = Vec::new();
-    let need = |v: &Option<String>, key: &str, ps: &mut Problems| -> String {
-        match v {
-            Some(s) if !s.trim().is_empty() => s.clone(),
-            _ => {
-                ps.push((key.into(), format!("required for kind = \"{}\"", b.kind)));
-                String::new()
-            }
-        }
-    };
-    let kind = match b.kind.as_str() {
-        "tcp" => BackendKind::Tcp {
-            address: need(&b.address, "address", &mut ps),
-        },
-        "http" => {
-            let url = need(&b.url, "url", &mut ps);
-            // The connector parses it on every call: a bad one would make each a 502.
-            if !url.is_empty() {
-                if let Err(e) = crate::connector::http::parse_url(&url) {
-                    ps.push(("url".into(), e));
-                }
-            }
-            BackendKind::Http { url }
-        }
-        "exec" => {
-            let c = need(&b.command, "command", &mut ps);
-            let p = PathBuf::from(&c);
-            let command = if p.is_relative() && c.contains('/') {
-                base.join(p)
-            } else {
-                p
-            };
-            BackendKind::Exec {
-                command,
-                args: b.args.clone(),
-            }
-        }
-        other => {
-            ps.push((
-                "kind".into(),
-                format!("`{other}`: expected tcp, http or exec"),
-            ));
-            BackendKind::Tcp {
-                address: String::new(),
-            }
-        }
-    };
-    let framing_name = b
-        .framing
-        .as_deref()
-        .unwrap_or_else(|| super::model::defaults::framing(&b.kind));
-    let framing = BackendFraming::parse(framing_name, b.delimiter).unwrap_or_else(|e| {
-        ps.push(("framing".into(), e));
-        BackendFraming::Len4
-    });
-    let codepage = CodePage::by_name(&b.codepage);
-    if codepage.is_none() {
-        ps.push((
-            "codepage".into(),
-            format!("unknown code page `{}`", b.codepage),
-        ));
-    }
-    let dialect = Dialect::by_name(&b.dialect);
-    if dialect.is_none() {
-        ps.push((
-            "dialect".into(),
-            format!("`{}`: expected ibm, gnucobol or microfocus", b.dialect),
-        ));
-    }
-    let trunc = Trunc::by_name(&b.trunc);
-    if trunc.is_none() {
-        ps.push((
-            "trunc".into(),
-            format!("`{}`: expected bin, std or opt", b.trunc),
-        ));
-    }
-    if b.max_sessions == 0 {
+    let wire = b.wire.validate(b.kind.default_framing(), &mut ps);
+    let kind = b.kind.validate(base).map_err(|e| ps.extend(e)).ok();
+    let c = &b.common;
+    if c.max_sessions == 0 {
         ps.push(("max_sessions".into(), "must be at least 1".into()));
     }
     for (key, v) in [
-        ("timeout_ms", b.timeout_ms),
-        ("connect_timeout_ms", b.connect_timeout_ms),
+        ("timeout_ms", c.timeout_ms),
+        ("connect_timeout_ms", c.connect_timeout_ms),
     ] {
         if v == 0 {
             ps.push((key.into(), "must be more than 0".into()));
         }
     }
-    let kind = match (kind, &b.tls) {
-        (kind, None) => kind,
-        (BackendKind::Tcp { address }, Some(t)) => match backend_tls(t, &address, base) {
-            Ok(tls) => BackendKind::TcpTls {
-                address,
-                tls: Arc::new(tls),
-            },
-            Err(m) => {
-                ps.push(("tls".into(), m));
-                BackendKind::Tcp { address }
-            }
-        },
-        (kind, Some(_)) => {
-            ps.push(("tls".into(), "only for kind = \"tcp\"".into()));
-            kind
-        }
-    };
-    if !ps.is_empty() {
-        return Err(ps);
+    match (wire, kind) {
+        (Some(wire), Some(kind)) if ps.is_empty() => Ok(BackendSpec {
+            name: c.name.clone(),
+            kind,
+            framing: wire.framing,
+            codec: wire.codec,
+            max_sessions: c.max_sessions,
+            max_queue: c.max_queue,
+            queue_timeout: Duration::from_millis(c.queue_timeout_ms),
+            timeout: Duration::from_millis(c.timeout_ms),
+            connect_timeout: Duration::from_millis(c.connect_timeout_ms),
+        }),
+        _ => Err(ps),
     }
-    let codec = CodecOptions {
-        codepage: codepage.unwrap_or_else(|| unreachable!("checked above")),
-        dialect: dialect.unwrap_or_default(),
-        trunc: trunc.unwrap_or_default(),
-        ..CodecOptions::default()
-    };
-    Ok(BackendSpec {
-        name: b.name.clone(),
-        kind,
-        framing,
-        codec,
-        max_sessions: b.max_sessions,
-        max_queue: b.max_queue,
-        queue_timeout: Duration::from_millis(b.queue_timeout_ms),
-        timeout: Duration::from_millis(b.timeout_ms),
-        connect_timeout: Duration::from_millis(b.connect_timeout_ms),
-    })
 }
 
-/// `[server.tls]`: client auth mode, its CA, and the certificate and key loaded.
 fn server_tls(t: &ServerTlsConfig, base: &Path) -> Result<ServerTls, Problems> {
     let mut ps: Problems = Vec::new();
     let client_auth = match t.client_auth.as_str() {
@@ -509,28 +399,6 @@ fn server_tls(t: &ServerTlsConfig, base: &Path) -> Result<ServerTls, Problems> {
         Duration::from_millis(t.handshake_timeout_ms),
     )
     .map_err(|(key, m)| vec![(key.into(), m)])
-}
-
-/// A tcp backend's `tls`: files loaded, the server name defaulting to the address's host.
-fn backend_tls(t: &BackendTlsConfig, address: &str, base: &Path) -> Result<BackendTls, String> {
-    let client = match (&t.cert, &t.key) {
-        (Some(c), Some(k)) => Some((base.join(c), base.join(k))),
-        (None, None) => None,
-        (Some(_), None) => return Err("key: required with cert".into()),
-        (None, Some(_)) => return Err("cert: required with key".into()),
-    };
-    let host = address
-        .rsplit_once(':')
-        .map_or(address, |(h, _)| h)
-        .trim_start_matches('[')
-        .trim_end_matches(']');
-    let name = t.server_name.as_deref().unwrap_or(host);
-    // The loader's messages name the file or setting at fault.
-    BackendTls::load(
-        &base.join(&t.ca),
-        client.as_ref().map(|(c, k)| (c.as_path(), k.as_path())),
-        name,
-    )
 }
 
 /// `codec`: the backend's, when it is valid (its dialect sizes pointer items).
@@ -579,7 +447,7 @@ fn route(
         .filter_map(|seg| seg.strip_prefix('{').and_then(|s| s.strip_suffix('}')))
         .map(str::to_string)
         .collect();
-    let backend = config.backends.iter().position(|b| b.name == r.backend);
+    let backend = config.backend_index(&r.backend);
     if backend.is_none() {
         ps.push((
             "backend".into(),

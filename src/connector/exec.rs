@@ -7,35 +7,65 @@
 //! read back with it for `len4`/`len2`/`rdw`; for `fixed` and `delimiter` all of stdout is
 //! the record, less one trailing delimiter (`delimiter`) or one trailing newline beyond the
 //! record length (`fixed`: COBOL `DISPLAY` ends its line). `fixed` is the exec default
-//! (`config::model::defaults::framing`): a batch program reads and writes one plain record.
+//! (`config::backend::BackendKindConfig::default_framing`): a batch program reads and
+//! writes one plain record.
 //!
-//! The program runs in its own process group; on timeout the whole group is killed (a
-//! shell's children too), then the child is reaped. `kill_on_drop` covers a cancelled
-//! request (the client went away).
+//! The program runs in its own process group. An abandoned exchange (the stack's timeout,
+//! or the client went away) drops the run, and with it the whole group is killed (a
+//! shell's children too); tokio reaps the child.
 
 use std::future::Future;
 use std::path::{Path, PathBuf};
-use std::pin::Pin;
 use std::process::{ExitStatus, Stdio};
 use std::sync::Arc;
-use std::task::{Context, Poll};
-use std::time::Duration;
 
 use bytes::Bytes;
+use serde::Deserialize;
 use tokio::io::{AsyncRead, AsyncReadExt, AsyncWriteExt};
 use tokio::process::{Child, Command};
-use tower::Service;
 
 use super::frame::{encode, read_frame, MAX_RECORD};
-use super::{BackendFraming, ConnectorError, Exchange};
-use crate::config::BackendSpec;
+use super::{BackendFraming, Connector, ConnectorError, Exchange};
+use crate::config::table::Problems;
+use crate::config::{BackendKind, BackendSpec};
+
+/// `kind = "exec"`: the settings only an exec backend has.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ExecConfig {
+    /// The program run once per request (record on stdin, answer on stdout): a path
+    /// (relative to the config file) or a name looked up on `PATH`.
+    pub command: String,
+    #[serde(default)]
+    pub args: Vec<String>,
+}
+
+impl ExecConfig {
+    /// A command with a `/` is a path from the config file's folder (`base`).
+    pub fn validate(&self, base: &Path) -> Result<BackendKind, Problems> {
+        let c = &self.command;
+        if c.trim().is_empty() {
+            return Err(vec![("command".into(), "must not be empty".into())]);
+        }
+        let p = PathBuf::from(c);
+        let command = if p.is_relative() && c.contains('/') {
+            base.join(p)
+        } else {
+            p
+        };
+        Ok(BackendKind::Exec {
+            command,
+            args: self.args.clone(),
+        })
+    }
+}
 
 /// Bytes of stderr kept for the error message; the rest is read and discarded.
 const STDERR_KEEP: usize = 4096;
 /// Characters of stderr shown in an error message.
 const STDERR_SHOWN: usize = 512;
 
-/// A `Service<Exchange>` running `command args...` once per request. Clones share the spec.
+/// A [`Connector`] running `command args...` once per request. Clones share the spec.
 #[derive(Clone, Debug)]
 pub struct ExecConnector {
     program: Arc<Program>,
@@ -46,7 +76,6 @@ struct Program {
     command: PathBuf,
     args: Vec<String>,
     framing: BackendFraming,
-    timeout: Duration,
 }
 
 /// What a finished run left behind.
@@ -64,41 +93,22 @@ impl ExecConnector {
                 command: command.to_path_buf(),
                 args: args.to_vec(),
                 framing: spec.framing,
-                timeout: spec.timeout,
             }),
         }
     }
 }
 
-impl Service<Exchange> for ExecConnector {
-    type Response = Bytes;
-    type Error = ConnectorError;
-    type Future = Pin<Box<dyn Future<Output = Result<Bytes, ConnectorError>> + Send>>;
-
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), ConnectorError>> {
-        // Bounding the number of processes is the session layer's job.
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, ex: Exchange) -> Self::Future {
-        let program = self.program.clone();
-        Box::pin(async move { program.exchange(ex).await })
+impl Connector for ExecConnector {
+    fn call(&self, ex: Exchange) -> impl Future<Output = Result<Bytes, ConnectorError>> + Send {
+        self.program.exchange(ex)
     }
 }
 
 impl Program {
     async fn exchange(&self, ex: Exchange) -> Result<Bytes, ConnectorError> {
         let input = encode(self.framing, &ex.request)?;
-        let mut child = self.spawn()?;
-        // Bind first: the timed future borrows `child` and must be gone before the kill.
-        let finished = tokio::time::timeout(self.timeout, talk(&mut child, input)).await;
-        let run = match finished {
-            Ok(run) => run?,
-            Err(_) => {
-                kill_group(&mut child).await;
-                return Err(ConnectorError::Timeout(self.timeout));
-            }
-        };
+        let mut run = Running(self.spawn()?);
+        let run = talk(&mut run.0, input).await?;
         if !run.status.success() {
             return Err(ConnectorError::Program(format!(
                 "{} ended with {}{}",
@@ -227,19 +237,25 @@ async fn read_capped<R: AsyncRead + Unpin>(
     }
 }
 
-/// Kills the program's process group, then the child itself, and reaps it.
-async fn kill_group(child: &mut Child) {
-    #[cfg(unix)]
-    if let Some(pid) = child
-        .id()
-        .and_then(|id| i32::try_from(id).ok())
-        // Never pid 1: signalling "group 1" would mean every process we may signal.
-        .filter(|&id| id > 1)
-        .and_then(rustix::process::Pid::from_raw)
-    {
-        let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+/// A started program: dropped before it was reaped (the exchange was abandoned), its
+/// process group is killed, then the child itself (`kill_on_drop`; tokio reaps it).
+struct Running(Child);
+
+impl Drop for Running {
+    fn drop(&mut self) {
+        // `id` is `None` once the child has been reaped: nothing left to kill then.
+        #[cfg(unix)]
+        if let Some(pid) = self
+            .0
+            .id()
+            .and_then(|id| i32::try_from(id).ok())
+            // Never pid 1: signalling "group 1" would mean every process we may signal.
+            .filter(|&id| id > 1)
+            .and_then(rustix::process::Pid::from_raw)
+        {
+            let _ = rustix::process::kill_process_group(pid, rustix::process::Signal::KILL);
+        }
     }
-    let _ = child.kill().await;
 }
 
 fn strip_suffix(v: &mut Vec<u8>, suffix: &[u8]) {
@@ -290,7 +306,8 @@ fn is_executable(p: &Path) -> bool {
 mod tests {
     use super::*;
     use crate::config::BackendKind;
-    use crate::connector::test_spec;
+    use crate::connector::{test_spec, timed, BackendService};
+    use std::time::Duration;
     use tower::ServiceExt;
 
     fn exec(
@@ -298,7 +315,7 @@ mod tests {
         args: &[&str],
         framing: BackendFraming,
         timeout: Duration,
-    ) -> ExecConnector {
+    ) -> BackendService {
         let args: Vec<String> = args.iter().map(|s| s.to_string()).collect();
         let mut spec = test_spec(
             BackendKind::Exec {
@@ -308,11 +325,14 @@ mod tests {
             framing,
         );
         spec.timeout = timeout;
-        ExecConnector::new(Path::new(command), &args, &spec)
+        timed(
+            ExecConnector::new(Path::new(command), &args, &spec),
+            timeout,
+        )
     }
 
     async fn call(
-        c: &ExecConnector,
+        c: &BackendService,
         request: &[u8],
         response_len: usize,
     ) -> Result<Bytes, ConnectorError> {

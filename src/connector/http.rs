@@ -7,13 +7,11 @@
 //!
 //! Error mapping: no connection -> `Unreachable`; connection lost mid-exchange -> `Closed`;
 //! a non-2xx status -> `Program` (the host's program answered, with a failure); a body over
-//! 16 MiB -> `BadFrame`; the whole request (connect included) beyond `timeout` -> `Timeout`.
+//! 16 MiB -> `BadFrame`; the whole request (connect included) beyond `timeout` -> `Timeout`
+//! (the shared stack's timeout, [`super::timeout`]).
 
 use std::future::Future;
-use std::pin::Pin;
 use std::sync::Arc;
-use std::task::{Context, Poll};
-use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -22,13 +20,32 @@ use hyper::{Method, Request, Uri};
 use hyper_util::client::legacy::connect::HttpConnector as Dialer;
 use hyper_util::client::legacy::Client;
 use hyper_util::rt::TokioExecutor;
-use tower::Service;
+use serde::Deserialize;
 
 use super::frame::MAX_RECORD;
-use super::{ConnectorError, Exchange};
-use crate::config::BackendSpec;
+use super::{Connector, ConnectorError, Exchange};
+use crate::config::table::Problems;
+use crate::config::{BackendKind, BackendSpec};
 
-/// A `Service<Exchange>` posting records to one URL. Clones share the connection pool.
+/// `kind = "http"`: the settings only an http backend has.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct HttpConfig {
+    /// The URL record bytes are POSTed to.
+    pub url: String,
+}
+
+impl HttpConfig {
+    /// The connector parses the URL on every call: a bad one would make each a 502.
+    pub fn validate(&self) -> Result<BackendKind, Problems> {
+        parse_url(&self.url).map_err(|e| vec![("url".into(), e)])?;
+        Ok(BackendKind::Http {
+            url: self.url.clone(),
+        })
+    }
+}
+
+/// A [`Connector`] posting records to one URL. Clones share the connection pool.
 #[derive(Clone, Debug)]
 pub struct HttpConnector {
     shared: Arc<Shared>,
@@ -39,7 +56,6 @@ struct Shared {
     /// The parsed URL, or why it cannot be used (reported on every call).
     target: Result<Uri, String>,
     client: Client<Dialer, Full<Bytes>>,
-    timeout: Duration,
 }
 
 impl HttpConnector {
@@ -55,7 +71,6 @@ impl HttpConnector {
             shared: Arc::new(Shared {
                 target: parse_url(url),
                 client,
-                timeout: spec.timeout,
             }),
         }
     }
@@ -85,22 +100,9 @@ pub fn parse_url(url: &str) -> Result<Uri, String> {
     Ok(uri)
 }
 
-impl Service<Exchange> for HttpConnector {
-    type Response = Bytes;
-    type Error = ConnectorError;
-    type Future = Pin<Box<dyn Future<Output = Result<Bytes, ConnectorError>> + Send>>;
-
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), ConnectorError>> {
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, ex: Exchange) -> Self::Future {
-        let shared = self.shared.clone();
-        Box::pin(async move {
-            tokio::time::timeout(shared.timeout, shared.post(ex.request))
-                .await
-                .unwrap_or(Err(ConnectorError::Timeout(shared.timeout)))
-        })
+impl Connector for HttpConnector {
+    fn call(&self, ex: Exchange) -> impl Future<Output = Result<Bytes, ConnectorError>> + Send {
+        self.shared.post(ex.request)
     }
 }
 
@@ -159,12 +161,13 @@ fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
 mod tests {
     use super::*;
     use crate::config::BackendKind;
-    use crate::connector::{test_spec, BackendFraming};
+    use crate::connector::{test_spec, timed, BackendFraming, BackendService};
     use hyper::body::Incoming;
     use hyper::server::conn::http1;
     use hyper::service::service_fn;
     use hyper::{Response, StatusCode};
     use hyper_util::rt::TokioIo;
+    use std::time::Duration;
     use tokio::net::TcpListener;
     use tower::ServiceExt;
 
@@ -215,13 +218,12 @@ mod tests {
         format!("http://{addr}")
     }
 
-    fn connector(url: &str, timeout: Duration) -> HttpConnector {
-        let mut spec = test_spec(BackendKind::Http { url: url.into() }, BackendFraming::Len4);
-        spec.timeout = timeout;
-        HttpConnector::new(url, &spec)
+    fn connector(url: &str, timeout: Duration) -> BackendService {
+        let spec = test_spec(BackendKind::Http { url: url.into() }, BackendFraming::Len4);
+        timed(HttpConnector::new(url, &spec), timeout)
     }
 
-    async fn call(c: &HttpConnector, request: &[u8]) -> Result<Bytes, ConnectorError> {
+    async fn call(c: &BackendService, request: &[u8]) -> Result<Bytes, ConnectorError> {
         let ex = Exchange {
             request: Bytes::copy_from_slice(request),
             response_len: 0,

@@ -1,15 +1,20 @@
 //! The legacy side: connectors from request record bytes to response record bytes.
 //!
-//! Each connector (tcp, http, exec) is a tower `Service<Exchange>` in its own file; one
-//! stack builder ([`build`]) puts the session limit in front of it, so no backend ever
-//! holds more sessions than its `max_sessions`, whatever the kind.
+//! Each connector (tcp, http, exec) implements the small [`Connector`] trait in its own
+//! file: one exchange, nothing else. One stack builder ([`build`]) wraps any of them the
+//! same way: metrics, the session limit (no backend ever holds more sessions than its
+//! `max_sessions`, whatever the kind) and the exchange timeout.
 
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
 use ferrule_parsers::framing::{Framing, RdwOptions};
 use tower::util::BoxCloneSyncService;
-use tower::ServiceBuilder;
+use tower::{Service, ServiceBuilder};
 
 use crate::config::{BackendKind, BackendSpec};
 
@@ -19,23 +24,38 @@ pub mod http;
 pub mod limit;
 pub mod metered;
 pub mod tcp;
+pub mod timeout;
 pub mod tls;
+
+/// A way to reach a legacy host: one request record out, one response record back.
+///
+/// Only the exchange itself: timeouts, the session limit and metrics are the shared
+/// stack's ([`build`]), so a connector never repeats them. Dropping the future abandons
+/// the exchange (the timeout does that): a connector must leave nothing behind then (a
+/// half-used connection is not pooled, a started program is killed).
+pub trait Connector: Send + Sync + 'static {
+    fn call(&self, ex: Exchange) -> impl Future<Output = Result<Bytes, ConnectorError>> + Send;
+}
 
 /// A backend's whole stack, ready to share between requests (cheap to clone).
 pub type BackendService = BoxCloneSyncService<Exchange, Bytes, ConnectorError>;
 
-/// The one stack builder for a backend, outside in: metrics, the session limit (bounded
-/// queue, queue timeout -> `Saturated`), the connector for `spec.kind`.
+/// The connector for `spec.kind` in the one backend stack.
 pub fn build(spec: &BackendSpec) -> BackendService {
-    let connector = match &spec.kind {
+    match &spec.kind {
         BackendKind::Tcp { address } | BackendKind::TcpTls { address, .. } => {
-            BoxCloneSyncService::new(tcp::TcpConnector::new(address, spec))
+            stack(spec, tcp::TcpConnector::new(address, spec))
         }
-        BackendKind::Http { url } => BoxCloneSyncService::new(http::HttpConnector::new(url, spec)),
+        BackendKind::Http { url } => stack(spec, http::HttpConnector::new(url, spec)),
         BackendKind::Exec { command, args } => {
-            BoxCloneSyncService::new(exec::ExecConnector::new(command, args, spec))
+            stack(spec, exec::ExecConnector::new(command, args, spec))
         }
-    };
+    }
+}
+
+/// The one stack around any connector, outside in: metrics, the session limit (bounded
+/// queue, queue timeout -> `Saturated`), the exchange timeout, the connector.
+pub fn stack(spec: &BackendSpec, connector: impl Connector) -> BackendService {
     let stack = ServiceBuilder::new()
         // Metrics outermost: refusals by the limit are counted, and latency includes the
         // queue wait, which is what the caller experiences.
@@ -48,8 +68,45 @@ pub fn build(spec: &BackendSpec) -> BackendService {
             spec.max_queue,
             spec.queue_timeout,
         ))
-        .service(connector);
+        // The timeout inside the limit: it bounds the exchange, not the wait for a
+        // session (`queue_timeout` does), and a timed-out exchange gives its session back.
+        .layer(timeout::TimeoutLayer::new(spec.timeout))
+        .service(AsService(Arc::new(connector)));
     BoxCloneSyncService::new(stack)
+}
+
+/// A connector with only the timeout around it (no limit, no metrics): for tests of one
+/// connector's own behaviour.
+#[cfg(test)]
+pub(crate) fn timed(connector: impl Connector, timeout: Duration) -> BackendService {
+    BoxCloneSyncService::new(
+        timeout::TimeoutLayer::new(timeout).layer_on(AsService(Arc::new(connector))),
+    )
+}
+
+/// The one tower `Service` over any [`Connector`] (clones share it).
+struct AsService<C>(Arc<C>);
+
+impl<C> Clone for AsService<C> {
+    fn clone(&self) -> Self {
+        AsService(self.0.clone())
+    }
+}
+
+impl<C: Connector> Service<Exchange> for AsService<C> {
+    type Response = Bytes;
+    type Error = ConnectorError;
+    type Future = Pin<Box<dyn Future<Output = Result<Bytes, ConnectorError>> + Send>>;
+
+    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), ConnectorError>> {
+        // Sessions are made on demand; bounding them is the session limit's job.
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, ex: Exchange) -> Self::Future {
+        let connector = self.0.clone();
+        Box::pin(async move { connector.call(ex).await })
+    }
 }
 
 /// For `/readyz`: could a session be opened right now?
@@ -364,6 +421,51 @@ mod tests {
         assert!(matches!(r, Err(ConnectorError::Saturated { .. })), "{r:?}");
         host.gate.add_permits(10);
         assert_eq!(&hog.await.unwrap().unwrap()[..], b"FIRST");
+    }
+
+    /// A connector that never answers, and counts the exchanges it was given.
+    struct Stuck(Arc<AtomicUsize>);
+
+    impl Connector for Stuck {
+        fn call(&self, _: Exchange) -> impl Future<Output = Result<Bytes, ConnectorError>> + Send {
+            self.0.fetch_add(1, Ordering::SeqCst);
+            std::future::pending()
+        }
+    }
+
+    #[tokio::test]
+    async fn any_connector_gets_the_shared_limit_and_timeout() {
+        // A new kind only implements the exchange: the stack bounds its sessions and time.
+        let calls = Arc::new(AtomicUsize::new(0));
+        let mut spec = tcp("127.0.0.1:1");
+        spec.max_sessions = 1;
+        spec.max_queue = 0;
+        spec.timeout = Duration::from_millis(50);
+        let svc = stack(&spec, Stuck(calls.clone()));
+        let first = tokio::spawn(svc.clone().oneshot(ex(b"ONE")));
+        while calls.load(Ordering::SeqCst) == 0 {
+            tokio::task::yield_now().await;
+        }
+        // The only session is taken and there is no queue: refused at once.
+        let second = svc.clone().oneshot(ex(b"TWO")).await;
+        assert!(
+            matches!(second, Err(ConnectorError::Saturated { .. })),
+            "{second:?}"
+        );
+        // The first is cut off by the timeout, and its session comes back.
+        let first = tokio::time::timeout(HANG, first).await.unwrap().unwrap();
+        assert_eq!(
+            first,
+            Err(ConnectorError::Timeout(Duration::from_millis(50)))
+        );
+        let third = tokio::time::timeout(HANG, svc.clone().oneshot(ex(b"THREE")))
+            .await
+            .unwrap();
+        assert_eq!(
+            third,
+            Err(ConnectorError::Timeout(Duration::from_millis(50)))
+        );
+        assert_eq!(calls.load(Ordering::SeqCst), 2);
     }
 
     #[tokio::test]

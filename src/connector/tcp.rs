@@ -19,28 +19,80 @@
 //!    alternative (failing every request that meets an idle close) is worse for everyone else.
 
 use std::future::Future;
-use std::pin::Pin;
+use std::path::Path;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::task::{Context, Poll};
 use std::time::Duration;
 
 use bytes::Bytes;
+use serde::Deserialize;
 use tokio::io::{AsyncBufReadExt, AsyncWriteExt, BufReader};
 use tokio::net::TcpStream;
 use tokio::time::Instant;
-use tower::Service;
 
 use super::frame::{encode, read_frame};
 use super::tls::{BackendTls, Stream};
-use super::{BackendFraming, ConnectorError, Exchange};
-use crate::config::{BackendKind, BackendSpec};
+use super::{BackendFraming, Connector, ConnectorError, Exchange};
+use crate::config::table::Problems;
+use crate::config::{BackendKind, BackendSpec, BackendTlsConfig};
+
+/// `kind = "tcp"`: the settings only a tcp backend has.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TcpConfig {
+    /// `host:port`.
+    pub address: String,
+    /// TLS towards the host (it sits behind a TLS terminator).
+    pub tls: Option<BackendTlsConfig>,
+}
+
+impl TcpConfig {
+    /// Checks the address and loads the TLS files (`base`: the config file's folder).
+    pub fn validate(&self, base: &Path) -> Result<BackendKind, Problems> {
+        let address = self.address.clone();
+        if address.trim().is_empty() {
+            return Err(vec![("address".into(), "must not be empty".into())]);
+        }
+        match &self.tls {
+            None => Ok(BackendKind::Tcp { address }),
+            Some(t) => match backend_tls(t, &address, base) {
+                Ok(tls) => Ok(BackendKind::TcpTls {
+                    address,
+                    tls: Arc::new(tls),
+                }),
+                Err(m) => Err(vec![("tls".into(), m)]),
+            },
+        }
+    }
+}
+
+/// A tcp backend's `tls`: files loaded, the server name defaulting to the address's host.
+fn backend_tls(t: &BackendTlsConfig, address: &str, base: &Path) -> Result<BackendTls, String> {
+    let client = match (&t.cert, &t.key) {
+        (Some(c), Some(k)) => Some((base.join(c), base.join(k))),
+        (None, None) => None,
+        (Some(_), None) => return Err("key: required with cert".into()),
+        (None, Some(_)) => return Err("cert: required with key".into()),
+    };
+    let host = address
+        .rsplit_once(':')
+        .map_or(address, |(h, _)| h)
+        .trim_start_matches('[')
+        .trim_end_matches(']');
+    let name = t.server_name.as_deref().unwrap_or(host);
+    // The loader's messages name the file or setting at fault.
+    BackendTls::load(
+        &base.join(&t.ca),
+        client.as_ref().map(|(c, k)| (c.as_path(), k.as_path())),
+        name,
+    )
+}
 
 /// First wait after a failed connect; doubles per failure.
 const BACKOFF_FIRST: Duration = Duration::from_millis(50);
 /// Longest wait between connect attempts.
 const BACKOFF_MAX: Duration = Duration::from_secs(2);
 
-/// A `Service<Exchange>` over a pool of connections to one `host:port`. Clones share the pool.
+/// A [`Connector`] over a pool of connections to one `host:port`. Clones share the pool.
 #[derive(Clone, Debug)]
 pub struct TcpConnector {
     pool: Arc<Pool>,
@@ -50,7 +102,6 @@ pub struct TcpConnector {
 struct Pool {
     address: String,
     framing: BackendFraming,
-    timeout: Duration,
     connect_timeout: Duration,
     /// Idle connections kept; with the session limit in front, also the most ever open.
     max_idle: usize,
@@ -80,7 +131,6 @@ impl TcpConnector {
             pool: Arc::new(Pool {
                 address: address.to_string(),
                 framing: spec.framing,
-                timeout: spec.timeout,
                 connect_timeout: spec.connect_timeout,
                 max_idle: spec.max_sessions.max(1),
                 tls: match &spec.kind {
@@ -94,19 +144,11 @@ impl TcpConnector {
     }
 }
 
-impl Service<Exchange> for TcpConnector {
-    type Response = Bytes;
-    type Error = ConnectorError;
-    type Future = Pin<Box<dyn Future<Output = Result<Bytes, ConnectorError>> + Send>>;
-
-    fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), ConnectorError>> {
-        // Connections are made on demand; limiting is the session layer's job.
-        Poll::Ready(Ok(()))
-    }
-
-    fn call(&mut self, ex: Exchange) -> Self::Future {
-        let pool = self.pool.clone();
-        Box::pin(async move { pool.exchange(ex).await })
+impl Connector for TcpConnector {
+    fn call(&self, ex: Exchange) -> impl Future<Output = Result<Bytes, ConnectorError>> + Send {
+        // Abandoned (timeout, caller gone): the connection in use is dropped with the
+        // future, never pooled half-read.
+        self.pool.exchange(ex)
     }
 }
 
@@ -115,11 +157,7 @@ impl Pool {
         // Frame first: a record that cannot be framed never touches a connection.
         let wire = encode(self.framing, &ex.request)?;
         let (mut conn, reused) = self.checkout().await?;
-        let deadline = Instant::now() + self.timeout;
-        match self
-            .timed_round_trip(&mut conn, &wire, ex.response_len, deadline)
-            .await
-        {
+        match self.round_trip(&mut conn, &wire, ex.response_len).await {
             Ok(record) => {
                 self.checkin(conn);
                 return Ok(record);
@@ -132,28 +170,13 @@ impl Pool {
         }
         drop(conn);
         let mut conn = self.connect().await?;
-        match self
-            .timed_round_trip(&mut conn, &wire, ex.response_len, deadline)
-            .await
-        {
+        match self.round_trip(&mut conn, &wire, ex.response_len).await {
             Ok(record) => {
                 self.checkin(conn);
                 Ok(record)
             }
             Err(Failure::BeforeResponse(e) | Failure::During(e)) => Err(e),
         }
-    }
-
-    async fn timed_round_trip(
-        &self,
-        conn: &mut Conn,
-        wire: &[u8],
-        response_len: usize,
-        deadline: Instant,
-    ) -> Result<Bytes, Failure> {
-        tokio::time::timeout_at(deadline, self.round_trip(conn, wire, response_len))
-            .await
-            .unwrap_or(Err(Failure::During(ConnectorError::Timeout(self.timeout))))
     }
 
     /// Writes the framed request, then reads one framed response.
@@ -308,7 +331,7 @@ fn lock<T>(m: &Mutex<T>) -> MutexGuard<'_, T> {
 mod tests {
     use super::*;
     use crate::config::BackendKind;
-    use crate::connector::test_spec;
+    use crate::connector::{test_spec, timed, BackendService};
     use std::sync::atomic::{AtomicUsize, Ordering};
     use tokio::io::AsyncReadExt;
     use tokio::net::TcpListener;
@@ -333,7 +356,13 @@ mod tests {
         }
     }
 
-    async fn call(c: &TcpConnector, request: &[u8]) -> Result<Bytes, ConnectorError> {
+    /// The connector with its backend's timeout around it, as the stack has it (without
+    /// the session limit: these tests watch the pool on its own).
+    fn connector(addr: &str, spec: &BackendSpec) -> BackendService {
+        timed(TcpConnector::new(addr, spec), spec.timeout)
+    }
+
+    async fn call(c: &BackendService, request: &[u8]) -> Result<Bytes, ConnectorError> {
         tokio::time::timeout(HANG, c.clone().oneshot(ex(request)))
             .await
             .expect("test hung")
@@ -396,7 +425,7 @@ mod tests {
     async fn connections_are_reused() {
         // Five sequential requests travel over one connection.
         let (addr, accepts) = echo_host(usize::MAX).await;
-        let c = TcpConnector::new(&addr, &spec(&addr, BackendFraming::Len4));
+        let c = connector(&addr, &spec(&addr, BackendFraming::Len4));
         for i in 0..5u8 {
             assert_eq!(&call(&c, &[b'A', i]).await.unwrap()[..], &[b'A', i]);
         }
@@ -422,7 +451,7 @@ mod tests {
                 }
             })
             .await;
-            let c = TcpConnector::new(&addr, &spec(&addr, framing));
+            let c = connector(&addr, &spec(&addr, framing));
             for _ in 0..3 {
                 assert_eq!(
                     &call(&c, b"REC-01").await.unwrap()[..],
@@ -442,7 +471,7 @@ mod tests {
             .local_addr()
             .unwrap();
         let addr = dead.to_string();
-        let c = TcpConnector::new(&addr, &spec(&addr, BackendFraming::Len4));
+        let c = connector(&addr, &spec(&addr, BackendFraming::Len4));
         let first = call(&c, b"X").await;
         assert!(
             matches!(first, Err(ConnectorError::Unreachable(_))),
@@ -461,7 +490,7 @@ mod tests {
         let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
         let addr = listener.local_addr().unwrap().to_string();
         drop(listener);
-        let c = TcpConnector::new(&addr, &spec(&addr, BackendFraming::Len4));
+        let c = connector(&addr, &spec(&addr, BackendFraming::Len4));
         assert!(matches!(
             call(&c, b"X").await,
             Err(ConnectorError::Unreachable(_))
@@ -503,7 +532,7 @@ mod tests {
             let _ = s.set_zero_linger();
         })
         .await;
-        let c = TcpConnector::new(&addr, &spec(&addr, BackendFraming::Len4));
+        let c = connector(&addr, &spec(&addr, BackendFraming::Len4));
         let r = call(&c, b"REQ").await;
         assert!(matches!(r, Err(ConnectorError::Closed(_))), "{r:?}");
     }
@@ -516,7 +545,7 @@ mod tests {
             let _ = s.write_all(b"\x00\x00").await;
         })
         .await;
-        let c = TcpConnector::new(&addr, &spec(&addr, BackendFraming::Len4));
+        let c = connector(&addr, &spec(&addr, BackendFraming::Len4));
         let r = call(&c, b"REQ").await;
         assert!(matches!(r, Err(ConnectorError::Closed(_))), "{r:?}");
     }
@@ -528,7 +557,7 @@ mod tests {
             let _ = read_len4(&mut s).await;
         })
         .await;
-        let c = TcpConnector::new(&addr, &spec(&addr, BackendFraming::Len4));
+        let c = connector(&addr, &spec(&addr, BackendFraming::Len4));
         let r = call(&c, b"REQ").await;
         assert!(matches!(r, Err(ConnectorError::Closed(_))), "{r:?}");
     }
@@ -552,7 +581,7 @@ mod tests {
         .await;
         let mut sp = spec(&addr, BackendFraming::Len4);
         sp.timeout = Duration::from_millis(100);
-        let c = TcpConnector::new(&addr, &sp);
+        let c = connector(&addr, &sp);
         let r = call(&c, b"REQ").await;
         assert_eq!(r, Err(ConnectorError::Timeout(Duration::from_millis(100))));
         // The stalled connection was dropped: the next request gets a fresh one and succeeds.
@@ -569,7 +598,7 @@ mod tests {
             tokio::time::sleep(Duration::from_secs(3600)).await;
         })
         .await;
-        let c = TcpConnector::new(&addr, &spec(&addr, BackendFraming::Len4));
+        let c = connector(&addr, &spec(&addr, BackendFraming::Len4));
         let r = call(&c, b"REQ").await;
         assert!(matches!(r, Err(ConnectorError::BadFrame(_))), "{r:?}");
     }
@@ -578,7 +607,7 @@ mod tests {
     async fn host_closing_after_n_requests_does_not_fail_later_ones() {
         // The host answers two requests per connection, then closes it.
         let (addr, accepts) = echo_host(2).await;
-        let c = TcpConnector::new(&addr, &spec(&addr, BackendFraming::Len4));
+        let c = connector(&addr, &spec(&addr, BackendFraming::Len4));
         for i in 0..7u8 {
             assert_eq!(&call(&c, &[i]).await.unwrap()[..], &[i], "request {i}");
         }
@@ -607,7 +636,7 @@ mod tests {
                 });
             }
         });
-        let c = TcpConnector::new(&addr, &spec(&addr, BackendFraming::Len4));
+        let c = connector(&addr, &spec(&addr, BackendFraming::Len4));
         for i in 0..4u8 {
             assert_eq!(&call(&c, &[i]).await.unwrap()[..], &[i], "request {i}");
         }
@@ -619,11 +648,14 @@ mod tests {
         // One request per connection; after the answer the host closes. Once the close
         // has reached us, the pooled connection is seen dead without writing to it.
         let (addr, accepts) = echo_host(1).await;
-        let c = TcpConnector::new(&addr, &spec(&addr, BackendFraming::Len4));
+        let sp = spec(&addr, BackendFraming::Len4);
+        // A clone shares the pool: the test looks into it while the stack uses it.
+        let raw = TcpConnector::new(&addr, &sp);
+        let c = timed(raw.clone(), sp.timeout);
         assert_eq!(&call(&c, b"1").await.unwrap()[..], b"1");
         let conn_closed = tokio::time::timeout(HANG, async {
             loop {
-                let dead = lock(&c.pool.idle)
+                let dead = lock(&raw.pool.idle)
                     .first()
                     .is_some_and(|conn| !conn.is_alive());
                 if dead {
@@ -644,7 +676,8 @@ mod tests {
         let (addr, _) = echo_host(usize::MAX).await;
         let mut sp = spec(&addr, BackendFraming::Len4);
         sp.max_sessions = 2;
-        let c = TcpConnector::new(&addr, &sp);
+        let raw = TcpConnector::new(&addr, &sp);
+        let c = timed(raw.clone(), sp.timeout);
         let mut calls = tokio::task::JoinSet::new();
         for i in 0..6u8 {
             let c = c.clone();
@@ -653,7 +686,7 @@ mod tests {
         while let Some(r) = calls.join_next().await {
             r.unwrap().unwrap();
         }
-        assert!(lock(&c.pool.idle).len() <= 2);
+        assert!(lock(&raw.pool.idle).len() <= 2);
     }
 
     #[tokio::test]
@@ -665,7 +698,7 @@ mod tests {
             .local_addr()
             .unwrap();
         let addr = dead.to_string();
-        let c = TcpConnector::new(&addr, &spec(&addr, BackendFraming::Len2));
+        let c = connector(&addr, &spec(&addr, BackendFraming::Len2));
         let r = call(&c, &vec![0u8; 70_000]).await;
         assert!(matches!(r, Err(ConnectorError::BadFrame(_))), "{r:?}");
     }

@@ -22,6 +22,7 @@ use crate::connector as backend;
 
 use std::future::Future;
 use std::io::Write;
+use std::pin::Pin;
 use std::sync::Arc;
 
 use arc_swap::ArcSwap;
@@ -62,27 +63,110 @@ pub enum ServeError {
     Io(#[from] std::io::Error),
 }
 
-/// Serves `gateway` until `shutdown` completes, then stops accepting and gives calls in
-/// flight `shutdown_grace` to finish. The first line on stdout is
-/// `ferrule: listening on http://ADDR` with the real port (`listen = "127.0.0.1:0"`),
-/// `https://` with `[server.tls]`. `listen` (`serve --listen`) replaces the config's
-/// `listen`, at start and in every reloaded config.
-pub async fn serve(
-    mut gateway: Gateway,
+/// Serves `config` on `listener` (already bound: port 0 is fine, nothing races for a
+/// port) until the future given to [`Serve::with_graceful_shutdown`] completes (without
+/// one, until an error), then stops accepting and gives calls in flight the config's
+/// `shutdown_grace` to finish. Await the returned [`Serve`] to run it.
+pub fn serve(listener: TcpListener, config: crate::Config) -> Serve {
+    Serve {
+        listener: Bind::Bound(listener),
+        gateway: config.0,
+        shutdown: Box::pin(std::future::pending()),
+        cli: None,
+    }
+}
+
+/// A gateway being set up to serve a listener; `.await` it to serve (see [`serve`]).
+#[must_use = "a Serve does nothing until awaited"]
+pub struct Serve {
+    listener: Bind,
+    gateway: Gateway,
+    shutdown: Pin<Box<dyn Future<Output = ()> + Send>>,
+    cli: Option<CliServe>,
+}
+
+/// The listener to serve: given by the caller, or bound from the config by `ferrule serve`
+/// once the config is built (so a port in use still sees the audit log opened and closed).
+enum Bind {
+    Bound(TcpListener),
+    Config,
+}
+
+/// What `ferrule serve` adds to the library's serving: the address line on stdout and
+/// config reloads on SIGHUP, with `serve --listen` replacing every reloaded `listen`.
+struct CliServe {
     listen: Option<String>,
-    shutdown: impl Future<Output = ()> + Send + 'static,
-) -> Result<(), ServeError> {
-    if let Some(l) = &listen {
-        gateway.listen = l.clone();
+}
+
+impl Serve {
+    /// Stops accepting once `signal` completes, then drains calls in flight.
+    pub fn with_graceful_shutdown(
+        mut self,
+        signal: impl Future<Output = ()> + Send + 'static,
+    ) -> Serve {
+        self.shutdown = Box::pin(signal);
+        self
+    }
+
+    /// As `ferrule serve` runs: announces `ferrule: listening on http://ADDR` (`https://`
+    /// with `[server.tls]`) as the first line on stdout, once SIGHUP already reloads the
+    /// config; `listen` (`serve --listen`) replaces the `listen` of every reloaded config.
+    pub(crate) fn cli_mode(mut self, listen: Option<String>) -> Serve {
+        self.cli = Some(CliServe { listen });
+        self
+    }
+}
+
+impl std::future::IntoFuture for Serve {
+    type Output = Result<(), ServeError>;
+    type IntoFuture = Pin<Box<dyn Future<Output = Self::Output> + Send>>;
+
+    fn into_future(self) -> Self::IntoFuture {
+        Box::pin(run(self))
+    }
+}
+
+async fn run(s: Serve) -> Result<(), ServeError> {
+    let mut gateway = s.gateway;
+    if let Some(l) = s.cli.as_ref().and_then(|c| c.listen.clone()) {
+        gateway.listen = l;
     }
     let metrics = ops::install_metrics();
     let live = router::build(gateway, None, metrics.clone()).map_err(ServeError::Config)?;
     let shared: router::Shared = Arc::new(ArcSwap::from_pointee(live));
-    let served = serve_shared(shared.clone(), metrics, listen, shutdown).await;
+    let listener = match s.listener {
+        Bind::Bound(l) => Ok(l),
+        Bind::Config => {
+            let addr = shared.load().gateway.listen.clone();
+            TcpListener::bind(&addr)
+                .await
+                .map_err(|source| ServeError::Bind { addr, source })
+        }
+    };
+    let served = match listener {
+        Ok(l) => serve_shared(l, shared.clone(), metrics, s.cli, s.shutdown).await,
+        Err(e) => Err(e),
+    };
     // On every way out, errors included: no call may add a line after this, and the
     // last head goes to the audit checkpoint.
     close_audit(&shared);
     served
+}
+
+/// Binds the config's `listen` (or `listen`, from `serve --listen`) and serves there as
+/// `ferrule serve` does (see [`Serve::cli_mode`]) until `shutdown` completes.
+pub async fn serve_config(
+    gateway: Gateway,
+    listen: Option<String>,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> Result<(), ServeError> {
+    Serve {
+        listener: Bind::Config,
+        gateway,
+        shutdown: Box::pin(shutdown),
+        cli: Some(CliServe { listen }),
+    }
+    .await
 }
 
 /// Closes the audit log of the config serving now (the one the last calls wrote to).
@@ -96,39 +180,41 @@ fn close_audit(shared: &router::Shared) {
 }
 
 async fn serve_shared(
+    listener: TcpListener,
     shared: router::Shared,
     metrics: Option<PrometheusHandle>,
-    listen: Option<String>,
+    cli: Option<CliServe>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
-    let addr = shared.load().gateway.listen.clone();
-    let listener = TcpListener::bind(&addr)
-        .await
-        .map_err(|source| ServeError::Bind { addr, source })?;
     let local = listener.local_addr()?;
-    // Installed before the address is announced: whoever reads it may send SIGHUP at
-    // once, and until a handler exists the default action ends the process.
-    #[cfg(unix)]
-    let hangups = hangup_signals();
-    {
-        let live = shared.load();
-        let mut out = std::io::stdout().lock();
-        let scheme = if live.gateway.tls.is_some() {
+    if let Some(cli) = cli {
+        // Installed before the address is announced: whoever reads it may send SIGHUP at
+        // once, and until a handler exists the default action ends the process.
+        #[cfg(unix)]
+        if let Some(hangups) = hangup_signals() {
+            tokio::spawn(reload_on_hangup(
+                hangups,
+                shared.clone(),
+                metrics,
+                cli.listen,
+            ));
+        }
+        #[cfg(not(unix))]
+        let _ = (metrics, cli.listen);
+        let scheme = if shared.load().gateway.tls.is_some() {
             "https"
         } else {
             "http"
         };
+        let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "ferrule: listening on {scheme}://{local}");
         let _ = out.flush();
+    }
+    {
+        let live = shared.load();
         tracing::info!(address = %local, routes = live.gateway.routes.len(),
             backends = live.backends.len(), "listening");
     }
-    #[cfg(unix)]
-    if let Some(hangups) = hangups {
-        tokio::spawn(reload_on_hangup(hangups, shared.clone(), metrics, listen));
-    }
-    #[cfg(not(unix))]
-    let _ = (metrics, listen);
 
     tokio::spawn(sweep_rate_limits(shared.clone()));
 

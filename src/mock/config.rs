@@ -1,10 +1,13 @@
-//! `mock.toml` as written: serde structs with `deny_unknown_fields`; every default is in
-//! [`defaults`] (and listed in the module doc of [`crate::mock`]).
+//! `mock.toml` as written: serde structs with `deny_unknown_fields`. A host's wire keys
+//! (`framing`, `delimiter`, `codepage`, `dialect`, `trunc`) are a gateway backend's
+//! ([`WireConfig`]), with the same defaults and checks; the mock's own defaults are in
+//! [`defaults`] (all listed in the module doc of [`crate::mock`]).
 
 use serde::Deserialize;
 use serde_json::{Map, Value};
 
-use crate::config::LayoutRef;
+use crate::config::table::{self, Problems};
+use crate::config::{LayoutRef, WireConfig};
 
 /// The whole file: one or more simulated hosts.
 #[derive(Debug, Clone, Deserialize)]
@@ -12,8 +15,9 @@ use crate::config::LayoutRef;
 pub struct MockFile {
     /// Optional HTTP endpoint answering connection and request counts as JSON.
     pub status_listen: Option<String>,
+    /// `[[host]]` tables, each read by [`HostConfig::from_table`].
     #[serde(rename = "host")]
-    pub hosts: Vec<HostConfig>,
+    pub hosts: Vec<toml::Table>,
 }
 
 /// One simulated legacy host.
@@ -24,20 +28,10 @@ pub struct HostConfig {
     /// `host:port`; port 0 picks a free port (the real one is printed).
     #[serde(default = "defaults::listen")]
     pub listen: String,
-    /// Same names as a gateway backend: len4, len2, fixed, delimiter, rdw.
-    #[serde(default = "defaults::framing")]
-    pub framing: String,
-    /// Byte ending each record with `framing = "delimiter"`.
-    #[serde(default = "defaults::delimiter")]
-    pub delimiter: u8,
-    #[serde(default = "defaults::codepage")]
-    pub codepage: String,
-    #[serde(default = "defaults::dialect")]
-    pub dialect: String,
-    /// The host's TRUNC option, as a gateway backend's: `bin`, `std` or `opt` (may binary
-    /// values go beyond their PIC digits, in requests read and answers written).
-    #[serde(default = "defaults::trunc")]
-    pub trunc: String,
+    /// Framing, code page, dialect, TRUNC: as a backend has them (read from the host's
+    /// table by [`HostConfig::from_table`], not by serde).
+    #[serde(skip)]
+    pub wire: WireConfig,
     pub request: LayoutRef,
     pub response: LayoutRef,
     /// `lookup` answers from `records`; `append` answers every request with `reply`.
@@ -67,6 +61,26 @@ pub struct HostConfig {
     #[serde(default)]
     pub latency_ms: u64,
     pub faults: Option<FaultsConfig>,
+}
+
+impl HostConfig {
+    /// Reads one `[[host]]`: the wire keys a backend has, then the mock's own; every
+    /// problem at its key.
+    pub fn from_table(mut t: toml::Table) -> Result<HostConfig, Problems> {
+        let wire = table::take::<WireConfig>(&mut t);
+        let host = table::read::<HostConfig>(t);
+        match (wire, host) {
+            (Ok(wire), Ok(mut host)) => {
+                host.wire = wire;
+                Ok(host)
+            }
+            (wire, host) => Err([wire.err(), host.err()]
+                .into_iter()
+                .flatten()
+                .flatten()
+                .collect()),
+        }
+    }
 }
 
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
@@ -145,25 +159,14 @@ impl FaultKind {
     }
 }
 
-/// Every default, in one place.
+/// The mock's own defaults (its wire's are the backend's).
 pub mod defaults {
     pub fn listen() -> String {
         "127.0.0.1:0".into()
     }
-    pub fn framing() -> String {
-        "len4".into()
-    }
-    pub fn delimiter() -> u8 {
-        b'\n'
-    }
-    pub fn codepage() -> String {
-        "cp037".into()
-    }
-    pub fn dialect() -> String {
-        "ibm".into()
-    }
-    pub fn trunc() -> String {
-        "bin".into()
+    /// A host is a socket listener: a tcp backend's default.
+    pub fn framing() -> &'static str {
+        "len4"
     }
     pub fn sequence_start() -> u64 {
         1

@@ -8,8 +8,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
-use ferrule_parsers::codepage::CodePage;
-use ferrule_parsers::dialect::{Dialect, Trunc};
+use ferrule_parsers::dialect::Dialect;
 use ferrule_parsers::json::{CodecOptions, Encoder};
 use ferrule_parsers::layout::{DataType, FieldKind, Layout};
 use ferrule_parsers::registry;
@@ -18,7 +17,7 @@ use serde_json::{Map, Value};
 use super::config::{FaultKind, HostConfig, MockFile, Mode};
 use super::fields::{field_at, merge, split};
 use super::key::{values_at, KeyIndex};
-use crate::config::{LayoutRef, Problem};
+use crate::config::{locate, LayoutRef, Problem};
 use crate::connector::BackendFraming;
 
 /// Every host of one config file.
@@ -121,6 +120,31 @@ pub fn load_with(
             .unwrap_or_default();
         one(format!("{at}{}", e.message()))
     })?;
+    // Each host's table read in parts; an error there is located as toml's own are.
+    let mut read_errors = Vec::new();
+    let mut configs = Vec::new();
+    for (i, t) in file.hosts.into_iter().enumerate() {
+        match HostConfig::from_table(t) {
+            Ok(h) => configs.push(h),
+            Err(ps) => read_errors.extend(ps.into_iter().map(|(key, m)| {
+                let path = if key.is_empty() {
+                    format!("host[{i}]")
+                } else {
+                    format!("host[{i}].{key}")
+                };
+                let at = locate(text, &path)
+                    .map(|l| format!("{source_name}:{}: ", l.line))
+                    .unwrap_or_default();
+                Problem {
+                    path: String::new(),
+                    message: format!("{at}{m}"),
+                }
+            })),
+        }
+    }
+    if !read_errors.is_empty() {
+        return Err(read_errors);
+    }
     let mut problems = Vec::new();
     if let Some(s) = &file.status_listen {
         if s.parse::<std::net::SocketAddr>().is_err() {
@@ -130,16 +154,16 @@ pub fn load_with(
             });
         }
     }
-    if file.hosts.is_empty() {
+    if configs.is_empty() {
         problems.push(Problem {
             path: "host".into(),
             message: "no [[host]] defined".into(),
         });
     }
     let mut hosts = Vec::new();
-    for (i, h) in file.hosts.iter().enumerate() {
+    for (i, h) in configs.iter().enumerate() {
         let at = format!("host[{i}]");
-        if file.hosts[..i].iter().any(|o| o.name == h.name) {
+        if configs[..i].iter().any(|o| o.name == h.name) {
             problems.push(Problem {
                 path: format!("{at}.name"),
                 message: format!("`{}` is used by an earlier host", h.name),
@@ -216,35 +240,13 @@ fn host(h: &HostConfig, read: &dyn Fn(&str) -> Result<String, String>) -> Result
             format!("`{}` is not an address like 127.0.0.1:7001", h.listen),
         ));
     }
-    let framing = BackendFraming::parse(&h.framing, h.delimiter).unwrap_or_else(|e| {
-        ps.push(("framing".into(), e));
-        BackendFraming::Len4
-    });
-    let codepage = CodePage::by_name(&h.codepage);
-    if codepage.is_none() {
-        ps.push((
-            "codepage".into(),
-            format!("unknown code page `{}`", h.codepage),
-        ));
-    }
-    let dialect = Dialect::by_name(&h.dialect);
-    if dialect.is_none() {
-        ps.push((
-            "dialect".into(),
-            format!("`{}`: expected ibm, gnucobol or microfocus", h.dialect),
-        ));
-    }
-    let trunc = Trunc::by_name(&h.trunc);
-    if trunc.is_none() {
-        ps.push((
-            "trunc".into(),
-            format!("`{}`: expected bin, std or opt", h.trunc),
-        ));
-    }
-    let request = load_layout(&h.request, dialect.unwrap_or_default(), read)
+    let wire = h.wire.validate(super::config::defaults::framing(), &mut ps);
+    // The dialect sizes POINTER items in the layouts (checked with the wire above).
+    let dialect = Dialect::by_name(&h.wire.dialect).unwrap_or_default();
+    let request = load_layout(&h.request, dialect, read)
         .map_err(|e| ps.push(("request.copybook".into(), e)))
         .ok();
-    let response = load_layout(&h.response, dialect.unwrap_or_default(), read)
+    let response = load_layout(&h.response, dialect, read)
         .map_err(|e| ps.push(("response.copybook".into(), e)))
         .ok();
     let faults = h.faults.as_ref().and_then(|f| {
@@ -254,15 +256,10 @@ fn host(h: &HostConfig, read: &dyn Fn(&str) -> Result<String, String>) -> Result
             max_faults: f.max_faults,
         })
     });
-    let (Some(request), Some(response), Some(codepage)) = (request, response, codepage) else {
+    let (Some(request), Some(response), Some(wire)) = (request, response, wire) else {
         return Err(ps);
     };
-    let codec = CodecOptions {
-        codepage,
-        dialect: dialect.unwrap_or_default(),
-        trunc: trunc.unwrap_or_default(),
-        ..CodecOptions::default()
-    };
+    let codec = wire.codec;
     let answer = |key: &str, fields: &Map<String, Value>, ps: &mut Problems| {
         encode(&response, codec, &Value::Object(fields.clone()))
             .map_err(|e| ps.push((key.into(), e)))
@@ -284,7 +281,7 @@ fn host(h: &HostConfig, read: &dyn Fn(&str) -> Result<String, String>) -> Result
     Ok(Host {
         name: h.name.clone(),
         listen: h.listen.clone(),
-        framing,
+        framing: wire.framing,
         codec,
         request,
         response,
@@ -512,6 +509,28 @@ mod tests {
         assert_eq!(h.framing, BackendFraming::Len4);
         assert!(matches!(&h.behaviour, Behaviour::Lookup { answers, .. } if answers.len() == 1));
         assert!(s.status_listen.is_none());
+    }
+
+    #[test]
+    fn wire_keys_are_the_backends() {
+        // A host takes a backend's wire keys, defaults and checks: trunc included.
+        let ok = format!("{HEAD}mode = \"append\"\ntrunc = \"std\"\ndialect = \"gnucobol\"\n");
+        let s = load(&ok, "").unwrap();
+        let codec = s.hosts[0].codec;
+        assert_eq!(codec.trunc, ferrule_parsers::dialect::Trunc::Std);
+        assert_eq!(
+            Some(codec.dialect),
+            ferrule_parsers::dialect::Dialect::by_name("gnucobol")
+        );
+        let bad = format!("{HEAD}mode = \"append\"\ntrunc = \"never\"\n");
+        assert_eq!(paths(&load(&bad, "").unwrap_err()), vec!["host[0].trunc"]);
+        // A wrong type among them is located by line, as toml's own errors are.
+        let e = load(&format!("{HEAD}delimiter = \"nl\"\n"), "").unwrap_err();
+        assert!(
+            e[0].message.starts_with("t.toml:5: invalid type"),
+            "{}",
+            e[0]
+        );
     }
 
     #[test]

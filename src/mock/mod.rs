@@ -78,7 +78,5 @@ mod server;
 mod stats;
 
 // `ferrule demo` starts hosts in-process from embedded samples with these.
-#[allow(unused_imports)]
-pub use host::{load, load_with, Host, MockSet};
-#[allow(unused_imports)]
-pub use server::{start, Running, StartError};
+pub use host::load;
+pub use server::start;

@@ -9,13 +9,16 @@ pub struct Demo {
     child: Child,
     /// What the demo printed up to its "Press Ctrl-C" line: the curl guide.
     pub guide: String,
+    /// The port the gateway listens on, as the guide names it.
+    pub port: u16,
 }
 
 impl Demo {
-    /// Starts `ferrule demo --listen 127.0.0.1:port` and waits until it says it is ready.
-    pub fn start(port: u16) -> Demo {
+    /// Starts `ferrule demo --listen 127.0.0.1:0` (any free port, nothing to race for) and
+    /// waits until it says it is ready; the port is read back from its guide.
+    pub fn start() -> Demo {
         let child = Command::new(env!("CARGO_BIN_EXE_ferrule"))
-            .args(["demo", "--listen", &format!("127.0.0.1:{port}")])
+            .args(["demo", "--listen", "127.0.0.1:0"])
             .stdout(Stdio::piped())
             .stderr(Stdio::null())
             .spawn()
@@ -23,6 +26,7 @@ impl Demo {
         let mut demo = Demo {
             child,
             guide: String::new(),
+            port: 0,
         };
         let stdout = demo.child.stdout.take().expect("stdout");
         let mut lines = BufReader::new(stdout).lines();
@@ -38,6 +42,13 @@ impl Demo {
                 break;
             }
         }
+        demo.port = demo
+            .guide
+            .split_once("gateway on http://127.0.0.1:")
+            .and_then(|(_, rest)| rest.split(',').next())
+            .and_then(|p| p.parse().ok())
+            .filter(|&p| p != 0)
+            .unwrap_or_else(|| panic!("no gateway port in the guide:\n{}", demo.guide));
         // Keep draining its output so the demo never blocks on a full pipe.
         std::thread::spawn(move || lines.for_each(drop));
         demo
