@@ -18,17 +18,7 @@ mod text;
 mod view;
 
 #[cfg(test)]
-#[path = "tests/cut.rs"]
-mod cut_tests;
-#[cfg(test)]
-#[path = "tests/filler.rs"]
-mod filler_tests;
-#[cfg(test)]
-#[path = "tests/mf_usage.rs"]
-mod mf_usage_tests;
-#[cfg(test)]
-#[path = "tests/odo.rs"]
-mod odo_tests;
+mod tests;
 
 pub use decode::{Decoded, Decoder};
 pub use encode::Encoder;

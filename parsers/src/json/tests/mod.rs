@@ -1,0 +1,6 @@
+//! Tests of the JSON codec that span several of its modules, one file per subject.
+
+mod cut;
+mod filler;
+mod mf_usage;
+mod odo;
