@@ -121,6 +121,21 @@ fn urls_the_connector_cannot_use_are_refused() {
 }
 
 #[test]
+fn a_zero_body_limit_is_refused_at_its_line() {
+    let text = config_text(GOOD_SET, "http://127.0.0.1:9/legacy")
+        .replace("[server]\n", "[server]\nmax_body_bytes = 0\n");
+    let config = Config::write(&text);
+    let out = ferrule(&["check", "--config", config.path()], b"");
+    assert_eq!(out.status.code(), Some(2), "{}", stdout(&out));
+    let err = stderr(&out);
+    assert!(
+        err.contains(&format!("{}:2:", config.path())) && err.contains("max_body_bytes"),
+        "{err}"
+    );
+    assert!(err.contains("would refuse every request body"), "{err}");
+}
+
+#[test]
 fn toml_errors_are_located_too() {
     let config = Config::write("[server]\nlisten = \"127.0.0.1:0\"\ncolour = \"red\"\n");
     let out = ferrule(&["check", "--config", config.path()], b"");

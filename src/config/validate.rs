@@ -220,6 +220,13 @@ pub fn validate(config: &Config, source: &Path) -> Result<Gateway, Vec<Problem>>
             format!("`{}` is not an address like 127.0.0.1:8080", s.listen),
         );
     }
+    // A zero limit would refuse every body, so every POST route would be dead on arrival.
+    if s.max_body_bytes == 0 {
+        bad(
+            "server.max_body_bytes".into(),
+            "0 would refuse every request body: give a size in bytes (default 1048576)".into(),
+        );
+    }
     let json_logs = match s.log_format.as_str() {
         "text" => false,
         "json" => true,
