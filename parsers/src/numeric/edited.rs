@@ -281,6 +281,13 @@ impl EditedPicture {
         }
     }
 
+    /// Whether a zero is shown as fill alone (blanks, or asterisks and the point): every
+    /// digit position is suppressible. Only then is all-fill text a value encode writes,
+    /// so decode reads it as zero for these pictures only.
+    fn zero_is_fill(&self) -> bool {
+        self.mode != Mode::None && self.positions.iter().all(|p| !matches!(p, Pos::Nine))
+    }
+
     /// The character a floating symbol shows for this sign.
     fn float_char(sym: u8, negative: bool) -> u8 {
         match (sym, negative) {
@@ -304,12 +311,7 @@ impl EditedPicture {
         let mut out = vec![b' '; self.len()];
         // All digit positions suppressible and the value zero: the whole field is blank
         // (or asterisks except the point for check protection).
-        let all_suppress = self
-            .positions
-            .iter()
-            .filter(|p| is_digit(p))
-            .all(|p| *p != Pos::Nine);
-        if v.is_zero() && all_suppress && self.mode != Mode::None {
+        if v.is_zero() && self.zero_is_fill() {
             if self.mode == Mode::Star {
                 for (o, p) in out
                     .iter_mut()
@@ -397,7 +399,9 @@ impl EditedPicture {
 
     /// Reads edited text back to its value at the picture's scale: `" 1,234.50CR"` with
     /// `ZZ,ZZ9.99CR` is -1234.50. An all-blank field (BLANK WHEN ZERO, or a suppressed
-    /// zero) and an all-asterisk check-protected zero read as 0.
+    /// zero) and an all-asterisk check-protected zero read as 0 where the picture shows a
+    /// zero that way (no `9` position); elsewhere a blank `9` is an invalid digit, as the
+    /// text is none that encode writes (BLANK WHEN ZERO is the caller's: the item's clause).
     pub fn decode(&self, text: &str) -> Result<Decimal, NumericError> {
         if self.symbols.is_standard() {
             return self.decode_standard(text.as_bytes());
@@ -445,8 +449,9 @@ impl EditedPicture {
                 got: bytes.len(),
             });
         }
-        if bytes.iter().all(|&b| b == b' ')
-            || (self.mode == Mode::Star && bytes.iter().all(|&b| b == b'*' || b == b'.'))
+        if self.zero_is_fill()
+            && (bytes.iter().all(|&b| b == b' ')
+                || (self.mode == Mode::Star && bytes.iter().all(|&b| b == b'*' || b == b'.')))
         {
             return Ok(Decimal::zero(self.scale));
         }
@@ -673,8 +678,9 @@ mod tests {
             dec("ZZ,ZZ9.99CR", " 1,234.50  "),
             Decimal::from_i128(123_450, 2)
         );
-        // Blank when zero.
-        assert_eq!(dec("ZZ,ZZ9.99CR", "           "), Decimal::zero(2));
+        // All blank: zero where the picture shows zero so (every digit suppressible).
+        assert_eq!(dec("ZZ,ZZZ.ZZCR", "           "), Decimal::zero(2));
+        assert_eq!(dec("ZZZZ", "    "), Decimal::zero(0));
         // Floating minus.
         assert_eq!(dec("-(5)9.99", "   -12.34"), Decimal::from_i128(-1234, 2));
         assert_eq!(dec("$$,$$9", "  $100"), Decimal::from_i128(100, 0));
@@ -711,6 +717,26 @@ mod tests {
         );
         // A 9 position holding a blank.
         assert!(EditedPicture::parse("99").unwrap().decode(" 1").is_err());
+        // All blank where zero shows a digit (encode writes "     0.00  "): the first 9
+        // holds a blank. Read as 0 it would re-encode to other bytes.
+        assert_eq!(
+            EditedPicture::parse("ZZ,ZZ9.99CR")
+                .unwrap()
+                .decode("           "),
+            Err(NumericError::InvalidDigit {
+                offset: 5,
+                byte: b' '
+            })
+        );
+        assert!(EditedPicture::parse("ZZZ9")
+            .unwrap()
+            .decode("    ")
+            .is_err());
+        // Check protection: all asterisks only where zero is shown so.
+        assert!(EditedPicture::parse("***9.99")
+            .unwrap()
+            .decode("****.**")
+            .is_err());
     }
 
     fn comma() -> EditSymbols {
