@@ -468,14 +468,28 @@ impl EditedPicture {
         let mut buf = DigitBuf::new();
         let mut negative = false;
         let mut digits = 0;
+        // Once a digit, a 9 or the point has been shown, editing shows every later digit
+        // and insertion character: a blank or fill there is text no MOVE writes (and
+        // read leniently, "  1 " in ZZZZ as 10, it would re-encode to other bytes).
+        let mut significant = false;
         for (offset, (&b, p)) in bytes.iter().zip(&self.positions).enumerate() {
             let bad = || NumericError::InvalidDigit { offset, byte: b };
             match *p {
-                Pos::Nine if b.is_ascii_digit() => buf.push(b - b'0'),
+                Pos::Nine if b.is_ascii_digit() => {
+                    buf.push(b - b'0');
+                    significant = true;
+                }
                 Pos::Nine => return Err(bad()),
+                Pos::Suppress | Pos::FloatDigit if significant && !b.is_ascii_digit() => {
+                    return Err(bad())
+                }
+                Pos::Insert(c) if significant && b != c => return Err(bad()),
                 Pos::Suppress | Pos::FloatDigit => {
                     let d = match b {
-                        b'0'..=b'9' => b - b'0',
+                        b'0'..=b'9' => {
+                            significant = true;
+                            b - b'0'
+                        }
                         b' ' | b'*' => 0,
                         _ if *p == Pos::FloatDigit && float_mark(b) => {
                             negative |= b == b'-';
@@ -495,11 +509,13 @@ impl EditedPicture {
                     _ if float_mark(b) => negative |= b == b'-',
                     _ => return Err(bad()),
                 },
-                Pos::Point if b == b'.' => {}
+                Pos::Point if b == b'.' => significant = true,
                 Pos::Point => return Err(bad()),
-                Pos::Sign(_) => match b {
+                Pos::Sign(s) => match b {
                     b'-' => negative = true,
-                    b'+' | b' ' => {}
+                    // A fixed `+` shows `+` or `-`, never a blank.
+                    b'+' => {}
+                    b' ' if s == b'-' => {}
                     _ => return Err(NumericError::InvalidSign { offset, byte: b }),
                 },
                 Pos::Currency if b == b'$' || b == b' ' => {}
@@ -717,6 +733,36 @@ mod tests {
         );
         // A 9 position holding a blank.
         assert!(EditedPicture::parse("99").unwrap().decode(" 1").is_err());
+        // A blank among shown digits: "  1 " is no ZZZZ text (10 shows "  10").
+        assert_eq!(
+            EditedPicture::parse("ZZZZ").unwrap().decode("  1 "),
+            Err(NumericError::InvalidDigit {
+                offset: 3,
+                byte: b' '
+            })
+        );
+        assert!(EditedPicture::parse("ZZ,ZZ9")
+            .unwrap()
+            .decode("  1 23")
+            .is_err());
+        assert!(EditedPicture::parse("ZZZ.ZZ")
+            .unwrap()
+            .decode("   .5 ")
+            .is_err());
+        // Leading zeros in suppressed positions are still read (12).
+        assert_eq!(
+            EditedPicture::parse("ZZZ9").unwrap().decode("0012"),
+            Ok(Decimal::from_i128(12, 0))
+        );
+        // A fixed + shows + or -, a fixed - shows - or a blank.
+        assert_eq!(
+            EditedPicture::parse("ZZ9+").unwrap().decode(" 12 "),
+            Err(NumericError::InvalidSign {
+                offset: 3,
+                byte: b' '
+            })
+        );
+        assert!(EditedPicture::parse("ZZ9-").unwrap().decode(" 12 ").is_ok());
         // All blank where zero shows a digit (encode writes "     0.00  "): the first 9
         // holds a blank. Read as 0 it would re-encode to other bytes.
         assert_eq!(
