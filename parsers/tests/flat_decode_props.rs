@@ -211,7 +211,11 @@ fn compare(dec: &mut Decoder<'_>, rec: &[u8], mode: FieldErrorMode) -> Result<()
 }
 
 proptest! {
-    #![proptest_config(ProptestConfig { cases: 600, ..ProptestConfig::default() })]
+    // PROPTEST_CASES when set: an explicit `cases` would override the variable.
+    #![proptest_config(ProptestConfig {
+        cases: std::env::var("PROPTEST_CASES").ok().and_then(|c| c.parse().ok()).unwrap_or(600),
+        ..ProptestConfig::default()
+    })]
 
     #[test]
     fn flat_program_matches_tree_walk(

@@ -633,8 +633,14 @@ impl<'l> State<'l> {
                 RecordErrorKind::Json("edited picture not compiled".into()),
             ));
         };
-        let text = pic.encode(d).map_err(|e| self.err(start, e.into()))?;
         let f = node.field;
+        // BLANK WHEN ZERO, as for other numeric items: the decoder reads the blanks as 0.
+        if f.blank_when_zero && d.is_zero() {
+            let slot = self.slot(rec, start, pic.len())?;
+            slot.fill(self.opts.codepage.space());
+            return Ok(());
+        }
+        let text = pic.encode(d).map_err(|e| self.err(start, e.into()))?;
         self.text(
             f,
             &DataType::Alphanumeric { len: pic.len() },
@@ -986,6 +992,27 @@ mod tests {
         assert_eq!(decode_with(cpy, o, &[0xF0; 5]).unwrap(), r#"{"a":0.00}"#);
         assert_eq!(decode_with(cpy, o, &[0x40; 5]).unwrap(), r#"{"a":0.00}"#);
         assert_eq!(encode_with(cpy, o, r#"{"a":0.00}"#).unwrap(), [0x40; 5]);
+    }
+
+    #[test]
+    fn edited_blanks_are_zero_only_where_encode_writes_zero_as_blanks() {
+        let o = CodecOptions::default();
+        // BLANK WHEN ZERO on an edited item: zero is written as blanks, read back as 0.
+        let bwz = "       01 R.\n           05 A PIC ZZZ9 BLANK WHEN ZERO.\n";
+        assert_eq!(encode_with(bwz, o, r#"{"a":0}"#).unwrap(), [0x40; 4]);
+        assert_eq!(decode_with(bwz, o, &[0x40; 4]).unwrap(), r#"{"a":0}"#);
+        // Without it, zero shows its 9 ("   0"); blanks are no value of the picture.
+        let plain = "       01 R.\n           05 A PIC ZZZ9.\n";
+        assert_eq!(
+            encode_with(plain, o, r#"{"a":0}"#).unwrap(),
+            [0x40, 0x40, 0x40, 0xF0]
+        );
+        let e = decode_with(plain, o, &[0x40; 4]).unwrap_err();
+        assert!(e.contains("byte 0") && e.contains("40 40 40 40"), "{e}");
+        // An all-Z picture shows zero as blanks: they decode to 0.
+        let all_z = "       01 R.\n           05 A PIC ZZZZ.\n";
+        assert_eq!(decode_with(all_z, o, &[0x40; 4]).unwrap(), r#"{"a":0}"#);
+        assert_eq!(encode_with(all_z, o, r#"{"a":0}"#).unwrap(), [0x40; 4]);
     }
 
     #[test]

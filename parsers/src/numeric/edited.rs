@@ -281,6 +281,13 @@ impl EditedPicture {
         }
     }
 
+    /// Whether a zero is shown as fill alone (blanks, or asterisks and the point): every
+    /// digit position is suppressible. Only then is all-fill text a value encode writes,
+    /// so decode reads it as zero for these pictures only.
+    fn zero_is_fill(&self) -> bool {
+        self.mode != Mode::None && self.positions.iter().all(|p| !matches!(p, Pos::Nine))
+    }
+
     /// The character a floating symbol shows for this sign.
     fn float_char(sym: u8, negative: bool) -> u8 {
         match (sym, negative) {
@@ -304,12 +311,7 @@ impl EditedPicture {
         let mut out = vec![b' '; self.len()];
         // All digit positions suppressible and the value zero: the whole field is blank
         // (or asterisks except the point for check protection).
-        let all_suppress = self
-            .positions
-            .iter()
-            .filter(|p| is_digit(p))
-            .all(|p| *p != Pos::Nine);
-        if v.is_zero() && all_suppress && self.mode != Mode::None {
+        if v.is_zero() && self.zero_is_fill() {
             if self.mode == Mode::Star {
                 for (o, p) in out
                     .iter_mut()
@@ -397,7 +399,9 @@ impl EditedPicture {
 
     /// Reads edited text back to its value at the picture's scale: `" 1,234.50CR"` with
     /// `ZZ,ZZ9.99CR` is -1234.50. An all-blank field (BLANK WHEN ZERO, or a suppressed
-    /// zero) and an all-asterisk check-protected zero read as 0.
+    /// zero) and an all-asterisk check-protected zero read as 0 where the picture shows a
+    /// zero that way (no `9` position); elsewhere a blank `9` is an invalid digit, as the
+    /// text is none that encode writes (BLANK WHEN ZERO is the caller's: the item's clause).
     pub fn decode(&self, text: &str) -> Result<Decimal, NumericError> {
         if self.symbols.is_standard() {
             return self.decode_standard(text.as_bytes());
@@ -445,8 +449,9 @@ impl EditedPicture {
                 got: bytes.len(),
             });
         }
-        if bytes.iter().all(|&b| b == b' ')
-            || (self.mode == Mode::Star && bytes.iter().all(|&b| b == b'*' || b == b'.'))
+        if self.zero_is_fill()
+            && (bytes.iter().all(|&b| b == b' ')
+                || (self.mode == Mode::Star && bytes.iter().all(|&b| b == b'*' || b == b'.')))
         {
             return Ok(Decimal::zero(self.scale));
         }
@@ -463,14 +468,28 @@ impl EditedPicture {
         let mut buf = DigitBuf::new();
         let mut negative = false;
         let mut digits = 0;
+        // Once a digit, a 9 or the point has been shown, editing shows every later digit
+        // and insertion character: a blank or fill there is text no MOVE writes (and
+        // read leniently, "  1 " in ZZZZ as 10, it would re-encode to other bytes).
+        let mut significant = false;
         for (offset, (&b, p)) in bytes.iter().zip(&self.positions).enumerate() {
             let bad = || NumericError::InvalidDigit { offset, byte: b };
             match *p {
-                Pos::Nine if b.is_ascii_digit() => buf.push(b - b'0'),
+                Pos::Nine if b.is_ascii_digit() => {
+                    buf.push(b - b'0');
+                    significant = true;
+                }
                 Pos::Nine => return Err(bad()),
+                Pos::Suppress | Pos::FloatDigit if significant && !b.is_ascii_digit() => {
+                    return Err(bad())
+                }
+                Pos::Insert(c) if significant && b != c => return Err(bad()),
                 Pos::Suppress | Pos::FloatDigit => {
                     let d = match b {
-                        b'0'..=b'9' => b - b'0',
+                        b'0'..=b'9' => {
+                            significant = true;
+                            b - b'0'
+                        }
                         b' ' | b'*' => 0,
                         _ if *p == Pos::FloatDigit && float_mark(b) => {
                             negative |= b == b'-';
@@ -490,11 +509,13 @@ impl EditedPicture {
                     _ if float_mark(b) => negative |= b == b'-',
                     _ => return Err(bad()),
                 },
-                Pos::Point if b == b'.' => {}
+                Pos::Point if b == b'.' => significant = true,
                 Pos::Point => return Err(bad()),
-                Pos::Sign(_) => match b {
+                Pos::Sign(s) => match b {
                     b'-' => negative = true,
-                    b'+' | b' ' => {}
+                    // A fixed `+` shows `+` or `-`, never a blank.
+                    b'+' => {}
+                    b' ' if s == b'-' => {}
                     _ => return Err(NumericError::InvalidSign { offset, byte: b }),
                 },
                 Pos::Currency if b == b'$' || b == b' ' => {}
@@ -673,8 +694,9 @@ mod tests {
             dec("ZZ,ZZ9.99CR", " 1,234.50  "),
             Decimal::from_i128(123_450, 2)
         );
-        // Blank when zero.
-        assert_eq!(dec("ZZ,ZZ9.99CR", "           "), Decimal::zero(2));
+        // All blank: zero where the picture shows zero so (every digit suppressible).
+        assert_eq!(dec("ZZ,ZZZ.ZZCR", "           "), Decimal::zero(2));
+        assert_eq!(dec("ZZZZ", "    "), Decimal::zero(0));
         // Floating minus.
         assert_eq!(dec("-(5)9.99", "   -12.34"), Decimal::from_i128(-1234, 2));
         assert_eq!(dec("$$,$$9", "  $100"), Decimal::from_i128(100, 0));
@@ -711,6 +733,56 @@ mod tests {
         );
         // A 9 position holding a blank.
         assert!(EditedPicture::parse("99").unwrap().decode(" 1").is_err());
+        // A blank among shown digits: "  1 " is no ZZZZ text (10 shows "  10").
+        assert_eq!(
+            EditedPicture::parse("ZZZZ").unwrap().decode("  1 "),
+            Err(NumericError::InvalidDigit {
+                offset: 3,
+                byte: b' '
+            })
+        );
+        assert!(EditedPicture::parse("ZZ,ZZ9")
+            .unwrap()
+            .decode("  1 23")
+            .is_err());
+        assert!(EditedPicture::parse("ZZZ.ZZ")
+            .unwrap()
+            .decode("   .5 ")
+            .is_err());
+        // Leading zeros in suppressed positions are still read (12).
+        assert_eq!(
+            EditedPicture::parse("ZZZ9").unwrap().decode("0012"),
+            Ok(Decimal::from_i128(12, 0))
+        );
+        // A fixed + shows + or -, a fixed - shows - or a blank.
+        assert_eq!(
+            EditedPicture::parse("ZZ9+").unwrap().decode(" 12 "),
+            Err(NumericError::InvalidSign {
+                offset: 3,
+                byte: b' '
+            })
+        );
+        assert!(EditedPicture::parse("ZZ9-").unwrap().decode(" 12 ").is_ok());
+        // All blank where zero shows a digit (encode writes "     0.00  "): the first 9
+        // holds a blank. Read as 0 it would re-encode to other bytes.
+        assert_eq!(
+            EditedPicture::parse("ZZ,ZZ9.99CR")
+                .unwrap()
+                .decode("           "),
+            Err(NumericError::InvalidDigit {
+                offset: 5,
+                byte: b' '
+            })
+        );
+        assert!(EditedPicture::parse("ZZZ9")
+            .unwrap()
+            .decode("    ")
+            .is_err());
+        // Check protection: all asterisks only where zero is shown so.
+        assert!(EditedPicture::parse("***9.99")
+            .unwrap()
+            .decode("****.**")
+            .is_err());
     }
 
     fn comma() -> EditSymbols {
