@@ -84,7 +84,11 @@ fn decode_fail_stops_at_the_bad_record_after_writing_the_ones_before() {
     let recs = parse_lines(&stdout(&out));
     assert_eq!(recs.len(), 1);
     assert_eq!(recs[0]["firm_name"], "ACME LTD");
-    assert!(stderr(&out).contains("record 2, field firm_emps"), "{}", stderr(&out));
+    assert!(
+        stderr(&out).contains("record 2, field firm_emps"),
+        "{}",
+        stderr(&out)
+    );
 }
 
 #[test]

@@ -29,10 +29,16 @@ const MAX_STEPS: usize = 1 << 16;
 /// No parent segment.
 const ROOT: u32 = u32::MAX;
 
+/// Leading text up to this long is also kept in the step itself, copied as one
+/// fixed-size block and cut back: cheaper than a `memcpy` call of variable length.
+const SHORT: usize = 32;
+
 /// One elementary item occurrence, or a marker that structures trimmed tables.
 struct Step<'l> {
     /// JSON text written before the value: `text[pre.0..pre.1]`.
     pre: (u32, u32),
+    /// The same text zero-padded, when it is at most `SHORT` bytes.
+    short: Option<[u8; SHORT]>,
     offset: usize,
     len: usize,
     op: Op<'l>,
@@ -161,24 +167,33 @@ impl<'l> Flat<'l> {
         r: &mut Run<'_, '_>,
         out: &mut Vec<u8>,
     ) -> Result<(), RecordError> {
-        let mut i = lo;
-        while let Some(step) = self.steps.get(i).filter(|_| i < hi) {
-            out.extend_from_slice(self.slice(step.pre));
+        let steps = self.steps.get(lo..hi).unwrap_or_default();
+        let mut it = steps.iter().enumerate();
+        while let Some((k, step)) = it.next() {
+            match &step.short {
+                Some(text) => {
+                    let end = out.len() + (step.pre.1 - step.pre.0) as usize;
+                    out.extend_from_slice(text);
+                    out.truncate(end);
+                }
+                None => out.extend_from_slice(self.slice(step.pre)),
+            }
             match step.op {
                 Op::Item { field, dt, edited } => {
-                    self.item(i, step, (field, dt, edited), r, out)?
+                    self.item(lo + k, step, (field, dt, edited), r, out)?;
                 }
                 Op::Table(t) => {
                     let Some(table) = self.tables.get(t as usize) else {
                         break; // every marker names a table: unreachable
                     };
                     self.trimmed(table, r, out)?;
-                    i = table.first + table.per * table.count;
-                    continue;
+                    // Its elements' steps, which follow, have been run.
+                    if let Some(last) = (table.per * table.count).checked_sub(1) {
+                        it.nth(last);
+                    }
                 }
                 Op::Text => {}
             }
-            i += 1;
         }
         Ok(())
     }
@@ -437,10 +452,18 @@ impl<'l> Builder<'l> {
         }
         let a = self.text_len()?;
         self.flat.text.extend_from_slice(&self.pending);
-        self.pending.clear();
         let pre = (a, self.text_len()?);
+        let short = (self.pending.len() <= SHORT).then(|| {
+            let mut text = [0u8; SHORT];
+            text.iter_mut()
+                .zip(&self.pending)
+                .for_each(|(t, &p)| *t = p);
+            text
+        });
+        self.pending.clear();
         self.flat.steps.push(Step {
             pre,
+            short,
             offset,
             len,
             op,
