@@ -1,12 +1,13 @@
 //! The decoder's flat program (layouts with a fixed JSON shape) against its general tree
-//! walk: for random layouts, options and record bytes, both must write the same JSON and
-//! report the same field errors, in both error modes.
+//! walk: for random layouts, options (trailing empty occurrences dropped or not) and
+//! record bytes, both must write the same JSON and report the same field errors, in both
+//! error modes.
 #![allow(clippy::unwrap_used)]
 
 use ferrule_parsers::codepage::CodePage;
 use ferrule_parsers::copybook::{parse, ParseOptions};
 use ferrule_parsers::dialect::Dialect;
-use ferrule_parsers::json::{CodecOptions, Decoder, FieldErrorMode, RedefinesMode};
+use ferrule_parsers::json::{CodecOptions, Decoder, FieldErrorMode, RedefinesMode, View};
 use proptest::prelude::*;
 
 /// One copybook entry: clauses of an elementary item, or a group's members.
@@ -226,17 +227,26 @@ proptest! {
         strings in prop::bool::weighted(0.2),
         bytes in prop::collection::vec(record_byte(), 0..600),
         cut in 0usize..3,
+        drop_empty in prop::bool::weighted(0.4),
+        blanks in prop::collection::vec((0usize..600, 1usize..60, any::<bool>()), 0..4),
     ) {
         let text = copybook(&children);
         let layout = parse(&text, &ParseOptions::default())
             .unwrap_or_else(|e| panic!("generated copybook does not parse: {e}\n{text}"));
         let o = codec(page, gnu, all, strings);
-        let mut dec = Decoder::new(&layout, o).unwrap();
+        let mut dec = Decoder::with_view(&layout, o, &View::trimming(drop_empty)).unwrap();
         let len = layout.max_len();
         // Exactly the layout's length, longer, and shorter (the walk's job either way).
         let mut rec: Vec<u8> = bytes.iter().copied().cycle().take(len + 3).collect();
         if rec.len() < len + 3 {
             rec.resize(len + 3, 0xF0);
+        }
+        // Runs of spaces or low-values: the empty occurrences trimming looks for.
+        let space = o.codepage.space();
+        for (at, n, low) in blanks {
+            let at = at % rec.len();
+            let end = (at + n).min(rec.len());
+            rec[at..end].fill(if low { 0 } else { space });
         }
         let rec = match cut {
             0 => &rec[..len],
@@ -251,11 +261,19 @@ proptest! {
 #[test]
 fn bench_shapes_take_the_flat_program() {
     // The benchmark layouts (fixed shape) use it; an ODO layout does not.
-    for cpy in ["../bench/text-heavy.cpy", "../bench/packed-heavy.cpy"] {
+    // Dropping trailing empty occurrences keeps it.
+    for cpy in [
+        "../bench/text-heavy.cpy",
+        "../bench/packed-heavy.cpy",
+        "../bench/mixed.cpy",
+    ] {
         let text = std::fs::read_to_string(cpy).unwrap();
         let layout = parse(&text, &ParseOptions::default()).unwrap();
-        let dec = Decoder::new(&layout, CodecOptions::default()).unwrap();
-        assert!(dec.uses_flat(), "{cpy}");
+        for drop in [false, true] {
+            let view = View::trimming(drop);
+            let dec = Decoder::with_view(&layout, CodecOptions::default(), &view).unwrap();
+            assert!(dec.uses_flat(), "{cpy}, drop_empty_occurs {drop}");
+        }
     }
     let odo = "       01 R.\n           05 N PIC 9.\n           05 T OCCURS 0 TO 3 DEPENDING ON N PIC X.\n";
     let layout = parse(odo, &ParseOptions::default()).unwrap();

@@ -2,11 +2,13 @@
 
 use std::fs::File;
 use std::io::{self, BufRead, BufReader, BufWriter, IsTerminal, Read, Write};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 use clap::{Args, ValueEnum};
 use ferrule_parsers::framing::{Framing, MeasuredError, RecordReader, RecordWriter};
-use ferrule_parsers::json::{Decoder, Encoder, FieldErrorMode, RecordError, RecordErrorKind, View};
+use ferrule_parsers::json::{
+    Decoded, Decoder, Encoder, FieldErrorMode, RecordError, RecordErrorKind, View,
+};
 use ferrule_parsers::layout::Layout;
 
 use super::args::{select_help, JsonOutArgs, RecordLayoutArgs};
@@ -172,15 +174,14 @@ pub fn decode(args: DecodeArgs) -> Result<(), Failure> {
     let (input, total) = open_input(&args.input)?;
     let mut reader = RecordReader::new(input, framing);
     let mut out = open_output(&args.output)?;
-    let mut quarantine = Quarantine::open(args.quarantine.as_deref(), framing)?;
-    let mut tally = Tally::new(args.on_error == OnError::Null);
+    let quarantine = Quarantine::open(args.quarantine.as_deref(), framing)?;
+    let mut sink = Sink::new(quarantine, args.on_error);
     let bar = progress_bar(total, args.no_progress);
-    let mut buf: Vec<u8> = Vec::with_capacity(1 << 17);
     let max_len = layout.max_len();
     // The first bytes of a measured file, to suggest another reading if a counter fails.
     let mut seen = odo_hint::Seen::default();
     // Whatever stops the loop (the end, a bad record under `fail`, a framing error, an
-    // I/O error), the records decoded before it are still in `buf`: written below.
+    // I/O error), the records decoded before it are still in `sink`: written below.
     let mut run = || -> Result<(), Failure> {
         loop {
             // Field errors come back as nulls plus reports; the policy is applied below.
@@ -190,7 +191,7 @@ pub fn decode(args: DecodeArgs) -> Result<(), Failure> {
                 reader
                     .next_measured(max_len, |bytes| {
                         // Without a valid counter the next record's start is unknown: fatal.
-                        let d = match decoder.decode(bytes, &mut buf, FieldErrorMode::Null) {
+                        let d = match decoder.decode(bytes, &mut sink.buf, FieldErrorMode::Null) {
                             Ok(d) => d,
                             Err(e) => {
                                 window = Some(bytes.to_vec());
@@ -213,7 +214,11 @@ pub fn decode(args: DecodeArgs) -> Result<(), Failure> {
                             // Reported (and kept raw) before stopping: the bytes from the record's
                             // start, as many as its longest form could take.
                             if let Err(q) =
-                                quarantine.record(&bytes, offset, std::slice::from_ref(&source))
+                                sink.quarantine.record(
+                                    &bytes,
+                                    offset,
+                                    std::slice::from_ref(&source),
+                                )
                             {
                                 return q.message;
                             }
@@ -237,70 +242,136 @@ pub fn decode(args: DecodeArgs) -> Result<(), Failure> {
                 Ok(None) => return Ok(()),
                 Err(e) => return Err(Failure::data(format!("error: {e}"))),
             };
-            let mark = buf.len();
+            let mark = sink.buf.len();
             let result = match outcome.take() {
                 Some(r) => r,
-                None => decoder.decode(record, &mut buf, FieldErrorMode::Null),
+                None => decoder.decode(record, &mut sink.buf, FieldErrorMode::Null),
             };
-            let errors = match result {
-                Ok(d) if d.field_errors.is_empty() => {
-                    buf.push(b'\n');
-                    tally.good += 1;
-                    continue_flush(&mut out, &mut buf, &bar, reader.bytes_read())?;
-                    continue;
-                }
-                Ok(d) => (d.field_errors, false),
-                // The decoder gave up on the whole record (its output was taken back).
-                Err(e) => (vec![e], true),
-            };
-            let (errors, whole) = errors;
-            // Only bad records are copied, so that the reader can be asked where they were.
-            let raw = record.to_vec();
-            let number = reader.record_number();
-            let errors: Vec<RecordError> =
-                errors.into_iter().map(|e| e.at_record(number)).collect();
-            quarantine.record(&raw, reader.record_offset(), &errors)?;
-            let keep = args.on_error == OnError::Null && !whole;
-            if keep {
-                buf.push(b'\n');
-            } else {
-                buf.truncate(mark);
+            if let Some(bad) = sink.settle(result, record, mark) {
+                sink.bad(bad, reader.record_number(), reader.record_offset())?;
             }
-            if args.on_error == OnError::Fail {
-                let first = errors.first().map(ToString::to_string).unwrap_or_default();
-                return Err(Failure::data(format!("error: {first}")));
-            }
-            tally.bad(&errors);
-            continue_flush(&mut out, &mut buf, &bar, reader.bytes_read())?;
+            sink.flush_if_large(&mut out, &bar, reader.bytes_read())?;
         }
     };
     let ran = run();
-    let written = out.write_all(&buf).and_then(|()| out.flush());
-    if let Some(b) = bar {
+    if let Some(b) = &bar {
         b.finish_and_clear();
     }
-    let finished = quarantine.finish();
-    tally.summary("decoded", args.quarantine.as_deref());
-    ran?;
-    written?;
-    finished
+    sink.finish(ran, out, args.quarantine.as_deref())
 }
 
-/// Writes out the JSON gathered so far once it is large, and moves the progress bar.
-fn continue_flush(
-    out: &mut dyn Write,
-    buf: &mut Vec<u8>,
-    bar: &Option<indicatif::ProgressBar>,
-    position: u64,
-) -> Result<(), Failure> {
-    if buf.len() >= 1 << 16 {
-        out.write_all(buf)?;
-        buf.clear();
-        if let Some(b) = bar {
-            b.set_position(position);
+/// Where decoded records go, and what happens to bad ones: shared by the one-layout and
+/// the multi-layout (`segmented`) decode loops.
+pub(super) struct Sink {
+    /// JSON Lines not yet written out.
+    pub buf: Vec<u8>,
+    pub quarantine: Quarantine,
+    tally: Tally,
+    on_error: OnError,
+}
+
+/// A record that decoded with errors: its bytes, the errors, where its JSON began in
+/// the buffer, and whether the decoder gave up on the whole record (its output was
+/// taken back) rather than writing nulls.
+pub(super) struct Bad {
+    raw: Vec<u8>,
+    errors: Vec<RecordError>,
+    mark: usize,
+    whole: bool,
+}
+
+impl Sink {
+    pub fn new(quarantine: Quarantine, on_error: OnError) -> Sink {
+        Sink {
+            buf: Vec::with_capacity(1 << 17),
+            quarantine,
+            tally: Tally::new(on_error == OnError::Null),
+            on_error,
         }
     }
-    Ok(())
+
+    /// Ends a record that decoded cleanly (its JSON in `buf` from `mark`) with its
+    /// newline; hands a bad one back for [`Self::bad`], with a copy of its bytes (only
+    /// bad records are copied, so that the reader can then be asked where they were).
+    pub fn settle(
+        &mut self,
+        result: Result<Decoded, RecordError>,
+        record: &[u8],
+        mark: usize,
+    ) -> Option<Bad> {
+        let (errors, whole) = match result {
+            Ok(d) if d.field_errors.is_empty() => {
+                self.buf.push(b'\n');
+                self.tally.good += 1;
+                return None;
+            }
+            Ok(d) => (d.field_errors, false),
+            Err(e) => (vec![e], true),
+        };
+        Some(Bad {
+            raw: record.to_vec(),
+            errors,
+            mark,
+            whole,
+        })
+    }
+
+    /// Ends a bad record (record `number` at byte `offset` of the input) as
+    /// `--on-error` says: quarantined, then kept with nulls, dropped, or the run stops
+    /// with its first error.
+    pub fn bad(&mut self, bad: Bad, number: u64, offset: u64) -> Result<(), Failure> {
+        let errors: Vec<RecordError> = bad
+            .errors
+            .into_iter()
+            .map(|e| e.at_record(number))
+            .collect();
+        self.quarantine.record(&bad.raw, offset, &errors)?;
+        if self.on_error == OnError::Null && !bad.whole {
+            self.buf.push(b'\n');
+        } else {
+            self.buf.truncate(bad.mark);
+        }
+        if self.on_error == OnError::Fail {
+            let first = errors.first().map(ToString::to_string).unwrap_or_default();
+            return Err(Failure::data(format!("error: {first}")));
+        }
+        self.tally.bad(&errors);
+        Ok(())
+    }
+
+    /// Writes out the JSON gathered so far once it is large, and moves the progress bar.
+    pub fn flush_if_large(
+        &mut self,
+        out: &mut dyn Write,
+        bar: &Option<indicatif::ProgressBar>,
+        position: u64,
+    ) -> Result<(), Failure> {
+        if self.buf.len() >= 1 << 16 {
+            out.write_all(&self.buf)?;
+            self.buf.clear();
+            if let Some(b) = bar {
+                b.set_position(position);
+            }
+        }
+        Ok(())
+    }
+
+    /// Whatever stopped the decode loop (`ran`: the end, a bad record under `fail`, a
+    /// framing or I/O error), the records decoded before it are written and the
+    /// quarantine closed; then the first failure is the outcome.
+    pub fn finish(
+        self,
+        ran: Result<(), Failure>,
+        mut out: Box<dyn Write>,
+        quarantine_path: Option<&Path>,
+    ) -> Result<(), Failure> {
+        let written = out.write_all(&self.buf).and_then(|()| out.flush());
+        let finished = self.quarantine.finish();
+        self.tally.summary("decoded", quarantine_path);
+        ran?;
+        written?;
+        finished
+    }
 }
 
 pub fn encode(args: EncodeArgs) -> Result<(), Failure> {
@@ -333,17 +404,40 @@ pub fn encode(args: EncodeArgs) -> Result<(), Failure> {
     let mut encoder =
         Encoder::new(&layout, opts).map_err(|e| Failure::usage(format!("error: {e}")))?;
     encoder.set_trim_trailing(args.trim_trailing);
-    let (input, _) = open_input(&args.input)?;
+    let (input, output) = (&args.input, &args.output);
+    let quarantine = args.quarantine.as_deref();
+    encode_lines(
+        input,
+        output,
+        framing,
+        quarantine,
+        args.on_error,
+        |v, rec| encoder.encode(v, rec, trim),
+    )
+}
+
+/// The encode loop of one-layout and multi-layout files alike: each non-blank JSON line
+/// is parsed and handed to `encode` to build its record, which is written in `framing`;
+/// a bad line is quarantined, then skipped or the run stops, as `on_error` says.
+pub(super) fn encode_lines(
+    input: &Option<PathBuf>,
+    output: &Option<PathBuf>,
+    framing: Framing,
+    quarantine_path: Option<&Path>,
+    on_error: EncodeOnError,
+    mut encode: impl FnMut(&serde_json::Value, &mut Vec<u8>) -> Result<(), RecordError>,
+) -> Result<(), Failure> {
+    let (input, _) = open_input(input)?;
     let mut input = BufReader::with_capacity(1 << 16, input);
-    let mut writer = RecordWriter::new(open_output(&args.output)?, framing);
-    let mut quarantine = Quarantine::open_lines(args.quarantine.as_deref())?;
+    let mut writer = RecordWriter::new(open_output(output)?, framing);
+    let mut quarantine = Quarantine::open_lines(quarantine_path)?;
     let mut tally = Tally::new(false);
     let mut line = Vec::with_capacity(4096);
-    let mut rec = Vec::with_capacity(layout.max_len());
+    let mut rec = Vec::with_capacity(4096);
     let mut number = 0u64;
     let mut offset = 0u64;
-    // As in decode: whatever stops the loop, the records encoded before it are written
-    // (an open BDW block included) by `finish` below.
+    // Whatever stops the loop, the records encoded before it are written (an open BDW
+    // block included) by `finish` below.
     let mut run = || -> Result<(), Failure> {
         loop {
             line.clear();
@@ -366,7 +460,7 @@ pub fn encode(args: EncodeArgs) -> Result<(), Failure> {
                     bytes: Vec::new(),
                     kind: RecordErrorKind::Json(e.to_string()),
                 })
-                .and_then(|v| encoder.encode(&v, &mut rec, trim));
+                .and_then(|v| encode(&v, &mut rec));
             match result {
                 Ok(()) => {
                     writer
@@ -377,7 +471,7 @@ pub fn encode(args: EncodeArgs) -> Result<(), Failure> {
                 Err(e) => {
                     let e = e.at_record(number);
                     quarantine.record(&line, line_offset, std::slice::from_ref(&e))?;
-                    if args.on_error == EncodeOnError::Fail {
+                    if on_error == EncodeOnError::Fail {
                         return Err(Failure::data(format!("error: {e}")));
                     }
                     tally.bad(std::slice::from_ref(&e));
@@ -391,7 +485,7 @@ pub fn encode(args: EncodeArgs) -> Result<(), Failure> {
         .map_err(|e| Failure::data(format!("error: {e}")))
         .and_then(|mut out| Ok(out.flush()?));
     let finished = quarantine.finish();
-    tally.summary("encoded", args.quarantine.as_deref());
+    tally.summary("encoded", quarantine_path);
     ran?;
     written?;
     finished

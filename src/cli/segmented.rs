@@ -7,19 +7,18 @@
 //! file holds one record length; shorter record types are padded): decode reads each
 //! record's own fields from its start, encode pads shorter records with code-page spaces.
 
-use std::io::{BufRead, BufReader, Write};
 use std::path::PathBuf;
 
 use clap::Args;
 use ferrule_parsers::dialect::Dialect;
-use ferrule_parsers::framing::{Framing, RecordReader, RecordWriter};
+use ferrule_parsers::framing::{Framing, RecordReader};
 use ferrule_parsers::json::{
     CodecOptions, Decoder, Encoder, FieldErrorMode, RecordError, RecordErrorKind, SegmentMap,
 };
 
 use super::args::RecordLayoutArgs;
-use super::convert::{open_input, open_output, EncodeOnError, OnError};
-use super::quarantine::{Quarantine, Tally};
+use super::convert::{encode_lines, open_input, open_output, EncodeOnError, OnError, Sink};
+use super::quarantine::Quarantine;
 use super::{CodecArgs, Failure};
 
 /// Multi-layout files.
@@ -108,76 +107,36 @@ pub fn decode(job: DecodeJob<'_>) -> Result<(), Failure> {
     let (input, _) = open_input(&job.input)?;
     let mut reader = RecordReader::new(input, framing);
     let mut out = open_output(&job.output)?;
-    let mut quarantine = Quarantine::open(job.quarantine.as_deref(), framing)?;
-    let mut tally = Tally::new(job.on_error == OnError::Null);
-    let mut buf = Vec::with_capacity(1 << 16);
-    loop {
-        let record = match reader.next_record() {
-            Ok(Some(r)) => r,
-            Ok(None) => break,
-            Err(e) => {
-                out.write_all(&buf)?;
-                out.flush()?;
-                quarantine.finish()?;
-                return Err(Failure::data(format!("error: {e}")));
+    let quarantine = Quarantine::open(job.quarantine.as_deref(), framing)?;
+    let mut sink = Sink::new(quarantine, job.on_error);
+    let mut run = || -> Result<(), Failure> {
+        loop {
+            let record = match reader.next_record() {
+                Ok(Some(r)) => r,
+                Ok(None) => return Ok(()),
+                Err(e) => return Err(Failure::data(format!("error: {e}"))),
+            };
+            let mark = sink.buf.len();
+            let result = job.map.choose(record, opts).and_then(|i| {
+                decoders
+                    .get_mut(i)
+                    .ok_or_else(|| RecordError {
+                        record: 0,
+                        path: String::new(),
+                        offset: 0,
+                        bytes: Vec::new(),
+                        kind: RecordErrorKind::Json("no decoder for the chosen layout".into()),
+                    })?
+                    .decode(record, &mut sink.buf, FieldErrorMode::Null)
+            });
+            if let Some(bad) = sink.settle(result, record, mark) {
+                sink.bad(bad, reader.record_number(), reader.record_offset())?;
             }
-        };
-        let mark = buf.len();
-        let result = job.map.choose(record, opts).and_then(|i| {
-            decoders
-                .get_mut(i)
-                .ok_or_else(|| RecordError {
-                    record: 0,
-                    path: String::new(),
-                    offset: 0,
-                    bytes: Vec::new(),
-                    kind: RecordErrorKind::Json("no decoder for the chosen layout".into()),
-                })?
-                .decode(record, &mut buf, FieldErrorMode::Null)
-        });
-        let (errors, whole) = match result {
-            Ok(d) if d.field_errors.is_empty() => {
-                buf.push(b'\n');
-                tally.good += 1;
-                flush_if_large(&mut out, &mut buf)?;
-                continue;
-            }
-            Ok(d) => (d.field_errors, false),
-            Err(e) => (vec![e], true),
-        };
-        // Only bad records are copied, so that the reader can be asked where they were.
-        let raw = record.to_vec();
-        let number = reader.record_number();
-        let errors: Vec<RecordError> = errors.into_iter().map(|e| e.at_record(number)).collect();
-        quarantine.record(&raw, reader.record_offset(), &errors)?;
-        if job.on_error == OnError::Null && !whole {
-            buf.push(b'\n');
-        } else {
-            buf.truncate(mark);
+            sink.flush_if_large(&mut out, &None, 0)?;
         }
-        if job.on_error == OnError::Fail {
-            out.write_all(&buf)?;
-            out.flush()?;
-            quarantine.finish()?;
-            let first = errors.first().map(|e| e.to_string()).unwrap_or_default();
-            return Err(Failure::data(format!("error: {first}")));
-        }
-        tally.bad(&errors);
-        flush_if_large(&mut out, &mut buf)?;
-    }
-    out.write_all(&buf)?;
-    out.flush()?;
-    quarantine.finish()?;
-    tally.summary("decoded", job.quarantine.as_deref());
-    Ok(())
-}
-
-fn flush_if_large(out: &mut dyn Write, buf: &mut Vec<u8>) -> Result<(), Failure> {
-    if buf.len() >= 1 << 16 {
-        out.write_all(buf)?;
-        buf.clear();
-    }
-    Ok(())
+    };
+    let ran = run();
+    sink.finish(ran, out, job.quarantine.as_deref())
 }
 
 /// What `encode` hands over for a multi-layout file.
@@ -214,71 +173,24 @@ pub fn encode(job: EncodeJob<'_>) -> Result<(), Failure> {
     for e in &mut encoders {
         e.set_trim_trailing(job.trim_trailing);
     }
-    let (input, _) = open_input(&job.input)?;
-    let mut input = BufReader::with_capacity(1 << 16, input);
-    let mut writer = RecordWriter::new(open_output(&job.output)?, framing);
-    let mut quarantine = Quarantine::open_lines(job.quarantine.as_deref())?;
-    let mut tally = Tally::new(false);
-    let (mut line, mut rec) = (Vec::new(), Vec::new());
-    let (mut number, mut offset) = (0u64, 0u64);
-    loop {
-        line.clear();
-        let n = input.read_until(b'\n', &mut line)?;
-        if n == 0 {
-            break;
-        }
-        let line_offset = offset;
-        offset += n as u64;
-        if line.iter().all(u8::is_ascii_whitespace) {
-            continue;
-        }
-        number += 1;
-        rec.clear();
-        let result = serde_json::from_slice::<serde_json::Value>(&line)
-            .map_err(|e| RecordError {
-                record: 0,
-                path: String::new(),
-                offset: e.column().saturating_sub(1),
-                bytes: Vec::new(),
-                kind: RecordErrorKind::Json(e.to_string()),
-            })
-            .and_then(|v| {
-                let i = job.map.choose_json(&v)?;
-                match encoders.get_mut(i) {
-                    Some(enc) => enc.encode(&v, &mut rec, fixed_len.is_none()),
-                    None => Ok(()),
-                }
-            });
-        match result {
-            Ok(()) => {
-                if let Some(len) = fixed_len {
-                    // Shorter record types are padded to the file's one record length.
-                    rec.resize(len, opts.codepage.space());
-                }
-                writer
-                    .write_record(&rec)
-                    .map_err(|e| Failure::data(format!("error: record {number}: {e}")))?;
-                tally.good += 1;
+    let space = opts.codepage.space();
+    let quarantine = job.quarantine.as_deref();
+    encode_lines(
+        &job.input,
+        &job.output,
+        framing,
+        quarantine,
+        job.on_error,
+        |v, rec| {
+            let i = job.map.choose_json(v)?;
+            if let Some(enc) = encoders.get_mut(i) {
+                enc.encode(v, rec, fixed_len.is_none())?;
             }
-            Err(e) => {
-                let e = e.at_record(number);
-                quarantine.record(&line, line_offset, std::slice::from_ref(&e))?;
-                if job.on_error == EncodeOnError::Fail {
-                    writer
-                        .finish()
-                        .map_err(|e| Failure::data(format!("error: {e}")))?;
-                    quarantine.finish()?;
-                    return Err(Failure::data(format!("error: {e}")));
-                }
-                tally.bad(std::slice::from_ref(&e));
+            if let Some(len) = fixed_len {
+                // Shorter record types are padded to the file's one record length.
+                rec.resize(len, space);
             }
-        }
-    }
-    let mut out = writer
-        .finish()
-        .map_err(|e| Failure::data(format!("error: {e}")))?;
-    out.flush()?;
-    quarantine.finish()?;
-    tally.summary("encoded", job.quarantine.as_deref());
-    Ok(())
+            Ok(())
+        },
+    )
 }

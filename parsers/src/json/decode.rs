@@ -7,7 +7,8 @@ use super::flat::Flat;
 use super::item::ItemWriter;
 use super::path::{path_string, Seg};
 use super::plan::{Node, Plan};
-use super::view::{empty_bytes, empty_json, View};
+use super::trim::drop_trailing_empty;
+use super::view::View;
 use super::{CodecOptions, FieldErrorMode, RedefinesMode};
 
 /// A value captured for later fields: an ODO count or a discriminator's text.
@@ -375,42 +376,43 @@ impl<'l> State<'l> {
         }
         target.push(b'[');
         self.path.push(Seg::Name(&f.json_name));
-        // Elements follow one another at their actual length: an ODO table inside the
-        // element (IBM's complex ODO) makes it shorter than its static size. A view's
-        // trimmed tables hold no ODO table (see `mark_fixed_tables`): fixed stride.
-        let mut shrink: isize = 0;
-        if node.trim_empty {
-            if let Err(e) = self.trimmed_elements(node, w, start, count, target) {
-                self.path.pop();
-                return Err(e);
-            }
+        // A view's trimmed tables hold no ODO table (see `mark_fixed_tables`): they
+        // keep their static stride and move nothing.
+        let shrink = if node.trim_empty {
+            self.trimmed_elements(node, w, start, count, target)
+                .map(|()| 0)
         } else {
-            let mut elem_start = start;
-            for i in 0..count {
-                if elem_start >= w.rec.len() {
-                    break;
-                }
-                if i > 0 {
-                    target.push(b',');
-                }
-                self.path.push(Seg::Index(i));
-                // Children of an element sit at their static offsets moved to this element.
-                let moved = elem_start as isize - f.offset as isize;
-                let mut elem_delta = moved;
-                let r = self.value(node, w, elem_start, &mut elem_delta, target);
-                self.path.pop();
-                if let Err(e) = r {
-                    self.path.pop();
-                    return Err(e);
-                }
-                shrink = elem_delta - moved;
-                elem_start = (elem_start as isize + f.size as isize + shrink).max(0) as usize;
-            }
-        }
+            self.elements(node, w, start, count, target)
+        };
         self.path.pop();
         target.push(b']');
-        *delta += table_shift(n, occurs.max, f.size, shrink);
+        *delta += table_shift(n, occurs.max, f.size, shrink?);
         Ok(())
+    }
+
+    /// The table's `count` elements from `start`, as far as the record goes; returns how
+    /// much shorter than its static size each element was. Elements follow one another
+    /// at their actual length: an ODO table inside the element (IBM's complex ODO)
+    /// makes it shorter than its static size.
+    fn elements(
+        &mut self,
+        node: &Node<'l>,
+        w: &mut Walk<'_>,
+        start: usize,
+        count: usize,
+        target: &mut Vec<u8>,
+    ) -> Result<isize, RecordError> {
+        let size = node.field.size as isize;
+        let mut shrink = 0;
+        let mut elem_start = start;
+        for i in 0..count {
+            if elem_start >= w.rec.len() {
+                break;
+            }
+            shrink = self.element(node, w, elem_start, i, target)?;
+            elem_start = (elem_start as isize + size + shrink).max(0) as usize;
+        }
+        Ok(shrink)
     }
 
     /// The element count of the ODO table `name` at `start`, from its counter's slot,
@@ -441,33 +443,30 @@ impl<'l> State<'l> {
         Err(e)
     }
 
-    /// Occurrence `i` of the table at `start`, with its separating comma.
+    /// Occurrence `i` of a table, at `elem_start`, with its separating comma; returns
+    /// how much shorter than its static size it was.
     fn element(
         &mut self,
         node: &Node<'l>,
         w: &mut Walk<'_>,
-        start: usize,
+        elem_start: usize,
         i: usize,
         target: &mut Vec<u8>,
-    ) -> Result<(), RecordError> {
-        let f = node.field;
-        let elem_start = start + i * f.size;
+    ) -> Result<isize, RecordError> {
         if i > 0 {
             target.push(b',');
         }
         self.path.push(Seg::Index(i));
         // Children of an element sit at their static offsets moved to this element.
-        let mut elem_delta = elem_start as isize - f.offset as isize;
+        let moved = elem_start as isize - node.field.offset as isize;
+        let mut elem_delta = moved;
         let r = self.value(node, w, elem_start, &mut elem_delta, target);
         self.path.pop();
-        r
+        r.map(|()| elem_delta - moved)
     }
 
     /// A fixed table without its trailing empty occurrences (a view's
-    /// `drop_empty_occurs`). One whose bytes are all spaces or low-values is decoded
-    /// only once a later one proves it is not trailing (packed fields of a slot never
-    /// filled hold such bytes, which are no valid number); one that decodes to blanks
-    /// and zeros is decoded, and cut off if nothing follows it.
+    /// `drop_empty_occurs`): see [`drop_trailing_empty`].
     fn trimmed_elements(
         &mut self,
         node: &Node<'l>,
@@ -476,42 +475,16 @@ impl<'l> State<'l> {
         count: usize,
         target: &mut Vec<u8>,
     ) -> Result<(), RecordError> {
-        let f = node.field;
+        let size = node.field.size;
+        let rec = w.rec;
+        let bytes = |i: usize| {
+            let at = start + i * size;
+            rec.get(at..(at + size).min(rec.len())).unwrap_or_default()
+        };
         let space = self.opts.codepage.space();
-        let mut keep = target.len();
-        let mut unwritten = 0..0;
-        for i in 0..count {
-            let elem_start = start + i * f.size;
-            let Some(bytes) = w
-                .rec
-                .get(elem_start..(elem_start + f.size).min(w.rec.len()))
-            else {
-                break;
-            };
-            if bytes.is_empty() {
-                break;
-            }
-            // A slot cut short by the record's end is decoded (and reported) as before.
-            if bytes.len() == f.size && empty_bytes(bytes, space) {
-                unwritten = if unwritten.is_empty() {
-                    i..i + 1
-                } else {
-                    unwritten.start..i + 1
-                };
-                continue;
-            }
-            for j in unwritten.clone() {
-                self.element(node, w, start, j, target)?;
-            }
-            unwritten = 0..0;
-            let begin = target.len() + usize::from(i > 0);
-            self.element(node, w, start, i, target)?;
-            if !empty_json(target.get(begin..).unwrap_or_default()) {
-                keep = target.len();
-            }
-        }
-        target.truncate(keep);
-        Ok(())
+        drop_trailing_empty(target, count, size, space, bytes, |i, out| {
+            self.element(node, w, start + i * size, i, out).map(|_| ())
+        })
     }
 
     /// The value of one occurrence at `start`.

@@ -4,6 +4,11 @@
 //! absolute offset and the JSON text that goes before its value (commas, keys, `{`, `[`,
 //! closing brackets), run in one loop with no recursion and no path stack.
 //!
+//! Fixed tables whose trailing empty occurrences a view drops (`drop_empty_occurs`) stay
+//! on this path: such a table is one marker step followed by its elements' steps, each
+//! element a self-contained run (its closing text included), so the runner can defer,
+//! replay and cut whole elements as the walk does.
+//!
 //! It writes exactly what the general tree walk in `decode.rs` writes for records at
 //! least as long as the layout; the decoder uses the walk for shorter records. A field
 //! path is rebuilt from the step only when an error needs it.
@@ -15,6 +20,7 @@ use super::error::{RecordError, RecordErrorKind};
 use super::item::ItemWriter;
 use super::path::{path_string, Seg};
 use super::plan::{Node, Plan};
+use super::trim::drop_trailing_empty;
 use super::{CodecOptions, FieldErrorMode, RedefinesMode};
 
 /// More steps than this (huge tables) are left to the tree walk, to bound the plan's size.
@@ -23,20 +29,58 @@ const MAX_STEPS: usize = 1 << 16;
 /// No parent segment.
 const ROOT: u32 = u32::MAX;
 
-/// One elementary item occurrence.
+/// Leading text up to this long is also kept in the step itself, copied as one
+/// fixed-size block and cut back: cheaper than a `memcpy` call of variable length.
+const SHORT: usize = 32;
+
+/// One elementary item occurrence, or a marker that structures trimmed tables.
 struct Step<'l> {
     /// JSON text written before the value: `text[pre.0..pre.1]`.
     pre: (u32, u32),
+    /// The same text zero-padded, when it is at most `SHORT` bytes.
+    short: Option<[u8; SHORT]>,
     offset: usize,
     len: usize,
-    field: &'l Field,
-    dt: &'l DataType,
-    /// Index into `Flat::edited` for numeric-edited items.
-    edited: Option<u32>,
+    op: Op<'l>,
     /// Its segment in `Flat::segs`, for the error path.
     seg: u32,
     /// Part of a FILLER: decoded (its errors count) but not shown.
     hidden: bool,
+}
+
+/// What a step does after writing its leading text.
+enum Op<'l> {
+    /// Writes one value.
+    Item {
+        field: &'l Field,
+        dt: &'l DataType,
+        /// Index into `Flat::edited` for numeric-edited items.
+        edited: Option<u32>,
+    },
+    /// Runs trimmed table `Flat::tables[n]`, whose elements' steps follow.
+    Table(u32),
+    /// Nothing: the text that closes a trimmed table's element.
+    Text,
+}
+
+/// A fixed table without its trailing empty occurrences: element `i`'s steps are
+/// `first + i * per .. first + (i + 1) * per`.
+struct Table {
+    first: usize,
+    per: usize,
+    count: usize,
+    /// Record offset and byte size of element 0.
+    offset: usize,
+    size: usize,
+}
+
+/// One record's run: what every step reads and writes.
+struct Run<'a, 'r> {
+    items: &'a mut ItemWriter,
+    rec: &'r [u8],
+    mode: FieldErrorMode,
+    errors: &'a mut Vec<RecordError>,
+    captured: &'a mut Option<Vec<u8>>,
 }
 
 /// The flat program for one layout and one set of options.
@@ -49,6 +93,7 @@ pub(crate) struct Flat<'l> {
     /// Path segments, each with its parent's index (ROOT for none).
     segs: Vec<(u32, Seg<'l>)>,
     edited: Vec<EditedPicture>,
+    tables: Vec<Table>,
     /// Bytes a record needs for this program to apply (the layout's length).
     pub need: usize,
     /// The step whose value text a view captures (the first occurrence of its item).
@@ -58,8 +103,8 @@ pub(crate) struct Flat<'l> {
 impl<'l> Flat<'l> {
     /// The flat program, or `None` when the layout needs the general walk.
     pub fn compile(plan: &Plan<'l>, opts: &CodecOptions, need: usize) -> Option<Flat<'l>> {
-        if plan.slot_count > 0 || plan.trims {
-            // ODO counters, REDEFINES selectors or tables trimmed by content: the shape varies.
+        if plan.slot_count > 0 {
+            // ODO counters or REDEFINES selectors: the shape varies.
             return None;
         }
         let mut b = Builder {
@@ -69,6 +114,7 @@ impl<'l> Flat<'l> {
                 tail: (0, 0),
                 segs: Vec::new(),
                 edited: Vec::new(),
+                tables: Vec::new(),
                 need,
                 capture: None,
             },
@@ -101,45 +147,119 @@ impl<'l> Flat<'l> {
         out: &mut Vec<u8>,
         captured: &mut Option<Vec<u8>>,
     ) -> Result<(), RecordError> {
-        for (i, step) in self.steps.iter().enumerate() {
-            out.extend_from_slice(self.slice(step.pre));
-            let Some(bytes) = rec.get(step.offset..step.offset + step.len) else {
-                // `need` covers every step: only a caller ignoring it gets here.
-                let have = rec.get(step.offset..).unwrap_or_default();
-                let kind = RecordErrorKind::CutShort {
-                    have: have.len(),
-                    need: step.len,
-                };
-                return Err(RecordError::new(self.path(i), step.offset, have, kind));
-            };
-            let mark = out.len();
-            let edited = step.edited.and_then(|e| self.edited.get(e as usize));
-            match items.item(step.field, step.dt, edited, bytes, out) {
-                Ok(()) => {
-                    if self.capture == Some(i) {
-                        *captured = out.get(mark..).map(<[u8]>::to_vec);
-                    }
-                    if step.hidden {
-                        out.truncate(mark);
+        let mut r = Run {
+            items,
+            rec,
+            mode,
+            errors,
+            captured,
+        };
+        self.steps(0, self.steps.len(), &mut r, out)?;
+        out.extend_from_slice(self.slice(self.tail));
+        Ok(())
+    }
+
+    /// Runs steps `lo..hi`.
+    fn steps(
+        &self,
+        lo: usize,
+        hi: usize,
+        r: &mut Run<'_, '_>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), RecordError> {
+        let steps = self.steps.get(lo..hi).unwrap_or_default();
+        let mut it = steps.iter().enumerate();
+        while let Some((k, step)) = it.next() {
+            match &step.short {
+                Some(text) => {
+                    let end = out.len() + (step.pre.1 - step.pre.0) as usize;
+                    out.extend_from_slice(text);
+                    out.truncate(end);
+                }
+                None => out.extend_from_slice(self.slice(step.pre)),
+            }
+            match step.op {
+                Op::Item { field, dt, edited } => {
+                    self.item(lo + k, step, (field, dt, edited), r, out)?;
+                }
+                Op::Table(t) => {
+                    let Some(table) = self.tables.get(t as usize) else {
+                        break; // every marker names a table: unreachable
+                    };
+                    self.trimmed(table, r, out)?;
+                    // Its elements' steps, which follow, have been run.
+                    if let Some(last) = (table.per * table.count).checked_sub(1) {
+                        it.nth(last);
                     }
                 }
-                Err(kind) => {
+                Op::Text => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Step `i`'s value.
+    fn item(
+        &self,
+        i: usize,
+        step: &Step<'l>,
+        (field, dt, edited): (&Field, &DataType, Option<u32>),
+        r: &mut Run<'_, '_>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), RecordError> {
+        let Some(bytes) = r.rec.get(step.offset..step.offset + step.len) else {
+            // `need` covers every step: only a caller ignoring it gets here.
+            let have = r.rec.get(step.offset..).unwrap_or_default();
+            let kind = RecordErrorKind::CutShort {
+                have: have.len(),
+                need: step.len,
+            };
+            return Err(RecordError::new(self.path(i), step.offset, have, kind));
+        };
+        let mark = out.len();
+        let edited = edited.and_then(|e| self.edited.get(e as usize));
+        match r.items.item(field, dt, edited, bytes, out) {
+            Ok(()) => {
+                if self.capture == Some(i) {
+                    *r.captured = out.get(mark..).map(<[u8]>::to_vec);
+                }
+                if step.hidden {
                     out.truncate(mark);
-                    let e = RecordError::new(self.path(i), step.offset, bytes, kind);
-                    match mode {
-                        FieldErrorMode::Fail => return Err(e),
-                        FieldErrorMode::Null => {
-                            if !step.hidden {
-                                out.extend_from_slice(b"null");
-                            }
-                            errors.push(e);
+                }
+            }
+            Err(kind) => {
+                out.truncate(mark);
+                let e = RecordError::new(self.path(i), step.offset, bytes, kind);
+                match r.mode {
+                    FieldErrorMode::Fail => return Err(e),
+                    FieldErrorMode::Null => {
+                        if !step.hidden {
+                            out.extend_from_slice(b"null");
                         }
+                        r.errors.push(e);
                     }
                 }
             }
         }
-        out.extend_from_slice(self.slice(self.tail));
         Ok(())
+    }
+
+    /// A table without its trailing empty occurrences: see [`drop_trailing_empty`].
+    fn trimmed(
+        &self,
+        t: &Table,
+        r: &mut Run<'_, '_>,
+        out: &mut Vec<u8>,
+    ) -> Result<(), RecordError> {
+        let space = r.items.opts.codepage.space();
+        let rec = r.rec;
+        let bytes = |i: usize| {
+            let at = t.offset + i * t.size;
+            rec.get(at..at + t.size).unwrap_or_default()
+        };
+        drop_trailing_empty(out, t.count, t.size, space, bytes, |i, out| {
+            self.steps(t.first + i * t.per, t.first + (i + 1) * t.per, r, out)
+        })
     }
 
     fn slice(&self, (a, b): (u32, u32)) -> &[u8] {
@@ -232,6 +352,20 @@ impl<'l> Builder<'l> {
         if !hidden {
             self.pending.push(b'[');
         }
+        let table = if node.trim_empty {
+            let t = u32::try_from(self.flat.tables.len()).ok()?;
+            self.push(start, 0, Op::Table(t), seg, hidden)?;
+            self.flat.tables.push(Table {
+                first: self.flat.steps.len(),
+                per: 0,
+                count: occurs.max,
+                offset: start,
+                size: f.size,
+            });
+            Some(t as usize)
+        } else {
+            None
+        };
         for i in 0..occurs.max {
             if i > 0 && !hidden {
                 self.pending.push(b',');
@@ -240,6 +374,18 @@ impl<'l> Builder<'l> {
             // Members of an element sit at their static offsets moved to this element.
             let elem_start = start + i * f.size;
             self.value(node, elem_start, elem_start - f.offset, elem, hidden)?;
+            if table.is_some() && !self.pending.is_empty() {
+                // An element's closing text is its own, so it can be cut with it.
+                self.push(elem_start, 0, Op::Text, elem, hidden)?;
+            }
+        }
+        if let Some(t) = table.and_then(|t| self.flat.tables.get_mut(t)) {
+            // Elements share one shape, so they have as many steps each.
+            let steps = self.flat.steps.len() - t.first;
+            t.per = steps / occurs.max;
+            if t.per * occurs.max != steps {
+                return None;
+            }
         }
         if !hidden {
             self.pending.push(b']');
@@ -271,7 +417,7 @@ impl<'l> Builder<'l> {
             FieldKind::Item(dt) => dt,
         };
         let len = dt.byte_len();
-        if start + len > self.flat.need || self.flat.steps.len() >= MAX_STEPS {
+        if start + len > self.flat.need {
             return None;
         }
         let edited = match &node.edited {
@@ -284,17 +430,43 @@ impl<'l> Builder<'l> {
         if node.capture && self.flat.capture.is_none() {
             self.flat.capture = Some(self.flat.steps.len());
         }
-        let a = self.text_len()?;
-        self.flat.text.extend_from_slice(&self.pending);
-        self.pending.clear();
-        let pre = (a, self.text_len()?);
-        self.flat.steps.push(Step {
-            pre,
-            offset: start,
-            len,
+        let op = Op::Item {
             field: f,
             dt,
             edited,
+        };
+        self.push(start, len, op, seg, hidden)
+    }
+
+    /// Appends a step that takes the pending text as its own.
+    fn push(
+        &mut self,
+        offset: usize,
+        len: usize,
+        op: Op<'l>,
+        seg: u32,
+        hidden: bool,
+    ) -> Option<()> {
+        if self.flat.steps.len() >= MAX_STEPS {
+            return None;
+        }
+        let a = self.text_len()?;
+        self.flat.text.extend_from_slice(&self.pending);
+        let pre = (a, self.text_len()?);
+        let short = (self.pending.len() <= SHORT).then(|| {
+            let mut text = [0u8; SHORT];
+            text.iter_mut()
+                .zip(&self.pending)
+                .for_each(|(t, &p)| *t = p);
+            text
+        });
+        self.pending.clear();
+        self.flat.steps.push(Step {
+            pre,
+            short,
+            offset,
+            len,
+            op,
             seg,
             hidden,
         });

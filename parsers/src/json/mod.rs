@@ -15,6 +15,7 @@ mod plan;
 mod schema;
 mod segment;
 mod text;
+mod trim;
 mod view;
 
 #[cfg(test)]
