@@ -43,6 +43,10 @@ pub struct TcpConfig {
     pub address: String,
     /// TLS towards the host (it sits behind a TLS terminator).
     pub tls: Option<BackendTlsConfig>,
+    /// `ims-connect` or `cics-listener` (`connector/protocol/`), with its `ims`/`cics` table.
+    pub protocol: Option<String>,
+    pub ims: Option<super::protocol::ims::ImsConfig>,
+    pub cics: Option<super::protocol::cics::CicsConfig>,
 }
 
 impl TcpConfig {
@@ -51,6 +55,16 @@ impl TcpConfig {
         let address = self.address.clone();
         if address.trim().is_empty() {
             return Err(vec![("address".into(), "must not be empty".into())]);
+        }
+        if self.protocol.is_some() || self.ims.is_some() || self.cics.is_some() {
+            let tls = match &self.tls {
+                None => None,
+                Some(t) => Some(Arc::new(
+                    backend_tls(t, &address, base).map_err(|m| vec![("tls".into(), m)])?,
+                )),
+            };
+            let (ims, cics) = (self.ims.as_ref(), self.cics.as_ref());
+            return super::protocol::validate(self.protocol.as_deref(), ims, cics, address, tls);
         }
         match &self.tls {
             None => Ok(BackendKind::Tcp { address }),

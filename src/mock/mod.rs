@@ -74,6 +74,7 @@ mod fields;
 mod frame;
 mod host;
 mod key;
+mod protocol;
 mod server;
 mod stats;
 
