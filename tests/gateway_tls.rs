@@ -492,3 +492,93 @@ fn sigterm_stops_the_tls_listener_cleanly() {
     assert!(exit.success(), "{exit:?}\n{}", serve.log());
     assert!(serve.log().contains("stopped"), "{}", serve.log());
 }
+
+#[test]
+fn tls_backend_failures_are_502_with_distinct_logged_reasons() {
+    // An expired host certificate, a name the certificate does not carry, and a host that
+    // answers the hello with something that is not TLS: each 502, each its own reason. A
+    // TLS 1.3 host refusing a missing client certificate does so after the client's side
+    // of the handshake is done: the log names its alert, CertificateRequired.
+    let pki = pki();
+    let d = pki.path();
+    std::fs::write(d.join("req.cpy"), REQ_CPY).unwrap();
+    std::fs::write(d.join("rsp.cpy"), RSP_CPY).unwrap();
+    let ca = ca("Expiry CA");
+    std::fs::write(d.join("expiry-ca.pem"), ca.cert.pem()).unwrap();
+    let mut p = CertificateParams::new(vec!["localhost".to_string()]).unwrap();
+    p.not_before = rcgen::date_time_ymd(2000, 1, 1);
+    p.not_after = rcgen::date_time_ymd(2001, 1, 1);
+    p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    let key = KeyPair::generate().unwrap();
+    let cert = p.signed_by(&key, &ca.cert, &ca.key).unwrap();
+    std::fs::write(d.join("expired.pem"), cert.pem()).unwrap();
+    std::fs::write(d.join("expired.key"), key.serialize_pem()).unwrap();
+    let expired = tls_host(d, "expired", None);
+    let plain = tls_host(d, "server", None);
+    let mtls = tls_host(d, "server", Some("ca.pem"));
+    let not_tls = TcpListener::bind("127.0.0.1:0").unwrap();
+    let not_tls_port = not_tls.local_addr().unwrap().port();
+    thread::spawn(move || {
+        for s in not_tls.incoming() {
+            let Ok(mut s) = s else { continue };
+            let _ = s.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\n");
+            let mut sink = [0u8; 1024];
+            let _ = s.read(&mut sink);
+        }
+    });
+    let mut config = String::from("[server]\nlisten = \"127.0.0.1:0\"\n");
+    for (name, port, tls) in [
+        (
+            "expired",
+            expired,
+            r#"ca = "expiry-ca.pem", server_name = "localhost""#,
+        ),
+        (
+            "misnamed",
+            plain,
+            r#"ca = "ca.pem", server_name = "mainframe.example""#,
+        ),
+        (
+            "nocert",
+            mtls,
+            r#"ca = "ca.pem", server_name = "localhost""#,
+        ),
+        (
+            "nottls",
+            not_tls_port,
+            r#"ca = "ca.pem", server_name = "localhost""#,
+        ),
+    ] {
+        config.push_str(&format!(
+            r#"
+[[backend]]
+name = "{name}"
+kind = "tcp"
+address = "127.0.0.1:{port}"
+tls = {{ {tls} }}
+
+[[route]]
+method = "GET"
+path = "/v1/{name}/{{vrm}}"
+backend = "{name}"
+request = {{ copybook = "req.cpy" }}
+response = {{ copybook = "rsp.cpy" }}
+set = {{ vrm = "{{vrm}}", tran_code = "VEHQ" }}
+"#
+        ));
+    }
+    let serve = Serve::start(d, &config);
+    for (name, reason) in [
+        ("expired", "TLS handshake failed (certificate-expired)"),
+        ("misnamed", "TLS handshake failed (name-mismatch)"),
+        ("nottls", "TLS handshake failed (handshake-failed)"),
+        ("nocert", "CertificateRequired"),
+    ] {
+        let (status, text) = http_get(serve.port, &format!("/v1/{name}/AB12CDE")).unwrap();
+        assert_eq!(status, 502, "{name}: {text}");
+        // The reason is for the operator's log, not the client.
+        assert!(!text.contains(reason), "{text}");
+        let log = serve.log();
+        assert!(log.contains(reason), "{name}: {log}");
+    }
+}

@@ -288,7 +288,7 @@ impl Pool {
                     .connector
                     .connect(tls.server_name.clone(), stream)
                     .await
-                    .map_err(|e| std::io::Error::new(e.kind(), format!("TLS handshake: {e}")))?;
+                    .map_err(super::tls::handshake_error)?;
                 Ok(Stream::Tls(Box::new(tls_stream)))
             }
         }
