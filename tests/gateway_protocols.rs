@@ -267,3 +267,35 @@ fn check_locates_protocol_mistakes() {
         assert!(err.contains(needle), "{needle}\n{err}");
     }
 }
+
+#[test]
+fn the_mainframe_example_runs() {
+    // examples/mainframe as shipped, on free ports with absolute paths: every route answers.
+    let dir = repo().join("examples/mainframe");
+    let samples = repo().join("samples/gateway").display().to_string();
+    let text = |name: &str| {
+        std::fs::read_to_string(dir.join(name))
+            .unwrap()
+            .replace("../../samples/gateway", &samples)
+    };
+    let mut mock_cfg: Table = text("mock.toml").parse().unwrap();
+    for h in mock_cfg["host"].as_array_mut().unwrap() {
+        h.as_table_mut()
+            .unwrap()
+            .insert("listen".into(), "127.0.0.1:0".into());
+    }
+    let m = Mock::start(&mock_cfg);
+    let mut g: Table = text("ferrule.toml").parse().unwrap();
+    server_mut(&mut g).insert("listen".into(), "127.0.0.1:0".into());
+    for (name, addr) in &m.hosts {
+        backend_mut(&mut g, name).insert("address".into(), addr.to_string().into());
+    }
+    let g = Gateway::start(&g);
+    for path in ["ims", "cics", "cics-enhanced"] {
+        let r = g.get(&format!("/v1/{path}/vehicles/AB12CDE"));
+        assert_eq!(r.status, 200, "{path}: {}\n{}", r.text(), g.log_text());
+        assert_eq!(r.json()["vrm"], "AB12CDE");
+        let r = g.get(&format!("/v1/{path}/vehicles/ZZ99ZZZ"));
+        assert_eq!(r.status, 404, "{path}: {}", r.text());
+    }
+}

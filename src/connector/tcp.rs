@@ -45,8 +45,9 @@ pub struct TcpConfig {
     pub tls: Option<BackendTlsConfig>,
     /// `ims-connect` or `cics-listener` (`connector/protocol/`), with its `ims`/`cics` table.
     pub protocol: Option<String>,
-    pub ims: Option<super::protocol::ims::ImsConfig>,
-    pub cics: Option<super::protocol::cics::CicsConfig>,
+    // Boxed: rarely set, and large beside the other kinds' settings.
+    pub ims: Option<Box<super::protocol::ims::ImsConfig>>,
+    pub cics: Option<Box<super::protocol::cics::CicsConfig>>,
 }
 
 impl TcpConfig {
@@ -63,7 +64,7 @@ impl TcpConfig {
                     backend_tls(t, &address, base).map_err(|m| vec![("tls".into(), m)])?,
                 )),
             };
-            let (ims, cics) = (self.ims.as_ref(), self.cics.as_ref());
+            let (ims, cics) = (self.ims.as_deref(), self.cics.as_deref());
             return super::protocol::validate(self.protocol.as_deref(), ims, cics, address, tls);
         }
         match &self.tls {
