@@ -299,3 +299,62 @@ fn the_mainframe_example_runs() {
         assert_eq!(r.status, 404, "{path}: {}", r.text());
     }
 }
+
+/// A one-connection-at-a-time raw host: reads what arrives (one IMS Connect message, or
+/// whatever the first read gives for CICS), writes `answer`, closes.
+fn raw_host(ims: bool, answer: Vec<u8>) -> std::net::SocketAddr {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    std::thread::spawn(move || {
+        for s in listener.incoming() {
+            let Ok(mut s) = s else { continue };
+            if ims {
+                let _ = read_message(&mut s);
+            } else {
+                let mut buf = [0u8; 512];
+                let _ = s.read(&mut buf);
+            }
+            let _ = s.write_all(&answer);
+        }
+    });
+    addr
+}
+
+/// The sample gateway with its vehicle backend at `addr` speaking `protocol`.
+fn gateway_at(addr: std::net::SocketAddr, protocol: &str, key: &str, settings: &str) -> Gateway {
+    let mut g = sample_gateway(&[]);
+    let b = backend_mut(&mut g, "vehicles");
+    b.insert("address".into(), addr.to_string().into());
+    b.insert("protocol".into(), protocol.into());
+    b.insert(key.into(), table(settings));
+    Gateway::start(&g)
+}
+
+#[test]
+fn broken_answers_get_their_problem_status() {
+    let ims = "datastore = \"IMS1\"\ntrancode = \"VEHQ\"";
+    let mut csm = vec![0, 12, 0, 0];
+    csm.extend(ebcdic8("*CSMOKY*"));
+    // A truncated answer: LLLL says 100 bytes, 10 come, then the close.
+    let truncated = [vec![0, 0, 0, 100, 0, 10, 0, 0], ebcdic8("AB")[..2].to_vec()].concat();
+    let g = gateway_at(raw_host(true, truncated), "ims-connect", "ims", ims);
+    assert_problem(&g.get(VEHICLE), 502, "backend-unavailable");
+    // Garbage after the end of message: a whole answer (LLLL 16 + CSM), then more bytes.
+    let garbage = [vec![0, 0, 0, 16], csm.clone(), b"JUNKJUNK".to_vec()].concat();
+    let g = gateway_at(raw_host(true, garbage), "ims-connect", "ims", ims);
+    assert_problem(&g.get(VEHICLE), 502, "bad-backend-response");
+    assert!(
+        g.log_text()
+            .contains("after the IMS Connect end of message"),
+        "{}",
+        g.log_text()
+    );
+    // A CICS listener that closes after the TRM without a word.
+    let g = gateway_at(
+        raw_host(false, Vec::new()),
+        "cics-listener",
+        "cics",
+        "tranid = \"VEHQ\"",
+    );
+    assert_problem(&g.get(VEHICLE), 502, "backend-unavailable");
+}

@@ -115,7 +115,7 @@ pub fn validate(
                     false
                 }
             };
-            if !enhanced && c.tranid.is_none() {
+            if c.mode == "standard" && c.tranid.is_none() {
                 ps.push((
                     "cics.tranid".into(),
                     "required with mode = \"standard\"".into(),
@@ -333,4 +333,52 @@ async fn serve_cics(
     );
     let _ = write_half.write_all(&wire).await;
     let _ = write_half.shutdown().await;
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn check(protocol: Option<&str>, ims: Option<&str>, cics: Option<&str>) -> Problems {
+        let ims: Option<MockImsConfig> = ims.map(|t| toml::from_str(t).unwrap());
+        let cics: Option<MockCicsConfig> = cics.map(|t| toml::from_str(t).unwrap());
+        let mut ps = Problems::new();
+        validate(protocol, ims.as_ref(), cics.as_ref(), &mut ps);
+        ps
+    }
+
+    fn keys(ps: &Problems) -> Vec<&str> {
+        ps.iter().map(|(k, _)| k.as_str()).collect()
+    }
+
+    #[test]
+    fn protocol_tables_are_checked_at_their_keys() {
+        let ims = "datastore = \"IMS1\"\ntrancode = \"VEHQ\"";
+        assert!(check(Some("ims-connect"), Some(ims), None).is_empty());
+        assert!(check(None, None, None).is_empty());
+        // A table without its protocol, a protocol without its table, an unknown one.
+        assert_eq!(keys(&check(None, Some(ims), None)), ["protocol"]);
+        assert_eq!(keys(&check(Some("ims-connect"), None, None)), ["ims"]);
+        assert_eq!(keys(&check(Some("mq"), None, None)), ["protocol"]);
+        // Segment size beyond an LL's reach; a standard listener without its tranid.
+        let big = "datastore = \"I\"\ntrancode = \"T\"\nsegment_bytes = 40000";
+        assert_eq!(
+            keys(&check(Some("ims-connect"), Some(big), None)),
+            ["ims.segment_bytes"]
+        );
+        let cics = "mode = \"standard\"\nencoding = \"utf8\"";
+        assert_eq!(
+            keys(&check(Some("cics-listener"), None, Some(cics))),
+            ["cics.encoding", "cics.tranid"]
+        );
+        let cics = "mode = \"odd\"\nmsglen = 1000";
+        assert_eq!(
+            keys(&check(Some("cics-listener"), None, Some(cics))),
+            ["cics.mode", "cics.msglen"]
+        );
+        // Unknown keys are refused.
+        assert!(
+            toml::from_str::<MockImsConfig>("datastore = \"I\"\ntrancode = \"T\"\nx = 1").is_err()
+        );
+    }
 }
