@@ -582,3 +582,66 @@ set = {{ vrm = "{{vrm}}", tran_code = "VEHQ" }}
         assert!(log.contains(reason), "{name}: {log}");
     }
 }
+
+#[test]
+fn an_ims_connect_backend_over_tls_answers() {
+    // IMS Connect behind AT-TLS: the IRM and segments travel inside the TLS session.
+    let pki = pki();
+    let d = pki.path();
+    std::fs::write(d.join("req.cpy"), REQ_CPY).unwrap();
+    std::fs::write(d.join("rsp.cpy"), RSP_CPY).unwrap();
+    let config = ServerConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs(&d.join("server.pem")), key(&d.join("server.key")))
+        .unwrap();
+    let config = Arc::new(config);
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    thread::spawn(move || {
+        for tcp in listener.incoming() {
+            let Ok(tcp) = tcp else { continue };
+            let mut s =
+                rustls::StreamOwned::new(ServerConnection::new(config.clone()).unwrap(), tcp);
+            let mut llll = [0u8; 4];
+            if s.read_exact(&mut llll).is_err() {
+                continue;
+            }
+            let mut rest = vec![0u8; u32::from_be_bytes(llll) as usize - 4];
+            if s.read_exact(&mut rest).is_err() {
+                continue;
+            }
+            // LLLL, one segment holding cp037 "00FORD" + 6 blanks, then *CSMOKY*.
+            let mut out = vec![0, 0, 0, 32, 0, 16, 0, 0, 0xF0, 0xF0, 0xC6, 0xD6, 0xD9, 0xC4];
+            out.extend([0x40; 6]);
+            out.extend([0, 12, 0, 0, 0x5C, 0xC3, 0xE2, 0xD4, 0xD6, 0xD2, 0xE8, 0x5C]);
+            let _ = s.write_all(&out).and_then(|()| s.flush());
+        }
+    });
+    let config = format!(
+        r#"[server]
+listen = "127.0.0.1:0"
+
+[[backend]]
+name = "ims"
+kind = "tcp"
+address = "127.0.0.1:{port}"
+tls = {{ ca = "ca.pem", server_name = "localhost" }}
+protocol = "ims-connect"
+ims = {{ datastore = "IMS1", trancode = "VEHQ" }}
+
+[[route]]
+method = "GET"
+path = "/v1/ims/{{vrm}}"
+backend = "ims"
+request = {{ copybook = "req.cpy" }}
+response = {{ copybook = "rsp.cpy" }}
+set = {{ vrm = "{{vrm}}", tran_code = "VEHQ" }}
+"#
+    );
+    let serve = Serve::start(d, &config);
+    let (status, text) = http_get(serve.port, "/v1/ims/AB12CDE").unwrap();
+    assert_eq!(status, 200, "{text}\n{}", serve.log());
+    assert!(text.contains("\"FORD\""), "{text}");
+}

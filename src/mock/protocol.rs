@@ -10,6 +10,8 @@
 //! a malformed TRM gets `EZY1353E` (IBM's example of a refusal); an unknown tranid or a
 //! short enhanced header `EZY1281E` (the simulator's choice).
 
+use std::sync::Arc;
+
 use ferrule_parsers::protocol::cics_listener::{
     decode_header, encode_listener_error, TransactionRequest,
 };
@@ -25,6 +27,7 @@ use tokio::net::TcpStream;
 use super::answer::answer;
 use super::frame::{self, read_frame};
 use super::host::Host;
+use super::stats::Counters;
 use crate::config::table::Problems;
 use crate::connector::protocol::{default_encoding, encoding};
 
@@ -163,18 +166,27 @@ pub fn validate(
 }
 
 /// Serves one connection of a protocol host until it ends.
-pub async fn serve(host: &Host, protocol: &HostProtocol, stream: TcpStream) {
+pub async fn serve(
+    host: &Host,
+    protocol: &HostProtocol,
+    counters: &Arc<Counters>,
+    stream: TcpStream,
+) {
     match protocol {
         HostProtocol::Ims {
             datastore,
             trancode,
             segment_bytes,
-        } => serve_ims(host, datastore, trancode, *segment_bytes, stream).await,
+        } => serve_ims(host, datastore, trancode, *segment_bytes, counters, stream).await,
         HostProtocol::Cics {
             tranid,
             msglen,
             encoding,
-        } => serve_cics(host, tranid.as_deref(), *msglen, *encoding, stream).await,
+        } => {
+            // One request per connection.
+            let _busy = counters.request();
+            serve_cics(host, tranid.as_deref(), *msglen, *encoding, stream).await
+        }
     }
 }
 
@@ -191,6 +203,7 @@ async fn serve_ims(
     datastore: &str,
     trancode: &str,
     segment_bytes: usize,
+    counters: &Arc<Counters>,
     mut stream: TcpStream,
 ) {
     let mut decoder = RequestDecoder::new();
@@ -215,6 +228,7 @@ async fn serve_ims(
                 return;
             }
         };
+        let _busy = counters.request();
         let reply = ims_reply(host, datastore, trancode, segment_bytes, &request);
         if frame::write_all(&mut stream, &reply).await.is_err()
             || request.settings.socket != SocketType::Persistent

@@ -152,8 +152,7 @@ async fn serve_connection(run: Arc<HostRun>, stream: TcpStream) {
     // Answers are single small writes; do not let Nagle hold them back.
     let _ = stream.set_nodelay(true);
     if let Some(protocol) = &run.host.protocol {
-        let _busy = run.counters.request();
-        return super::protocol::serve(&run.host, protocol, stream).await;
+        return super::protocol::serve(&run.host, protocol, &run.counters, stream).await;
     }
     let mut io = BufReader::new(stream);
     let host = &*run.host;
