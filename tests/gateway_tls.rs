@@ -492,3 +492,156 @@ fn sigterm_stops_the_tls_listener_cleanly() {
     assert!(exit.success(), "{exit:?}\n{}", serve.log());
     assert!(serve.log().contains("stopped"), "{}", serve.log());
 }
+
+#[test]
+fn tls_backend_failures_are_502_with_distinct_logged_reasons() {
+    // An expired host certificate, a name the certificate does not carry, and a host that
+    // answers the hello with something that is not TLS: each 502, each its own reason. A
+    // TLS 1.3 host refusing a missing client certificate does so after the client's side
+    // of the handshake is done: the log names its alert, CertificateRequired.
+    let pki = pki();
+    let d = pki.path();
+    std::fs::write(d.join("req.cpy"), REQ_CPY).unwrap();
+    std::fs::write(d.join("rsp.cpy"), RSP_CPY).unwrap();
+    let ca = ca("Expiry CA");
+    std::fs::write(d.join("expiry-ca.pem"), ca.cert.pem()).unwrap();
+    let mut p = CertificateParams::new(vec!["localhost".to_string()]).unwrap();
+    p.not_before = rcgen::date_time_ymd(2000, 1, 1);
+    p.not_after = rcgen::date_time_ymd(2001, 1, 1);
+    p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
+    let key = KeyPair::generate().unwrap();
+    let cert = p.signed_by(&key, &ca.cert, &ca.key).unwrap();
+    std::fs::write(d.join("expired.pem"), cert.pem()).unwrap();
+    std::fs::write(d.join("expired.key"), key.serialize_pem()).unwrap();
+    let expired = tls_host(d, "expired", None);
+    let plain = tls_host(d, "server", None);
+    let mtls = tls_host(d, "server", Some("ca.pem"));
+    let not_tls = TcpListener::bind("127.0.0.1:0").unwrap();
+    let not_tls_port = not_tls.local_addr().unwrap().port();
+    thread::spawn(move || {
+        for s in not_tls.incoming() {
+            let Ok(mut s) = s else { continue };
+            let _ = s.write_all(b"HTTP/1.1 400 Bad Request\r\n\r\n");
+            let mut sink = [0u8; 1024];
+            let _ = s.read(&mut sink);
+        }
+    });
+    let mut config = String::from("[server]\nlisten = \"127.0.0.1:0\"\n");
+    for (name, port, tls) in [
+        (
+            "expired",
+            expired,
+            r#"ca = "expiry-ca.pem", server_name = "localhost""#,
+        ),
+        (
+            "misnamed",
+            plain,
+            r#"ca = "ca.pem", server_name = "mainframe.example""#,
+        ),
+        (
+            "nocert",
+            mtls,
+            r#"ca = "ca.pem", server_name = "localhost""#,
+        ),
+        (
+            "nottls",
+            not_tls_port,
+            r#"ca = "ca.pem", server_name = "localhost""#,
+        ),
+    ] {
+        config.push_str(&format!(
+            r#"
+[[backend]]
+name = "{name}"
+kind = "tcp"
+address = "127.0.0.1:{port}"
+tls = {{ {tls} }}
+
+[[route]]
+method = "GET"
+path = "/v1/{name}/{{vrm}}"
+backend = "{name}"
+request = {{ copybook = "req.cpy" }}
+response = {{ copybook = "rsp.cpy" }}
+set = {{ vrm = "{{vrm}}", tran_code = "VEHQ" }}
+"#
+        ));
+    }
+    let serve = Serve::start(d, &config);
+    for (name, reason) in [
+        ("expired", "TLS handshake failed (certificate-expired)"),
+        ("misnamed", "TLS handshake failed (name-mismatch)"),
+        ("nottls", "TLS handshake failed (handshake-failed)"),
+        ("nocert", "CertificateRequired"),
+    ] {
+        let (status, text) = http_get(serve.port, &format!("/v1/{name}/AB12CDE")).unwrap();
+        assert_eq!(status, 502, "{name}: {text}");
+        // The reason is for the operator's log, not the client.
+        assert!(!text.contains(reason), "{text}");
+        let log = serve.log();
+        assert!(log.contains(reason), "{name}: {log}");
+    }
+}
+
+#[test]
+fn an_ims_connect_backend_over_tls_answers() {
+    // IMS Connect behind AT-TLS: the IRM and segments travel inside the TLS session.
+    let pki = pki();
+    let d = pki.path();
+    std::fs::write(d.join("req.cpy"), REQ_CPY).unwrap();
+    std::fs::write(d.join("rsp.cpy"), RSP_CPY).unwrap();
+    let config = ServerConfig::builder_with_provider(provider())
+        .with_safe_default_protocol_versions()
+        .unwrap()
+        .with_no_client_auth()
+        .with_single_cert(certs(&d.join("server.pem")), key(&d.join("server.key")))
+        .unwrap();
+    let config = Arc::new(config);
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = listener.local_addr().unwrap().port();
+    thread::spawn(move || {
+        for tcp in listener.incoming() {
+            let Ok(tcp) = tcp else { continue };
+            let mut s =
+                rustls::StreamOwned::new(ServerConnection::new(config.clone()).unwrap(), tcp);
+            let mut llll = [0u8; 4];
+            if s.read_exact(&mut llll).is_err() {
+                continue;
+            }
+            let mut rest = vec![0u8; u32::from_be_bytes(llll) as usize - 4];
+            if s.read_exact(&mut rest).is_err() {
+                continue;
+            }
+            // LLLL, one segment holding cp037 "00FORD" + 6 blanks, then *CSMOKY*.
+            let mut out = vec![0, 0, 0, 32, 0, 16, 0, 0, 0xF0, 0xF0, 0xC6, 0xD6, 0xD9, 0xC4];
+            out.extend([0x40; 6]);
+            out.extend([0, 12, 0, 0, 0x5C, 0xC3, 0xE2, 0xD4, 0xD6, 0xD2, 0xE8, 0x5C]);
+            let _ = s.write_all(&out).and_then(|()| s.flush());
+        }
+    });
+    let config = format!(
+        r#"[server]
+listen = "127.0.0.1:0"
+
+[[backend]]
+name = "ims"
+kind = "tcp"
+address = "127.0.0.1:{port}"
+tls = {{ ca = "ca.pem", server_name = "localhost" }}
+protocol = "ims-connect"
+ims = {{ datastore = "IMS1", trancode = "VEHQ" }}
+
+[[route]]
+method = "GET"
+path = "/v1/ims/{{vrm}}"
+backend = "ims"
+request = {{ copybook = "req.cpy" }}
+response = {{ copybook = "rsp.cpy" }}
+set = {{ vrm = "{{vrm}}", tran_code = "VEHQ" }}
+"#
+    );
+    let serve = Serve::start(d, &config);
+    let (status, text) = http_get(serve.port, "/v1/ims/AB12CDE").unwrap();
+    assert_eq!(status, 200, "{text}\n{}", serve.log());
+    assert!(text.contains("\"FORD\""), "{text}");
+}

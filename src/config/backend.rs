@@ -20,6 +20,7 @@ use toml::{Table, Value};
 use super::model::defaults;
 use super::table::{self, Problems};
 use super::wire::WireConfig;
+use crate::connector::protocol::TcpProtocol;
 use crate::connector::tls::BackendTls;
 use crate::connector::{exec::ExecConfig, http::HttpConfig, tcp::TcpConfig};
 
@@ -64,6 +65,12 @@ pub enum BackendKind {
     TcpTls {
         address: String,
         tls: Arc<BackendTls>,
+    },
+    /// A tcp backend speaking a transaction manager's protocol (`protocol = "..."`).
+    TcpProtocol {
+        address: String,
+        tls: Option<Arc<BackendTls>>,
+        protocol: Arc<TcpProtocol>,
     },
     Http {
         url: String,

@@ -23,6 +23,7 @@ pub mod frame;
 pub mod http;
 pub mod limit;
 pub mod metered;
+pub mod protocol;
 pub mod tcp;
 pub mod timeout;
 pub mod tls;
@@ -45,6 +46,27 @@ pub fn build(spec: &BackendSpec) -> BackendService {
     match &spec.kind {
         BackendKind::Tcp { address } | BackendKind::TcpTls { address, .. } => {
             stack(spec, tcp::TcpConnector::new(address, spec))
+        }
+        BackendKind::TcpProtocol {
+            address,
+            tls,
+            protocol,
+        } => {
+            let dial = protocol::Dial {
+                address: address.clone(),
+                tls: tls.clone(),
+                connect_timeout: spec.connect_timeout,
+            };
+            match &**protocol {
+                protocol::TcpProtocol::Ims(s) => stack(
+                    spec,
+                    protocol::ims::ImsConnector::new(dial, s.clone(), spec.max_sessions),
+                ),
+                protocol::TcpProtocol::Cics(s) => stack(
+                    spec,
+                    protocol::cics::CicsConnector::new(dial, s.clone(), spec.framing),
+                ),
+            }
         }
         BackendKind::Http { url } => stack(spec, http::HttpConnector::new(url, spec)),
         BackendKind::Exec { command, args } => {
@@ -124,9 +146,9 @@ pub async fn probe(spec: &BackendSpec) -> bool {
     };
     match &spec.kind {
         // TLS backends: reaching the port is what readiness asks; the handshake is per session.
-        BackendKind::Tcp { address } | BackendKind::TcpTls { address, .. } => {
-            dial(address.clone()).await
-        }
+        BackendKind::Tcp { address }
+        | BackendKind::TcpTls { address, .. }
+        | BackendKind::TcpProtocol { address, .. } => dial(address.clone()).await,
         BackendKind::Http { url } => match http::parse_url(url) {
             Ok(uri) => {
                 let host = uri
@@ -228,6 +250,11 @@ pub enum ConnectorError {
     /// An exec backend's program failed (502).
     #[error("program failed: {0}")]
     Program(String),
+    /// The host's transaction manager refused the request (IMS Connect request status,
+    /// a CICS listener message) (502). The message carries its codes: logged, never
+    /// shown to the client.
+    #[error("host refused the request: {0}")]
+    Refused(String),
 }
 
 impl ConnectorError {
@@ -240,6 +267,7 @@ impl ConnectorError {
             ConnectorError::Saturated { .. } => "saturated",
             ConnectorError::BadFrame(_) => "bad_frame",
             ConnectorError::Program(_) => "program",
+            ConnectorError::Refused(_) => "refused",
         }
     }
 }

@@ -43,6 +43,11 @@ pub struct TcpConfig {
     pub address: String,
     /// TLS towards the host (it sits behind a TLS terminator).
     pub tls: Option<BackendTlsConfig>,
+    /// `ims-connect` or `cics-listener` (`connector/protocol/`), with its `ims`/`cics` table.
+    pub protocol: Option<String>,
+    // Boxed: rarely set, and large beside the other kinds' settings.
+    pub ims: Option<Box<super::protocol::ims::ImsConfig>>,
+    pub cics: Option<Box<super::protocol::cics::CicsConfig>>,
 }
 
 impl TcpConfig {
@@ -51,6 +56,16 @@ impl TcpConfig {
         let address = self.address.clone();
         if address.trim().is_empty() {
             return Err(vec![("address".into(), "must not be empty".into())]);
+        }
+        if self.protocol.is_some() || self.ims.is_some() || self.cics.is_some() {
+            let tls = match &self.tls {
+                None => None,
+                Some(t) => Some(Arc::new(
+                    backend_tls(t, &address, base).map_err(|m| vec![("tls".into(), m)])?,
+                )),
+            };
+            let (ims, cics) = (self.ims.as_deref(), self.cics.as_deref());
+            return super::protocol::validate(self.protocol.as_deref(), ims, cics, address, tls);
         }
         match &self.tls {
             None => Ok(BackendKind::Tcp { address }),
@@ -274,7 +289,7 @@ impl Pool {
                     .connector
                     .connect(tls.server_name.clone(), stream)
                     .await
-                    .map_err(|e| std::io::Error::new(e.kind(), format!("TLS handshake: {e}")))?;
+                    .map_err(super::tls::handshake_error)?;
                 Ok(Stream::Tls(Box::new(tls_stream)))
             }
         }

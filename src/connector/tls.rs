@@ -114,6 +114,35 @@ impl fmt::Debug for BackendTls {
     }
 }
 
+/// Why a TLS handshake with a backend failed, as one stable word for the log: an
+/// operator tells an expired certificate from a wrong name or a host refusing ours
+/// without reading rustls' wording.
+pub fn handshake_reason(e: &io::Error) -> &'static str {
+    use rustls::{CertificateError as C, Error as E};
+    match e.get_ref().and_then(|inner| inner.downcast_ref::<E>()) {
+        Some(E::InvalidCertificate(C::Expired | C::ExpiredContext { .. })) => "certificate-expired",
+        Some(E::InvalidCertificate(C::NotValidYet | C::NotValidYetContext { .. })) => {
+            "certificate-not-yet-valid"
+        }
+        Some(E::InvalidCertificate(C::NotValidForName | C::NotValidForNameContext { .. })) => {
+            "name-mismatch"
+        }
+        Some(E::InvalidCertificate(C::UnknownIssuer)) => "unknown-issuer",
+        Some(E::InvalidCertificate(_)) => "bad-certificate",
+        // The host sent an alert: it refused our hello or our (missing) certificate.
+        Some(E::AlertReceived(_)) => "refused-by-host",
+        Some(_) => "handshake-failed",
+        // Not a TLS error: the connection broke during the handshake.
+        None => "connection-lost-in-handshake",
+    }
+}
+
+/// A failed handshake's error, its [`handshake_reason`] in front.
+pub fn handshake_error(e: io::Error) -> io::Error {
+    let reason = handshake_reason(&e);
+    io::Error::new(e.kind(), format!("TLS handshake failed ({reason}): {e}"))
+}
+
 /// A connection to a tcp backend: plain, or TLS over TCP.
 #[derive(Debug)]
 pub enum Stream {
@@ -193,6 +222,42 @@ mod tests {
         // A server name that is neither a DNS name nor an IP address.
         let e = BackendTls::load(Path::new("/nonexistent/ca.pem"), None, "bad name!").unwrap_err();
         assert!(e.contains("server_name"), "{e}");
+    }
+
+    #[test]
+    fn handshake_failures_have_distinct_reasons() {
+        use rustls::{AlertDescription, CertificateError as C, Error as E};
+        let io = |e: E| io::Error::new(io::ErrorKind::InvalidData, e);
+        let reason = |e: E| handshake_reason(&io(e));
+        assert_eq!(
+            reason(E::InvalidCertificate(C::Expired)),
+            "certificate-expired"
+        );
+        assert_eq!(
+            reason(E::InvalidCertificate(C::NotValidForName)),
+            "name-mismatch"
+        );
+        assert_eq!(
+            reason(E::InvalidCertificate(C::UnknownIssuer)),
+            "unknown-issuer"
+        );
+        assert_eq!(
+            reason(E::InvalidCertificate(C::BadSignature)),
+            "bad-certificate"
+        );
+        assert_eq!(
+            reason(E::AlertReceived(AlertDescription::CertificateRequired)),
+            "refused-by-host"
+        );
+        assert_eq!(reason(E::DecryptError), "handshake-failed");
+        let reset = io::Error::from(io::ErrorKind::ConnectionReset);
+        assert_eq!(handshake_reason(&reset), "connection-lost-in-handshake");
+        let e = handshake_error(io(E::InvalidCertificate(C::Expired)));
+        assert!(
+            e.to_string()
+                .starts_with("TLS handshake failed (certificate-expired): "),
+            "{e}"
+        );
     }
 
     #[test]

@@ -61,6 +61,10 @@ pub struct HostConfig {
     #[serde(default)]
     pub latency_ms: u64,
     pub faults: Option<FaultsConfig>,
+    /// `ims-connect` or `cics-listener`: the host speaks that envelope ([`super::protocol`]).
+    pub protocol: Option<String>,
+    pub ims: Option<super::protocol::MockImsConfig>,
+    pub cics: Option<super::protocol::MockCicsConfig>,
 }
 
 impl HostConfig {

@@ -45,6 +45,8 @@ pub struct Host {
     pub faults: Option<Faults>,
     /// append: the next sequence number.
     pub next_seq: AtomicU64,
+    /// A transaction manager's envelope around the records, when set.
+    pub protocol: Option<super::protocol::HostProtocol>,
 }
 
 /// How a host finds its answer.
@@ -270,6 +272,12 @@ fn host(h: &HostConfig, read: &dyn Fn(&str) -> Result<String, String>) -> Result
         Some(f) => answer("invalid", f, &mut ps),
         None => not_found.clone(),
     };
+    let protocol = super::protocol::validate(
+        h.protocol.as_deref(),
+        h.ims.as_ref(),
+        h.cics.as_ref(),
+        &mut ps,
+    );
     let behaviour = match h.mode {
         Mode::Lookup => lookup(h, &request, &response, codec, read, &mut ps),
         Mode::Append => append(h, &response, codec, &mut ps),
@@ -291,6 +299,7 @@ fn host(h: &HostConfig, read: &dyn Fn(&str) -> Result<String, String>) -> Result
         latency: Duration::from_millis(h.latency_ms),
         faults,
         next_seq,
+        protocol,
     })
 }
 

@@ -39,6 +39,13 @@
 //! # timestamp = "received_at"        # field set to the UTC time: YYYYMMDDhhmmss (or YYYYMMDD if
 //! #                                  # it holds fewer than 14 digits)
 //!
+//! # A transaction manager's envelope around the records (src/mock/protocol.rs):
+//! # protocol = "ims-connect"         # with ims = { datastore = "IMS1", trancode = "VEHQ",
+//! #                                  #   segment_bytes = 32763 }  (default: the largest segment)
+//! # protocol = "cics-listener"       # with cics = { mode = "standard", tranid = "VEHQ",
+//! #                                  #   encoding = "ebcdic" } or { mode = "enhanced", msglen = 35 }
+//! # Wrong header fields are refused as the product does (*REQSTS*, EZY messages).
+//!
 //! [host.faults]                      # optional, default off
 //! every_nth = 3                      # the 3rd, 6th, ... request to this host (0 = off)
 //! kind = "reset"                     # reset | stall | garbage | short | close
@@ -74,6 +81,7 @@ mod fields;
 mod frame;
 mod host;
 mod key;
+mod protocol;
 mod server;
 mod stats;
 

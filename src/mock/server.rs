@@ -151,6 +151,9 @@ async fn serve_connection(run: Arc<HostRun>, stream: TcpStream) {
     let _open = run.counters.connection();
     // Answers are single small writes; do not let Nagle hold them back.
     let _ = stream.set_nodelay(true);
+    if let Some(protocol) = &run.host.protocol {
+        return super::protocol::serve(&run.host, protocol, &run.counters, stream).await;
+    }
     let mut io = BufReader::new(stream);
     let host = &*run.host;
     loop {

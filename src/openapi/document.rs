@@ -75,6 +75,7 @@ pub fn document(gateway: &Gateway) -> Value {
 fn kind(kind: &BackendKind) -> &'static str {
     match kind {
         BackendKind::Tcp { .. } | BackendKind::TcpTls { .. } => "TCP",
+        BackendKind::TcpProtocol { protocol, .. } => protocol.name(),
         BackendKind::Http { .. } => "HTTP",
         BackendKind::Exec { .. } => "program",
     }

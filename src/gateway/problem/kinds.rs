@@ -103,6 +103,8 @@ pub const BAD_BACKEND_RESPONSE: Kind = kind(
     "Bad backend response",
     Source::Backend,
 );
+/// The host's transaction manager (IMS Connect, a CICS listener) refused the request.
+pub const HOST_REFUSED: Kind = kind("host-refused", 502, "Host refused", Source::Backend);
 pub const BACKEND_SATURATED: Kind = kind(
     "backend-saturated",
     503,
@@ -126,7 +128,7 @@ pub const HOST_ERROR: Kind = Kind {
 };
 
 /// The table: every kind, by status.
-pub const KINDS: [&Kind; 17] = [
+pub const KINDS: [&Kind; 18] = [
     &INVALID_REQUEST,
     &INVALID_PURPOSE,
     &UNAUTHENTICATED,
@@ -139,6 +141,7 @@ pub const KINDS: [&Kind; 17] = [
     &INTERNAL_ERROR,
     &BACKEND_UNAVAILABLE,
     &BAD_BACKEND_RESPONSE,
+    &HOST_REFUSED,
     &BACKEND_SATURATED,
     &NOT_READY,
     &AUDIT_UNAVAILABLE,

@@ -88,6 +88,7 @@ impl ApiError {
                 ConnectorError::BadFrame(_) | ConnectorError::Program(_) => {
                     &kinds::BAD_BACKEND_RESPONSE
                 }
+                ConnectorError::Refused(_) => &kinds::HOST_REFUSED,
             },
             ApiError::BadBackendResponse { .. } => &kinds::BAD_BACKEND_RESPONSE,
             ApiError::NotReady(_) => &kinds::NOT_READY,
@@ -147,6 +148,9 @@ impl ApiError {
                     format!("backend `{backend}` sent a malformed frame")
                 }
                 ConnectorError::Program(_) => format!("backend `{backend}` program failed"),
+                ConnectorError::Refused(_) => {
+                    format!("backend `{backend}` refused the request")
+                }
             },
             ApiError::BadBackendResponse { backend } => {
                 format!("backend `{backend}` answered with a record that cannot be used")
@@ -418,6 +422,14 @@ mod tests {
         let e = backend(ConnectorError::Unreachable("10.1.2.3:7001 refused".into()));
         let detail = e.body("", None)["detail"].to_string();
         assert!(!detail.contains("10.1.2.3"), "{detail}");
+        // A refusal's return and reason codes are for the log only.
+        let e = backend(ConnectorError::Refused(
+            "h:1: *REQSTS*: return code 4, reason code 24".into(),
+        ));
+        let body = e.body("", None);
+        assert_eq!(body["status"], 502);
+        assert!(body["type"].as_str().unwrap().ends_with("/host-refused"));
+        assert!(!body.to_string().contains("reason code"), "{body}");
     }
 
     /// One error of each variant (and of each connector error): the match has no
@@ -432,6 +444,7 @@ mod tests {
             },
             ConnectorError::BadFrame("x".into()),
             ConnectorError::Program("x".into()),
+            ConnectorError::Refused("x".into()),
         ];
         let mut all: Vec<ApiError> = backends.into_iter().map(backend).collect();
         all.extend([
