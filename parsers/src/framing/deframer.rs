@@ -466,6 +466,31 @@ mod tests {
     }
 
     #[test]
+    fn eof_is_only_what_the_caller_said() {
+        // Callers on a connection ask whether the peer is done; buffered bytes alone
+        // say nothing about it.
+        let mut d = Deframer::new(Framing::Len2);
+        d.extend_from_slice(b"\x00");
+        assert!(!d.is_eof());
+        d.set_eof();
+        assert!(d.is_eof());
+    }
+
+    #[test]
+    fn set_framing_cuts_the_next_record_the_new_way() {
+        // A backend's fixed answer length changes per call: 3 bytes, then 2, from the
+        // same buffered bytes.
+        let mut d = Deframer::new(Framing::Fixed { len: 3 });
+        d.extend_from_slice(b"abcde");
+        assert_eq!(d.advance().unwrap(), Advance::Record);
+        assert_eq!(d.record(), b"abc");
+        d.set_framing(Framing::Fixed { len: 2 });
+        assert_eq!(d.framing(), Framing::Fixed { len: 2 });
+        assert_eq!(d.advance().unwrap(), Advance::Record);
+        assert_eq!(d.record(), b"de");
+    }
+
+    #[test]
     fn a_record_one_past_the_limit_is_refused() {
         // len2 record of 4 bytes with a 4-byte limit passes; 5 bytes is TooLong at once,
         // before its body has arrived.
