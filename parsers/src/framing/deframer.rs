@@ -466,6 +466,27 @@ mod tests {
     }
 
     #[test]
+    fn take_hint_takes_no_byte_past_the_next_record() {
+        // len2 "\x00\x04abcd" then the next record: Pending(6) asks for 6 bytes, and with
+        // 2 already buffered the hint is the 4 still missing, not the whole chunk.
+        let mut d = Deframer::new(Framing::Len2);
+        assert_eq!(d.take_hint(6, b"\x00\x04abcd\x00\x01z"), 6);
+        d.extend_from_slice(b"\x00\x04");
+        assert_eq!(d.take_hint(6, b"abcd\x00\x01z"), 4);
+        // Never more than the chunk holds.
+        assert_eq!(d.take_hint(6, b"ab"), 2);
+        // Terminated records end at the terminator, wherever it is in the chunk.
+        for (f, chunk) in [
+            (Framing::Lines, &b"ab\ncd\n"[..]),
+            (Framing::LinesEbcdic, &b"ab\x15cd\x15"[..]),
+            (Framing::Delimiter(b'|'), &b"ab|cd|"[..]),
+        ] {
+            let d = Deframer::new(f);
+            assert_eq!(d.take_hint(1, chunk), 3, "{f}");
+        }
+    }
+
+    #[test]
     fn eof_is_only_what_the_caller_said() {
         // Callers on a connection ask whether the peer is done; buffered bytes alone
         // say nothing about it.
