@@ -487,6 +487,30 @@ mod tests {
     }
 
     #[test]
+    fn spare_always_has_the_room_asked_for() {
+        // Chunks of 1 to 7 bytes into a 4-byte first buffer, 3-byte records taken out as
+        // they complete: every request for room is met whether the buffer must slide its
+        // unconsumed bytes to the front, grow, or both, and no byte is lost.
+        let data: Vec<u8> = (0..200u8).collect();
+        let mut d = Deframer::new(Framing::Fixed { len: 3 }).with_initial_buffer(4);
+        let (mut rest, mut out, mut size) = (&data[..], Vec::new(), 1);
+        while !rest.is_empty() {
+            let (chunk, tail) = rest.split_at(size.min(rest.len()));
+            for min in [1, chunk.len(), 9] {
+                assert!(d.spare(min).len() >= min, "min {min}");
+            }
+            d.extend_from_slice(chunk);
+            rest = tail;
+            size = size % 7 + 1;
+            while d.advance().unwrap() == Advance::Record {
+                out.extend_from_slice(d.record());
+            }
+        }
+        assert_eq!(out, data[..198]);
+        assert_eq!(d.buffered(), &data[198..]);
+    }
+
+    #[test]
     fn eof_is_only_what_the_caller_said() {
         // Callers on a connection ask whether the peer is done; buffered bytes alone
         // say nothing about it.
