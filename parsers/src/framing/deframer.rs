@@ -466,6 +466,76 @@ mod tests {
     }
 
     #[test]
+    fn take_hint_takes_no_byte_past_the_next_record() {
+        // len2 "\x00\x04abcd" then the next record: Pending(6) asks for 6 bytes, and with
+        // 2 already buffered the hint is the 4 still missing, not the whole chunk.
+        let mut d = Deframer::new(Framing::Len2);
+        assert_eq!(d.take_hint(6, b"\x00\x04abcd\x00\x01z"), 6);
+        d.extend_from_slice(b"\x00\x04");
+        assert_eq!(d.take_hint(6, b"abcd\x00\x01z"), 4);
+        // Never more than the chunk holds.
+        assert_eq!(d.take_hint(6, b"ab"), 2);
+        // Terminated records end at the terminator, wherever it is in the chunk.
+        for (f, chunk) in [
+            (Framing::Lines, &b"ab\ncd\n"[..]),
+            (Framing::LinesEbcdic, &b"ab\x15cd\x15"[..]),
+            (Framing::Delimiter(b'|'), &b"ab|cd|"[..]),
+        ] {
+            let d = Deframer::new(f);
+            assert_eq!(d.take_hint(1, chunk), 3, "{f}");
+        }
+    }
+
+    #[test]
+    fn spare_always_has_the_room_asked_for() {
+        // Chunks of 1 to 7 bytes into a 4-byte first buffer, 3-byte records taken out as
+        // they complete: every request for room is met whether the buffer must slide its
+        // unconsumed bytes to the front, grow, or both, and no byte is lost.
+        let data: Vec<u8> = (0..200u8).collect();
+        let mut d = Deframer::new(Framing::Fixed { len: 3 }).with_initial_buffer(4);
+        let (mut rest, mut out, mut size) = (&data[..], Vec::new(), 1);
+        while !rest.is_empty() {
+            let (chunk, tail) = rest.split_at(size.min(rest.len()));
+            for min in [1, chunk.len(), 9] {
+                assert!(d.spare(min).len() >= min, "min {min}");
+            }
+            d.extend_from_slice(chunk);
+            rest = tail;
+            size = size % 7 + 1;
+            while d.advance().unwrap() == Advance::Record {
+                out.extend_from_slice(d.record());
+            }
+        }
+        assert_eq!(out, data[..198]);
+        assert_eq!(d.buffered(), &data[198..]);
+    }
+
+    #[test]
+    fn eof_is_only_what_the_caller_said() {
+        // Callers on a connection ask whether the peer is done; buffered bytes alone
+        // say nothing about it.
+        let mut d = Deframer::new(Framing::Len2);
+        d.extend_from_slice(b"\x00");
+        assert!(!d.is_eof());
+        d.set_eof();
+        assert!(d.is_eof());
+    }
+
+    #[test]
+    fn set_framing_cuts_the_next_record_the_new_way() {
+        // A backend's fixed answer length changes per call: 3 bytes, then 2, from the
+        // same buffered bytes.
+        let mut d = Deframer::new(Framing::Fixed { len: 3 });
+        d.extend_from_slice(b"abcde");
+        assert_eq!(d.advance().unwrap(), Advance::Record);
+        assert_eq!(d.record(), b"abc");
+        d.set_framing(Framing::Fixed { len: 2 });
+        assert_eq!(d.framing(), Framing::Fixed { len: 2 });
+        assert_eq!(d.advance().unwrap(), Advance::Record);
+        assert_eq!(d.record(), b"de");
+    }
+
+    #[test]
     fn a_record_one_past_the_limit_is_refused() {
         // len2 record of 4 bytes with a 4-byte limit passes; 5 bytes is TooLong at once,
         // before its body has arrived.

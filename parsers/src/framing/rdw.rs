@@ -482,7 +482,15 @@ mod tests {
     fn extended_bdw() {
         // High bit set: 31-bit length 0x0000000A = BDW + one 6-byte RDW record.
         let data = b"\x80\x00\x00\x0a\x00\x06\x00\x00ab";
-        assert_eq!(read_all(data, "bdw").0, vec![b"ab".to_vec()]);
+        let (recs, err) = read_all(data, "bdw");
+        assert_eq!(recs, vec![b"ab".to_vec()]);
+        assert!(err.is_none(), "{err:?}");
+        // The high bit is a flag, not part of the length: the block ends after 10 bytes
+        // and a plain BDW follows (a wrong length would run past the input).
+        let data = b"\x80\x00\x00\x0a\x00\x06\x00\x00ab\x00\x09\x00\x00\x00\x05\x00\x00c";
+        let (recs, err) = read_all(data, "bdw");
+        assert_eq!(recs, vec![b"ab".to_vec(), b"c".to_vec()]);
+        assert!(err.is_none(), "{err:?}");
     }
 
     #[test]
@@ -573,6 +581,14 @@ mod tests {
         w.write_record(b"ab").unwrap();
         let bytes = w.finish().unwrap();
         assert_eq!(bytes, b"\x06\x00\x00\x00\x02\x00\x00\x00ab");
-        assert_eq!(read_all(&bytes, "bdw-le-excl").0, vec![b"ab".to_vec()]);
+        let (recs, err) = read_all(&bytes, "bdw-le-excl");
+        assert_eq!(recs, vec![b"ab".to_vec()]);
+        assert!(err.is_none(), "{err:?}");
+        // Two blocks back to back: the second BDW is found where the first block's
+        // length (6, plus its own 4 bytes) says it ends.
+        let two = [&bytes[..], b"\x05\x00\x00\x00\x01\x00\x00\x00c"].concat();
+        let (recs, err) = read_all(&two, "bdw-le-excl");
+        assert_eq!(recs, vec![b"ab".to_vec(), b"c".to_vec()]);
+        assert!(err.is_none(), "{err:?}");
     }
 }

@@ -164,12 +164,6 @@ pub(super) fn write<W: Write>(
     record: &[u8],
 ) -> Result<(), FramingError> {
     let o = options(bdw);
-    // Payload of one segment in a fresh block (or of one segment without blocks).
-    let whole = if bdw {
-        MAX_BLOCK - 2 * HEADER
-    } else {
-        MAX_RDW_RECORD
-    };
     if bdw && !w.block.is_empty() && w.block.len() + HEADER + record.len() > MAX_BLOCK {
         rdw::close_block(w, o)?;
     }
@@ -183,7 +177,8 @@ pub(super) fn write<W: Write>(
             }
             MAX_BLOCK.saturating_sub(w.block.len() + HEADER)
         } else {
-            whole
+            // Without blocks a segment is only bounded by the RDW record limit.
+            MAX_RDW_RECORD
         };
         let take = rest.len().min(room);
         let (part, next) = rest.split_at(take);
@@ -339,6 +334,104 @@ mod tests {
         let (_, e) = read_all(b"\x00\x0a\x00\x00\x00\x08\x00\x00ab", VBS);
         assert!(
             matches!(e, Some(FramingError::BlockOverrun { .. })),
+            "{e:?}"
+        );
+    }
+
+    fn write_vbs(records: &[&[u8]]) -> Vec<u8> {
+        let mut w = RecordWriter::new(Vec::new(), VBS);
+        for r in records {
+            w.write_record(r).unwrap();
+        }
+        w.finish().unwrap()
+    }
+
+    #[test]
+    fn short_records_share_a_block() {
+        // BDW 15 = 4 + (4 + 2) + (4 + 1): both complete segments in one block.
+        assert_eq!(
+            write_vbs(&[b"ab", b"c"]),
+            b"\x00\x0f\x00\x00\x00\x06\x00\x00ab\x00\x05\x00\x00c"
+        );
+    }
+
+    #[test]
+    fn a_record_that_fits_the_open_block_exactly_stays_in_it() {
+        // 4 + (4 + 16000) + (4 + 16748) = 32760: the second record fills the block to the
+        // byte, whole, without a new block or a split.
+        let (a, b) = (vec![1u8; 16000], vec![2u8; 16748]);
+        let bytes = write_vbs(&[&a, &b]);
+        assert_eq!(bytes.len(), 32760);
+        assert_eq!(&bytes[..4], b"\x7f\xf8\x00\x00");
+        assert_eq!(&bytes[16008..16012], &[0x41, 0x70, 0x00, 0x00]);
+        // One byte more does not fit what is left: the open block is closed and the
+        // record goes whole (flags 00) into a fresh block rather than being spanned.
+        let b = vec![2u8; 16749];
+        let bytes = write_vbs(&[&a, &b]);
+        assert_eq!(&bytes[..4], &[0x3e, 0x88, 0x00, 0x00]);
+        assert_eq!(
+            &bytes[16008..16016],
+            &[0x41, 0x75, 0x00, 0x00, 0x41, 0x71, 0x00, 0x00]
+        );
+        assert_eq!(bytes.len(), 16008 + 8 + 16749);
+        // Far too long for the open block: also closed first.
+        let b = vec![2u8; 20000];
+        let bytes = write_vbs(&[&a, &b]);
+        assert_eq!(
+            &bytes[16008..16016],
+            &[0x4e, 0x28, 0x00, 0x00, 0x4e, 0x24, 0x00, 0x00]
+        );
+    }
+
+    #[test]
+    fn a_spanned_record_fills_each_fresh_block() {
+        // 70000 bytes: the first segment takes all a fresh block holds (32760 - 8 =
+        // 32752 bytes, SDW length 32756 = 7F F4), flags first; so does the middle one.
+        let long = vec![3u8; 70_000];
+        let bytes = write_vbs(&[&long]);
+        assert_eq!(&bytes[..8], b"\x7f\xf8\x00\x00\x7f\xf4\x01\x00");
+        assert_eq!(&bytes[32760..32768], b"\x7f\xf8\x00\x00\x7f\xf4\x03\x00");
+        // The rest, 70000 - 2 * 32752 = 4496 bytes: SDW 4500 = 11 94, flags last.
+        assert_eq!(
+            &bytes[65520..65528],
+            &[0x11, 0x98, 0x00, 0x00, 0x11, 0x94, 0x02, 0x00]
+        );
+        assert_eq!(bytes.len(), 70_000 + 3 * 8);
+    }
+
+    #[test]
+    fn the_record_limit_counts_joined_segments_at_the_edge() {
+        // "cd" then "efg": a 5-byte record. A limit of 5 reads it; 4 refuses it once the
+        // last segment would make 5 (the count is of the joined record, not one segment).
+        let data = b"\x00\x06\x01\x00cd\x00\x07\x02\x00efg";
+        let mut r = RecordReader::new(&data[..], SEGMENTS).with_max_record_len(5);
+        assert_eq!(r.next_record().unwrap(), Some(&b"cdefg"[..]));
+        let mut r = RecordReader::new(&data[..], SEGMENTS).with_max_record_len(4);
+        let e = r.next_record().unwrap_err();
+        assert!(
+            matches!(e, FramingError::TooLong { len: 5, max: 4, .. }),
+            "{e:?}"
+        );
+    }
+
+    #[test]
+    fn block_room_for_an_sdw_is_checked_at_the_edge() {
+        // A block with exactly 4 bytes left holds an empty complete segment.
+        let (recs, err) = read_all(b"\x00\x08\x00\x00\x00\x04\x00\x00", VBS);
+        assert!(err.is_none(), "{err:?}");
+        assert_eq!(recs, vec![Vec::<u8>::new()]);
+        // With 2 left, the SDW itself does not fit: refused for the 4 header bytes, before
+        // the SDW (which would claim 5) is read.
+        let (_, e) = read_all(b"\x00\x06\x00\x00\x00\x05\x00\x00x", VBS);
+        assert!(
+            matches!(
+                e,
+                Some(FramingError::BlockOverrun {
+                    need: 4,
+                    left: 2,
+                    ..
+                })
+            ),
             "{e:?}"
         );
     }

@@ -771,6 +771,30 @@ mod tests {
     }
 
     #[test]
+    fn a_bad_digit_after_a_leading_overpunch_is_located() {
+        // S9(3) SIGN LEADING: C1 is +1; the blank at byte 1 is the error, not byte 0.
+        let e = decode(&[0xC1, 0x40, 0xF2], &pic(3, 0, true), LeadingOverpunch, EB);
+        assert_eq!(
+            e.unwrap_err(),
+            NumericError::InvalidDigit {
+                offset: 1,
+                byte: 0x40
+            }
+        );
+    }
+
+    #[test]
+    fn a_field_without_digit_bytes_is_zero_for_either_overpunch() {
+        // No digit byte means no byte to carry an overpunched sign, leading or trailing:
+        // the empty field is 0, not a length error.
+        let p = pic(0, 0, true);
+        for sign in [LeadingOverpunch, TrailingOverpunch] {
+            assert!(decode(&[], &p, sign, EB).unwrap().is_zero(), "{sign:?}");
+            assert_eq!(json(&[], &p, sign, EB).unwrap(), "x0", "{sign:?}");
+        }
+    }
+
+    #[test]
     fn writes_json_text_directly() {
         let p = pic(5, 2, true);
         // EBCDIC 00123 trailing overpunch D: -1.23.
@@ -814,6 +838,14 @@ mod tests {
             json(&[0xF1], &p, t, EB),
             Err(NumericError::BadLength { .. })
         ));
+        // A byte too many is refused too, not read as the first three digits.
+        assert_eq!(
+            json(&[0xF1, 0xF2, 0xC3, 0xF4], &p, t, EB),
+            Err(NumericError::BadLength {
+                expected: 3,
+                got: 4
+            })
+        );
         // Minus sign in an unsigned separate-sign field.
         let u = pic(2, 0, false);
         assert!(matches!(
