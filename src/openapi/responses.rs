@@ -14,7 +14,7 @@ use serde_json::{json, Map, Value};
 
 use super::problem::{reference, PROBLEM, PROBLEM_JSON, REQUEST_ID, RETRY_AFTER, WWW_AUTHENTICATE};
 use crate::auth::PurposeRule;
-use crate::config::{BackendSpec, RouteSpec};
+use crate::config::{BackendKind, BackendSpec, RouteSpec};
 use crate::gateway::problems::{self, Kind};
 
 /// The response member listing the problem `type`s a status stands for.
@@ -185,14 +185,23 @@ pub fn responses(spec: &RouteSpec, s: &Setting<'_>) -> Value {
         &problems::INTERNAL_ERROR,
         "The gateway failed to handle the request (never the caller's fault).",
     );
-    out.problem(
-        &problems::BACKEND_UNAVAILABLE,
-        format!(
-            "Backend `{backend}` cannot be reached or closed the connection, or answered \
-             with a frame or record that cannot be used (details are logged, never sent)."
-        ),
-    )
-    .also(&problems::BAD_BACKEND_RESPONSE);
+    let unreachable = out
+        .problem(
+            &problems::BACKEND_UNAVAILABLE,
+            format!(
+                "Backend `{backend}` cannot be reached or closed the connection, or answered \
+                 with a frame or record that cannot be used (details are logged, never sent)."
+            ),
+        )
+        .also(&problems::BAD_BACKEND_RESPONSE);
+    // Only a transaction manager (IMS Connect, a CICS listener) can refuse a call outright.
+    if matches!(s.backend.kind, BackendKind::TcpProtocol { .. }) {
+        unreachable.descriptions.push(format!(
+            "Or the transaction manager in front of `{backend}` refused the call \
+             (`host-refused`; its codes are logged, never sent)."
+        ));
+        unreachable.also(&problems::HOST_REFUSED);
+    }
     let mut busy = format!("Backend `{backend}` is at its session limit (`Retry-After`).");
     if s.audit {
         busy.push_str(" Or the call cannot be written to the audit log, so it is refused.");
@@ -493,6 +502,10 @@ mod tests {
                 // Answered outside routes (`/readyz`, a path without this method).
                 Some(_)
                     if [&problems::NOT_READY, &problems::METHOD_NOT_ALLOWED].contains(&kind) => {}
+                // Only a protocol backend can refuse: checked below with one.
+                Some(_) if kind == &problems::HOST_REFUSED => {
+                    assert!(!types(502).contains(&kind.uri()), "plain tcp cannot refuse");
+                }
                 Some(status) => {
                     let at = status.as_u16();
                     assert!(
@@ -504,6 +517,23 @@ mod tests {
                 }
             }
         }
+        // A transaction manager in front of the host can refuse the call.
+        let mut cics = backend();
+        cics.kind = BackendKind::TcpProtocol {
+            address: "127.0.0.1:1".into(),
+            tls: None,
+            protocol: Arc::new(crate::connector::protocol::TcpProtocol::Cics(
+                crate::connector::protocol::cics::CicsSettings {
+                    enhanced: false,
+                    prefix: b"VEHQ,".to_vec(),
+                    encoding: ferrule_parsers::protocol::HeaderEncoding::Ebcdic,
+                },
+            )),
+        };
+        let refusable = responses(&spec, &setting(&cics, true, true));
+        assert!(refusable["502"][PROBLEM_TYPES]
+            .as_array()
+            .is_some_and(|a| a.contains(&json!(problems::HOST_REFUSED.uri()))));
         // A plain route names fewer: no purpose, no audit, no 401.
         let open = responses(&route("GET", &[], None), &setting(&b, false, false));
         assert_eq!(
