@@ -9,23 +9,15 @@ use super::{FramingError, RecordWriter};
 
 /// Reads one record after its `width`-byte (2 or 4) prefix.
 pub(super) fn read(r: &mut Deframer, width: usize, little_endian: bool) -> Result<bool, Cut> {
-    let have = r.fill_to(width)?;
-    if have == 0 {
+    if !r.fill_whole(width)? {
         return Ok(false);
-    }
-    if have < width {
-        return Err(r.truncated(have, width));
     }
     let len = prefix_value(r.peek(width), little_endian);
     let len = match usize::try_from(len) {
         Ok(n) if n <= r.max_record_len => n,
         _ => return Err(r.too_long(len, r.max_record_len)),
     };
-    let need = width + len;
-    let have = r.fill_to(need)?;
-    if have < need {
-        return Err(r.truncated(have, need));
-    }
+    r.fill_exact(width + len)?;
     Ok(r.emit(width, len, 0))
 }
 
