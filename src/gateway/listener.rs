@@ -280,19 +280,34 @@ impl Conn {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
     use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
-    const HANG: Duration = Duration::from_secs(30);
+    /// How long anything may take before a test gives up: a hang guard, never a timing.
+    pub(crate) const HANG: Duration = Duration::from_secs(30);
 
-    async fn start(
-        limits: ListenerSettings,
-    ) -> (
+    /// A test server: its address, its shutdown trigger and its task.
+    pub(crate) type Running = (
         SocketAddr,
         tokio::sync::oneshot::Sender<()>,
         tokio::task::JoinHandle<std::io::Result<()>>,
+    );
+
+    /// Triggers the shutdown and waits (bounded) for `serve` to return `Ok`.
+    pub(crate) async fn stop_and_join(
+        stop: tokio::sync::oneshot::Sender<()>,
+        server: tokio::task::JoinHandle<std::io::Result<()>>,
     ) {
+        stop.send(()).unwrap();
+        tokio::time::timeout(HANG, server)
+            .await
+            .unwrap()
+            .unwrap()
+            .unwrap();
+    }
+
+    async fn start(limits: ListenerSettings) -> Running {
         let app = Router::new().route(
             "/who",
             axum::routing::get(
@@ -382,12 +397,7 @@ mod tests {
         .await;
         assert!(got.starts_with("HTTP/1.1 200"), "{got}");
         assert!(got.ends_with("127.0.0.1"), "{got}");
-        stop.send(()).unwrap();
-        tokio::time::timeout(HANG, server)
-            .await
-            .unwrap()
-            .unwrap()
-            .unwrap();
+        stop_and_join(stop, server).await;
     }
 
     #[tokio::test]

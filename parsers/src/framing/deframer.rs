@@ -272,6 +272,26 @@ impl Deframer {
         Ok(have)
     }
 
+    /// Whether the next `n` bytes are all here: `false` at a clean end of input (no byte
+    /// left), `Truncated` when the input ends inside them.
+    pub(super) fn fill_whole(&mut self, n: usize) -> Result<bool, Cut> {
+        let have = self.fill_to(n)?;
+        if have == 0 {
+            return Ok(false);
+        }
+        self.fill_exact(n)?;
+        Ok(true)
+    }
+
+    /// The next `n` bytes are all here, or the input ends inside them: `Truncated`.
+    pub(super) fn fill_exact(&mut self, n: usize) -> Result<(), Cut> {
+        let have = self.fill_to(n)?;
+        if have < n {
+            return Err(self.truncated(have, n));
+        }
+        Ok(())
+    }
+
     /// Frees space at the tail: slide unconsumed bytes to the front, growing (doubling, up to
     /// what `n` needs) only when the buffer itself is too small.
     fn make_room(&mut self, n: usize) {

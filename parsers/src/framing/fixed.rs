@@ -17,12 +17,8 @@ pub(super) fn read(r: &mut Deframer, len: usize) -> Result<bool, Cut> {
     if len > r.max_record_len {
         return Err(r.too_long(len as u64, r.max_record_len));
     }
-    let have = r.fill_to(len)?;
-    if have == 0 {
+    if !r.fill_whole(len)? {
         return Ok(false);
-    }
-    if have < len {
-        return Err(r.truncated(have, len));
     }
     Ok(r.emit(0, len, 0))
 }

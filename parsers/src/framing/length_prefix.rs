@@ -9,27 +9,28 @@ use super::{FramingError, RecordWriter};
 
 /// Reads one record after its `width`-byte (2 or 4) prefix.
 pub(super) fn read(r: &mut Deframer, width: usize, little_endian: bool) -> Result<bool, Cut> {
-    let have = r.fill_to(width)?;
-    if have == 0 {
+    if !r.fill_whole(width)? {
         return Ok(false);
-    }
-    if have < width {
-        return Err(r.truncated(have, width));
     }
     let len = prefix_value(r.peek(width), little_endian);
     let len = match usize::try_from(len) {
         Ok(n) if n <= r.max_record_len => n,
         _ => return Err(r.too_long(len, r.max_record_len)),
     };
-    let need = width + len;
-    let have = r.fill_to(need)?;
-    if have < need {
-        return Err(r.truncated(have, need));
-    }
+    r.fill_exact(width + len)?;
     Ok(r.emit(width, len, 0))
 }
 
-/// Writes the `width`-byte prefix and the record.
+/// The longest record a `width`-byte (2 or 4) prefix can announce.
+pub(super) fn max_len(width: usize) -> usize {
+    let max = if width == 2 {
+        u64::from(u16::MAX)
+    } else {
+        u64::from(u32::MAX)
+    };
+    usize::try_from(max).unwrap_or(usize::MAX)
+}
+
 /// The length a prefix holds.
 fn prefix_value(prefix: &[u8], little_endian: bool) -> u64 {
     let fold = |acc: u64, &b: &u8| (acc << 8) | u64::from(b);
@@ -40,6 +41,7 @@ fn prefix_value(prefix: &[u8], little_endian: bool) -> u64 {
     }
 }
 
+/// Writes the `width`-byte prefix and the record.
 pub(super) fn write<W: Write>(
     w: &mut RecordWriter<W>,
     width: usize,
@@ -56,12 +58,7 @@ pub(super) fn write<W: Write>(
         prefix.reverse();
     }
     if high.iter().any(|&b| b != 0) {
-        let max = if width == 2 {
-            u64::from(u16::MAX)
-        } else {
-            u64::from(u32::MAX)
-        };
-        return Err(w.too_long(record.len(), usize::try_from(max).unwrap_or(usize::MAX)));
+        return Err(w.too_long(record.len(), max_len(width)));
     }
     w.put(prefix)?;
     w.put(record)

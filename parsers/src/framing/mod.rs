@@ -195,8 +195,8 @@ impl Framing {
             Framing::Rdw(o) if o.bdw => rdw::MAX_BDW_RECORD,
             Framing::Rdw(_) => rdw::MAX_RDW_RECORD,
             Framing::Spanned { .. } => DEFAULT_MAX_RECORD_LEN,
-            Framing::Len2 | Framing::Len2Le => usize::from(u16::MAX),
-            Framing::Len4 | Framing::Len4Le => usize::try_from(u32::MAX).unwrap_or(usize::MAX),
+            Framing::Len2 | Framing::Len2Le => length_prefix::max_len(2),
+            Framing::Len4 | Framing::Len4Le => length_prefix::max_len(4),
             Framing::Lines | Framing::LinesEbcdic | Framing::Delimiter(_) => usize::MAX,
         }
     }

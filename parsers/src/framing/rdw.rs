@@ -120,12 +120,8 @@ pub(super) fn block_overrun(r: &mut Deframer, need: u64) -> Cut {
 pub(super) fn enter_block(r: &mut Deframer, o: RdwOptions) -> Result<bool, Cut> {
     // Empty blocks (BDW length 4) hold no records: skip them.
     while r.block_left == 0 {
-        let have = r.fill_to(HEADER)?;
-        if have == 0 {
+        if !r.fill_whole(HEADER)? {
             return Ok(false);
-        }
-        if have < HEADER {
-            return Err(r.truncated(have, HEADER));
         }
         let h = peek_header(r);
         let total = bdw_total(h, o).map_err(|why| bad_header(r, "BDW", h, why))?;

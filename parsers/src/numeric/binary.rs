@@ -6,7 +6,7 @@
 //! takes such values when allowed to, and never a value its bytes cannot hold. Zero is
 //! never negative here: two's complement has no negative zero.
 
-use super::{check_fits, BinaryRange, Decimal, NumericError};
+use super::{fit_unless_beyond, BinaryRange, Decimal, NumericError};
 use crate::dialect::Endian;
 use crate::layout::NumericPic;
 
@@ -21,9 +21,10 @@ fn check_width(len: usize) -> Result<(), NumericError> {
     }
 }
 
-/// Decodes 1, 2, 4 or 8 bytes; signed (two's complement) if `pic.signed`, with the PIC's
-/// scale. The value may exceed the PIC's digits.
-pub fn decode(bytes: &[u8], pic: &NumericPic, endian: Endian) -> Result<Decimal, NumericError> {
+/// The stored integer as (negative, magnitude): 1, 2, 4 or 8 bytes in `endian` order,
+/// two's complement when `signed`.
+#[inline]
+fn stored(bytes: &[u8], signed: bool, endian: Endian) -> Result<(bool, u64), NumericError> {
     check_width(bytes.len())?;
     let mut raw = 0u64;
     let mut push = |b: &u8| raw = (raw << 8) | u64::from(*b);
@@ -31,14 +32,21 @@ pub fn decode(bytes: &[u8], pic: &NumericPic, endian: Endian) -> Result<Decimal,
         Endian::Big => bytes.iter().for_each(&mut push),
         Endian::Little => bytes.iter().rev().for_each(&mut push),
     }
+    if !signed {
+        return Ok((false, raw));
+    }
+    // Shift the sign bit to the top, then back arithmetically to sign-extend.
     let bits = 8 * bytes.len() as u32;
-    let v = if pic.signed {
-        // Shift the sign bit to the top, then back arithmetically to sign-extend.
-        i128::from(((raw << (64 - bits)) as i64) >> (64 - bits))
-    } else {
-        i128::from(raw)
-    };
-    Ok(Decimal::from_i128(v, pic.scale))
+    let v = ((raw << (64 - bits)) as i64) >> (64 - bits);
+    Ok((v < 0, v.unsigned_abs()))
+}
+
+/// Decodes 1, 2, 4 or 8 bytes; signed (two's complement) if `pic.signed`, with the PIC's
+/// scale. The value may exceed the PIC's digits.
+pub fn decode(bytes: &[u8], pic: &NumericPic, endian: Endian) -> Result<Decimal, NumericError> {
+    let (negative, magnitude) = stored(bytes, pic.signed, endian)?;
+    let m = i128::from(magnitude);
+    Ok(Decimal::from_i128(if negative { -m } else { m }, pic.scale))
 }
 
 /// Decodes like [`decode`] straight to JSON number text in `out` (the same text as
@@ -49,20 +57,7 @@ pub fn write_json(
     endian: Endian,
     out: &mut Vec<u8>,
 ) -> Result<(), NumericError> {
-    check_width(bytes.len())?;
-    let mut raw = 0u64;
-    let mut push = |b: &u8| raw = (raw << 8) | u64::from(*b);
-    match endian {
-        Endian::Big => bytes.iter().for_each(&mut push),
-        Endian::Little => bytes.iter().rev().for_each(&mut push),
-    }
-    let bits = 8 * bytes.len() as u32;
-    let (negative, magnitude) = if pic.signed {
-        let v = ((raw << (64 - bits)) as i64) >> (64 - bits);
-        (v < 0, v.unsigned_abs())
-    } else {
-        (false, raw)
-    };
+    let (negative, magnitude) = stored(bytes, pic.signed, endian)?;
     // u64 has at most 20 digits; written from the right.
     let mut ascii = [0u8; 20];
     let mut start = ascii.len();
@@ -91,11 +86,7 @@ pub fn encode(
     out: &mut [u8],
 ) -> Result<(), NumericError> {
     check_width(out.len())?;
-    let v = value.rescale(pic.scale)?;
-    if !allow_beyond_pic {
-        check_fits(&v, pic)?;
-    }
-    let n = v.to_i128()?;
+    let n = fit_unless_beyond(value, pic, allow_beyond_pic)?.to_i128()?;
     if n < 0 && !pic.signed {
         return Err(NumericError::Negative);
     }

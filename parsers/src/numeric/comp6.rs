@@ -4,7 +4,8 @@
 //! a pad nibble first. Like [`super::packed`], decode reads the pad nibble as a digit (the
 //! value may exceed the PIC) and encode may use it only when allowed to go beyond the PIC.
 
-use super::{fit_to_pic, Decimal, DigitBuf, NumericError};
+use super::packed::put_digits;
+use super::{fit_to_nibbles, Decimal, DigitBuf, NumericError};
 use crate::layout::NumericPic;
 
 /// Bytes of a `PIC 9(digits) COMP-6` item.
@@ -52,24 +53,13 @@ pub fn encode(
     out: &mut [u8],
 ) -> Result<(), NumericError> {
     check_len(pic, out.len())?;
-    let room = NumericPic {
-        // Every nibble, the pad nibble of an odd count too.
-        digits: u16::try_from(2 * out.len()).unwrap_or(u16::MAX),
-        ..*pic
-    };
-    let v = fit_to_pic(value, if allow_beyond_pic { &room } else { pic })?;
+    // Every nibble holds a digit, the pad nibble of an odd count too.
+    let v = fit_to_nibbles(value, pic, allow_beyond_pic, 2 * out.len())?;
     if v.is_negative() && !v.is_zero() {
         return Err(NumericError::Negative);
     }
-    out.fill(0);
     // Digits sit right-aligned in the 2*len nibbles.
-    let first = 2 * out.len() - v.digits().len();
-    for (i, &d) in v.digits().iter().enumerate() {
-        let p = first + i;
-        if let Some(b) = out.get_mut(p / 2) {
-            *b |= if p & 1 == 0 { d << 4 } else { d };
-        }
-    }
+    put_digits(out, 2 * out.len(), v.digits());
     Ok(())
 }
 

@@ -6,7 +6,7 @@
 //! full stored value (like [`super::binary`]); encode refuses values beyond the PIC's
 //! digits unless asked, and always refuses values the bytes cannot hold.
 
-use super::{check_fits, Decimal, NumericError};
+use super::{fit_unless_beyond, Decimal, NumericError};
 use crate::layout::NumericPic;
 
 /// Widest COMP-X item: 8 bytes (a u64).
@@ -73,10 +73,7 @@ pub fn encode(
     out: &mut [u8],
 ) -> Result<(), NumericError> {
     check_width(out.len())?;
-    let v = value.rescale(pic.scale)?;
-    if !allow_beyond_pic {
-        check_fits(&v, pic)?;
-    }
+    let v = fit_unless_beyond(value, pic, allow_beyond_pic)?;
     let n = v.to_i128()?;
     if n < 0 {
         return Err(NumericError::Negative);

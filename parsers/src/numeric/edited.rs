@@ -8,7 +8,7 @@
 //! standard symbols once, and the editing below works on those; only the characters
 //! shown are swapped on the way out and back. `P` is not supported.
 
-use super::{fit_to_pic, Decimal, DigitBuf, NumericError, MAX_DIGITS};
+use super::{check_len, fit_to_pic, Decimal, DigitBuf, NumericError, MAX_DIGITS};
 use crate::dialect::EditSymbols;
 use crate::layout::NumericPic;
 
@@ -443,12 +443,7 @@ impl EditedPicture {
 
     /// [`Self::decode`] of text in the standard symbols, one byte per position.
     fn decode_standard(&self, bytes: &[u8]) -> Result<Decimal, NumericError> {
-        if bytes.len() != self.len() {
-            return Err(NumericError::BadLength {
-                expected: self.len(),
-                got: bytes.len(),
-            });
-        }
+        check_len(self.len(), bytes.len())?;
         if self.zero_is_fill()
             && (bytes.iter().all(|&b| b == b' ')
                 || (self.mode == Mode::Star && bytes.iter().all(|&b| b == b'*' || b == b'.')))

@@ -14,7 +14,7 @@
 //! large is OutOfRange). NaN and infinities are NotFinite: JSON cannot hold them.
 
 use super::decimal::scan_number;
-use super::NumericError;
+use super::{check_len, NumericError};
 use crate::dialect::{Endian, FloatFormat};
 use crate::layout::FloatWidth;
 use num_bigint::BigUint;
@@ -67,13 +67,7 @@ pub fn decode_json(
     format: FloatFormat,
     out: &mut Vec<u8>,
 ) -> Result<(), NumericError> {
-    let expected = byte_len(width);
-    if bytes.len() != expected {
-        return Err(NumericError::BadLength {
-            expected,
-            got: bytes.len(),
-        });
-    }
+    check_len(byte_len(width), bytes.len())?;
     match format {
         FloatFormat::IbmHex => ibm_decode(read_bits(bytes, Endian::Big), width, out),
         FloatFormat::Ieee(endian) => {
@@ -108,13 +102,7 @@ pub fn encode(
     format: FloatFormat,
     out: &mut [u8],
 ) -> Result<(), NumericError> {
-    let expected = byte_len(width);
-    if out.len() != expected {
-        return Err(NumericError::BadLength {
-            expected,
-            got: out.len(),
-        });
-    }
+    check_len(byte_len(width), out.len())?;
     let n = scan_number(text)?;
     match format {
         FloatFormat::IbmHex => {

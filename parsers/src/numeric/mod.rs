@@ -88,6 +88,47 @@ pub(crate) fn fit_to_pic(value: &Decimal, pic: &NumericPic) -> Result<Decimal, N
     Ok(v)
 }
 
+/// [`fit_to_pic`], or with `allow_beyond_pic` only the rescale: binary items may hold more
+/// digits than their PIC (TRUNC(BIN), COMP-5); what the bytes hold is checked by the caller.
+pub(crate) fn fit_unless_beyond(
+    value: &Decimal,
+    pic: &NumericPic,
+    allow_beyond_pic: bool,
+) -> Result<Decimal, NumericError> {
+    if allow_beyond_pic {
+        value.rescale(pic.scale)
+    } else {
+        fit_to_pic(value, pic)
+    }
+}
+
+/// [`fit_to_pic`] against the PIC, or with `allow_beyond_pic` against all `nibbles` digit
+/// nibbles of a packed item (a pad nibble holds a digit too, so decode's values write back).
+pub(crate) fn fit_to_nibbles(
+    value: &Decimal,
+    pic: &NumericPic,
+    allow_beyond_pic: bool,
+    nibbles: usize,
+) -> Result<Decimal, NumericError> {
+    if !allow_beyond_pic {
+        return fit_to_pic(value, pic);
+    }
+    let room = NumericPic {
+        digits: u16::try_from(nibbles).unwrap_or(u16::MAX),
+        ..*pic
+    };
+    fit_to_pic(value, &room)
+}
+
+/// A field must be exactly `expected` bytes.
+pub(crate) fn check_len(expected: usize, got: usize) -> Result<(), NumericError> {
+    if got == expected {
+        Ok(())
+    } else {
+        Err(NumericError::BadLength { expected, got })
+    }
+}
+
 /// Collects digits most significant first, dropping leading zeros, without allocating.
 ///
 /// Branch-free per digit (it sits on the decoder's hot path): each digit is stored at

@@ -4,7 +4,7 @@
 //! A PIC with `d` digits takes `d/2 + 1` bytes; an even digit count leaves one pad nibble
 //! in front, which IBM hardware reads as a digit, so decode does too.
 
-use super::{fit_to_pic, Decimal, DigitBuf, NumericError, MAX_DIGITS};
+use super::{check_len, fit_to_nibbles, Decimal, DigitBuf, NumericError, MAX_DIGITS};
 use crate::layout::NumericPic;
 
 /// Bytes a packed field of this PIC occupies.
@@ -168,18 +168,9 @@ pub fn encode(
     out: &mut [u8],
 ) -> Result<(), NumericError> {
     let expected = byte_len(pic);
-    if out.len() != expected {
-        return Err(NumericError::BadLength {
-            expected,
-            got: out.len(),
-        });
-    }
-    let room = NumericPic {
-        // Every digit nibble: the PIC's digits plus the pad nibble of an even count.
-        digits: u16::try_from(2 * expected - 1).unwrap_or(u16::MAX),
-        ..*pic
-    };
-    let v = fit_to_pic(value, if allow_beyond_pic { &room } else { pic })?;
+    check_len(expected, out.len())?;
+    // Every digit nibble: the PIC's digits plus the pad nibble of an even count.
+    let v = fit_to_nibbles(value, pic, allow_beyond_pic, 2 * expected - 1)?;
     if v.is_negative() && !pic.signed && !v.is_zero() {
         return Err(NumericError::Negative);
     }
@@ -188,19 +179,25 @@ pub fn encode(
         (true, false) => 0x0C,
         (true, true) => 0x0D,
     };
-    out.fill(0);
     // Digits sit right-aligned in the 2*len - 1 digit nibbles.
-    let first = 2 * expected - 1 - v.digits().len();
-    for (i, &d) in v.digits().iter().enumerate() {
+    put_digits(out, 2 * expected - 1, v.digits());
+    if let Some(b) = out.last_mut() {
+        *b |= sign;
+    }
+    Ok(())
+}
+
+/// Zeroes `out` and writes `digits` (0-9 each) right-aligned in its first `nibbles`
+/// nibbles, high nibble first (packed decimal and COMP-6 share this layout).
+pub(super) fn put_digits(out: &mut [u8], nibbles: usize, digits: &[u8]) {
+    out.fill(0);
+    let first = nibbles.saturating_sub(digits.len());
+    for (i, &d) in digits.iter().enumerate() {
         let p = first + i;
         if let Some(b) = out.get_mut(p / 2) {
             *b |= if p & 1 == 0 { d << 4 } else { d };
         }
     }
-    if let Some(b) = out.last_mut() {
-        *b |= sign;
-    }
-    Ok(())
 }
 
 #[cfg(test)]

@@ -7,7 +7,7 @@
 //! convention (plain digit positive, `p`-`y` negative). Decode accepts both ASCII
 //! conventions; encode writes the one in [`ZonedCode::ascii_sign`].
 
-use super::{fit_to_pic, Decimal, DigitBuf, NumericError, MAX_DIGITS};
+use super::{check_len, fit_to_pic, Decimal, DigitBuf, NumericError, MAX_DIGITS};
 use crate::dialect::AsciiSign;
 use crate::layout::{NumericPic, SignPosition};
 
@@ -178,12 +178,7 @@ pub fn decode(
     code: ZonedCode,
 ) -> Result<Decimal, NumericError> {
     let s = shape(pic, sign);
-    if bytes.len() != s.len {
-        return Err(NumericError::BadLength {
-            expected: s.len,
-            got: bytes.len(),
-        });
-    }
+    check_len(s.len, bytes.len())?;
     let mut buf = DigitBuf::new();
     let digits = bytes
         .get(s.first..s.first + usize::from(pic.digits))
@@ -318,12 +313,7 @@ pub fn encode(
     out: &mut [u8],
 ) -> Result<(), NumericError> {
     let s = shape(pic, sign);
-    if out.len() != s.len {
-        return Err(NumericError::BadLength {
-            expected: s.len,
-            got: out.len(),
-        });
-    }
+    check_len(s.len, out.len())?;
     let v = fit_to_pic(value, pic)?;
     if v.is_negative() && !pic.signed && !v.is_zero() {
         return Err(NumericError::Negative);

@@ -99,6 +99,7 @@ impl ServerTls {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gateway::listener::tests::{stop_and_join, Running, HANG};
     use crate::gateway::listener::{serve, ListenerSettings};
     use axum::Router;
     use std::net::SocketAddr;
@@ -143,27 +144,12 @@ mod tests {
 
     /// Serves `app` over TLS with `client_auth = optional` and a short handshake timeout;
     /// the address and the shutdown trigger.
-    async fn start(
-        dir: &Path,
-        app: Router,
-    ) -> (
-        SocketAddr,
-        tokio::sync::oneshot::Sender<()>,
-        tokio::task::JoinHandle<std::io::Result<()>>,
-    ) {
+    async fn start(dir: &Path, app: Router) -> Running {
         start_with(dir, app, ListenerSettings::default()).await
     }
 
     /// As [`start`], with the given listener limits.
-    async fn start_with(
-        dir: &Path,
-        app: Router,
-        limits: ListenerSettings,
-    ) -> (
-        SocketAddr,
-        tokio::sync::oneshot::Sender<()>,
-        tokio::task::JoinHandle<std::io::Result<()>>,
-    ) {
+    async fn start_with(dir: &Path, app: Router, limits: ListenerSettings) -> Running {
         let tls = ServerTls::load(
             &dir.join("server.pem"),
             &dir.join("server.key"),
@@ -220,8 +206,6 @@ mod tests {
         String::from_utf8_lossy(&buf).into_owned()
     }
 
-    const HANG: Duration = Duration::from_secs(30);
-
     fn who() -> Router {
         axum::Router::new().route(
             "/who",
@@ -242,12 +226,7 @@ mod tests {
         assert!(with.ends_with("CN=batch,O=Force"), "{with}");
         let without = get(&mut dial(dir.path(), addr, false).await, "/who").await;
         assert!(without.ends_with("anonymous"), "{without}");
-        stop.send(()).unwrap();
-        tokio::time::timeout(HANG, server)
-            .await
-            .unwrap()
-            .unwrap()
-            .unwrap();
+        stop_and_join(stop, server).await;
     }
 
     #[tokio::test]
@@ -266,12 +245,7 @@ mod tests {
             .await
             .unwrap();
         assert!(matches!(n, Ok(0) | Err(_)), "{n:?}");
-        stop.send(()).unwrap();
-        tokio::time::timeout(HANG, server)
-            .await
-            .unwrap()
-            .unwrap()
-            .unwrap();
+        stop_and_join(stop, server).await;
     }
 
     #[tokio::test]
