@@ -179,10 +179,22 @@ mod tests {
         let at = |s: u64, us: u64| UNIX_EPOCH + Duration::from_secs(s) + Duration::from_micros(us);
         // What tracing-subscriber's SystemTime timer writes for the same instants.
         assert_eq!(text(at(0, 0)).unwrap(), "1970-01-01T00:00:00.000000Z");
-        assert_eq!(text(at(1_709_296_496, 789_012)).unwrap(), "2024-03-01T12:34:56.789012Z");
-        assert_eq!(text(at(951_782_400 - 1, 999_999)).unwrap(), "2000-02-28T23:59:59.999999Z");
-        assert_eq!(text(at(951_782_400 + 86_400, 7)).unwrap(), "2000-03-01T00:00:00.000007Z");
-        assert_eq!(text(at(YEAR_10000 - 1, 999_999)).unwrap(), "9999-12-31T23:59:59.999999Z");
+        assert_eq!(
+            text(at(1_709_296_496, 789_012)).unwrap(),
+            "2024-03-01T12:34:56.789012Z"
+        );
+        assert_eq!(
+            text(at(951_782_400 - 1, 999_999)).unwrap(),
+            "2000-02-28T23:59:59.999999Z"
+        );
+        assert_eq!(
+            text(at(951_782_400 + 86_400, 7)).unwrap(),
+            "2000-03-01T00:00:00.000007Z"
+        );
+        assert_eq!(
+            text(at(YEAR_10000 - 1, 999_999)).unwrap(),
+            "9999-12-31T23:59:59.999999Z"
+        );
         // Outside the four-digit years: the subscriber's own timer, not a clamped stamp.
         assert_eq!(text(at(YEAR_10000, 0)), None);
         assert_eq!(text(UNIX_EPOCH - Duration::from_secs(1)), None);
