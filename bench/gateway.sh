@@ -78,41 +78,12 @@ PROXY=$TARGET/release/examples/hyper_proxy_baseline
 
 # shellcheck source=bench/lib.sh
 source "$ROOT/bench/lib.sh"
+# shellcheck source=bench/hosts.sh
+source "$ROOT/bench/hosts.sh"
 cp "$ROOT"/samples/gateway/*.cpy "$ROOT"/samples/gateway/*.jsonl "$WORK"/
 
 # ---------------------------------------------------------------------------------------
 # Starting things. Every server gets port 0 and prints its address; we read it back.
-
-# The sample hosts on free ports.
-start_mock() {
-    sed -E 's/^listen = "127\.0\.0\.1:[0-9]+"/listen = "127.0.0.1:0"/' \
-        "$ROOT/samples/gateway/mock.toml" >"$WORK/mock.toml"
-    start_logged mock "$1" "$FERRULE" mock --config "$WORK/mock.toml"
-    MOCK_PID=$STARTED
-    wait_line mock "vehicles listening on" >/dev/null
-    wait_line mock "incidents listening on" >/dev/null
-}
-
-# The sample gateway config, pointed at the mock's ports, on a free port, the vehicles
-# backend allowed $SESSIONS sessions and a $QUEUE-deep queue.
-start_gateway() {
-    awk -v sessions="$SESSIONS" -v queue="$QUEUE" -v hosts="$WORK/mock.out" '
-        BEGIN {
-            while ((getline l < hosts) > 0)
-                if (split(l, w, " ") >= 6 && w[4] == "listening") addr[w[3]] = w[6]
-        }
-        /^listen = / { print "listen = \"127.0.0.1:0\""; next }
-        /^name = / { name = $3; gsub(/"/, "", name) }
-        /^address = / && (name in addr) { print "address = \"" addr[name] "\""; next }
-        /^max_sessions = / && name == "vehicles" {
-            print "max_sessions = " sessions; print "max_queue = " queue; next
-        }
-        { print }
-    ' "$ROOT/samples/gateway/ferrule.toml" >"$WORK/ferrule.toml"
-    start_logged gateway "$1" "$FERRULE" serve --config "$WORK/ferrule.toml"
-    GATEWAY_PID=$STARTED
-    GATEWAY_URL=$(wait_line gateway "listening on http://" | sed 's/.*listening on //')
-}
 
 # A free loopback port (for servers that cannot print the one they were given).
 free_port() {
@@ -166,16 +137,6 @@ start_baseline() {
     start_logged baseline "$1" "$BASELINE" "$WORK/body.json"
     BASELINE_PID=$STARTED
     BASELINE_URL=$(wait_line baseline "listening on http://" | sed 's/.*listening on //')
-}
-
-# The proxy baseline in front of the running mock's vehicles host: the same hop as the
-# gateway (one pre-encoded request record per call), none of its translation.
-start_proxy() {
-    local vehicles
-    vehicles=$(awk '$3 == "vehicles" && $4 == "listening" { print $6 }' "$WORK/mock.out")
-    start_logged proxy "$1" "$PROXY" "$WORK/body.json" "$WORK/request.bin" "$vehicles"
-    PROXY_PID=$STARTED
-    PROXY_URL=$(wait_line proxy "listening on http://" | sed 's/.*listening on //')
 }
 
 # ---------------------------------------------------------------------------------------
@@ -340,10 +301,7 @@ for vrm in AB12CDE WX70ZZZ LK09HTR YR63OPL GN18KTV SF15WJB BD51SMR KP66NXA EY21U
     sizes+=("$(stat -c %s "$WORK/body.$vrm")")
 done
 cp "$WORK/body.AB12CDE" "$WORK/body.json"
-# The record the gateway sends for AB12CDE, for the proxy baseline.
-echo '{"tran_code":"VEHQ","vrm":"AB12CDE","requesting_force":62,"user_id":"APIGW01"}' |
-    "$FERRULE" encode --copybook "$ROOT/samples/gateway/vehenq-req.cpy" --codepage cp037 \
-        --framing fixed >"$WORK/request.bin"
+request_record
 echo "== response bodies: ${sizes[*]} bytes (baseline sends AB12CDE's, $(stat -c %s "$WORK/body.json") bytes)"
 
 echo "== unpinned: wrk, gateway and mock share all cores"

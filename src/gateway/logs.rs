@@ -10,11 +10,53 @@
 use std::io::Write;
 use std::os::fd::AsFd;
 use std::sync::Arc;
+use std::time::{SystemTime, UNIX_EPOCH};
 
+use tracing_subscriber::fmt::format::Writer;
+use tracing_subscriber::fmt::time::FormatTime;
 use tracing_subscriber::fmt::writer::{BoxMakeWriter, MakeWriter};
 use tracing_subscriber::EnvFilter;
 
+use crate::audit::time::Stamp;
 use crate::telemetry;
+
+/// The lines' timestamp, `2024-03-01T12:34:56.789012Z` (UTC, microseconds): the text
+/// tracing-subscriber's own `SystemTime` timer writes, without its `write!` machinery
+/// (~2,400 instructions of every line, one line per request at info). Times it would
+/// print differently (before 1970, past 9999) go through its timer.
+struct LogTime;
+
+impl FormatTime for LogTime {
+    fn format_time(&self, w: &mut Writer<'_>) -> std::fmt::Result {
+        match stamp(SystemTime::now()) {
+            Some(b) => w.write_str(std::str::from_utf8(&b).map_err(|_| std::fmt::Error)?),
+            None => tracing_subscriber::fmt::time::SystemTime.format_time(w),
+        }
+    }
+}
+
+/// First second of the year 10000.
+const YEAR_10000: u64 = 253_402_300_800;
+
+/// `t` as `YYYY-MM-DDTHH:MM:SS.ffffffZ`, or `None` outside 1970..=9999.
+fn stamp(t: SystemTime) -> Option<[u8; 27]> {
+    let d = t.duration_since(UNIX_EPOCH).ok()?;
+    if d.as_secs() >= YEAR_10000 {
+        return None;
+    }
+    // The date and time to the second from the audit stamp; the microseconds here.
+    let secs = Stamp::of(t);
+    let mut b = *b"1970-01-01T00:00:00.000000Z";
+    b.get_mut(..19)?
+        .copy_from_slice(secs.as_str().as_bytes().get(..19)?);
+    let mut micros = d.subsec_micros();
+    for slot in b.get_mut(20..26)?.iter_mut().rev() {
+        // micros % 10 < 10: one ASCII digit.
+        *slot = b'0' + (micros % 10) as u8;
+        micros /= 10;
+    }
+    Some(b)
+}
 
 /// Where log lines go: stderr, written one whole line per `write` through a duplicate of
 /// its descriptor. `std::io::stderr()` takes a process-wide lock per line, which the
@@ -78,6 +120,7 @@ pub fn init(json: bool) {
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
         .with_writer(line_writer())
+        .with_timer(LogTime)
         // Its report of a failed write goes to stderr through `eprintln!`, which panics
         // when stderr is what failed (the writer above reports none; this is the net).
         .log_internal_errors(false)
@@ -124,6 +167,37 @@ mod tests {
         fn flush(&mut self) -> std::io::Result<()> {
             Ok(())
         }
+    }
+
+    fn text(t: SystemTime) -> Option<String> {
+        stamp(t).map(|b| String::from_utf8(b.to_vec()).unwrap())
+    }
+
+    #[test]
+    fn log_time_is_the_subscribers_text() {
+        use std::time::Duration;
+        let at = |s: u64, us: u64| UNIX_EPOCH + Duration::from_secs(s) + Duration::from_micros(us);
+        // What tracing-subscriber's SystemTime timer writes for the same instants.
+        assert_eq!(text(at(0, 0)).unwrap(), "1970-01-01T00:00:00.000000Z");
+        assert_eq!(
+            text(at(1_709_296_496, 789_012)).unwrap(),
+            "2024-03-01T12:34:56.789012Z"
+        );
+        assert_eq!(
+            text(at(951_782_400 - 1, 999_999)).unwrap(),
+            "2000-02-28T23:59:59.999999Z"
+        );
+        assert_eq!(
+            text(at(951_782_400 + 86_400, 7)).unwrap(),
+            "2000-03-01T00:00:00.000007Z"
+        );
+        assert_eq!(
+            text(at(YEAR_10000 - 1, 999_999)).unwrap(),
+            "9999-12-31T23:59:59.999999Z"
+        );
+        // Outside the four-digit years: the subscriber's own timer, not a clamped stamp.
+        assert_eq!(text(at(YEAR_10000, 0)), None);
+        assert_eq!(text(UNIX_EPOCH - Duration::from_secs(1)), None);
     }
 
     #[test]

@@ -4,9 +4,10 @@
 //! sees the matched route pattern (`MatchedPath`) and can label by it, never by the
 //! raw path (which holds personal data such as a VRM, and is unbounded).
 
+use std::sync::Arc;
 use std::time::{Duration, Instant};
 
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request};
+use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{HeaderName, Method, Response};
 use axum::middleware::{self, Next};
 use axum::Router;
@@ -20,8 +21,8 @@ use tracing::Span;
 use super::audit::AuditLayer;
 use super::listener::Cors;
 use super::problem::ApiError;
+use super::request_metrics::RequestMetrics;
 use crate::audit::AuditLog;
-use crate::telemetry;
 
 /// The header that carries the request id (set here, before any handler runs).
 pub const REQUEST_ID: &str = "x-request-id";
@@ -55,7 +56,10 @@ pub fn apply(routes: Router, max_body_bytes: usize, audit: Option<AuditLog>) -> 
                     .on_failure(()),
             )
             // Metrics outside the panic catcher, so a panic counts as the 500 it becomes.
-            .layer(middleware::from_fn(record_metrics))
+            .layer(middleware::from_fn_with_state(
+                Arc::new(RequestMetrics::default()),
+                record_metrics,
+            ))
             // Audit outside the panic catcher, so a panic is recorded as the 500 it
             // becomes; inside metrics, so a call refused for want of its audit line
             // counts as the 503 it is.
@@ -126,17 +130,17 @@ fn log_response<B>(res: &Response<B>, latency: Duration, _span: &Span) {
     }
 }
 
-async fn record_metrics(req: Request, next: Next) -> axum::response::Response {
-    let route = route_of(&req).to_string();
+async fn record_metrics(
+    State(metrics): State<Arc<RequestMetrics>>,
+    req: Request,
+    next: Next,
+) -> axum::response::Response {
+    let matched = req.extensions().get::<MatchedPath>().cloned();
     let method = method_label(req.method());
     let start = Instant::now();
     let res = next.run(req).await;
-    let status = res.status().as_u16().to_string();
-    metrics::counter!(telemetry::REQUESTS_TOTAL,
-        "route" => route.clone(), "method" => method, "status" => status)
-    .increment(1);
-    metrics::histogram!(telemetry::REQUEST_SECONDS, "route" => route)
-        .record(start.elapsed().as_secs_f64());
+    let route = matched.as_ref().map_or(UNMATCHED, MatchedPath::as_str);
+    metrics.record(route, method, res.status().as_u16(), start.elapsed());
     res
 }
 
