@@ -18,3 +18,4 @@ pub mod layout;
 pub mod numeric;
 pub mod registry;
 pub mod spec;
+pub mod values;
