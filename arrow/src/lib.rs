@@ -19,3 +19,4 @@ mod tests;
 pub use builder::RecordBatchBuilder;
 pub use error::ColumnarError;
 pub use plan::{arrow_schema, ColumnPlan, PlanOptions};
+pub use writer::{Format, Writer};

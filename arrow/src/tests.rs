@@ -237,3 +237,53 @@ fn a_bad_record_fails_with_its_location() {
     );
     assert!(msg.contains("00 0A 1D"), "{msg}");
 }
+
+#[test]
+fn datasets_split_into_parts_of_n_rows() {
+    use crate::{Format, Writer};
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let batch = build(false, FieldErrorMode::Null).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = Writer::to_dir(Format::Parquet, batch.schema(), dir.path(), 2).unwrap();
+    w.write(&batch).unwrap();
+    let files = w.finish().unwrap();
+    let names: Vec<_> = files
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["part-00000.parquet", "part-00001.parquet"]);
+    let rows: Vec<usize> = files
+        .iter()
+        .map(|p| {
+            let r = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(p).unwrap())
+                .unwrap()
+                .build()
+                .unwrap();
+            r.map(|b| b.unwrap().num_rows()).sum()
+        })
+        .collect();
+    assert_eq!(rows, [2, 1]);
+    // No rows at all: still one part holding the schema.
+    let empty = tempfile::tempdir().unwrap();
+    let w = Writer::to_dir(Format::Arrow, batch.schema(), empty.path(), 2).unwrap();
+    assert_eq!(w.finish().unwrap().len(), 1);
+}
+
+#[test]
+fn csv_writes_decimals_as_exact_text() {
+    use crate::{Format, Writer};
+    let batch = build(true, FieldErrorMode::Null).unwrap();
+    let path = tempfile::NamedTempFile::new().unwrap();
+    let file = std::fs::File::create(path.path()).unwrap();
+    let mut w = Writer::to_stream(Format::Csv, batch.schema(), Box::new(file));
+    w.write(&batch).unwrap();
+    w.finish().unwrap();
+    let text = std::fs::read_to_string(path.path()).unwrap();
+    let lines: Vec<_> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "id,cust__name,cust__bal,cnt,line_item__1__qty,line_item__2__qty"
+    );
+    assert_eq!(lines[1], "7,AB,123.45,1,5,");
+    assert_eq!(lines[2], "8,AB,-0.01,2,-1,2");
+}
