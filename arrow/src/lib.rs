@@ -18,5 +18,5 @@ mod tests;
 
 pub use builder::RecordBatchBuilder;
 pub use error::ColumnarError;
-pub use plan::{arrow_schema, ColumnPlan, PlanOptions};
+pub use plan::{arrow_schema, describe, ColumnPlan, PlanOptions};
 pub use writer::{Format, Writer};

@@ -342,3 +342,32 @@ fn flat_fields(name: &str, node: &Node, meta: &HashMap<String, String>, out: &mu
         }
     }
 }
+
+/// The schema as an indented listing, one field a line with its Arrow type and level-88
+/// conditions (`ferrule schema --arrow`).
+pub fn describe(schema: &Schema) -> String {
+    fn field(f: &ArrowField, depth: usize, out: &mut String) {
+        let pad = "  ".repeat(depth);
+        let (ty, children) = match f.data_type() {
+            ArrowType::Struct(fs) => ("struct".to_string(), Some(fs.clone())),
+            ArrowType::List(item) => match item.data_type() {
+                ArrowType::Struct(fs) => ("list<struct>".to_string(), Some(fs.clone())),
+                t => (format!("list<{t}>"), None),
+            },
+            t => (t.to_string(), None),
+        };
+        out.push_str(&format!("{pad}{}: {ty}", f.name()));
+        if let Some(c) = f.metadata().get("cobol.level88") {
+            out.push_str(&format!("  -- 88 {c}"));
+        }
+        out.push('\n');
+        for c in children.iter().flat_map(|fs| fs.iter()) {
+            field(c, depth + 1, out);
+        }
+    }
+    let mut out = String::new();
+    for f in schema.fields() {
+        field(f, 0, &mut out);
+    }
+    out
+}
