@@ -270,3 +270,28 @@ fn columnar_options_are_refused_where_they_mean_nothing() {
     assert_eq!(out.status.code(), Some(2), "{}", stderr(&out));
     assert!(stderr(&out).contains("not both"), "{}", stderr(&out));
 }
+
+#[test]
+fn fixed_framed_odo_records_are_read_at_their_measured_length() {
+    // The RDW sample without its record descriptor words: ODO records back to back, each
+    // as long as its counter says (decode measures them; so must the columnar path).
+    let dir = tempfile::tempdir().expect("tempdir");
+    let rdw = std::fs::read(sample("custody.rdw.bin")).expect("sample");
+    let mut fixed = Vec::new();
+    let mut at = 0;
+    while let Some(head) = rdw.get(at..at + 4) {
+        let len = usize::from(u16::from_be_bytes([head[0], head[1]]));
+        fixed.extend(rdw.get(at + 4..at + len).expect("whole record"));
+        at += len;
+    }
+    let bin = dir.path().join("custody.fixed.bin");
+    std::fs::write(&bin, &fixed).expect("write");
+    let cpy = sample("custody.cpy");
+    let base = ["--copybook", s(&cpy), s(&bin), "--codepage", "cp285"];
+    let jsonl = dir.path().join("c.jsonl");
+    decode(&[&base[..], &["-o", s(&jsonl)]].concat());
+    let pq = dir.path().join("c.parquet");
+    decode(&[&base[..], &["--to", "parquet", "-o", s(&pq)]].concat());
+    let summary = check("parquet", &pq, &jsonl, false);
+    assert!(summary["rows"].as_u64().unwrap_or(0) >= 2, "{summary}");
+}
