@@ -34,6 +34,9 @@ fi
 py=()
 command -v schemathesis >/dev/null 2>&1 || py+=(schemathesis)
 python3 -c 'import openapi_spec_validator' >/dev/null 2>&1 || py+=(openapi-spec-validator)
+# pyarrow and duckdb read `decode --to parquet|arrow|csv` back independently (tests/columnar.rs).
+python3 -c 'import pyarrow' >/dev/null 2>&1 || py+=(pyarrow)
+python3 -c 'import duckdb' >/dev/null 2>&1 || py+=(duckdb)
 if ((${#py[@]})); then
   pip_flags=(-q --disable-pip-version-check)
   # Debian's own python marks its site-packages as externally managed (PEP 668).

@@ -19,3 +19,4 @@ pub mod numeric;
 pub mod protocol;
 pub mod registry;
 pub mod spec;
+pub mod values;

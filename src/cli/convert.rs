@@ -66,6 +66,8 @@ pub struct DecodeArgs {
     drop_empty_occurs: bool,
     /// Input file of records; `-` or nothing reads standard input.
     input: Option<PathBuf>,
+    #[command(flatten)]
+    columnar: super::columnar::ColumnarArgs,
 }
 
 #[derive(Args, Debug)]
@@ -145,6 +147,26 @@ fn progress_bar(total: Option<u64>, off: bool) -> Option<indicatif::ProgressBar>
 }
 
 pub fn decode(args: DecodeArgs) -> Result<(), Failure> {
+    args.columnar.check_jsonl()?;
+    if args.columnar.wanted() {
+        if args.segments.segment.is_some() || args.drop_empty_occurs {
+            return Err(Failure::usage(
+                "error: --segment and --drop-empty-occurs are for JSON Lines output only",
+            ));
+        }
+        let mut opts = args.codec.codec_options()?;
+        args.json.apply(&mut opts);
+        let job = super::columnar::Job {
+            layout: &args.layout,
+            codec: &args.codec,
+            opts,
+            on_error: args.on_error,
+            quarantine: args.quarantine,
+            output: args.output,
+            input: args.input,
+        };
+        return super::columnar::decode(&args.columnar, job);
+    }
     if let Some(map) = args
         .segments
         .load(&args.layout, args.codec.dialect.dialect())?

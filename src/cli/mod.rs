@@ -13,6 +13,7 @@ mod args;
 mod audit;
 mod auth;
 mod check;
+mod columnar;
 mod convert;
 mod demo;
 mod init;
@@ -44,7 +45,7 @@ struct Cli {
 
 #[derive(Subcommand)]
 enum Command {
-    /// Decode legacy records to JSON Lines.
+    /// Decode legacy records to JSON Lines, Parquet, Arrow or CSV.
     Decode(convert::DecodeArgs),
     /// Encode JSON Lines to legacy records (the exact inverse of decode).
     Encode(convert::EncodeArgs),

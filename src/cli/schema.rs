@@ -33,12 +33,29 @@ pub struct SchemaArgs {
     /// Describe the decoder's output or the encoder's input.
     #[arg(long, value_enum, default_value = "decode")]
     direction: DirectionName,
+    /// Print the Arrow schema `decode --to parquet|arrow` writes instead.
+    #[arg(long, conflicts_with = "direction")]
+    arrow: bool,
+    /// With --arrow: the flattened columns (`decode --flatten`, and CSV).
+    #[arg(long, requires = "arrow")]
+    flatten: bool,
 }
 
 pub fn run(args: SchemaArgs) -> Result<(), Failure> {
     let layout = args.layout.load(args.codec.dialect.dialect())?;
     let mut codec = args.codec.codec_options()?;
     args.json.apply(&mut codec);
+    if args.arrow {
+        let plan = ferrule_arrow::PlanOptions {
+            flatten: args.flatten,
+        };
+        let schema = ferrule_arrow::arrow_schema(&layout, &codec, plan)
+            .map_err(|e| Failure::usage(format!("error: {e}")))?;
+        std::io::stdout()
+            .lock()
+            .write_all(ferrule_arrow::describe(&schema).as_bytes())?;
+        return Ok(());
+    }
     let direction = match args.direction {
         DirectionName::Decode => SchemaDirection::Decode,
         DirectionName::Encode => SchemaDirection::Encode,

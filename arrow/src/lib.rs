@@ -1,0 +1,22 @@
+//! Ferrule's columnar face: a record layout as an Arrow schema, decoded records as Arrow
+//! record batches, and writers for Parquet, Arrow IPC files and CSV.
+//!
+//! Records are read through `ferrule_parsers::values` (typed values: exact decimals,
+//! floats, text), never through JSON text. [`plan`] maps the layout's shape to columns
+//! once; [`RecordBatchBuilder`] appends each record's values to them; [`writer`] writes
+//! batches to one file or a partitioned dataset.
+#![forbid(unsafe_code)]
+#![warn(clippy::expect_used)]
+
+mod builder;
+mod error;
+pub mod plan;
+pub mod writer;
+
+#[cfg(test)]
+mod tests;
+
+pub use builder::RecordBatchBuilder;
+pub use error::ColumnarError;
+pub use plan::{arrow_schema, describe, ColumnPlan, PlanOptions};
+pub use writer::{Format, Writer};

@@ -1,0 +1,289 @@
+//! Schema mapping for every usage, decimals at the edges of decimal128, and batches built
+//! from real records (nested and flattened, nulls where records hold no value).
+
+#![allow(clippy::unwrap_used)]
+
+use arrow_array::cast::AsArray;
+use arrow_array::types::Decimal128Type;
+use arrow_array::Array;
+use arrow_schema::DataType as T;
+use ferrule_parsers::codepage::CodePage;
+use ferrule_parsers::copybook::{parse, ParseOptions};
+use ferrule_parsers::dialect::Dialect;
+use ferrule_parsers::json::{CodecOptions, FieldErrorMode, RedefinesMode};
+use ferrule_parsers::layout::Layout;
+use ferrule_parsers::values::{RecordValues, ValueDecoder};
+
+use crate::{arrow_schema, ColumnPlan, ColumnarError, PlanOptions, RecordBatchBuilder};
+
+fn layout(body: &str) -> Layout {
+    parse(&format!("       01 REC.\n{body}"), &ParseOptions::default()).unwrap()
+}
+
+fn types(body: &str, codec: &CodecOptions) -> Vec<(String, T)> {
+    let s = arrow_schema(&layout(body), codec, PlanOptions::default()).unwrap();
+    s.fields()
+        .iter()
+        .map(|f| (f.name().clone(), f.data_type().clone()))
+        .collect()
+}
+
+fn ty(line: &str) -> T {
+    types(
+        &format!("           05 A {line}\n"),
+        &CodecOptions::default(),
+    )
+    .remove(0)
+    .1
+}
+
+#[test]
+fn every_usage_has_its_arrow_type() {
+    // Text, national and every exact decimal kind.
+    assert_eq!(ty("PIC X(8)."), T::Utf8);
+    assert_eq!(ty("PIC N(4)."), T::Utf8);
+    assert_eq!(ty("PIC S9(7)V99."), T::Decimal128(9, 2));
+    assert_eq!(ty("PIC S9(7)V99 COMP-3."), T::Decimal128(9, 2));
+    assert_eq!(ty("PIC 9(5) COMP-6."), T::Decimal128(5, 0));
+    // TRUNC(BIN): an even-digit packed item's pad nibble holds one more digit.
+    assert_eq!(ty("PIC S9(4) COMP-3."), T::Decimal128(5, 0));
+    assert_eq!(ty("PIC ZZ,ZZ9.99-."), T::Decimal128(7, 2));
+    // Unscaled binary: integers by size, unsigned for unsigned PICs and COMP-X.
+    assert_eq!(ty("PIC S9(4) COMP."), T::Int16);
+    assert_eq!(ty("PIC 9(4) COMP."), T::UInt16);
+    assert_eq!(ty("PIC S9(9) COMP-5."), T::Int32);
+    assert_eq!(ty("PIC S9(18) BINARY."), T::Int64);
+    assert_eq!(ty("PIC 9(18) COMP-4."), T::UInt64);
+    assert_eq!(ty("PIC 9(3) COMP-X."), T::UInt16);
+    assert_eq!(ty("PIC X(1) COMP-X."), T::UInt8);
+    // Scaled binary: exact decimals; TRUNC(BIN) (the default) lets the bytes' digits in.
+    assert_eq!(ty("PIC S9(5)V99 COMP."), T::Decimal128(10, 2));
+    let std = CodecOptions {
+        trunc: ferrule_parsers::dialect::Trunc::Std,
+        ..CodecOptions::default()
+    };
+    assert_eq!(
+        types("           05 A PIC S9(5)V99 COMP.\n", &std)[0].1,
+        T::Decimal128(7, 2)
+    );
+    // P scaling: trailing P at scale 0 (Parquet has no negative scale), leading P.
+    assert_eq!(ty("PIC S9(3)PPP COMP-3."), T::Decimal128(6, 0));
+    assert_eq!(ty("PIC SVPP99 COMP-3."), T::Decimal128(4, 4));
+    // Floats: IBM hex COMP-1 widens to Float64 (f32 cannot hold it exactly).
+    assert_eq!(ty("COMP-1."), T::Float64);
+    assert_eq!(ty("COMP-2."), T::Float64);
+    let ieee = CodecOptions {
+        dialect: Dialect::GNUCOBOL,
+        ..CodecOptions::default()
+    };
+    assert_eq!(types("           05 A COMP-1.\n", &ieee)[0].1, T::Float32);
+}
+
+#[test]
+fn decimals_are_exact_up_to_38_digits_and_refused_above() {
+    for digits in [18u8, 19, 31, 38] {
+        let t = ty(&format!("PIC S9({})V9(2).", digits - 2));
+        assert_eq!(t, T::Decimal128(digits, 2), "{digits} digits");
+    }
+    // The grammar stops at 38 digits, but under TRUNC(BIN) (the default) a 38-digit
+    // packed item's pad nibble makes 39: decimal128 cannot hold them, so it is refused
+    // with the field and its line, and TRUNC(STD) holds the item to 38.
+    let l = parse(
+        "       01 REC.\n           05 WIDE PIC S9(36)V99 COMP-3.\n",
+        &ParseOptions::default(),
+    )
+    .unwrap();
+    let std = CodecOptions {
+        trunc: ferrule_parsers::dialect::Trunc::Std,
+        ..CodecOptions::default()
+    };
+    let s = arrow_schema(&l, &std, PlanOptions::default()).unwrap();
+    assert_eq!(s.field(0).data_type(), &T::Decimal128(38, 2));
+    let e = arrow_schema(&l, &CodecOptions::default(), PlanOptions::default()).unwrap_err();
+    assert!(
+        matches!(e, ColumnarError::TooManyDigits { digits: 39, .. }),
+        "{e}"
+    );
+    let msg = e.to_string();
+    assert!(msg.contains("wide") && msg.contains("line 2"), "{msg}");
+    assert!(msg.contains("--trunc std"), "{msg}");
+}
+
+const ORDERS: &str = "\
+           05 ID PIC 9(4) COMP.
+           05 CUST.
+              10 NAME PIC X(4).
+                 88 NAME-NONE VALUE SPACES.
+              10 BAL PIC S9(3)V99 COMP-3.
+           05 CNT PIC 9.
+           05 LINE-ITEM OCCURS 0 TO 2 TIMES DEPENDING ON CNT.
+              10 QTY PIC S9(3).
+";
+
+#[test]
+fn groups_are_structs_tables_are_lists_and_88s_are_metadata() {
+    let l = layout(ORDERS);
+    let s = arrow_schema(&l, &CodecOptions::default(), PlanOptions::default()).unwrap();
+    let names: Vec<_> = s.fields().iter().map(|f| f.name().as_str()).collect();
+    assert_eq!(names, ["id", "cust", "cnt", "line_item"]);
+    let T::Struct(cust) = s.field(1).data_type() else {
+        panic!("cust is no struct")
+    };
+    assert_eq!(cust[1].data_type(), &T::Decimal128(5, 2));
+    assert_eq!(
+        cust[0].metadata().get("cobol.level88").map(String::as_str),
+        Some(r#"{"NAME-NONE":["SPACE"]}"#)
+    );
+    assert_eq!(cust[0].metadata()["cobol.name"], "NAME");
+    let T::List(item) = s.field(3).data_type() else {
+        panic!("line_item is no list")
+    };
+    assert!(matches!(item.data_type(), T::Struct(f) if f[0].data_type() == &T::Decimal128(3, 0)));
+    // Flattened: a__b names, tables numbered from 1 to their maximum.
+    let flat = arrow_schema(&l, &CodecOptions::default(), PlanOptions { flatten: true }).unwrap();
+    let names: Vec<_> = flat.fields().iter().map(|f| f.name().as_str()).collect();
+    assert_eq!(
+        names,
+        [
+            "id",
+            "cust__name",
+            "cust__bal",
+            "cnt",
+            "line_item__1__qty",
+            "line_item__2__qty"
+        ]
+    );
+}
+
+/// Two records: one with one line item, one with two; a third with a bad packed field.
+fn records() -> Vec<Vec<u8>> {
+    let cust = |bal: [u8; 3]| {
+        let mut v = vec![0xC1, 0xC2, 0x40, 0x40];
+        v.extend(bal);
+        v
+    };
+    let mut r1 = vec![0x00, 0x07];
+    r1.extend(cust([0x12, 0x34, 0x5C]));
+    r1.extend([0xF1, 0xF0, 0xF0, 0xC5]);
+    let mut r2 = vec![0x00, 0x08];
+    r2.extend(cust([0x00, 0x00, 0x1D]));
+    r2.extend([0xF2, 0xF0, 0xF0, 0xD1, 0xF0, 0xF0, 0xF2]);
+    let mut r3 = vec![0x00, 0x09];
+    r3.extend(cust([0x00, 0x0A, 0x1D]));
+    r3.extend([0xF0]);
+    vec![r1, r2, r3]
+}
+
+fn build(flatten: bool, mode: FieldErrorMode) -> Result<arrow_array::RecordBatch, ColumnarError> {
+    let l = layout(ORDERS);
+    let codec = CodecOptions {
+        codepage: CodePage::by_name("cp037").unwrap(),
+        redefines: RedefinesMode::First,
+        ..CodecOptions::default()
+    };
+    let mut dec = ValueDecoder::new(&l, codec).unwrap();
+    let plan = ColumnPlan::from_shape(dec.shape(), &codec, PlanOptions { flatten }).unwrap();
+    let mut b = RecordBatchBuilder::new(plan)?;
+    let mut rv = RecordValues::default();
+    for (i, r) in records().iter().enumerate() {
+        dec.decode(r, mode, &mut rv)
+            .map_err(|e| ColumnarError::Record(Box::new(e.at_record(i as u64 + 1))))?;
+        b.append(&rv, i as u64 + 1)?;
+    }
+    b.finish()
+}
+
+#[test]
+fn batches_hold_exact_values_nested() {
+    let batch = build(false, FieldErrorMode::Null).unwrap();
+    assert_eq!(batch.num_rows(), 3);
+    let id = batch
+        .column(0)
+        .as_primitive::<arrow_array::types::UInt16Type>();
+    assert_eq!(id.values().to_vec(), [7, 8, 9]);
+    let cust = batch.column(1).as_struct();
+    let bal = cust.column(1).as_primitive::<Decimal128Type>();
+    // 123.45 and -0.01 exactly (unscaled at scale 2); record 3's bad nibble is null.
+    assert_eq!((bal.value(0), bal.value(1)), (12345, -1));
+    assert!(bal.is_null(2));
+    let names = cust.column(0).as_string::<i32>();
+    assert_eq!(names.value(0), "AB");
+    let items = batch.column(3).as_list::<i32>();
+    assert_eq!(items.value_length(0), 1);
+    assert_eq!(items.value_length(1), 2);
+    assert_eq!(items.value_length(2), 0);
+    let qty = items.values().as_struct().column(0);
+    let qty = qty.as_primitive::<Decimal128Type>();
+    // 00E is +5 (E: +5 overpunched); 00J is -1 (J: -1); 002 is 2.
+    assert_eq!(qty.value(0), 5);
+    assert_eq!((qty.value(1), qty.value(2)), (-1, 2));
+}
+
+#[test]
+fn batches_flattened_fill_missing_elements_with_nulls() {
+    let batch = build(true, FieldErrorMode::Null).unwrap();
+    assert_eq!(batch.num_columns(), 6);
+    let q2 = batch.column(5).as_primitive::<Decimal128Type>();
+    assert!(q2.is_null(0) && !q2.is_null(1) && q2.is_null(2));
+}
+
+#[test]
+fn a_bad_record_fails_with_its_location() {
+    let e = build(false, FieldErrorMode::Fail).unwrap_err();
+    let msg = e.to_string();
+    assert!(
+        msg.starts_with("record 3, field cust.bal, byte 6:"),
+        "{msg}"
+    );
+    assert!(msg.contains("00 0A 1D"), "{msg}");
+}
+
+#[test]
+fn datasets_split_into_parts_of_n_rows() {
+    use crate::{Format, Writer};
+    use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
+    let batch = build(false, FieldErrorMode::Null).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let mut w = Writer::to_dir(Format::Parquet, batch.schema(), dir.path(), 2).unwrap();
+    w.write(&batch).unwrap();
+    let files = w.finish().unwrap();
+    let names: Vec<_> = files
+        .iter()
+        .map(|p| p.file_name().unwrap().to_string_lossy().into_owned())
+        .collect();
+    assert_eq!(names, ["part-00000.parquet", "part-00001.parquet"]);
+    let rows: Vec<usize> = files
+        .iter()
+        .map(|p| {
+            let r = ParquetRecordBatchReaderBuilder::try_new(std::fs::File::open(p).unwrap())
+                .unwrap()
+                .build()
+                .unwrap();
+            r.map(|b| b.unwrap().num_rows()).sum()
+        })
+        .collect();
+    assert_eq!(rows, [2, 1]);
+    // No rows at all: still one part holding the schema.
+    let empty = tempfile::tempdir().unwrap();
+    let w = Writer::to_dir(Format::Arrow, batch.schema(), empty.path(), 2).unwrap();
+    assert_eq!(w.finish().unwrap().len(), 1);
+}
+
+#[test]
+fn csv_writes_decimals_as_exact_text() {
+    use crate::{Format, Writer};
+    let batch = build(true, FieldErrorMode::Null).unwrap();
+    let path = tempfile::NamedTempFile::new().unwrap();
+    let file = std::fs::File::create(path.path()).unwrap();
+    let mut w = Writer::to_stream(Format::Csv, batch.schema(), Box::new(file));
+    w.write(&batch).unwrap();
+    w.finish().unwrap();
+    let text = std::fs::read_to_string(path.path()).unwrap();
+    let lines: Vec<_> = text.lines().collect();
+    assert_eq!(
+        lines[0],
+        "id,cust__name,cust__bal,cnt,line_item__1__qty,line_item__2__qty"
+    );
+    assert_eq!(lines[1], "7,AB,123.45,1,5,");
+    assert_eq!(lines[2], "8,AB,-0.01,2,-1,2");
+}

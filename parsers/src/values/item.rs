@@ -1,0 +1,144 @@
+//! One elementary item's bytes -> its typed value, by the same rules as the JSON
+//! decoder's item writer (blank-when-zero, TRUNC, padding trimmed on the padding side).
+
+use crate::dialect::Endian;
+use crate::json::{CodecOptions, RecordErrorKind};
+use crate::layout::{DataType, Field, NumericPic};
+use crate::numeric::{self, edited::EditedPicture, zoned::ZonedCode, Decimal, NumericError};
+
+use super::Value;
+
+/// Decodes `bytes` of item `f`; text goes to the end of `text`.
+pub(super) fn item(
+    opts: &CodecOptions,
+    f: &Field,
+    dt: &DataType,
+    edited: Option<&EditedPicture>,
+    bytes: &[u8],
+    text: &mut String,
+) -> Result<Value, RecordErrorKind> {
+    let cp = opts.codepage;
+    let is_text = matches!(
+        dt,
+        DataType::Alphanumeric { .. } | DataType::National { .. }
+    );
+    if f.blank_when_zero && !is_text && bytes.iter().all(|&b| b == cp.space()) {
+        let scale = match dt {
+            DataType::Zoned { pic, .. }
+            | DataType::Packed { pic }
+            | DataType::Binary { pic, .. }
+            | DataType::Edited { pic, .. } => pic.scale,
+            _ => 0,
+        };
+        return Ok(Value::Decimal(Decimal::zero(scale)));
+    }
+    let beyond = opts.trunc.beyond_pic();
+    let d = match dt {
+        DataType::Alphanumeric { .. } => return alphanumeric(opts, f, bytes, text),
+        DataType::National { .. } => return national(f, bytes, text),
+        DataType::Zoned { pic, sign } => {
+            let code = ZonedCode {
+                ebcdic: cp.is_ebcdic(),
+                ascii_sign: opts.dialect.ascii_sign,
+            };
+            numeric::zoned::decode(bytes, pic, *sign, code)?
+        }
+        DataType::Packed { pic } => within(numeric::packed::decode(bytes, pic)?, pic, beyond)?,
+        DataType::Binary { pic, native, .. } => {
+            let endian = if *native {
+                opts.dialect.comp5_endian
+            } else {
+                Endian::Big
+            };
+            // COMP-5 is native binary whatever TRUNC says (as on IBM hosts).
+            within(
+                numeric::binary::decode(bytes, pic, endian)?,
+                pic,
+                beyond || *native,
+            )?
+        }
+        DataType::CompX { pic, .. } => within(numeric::compx::decode(bytes, pic)?, pic, beyond)?,
+        DataType::Comp6 { pic } => within(numeric::comp6::decode(bytes, pic)?, pic, beyond)?,
+        DataType::Float { width } => {
+            return Ok(Value::Float(numeric::float::decode_f64(
+                bytes,
+                *width,
+                opts.dialect.float_format,
+            )?))
+        }
+        DataType::Edited { .. } => {
+            let Some(pic) = edited else {
+                return Err(RecordErrorKind::Json("edited picture not compiled".into()));
+            };
+            pic.decode(&cp.decode(bytes)?)?
+        }
+    };
+    Ok(Value::Decimal(d))
+}
+
+/// `v`, refused when it has more digits than its PIC and TRUNC holds values to it.
+fn within(v: Decimal, pic: &NumericPic, beyond: bool) -> Result<Decimal, NumericError> {
+    if !beyond {
+        numeric::check_fits(&v, pic)?;
+    }
+    Ok(v)
+}
+
+/// Text in the record's code page, its padding side trimmed.
+fn alphanumeric(
+    opts: &CodecOptions,
+    f: &Field,
+    bytes: &[u8],
+    text: &mut String,
+) -> Result<Value, RecordErrorKind> {
+    let sp = opts.codepage.space();
+    let t = if f.justified_right {
+        let n = bytes.iter().take_while(|&&b| b == sp).count();
+        bytes.get(n..).unwrap_or_default()
+    } else {
+        let n = bytes.iter().rev().take_while(|&&b| b == sp).count();
+        bytes.get(..bytes.len() - n).unwrap_or_default()
+    };
+    let start = text.len();
+    let mut buf = std::mem::take(text).into_bytes();
+    let r = opts.codepage.decode_to_utf8(t, &mut buf);
+    // The code page writes UTF-8 only; a failure leaves the text as it was.
+    if r.is_err() {
+        buf.truncate(start);
+    }
+    *text = String::from_utf8(buf).unwrap_or_default();
+    r?;
+    Ok(Value::Text {
+        start,
+        end: text.len(),
+    })
+}
+
+/// UTF-16BE national text, U+0020 padding trimmed on the padding side.
+fn national(f: &Field, bytes: &[u8], text: &mut String) -> Result<Value, RecordErrorKind> {
+    let units: Vec<u16> = bytes
+        .chunks_exact(2)
+        .map(|c| u16::from_be_bytes([c[0], c[1]]))
+        .collect();
+    let body = if f.justified_right {
+        let n = units.iter().take_while(|&&u| u == 0x20).count();
+        units.get(n..).unwrap_or_default()
+    } else {
+        let n = units.iter().rev().take_while(|&&u| u == 0x20).count();
+        units.get(..units.len() - n).unwrap_or_default()
+    };
+    let start = text.len();
+    for c in char::decode_utf16(body.iter().copied()) {
+        match c {
+            Ok(c) => text.push(c),
+            Err(_) => {
+                text.truncate(start);
+                return Err(RecordErrorKind::BadNational);
+            }
+        }
+    }
+    Ok(Value::Text {
+        start,
+        end: text.len(),
+    })
+}
