@@ -21,6 +21,7 @@ use super::item::ItemWriter;
 use super::path::{path_string, Seg};
 use super::plan::{Node, Plan};
 use super::trim::drop_trailing_empty;
+use super::value_op::ValueOp;
 use super::{CodecOptions, FieldErrorMode, RedefinesMode};
 
 /// More steps than this (huge tables) are left to the tree walk, to bound the plan's size.
@@ -56,6 +57,8 @@ enum Op<'l> {
         dt: &'l DataType,
         /// Index into `Flat::edited` for numeric-edited items.
         edited: Option<u32>,
+        /// Its writer, chosen for its type and the options at compile time.
+        value: ValueOp<'l>,
     },
     /// Runs trimmed table `Flat::tables[n]`, whose elements' steps follow.
     Table(u32),
@@ -120,6 +123,7 @@ impl<'l> Flat<'l> {
             },
             pending: Vec::new(),
             all_alternatives: opts.redefines == RedefinesMode::All,
+            opts: *opts,
         };
         let root = &plan.root;
         b.pending.push(b'{');
@@ -179,8 +183,13 @@ impl<'l> Flat<'l> {
                 None => out.extend_from_slice(self.slice(step.pre)),
             }
             match step.op {
-                Op::Item { field, dt, edited } => {
-                    self.item(lo + k, step, (field, dt, edited), r, out)?;
+                Op::Item {
+                    field,
+                    dt,
+                    edited,
+                    value,
+                } => {
+                    self.item(lo + k, step, (field, dt, edited, value), r, out)?;
                 }
                 Op::Table(t) => {
                     let Some(table) = self.tables.get(t as usize) else {
@@ -203,7 +212,7 @@ impl<'l> Flat<'l> {
         &self,
         i: usize,
         step: &Step<'l>,
-        (field, dt, edited): (&Field, &DataType, Option<u32>),
+        (field, dt, edited, value): (&Field, &DataType, Option<u32>, ValueOp<'_>),
         r: &mut Run<'_, '_>,
         out: &mut Vec<u8>,
     ) -> Result<(), RecordError> {
@@ -218,7 +227,10 @@ impl<'l> Flat<'l> {
         };
         let mark = out.len();
         let edited = edited.and_then(|e| self.edited.get(e as usize));
-        match r.items.item(field, dt, edited, bytes, out) {
+        let written = value.write(r.items, bytes, out, |items, out| {
+            items.item(field, dt, edited, bytes, out)
+        });
+        match written {
             Ok(()) => {
                 if self.capture == Some(i) {
                     *r.captured = out.get(mark..).map(<[u8]>::to_vec);
@@ -284,6 +296,7 @@ struct Builder<'l> {
     /// Text since the last step's value.
     pending: Vec<u8>,
     all_alternatives: bool,
+    opts: CodecOptions,
 }
 
 impl<'l> Builder<'l> {
@@ -430,10 +443,15 @@ impl<'l> Builder<'l> {
         if node.capture && self.flat.capture.is_none() {
             self.flat.capture = Some(self.flat.steps.len());
         }
+        let value = match edited {
+            Some(_) => ValueOp::General,
+            None => ValueOp::compile(f, dt, &self.opts),
+        };
         let op = Op::Item {
             field: f,
             dt,
             edited,
+            value,
         };
         self.push(start, len, op, seg, hidden)
     }

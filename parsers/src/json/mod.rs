@@ -16,6 +16,7 @@ mod schema;
 mod segment;
 mod text;
 mod trim;
+mod value_op;
 mod view;
 
 #[cfg(test)]

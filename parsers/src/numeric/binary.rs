@@ -58,9 +58,10 @@ pub fn write_json(
     out: &mut Vec<u8>,
 ) -> Result<(), NumericError> {
     let (negative, magnitude) = stored(bytes, pic.signed, endian)?;
-    // u64 has at most 20 digits; written from the right.
-    let mut ascii = [0u8; 20];
-    let mut start = ascii.len();
+    // u64 has at most 20 digits; written from the right, BLOCK spare bytes after them
+    // so the number text is copied in fixed-size blocks.
+    let mut ascii = [0u8; 20 + super::text::BLOCK];
+    let mut start = 20;
     let mut m = magnitude;
     while m > 0 {
         start -= 1;
@@ -69,8 +70,7 @@ pub fn write_json(
         }
         m /= 10;
     }
-    let digits = ascii.get(start..).unwrap_or_default();
-    super::text::write_number(negative, digits, pic.scale, out);
+    super::text::write_number_in(negative, &ascii, start, 20, pic.scale, out);
     Ok(())
 }
 

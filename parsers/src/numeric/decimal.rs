@@ -165,13 +165,13 @@ impl Decimal {
     /// scale 2 is `1234.50`, 5 at scale 2 is `0.05`, 12 at scale -3 is `12000`, zero at
     /// scale 2 is `0.00` and negative zero `-0.00`.
     pub fn write_json(&self, out: &mut Vec<u8>) {
-        let mut ascii = [0u8; MAX_DIGITS];
+        // BLOCK spare bytes so the number text is copied in fixed-size blocks.
+        let mut ascii = [0u8; MAX_DIGITS + super::text::BLOCK];
         let digits = self.digits();
         for (a, &d) in ascii.iter_mut().zip(digits) {
             *a = d + b'0';
         }
-        let ascii = ascii.get(..digits.len()).unwrap_or_default();
-        super::text::write_number(self.negative, ascii, self.scale, out);
+        super::text::write_number_in(self.negative, &ascii, 0, digits.len(), self.scale, out);
     }
 
     /// The same value at another scale. Inexact if a non-zero digit would be dropped

@@ -55,8 +55,9 @@ const PAIRS: [[u8; 2]; 256] = {
 /// `decode(..)?.write_json(out)` and the same errors (`out` is then unchanged), without
 /// building a [`Decimal`] for valid fields of up to MAX_DIGITS digit nibbles.
 pub fn write_json(bytes: &[u8], pic: &NumericPic, out: &mut Vec<u8>) -> Result<(), NumericError> {
-    // Digit nibbles: two per byte before the last, plus its high nibble.
-    let mut ascii = [0u8; MAX_DIGITS + 1];
+    // Digit nibbles: two per byte before the last, plus its high nibble; BLOCK spare
+    // bytes so the number text is copied in fixed-size blocks.
+    let mut ascii = [0u8; MAX_DIGITS + 1 + super::text::BLOCK];
     let fast = bytes.len() == byte_len(pic) && 2 * bytes.len() - 1 <= MAX_DIGITS;
     if let Some((&last, body)) = bytes.split_last().filter(|_| fast) {
         // Invalid pairs are 0xFF: OR-ing the first bytes checks them all at once.
@@ -77,8 +78,8 @@ pub fn write_json(bytes: &[u8], pic: &NumericPic, out: &mut Vec<u8>) -> Result<(
             (negative, ascii.get_mut(n), bad < 0x80 && hi <= 9)
         {
             *slot = b'0' + hi;
-            let digits = super::text::strip_zeros(ascii.get(..=n).unwrap_or_default());
-            super::text::write_number(negative, digits, pic.scale, out);
+            let lead = super::text::lead_zeros(ascii.get(..=n).unwrap_or_default());
+            super::text::write_number_in(negative, &ascii, lead, n + 1, pic.scale, out);
             return Ok(());
         }
     }

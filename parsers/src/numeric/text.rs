@@ -33,11 +33,83 @@ pub(crate) fn write_number(negative: bool, digits: &[u8], scale: i16, out: &mut 
     }
 }
 
-/// The ASCII digits after any leading `0`s.
+/// Bytes a caller's digit buffer must hold from the first digit, and from the first
+/// fraction digit, for [`write_number_in`] to copy fixed-size blocks.
+pub(crate) const BLOCK: usize = 32;
+
+/// [`write_number`] for the digits `buf[from..to]` (no leading zeros), where `buf` may hold
+/// anything after `to`. When `buf` has `BLOCK` bytes from `from` and from the first
+/// fraction digit (callers pad their stack buffers for that) and the parts fit a block,
+/// the text is composed in a stack block with fixed-size copies and appended as one
+/// fixed-size block, then cut back: no `memcpy` call of variable length per number.
 #[inline]
-pub(crate) fn strip_zeros(ascii: &[u8]) -> &[u8] {
-    let lead = ascii.iter().take_while(|&&b| b == b'0').count();
-    ascii.get(lead..).unwrap_or_default()
+pub(crate) fn write_number_in(
+    negative: bool,
+    buf: &[u8],
+    from: usize,
+    to: usize,
+    scale: i16,
+    out: &mut Vec<u8>,
+) {
+    let n = to.saturating_sub(from);
+    let s = usize::from(scale.unsigned_abs());
+    // Scale <= 0 has no fraction; a negative scale's zeros go through `write_number`.
+    let frac = if scale >= 0 { s } else { usize::MAX };
+    let int = n.saturating_sub(frac);
+    let head = buf.get(from..from + BLOCK);
+    let tail = buf
+        .get(to.saturating_sub(frac.min(n))..)
+        .and_then(|t| t.get(..BLOCK));
+    let (Some(head), Some(tail), true) = (head, tail, frac < BLOCK && n <= BLOCK) else {
+        write_number(negative, buf.get(from..to).unwrap_or_default(), scale, out);
+        return;
+    };
+    // Zero-filled, so "0.", the zeros of a short fraction and a lone "0" cost nothing.
+    let mut block = [b'0'; 2 * BLOCK + 4];
+    // Every `at` below stays under BLOCK + 3, so each put fits the block.
+    let put = |block: &mut [u8], at: usize, src: &[u8]| {
+        if let Some(dst) = block.get_mut(at..at + BLOCK) {
+            dst.copy_from_slice(src);
+        }
+    };
+    let set = |block: &mut [u8], at: usize, b: u8| {
+        if let Some(slot) = block.get_mut(at) {
+            *slot = b;
+        }
+    };
+    let mut at = 0;
+    if negative {
+        set(&mut block, 0, b'-');
+        at = 1;
+    }
+    if frac == 0 {
+        put(&mut block, at, head);
+        if n == 0 {
+            set(&mut block, at, b'0');
+        }
+        at += n.max(1);
+    } else if int > 0 {
+        put(&mut block, at, head);
+        at += int;
+        put(&mut block, at + 1, tail);
+        set(&mut block, at, b'.');
+        at += 1 + frac;
+    } else {
+        // Fewer digits than the scale: "0." then zeros, the digits last.
+        set(&mut block, at + 1, b'.');
+        at += 2 + (frac - n);
+        put(&mut block, at, head);
+        at += n;
+    }
+    let end = out.len() + at;
+    out.extend_from_slice(&block);
+    out.truncate(end);
+}
+
+/// How many leading `0`s the ASCII digits have.
+#[inline]
+pub(crate) fn lead_zeros(ascii: &[u8]) -> usize {
+    ascii.iter().take_while(|&&b| b == b'0').count()
 }
 
 #[cfg(test)]
@@ -72,10 +144,36 @@ mod tests {
     }
 
     #[test]
-    fn strips_leading_zeros_only() {
-        // Inner and trailing zeros stay; all zeros become nothing.
-        assert_eq!(strip_zeros(b"00102"), b"102");
-        assert_eq!(strip_zeros(b"000"), b"");
-        assert_eq!(strip_zeros(b""), b"");
+    fn block_writer_agrees_with_write_number() {
+        // Every digit count, scale and sign, digits at two places in the buffer and junk
+        // after them (the fixed-size copies read it and must cut it off).
+        for n in 0..=40usize {
+            for scale in -4i16..=40 {
+                for negative in [false, true] {
+                    for from in [0usize, 3] {
+                        let digits: Vec<u8> = (0..n).map(|i| b'1' + (i % 9) as u8).collect();
+                        let mut buf = vec![b'#'; from + n + 2 * BLOCK];
+                        buf[from..from + n].copy_from_slice(&digits);
+                        let mut want = b"x".to_vec();
+                        write_number(negative, &digits, scale, &mut want);
+                        let mut got = b"x".to_vec();
+                        write_number_in(negative, &buf, from, from + n, scale, &mut got);
+                        assert_eq!(got, want, "n {n} scale {scale} negative {negative}");
+                    }
+                }
+            }
+        }
+        // A buffer without the spare bytes takes the plain path: the same text.
+        let mut out = Vec::new();
+        write_number_in(true, b"12345", 0, 5, 2, &mut out);
+        assert_eq!(out, b"-123.45");
+    }
+
+    #[test]
+    fn counts_leading_zeros_only() {
+        // Inner and trailing zeros are not counted; all zeros are.
+        assert_eq!(lead_zeros(b"00102"), 2);
+        assert_eq!(lead_zeros(b"000"), 3);
+        assert_eq!(lead_zeros(b""), 0);
     }
 }

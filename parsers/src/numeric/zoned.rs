@@ -241,7 +241,8 @@ pub fn write_json(
 ) -> Result<(), NumericError> {
     let s = shape(pic, sign);
     let n = usize::from(pic.digits);
-    let mut ascii = [0u8; MAX_DIGITS];
+    // BLOCK spare bytes so the number text is copied in fixed-size blocks.
+    let mut ascii = [0u8; MAX_DIGITS + super::text::BLOCK];
     let fast = bytes.len() == s.len && n <= MAX_DIGITS;
     if let (Some(digits), Some(dst), true) =
         (bytes.get(s.first..s.first + n), ascii.get_mut(..n), fast)
@@ -278,8 +279,8 @@ pub fn write_json(
             }
         };
         if let (Some(negative), true) = (negative, worst <= 9) {
-            let digits = super::text::strip_zeros(dst);
-            super::text::write_number(negative, digits, pic.scale, out);
+            let lead = super::text::lead_zeros(ascii.get(..n).unwrap_or_default());
+            super::text::write_number_in(negative, &ascii, lead, n, pic.scale, out);
             return Ok(());
         }
     }
