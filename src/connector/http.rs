@@ -431,6 +431,52 @@ mod tests {
         assert!(matches!(r, Err(ConnectorError::Unreachable(_))), "{r:?}");
     }
 
+    #[test]
+    fn the_url_scheme_must_match_the_tls_settings() {
+        // https with settings and http without are usable; the other pairs are not.
+        assert!(target("https://h:1/x", true).is_ok());
+        assert!(target("http://h:1/x", false).is_ok());
+        let e = target("https://h:1/x", false).unwrap_err();
+        assert!(e.contains("https needs"), "{e}");
+        let e = target("http://h:1/x", true).unwrap_err();
+        assert!(e.contains("not https"), "{e}");
+        let e = target("ftp://h:1/x", true).unwrap_err();
+        assert!(e.contains("only http and https"), "{e}");
+    }
+
+    #[test]
+    fn tls_settings_are_checked_with_the_config() {
+        let check = |text: &str| {
+            let c: HttpConfig = toml::from_str(text).unwrap();
+            c.validate(Path::new("/nonexistent"))
+        };
+        let keys = |ps: Problems| {
+            ps.into_iter()
+                .map(|(k, m)| format!("{k}: {m}"))
+                .collect::<Vec<_>>()
+        };
+        // Plain http needs nothing more.
+        assert_eq!(
+            check("url = \"http://h:1/x\"").unwrap(),
+            BackendKind::Http {
+                url: "http://h:1/x".into(),
+                tls: None
+            }
+        );
+        // https without tls: no CA to trust.
+        let e = keys(check("url = \"https://h:1/x\"").unwrap_err());
+        assert!(e[0].starts_with("tls: missing"), "{e:?}");
+        // tls on plain http: refused rather than ignored.
+        let e = keys(check("url = \"http://h:1/x\"\ntls = { ca = \"ca.pem\" }").unwrap_err());
+        assert!(e[0].contains("use an https:// URL"), "{e:?}");
+        // A CA file that is not there is named, under the config's folder.
+        let e = keys(check("url = \"https://h:1/x\"\ntls = { ca = \"ca.pem\" }").unwrap_err());
+        assert!(e[0].contains("/nonexistent/ca.pem"), "{e:?}");
+        // A bad URL is reported at `url`, before any TLS file is read.
+        let e = keys(check("url = \"gopher://h/x\"\ntls = { ca = \"ca.pem\" }").unwrap_err());
+        assert!(e[0].starts_with("url: "), "{e:?}");
+    }
+
     #[tokio::test]
     async fn unusable_urls_are_unreachable() {
         // https without TLS settings is not dialled; nor is a URL without scheme or host.
