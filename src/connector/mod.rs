@@ -547,6 +547,27 @@ mod tests {
         assert!(probe(&http(format!("http://{up}/enquiry"))).await);
         assert!(!probe(&http(format!("http://{down}/enquiry"))).await);
         assert!(!probe(&http("https://127.0.0.1/x".into())).await);
+        // https with TLS settings: the URL's host:port is dialled too (the handshake is
+        // per call, as for tcp backends); with settings, an http URL is not ready.
+        let dir = tempfile::tempdir().unwrap();
+        let ca_key = rcgen::KeyPair::generate().unwrap();
+        let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        let ca_pem = dir.path().join("ca.pem");
+        std::fs::write(&ca_pem, ca.self_signed(&ca_key).unwrap().pem()).unwrap();
+        let tls = Arc::new(tls::BackendTls::load(&ca_pem, None, "localhost").unwrap());
+        let https = |url: String| {
+            test_spec(
+                BackendKind::Http {
+                    url,
+                    tls: Some(tls.clone()),
+                },
+                BackendFraming::Len4,
+            )
+        };
+        assert!(probe(&https(format!("https://{up}/enquiry"))).await);
+        assert!(!probe(&https(format!("https://{down}/enquiry"))).await);
+        assert!(!probe(&https(format!("http://{up}/enquiry"))).await);
         // exec: an executable on PATH yes, a missing one no.
         let exec = |c: &str| {
             test_spec(
