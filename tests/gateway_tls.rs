@@ -1,6 +1,7 @@
 //! TLS end to end with the real binary: HTTPS on the listener (plain HTTP refused),
 //! client certificates required or optional (a CA's certificate accepted, another CA's
-//! refused), and TLS towards a tcp backend (the right CA answers, a wrong one is 502).
+//! refused), TLS towards a tcp backend (the right CA answers, a wrong one is 502), and
+//! `https://` http backends served by a tokio-rustls + hyper host started here.
 //! Every certificate is made here with rcgen in a temp dir: nothing is shipped.
 #![allow(clippy::unwrap_used)]
 
@@ -307,10 +308,9 @@ const RSP_CPY: &str = "       01  VEH-RSP.
            05  MAKE        PIC X(10).
 ";
 
-/// A legacy host behind a TLS terminator (`NAME.pem`/`NAME.key`), requiring a client
-/// certificate from `client_ca` when given: every len4 request gets the cp037 record
-/// `00FORD`.
-fn tls_host(dir: &Path, name: &str, client_ca: Option<&str>) -> u16 {
+/// A host's TLS settings: `NAME.pem`/`NAME.key`, requiring a client certificate from
+/// `client_ca` when given.
+fn host_config(dir: &Path, name: &str, client_ca: Option<&str>) -> Arc<ServerConfig> {
     let builder = ServerConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
         .unwrap();
@@ -336,7 +336,14 @@ fn tls_host(dir: &Path, name: &str, client_ca: Option<&str>) -> u16 {
             key(&dir.join(format!("{name}.key"))),
         )
         .unwrap();
-    let config = Arc::new(config);
+    Arc::new(config)
+}
+
+/// A legacy host behind a TLS terminator (`NAME.pem`/`NAME.key`), requiring a client
+/// certificate from `client_ca` when given: every len4 request gets the cp037 record
+/// `00FORD`.
+fn tls_host(dir: &Path, name: &str, client_ca: Option<&str>) -> u16 {
+    let config = host_config(dir, name, client_ca);
     let listener = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = listener.local_addr().unwrap().port();
     thread::spawn(move || {
@@ -493,16 +500,8 @@ fn sigterm_stops_the_tls_listener_cleanly() {
     assert!(serve.log().contains("stopped"), "{}", serve.log());
 }
 
-#[test]
-fn tls_backend_failures_are_502_with_distinct_logged_reasons() {
-    // An expired host certificate, a name the certificate does not carry, and a host that
-    // answers the hello with something that is not TLS: each 502, each its own reason. A
-    // TLS 1.3 host refusing a missing client certificate does so after the client's side
-    // of the handshake is done: the log names its alert, CertificateRequired.
-    let pki = pki();
-    let d = pki.path();
-    std::fs::write(d.join("req.cpy"), REQ_CPY).unwrap();
-    std::fs::write(d.join("rsp.cpy"), RSP_CPY).unwrap();
+/// `expired.pem`/`expired.key` for `localhost`, valid in 2000 only, from `expiry-ca.pem`.
+fn expired_leaf(d: &Path) {
     let ca = ca("Expiry CA");
     std::fs::write(d.join("expiry-ca.pem"), ca.cert.pem()).unwrap();
     let mut p = CertificateParams::new(vec!["localhost".to_string()]).unwrap();
@@ -513,6 +512,19 @@ fn tls_backend_failures_are_502_with_distinct_logged_reasons() {
     let cert = p.signed_by(&key, &ca.cert, &ca.key).unwrap();
     std::fs::write(d.join("expired.pem"), cert.pem()).unwrap();
     std::fs::write(d.join("expired.key"), key.serialize_pem()).unwrap();
+}
+
+#[test]
+fn tls_backend_failures_are_502_with_distinct_logged_reasons() {
+    // An expired host certificate, a name the certificate does not carry, and a host that
+    // answers the hello with something that is not TLS: each 502, each its own reason. A
+    // TLS 1.3 host refusing a missing client certificate does so after the client's side
+    // of the handshake is done: the log names its alert, CertificateRequired.
+    let pki = pki();
+    let d = pki.path();
+    std::fs::write(d.join("req.cpy"), REQ_CPY).unwrap();
+    std::fs::write(d.join("rsp.cpy"), RSP_CPY).unwrap();
+    expired_leaf(d);
     let expired = tls_host(d, "expired", None);
     let plain = tls_host(d, "server", None);
     let mtls = tls_host(d, "server", Some("ca.pem"));
@@ -644,4 +656,255 @@ set = {{ vrm = "{{vrm}}", tran_code = "VEHQ" }}
     let (status, text) = http_get(serve.port, "/v1/ims/AB12CDE").unwrap();
     assert_eq!(status, 200, "{text}\n{}", serve.log());
     assert!(text.contains("\"FORD\""), "{text}");
+}
+
+// --- https:// http backends --------------------------------------------------------------
+
+/// An HTTP host on a tokio runtime of its own thread, behind TLS when `tls` is given (else
+/// plain HTTP): a POST of the 12-byte cp037 request record starting `VEHQ` to `/veh` gets
+/// the cp037 record `00FORD`; anything else is 400.
+fn http_host(tls: Option<Arc<ServerConfig>>) -> u16 {
+    use http_body_util::{BodyExt, Full};
+    use hyper::body::{Bytes, Incoming};
+    use hyper::{Method, Request, Response, StatusCode};
+    use hyper_util::rt::TokioIo;
+
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    listener.set_nonblocking(true).unwrap();
+    let port = listener.local_addr().unwrap().port();
+    thread::spawn(move || {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .unwrap();
+        rt.block_on(async move {
+            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
+            let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
+            loop {
+                let Ok((tcp, _)) = listener.accept().await else {
+                    continue;
+                };
+                let acceptor = acceptor.clone();
+                tokio::spawn(async move {
+                    let svc = hyper::service::service_fn(|req: Request<Incoming>| async move {
+                        let post = req.method() == Method::POST && req.uri().path() == "/veh";
+                        let body = req.into_body().collect().await?.to_bytes();
+                        // "VEHQ" in cp037, then the 8-byte VRM.
+                        let good =
+                            post && body.len() == 12 && body.starts_with(b"\xE5\xC5\xC8\xD8");
+                        let mut rsp = Response::new(Full::new(Bytes::from_static(
+                            b"\xF0\xF0\xC6\xD6\xD9\xC4\x40\x40\x40\x40\x40\x40",
+                        )));
+                        if !good {
+                            *rsp.status_mut() = StatusCode::BAD_REQUEST;
+                        }
+                        Ok::<_, hyper::Error>(rsp)
+                    });
+                    let http = hyper::server::conn::http1::Builder::new();
+                    let _ = match acceptor {
+                        None => http.serve_connection(TokioIo::new(tcp), svc).await,
+                        Some(a) => match a.accept(tcp).await {
+                            Ok(s) => http.serve_connection(TokioIo::new(s), svc).await,
+                            Err(_) => return,
+                        },
+                    };
+                });
+            }
+        });
+    });
+    port
+}
+
+/// `[server]` on port 0 and, per `(name, url, tls)`, an http backend (`tls` the inside of
+/// its `tls = { }`, or none when empty) with a `GET /v1/NAME/{vrm}` route.
+fn https_config(backends: &[(&str, String, &str)]) -> String {
+    let mut config = String::from("[server]\nlisten = \"127.0.0.1:0\"\n");
+    for (name, url, tls) in backends {
+        let tls = if tls.is_empty() {
+            String::new()
+        } else {
+            format!("tls = {{ {tls} }}")
+        };
+        config.push_str(&format!(
+            r#"
+[[backend]]
+name = "{name}"
+kind = "http"
+url = "{url}"
+{tls}
+
+[[route]]
+method = "GET"
+path = "/v1/{name}/{{vrm}}"
+backend = "{name}"
+request = {{ copybook = "req.cpy" }}
+response = {{ copybook = "rsp.cpy" }}
+set = {{ vrm = "{{vrm}}", tran_code = "VEHQ" }}
+"#
+        ));
+    }
+    config
+}
+
+#[test]
+fn https_backend_answers_and_presents_a_client_certificate() {
+    let pki = pki();
+    let d = pki.path();
+    std::fs::write(d.join("req.cpy"), REQ_CPY).unwrap();
+    std::fs::write(d.join("rsp.cpy"), RSP_CPY).unwrap();
+    let host = http_host(Some(host_config(d, "server", None)));
+    let mtls = http_host(Some(host_config(d, "server", Some("ca.pem"))));
+    let config = https_config(&[
+        // No server_name: the URL's host, 127.0.0.1, is in the certificate.
+        (
+            "good",
+            format!("https://127.0.0.1:{host}/veh"),
+            r#"ca = "ca.pem""#,
+        ),
+        (
+            "mtls",
+            format!("https://127.0.0.1:{mtls}/veh"),
+            r#"ca = "ca.pem", cert = "client.pem", key = "client.key", server_name = "localhost""#,
+        ),
+        (
+            "nocert",
+            format!("https://127.0.0.1:{mtls}/veh"),
+            r#"ca = "ca.pem""#,
+        ),
+    ]);
+    let serve = Serve::start(d, &config);
+    // Twice: the second call goes over the pooled TLS connection.
+    for _ in 0..2 {
+        let (status, text) = http_get(serve.port, "/v1/good/AB12CDE").unwrap();
+        assert_eq!(status, 200, "{text}\n{}", serve.log());
+        assert!(text.contains("\"FORD\""), "{text}");
+    }
+    // A host requiring a client certificate: ours gets through, none is refused.
+    let (status, text) = http_get(serve.port, "/v1/mtls/AB12CDE").unwrap();
+    assert_eq!(status, 200, "{text}\n{}", serve.log());
+    assert!(text.contains("\"FORD\""), "{text}");
+    let (status, text) = http_get(serve.port, "/v1/nocert/AB12CDE").unwrap();
+    assert_eq!(status, 502, "{text}");
+    let log = serve.log();
+    assert!(log.contains("CertificateRequired"), "{log}");
+}
+
+#[test]
+fn https_backend_failures_are_502_with_distinct_logged_reasons() {
+    // An expired host certificate, a name the certificate does not carry, a CA that did not
+    // sign it, and a plain HTTP host at an https URL: each 502, each its reason logged.
+    let pki = pki();
+    let d = pki.path();
+    std::fs::write(d.join("req.cpy"), REQ_CPY).unwrap();
+    std::fs::write(d.join("rsp.cpy"), RSP_CPY).unwrap();
+    expired_leaf(d);
+    let expired = http_host(Some(host_config(d, "expired", None)));
+    let host = http_host(Some(host_config(d, "server", None)));
+    let plain = http_host(None);
+    let config = https_config(&[
+        (
+            "expired",
+            format!("https://127.0.0.1:{expired}/veh"),
+            r#"ca = "expiry-ca.pem", server_name = "localhost""#,
+        ),
+        (
+            "misnamed",
+            format!("https://127.0.0.1:{host}/veh"),
+            r#"ca = "ca.pem", server_name = "mainframe.example""#,
+        ),
+        (
+            "stranger",
+            format!("https://127.0.0.1:{host}/veh"),
+            r#"ca = "other-ca.pem", server_name = "localhost""#,
+        ),
+        (
+            "nottls",
+            format!("https://127.0.0.1:{plain}/veh"),
+            r#"ca = "ca.pem", server_name = "localhost""#,
+        ),
+        // The same plain host over http:// answers: the 502 above is the TLS, not the host.
+        ("plain", format!("http://127.0.0.1:{plain}/veh"), ""),
+    ]);
+    let serve = Serve::start(d, &config);
+    let (status, text) = http_get(serve.port, "/v1/plain/AB12CDE").unwrap();
+    assert_eq!(status, 200, "{text}\n{}", serve.log());
+    for (name, reason) in [
+        ("expired", "TLS handshake failed (certificate-expired)"),
+        ("misnamed", "TLS handshake failed (name-mismatch)"),
+        ("stranger", "TLS handshake failed (unknown-issuer)"),
+        ("nottls", "TLS handshake failed (handshake-failed)"),
+    ] {
+        let (status, text) = http_get(serve.port, &format!("/v1/{name}/AB12CDE")).unwrap();
+        assert_eq!(status, 502, "{name}: {text}");
+        // The reason is for the operator's log, not the client.
+        assert!(!text.contains(reason), "{text}");
+        let log = serve.log();
+        assert!(log.contains(reason), "{name}: {log}");
+    }
+}
+
+#[test]
+fn bad_https_backend_settings_are_config_problems() {
+    // tls on an http:// URL, an https:// URL without tls, a CA file that does not exist,
+    // and a client certificate without its key: each named at its backend's `tls`.
+    let pki = pki();
+    let d = pki.path();
+    let config = r#"[server]
+listen = "127.0.0.1:0"
+
+[[backend]]
+name = "a"
+kind = "http"
+url = "http://127.0.0.1:1/x"
+tls = { ca = "ca.pem" }
+
+[[backend]]
+name = "b"
+kind = "http"
+url = "https://127.0.0.1:1/x"
+
+[[backend]]
+name = "c"
+kind = "http"
+url = "https://127.0.0.1:1/x"
+tls = { ca = "missing-ca.pem" }
+
+[[backend]]
+name = "d"
+kind = "http"
+url = "https://127.0.0.1:1/x"
+tls = { ca = "ca.pem", cert = "client.pem" }
+
+[[backend]]
+name = "e"
+kind = "http"
+url = "https://127.0.0.1:1/x"
+tls = { ca = "ca.pem", cert = "client.pem", key = "client.key" }
+"#;
+    std::fs::write(d.join("ferrule.toml"), config).unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_ferrule"))
+        .args(["check", "--config"])
+        .arg(d.join("ferrule.toml"))
+        .output()
+        .unwrap();
+    let text = format!(
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(!out.status.success(), "{text}");
+    for (i, says) in [
+        (0, "use an https:// URL"),
+        (1, "an https URL needs"),
+        (2, "missing-ca.pem"),
+        (3, "key: required with cert"),
+    ] {
+        let line = text
+            .lines()
+            .find(|l| l.contains(&format!("backend[{i}].tls")))
+            .unwrap_or_else(|| panic!("no backend[{i}].tls in {text}"));
+        assert!(line.contains(says), "{line}\n{text}");
+    }
+    // The well-formed one is not reported.
+    assert!(!text.contains("backend[4]"), "{text}");
 }

@@ -72,8 +72,10 @@ pub enum BackendKind {
         tls: Option<Arc<BackendTls>>,
         protocol: Arc<TcpProtocol>,
     },
+    /// An http backend; `tls` is set exactly when the URL is `https://`.
     Http {
         url: String,
+        tls: Option<Arc<BackendTls>>,
     },
     Exec {
         command: PathBuf,
@@ -119,7 +121,7 @@ impl BackendKindConfig {
     pub fn validate(&self, base: &Path) -> Result<BackendKind, Problems> {
         match self {
             BackendKindConfig::Tcp(c) => c.validate(base),
-            BackendKindConfig::Http(c) => c.validate(),
+            BackendKindConfig::Http(c) => c.validate(base),
             BackendKindConfig::Exec(c) => c.validate(base),
         }
     }

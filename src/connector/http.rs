@@ -1,31 +1,42 @@
 //! HTTP connector: POSTs the request record to the backend's URL as
 //! `application/octet-stream`; a 2xx body is the response record.
 //!
-//! Uses hyper-util's pooled legacy client over plain HTTP/1.1 (no TLS: legacy hosts behind
-//! the gateway sit on the same network; `https://` URLs are refused with `Unreachable`). The
-//! backend's framing does not apply: HTTP already delimits the body.
+//! Uses hyper-util's pooled legacy client over HTTP/1.1, plain for `http://` URLs and TLS
+//! over TCP for `https://` ones ([`Dial`]). An `https://` URL needs a `tls = { ca = ... }`
+//! table: the gateway trusts only the CA bundle it is given (legacy hosts carry internal
+//! CAs, and the public web roots would add a dependency and trust nobody asked for).
+//! `tls` on an `http://` URL is a config problem too. The backend's framing does not
+//! apply: HTTP already delimits the body.
 //!
-//! Error mapping: no connection -> `Unreachable`; connection lost mid-exchange -> `Closed`;
-//! a non-2xx status -> `Program` (the host's program answered, with a failure); a body over
-//! 16 MiB -> `BadFrame`; the whole request (connect included) beyond `timeout` -> `Timeout`
-//! (the shared stack's timeout, [`super::timeout`]).
+//! Error mapping: no connection or a failed TLS handshake -> `Unreachable` (the
+//! handshake's reason, as for tcp backends, in front: [`super::tls::handshake_error`]);
+//! connection lost mid-exchange -> `Closed`; a non-2xx status -> `Program` (the host's
+//! program answered, with a failure); a body over 16 MiB -> `BadFrame`; the whole request
+//! (connect included) beyond `timeout` -> `Timeout` (the shared stack's timeout,
+//! [`super::timeout`]).
 
 use std::future::Future;
+use std::io;
+use std::path::Path;
+use std::pin::Pin;
 use std::sync::Arc;
+use std::task::{Context, Poll};
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use hyper::header::{HeaderValue, CONTENT_TYPE};
+use hyper::rt::ReadBufCursor;
 use hyper::{Method, Request, Uri};
-use hyper_util::client::legacy::connect::HttpConnector as Dialer;
+use hyper_util::client::legacy::connect::{Connected, Connection, HttpConnector as Dialer};
 use hyper_util::client::legacy::Client;
-use hyper_util::rt::TokioExecutor;
+use hyper_util::rt::{TokioExecutor, TokioIo};
 use serde::Deserialize;
 
 use super::frame::MAX_RECORD;
+use super::tls::{BackendTls, Stream};
 use super::{Connector, ConnectorError, Exchange};
 use crate::config::table::Problems;
-use crate::config::{BackendKind, BackendSpec};
+use crate::config::{BackendKind, BackendSpec, BackendTlsConfig};
 
 /// `kind = "http"`: the settings only an http backend has.
 #[derive(Debug, Clone, Deserialize)]
@@ -33,14 +44,46 @@ use crate::config::{BackendKind, BackendSpec};
 pub struct HttpConfig {
     /// The URL record bytes are POSTed to.
     pub url: String,
+    /// TLS towards the host: required by, and only allowed with, an `https://` URL.
+    pub tls: Option<BackendTlsConfig>,
 }
 
 impl HttpConfig {
-    /// The connector parses the URL on every call: a bad one would make each a 502.
-    pub fn validate(&self) -> Result<BackendKind, Problems> {
-        parse_url(&self.url).map_err(|e| vec![("url".into(), e)])?;
+    /// The connector parses the URL on every call: a bad one would make each a 502. The
+    /// TLS files are loaded here (`base`: the config file's folder), so a bad one is a
+    /// config problem, never a failed request.
+    pub fn validate(&self, base: &Path) -> Result<BackendKind, Problems> {
+        let uri = parse_url(&self.url).map_err(|e| vec![("url".into(), e)])?;
+        let tls = match (uri.scheme_str(), &self.tls) {
+            (Some("https"), None) => {
+                return Err(vec![(
+                    "tls".into(),
+                    "missing: an https URL needs `tls = { ca = \"...\" }`, the CA bundle to trust"
+                        .into(),
+                )])
+            }
+            (Some("https"), Some(t)) => {
+                // The server name defaults to the URL's host, as a tcp address's does.
+                let address = format!(
+                    "{}:{}",
+                    uri.host().unwrap_or_default(),
+                    uri.port_u16().unwrap_or(443)
+                );
+                let tls = super::tcp::backend_tls(t, &address, base)
+                    .map_err(|m| vec![("tls".into(), m)])?;
+                Some(Arc::new(tls))
+            }
+            (_, Some(_)) => {
+                return Err(vec![(
+                    "tls".into(),
+                    format!("set on `{}`: use an https:// URL for TLS", self.url),
+                )])
+            }
+            (_, None) => None,
+        };
         Ok(BackendKind::Http {
             url: self.url.clone(),
+            tls,
         })
     }
 }
@@ -55,37 +98,43 @@ pub struct HttpConnector {
 struct Shared {
     /// The parsed URL, or why it cannot be used (reported on every call).
     target: Result<Uri, String>,
-    client: Client<Dialer, Full<Bytes>>,
+    client: Client<Dial, Full<Bytes>>,
 }
 
 impl HttpConnector {
-    pub fn new(url: &str, spec: &BackendSpec) -> HttpConnector {
-        let mut dialer = Dialer::new();
-        dialer.set_connect_timeout(Some(spec.connect_timeout));
-        dialer.set_nodelay(true);
+    pub fn new(url: &str, tls: Option<&Arc<BackendTls>>, spec: &BackendSpec) -> HttpConnector {
+        let mut tcp = Dialer::new();
+        tcp.set_connect_timeout(Some(spec.connect_timeout));
+        tcp.set_nodelay(true);
+        // https URLs reach the dialer too; [`Dial`] adds the TLS.
+        tcp.enforce_http(false);
+        let dial = Dial {
+            tcp,
+            tls: tls.cloned(),
+        };
         let client = Client::builder(TokioExecutor::new())
             // The session limit caps connections in use; keep that many for reuse.
             .pool_max_idle_per_host(spec.max_sessions.max(1))
-            .build(dialer);
+            .build(dial);
         HttpConnector {
             shared: Arc::new(Shared {
-                target: parse_url(url),
+                target: target(url, tls.is_some()),
                 client,
             }),
         }
     }
 }
 
-/// An `http://` URL with a host, as the connector can use it.
+/// An `http://` or `https://` URL with a host, as the connector can use it.
 pub fn parse_url(url: &str) -> Result<Uri, String> {
     let uri: Uri = url
         .parse()
         .map_err(|e| format!("invalid URL `{url}`: {e}"))?;
     match uri.scheme_str() {
-        Some("http") => {}
+        Some("http" | "https") => {}
         Some(other) => {
             return Err(format!(
-                "`{url}`: scheme {other} is not supported, only http"
+                "`{url}`: scheme {other} is not supported, only http and https"
             ))
         }
         None => {
@@ -98,6 +147,93 @@ pub fn parse_url(url: &str) -> Result<Uri, String> {
         return Err(format!("`{url}`: no host"));
     }
     Ok(uri)
+}
+
+/// The URL when it fits the backend's TLS: `https://` with settings, `http://` without.
+/// Config checks refuse the others; this keeps a connector built without them honest.
+pub fn target(url: &str, has_tls: bool) -> Result<Uri, String> {
+    let uri = parse_url(url)?;
+    match (uri.scheme_str() == Some("https"), has_tls) {
+        (true, false) => Err(format!("`{url}`: https needs the backend's `tls` settings")),
+        (false, true) => Err(format!("`{url}`: `tls` is set but the URL is not https")),
+        _ => Ok(uri),
+    }
+}
+
+/// Opens connections for hyper's pool: TCP, then the TLS handshake when the backend has
+/// `tls` (the URL is then https, [`target`] sees to it).
+#[derive(Clone, Debug)]
+struct Dial {
+    tcp: Dialer,
+    tls: Option<Arc<BackendTls>>,
+}
+
+type Dialling = Pin<Box<dyn Future<Output = io::Result<Conn>> + Send>>;
+
+impl tower::Service<Uri> for Dial {
+    type Response = Conn;
+    type Error = io::Error;
+    type Future = Dialling;
+
+    fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        tower::Service::<Uri>::poll_ready(&mut self.tcp, cx).map_err(io::Error::other)
+    }
+
+    fn call(&mut self, uri: Uri) -> Dialling {
+        let connecting = tower::Service::<Uri>::call(&mut self.tcp, uri);
+        let tls = self.tls.clone();
+        Box::pin(async move {
+            let tcp = connecting.await.map_err(io::Error::other)?.into_inner();
+            let stream = match tls {
+                None => Stream::Plain(tcp),
+                Some(tls) => Stream::Tls(Box::new(
+                    tls.connector
+                        .connect(tls.server_name.clone(), tcp)
+                        .await
+                        .map_err(super::tls::handshake_error)?,
+                )),
+            };
+            Ok(Conn(TokioIo::new(stream)))
+        })
+    }
+}
+
+/// One pooled connection, plain or TLS, in hyper's I/O traits.
+#[derive(Debug)]
+struct Conn(TokioIo<Stream>);
+
+impl Connection for Conn {
+    fn connected(&self) -> Connected {
+        Connected::new()
+    }
+}
+
+impl hyper::rt::Read for Conn {
+    fn poll_read(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: ReadBufCursor<'_>,
+    ) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().0).poll_read(cx, buf)
+    }
+}
+
+impl hyper::rt::Write for Conn {
+    fn poll_write(
+        self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+        buf: &[u8],
+    ) -> Poll<io::Result<usize>> {
+        Pin::new(&mut self.get_mut().0).poll_write(cx, buf)
+    }
+
+    fn poll_flush(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().0).poll_flush(cx)
+    }
+
+    fn poll_shutdown(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<io::Result<()>> {
+        Pin::new(&mut self.get_mut().0).poll_shutdown(cx)
+    }
 }
 
 impl Connector for HttpConnector {
@@ -219,8 +355,14 @@ mod tests {
     }
 
     fn connector(url: &str, timeout: Duration) -> BackendService {
-        let spec = test_spec(BackendKind::Http { url: url.into() }, BackendFraming::Len4);
-        timed(HttpConnector::new(url, &spec), timeout)
+        let spec = test_spec(
+            BackendKind::Http {
+                url: url.into(),
+                tls: None,
+            },
+            BackendFraming::Len4,
+        );
+        timed(HttpConnector::new(url, None, &spec), timeout)
     }
 
     async fn call(c: &BackendService, request: &[u8]) -> Result<Bytes, ConnectorError> {
@@ -289,9 +431,55 @@ mod tests {
         assert!(matches!(r, Err(ConnectorError::Unreachable(_))), "{r:?}");
     }
 
+    #[test]
+    fn the_url_scheme_must_match_the_tls_settings() {
+        // https with settings and http without are usable; the other pairs are not.
+        assert!(target("https://h:1/x", true).is_ok());
+        assert!(target("http://h:1/x", false).is_ok());
+        let e = target("https://h:1/x", false).unwrap_err();
+        assert!(e.contains("https needs"), "{e}");
+        let e = target("http://h:1/x", true).unwrap_err();
+        assert!(e.contains("not https"), "{e}");
+        let e = target("ftp://h:1/x", true).unwrap_err();
+        assert!(e.contains("only http and https"), "{e}");
+    }
+
+    #[test]
+    fn tls_settings_are_checked_with_the_config() {
+        let check = |text: &str| {
+            let c: HttpConfig = toml::from_str(text).unwrap();
+            c.validate(Path::new("/nonexistent"))
+        };
+        let keys = |ps: Problems| {
+            ps.into_iter()
+                .map(|(k, m)| format!("{k}: {m}"))
+                .collect::<Vec<_>>()
+        };
+        // Plain http needs nothing more.
+        assert_eq!(
+            check("url = \"http://h:1/x\"").unwrap(),
+            BackendKind::Http {
+                url: "http://h:1/x".into(),
+                tls: None
+            }
+        );
+        // https without tls: no CA to trust.
+        let e = keys(check("url = \"https://h:1/x\"").unwrap_err());
+        assert!(e[0].starts_with("tls: missing"), "{e:?}");
+        // tls on plain http: refused rather than ignored.
+        let e = keys(check("url = \"http://h:1/x\"\ntls = { ca = \"ca.pem\" }").unwrap_err());
+        assert!(e[0].contains("use an https:// URL"), "{e:?}");
+        // A CA file that is not there is named, under the config's folder.
+        let e = keys(check("url = \"https://h:1/x\"\ntls = { ca = \"ca.pem\" }").unwrap_err());
+        assert!(e[0].contains("/nonexistent/ca.pem"), "{e:?}");
+        // A bad URL is reported at `url`, before any TLS file is read.
+        let e = keys(check("url = \"gopher://h/x\"\ntls = { ca = \"ca.pem\" }").unwrap_err());
+        assert!(e[0].starts_with("url: "), "{e:?}");
+    }
+
     #[tokio::test]
     async fn unusable_urls_are_unreachable() {
-        // https is not spoken; a URL without scheme or host cannot be dialled.
+        // https without TLS settings is not dialled; nor is a URL without scheme or host.
         for url in [
             "https://127.0.0.1:1/x",
             "127.0.0.1:1/x",

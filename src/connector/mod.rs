@@ -68,7 +68,9 @@ pub fn build(spec: &BackendSpec) -> BackendService {
                 ),
             }
         }
-        BackendKind::Http { url } => stack(spec, http::HttpConnector::new(url, spec)),
+        BackendKind::Http { url, tls } => {
+            stack(spec, http::HttpConnector::new(url, tls.as_ref(), spec))
+        }
         BackendKind::Exec { command, args } => {
             stack(spec, exec::ExecConnector::new(command, args, spec))
         }
@@ -149,14 +151,15 @@ pub async fn probe(spec: &BackendSpec) -> bool {
         BackendKind::Tcp { address }
         | BackendKind::TcpTls { address, .. }
         | BackendKind::TcpProtocol { address, .. } => dial(address.clone()).await,
-        BackendKind::Http { url } => match http::parse_url(url) {
+        BackendKind::Http { url, tls } => match http::target(url, tls.is_some()) {
             Ok(uri) => {
                 let host = uri
                     .host()
                     .unwrap_or_default()
                     .trim_start_matches('[')
                     .trim_end_matches(']');
-                let port = uri.port_u16().unwrap_or(80);
+                let default_port = if tls.is_some() { 443 } else { 80 };
+                let port = uri.port_u16().unwrap_or(default_port);
                 // IPv6 literals need their brackets back in a host:port string.
                 let target = if host.contains(':') {
                     format!("[{host}]:{port}")
@@ -518,6 +521,7 @@ mod tests {
         let spec = test_spec(
             BackendKind::Http {
                 url: format!("http://{dead}/x"),
+                tls: None,
             },
             BackendFraming::Len4,
         );
@@ -538,10 +542,32 @@ mod tests {
         assert!(probe(&tcp(&up.to_string())).await);
         assert!(!probe(&tcp(&down.to_string())).await);
         // http: the URL's host:port is dialled; an unusable URL is not ready.
-        let http = |url: String| test_spec(BackendKind::Http { url }, BackendFraming::Len4);
+        let http =
+            |url: String| test_spec(BackendKind::Http { url, tls: None }, BackendFraming::Len4);
         assert!(probe(&http(format!("http://{up}/enquiry"))).await);
         assert!(!probe(&http(format!("http://{down}/enquiry"))).await);
         assert!(!probe(&http("https://127.0.0.1/x".into())).await);
+        // https with TLS settings: the URL's host:port is dialled too (the handshake is
+        // per call, as for tcp backends); with settings, an http URL is not ready.
+        let dir = tempfile::tempdir().unwrap();
+        let ca_key = rcgen::KeyPair::generate().unwrap();
+        let mut ca = rcgen::CertificateParams::new(Vec::<String>::new()).unwrap();
+        ca.is_ca = rcgen::IsCa::Ca(rcgen::BasicConstraints::Unconstrained);
+        let ca_pem = dir.path().join("ca.pem");
+        std::fs::write(&ca_pem, ca.self_signed(&ca_key).unwrap().pem()).unwrap();
+        let tls = Arc::new(tls::BackendTls::load(&ca_pem, None, "localhost").unwrap());
+        let https = |url: String| {
+            test_spec(
+                BackendKind::Http {
+                    url,
+                    tls: Some(tls.clone()),
+                },
+                BackendFraming::Len4,
+            )
+        };
+        assert!(probe(&https(format!("https://{up}/enquiry"))).await);
+        assert!(!probe(&https(format!("https://{down}/enquiry"))).await);
+        assert!(!probe(&https(format!("http://{up}/enquiry"))).await);
         // exec: an executable on PATH yes, a missing one no.
         let exec = |c: &str| {
             test_spec(

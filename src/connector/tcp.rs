@@ -81,7 +81,11 @@ impl TcpConfig {
 }
 
 /// A tcp backend's `tls`: files loaded, the server name defaulting to the address's host.
-fn backend_tls(t: &BackendTlsConfig, address: &str, base: &Path) -> Result<BackendTls, String> {
+pub(super) fn backend_tls(
+    t: &BackendTlsConfig,
+    address: &str,
+    base: &Path,
+) -> Result<BackendTls, String> {
     let client = match (&t.cert, &t.key) {
         (Some(c), Some(k)) => Some((base.join(c), base.join(k))),
         (None, None) => None,
