@@ -324,6 +324,11 @@ mod tests {
         // Exponents move the scale.
         assert_eq!(Decimal::parse("1.5e3").unwrap(), Decimal::from_i128(15, -2));
         assert_eq!(Decimal::parse("2E-2").unwrap(), Decimal::from_i128(2, 2));
+        // An exponent may carry a '+' sign.
+        assert_eq!(
+            Decimal::parse("1.5e+3").unwrap(),
+            Decimal::from_i128(15, -2)
+        );
         // Negative zero keeps sign and scale; leading zeros and '+' are fine.
         let z = Decimal::parse("-0.00").unwrap();
         assert!(z.is_zero() && z.is_negative() && z.scale() == 2);
@@ -413,6 +418,22 @@ mod tests {
         ));
         // Zero rescales freely.
         assert_eq!(Decimal::zero(5).rescale(-3).unwrap(), Decimal::zero(-3));
+    }
+
+    #[test]
+    fn rescale_reaches_exactly_max_digits() {
+        // 1 grown to scale 39 is 40 digits: exactly MAX_DIGITS, still fits.
+        let d = Decimal::from_i128(1, 0).rescale(39).unwrap();
+        assert_eq!(d.digits().len(), MAX_DIGITS);
+        assert_eq!(d.precision_at(39).unwrap(), 40);
+        // One more digit does not.
+        assert!(matches!(
+            d.rescale(40),
+            Err(NumericError::Overflow {
+                digits: 41,
+                allowed: 40
+            })
+        ));
     }
 
     #[test]
