@@ -580,19 +580,15 @@ set = {{ vrm = "{{vrm}}", tran_code = "VEHQ" }}
         ));
     }
     let serve = Serve::start(d, &config);
-    for (name, reason) in [
-        ("expired", "TLS handshake failed (certificate-expired)"),
-        ("misnamed", "TLS handshake failed (name-mismatch)"),
-        ("nottls", "TLS handshake failed (handshake-failed)"),
-        ("nocert", "CertificateRequired"),
-    ] {
-        let (status, text) = http_get(serve.port, &format!("/v1/{name}/AB12CDE")).unwrap();
-        assert_eq!(status, 502, "{name}: {text}");
-        // The reason is for the operator's log, not the client.
-        assert!(!text.contains(reason), "{text}");
-        let log = serve.log();
-        assert!(log.contains(reason), "{name}: {log}");
-    }
+    refused_with_logged_reasons(
+        &serve,
+        &[
+            ("expired", "TLS handshake failed (certificate-expired)"),
+            ("misnamed", "TLS handshake failed (name-mismatch)"),
+            ("nottls", "TLS handshake failed (handshake-failed)"),
+            ("nocert", "CertificateRequired"),
+        ],
+    );
 }
 
 #[test]
@@ -828,19 +824,15 @@ fn https_backend_failures_are_502_with_distinct_logged_reasons() {
     let serve = Serve::start(d, &config);
     let (status, text) = http_get(serve.port, "/v1/plain/AB12CDE").unwrap();
     assert_eq!(status, 200, "{text}\n{}", serve.log());
-    for (name, reason) in [
-        ("expired", "TLS handshake failed (certificate-expired)"),
-        ("misnamed", "TLS handshake failed (name-mismatch)"),
-        ("stranger", "TLS handshake failed (unknown-issuer)"),
-        ("nottls", "TLS handshake failed (handshake-failed)"),
-    ] {
-        let (status, text) = http_get(serve.port, &format!("/v1/{name}/AB12CDE")).unwrap();
-        assert_eq!(status, 502, "{name}: {text}");
-        // The reason is for the operator's log, not the client.
-        assert!(!text.contains(reason), "{text}");
-        let log = serve.log();
-        assert!(log.contains(reason), "{name}: {log}");
-    }
+    refused_with_logged_reasons(
+        &serve,
+        &[
+            ("expired", "TLS handshake failed (certificate-expired)"),
+            ("misnamed", "TLS handshake failed (name-mismatch)"),
+            ("stranger", "TLS handshake failed (unknown-issuer)"),
+            ("nottls", "TLS handshake failed (handshake-failed)"),
+        ],
+    );
 }
 
 #[test]
@@ -907,4 +899,16 @@ tls = { ca = "ca.pem", cert = "client.pem", key = "client.key" }
     }
     // The well-formed one is not reported.
     assert!(!text.contains("backend[4]"), "{text}");
+}
+
+/// Each route `/v1/NAME/AB12CDE` answers 502, and its reason is in the operator's log,
+/// never in the client's body.
+fn refused_with_logged_reasons(serve: &Serve, cases: &[(&str, &str)]) {
+    for (name, reason) in cases {
+        let (status, text) = http_get(serve.port, &format!("/v1/{name}/AB12CDE")).unwrap();
+        assert_eq!(status, 502, "{name}: {text}");
+        assert!(!text.contains(reason), "{text}");
+        let log = serve.log();
+        assert!(log.contains(reason), "{name}: {log}");
+    }
 }
