@@ -35,9 +35,9 @@ const OFF_F4: usize = 31; // IRM_F4 message type
 const OFF_TRNCOD: usize = 32; // IRM_TRNCOD
 const OFF_DESTID: usize = 40; // IRM_IMSDESTID (datastore)
 const OFF_LTERM: usize = 48; // IRM_LTERM
-const OFF_RACF_GROUP: usize = 56; // IRM_RACF_GRNAME
-const OFF_RACF_PW: usize = 64; // IRM_RACF_PW
-const OFF_RACF_USER: usize = 72; // IRM_RACF_USERID
+const OFF_RACF_USER: usize = 56; // IRM_RACF_USERID
+const OFF_RACF_GROUP: usize = 64; // IRM_RACF_GRNAME
+const OFF_RACF_PW: usize = 72; // IRM_RACF_PW
 
 /// IRM_SOCT: how long IMS Connect keeps the connection.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -303,9 +303,9 @@ impl IrmSettings {
         e.put_field("trancode", &self.trancode, 8, out)?;
         e.put_field("datastore", &self.datastore, 8, out)?;
         e.put_field("lterm", &self.lterm, 8, out)?;
+        e.put_field("racf_user", &self.racf_user, 8, out)?;
         e.put_field("racf_group", &self.racf_group, 8, out)?;
         e.put_field("racf_password", &self.racf_password, 8, out)?;
-        e.put_field("racf_user", &self.racf_user, 8, out)?;
         Ok(())
     }
 

@@ -52,9 +52,9 @@ fn expected_request() -> Vec<u8> {
         C9 E5 E3 D5 D6 40 40 40     | 36 IRM_TRNCOD IVTNO
         C9 D4 E2 C1 40 40 40 40     | 44 IRM_IMSDESTID IMSA
         D3 E3 C5 D9 D4 F1 40 40     | 52 IRM_LTERM LTERM1
-        C7 D9 D7 F1 40 40 40 40     | 60 IRM_RACF_GRNAME GRP1
-        E2 C5 C3 D9 C5 E3 40 40     | 68 IRM_RACF_PW SECRET
-        E4 E2 C5 D9 F1 40 40 40     | 76 IRM_RACF_USERID USER1
+        E4 E2 C5 D9 F1 40 40 40     | 60 IRM_RACF_USERID USER1
+        C7 D9 D7 F1 40 40 40 40     | 68 IRM_RACF_GRNAME GRP1
+        E2 C5 C3 D9 C5 E3 40 40     | 76 IRM_RACF_PW SECRET
         00 0E 00 00                 | 84 LLZZ: 14 bytes
         C9 E5 E3 D5 D6 40 40 40     | 88 the trancode leads the first segment
         C1 C2                       | 96 data
@@ -236,7 +236,7 @@ fn debug_output_hides_the_racf_password() {
         &[b"x"],
     )
     .unwrap();
-    bytes[68] = 0x80; // IRM_RACF_PW
+    bytes[76] = 0x80; // IRM_RACF_PW
     let err = decode_request(&bytes).unwrap_err().to_string();
     assert!(
         err.contains("racf_password") && !err.contains("53 45"),
