@@ -161,20 +161,26 @@ fn read_message(s: &mut std::net::TcpStream) -> Vec<u8> {
 }
 
 fn ebcdic8(text: &str) -> Vec<u8> {
-    // cp037 for the characters used here, blank (X'40') padded to 8 bytes.
-    let mut out: Vec<u8> = text
-        .bytes()
+    // Blank (X'40') padded to 8 bytes.
+    let mut out = ebcdic(text);
+    out.resize(8, 0x40);
+    out
+}
+
+fn ebcdic(text: &str) -> Vec<u8> {
+    // cp037 for the characters used here.
+    text.bytes()
         .map(|c| match c {
             b'*' => 0x5C,
             b'A'..=b'I' => 0xC1 + (c - b'A'),
             b'J'..=b'R' => 0xD1 + (c - b'J'),
             b'S'..=b'Z' => 0xE2 + (c - b'S'),
             b'0'..=b'9' => 0xF0 + (c - b'0'),
+            b',' => 0x6B,
+            b'=' => 0x7E,
             _ => panic!("not in this test's table: {c}"),
         })
-        .collect();
-    out.resize(8, 0x40);
-    out
+        .collect()
 }
 
 #[test]
@@ -194,7 +200,7 @@ fn the_ims_connect_request_on_the_wire_matches_the_documented_layout() {
     b.insert("protocol".into(), "ims-connect".into());
     b.insert(
         "ims".into(),
-        table("datastore = \"IMS1\"\ntrancode = \"VEHQ\"\nclient_id = \"CLIENT01\"\nlterm = \"LTERM1\""),
+        table("datastore = \"IMS1\"\ntrancode = \"VEHQ\"\nclient_id = \"CLIENT01\"\nlterm = \"LTERM1\"\nracf_user = \"APIUSER\"\nracf_group = \"GATEWAYS\""),
     );
     let g = Gateway::start(&g);
     let host = std::thread::spawn(move || {
@@ -233,12 +239,88 @@ fn the_ims_connect_request_on_the_wire_matches_the_documented_layout() {
     assert_eq!(&msg[36..44], &ebcdic8("VEHQ")); // IRM_TRNCOD
     assert_eq!(&msg[44..52], &ebcdic8("IMS1")); // IRM_IMSDESTID
     assert_eq!(&msg[52..60], &ebcdic8("LTERM1")); // IRM_LTERM
-    assert_eq!(&msg[60..84], &[0x40; 24][..]); // RACF group, password, user: blank
+    assert_eq!(&msg[60..68], &ebcdic8("APIUSER")); // IRM_RACF_USERID
+    assert_eq!(&msg[68..76], &ebcdic8("GATEWAYS")); // IRM_RACF_GRNAME
+    assert_eq!(&msg[76..84], &[0x40; 8][..]); // IRM_RACF_PW: none configured, blank
     let ll = (4 + 8 + record_len) as u16;
     assert_eq!(&msg[84..86], &ll.to_be_bytes()); // segment LL
     assert_eq!(&msg[86..88], &[0, 0]); // ZZ
     assert_eq!(&msg[88..96], &ebcdic8("VEHQ")); // transaction code leads the data
     assert_eq!(&msg[total - 4..], &[0x00, 0x04, 0x00, 0x00]); // end of message
+}
+
+/// The vehicle route with its own `key` table (`ims` or `cics`).
+fn route_envelope(g: &mut Table, key: &str, settings: &str) {
+    route_mut(g, "/v1/vehicles/{vrm}").insert(key.into(), table(settings));
+}
+
+#[test]
+fn a_route_chooses_its_own_ims_transaction() {
+    // The host runs VEHQ only; the backend's own transaction code is another one.
+    let m = mock(
+        "ims-connect",
+        "ims",
+        "datastore = \"IMS1\"\ntrancode = \"VEHQ\"",
+    );
+    let backend = "datastore = \"IMS1\"\ntrancode = \"OTHERTX\"";
+    let g = gateway(&m, "ims-connect", "ims", backend);
+    assert_problem(&g.get(VEHICLE), 502, "host-refused");
+    let mut cfg = sample_gateway(&m.hosts);
+    let b = backend_mut(&mut cfg, "vehicles");
+    b.insert("protocol".into(), "ims-connect".into());
+    b.insert("ims".into(), table(backend));
+    route_envelope(&mut cfg, "ims", "trancode = \"VEHQ\"");
+    found(&Gateway::start(&cfg));
+}
+
+#[test]
+fn a_route_sets_the_cics_tranid_and_client_data_from_its_parameters() {
+    // A raw listener: the TRM it reads is the route's, with the query parameter in it.
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = listener.local_addr().unwrap();
+    let host = std::thread::spawn(move || {
+        let (mut s, _) = listener.accept().unwrap();
+        let mut got = Vec::new();
+        let mut buf = [0u8; 512];
+        // TRM, then the len4-framed 100-byte request record.
+        while got.len() < 13 + 4 + 100 {
+            let n = s.read(&mut buf).unwrap();
+            if n == 0 {
+                break;
+            }
+            got.extend_from_slice(&buf[..n]);
+        }
+        got
+    });
+    let mut cfg = sample_gateway(&[]);
+    let b = backend_mut(&mut cfg, "vehicles");
+    b.insert("address".into(), addr.to_string().into());
+    b.insert("protocol".into(), "cics-listener".into());
+    b.insert(
+        "cics".into(),
+        table("tranid = \"NOPE\"\nclient_data = \"BACKEND\""),
+    );
+    route_envelope(
+        &mut cfg,
+        "cics",
+        "tranid = \"VEHQ\"\nclient_data = \"REF={ref}\"",
+    );
+    let g = Gateway::start(&cfg);
+    // Too long for the listener's 35 bytes, or with a comma: the caller's 400, no call.
+    let long = format!("{VEHICLE}?ref={}", "X".repeat(40));
+    let r = g.get(&long);
+    assert_problem(&r, 400, "invalid-request");
+    assert!(r.text().contains("\"ref\""), "{}", r.text());
+    assert_problem(
+        &g.get(&format!("{VEHICLE}?ref=A,B")),
+        400,
+        "invalid-request",
+    );
+    assert_problem(&g.get(VEHICLE), 400, "invalid-request"); // missing parameter
+    let r = g.get(&format!("{VEHICLE}?ref=AB12"));
+    assert_eq!(r.status, 502, "no answer from the raw host: {}", r.text());
+    let got = host.join().unwrap();
+    assert_eq!(&got[..13], &ebcdic("VEHQ,REF=AB12")[..], "{got:02X?}");
 }
 
 #[test]
@@ -263,6 +345,32 @@ fn check_locates_protocol_mistakes() {
         "backend[0].ims.racf_password_env: environment variable `FERRULE_TEST_UNSET_PW` is not set",
         "backend[0].ims.trancode",
         "backend[1].cics.port: unknown field `port`",
+    ] {
+        assert!(err.contains(needle), "{needle}\n{err}");
+    }
+    // Route tables, checked against valid backends: for another protocol's backend, a
+    // tranid the listener refuses, a table on a plain tcp backend.
+    let mut g = sample_gateway(&[]);
+    let b = backend_mut(&mut g, "vehicles");
+    b.insert("protocol".into(), "ims-connect".into());
+    b.insert(
+        "ims".into(),
+        table("datastore = \"IMS1\"\ntrancode = \"VEHQ\""),
+    );
+    let b = backend_mut(&mut g, "nominals");
+    b.insert("protocol".into(), "cics-listener".into());
+    b.insert("cics".into(), table("tranid = \"NOMQ\""));
+    route_envelope(&mut g, "cics", "tranid = \"VEHQ\"");
+    route_mut(&mut g, "/v1/nominals").insert("cics".into(), table("tranid = \"TOOLONG\""));
+    route_mut(&mut g, "/v1/incidents").insert("ims".into(), table("trancode = \"X\""));
+    write_toml(&path, &g);
+    let out = ferrule(&["check", "--config", path_str(&path)], b"");
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    for needle in [
+        "route[0].cics: only on a route whose backend has protocol = \"cics-listener\"",
+        "route[1].cics: CICS listener tranid \"TOOLONG\"",
+        "route[2].ims: only on a route whose backend has protocol = \"ims-connect\"",
     ] {
         assert!(err.contains(needle), "{needle}\n{err}");
     }

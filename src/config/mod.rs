@@ -17,10 +17,8 @@ pub use locate::locate;
 pub use model::LayoutRef;
 pub use model::{defaults, BackendTlsConfig, CorsConfig, ServerConfig};
 pub use security::{AuditFileConfig, Security};
+pub use validate::Template;
 pub use validate::{
     load, load_str, BackendKind, BackendSpec, Gateway, Problem, RouteSpec, StatusSpec,
 };
 pub use wire::WireConfig;
-// Routes hold templates; only tests build them by hand.
-#[cfg(test)]
-pub use validate::Template;

@@ -198,6 +198,10 @@ pub struct RouteConfig {
     /// (`["VI","WE","",""]` is sent as `["VI","WE"]`).
     #[serde(default = "defaults::drop_empty_occurs")]
     pub drop_empty_occurs: bool,
+    /// On an `ims-connect` backend: this route's transaction code.
+    pub ims: Option<crate::connector::protocol::ims::RouteImsConfig>,
+    /// On a `cics-listener` backend: this route's tranid and client data.
+    pub cics: Option<crate::connector::protocol::cics::RouteCicsConfig>,
 }
 
 impl Config {

@@ -18,6 +18,7 @@ use super::locate::Location;
 use super::model::{Config, LayoutRef, RouteConfig, ServerTlsConfig};
 use super::security::{self, Security};
 use crate::auth::RoutePolicy;
+use crate::connector::envelope::RouteEnvelope;
 use crate::connector::BackendFraming;
 use crate::gateway::tls::{ClientAuth, ServerTls};
 use crate::gateway::ListenerSettings;
@@ -172,6 +173,8 @@ pub struct RouteSpec {
     pub examples: BTreeMap<String, String>,
     /// Answers leave out the trailing empty occurrences of fixed tables.
     pub drop_empty_occurs: bool,
+    /// The route's part of a protocol backend's envelope (`ims`/`cics` on the route).
+    pub envelope: RouteEnvelope,
 }
 
 /// Reads and validates a config file.
@@ -287,11 +290,9 @@ pub fn validate(config: &Config, source: &Path) -> Result<Gateway, Vec<Problem>>
         }
         // The backend's codec, to encode `set` constants as calls will (None: its own
         // problems are reported above).
-        let codec = backends
-            .iter()
-            .find(|b| b.name == r.backend)
-            .map(|b| b.codec);
-        match route(r, &base, config, codec) {
+        let checked_backend = backends.iter().find(|b| b.name == r.backend);
+        let codec = checked_backend.map(|b| b.codec);
+        match route(r, &base, config, codec, checked_backend.map(|b| &b.kind)) {
             Ok(spec) => routes.push(Arc::new(spec)),
             Err(ps) => ps.into_iter().for_each(|(p, m)| {
                 bad(
@@ -431,13 +432,48 @@ fn field_at<'l>(layout: &'l Layout, path: &[String]) -> Option<&'l ferrule_parse
     layout.field_by_json_path(path)
 }
 
+/// A route's `ims`/`cics` table against its backend's protocol; problems at `ims.*`/`cics.*`.
+fn route_envelope(r: &RouteConfig, kind: &BackendKind, ps: &mut Problems) -> RouteEnvelope {
+    use crate::connector::protocol::TcpProtocol;
+    let protocol = match kind {
+        BackendKind::TcpProtocol { protocol, .. } => Some(&**protocol),
+        _ => None,
+    };
+    let only = |name: &str| format!("only on a route whose backend has protocol = \"{name}\"");
+    let mut envelope = RouteEnvelope::Backend;
+    match (&r.ims, protocol) {
+        (Some(ims), Some(TcpProtocol::Ims(s))) => {
+            if let Some(e) = ims.validate(s, ps) {
+                envelope = RouteEnvelope::Fixed(e);
+            }
+        }
+        (Some(_), _) => ps.push(("ims".into(), only("ims-connect"))),
+        (None, _) => {}
+    }
+    match (&r.cics, protocol) {
+        (Some(cics), Some(TcpProtocol::Cics(s))) => {
+            if let Some(e) = cics.validate(s, ps) {
+                envelope = e;
+            }
+        }
+        (Some(_), _) => ps.push(("cics".into(), only("cics-listener"))),
+        (None, _) => {}
+    }
+    envelope
+}
+
+/// `kind`: the route's backend, checked (None when it is missing or has problems of its own).
 fn route(
     r: &RouteConfig,
     base: &Path,
     config: &Config,
     codec: Option<CodecOptions>,
+    kind: Option<&BackendKind>,
 ) -> Result<RouteSpec, Problems> {
     let mut ps: Problems = Vec::new();
+    let envelope = kind
+        .map(|k| route_envelope(r, k, &mut ps))
+        .unwrap_or_default();
     let method = r.method.to_ascii_uppercase();
     if !["GET", "POST", "PUT", "PATCH", "DELETE"].contains(&method.as_str()) {
         ps.push((
@@ -498,7 +534,7 @@ fn route(
         }
     }
     if let (Some(l), Some(codec)) = (&request, codec) {
-        example_problems(r, &path_params, &set, l, codec, &mut ps);
+        example_problems(r, &path_params, &set, &envelope, l, codec, &mut ps);
     }
     let status = r.status.as_ref().map(|s| {
         let field = split(&s.field);
@@ -590,6 +626,7 @@ fn route(
         audit_keys,
         examples: r.examples.clone(),
         drop_empty_occurs: r.drop_empty_occurs,
+        envelope,
     })
 }
 
@@ -599,13 +636,15 @@ fn example_problems(
     r: &RouteConfig,
     path_params: &[String],
     set: &[(Vec<String>, Template)],
+    envelope: &RouteEnvelope,
     request: &Layout,
     codec: CodecOptions,
     ps: &mut Problems,
 ) {
     for name in r.examples.keys() {
         let used = path_params.iter().any(|p| p == name)
-            || set.iter().any(|(_, t)| t.params().contains(&name.as_str()));
+            || set.iter().any(|(_, t)| t.params().contains(&name.as_str()))
+            || envelope.params().contains(&name.as_str());
         if !used {
             ps.push((
                 format!("examples.{name}"),

@@ -369,6 +369,7 @@ mod tests {
         let ex = Exchange {
             request: Bytes::copy_from_slice(request),
             response_len: 0,
+            envelope: Default::default(),
         };
         tokio::time::timeout(Duration::from_secs(20), c.clone().oneshot(ex))
             .await

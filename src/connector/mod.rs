@@ -18,6 +18,7 @@ use tower::{Service, ServiceBuilder};
 
 use crate::config::{BackendKind, BackendSpec};
 
+pub mod envelope;
 pub mod exec;
 pub mod frame;
 pub mod http;
@@ -230,6 +231,8 @@ pub struct Exchange {
     pub request: Bytes,
     /// The response record's length, for `fixed` framing (the response layout's length).
     pub response_len: usize,
+    /// The route's part of a protocol backend's envelope (default: the backend's own).
+    pub envelope: envelope::Envelope,
 }
 
 /// Why a backend exchange failed; the gateway maps each kind to a status.
@@ -342,6 +345,7 @@ mod tests {
         Exchange {
             request: Bytes::from_static(request),
             response_len: request.len(),
+            envelope: Default::default(),
         }
     }
 

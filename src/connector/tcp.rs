@@ -372,6 +372,7 @@ mod tests {
         Exchange {
             request: Bytes::copy_from_slice(request),
             response_len: request.len(),
+            envelope: Default::default(),
         }
     }
 

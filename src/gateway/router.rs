@@ -282,6 +282,7 @@ mod tests {
             audit_keys: vec![],
             examples: Default::default(),
             drop_empty_occurs: false,
+            envelope: Default::default(),
         })
     }
 

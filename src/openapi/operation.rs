@@ -191,11 +191,10 @@ fn parameters(spec: &RouteSpec, request: &Value, text: Option<&str>) -> Vec<Valu
         .iter()
         .map(|p| (p.as_str(), true))
         .collect();
-    for (_, template) in &spec.set {
-        for p in template.params() {
-            if !names.iter().any(|(n, _)| *n == p) {
-                names.push((p, false));
-            }
+    let set_params = spec.set.iter().flat_map(|(_, t)| t.params());
+    for p in set_params.chain(spec.envelope.params()) {
+        if !names.iter().any(|(n, _)| *n == p) {
+            names.push((p, false));
         }
     }
     let mut out: Vec<Value> = names
@@ -238,6 +237,11 @@ fn parameter(
             schema = view_schema::field(request, field).cloned();
         }
     }
+    let to_envelope = spec.envelope.params().contains(&name);
+    if to_envelope && schema.is_none() {
+        let most = spec.envelope.max_client_data().unwrap_or_default();
+        schema = Some(json!({"type": "string", "maxLength": most}));
+    }
     let mut schema = schema.unwrap_or_else(|| json!({"type": "string"}));
     let is_text = schema["type"] == "string";
     if let (Value::Object(s), true) = (&mut schema, is_text) {
@@ -247,15 +251,24 @@ fn parameter(
         }
         // The value goes into a record field (whole or with text around it): only
         // characters the code page can write fit.
-        let free = s.contains_key("pattern") || s.contains_key("enum") || fills.is_empty();
+        let free = s.contains_key("pattern")
+            || s.contains_key("enum")
+            || (fills.is_empty() && !to_envelope);
         if let (Some(p), false) = (text, free) {
             s.insert("pattern".into(), json!(p));
         }
     }
-    let description = if fills.is_empty() {
+    let mut filled = Vec::new();
+    if !fills.is_empty() {
+        filled.push(format!("request field {}", fills.join(", ")));
+    }
+    if to_envelope {
+        filled.push("the CICS listener's client data".to_string());
+    }
+    let description = if filled.is_empty() {
         "A path segment; not sent to the host.".to_string()
     } else {
-        format!("Fills request field {}.", fills.join(", "))
+        format!("Fills {}.", filled.join(" and "))
     };
     let mut param = json!({
         "name": name,
@@ -377,6 +390,7 @@ mod tests {
             audit_keys: vec![],
             examples: Default::default(),
             drop_empty_occurs: false,
+            envelope: Default::default(),
         }
     }
 
@@ -428,6 +442,42 @@ mod tests {
         assert_eq!(
             ps[0]["description"],
             "Fills request field `vrm` (VRM), `ref` (REF)."
+        );
+    }
+
+    #[test]
+    fn cics_client_data_parameters_are_query_parameters_with_the_listener_limit() {
+        use crate::connector::envelope::RouteEnvelope;
+        use crate::connector::protocol::cics::CicsSettings;
+        use ferrule_parsers::protocol::HeaderEncoding;
+        let mut spec = route("GET", "/v1/vehicles/{vrm}", &[("vrm", "{vrm}")]);
+        spec.envelope = RouteEnvelope::CicsData {
+            tranid: None,
+            client_data: Template::parse("REF={ref},{vrm}").unwrap(),
+            backend: Arc::new(CicsSettings {
+                enhanced: false,
+                prefix: Vec::new(),
+                encoding: HeaderEncoding::Ebcdic,
+                tranid: "VEHQ".into(),
+                client_data: String::new(),
+                msglen: 35,
+                page: ferrule_parsers::codepage::CodePage::by_name("cp037").unwrap(),
+            }),
+        };
+        let ps = parameters(&spec, &request_schema(), None);
+        let names: Vec<(&str, &str)> = ps
+            .iter()
+            .map(|p| (p["name"].as_str().unwrap(), p["in"].as_str().unwrap()))
+            .collect();
+        assert_eq!(names, [("vrm", "path"), ("ref", "query")]);
+        assert_eq!(ps[1]["schema"], json!({"type": "string", "maxLength": 35}));
+        assert_eq!(
+            ps[1]["description"],
+            "Fills the CICS listener's client data."
+        );
+        assert_eq!(
+            ps[0]["description"],
+            "Fills request field `vrm` (VRM) and the CICS listener's client data."
         );
     }
 

@@ -310,6 +310,7 @@ mod tests {
             audit_keys: vec![],
             examples: Default::default(),
             drop_empty_occurs: false,
+            envelope: Default::default(),
         }
     }
 
@@ -527,6 +528,10 @@ mod tests {
                     enhanced: false,
                     prefix: b"VEHQ,".to_vec(),
                     encoding: ferrule_parsers::protocol::HeaderEncoding::Ebcdic,
+                    tranid: "VEHQ".into(),
+                    client_data: String::new(),
+                    msglen: 35,
+                    page: ferrule_parsers::codepage::CodePage::by_name("cp037").unwrap(),
                 },
             )),
         };

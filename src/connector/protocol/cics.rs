@@ -10,6 +10,7 @@
 use std::sync::Arc;
 
 use bytes::Bytes;
+use ferrule_parsers::codepage::CodePage;
 use ferrule_parsers::protocol::cics_listener::{
     classify_reply, encode_header, Reply, TransactionRequest, MAX_MSGLEN,
 };
@@ -19,6 +20,8 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt, BufReader};
 
 use super::{default_encoding, encoding, Dial};
 use crate::config::table::Problems;
+use crate::config::Template;
+use crate::connector::envelope::{Envelope, RouteEnvelope};
 use crate::connector::frame::{encode, read_frame};
 use crate::connector::{BackendFraming, Connector, ConnectorError, Exchange};
 
@@ -55,6 +58,11 @@ pub struct CicsSettings {
     /// The TRM (standard) or header (enhanced), encoded once.
     pub prefix: Vec<u8>,
     pub encoding: HeaderEncoding,
+    /// What `prefix` was built from, for routes that change a part of it.
+    pub tranid: String,
+    pub client_data: String,
+    pub msglen: usize,
+    pub page: CodePage,
 }
 
 impl CicsConfig {
@@ -122,8 +130,61 @@ impl CicsConfig {
                 enhanced: self.mode == "enhanced",
                 prefix,
                 encoding: enc,
+                tranid: self.tranid.clone().unwrap_or_default(),
+                client_data: self.client_data.clone(),
+                msglen: self.msglen.unwrap_or(DEFAULT_MSGLEN),
+                page,
             }),
             _ => None,
+        }
+    }
+}
+
+/// A route's `cics = { tranid = "...", client_data = "..." }`: its own transaction
+/// (standard mode) and client data on the backend's listener. `client_data` may hold
+/// `{param}` placeholders, filled from the call's path or query like `set`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteCicsConfig {
+    pub tranid: Option<String>,
+    pub client_data: Option<String>,
+}
+
+impl RouteCicsConfig {
+    /// Checks what can be checked now; a constant envelope is encoded once here.
+    pub fn validate(&self, backend: &CicsSettings, ps: &mut Problems) -> Option<RouteEnvelope> {
+        if backend.enhanced && self.tranid.is_some() {
+            ps.push((
+                "cics.tranid".into(),
+                "only with mode = \"standard\" (the enhanced listener starts its own transaction)"
+                    .into(),
+            ));
+            return None;
+        }
+        let data = match self.client_data.as_deref().map(Template::parse) {
+            None => Template::Const(backend.client_data.clone()),
+            Some(Ok(t)) => t,
+            Some(Err(e)) => {
+                ps.push(("cics.client_data".into(), e));
+                return None;
+            }
+        };
+        match data {
+            Template::Const(text) => match backend.prefix_with(self.tranid.as_deref(), &text) {
+                Ok(prefix) => Some(RouteEnvelope::Fixed(Envelope {
+                    trancode: None,
+                    cics_prefix: Some(Bytes::from(prefix)),
+                })),
+                Err(e) => {
+                    ps.push(("cics".into(), e));
+                    None
+                }
+            },
+            client_data => Some(RouteEnvelope::CicsData {
+                tranid: self.tranid.clone(),
+                client_data,
+                backend: Arc::new(backend.clone()),
+            }),
         }
     }
 }
@@ -165,7 +226,12 @@ async fn exchange(
     let record = encode(framing, &ex.request)?;
     let mut io = dial.open().await?;
     let lost = |e: std::io::Error| ConnectorError::Closed(format!("{address}: {e}"));
-    io.write_all(&settings.prefix).await.map_err(lost)?;
+    let prefix = ex
+        .envelope
+        .cics_prefix
+        .as_deref()
+        .unwrap_or(&settings.prefix);
+    io.write_all(prefix).await.map_err(lost)?;
     // A listener that refuses the TRM answers and closes, so the record may not get
     // through: its message, read below, says more than the failed write would.
     let sent = async {

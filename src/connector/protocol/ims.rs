@@ -22,6 +22,7 @@ use tokio::io::{AsyncReadExt, AsyncWriteExt};
 
 use super::{default_encoding, encoding, Dial};
 use crate::config::table::Problems;
+use crate::connector::envelope::Envelope;
 use crate::connector::tls::Stream;
 use crate::connector::{Connector, ConnectorError, Exchange};
 
@@ -138,6 +139,36 @@ impl ImsConfig {
     }
 }
 
+/// A route's `ims = { trancode = "..." }`: its own transaction on the backend's IMS Connect.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RouteImsConfig {
+    pub trancode: String,
+}
+
+impl RouteImsConfig {
+    /// Checks the transaction code as the backend's is checked; problems at `ims.trancode`.
+    pub fn validate(&self, backend: &ImsSettings, ps: &mut Problems) -> Option<Envelope> {
+        let irm = IrmSettings {
+            trancode: self.trancode.clone(),
+            ..backend.irm.clone()
+        };
+        let checked = irm
+            .validate()
+            .and_then(|()| encode_request::<&[u8]>(&irm, &[]).map(drop));
+        match checked {
+            Ok(()) => Some(Envelope {
+                trancode: Some(self.trancode.as_str().into()),
+                cics_prefix: None,
+            }),
+            Err(e) => {
+                ps.push(("ims.trancode".into(), e.to_string()));
+                None
+            }
+        }
+    }
+}
+
 /// The connector of an IMS Connect backend. Clones share the idle connections.
 #[derive(Debug, Clone)]
 pub struct ImsConnector {
@@ -179,7 +210,11 @@ impl Connector for ImsConnector {
         ex: Exchange,
     ) -> impl std::future::Future<Output = Result<Bytes, ConnectorError>> + Send {
         let inner = self.inner.clone();
-        async move { inner.exchange(&ex.request).await }
+        async move {
+            inner
+                .exchange(&ex.request, ex.envelope.trancode.as_deref())
+                .await
+        }
     }
 }
 
@@ -202,7 +237,12 @@ fn new_client_id() -> String {
 }
 
 impl Inner {
-    async fn exchange(&self, record: &[u8]) -> Result<Bytes, ConnectorError> {
+    /// `trancode`: the route's, instead of the backend's.
+    async fn exchange(
+        &self,
+        record: &[u8],
+        trancode: Option<&str>,
+    ) -> Result<Bytes, ConnectorError> {
         let persistent = self.settings.irm.socket == SocketType::Persistent;
         let pooled = if persistent {
             self.idle
@@ -225,7 +265,18 @@ impl Inner {
                 }
             }
         };
-        let wire = encode_request(&conn.irm, &segments(record)).map_err(|e| {
+        let routed;
+        let irm = match trancode {
+            Some(t) => {
+                routed = IrmSettings {
+                    trancode: t.to_string(),
+                    ..conn.irm.clone()
+                };
+                &routed
+            }
+            None => &conn.irm,
+        };
+        let wire = encode_request(irm, &segments(record)).map_err(|e| {
             ConnectorError::BadFrame(format!("building the IMS Connect request: {e}"))
         })?;
         let answer = self.round_trip(&mut conn, &wire).await?;

@@ -125,7 +125,7 @@ async fn call(
     learnt: &mut Learnt,
 ) -> Result<Response, ApiError> {
     access::admit(ctx, &req, learnt)?;
-    let value = request::json(ctx, req).await?;
+    let (value, envelope) = request::json(ctx, req).await?;
     if audited {
         learnt.keys = request::audit_keys(&ctx.spec, &value);
     }
@@ -133,6 +133,7 @@ async fn call(
     let exchange = Exchange {
         request: Bytes::from(record),
         response_len: ctx.spec.response.max_len(),
+        envelope,
     };
     let asked = Instant::now();
     let answer = ctx.service.clone().oneshot(exchange).await;

@@ -12,20 +12,57 @@ use serde_json::{Map, Value};
 use super::codecs::{count_error, OwnedEncoder};
 use super::RouteCtx;
 use crate::config::RouteSpec;
+use crate::connector::envelope::Envelope;
 use crate::gateway::problem::{ApiError, FieldProblem};
 
 /// The request as JSON: the body (or `{}`) with the route's `set` fields filled from
-/// the path, the query and constants.
-pub(super) async fn json(ctx: &RouteCtx, req: Request) -> Result<Value, ApiError> {
+/// the path, the query and constants; and the call's protocol envelope.
+pub(super) async fn json(ctx: &RouteCtx, req: Request) -> Result<(Value, Envelope), ApiError> {
     let (mut parts, body) = req.into_parts();
     let path = Path::<HashMap<String, String>>::from_request_parts(&mut parts, &())
         .await
         .map_err(|e| ApiError::BadRequest(format!("cannot read the path: {}", e.body_text())))?;
     let query = Query::<HashMap<String, String>>::try_from_uri(&parts.uri)
         .map_err(|_| ApiError::BadRequest("cannot read the query string".into()))?;
+    let envelope = envelope(&ctx.spec, &path.0, &query.0)?;
     let mut value = read_body(parts, body).await?;
     apply_set(&ctx.spec, &mut value, &path.0, &query.0)?;
-    Ok(value)
+    Ok((value, envelope))
+}
+
+/// The route's envelope for this call (CICS client data from parameters); a value the
+/// listener would refuse is the caller's 400, naming the parameters.
+pub(super) fn envelope(
+    spec: &RouteSpec,
+    path: &HashMap<String, String>,
+    query: &HashMap<String, String>,
+) -> Result<Envelope, ApiError> {
+    let lookup = |p: &str| param(spec, path, query, p);
+    spec.envelope.render(&lookup).map_err(|e| {
+        ApiError::InvalidFields(
+            e.params
+                .into_iter()
+                .map(|p| FieldProblem {
+                    field: p,
+                    detail: format!("as the CICS listener's client data: {}", e.detail),
+                })
+                .collect(),
+        )
+    })
+}
+
+/// A parameter's value: from the path when the route's path names it, else the query.
+fn param(
+    spec: &RouteSpec,
+    path: &HashMap<String, String>,
+    query: &HashMap<String, String>,
+    name: &str,
+) -> Option<String> {
+    if spec.path_params.iter().any(|n| n == name) {
+        path.get(name).cloned()
+    } else {
+        query.get(name).cloned()
+    }
 }
 
 /// The route's audit key fields present in the request JSON, as text.

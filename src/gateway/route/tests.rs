@@ -51,6 +51,7 @@ fn ctx(
         audit_keys: vec![],
         examples: Default::default(),
         drop_empty_occurs: false,
+        envelope: Default::default(),
     };
     let backend = BackendSpec {
         name: "fake".into(),

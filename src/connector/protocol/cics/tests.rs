@@ -83,6 +83,7 @@ async fn call(addr: &str, text: &str) -> Result<Bytes, ConnectorError> {
     let ex = Exchange {
         request: Bytes::from_static(b"REC"),
         response_len: 0,
+        envelope: Default::default(),
     };
     tokio::time::timeout(Duration::from_secs(20), c.call(ex))
         .await

@@ -74,6 +74,7 @@ async fn call(c: &ImsConnector, record: &[u8]) -> Result<Bytes, ConnectorError> 
     let ex = Exchange {
         request: Bytes::copy_from_slice(record),
         response_len: 0,
+        envelope: Default::default(),
     };
     tokio::time::timeout(Duration::from_secs(20), c.call(ex))
         .await

@@ -44,6 +44,7 @@ fn route(set: &[(&str, &str)], path_params: &[&str]) -> RouteSpec {
         audit_keys: vec![],
         examples: Default::default(),
         drop_empty_occurs: false,
+        envelope: Default::default(),
     }
 }
 
