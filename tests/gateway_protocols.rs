@@ -323,57 +323,63 @@ fn a_route_sets_the_cics_tranid_and_client_data_from_its_parameters() {
     assert_eq!(&got[..13], &ebcdic("VEHQ,REF=AB12")[..], "{got:02X?}");
 }
 
-#[test]
-fn check_locates_protocol_mistakes() {
-    let dir = tempfile::tempdir().unwrap();
+/// The sample gateway with its vehicles backend on IMS Connect (`ims`) and its nominals
+/// backend on a CICS listener (`cics`).
+fn protocol_gateway(ims: &str, cics: &str) -> Table {
     let mut g = sample_gateway(&[]);
     let b = backend_mut(&mut g, "vehicles");
     b.insert("protocol".into(), "ims-connect".into());
-    b.insert(
-        "ims".into(),
-        table("datastore = \"IMS1\"\ntrancode = \"9X\"\nracf_password_env = \"FERRULE_TEST_UNSET_PW\""),
-    );
+    b.insert("ims".into(), table(ims));
     let b = backend_mut(&mut g, "nominals");
     b.insert("protocol".into(), "cics-listener".into());
-    b.insert("cics".into(), table("tranid = \"NOMQ\"\nport = 1"));
+    b.insert("cics".into(), table(cics));
+    g
+}
+
+/// `ferrule check` refuses `config` and names every one of `needles`.
+fn check_names(config: &Table, needles: &[&str]) {
+    let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ferrule.toml");
-    write_toml(&path, &g);
+    write_toml(&path, config);
     let out = ferrule(&["check", "--config", path_str(&path)], b"");
     assert_eq!(out.status.code(), Some(2));
     let err = stderr(&out);
-    for needle in [
-        "backend[0].ims.racf_password_env: environment variable `FERRULE_TEST_UNSET_PW` is not set",
-        "backend[0].ims.trancode",
-        "backend[1].cics.port: unknown field `port`",
-    ] {
+    for needle in needles {
         assert!(err.contains(needle), "{needle}\n{err}");
     }
+}
+
+#[test]
+fn check_locates_protocol_mistakes() {
+    let g = protocol_gateway(
+        "datastore = \"IMS1\"\ntrancode = \"9X\"\nracf_password_env = \"FERRULE_TEST_UNSET_PW\"",
+        "tranid = \"NOMQ\"\nport = 1",
+    );
+    check_names(
+        &g,
+        &[
+            "backend[0].ims.racf_password_env: environment variable `FERRULE_TEST_UNSET_PW` is not set",
+            "backend[0].ims.trancode",
+            "backend[1].cics.port: unknown field `port`",
+        ],
+    );
     // Route tables, checked against valid backends: for another protocol's backend, a
     // tranid the listener refuses, a table on a plain tcp backend.
-    let mut g = sample_gateway(&[]);
-    let b = backend_mut(&mut g, "vehicles");
-    b.insert("protocol".into(), "ims-connect".into());
-    b.insert(
-        "ims".into(),
-        table("datastore = \"IMS1\"\ntrancode = \"VEHQ\""),
+    let mut g = protocol_gateway(
+        "datastore = \"IMS1\"\ntrancode = \"VEHQ\"",
+        "tranid = \"NOMQ\"",
     );
-    let b = backend_mut(&mut g, "nominals");
-    b.insert("protocol".into(), "cics-listener".into());
-    b.insert("cics".into(), table("tranid = \"NOMQ\""));
     route_envelope(&mut g, "cics", "tranid = \"VEHQ\"");
     route_mut(&mut g, "/v1/nominals").insert("cics".into(), table("tranid = \"TOOLONG\""));
     route_mut(&mut g, "/v1/incidents").insert("ims".into(), table("trancode = \"X\""));
-    write_toml(&path, &g);
-    let out = ferrule(&["check", "--config", path_str(&path)], b"");
-    assert_eq!(out.status.code(), Some(2));
-    let err = stderr(&out);
-    for needle in [
-        "route[0].cics: only on a route whose backend has protocol = \"cics-listener\"",
-        "route[1].cics: CICS listener tranid \"TOOLONG\"",
-        "route[2].ims: only on a route whose backend has protocol = \"ims-connect\"",
-    ] {
-        assert!(err.contains(needle), "{needle}\n{err}");
-    }
+    check_names(
+        &g,
+        &[
+            "route[0].cics: only on a route whose backend has protocol = \"cics-listener\"",
+            "route[1].cics: CICS listener tranid \"TOOLONG\"",
+            "route[2].ims: only on a route whose backend has protocol = \"ims-connect\"",
+        ],
+    );
 }
 
 #[test]
