@@ -135,6 +135,18 @@ impl Authenticator {
         self.jwt.is_some()
     }
 
+    /// Whether JWT keys come from a `jwks_url`, so an unknown kid may be a rotation.
+    pub fn has_remote_keys(&self) -> bool {
+        self.jwt.as_ref().is_some_and(JwtVerifier::has_remote_keys)
+    }
+
+    /// Refetches the remote JWKS (within their cooldowns); see [`JwtVerifier`].
+    pub async fn refetch_remote_keys(&self) {
+        if let Some(jwt) = &self.jwt {
+            jwt.refetch_remote_keys().await;
+        }
+    }
+
     /// Whether client-certificate subjects name principals (mTLS).
     pub fn accepts_client_certs(&self) -> bool {
         !self.certs.is_empty()
@@ -247,6 +259,7 @@ mod tests {
                     secret_env: None,
                     public_key_pem: None,
                     jwks: None,
+                    ..Default::default()
                 }],
             }),
             client_certs: vec![ClientCertConfig {

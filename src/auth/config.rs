@@ -83,8 +83,8 @@ pub struct JwtConfig {
 
 /// One verification key (or JWKS file) and the algorithms it may be used with.
 ///
-/// Exactly one of `secret`, `secret_env`, `public_key_pem`, `jwks` is given.
-#[derive(Debug, Clone, Deserialize)]
+/// Exactly one of `secret`, `secret_env`, `public_key_pem`, `jwks`, `jwks_url` is given.
+#[derive(Debug, Clone, Default, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct JwtKeyConfig {
     /// Matched against the token header's `kid`. A JWKS file brings its own kids.
@@ -100,6 +100,16 @@ pub struct JwtKeyConfig {
     pub public_key_pem: Option<String>,
     /// JWKS file (`{"keys": [...]}`), relative to the config file.
     pub jwks: Option<String>,
+    /// JWKS fetched over HTTPS from the identity provider, kept fresh (see `jwks_remote`).
+    pub jwks_url: Option<String>,
+    /// CA bundle (PEM) that signs the JWKS host's certificate; required with `jwks_url`
+    /// (the system bundle, `/etc/ssl/certs/ca-certificates.crt` on Debian, for a public IdP).
+    pub jwks_ca: Option<String>,
+    /// Seconds between scheduled JWKS refreshes (default 300).
+    pub jwks_refresh_secs: Option<u64>,
+    /// Least seconds between two fetches: a token with an unknown `kid` fetches the set
+    /// again at most this often, so random kids cannot flood the IdP (default 10).
+    pub jwks_cooldown_secs: Option<u64>,
 }
 
 /// A client-certificate subject (as the TLS layer renders it) and its principal.

@@ -22,7 +22,8 @@ use jsonwebtoken::{Algorithm, DecodingKey, Validation};
 use serde_json::{Map, Value};
 
 use super::config::{AuthProblem, JwtConfig, MAX_LEEWAY_SECS};
-use super::jwt_keys::load_key;
+use super::jwks_remote::RemoteJwks;
+use super::jwt_keys::{load_key, one_source, parse_algorithms};
 use super::token_cache::{self, TokenCache};
 use super::{AuthError, AuthMethod, Principal};
 
@@ -36,16 +37,18 @@ const MAX_SUBJECT_LEN: usize = 256;
 const MAX_SCOPES: usize = 256;
 
 /// One usable verification key.
-struct VerifyKey {
-    kid: Option<String>,
-    key: DecodingKey,
+pub struct VerifyKey {
+    pub kid: Option<String>,
+    pub key: DecodingKey,
     /// Carries the key's algorithms and every claim rule.
-    validation: Validation,
+    pub validation: Validation,
 }
 
 /// Verifies bearer tokens against the configured keys and claims.
 pub struct JwtVerifier {
     keys: Vec<VerifyKey>,
+    /// Keys fetched from `jwks_url`s, each set replaced whole on refresh.
+    remote: Vec<Arc<RemoteJwks>>,
     scope_claim: String,
     cache: TokenCache,
 }
@@ -108,10 +111,24 @@ impl JwtVerifier {
             ));
         }
         let mut keys = Vec::new();
+        let mut remote = Vec::new();
         for (i, k) in cfg.keys.iter().enumerate() {
             let kpath = format!("{path}.key[{i}]");
-            match load_key(k, base_dir, &kpath) {
-                Ok(loaded) => keys.extend(loaded),
+            let Some(url) = &k.jwks_url else {
+                match load_key(k, base_dir, &kpath) {
+                    Ok(loaded) => keys.extend(loaded),
+                    Err(mut more) => problems.append(&mut more),
+                }
+                continue;
+            };
+            let checked = one_source(k, &kpath).and_then(|()| {
+                let algorithms = parse_algorithms(&k.algorithms)
+                    .map_err(|m| vec![AuthProblem::new(format!("{kpath}.algorithms"), m)])?;
+                let rules = validation(cfg, Vec::new());
+                RemoteJwks::from_config(k, url, algorithms, rules, base_dir, &kpath)
+            });
+            match checked {
+                Ok(r) => remote.push(Arc::new(r)),
                 Err(mut more) => problems.append(&mut more),
             }
         }
@@ -128,6 +145,7 @@ impl JwtVerifier {
             .collect();
         Ok(JwtVerifier {
             keys,
+            remote,
             scope_claim: cfg.scope_claim.clone(),
             cache: TokenCache::new(token_cache::DEFAULT_CAPACITY, cfg.leeway_secs),
         })
@@ -138,6 +156,9 @@ impl JwtVerifier {
     pub fn verify(&self, token: &str) -> Result<Principal, AuthError> {
         if token.is_empty() || token.len() > MAX_TOKEN_LEN {
             return Err(AuthError::MalformedToken);
+        }
+        for r in &self.remote {
+            r.refresh_if_due();
         }
         let digest = TokenCache::digest(token);
         let now = jsonwebtoken::get_current_timestamp();
@@ -162,9 +183,11 @@ impl JwtVerifier {
         }
         // A kid-less configured key stands for any kid; a token without a kid may be
         // checked against every key.
+        let fetched: Vec<_> = self.remote.iter().map(|r| r.keys()).collect();
         let by_kid: Vec<&VerifyKey> = self
             .keys
             .iter()
+            .chain(fetched.iter().flat_map(|set| set.iter()))
             .filter(|k| match (&header.kid, &k.kid) {
                 (Some(want), Some(have)) => want == have,
                 _ => true,
@@ -192,6 +215,19 @@ impl JwtVerifier {
             }
         }
         Err(last)
+    }
+
+    /// Whether some keys come from a `jwks_url` (an unknown kid is then worth a refetch).
+    pub fn has_remote_keys(&self) -> bool {
+        !self.remote.is_empty()
+    }
+
+    /// Refetches every remote JWKS not in its cooldown, waiting for the fetches: a call
+    /// whose token named an unknown kid does this, then verifies once more.
+    pub async fn refetch_remote_keys(&self) {
+        for r in &self.remote {
+            r.fetch_unless_cooling().await;
+        }
     }
 
     fn principal(&self, claims: &Map<String, Value>) -> Result<Principal, AuthError> {
@@ -287,6 +323,7 @@ mod tests {
             secret_env: None,
             public_key_pem: None,
             jwks: None,
+            ..Default::default()
         }
     }
 

@@ -25,18 +25,7 @@ pub(crate) fn load_key(
 ) -> Result<Vec<Loaded>, Vec<AuthProblem>> {
     let problem = |field: &str, msg: String| vec![AuthProblem::new(format!("{path}.{field}"), msg)];
     let algorithms = parse_algorithms(&k.algorithms).map_err(|m| problem("algorithms", m))?;
-    let sources = [
-        k.secret.is_some(),
-        k.secret_env.is_some(),
-        k.public_key_pem.is_some(),
-        k.jwks.is_some(),
-    ];
-    if sources.iter().filter(|s| **s).count() != 1 {
-        return Err(vec![AuthProblem::new(
-            path,
-            "give exactly one of `secret`, `secret_env`, `public_key_pem`, `jwks`",
-        )]);
-    }
+    one_source(k, path)?;
     if let Some(file) = &k.jwks {
         if k.kid.is_some() {
             return Err(problem("kid", "a JWKS file brings its own kids".into()));
@@ -97,11 +86,52 @@ pub(crate) fn load_key(
     Ok(vec![(k.kid.clone(), algorithms, key)])
 }
 
+/// Exactly one key source, and the `jwks_url` settings only with `jwks_url`.
+pub(crate) fn one_source(k: &JwtKeyConfig, path: &str) -> Result<(), Vec<AuthProblem>> {
+    let sources = [
+        k.secret.is_some(),
+        k.secret_env.is_some(),
+        k.public_key_pem.is_some(),
+        k.jwks.is_some(),
+        k.jwks_url.is_some(),
+    ];
+    if sources.iter().filter(|s| **s).count() != 1 {
+        return Err(vec![AuthProblem::new(
+            path,
+            "give exactly one of `secret`, `secret_env`, `public_key_pem`, `jwks`, `jwks_url`",
+        )]);
+    }
+    let url_only = [
+        ("jwks_ca", k.jwks_ca.is_some()),
+        ("jwks_refresh_secs", k.jwks_refresh_secs.is_some()),
+        ("jwks_cooldown_secs", k.jwks_cooldown_secs.is_some()),
+    ];
+    let misplaced: Vec<AuthProblem> = url_only
+        .iter()
+        .filter(|(_, given)| *given && k.jwks_url.is_none())
+        .map(|(field, _)| AuthProblem::new(format!("{path}.{field}"), "only with `jwks_url`"))
+        .collect();
+    if misplaced.is_empty() {
+        Ok(())
+    } else {
+        Err(misplaced)
+    }
+}
+
 /// Every public key of a JWKS file usable with the configured algorithms.
 fn load_jwks(file: &Path, algorithms: &[Algorithm]) -> Result<Vec<Loaded>, String> {
     let text = std::fs::read(file).map_err(|e| format!("cannot read {}: {e}", file.display()))?;
-    let set: JwkSet = serde_json::from_slice(&text)
-        .map_err(|e| format!("{} is not a JWKS document: {e}", file.display()))?;
+    parse_jwks(&text, algorithms, &file.display().to_string())
+}
+
+/// Every public key of a JWKS document (`source`: where it came from, for messages).
+pub(crate) fn parse_jwks(
+    text: &[u8],
+    algorithms: &[Algorithm],
+    source: &str,
+) -> Result<Vec<Loaded>, String> {
+    let set: JwkSet = serde_json::from_slice(text)
+        .map_err(|e| format!("{source} is not a JWKS document: {e}"))?;
     let mut out = Vec::new();
     for (i, jwk) in set.keys.iter().enumerate() {
         if matches!(&jwk.common.public_key_use, Some(u) if *u != PublicKeyUse::Signature) {
@@ -136,14 +166,13 @@ fn load_jwks(file: &Path, algorithms: &[Algorithm]) -> Result<Vec<Loaded>, Strin
     }
     if out.is_empty() {
         return Err(format!(
-            "{} holds no signing key for the configured algorithms",
-            file.display()
+            "{source} holds no signing key for the configured algorithms"
         ));
     }
     Ok(out)
 }
 
-fn parse_algorithms(names: &[String]) -> Result<Vec<Algorithm>, String> {
+pub(crate) fn parse_algorithms(names: &[String]) -> Result<Vec<Algorithm>, String> {
     if names.is_empty() {
         return Err("list the algorithms this key may verify (e.g. [\"RS256\"])".into());
     }

@@ -63,6 +63,7 @@ pub mod api_key;
 pub mod authenticator;
 pub mod config;
 pub mod error;
+pub mod jwks_remote;
 pub mod jwt;
 pub mod jwt_keys;
 pub mod policy;

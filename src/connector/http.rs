@@ -21,6 +21,7 @@ use std::path::Path;
 use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
+use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
@@ -103,19 +104,8 @@ struct Shared {
 
 impl HttpConnector {
     pub fn new(url: &str, tls: Option<&Arc<BackendTls>>, spec: &BackendSpec) -> HttpConnector {
-        let mut tcp = Dialer::new();
-        tcp.set_connect_timeout(Some(spec.connect_timeout));
-        tcp.set_nodelay(true);
-        // https URLs reach the dialer too; [`Dial`] adds the TLS.
-        tcp.enforce_http(false);
-        let dial = Dial {
-            tcp,
-            tls: tls.cloned(),
-        };
-        let client = Client::builder(TokioExecutor::new())
-            // The session limit caps connections in use; keep that many for reuse.
-            .pool_max_idle_per_host(spec.max_sessions.max(1))
-            .build(dial);
+        // The session limit caps connections in use; keep that many for reuse.
+        let client = client(tls.cloned(), spec.connect_timeout, spec.max_sessions.max(1));
         HttpConnector {
             shared: Arc::new(Shared {
                 target: target(url, tls.is_some()),
@@ -123,6 +113,25 @@ impl HttpConnector {
             }),
         }
     }
+}
+
+/// A pooled HTTP/1.1 client: plain, or TLS with `tls` only (also what fetches JWKS).
+pub type HttpClient = Client<Dial, Full<Bytes>>;
+
+/// The client of [`HttpClient`]; `connect_timeout` bounds the TCP connect.
+pub fn client(
+    tls: Option<Arc<BackendTls>>,
+    connect_timeout: Duration,
+    max_idle: usize,
+) -> HttpClient {
+    let mut tcp = Dialer::new();
+    tcp.set_connect_timeout(Some(connect_timeout));
+    tcp.set_nodelay(true);
+    // https URLs reach the dialer too; [`Dial`] adds the TLS.
+    tcp.enforce_http(false);
+    Client::builder(TokioExecutor::new())
+        .pool_max_idle_per_host(max_idle)
+        .build(Dial { tcp, tls })
 }
 
 /// An `http://` or `https://` URL with a host, as the connector can use it.
@@ -163,7 +172,7 @@ pub fn target(url: &str, has_tls: bool) -> Result<Uri, String> {
 /// Opens connections for hyper's pool: TCP, then the TLS handshake when the backend has
 /// `tls` (the URL is then https, [`target`] sees to it).
 #[derive(Clone, Debug)]
-struct Dial {
+pub struct Dial {
     tcp: Dialer,
     tls: Option<Arc<BackendTls>>,
 }
@@ -200,7 +209,7 @@ impl tower::Service<Uri> for Dial {
 
 /// One pooled connection, plain or TLS, in hyper's I/O traits.
 #[derive(Debug)]
-struct Conn(TokioIo<Stream>);
+pub struct Conn(TokioIo<Stream>);
 
 impl Connection for Conn {
     fn connected(&self) -> Connected {
@@ -282,7 +291,7 @@ impl Shared {
 }
 
 /// `outer: inner: innermost`, since hyper's top-level messages alone say little.
-fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
+pub fn error_chain(e: &(dyn std::error::Error + 'static)) -> String {
     let mut msg = e.to_string();
     let mut source = e.source();
     while let Some(s) = source {

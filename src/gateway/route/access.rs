@@ -6,7 +6,7 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use axum::extract::{ConnectInfo, Request};
 
 use super::{Learnt, RouteCtx};
-use crate::auth::{authorise, rate_key, retry_after_secs, Decision};
+use crate::auth::{authorise, rate_key, retry_after_secs, AuthError, Decision};
 use crate::gateway::problem::ApiError;
 use crate::gateway::tls::ClientCert;
 
@@ -31,6 +31,7 @@ pub(super) fn admit(ctx: &RouteCtx, req: &Request, learnt: &mut Learnt) -> Resul
             www_authenticate,
             error,
         } => {
+            learnt.unknown_key = matches!(error, Some(AuthError::UnknownKey));
             if let Some(e) = error {
                 tracing::info!(route = %ctx.spec.path, reason = e.kind(), "credentials refused");
             }

@@ -56,6 +56,8 @@ struct Learnt {
     purpose: Option<String>,
     keys: Vec<(String, String)>,
     backend_ms: Option<f64>,
+    /// The token named a kid no key has: with a `jwks_url`, worth one refetch.
+    unknown_key: bool,
 }
 
 /// Where a problem is answered from: the request's path and id (cheap clones, taken
@@ -124,7 +126,22 @@ async fn call(
     audited: bool,
     learnt: &mut Learnt,
 ) -> Result<Response, ApiError> {
-    access::admit(ctx, &req, learnt)?;
+    if let Err(refused) = access::admit(ctx, &req, learnt) {
+        // Keys may have rotated at the IdP: refetch (within the cooldown) and try again.
+        let Some(auth) = ctx
+            .guard
+            .authenticator
+            .as_ref()
+            .filter(|a| a.has_remote_keys())
+        else {
+            return Err(refused);
+        };
+        if !learnt.unknown_key {
+            return Err(refused);
+        }
+        auth.refetch_remote_keys().await;
+        access::admit(ctx, &req, learnt)?;
+    }
     let (value, envelope) = request::json(ctx, req).await?;
     if audited {
         learnt.keys = request::audit_keys(&ctx.spec, &value);
