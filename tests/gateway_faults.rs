@@ -188,3 +188,54 @@ fn every_nth_faults_of_each_kind_leave_the_gateway_serving() {
         assert!(gw.running());
     }
 }
+
+#[test]
+fn a_circuit_breaker_stops_calls_to_a_failing_host_and_lets_it_back_when_it_recovers() {
+    // The host closes the first 3 connections without answering, then recovers.
+    let mut cfg = sample_mock(true);
+    keep_hosts(&mut cfg, &["vehicles"]);
+    set_fault(&mut cfg, "vehicles", "close", 1, 3);
+    let mock = Mock::start(&cfg);
+    let mut g = sample_gateway(&mock.hosts);
+    let breaker: Table = "failures = 3\nopen_secs = 2".parse().unwrap();
+    backend_mut(&mut g, "vehicles").insert("breaker".into(), breaker.into());
+    let mut gw = Gateway::start(&g);
+    for _ in 0..3 {
+        assert_problem(&gw.get(VEHICLE), 502, "backend-unavailable");
+    }
+    // Open: refused at once, the host not called, Retry-After the time left.
+    let r = gw.get(VEHICLE);
+    let p = assert_problem(&r, 503, "backend-circuit-open");
+    assert_eq!(
+        p["detail"],
+        "backend `vehicles` keeps failing, so calls to it are paused; retry later"
+    );
+    let retry: u64 = r.header("retry-after").unwrap().parse().unwrap();
+    assert!((1..=2).contains(&retry), "Retry-After {retry}");
+    assert_eq!(mock.host_status("vehicles")["requests"], 3);
+    let p = assert_problem(&gw.get("/readyz"), 503, "not-ready");
+    assert!(
+        p["detail"]
+            .as_str()
+            .unwrap()
+            .contains("vehicles (circuit open)"),
+        "{p}"
+    );
+    assert_eq!(
+        gw.metric("ferrule_backend_circuit_state", &["backend=\"vehicles\""]),
+        Some(2.0)
+    );
+    assert!(gw.log_text().contains("circuit open"), "{}", gw.log_text());
+    // After the cool-down a probe reaches the (recovered) host and closes the circuit.
+    std::thread::sleep(std::time::Duration::from_millis(2100));
+    let r = gw.get(VEHICLE);
+    assert_eq!(r.status, 200, "{}\n{}", r.text(), gw.log_text());
+    // (Only the vehicle host runs here: /readyz names the other two, not vehicles.)
+    let ready = gw.get("/readyz").text();
+    assert!(!ready.contains("vehicles"), "{ready}");
+    assert_eq!(
+        gw.metric("ferrule_backend_circuit_state", &["backend=\"vehicles\""]),
+        Some(0.0)
+    );
+    assert!(gw.running());
+}

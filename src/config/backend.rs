@@ -52,6 +52,8 @@ pub struct BackendCommon {
     /// tcp, http: establishing a connection.
     #[serde(default = "defaults::connect_timeout_ms")]
     pub connect_timeout_ms: u64,
+    /// A circuit breaker in front of the host (absent: none).
+    pub breaker: Option<crate::connector::breaker::BreakerConfig>,
 }
 
 /// A backend's kind with its settings checked: what the connector is built from, and

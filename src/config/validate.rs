@@ -72,6 +72,8 @@ pub struct BackendSpec {
     pub queue_timeout: Duration,
     pub timeout: Duration,
     pub connect_timeout: Duration,
+    /// The circuit breaker's settings, when the backend has one.
+    pub breaker: Option<crate::connector::breaker::BreakerSettings>,
 }
 
 /// A value for a request field: literal text with `{param}` holes.
@@ -351,6 +353,7 @@ fn backend(b: &BackendConfig, base: &Path) -> Result<BackendSpec, Problems> {
             ps.push((key.into(), "must be more than 0".into()));
         }
     }
+    let breaker = c.breaker.as_ref().and_then(|b| b.validate(&mut ps));
     match (wire, kind) {
         (Some(wire), Some(kind)) if ps.is_empty() => Ok(BackendSpec {
             name: c.name.clone(),
@@ -362,6 +365,7 @@ fn backend(b: &BackendConfig, base: &Path) -> Result<BackendSpec, Problems> {
             queue_timeout: Duration::from_millis(c.queue_timeout_ms),
             timeout: Duration::from_millis(c.timeout_ms),
             connect_timeout: Duration::from_millis(c.connect_timeout_ms),
+            breaker,
         }),
         _ => Err(ps),
     }

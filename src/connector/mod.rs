@@ -18,6 +18,7 @@ use tower::{Service, ServiceBuilder};
 
 use crate::config::{BackendKind, BackendSpec};
 
+pub mod breaker;
 pub mod envelope;
 pub mod exec;
 pub mod frame;
@@ -43,10 +44,19 @@ pub trait Connector: Send + Sync + 'static {
 pub type BackendService = BoxCloneSyncService<Exchange, Bytes, ConnectorError>;
 
 /// The connector for `spec.kind` in the one backend stack.
-pub fn build(spec: &BackendSpec) -> BackendService {
-    match &spec.kind {
+#[cfg(test)]
+pub(crate) fn build(spec: &BackendSpec) -> BackendService {
+    served(spec).0
+}
+
+/// [`build`], with the backend's circuit breaker when it has one (`/readyz` reads it).
+pub fn served(spec: &BackendSpec) -> (BackendService, Option<Arc<breaker::Breaker>>) {
+    let breaker = spec
+        .breaker
+        .map(|settings| breaker::Breaker::new(&spec.name, settings));
+    let service = match &spec.kind {
         BackendKind::Tcp { address } | BackendKind::TcpTls { address, .. } => {
-            stack(spec, tcp::TcpConnector::new(address, spec))
+            stack(spec, breaker.clone(), tcp::TcpConnector::new(address, spec))
         }
         BackendKind::TcpProtocol {
             address,
@@ -61,30 +71,46 @@ pub fn build(spec: &BackendSpec) -> BackendService {
             match &**protocol {
                 protocol::TcpProtocol::Ims(s) => stack(
                     spec,
+                    breaker.clone(),
                     protocol::ims::ImsConnector::new(dial, s.clone(), spec.max_sessions),
                 ),
                 protocol::TcpProtocol::Cics(s) => stack(
                     spec,
+                    breaker.clone(),
                     protocol::cics::CicsConnector::new(dial, s.clone(), spec.framing),
                 ),
             }
         }
-        BackendKind::Http { url, tls } => {
-            stack(spec, http::HttpConnector::new(url, tls.as_ref(), spec))
-        }
-        BackendKind::Exec { command, args } => {
-            stack(spec, exec::ExecConnector::new(command, args, spec))
-        }
-    }
+        BackendKind::Http { url, tls } => stack(
+            spec,
+            breaker.clone(),
+            http::HttpConnector::new(url, tls.as_ref(), spec),
+        ),
+        BackendKind::Exec { command, args } => stack(
+            spec,
+            breaker.clone(),
+            exec::ExecConnector::new(command, args, spec),
+        ),
+    };
+    (service, breaker)
 }
 
-/// The one stack around any connector, outside in: metrics, the session limit (bounded
-/// queue, queue timeout -> `Saturated`), the exchange timeout, the connector.
-pub fn stack(spec: &BackendSpec, connector: impl Connector) -> BackendService {
+/// The one stack around any connector, outside in: metrics, the circuit breaker (when
+/// configured), the session limit (bounded queue, queue timeout -> `Saturated`), the
+/// exchange timeout, the connector.
+pub fn stack(
+    spec: &BackendSpec,
+    breaker: Option<Arc<breaker::Breaker>>,
+    connector: impl Connector,
+) -> BackendService {
+    let breaker = breaker.map(breaker::BreakerLayer::new);
     let stack = ServiceBuilder::new()
         // Metrics outermost: refusals by the limit are counted, and latency includes the
         // queue wait, which is what the caller experiences.
         .layer(metered::MeteredLayer::new(&spec.name))
+        // Before the limit: an open circuit refuses without taking a session or a queue
+        // place; it sees timeouts, which the layer inside produces.
+        .option_layer(breaker)
         // The session limit before the connector: no kind of backend ever sees more than
         // max_sessions exchanges at once, and overload fails fast instead of piling up.
         .layer(limit::SessionLimitLayer::new(
@@ -261,6 +287,9 @@ pub enum ConnectorError {
     /// shown to the client.
     #[error("host refused the request: {0}")]
     Refused(String),
+    /// The backend's circuit breaker is open: the host was not called (503).
+    #[error("circuit open: the host keeps failing")]
+    CircuitOpen { retry_after: Duration },
 }
 
 impl ConnectorError {
@@ -274,6 +303,7 @@ impl ConnectorError {
             ConnectorError::BadFrame(_) => "bad_frame",
             ConnectorError::Program(_) => "program",
             ConnectorError::Refused(_) => "refused",
+            ConnectorError::CircuitOpen { .. } => "circuit_open",
         }
     }
 }
@@ -291,6 +321,7 @@ pub(crate) fn test_spec(kind: BackendKind, framing: BackendFraming) -> BackendSp
         queue_timeout: Duration::from_secs(20),
         timeout: Duration::from_secs(20),
         connect_timeout: Duration::from_secs(5),
+        breaker: None,
     }
 }
 
@@ -476,7 +507,7 @@ mod tests {
         spec.max_sessions = 1;
         spec.max_queue = 0;
         spec.timeout = Duration::from_millis(50);
-        let svc = stack(&spec, Stuck(calls.clone()));
+        let svc = stack(&spec, None, Stuck(calls.clone()));
         let first = tokio::spawn(svc.clone().oneshot(ex(b"ONE")));
         while calls.load(Ordering::SeqCst) == 0 {
             tokio::task::yield_now().await;

@@ -12,6 +12,7 @@ use axum::response::{IntoResponse, Response};
 use metrics_exporter_prometheus::{Matcher, PrometheusBuilder, PrometheusHandle};
 
 use super::backend;
+use super::backend::breaker::{Breaker, CircuitState};
 use super::problem::ApiError;
 use super::stack::request_id;
 use crate::config::BackendSpec;
@@ -78,14 +79,27 @@ pub async fn healthz() -> Response {
     json_ok("{\"status\":\"ok\"}\n")
 }
 
-/// 200 when every backend answers its probe, else 503 naming the ones that do not.
-pub async fn readyz(backends: Arc<Vec<Arc<BackendSpec>>>, req: Request) -> Response {
+/// What `/readyz` checks: each backend and its circuit breaker, if it has one.
+pub type Readiness = Arc<Vec<(Arc<BackendSpec>, Option<Arc<Breaker>>)>>;
+
+/// 200 when every backend answers its probe and no circuit breaker is open, else 503
+/// naming the ones that do not (`name (circuit open)` for a breaker).
+pub async fn readyz(
+    backends: Readiness,
+    req: Request,
+) -> Response {
     let mut probes = tokio::task::JoinSet::new();
-    for spec in backends.iter() {
+    let mut down = Vec::new();
+    for (spec, breaker) in backends.iter() {
+        if let Some(state) = breaker.as_ref().map(|b| b.state()) {
+            if state != CircuitState::Closed {
+                down.push(format!("{} (circuit {})", spec.name, state.name()));
+                continue;
+            }
+        }
         let spec = spec.clone();
         probes.spawn(async move { (backend::probe(&spec).await, spec.name.clone()) });
     }
-    let mut down = Vec::new();
     while let Some(done) = probes.join_next().await {
         match done {
             Ok((true, _)) => {}

@@ -17,6 +17,7 @@ use axum::Router;
 use metrics_exporter_prometheus::PrometheusHandle;
 use tower::ServiceExt;
 
+use super::backend::breaker::Breaker;
 use super::backend::{self, BackendService};
 use super::guard::Guard;
 use super::problem::ApiError;
@@ -28,6 +29,8 @@ use crate::config::{BackendSpec, Gateway, Problem, RouteSpec};
 pub struct Backend {
     pub spec: Arc<BackendSpec>,
     pub service: BackendService,
+    /// Its circuit breaker, when configured (kept with the service across reloads).
+    pub breaker: Option<Arc<Breaker>>,
 }
 
 /// Everything one config version serves with.
@@ -79,12 +82,14 @@ pub fn build(
                 p.backends
                     .iter()
                     .find(|b| same_connection(&b.spec, spec))
-                    .map(|b| b.service.clone())
+                    .map(|b| (b.service.clone(), b.breaker.clone()))
             });
             kept_backends += usize::from(kept.is_some());
+            let (service, breaker) = kept.unwrap_or_else(|| backend::served(spec));
             Backend {
                 spec: spec.clone(),
-                service: kept.unwrap_or_else(|| backend::build(spec)),
+                service,
+                breaker,
             }
         })
         .collect();
@@ -146,7 +151,12 @@ fn routes(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let specs: Arc<Vec<Arc<BackendSpec>>> = Arc::new(gateway.backends.clone());
+    let specs: ops::Readiness = Arc::new(
+        backends
+            .iter()
+            .map(|b| (b.spec.clone(), b.breaker.clone()))
+            .collect(),
+    );
     let mut router = Router::new()
         .route("/healthz", get(ops::healthz))
         .route(
@@ -198,6 +208,7 @@ fn same_connection(old: &BackendSpec, new: &BackendSpec) -> bool {
         && old.queue_timeout == new.queue_timeout
         && old.timeout == new.timeout
         && old.connect_timeout == new.connect_timeout
+        && old.breaker == new.breaker
 }
 
 /// Route paths axum would refuse: segments other than literals and `{name}`, two
@@ -334,6 +345,7 @@ mod tests {
             queue_timeout: std::time::Duration::ZERO,
             timeout: std::time::Duration::from_millis(timeout_ms),
             connect_timeout: std::time::Duration::from_secs(1),
+            breaker: None,
         })
     }
 

@@ -541,6 +541,7 @@ mod tests {
             queue_timeout: Duration::ZERO,
             timeout: Duration::from_secs(2),
             connect_timeout: Duration::from_secs(1),
+            breaker: None,
         }
     }
 

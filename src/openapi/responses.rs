@@ -206,10 +206,19 @@ pub fn responses(spec: &RouteSpec, s: &Setting<'_>) -> Value {
     if s.audit {
         busy.push_str(" Or the call cannot be written to the audit log, so it is refused.");
     }
+    if s.backend.breaker.is_some() {
+        busy.push_str(&format!(
+            " Or `{backend}` keeps failing and its circuit breaker pauses calls to it \
+             (`backend-circuit-open`, `Retry-After`)."
+        ));
+    }
     let busy = out.problem(&problems::BACKEND_SATURATED, busy);
     busy.header("Retry-After", RETRY_AFTER, false);
     if s.audit {
         busy.also(&problems::AUDIT_UNAVAILABLE);
+    }
+    if s.backend.breaker.is_some() {
+        busy.also(&problems::BACKEND_CIRCUIT_OPEN);
     }
     out.problem(
         &problems::BACKEND_TIMEOUT,
@@ -282,6 +291,7 @@ mod tests {
             queue_timeout: Duration::ZERO,
             timeout: Duration::from_millis(2000),
             connect_timeout: Duration::from_secs(1),
+            breaker: None,
         }
     }
 
@@ -503,9 +513,12 @@ mod tests {
                 // Answered outside routes (`/readyz`, a path without this method).
                 Some(_)
                     if [&problems::NOT_READY, &problems::METHOD_NOT_ALLOWED].contains(&kind) => {}
-                // Only a protocol backend can refuse: checked below with one.
+                // Only a protocol backend can refuse, only a breaker open: checked below.
                 Some(_) if kind == &problems::HOST_REFUSED => {
                     assert!(!types(502).contains(&kind.uri()), "plain tcp cannot refuse");
+                }
+                Some(_) if kind == &problems::BACKEND_CIRCUIT_OPEN => {
+                    assert!(!types(503).contains(&kind.uri()), "no breaker configured");
                 }
                 Some(status) => {
                     let at = status.as_u16();
@@ -539,6 +552,20 @@ mod tests {
         assert!(refusable["502"][PROBLEM_TYPES]
             .as_array()
             .is_some_and(|a| a.contains(&json!(problems::HOST_REFUSED.uri()))));
+        // A backend with a circuit breaker can answer 503 without calling the host.
+        let mut guarded = backend();
+        guarded.breaker = Some(crate::connector::breaker::BreakerSettings {
+            failures: 5,
+            ratio: 0.5,
+            window: Duration::from_secs(30),
+            min_calls: 20,
+            open_for: Duration::from_secs(10),
+            probes: 1,
+        });
+        let paused = responses(&spec, &setting(&guarded, true, true));
+        assert!(paused["503"][PROBLEM_TYPES]
+            .as_array()
+            .is_some_and(|a| a.contains(&json!(problems::BACKEND_CIRCUIT_OPEN.uri()))));
         // A plain route names fewer: no purpose, no audit, no 401.
         let open = responses(&route("GET", &[], None), &setting(&b, false, false));
         assert_eq!(

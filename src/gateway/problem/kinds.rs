@@ -111,6 +111,12 @@ pub const BACKEND_SATURATED: Kind = kind(
     "Backend saturated",
     Source::Backend,
 );
+pub const BACKEND_CIRCUIT_OPEN: Kind = kind(
+    "backend-circuit-open",
+    503,
+    "Backend circuit open",
+    Source::Backend,
+);
 pub const NOT_READY: Kind = kind("not-ready", 503, "Not ready", Source::Backend);
 pub const AUDIT_UNAVAILABLE: Kind = kind(
     "audit-unavailable",
@@ -128,7 +134,7 @@ pub const HOST_ERROR: Kind = Kind {
 };
 
 /// The table: every kind, by status.
-pub const KINDS: [&Kind; 18] = [
+pub const KINDS: [&Kind; 19] = [
     &INVALID_REQUEST,
     &INVALID_PURPOSE,
     &UNAUTHENTICATED,
@@ -143,6 +149,7 @@ pub const KINDS: [&Kind; 18] = [
     &BAD_BACKEND_RESPONSE,
     &HOST_REFUSED,
     &BACKEND_SATURATED,
+    &BACKEND_CIRCUIT_OPEN,
     &NOT_READY,
     &AUDIT_UNAVAILABLE,
     &BACKEND_TIMEOUT,

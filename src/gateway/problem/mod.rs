@@ -89,6 +89,7 @@ impl ApiError {
                     &kinds::BAD_BACKEND_RESPONSE
                 }
                 ConnectorError::Refused(_) => &kinds::HOST_REFUSED,
+                ConnectorError::CircuitOpen { .. } => &kinds::BACKEND_CIRCUIT_OPEN,
             },
             ApiError::BadBackendResponse { .. } => &kinds::BAD_BACKEND_RESPONSE,
             ApiError::NotReady(_) => &kinds::NOT_READY,
@@ -151,6 +152,9 @@ impl ApiError {
                 ConnectorError::Refused(_) => {
                     format!("backend `{backend}` refused the request")
                 }
+                ConnectorError::CircuitOpen { .. } => format!(
+                    "backend `{backend}` keeps failing, so calls to it are paused; retry later"
+                ),
             },
             ApiError::BadBackendResponse { backend } => {
                 format!("backend `{backend}` answered with a record that cannot be used")
@@ -177,7 +181,9 @@ impl ApiError {
     fn retry_after(&self) -> Option<u64> {
         match self {
             ApiError::Backend {
-                error: ConnectorError::Saturated { retry_after },
+                error:
+                    ConnectorError::Saturated { retry_after }
+                    | ConnectorError::CircuitOpen { retry_after },
                 ..
             } => Some(retry_after_secs(*retry_after)),
             ApiError::RateLimited { retry_after_secs } => Some(*retry_after_secs),
@@ -445,6 +451,9 @@ mod tests {
             ConnectorError::BadFrame("x".into()),
             ConnectorError::Program("x".into()),
             ConnectorError::Refused("x".into()),
+            ConnectorError::CircuitOpen {
+                retry_after: Duration::from_secs(1),
+            },
         ];
         let mut all: Vec<ApiError> = backends.into_iter().map(backend).collect();
         all.extend([

@@ -65,6 +65,7 @@ fn ctx(
         queue_timeout: std::time::Duration::ZERO,
         timeout: std::time::Duration::from_secs(1),
         connect_timeout: std::time::Duration::from_secs(1),
+        breaker: None,
     };
     let service = tower::util::BoxCloneSyncService::new(tower::service_fn(move |ex: Exchange| {
         let error = error.clone();
