@@ -54,6 +54,10 @@ pub struct ServerConfig {
     /// Serve the API description (`/openapi.json`, `/docs`); `false` leaves them unrouted.
     #[serde(default = "defaults::docs")]
     pub docs: bool,
+    /// Proxies (load balancers) whose forwarding headers name the caller: addresses or
+    /// networks (`10.0.0.0/8`). Empty: the TCP peer is always the caller.
+    #[serde(default)]
+    pub trusted_proxies: Vec<String>,
 }
 
 /// `[server.cors]` as written.

@@ -15,6 +15,7 @@ use super::validate::Problem;
 use crate::audit::checkpoint::DEFAULT_EVERY_LINES;
 use crate::audit::{AuditConfig, Checkpointing, FlushPolicy};
 use crate::auth::{AuthConfig, AuthProblem, Authenticator, RoutePolicy};
+use crate::gateway::client_addr::TrustedProxies;
 
 /// `[audit]` as written. Paths are relative to the config file.
 #[derive(Debug, Clone, Deserialize)]
@@ -62,6 +63,8 @@ pub struct Security {
     pub rate_limit_max_entries: usize,
     /// `None`: no `[audit]`, calls are not audited.
     pub audit: Option<AuditConfig>,
+    /// `[server] trusted_proxies`: whose forwarding headers name the caller.
+    pub trusted_proxies: Arc<TrustedProxies>,
     /// What is allowed but weakens the guarantees (an audit log without a chain key):
     /// `ferrule check` prints them, `serve` logs them at start-up; neither refuses.
     pub warnings: Vec<Problem>,
@@ -84,6 +87,14 @@ pub fn server(config: &Config, base: &Path, out: &mut Vec<Problem>) -> Security 
     });
     let rate_limit_max_entries = config.auth.as_ref().map_or(1, |a| a.rate_limit_max_entries);
     let audit = config.audit.as_ref().and_then(|a| audit(a, base, out));
+    let trusted_proxies =
+        TrustedProxies::parse(&config.server.trusted_proxies).unwrap_or_else(|ps| {
+            out.extend(ps.into_iter().map(|(i, message)| Problem {
+                path: format!("server.trusted_proxies[{i}]"),
+                message,
+            }));
+            TrustedProxies::default()
+        });
     let mut warnings = Vec::new();
     if audit.as_ref().is_some_and(|a| a.chain_key.is_none()) {
         warnings.push(Problem {
@@ -98,6 +109,7 @@ pub fn server(config: &Config, base: &Path, out: &mut Vec<Problem>) -> Security 
         authenticator,
         rate_limit_max_entries,
         audit,
+        trusted_proxies: Arc::new(trusted_proxies),
         warnings,
     }
 }

@@ -45,6 +45,8 @@ pub struct Call {
     pub backend_ms: Option<f64>,
     /// No route took the call (404, 405): audited under [`UNROUTED`].
     pub unrouted: bool,
+    /// The caller's address as a trusted proxy forwarded it (None: the TCP peer's).
+    pub client: Option<std::net::IpAddr>,
 }
 
 /// The per-request place where inner layers leave what the call learnt. Present in a
@@ -193,9 +195,11 @@ async fn audited<B>(
         time: arrival.time,
         request_id: id.unwrap_or_default().to_string(),
         principal: call.principal,
-        client_addr: arrival
-            .client
-            .map_or_else(|| "unknown".into(), |a| a.to_string()),
+        client_addr: match (call.client, arrival.client) {
+            (Some(forwarded), _) => forwarded.to_string(),
+            (None, Some(peer)) => peer.to_string(),
+            (None, None) => "unknown".into(),
+        },
         route: route.to_string(),
         method: arrival.method.to_string(),
         purpose: call.purpose,

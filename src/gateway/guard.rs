@@ -2,6 +2,7 @@
 //! and the audit log, carried over a reload where they must be (one writer per audit
 //! file, buckets that do not refill just because the config was reloaded).
 
+use super::client_addr::TrustedProxies;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -18,6 +19,8 @@ pub struct Guard {
     /// `None`: no `[audit]`.
     pub audit: Option<AuditLog>,
     audit_path: Option<PathBuf>,
+    /// Whose forwarding headers name the caller (rate limits, the audit line).
+    pub trusted_proxies: Arc<TrustedProxies>,
 }
 
 impl Guard {
@@ -30,6 +33,7 @@ impl Guard {
             limiter_entries: 1,
             audit: None,
             audit_path: None,
+            trusted_proxies: Arc::default(),
         }
     }
 
@@ -72,6 +76,7 @@ impl Guard {
             limiter_entries: entries,
             audit,
             audit_path,
+            trusted_proxies: security.trusted_proxies.clone(),
         })
     }
 }

@@ -7,6 +7,7 @@
 //! that `serve` swaps on SIGHUP; `ops` serves health, readiness and metrics.
 
 mod audit;
+pub mod client_addr;
 mod guard;
 mod listener;
 mod logs;

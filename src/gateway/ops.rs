@@ -84,10 +84,7 @@ pub type Readiness = Arc<Vec<(Arc<BackendSpec>, Option<Arc<Breaker>>)>>;
 
 /// 200 when every backend answers its probe and no circuit breaker is open, else 503
 /// naming the ones that do not (`name (circuit open)` for a breaker).
-pub async fn readyz(
-    backends: Readiness,
-    req: Request,
-) -> Response {
+pub async fn readyz(backends: Readiness, req: Request) -> Response {
     let mut probes = tokio::task::JoinSet::new();
     let mut down = Vec::new();
     for (spec, breaker) in backends.iter() {

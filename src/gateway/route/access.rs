@@ -48,12 +48,16 @@ pub(super) fn admit(ctx: &RouteCtx, req: &Request, learnt: &mut Learnt) -> Resul
             return Err(ApiError::InvalidPurpose(reason));
         }
     }
+    // The caller's address behind trusted proxies: for the rate key and the audit line.
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |c| c.0.ip());
+    let ip = ctx.guard.trusted_proxies.client(peer, req.headers());
+    if ip != peer {
+        learnt.client = Some(ip);
+    }
     if let Some(limit) = &policy.rate_limit {
-        let client = req
-            .extensions()
-            .get::<ConnectInfo<SocketAddr>>()
-            .map(|c| c.0);
-        let ip = client.map_or(IpAddr::V4(Ipv4Addr::UNSPECIFIED), |a| a.ip());
         let who = rate_key(learnt.principal.as_ref(), ip);
         let route = format!("{} {}", ctx.spec.method, ctx.spec.path);
         ctx.guard

@@ -58,6 +58,8 @@ struct Learnt {
     backend_ms: Option<f64>,
     /// The token named a kid no key has: with a `jwks_url`, worth one refetch.
     unknown_key: bool,
+    /// The caller's address from a trusted proxy's headers (None: the TCP peer).
+    client: Option<std::net::IpAddr>,
 }
 
 /// Where a problem is answered from: the request's path and id (cheap clones, taken
@@ -105,6 +107,7 @@ pub async fn handle(ctx: Arc<RouteCtx>, req: Request) -> Response {
             keys: learnt.keys,
             backend_ms: learnt.backend_ms,
             unrouted: false,
+            client: learnt.client,
         });
     }
     response
