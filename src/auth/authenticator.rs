@@ -448,6 +448,7 @@ mod tests {
         cfg.rate_limit = Some(crate::auth::RateLimitConfig {
             per_second: 0.0,
             burst: 1,
+            on_store_error: Default::default(),
         });
         cfg.rate_limit_max_entries = 0;
         let err = Authenticator::from_config(&cfg, &dir()).unwrap_err();

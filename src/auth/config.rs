@@ -132,6 +132,21 @@ pub struct RateLimitConfig {
     pub per_second: f64,
     /// Bucket size: calls allowed at once after a quiet spell.
     pub burst: u32,
+    /// With a shared store (`[server.rate_limits] store = "redis"`) that cannot be reached:
+    /// `local` (default) limits with this replica's own bucket, `fail_closed` refuses (503).
+    #[serde(default)]
+    pub on_store_error: StoreErrorPolicy,
+}
+
+/// What a route does when the shared rate-limit store cannot answer.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum StoreErrorPolicy {
+    /// This replica's own bucket (the limit then holds per replica).
+    #[default]
+    Local,
+    /// Refuse the call: 503 `rate-limit-unavailable`.
+    FailClosed,
 }
 
 /// The `auth` table of one `[[route]]`.
@@ -334,6 +349,7 @@ mod tests {
         let bad = RateLimitConfig {
             per_second: f64::NAN,
             burst: 0,
+            on_store_error: Default::default(),
         };
         rate_limit_problems(&bad, "auth.rate_limit", &mut out);
         assert_eq!(out.len(), 2);
@@ -342,6 +358,7 @@ mod tests {
         let ok = RateLimitConfig {
             per_second: 0.5,
             burst: 1,
+            on_store_error: Default::default(),
         };
         rate_limit_problems(&ok, "x", &mut out);
         assert!(out.is_empty());

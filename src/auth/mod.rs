@@ -69,6 +69,7 @@ pub mod jwt_keys;
 pub mod policy;
 pub mod rate_limit;
 pub mod sensitive;
+pub mod shared_limit;
 pub mod token_cache;
 
 #[cfg(test)]

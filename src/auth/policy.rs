@@ -482,12 +482,14 @@ mod tests {
             rate_limit: Some(RateLimitConfig {
                 per_second: 10.0,
                 burst: 20,
+                on_store_error: Default::default(),
             }),
             ..AuthConfig::default()
         };
         let own = RateLimitConfig {
             per_second: 1.0,
             burst: 1,
+            on_store_error: Default::default(),
         };
         let route = RouteAuthConfig {
             rate_limit: Some(own),
@@ -521,6 +523,7 @@ mod tests {
             rate_limit: Some(RateLimitConfig {
                 per_second: -1.0,
                 burst: 0,
+                on_store_error: Default::default(),
             }),
         };
         let err =

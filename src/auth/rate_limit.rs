@@ -164,7 +164,11 @@ mod tests {
     use super::*;
 
     fn limit(per_second: f64, burst: u32) -> RateLimitConfig {
-        RateLimitConfig { per_second, burst }
+        RateLimitConfig {
+            per_second,
+            burst,
+            on_store_error: Default::default(),
+        }
     }
 
     #[test]

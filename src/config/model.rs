@@ -58,9 +58,28 @@ pub struct ServerConfig {
     /// networks (`10.0.0.0/8`). Empty: the TCP peer is always the caller.
     #[serde(default)]
     pub trusted_proxies: Vec<String>,
+    /// Where rate-limit buckets live: this process (default) or Redis, shared by replicas.
+    pub rate_limits: Option<RateLimitsConfig>,
 }
 
 /// `[server.cors]` as written.
+/// `[server.rate_limits]`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RateLimitsConfig {
+    /// `memory` (each replica its own buckets) or `redis` (one limit across replicas).
+    #[serde(default = "defaults::rate_limit_store")]
+    pub store: String,
+    /// `redis://host:port/db` (or `rediss://`); required with `store = "redis"`.
+    pub redis_url: Option<String>,
+    /// A check that takes longer is a store error (the route's `on_store_error` decides).
+    #[serde(default = "defaults::rate_limit_timeout_ms")]
+    pub timeout_ms: u64,
+    /// Prepended to every key (several gateways can share one Redis).
+    #[serde(default = "defaults::rate_limit_key_prefix")]
+    pub key_prefix: String,
+}
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CorsConfig {
@@ -287,6 +306,15 @@ pub mod defaults {
     }
     pub fn docs() -> bool {
         true
+    }
+    pub fn rate_limit_store() -> String {
+        "memory".into()
+    }
+    pub fn rate_limit_timeout_ms() -> u64 {
+        200
+    }
+    pub fn rate_limit_key_prefix() -> String {
+        "ferrule:rl:".into()
     }
     /// A caller reads a table's filled slots; the slots a fixed-size COBOL table leaves
     /// blank are layout, not data.

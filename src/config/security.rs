@@ -10,10 +10,11 @@ use std::time::Duration;
 use ferrule_parsers::layout::Layout;
 use serde::Deserialize;
 
-use super::model::{Config, RouteConfig};
+use super::model::{Config, RateLimitsConfig, RouteConfig};
 use super::validate::Problem;
 use crate::audit::checkpoint::DEFAULT_EVERY_LINES;
 use crate::audit::{AuditConfig, Checkpointing, FlushPolicy};
+use crate::auth::shared_limit::{SharedLimiter, SharedStoreSettings};
 use crate::auth::{AuthConfig, AuthProblem, Authenticator, RoutePolicy};
 use crate::gateway::client_addr::TrustedProxies;
 
@@ -65,6 +66,8 @@ pub struct Security {
     pub audit: Option<AuditConfig>,
     /// `[server] trusted_proxies`: whose forwarding headers name the caller.
     pub trusted_proxies: Arc<TrustedProxies>,
+    /// `[server.rate_limits] store = "redis"`: buckets shared by every replica.
+    pub shared_limits: Option<SharedStoreSettings>,
     /// What is allowed but weakens the guarantees (an audit log without a chain key):
     /// `ferrule check` prints them, `serve` logs them at start-up; neither refuses.
     pub warnings: Vec<Problem>,
@@ -74,6 +77,52 @@ fn problem(p: AuthProblem) -> Problem {
     Problem {
         path: p.path,
         message: p.message,
+    }
+}
+
+/// `[server.rate_limits]`: `None` for the in-memory store (or when it has problems).
+fn rate_limit_store(r: &RateLimitsConfig, out: &mut Vec<Problem>) -> Option<SharedStoreSettings> {
+    let mut bad = |key: &str, message: String| {
+        out.push(Problem {
+            path: format!("server.rate_limits.{key}"),
+            message,
+        })
+    };
+    if r.timeout_ms == 0 {
+        bad("timeout_ms", "must be more than 0".into());
+    }
+    match (r.store.as_str(), &r.redis_url) {
+        ("memory", None) => None,
+        ("memory", Some(_)) => {
+            bad("redis_url", "only with store = \"redis\"".into());
+            None
+        }
+        ("redis", None) => {
+            bad(
+                "redis_url",
+                "required with store = \"redis\" (redis://host:6379/0)".into(),
+            );
+            None
+        }
+        ("redis", Some(url)) => {
+            let settings = SharedStoreSettings {
+                redis_url: url.clone(),
+                timeout: Duration::from_millis(r.timeout_ms.max(1)),
+                key_prefix: r.key_prefix.clone(),
+            };
+            // Parsed now so a bad URL is a config problem, not a failure per call.
+            match SharedLimiter::new(settings.clone()) {
+                Ok(_) => Some(settings),
+                Err(e) => {
+                    bad("redis_url", e);
+                    None
+                }
+            }
+        }
+        (other, _) => {
+            bad("store", format!("`{other}`: expected memory or redis"));
+            None
+        }
     }
 }
 
@@ -87,6 +136,11 @@ pub fn server(config: &Config, base: &Path, out: &mut Vec<Problem>) -> Security 
     });
     let rate_limit_max_entries = config.auth.as_ref().map_or(1, |a| a.rate_limit_max_entries);
     let audit = config.audit.as_ref().and_then(|a| audit(a, base, out));
+    let shared_limits = config
+        .server
+        .rate_limits
+        .as_ref()
+        .and_then(|r| rate_limit_store(r, out));
     let trusted_proxies =
         TrustedProxies::parse(&config.server.trusted_proxies).unwrap_or_else(|ps| {
             out.extend(ps.into_iter().map(|(i, message)| Problem {
@@ -110,6 +164,7 @@ pub fn server(config: &Config, base: &Path, out: &mut Vec<Problem>) -> Security 
         rate_limit_max_entries,
         audit,
         trusted_proxies: Arc::new(trusted_proxies),
+        shared_limits,
         warnings,
     }
 }

@@ -3,6 +3,7 @@
 //! file, buckets that do not refill just because the config was reloaded).
 
 use super::client_addr::TrustedProxies;
+use crate::auth::shared_limit::SharedLimiter;
 use std::path::PathBuf;
 use std::sync::Arc;
 
@@ -21,6 +22,8 @@ pub struct Guard {
     audit_path: Option<PathBuf>,
     /// Whose forwarding headers name the caller (rate limits, the audit line).
     pub trusted_proxies: Arc<TrustedProxies>,
+    /// Rate-limit buckets in Redis, shared by replicas (`None`: `limiter` only).
+    pub shared_limiter: Option<Arc<SharedLimiter>>,
 }
 
 impl Guard {
@@ -34,6 +37,7 @@ impl Guard {
             audit: None,
             audit_path: None,
             trusted_proxies: Arc::default(),
+            shared_limiter: None,
         }
     }
 
@@ -70,6 +74,24 @@ impl Guard {
                 }]
             })?),
         };
+        // The same store keeps its connection across a reload.
+        let shared_limiter = match &security.shared_limits {
+            None => None,
+            Some(settings) => match previous
+                .and_then(|p| p.shared_limiter.clone())
+                .filter(|l| l.settings() == settings)
+            {
+                Some(kept) => Some(kept),
+                None => Some(Arc::new(SharedLimiter::new(settings.clone()).map_err(
+                    |message| {
+                        vec![Problem {
+                            path: "server.rate_limits.redis_url".into(),
+                            message,
+                        }]
+                    },
+                )?)),
+            },
+        };
         Ok(Guard {
             authenticator: security.authenticator.clone(),
             limiter,
@@ -77,6 +99,7 @@ impl Guard {
             audit,
             audit_path,
             trusted_proxies: security.trusted_proxies.clone(),
+            shared_limiter,
         })
     }
 }

@@ -24,6 +24,7 @@ pub fn document(gateway: &Gateway) -> Value {
     let mut shared = Shared {
         schemes,
         audit: gateway.security.audit.is_some(),
+        shared_limits: gateway.security.shared_limits.is_some(),
         max_body_bytes: gateway.max_body_bytes,
         ids: &mut ids,
         schemas: &mut schemas,

@@ -28,6 +28,8 @@ pub struct Shared<'a> {
     /// `None`: no `[auth]`.
     pub schemes: Option<Schemes>,
     pub audit: bool,
+    /// Rate limits live in a shared store (`[server.rate_limits] store = "redis"`).
+    pub shared_limits: bool,
     pub max_body_bytes: usize,
     /// Operation ids given so far (each must be unique).
     pub ids: &'a mut BTreeSet<String>,
@@ -99,6 +101,7 @@ pub fn operation(spec: &RouteSpec, backend: &BackendSpec, shared: &mut Shared<'_
         backend,
         auth: shared.schemes.is_some(),
         audit: shared.audit,
+        shared_limits: shared.shared_limits,
         max_body_bytes: shared.max_body_bytes,
         record: reference("schemas", &response_name),
     };
@@ -551,6 +554,7 @@ mod tests {
         let mut shared = Shared {
             schemes,
             audit: false,
+            shared_limits: false,
             max_body_bytes: 100,
             ids: &mut ids,
             schemas: &mut schemas,

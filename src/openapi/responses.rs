@@ -27,6 +27,8 @@ pub struct Setting<'a> {
     pub auth: bool,
     /// `[audit]` is configured: a call is refused when its line cannot be written.
     pub audit: bool,
+    /// Rate limits are checked in a shared store, which may be unreachable.
+    pub shared_limits: bool,
     pub max_body_bytes: usize,
     /// The schema of the response body (a `$ref`).
     pub record: Value,
@@ -220,6 +222,18 @@ pub fn responses(spec: &RouteSpec, s: &Setting<'_>) -> Value {
     if s.backend.breaker.is_some() {
         busy.also(&problems::BACKEND_CIRCUIT_OPEN);
     }
+    let fails_closed = spec
+        .policy
+        .rate_limit
+        .is_some_and(|l| l.on_store_error == crate::auth::config::StoreErrorPolicy::FailClosed);
+    if s.shared_limits && fails_closed {
+        busy.descriptions.push(
+            "Or the shared rate-limit store cannot be reached and the route fails closed \
+             (`rate-limit-unavailable`)."
+                .into(),
+        );
+        busy.also(&problems::RATE_LIMIT_UNAVAILABLE);
+    }
     out.problem(
         &problems::BACKEND_TIMEOUT,
         format!(
@@ -329,6 +343,7 @@ mod tests {
             backend: b,
             auth,
             audit,
+            shared_limits: false,
             max_body_bytes: 1024,
             record: json!({"$ref": "#/components/schemas/R"}),
         }
@@ -415,6 +430,7 @@ mod tests {
             rate_limit: Some(RateLimitConfig {
                 per_second: 5.0,
                 burst: 10,
+                on_store_error: Default::default(),
             }),
             ..AuthConfig::default()
         };
@@ -519,6 +535,9 @@ mod tests {
                 }
                 Some(_) if kind == &problems::BACKEND_CIRCUIT_OPEN => {
                     assert!(!types(503).contains(&kind.uri()), "no breaker configured");
+                }
+                Some(_) if kind == &problems::RATE_LIMIT_UNAVAILABLE => {
+                    assert!(!types(503).contains(&kind.uri()), "no shared store");
                 }
                 Some(status) => {
                     let at = status.as_u16();

@@ -117,6 +117,12 @@ pub const BACKEND_CIRCUIT_OPEN: Kind = kind(
     "Backend circuit open",
     Source::Backend,
 );
+pub const RATE_LIMIT_UNAVAILABLE: Kind = kind(
+    "rate-limit-unavailable",
+    503,
+    "Rate limit unavailable",
+    Source::Backend,
+);
 pub const NOT_READY: Kind = kind("not-ready", 503, "Not ready", Source::Backend);
 pub const AUDIT_UNAVAILABLE: Kind = kind(
     "audit-unavailable",
@@ -134,7 +140,7 @@ pub const HOST_ERROR: Kind = Kind {
 };
 
 /// The table: every kind, by status.
-pub const KINDS: [&Kind; 19] = [
+pub const KINDS: [&Kind; 20] = [
     &INVALID_REQUEST,
     &INVALID_PURPOSE,
     &UNAUTHENTICATED,
@@ -150,6 +156,7 @@ pub const KINDS: [&Kind; 19] = [
     &HOST_REFUSED,
     &BACKEND_SATURATED,
     &BACKEND_CIRCUIT_OPEN,
+    &RATE_LIMIT_UNAVAILABLE,
     &NOT_READY,
     &AUDIT_UNAVAILABLE,
     &BACKEND_TIMEOUT,

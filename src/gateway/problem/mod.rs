@@ -63,6 +63,8 @@ pub enum ApiError {
     InvalidPurpose(String),
     /// The caller's token bucket for this route is empty; retry after this many seconds.
     RateLimited { retry_after_secs: u64 },
+    /// The shared rate-limit store cannot answer and the route fails closed.
+    RateLimitUnavailable,
     /// The audit line could not be written: the call is refused, never served unaudited.
     AuditUnavailable,
     /// The host answered a return code the route maps to this error status: `detail`
@@ -98,6 +100,7 @@ impl ApiError {
             ApiError::Forbidden => &kinds::FORBIDDEN,
             ApiError::InvalidPurpose(_) => &kinds::INVALID_PURPOSE,
             ApiError::RateLimited { .. } => &kinds::RATE_LIMITED,
+            ApiError::RateLimitUnavailable => &kinds::RATE_LIMIT_UNAVAILABLE,
             ApiError::AuditUnavailable => &kinds::AUDIT_UNAVAILABLE,
             ApiError::Host { .. } => &kinds::HOST_ERROR,
         }
@@ -170,6 +173,9 @@ impl ApiError {
             ApiError::Forbidden => "the caller is not allowed to use this route".into(),
             ApiError::InvalidPurpose(reason) => reason.clone(),
             ApiError::RateLimited { .. } => "too many calls to this route; retry later".into(),
+            ApiError::RateLimitUnavailable => {
+                "the rate limit of this route cannot be checked right now; retry later".into()
+            }
             ApiError::AuditUnavailable => {
                 "the call cannot be recorded in the audit log, so it is refused".into()
             }
@@ -476,6 +482,7 @@ mod tests {
             ApiError::RateLimited {
                 retry_after_secs: 1,
             },
+            ApiError::RateLimitUnavailable,
             ApiError::AuditUnavailable,
             ApiError::Host {
                 status: StatusCode::CONFLICT,
@@ -498,6 +505,7 @@ mod tests {
                 | ApiError::Forbidden
                 | ApiError::InvalidPurpose(_)
                 | ApiError::RateLimited { .. }
+                | ApiError::RateLimitUnavailable
                 | ApiError::AuditUnavailable
                 | ApiError::Host { .. } => {}
             }

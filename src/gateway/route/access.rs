@@ -6,6 +6,9 @@ use std::net::{IpAddr, Ipv4Addr, SocketAddr};
 use axum::extract::{ConnectInfo, Request};
 
 use super::{Learnt, RouteCtx};
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use crate::auth::config::{RateLimitConfig, StoreErrorPolicy};
 use crate::auth::{authorise, rate_key, retry_after_secs, AuthError, Decision};
 use crate::gateway::problem::ApiError;
 use crate::gateway::tls::ClientCert;
@@ -60,12 +63,71 @@ pub(super) fn admit(ctx: &RouteCtx, req: &Request, learnt: &mut Learnt) -> Resul
     if let Some(limit) = &policy.rate_limit {
         let who = rate_key(learnt.principal.as_ref(), ip);
         let route = format!("{} {}", ctx.spec.method, ctx.spec.path);
-        ctx.guard
-            .limiter
-            .check(&who, &route, limit)
-            .map_err(|wait| ApiError::RateLimited {
-                retry_after_secs: retry_after_secs(wait),
-            })?;
+        if ctx.guard.shared_limiter.is_some() {
+            // Shared buckets are a network call: the caller awaits [`shared_limit`].
+            learnt.shared_check = Some((who, route));
+        } else {
+            local_limit(ctx, &who, &route, limit)?;
+        }
     }
     Ok(())
+}
+
+/// This replica's own bucket.
+fn local_limit(
+    ctx: &RouteCtx,
+    who: &str,
+    route: &str,
+    limit: &RateLimitConfig,
+) -> Result<(), ApiError> {
+    ctx.guard
+        .limiter
+        .check(who, route, limit)
+        .map_err(|wait| ApiError::RateLimited {
+            retry_after_secs: retry_after_secs(wait),
+        })
+}
+
+/// The shared bucket in Redis; when the store fails, the route's `on_store_error`:
+/// this replica's bucket, or 503.
+pub(super) async fn shared_limit(ctx: &RouteCtx, who: &str, route: &str) -> Result<(), ApiError> {
+    let (Some(store), Some(limit)) = (&ctx.guard.shared_limiter, &ctx.spec.policy.rate_limit)
+    else {
+        return Ok(());
+    };
+    match store.check(who, route, limit).await {
+        Ok(Ok(())) => Ok(()),
+        Ok(Err(wait)) => Err(ApiError::RateLimited {
+            retry_after_secs: retry_after_secs(wait),
+        }),
+        Err(e) => {
+            let fallback = match limit.on_store_error {
+                StoreErrorPolicy::Local => "local",
+                StoreErrorPolicy::FailClosed => "fail_closed",
+            };
+            metrics::counter!("ferrule_rate_limit_store_errors_total", "fallback" => fallback)
+                .increment(1);
+            if STORE_ERROR_LOG.allows() {
+                tracing::warn!(route = %ctx.spec.path, fallback, "{e}");
+            }
+            match limit.on_store_error {
+                StoreErrorPolicy::Local => local_limit(ctx, who, route, limit),
+                StoreErrorPolicy::FailClosed => Err(ApiError::RateLimitUnavailable),
+            }
+        }
+    }
+}
+
+/// At most one store-error line a second: with Redis down every limited call fails.
+static STORE_ERROR_LOG: LogGate = LogGate(AtomicU64::new(0));
+
+struct LogGate(AtomicU64);
+
+impl LogGate {
+    fn allows(&self) -> bool {
+        let now = std::time::SystemTime::now()
+            .duration_since(std::time::UNIX_EPOCH)
+            .map_or(0, |d| d.as_secs());
+        self.0.swap(now, Ordering::Relaxed) != now
+    }
 }

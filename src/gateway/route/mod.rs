@@ -60,6 +60,8 @@ struct Learnt {
     unknown_key: bool,
     /// The caller's address from a trusted proxy's headers (None: the TCP peer).
     client: Option<std::net::IpAddr>,
+    /// Caller and route keys of a check against the shared rate-limit store, to await.
+    shared_check: Option<(String, String)>,
 }
 
 /// Where a problem is answered from: the request's path and id (cheap clones, taken
@@ -144,6 +146,9 @@ async fn call(
         }
         auth.refetch_remote_keys().await;
         access::admit(ctx, &req, learnt)?;
+    }
+    if let Some((who, route)) = learnt.shared_check.take() {
+        access::shared_limit(ctx, &who, &route).await?;
     }
     let (value, envelope) = request::json(ctx, req).await?;
     if audited {
