@@ -12,6 +12,7 @@ mod listener;
 mod logs;
 mod ops;
 mod problem;
+mod request_log;
 mod request_metrics;
 mod route;
 mod router;
