@@ -54,6 +54,10 @@ pub struct ServerConfig {
     /// Serve the API description (`/openapi.json`, `/docs`); `false` leaves them unrouted.
     #[serde(default = "defaults::docs")]
     pub docs: bool,
+    /// 0: one work-stealing runtime; N: N threads, each serving its connections to the
+    /// end on its own single-threaded runtime (thread-per-core).
+    #[serde(default = "defaults::threads")]
+    pub threads: usize,
 }
 
 /// `[server.cors]` as written.
@@ -279,6 +283,9 @@ pub mod defaults {
     }
     pub fn docs() -> bool {
         true
+    }
+    pub fn threads() -> usize {
+        0
     }
     /// A caller reads a table's filled slots; the slots a fixed-size COBOL table leaves
     /// blank are layout, not data.

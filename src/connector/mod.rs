@@ -20,6 +20,7 @@ use crate::config::{BackendKind, BackendSpec};
 
 pub mod exec;
 pub mod frame;
+pub mod home;
 pub mod http;
 pub mod limit;
 pub mod metered;
