@@ -9,6 +9,7 @@
 mod audit;
 mod guard;
 mod listener;
+mod log_fields;
 mod logs;
 mod ops;
 mod problem;

@@ -216,9 +216,9 @@ fn millis(buf: &mut Vec<u8>, micros: u64) {
         return;
     }
     let digits = [frac / 100, frac / 10 % 10, frac % 10];
-    let keep = if frac % 10 != 0 {
+    let keep = if !frac.is_multiple_of(10) {
         3
-    } else if frac % 100 != 0 {
+    } else if !frac.is_multiple_of(100) {
         2
     } else {
         1
