@@ -25,7 +25,9 @@
 #   SESSIONS (64: the vehicles backend's max_sessions; the sample has 20), QUEUE (1024),
 #   PIN (1: also run pinned; 0: unpinned only), LIGHT_CONNS (4: a light-load run, wrk -t1
 #   -cLIGHT_CONNS, where latency is service time rather than queueing; 0 skips), RUST_LOG (the gateway's log filter; default
-#   info, one line per request, written to a file), FERRULE (another ferrule binary).
+#   info, one line per request, written to a file), FERRULE (another ferrule binary),
+#   GW_THREADS (the gateway's `[server] threads`: 0, the default, is one work-stealing
+#   runtime; N is thread-per-core on N threads).
 set -euo pipefail
 export LC_ALL=C
 
@@ -112,6 +114,12 @@ start_nginx() {
     NGINX_PID=$STARTED
     NGINX_URL=http://127.0.0.1:$port
     wait_http "$NGINX_URL/v1/vehicles/AB12CDE"
+    # Both workers must have forked before their CPU is read, as for gunicorn's below.
+    local i
+    for i in $(seq 100); do
+        (($(pgrep -c -P "$NGINX_PID") >= 2)) && break
+        sleep 0.1
+    done
 }
 
 # The Python translator (bench/aiohttp_translator.py) in front of the running mock's
@@ -191,12 +199,15 @@ run_wrk() {
             # CPU per request: steadier than req/s on a shared machine.
             printf "\n    %s   (CPU us/request:", cpu
             n = split(cpu, parts, " ")
+            per = ""
             for (i = 2; i <= n; i++) {
                 split(parts[i], kv, "=")
                 printf " %s=%.1f", kv[1], total ? 1e6 * kv[2] / total : 0
+                per = per sprintf(" %s=%.2f", kv[1], total ? 1e6 * kv[2] / total : 0)
             }
             printf ")\n"
-            print label, rps, p50, p99 > "/dev/stderr"
+            # Results: label, req/s, p50, p99, then NAME=CPU us/request per process.
+            print label, rps, p50, p99 per > "/dev/stderr"
         }
     ' "$WORK/wrk.txt" 2>>"$WORK/results"
 }
@@ -219,15 +230,35 @@ ratio() {
     ' "$WORK/results"
 }
 
-# yardsticks GATEWAY NGINX PY: the gateway against the issue's two outside yardsticks.
+# yardsticks GATEWAY NGINX PY: the gateway against the issue's two outside yardsticks, by
+# req/s and by CPU per request. The CPU ratio is the load-steady one: each proxy's own
+# processes (the gateway; nginx's workers), then with its upstream added (the mock; the
+# fixed-body baseline nginx forwards to).
 yardsticks() {
     awk -v g="$1" -v n="$2" -v p="$3" '
-        $1 == g { grps = $2 }
-        $1 == n { nrps = $2 }
-        $1 == p { prps = $2 }
+        function cpu(prefix,   i, kv, sum) {
+            sum = 0
+            for (i = 5; i <= NF; i++) {
+                split($i, kv, "=")
+                if (index(kv[1], prefix) == 1) sum += kv[2]
+            }
+            return sum
+        }
+        $1 == g { grps = $2; gcpu = cpu("gateway"); gup = cpu("mock") }
+        $1 == n { nrps = $2; ncpu = cpu("nginx"); nup = cpu("baseline") }
+        $1 == p { prps = $2; pcpu = cpu("py-") }
         END {
-            if (nrps > 0) printf "  -> %s: %.2fx nginx reverse-proxying a fixed body (target >= 1.0x)\n", g, grps / nrps
-            if (prps > 0) printf "  -> %s: %.2fx the Python aiohttp translator (target >= 3x)\n", g, grps / prps
+            if (nrps > 0) {
+                printf "  -> %s: %.2fx nginx reverse-proxying a fixed body (target >= 1.0x)\n", g, grps / nrps
+                if (ncpu > 0)
+                    printf "  -> CPU us/request: %s %.1f, nginx %.1f: %.2fx nginx (1.0x is par); with upstreams %.1f vs %.1f: %.2fx\n",
+                        g, gcpu, ncpu, gcpu / ncpu, gcpu + gup, ncpu + nup, (gcpu + gup) / (ncpu + nup)
+            }
+            if (prps > 0) {
+                printf "  -> %s: %.2fx the Python aiohttp translator (target >= 3x)\n", g, grps / prps
+                if (pcpu > 0 && gcpu > 0)
+                    printf "  -> CPU us/request: aiohttp workers %.1f: the gateway needs %.2fx less\n", pcpu, pcpu / gcpu
+            }
         }
     ' "$WORK/results"
 }
@@ -290,7 +321,7 @@ memory() {
 
 # ---------------------------------------------------------------------------------------
 
-echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t$THREADS -c$CONNS -d$DURATION; vehicles max_sessions=$SESSIONS"
+echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t$THREADS -c$CONNS -d$DURATION; vehicles max_sessions=$SESSIONS; gateway threads=${GW_THREADS:-0}"
 
 start_mock ""
 start_gateway ""

@@ -18,7 +18,8 @@
 # Usage: bash bench/gateway_cost.sh
 # Knobs: SECS (8: seconds of each measured wrk run), CONNS (4), FERRULE (another ferrule
 #   binary), ONLY (gateway or proxy: one row only), BUILD (0: use the binaries as built),
-#   KEEP (a folder: the callgrind profiles are copied there, for callgrind_annotate).
+#   KEEP (a folder: the callgrind profiles are copied there, for callgrind_annotate),
+#   GW_THREADS (the gateway's `[server] threads`, as in bench/gateway.sh).
 set -euo pipefail
 export LC_ALL=C
 
@@ -94,7 +95,7 @@ syscalls() {
     ' "$WORK/strace.$name"
 }
 
-echo "== $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t1 -c$CONNS, ${SECS}s per measure"
+echo "== $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t1 -c$CONNS, ${SECS}s per measure; gateway threads=${GW_THREADS:-0}"
 start_mock ""
 
 if [[ $ONLY != proxy ]]; then

@@ -277,6 +277,26 @@ fn required_client_certificates_come_from_the_ca_bundle() {
 }
 
 #[test]
+fn https_with_client_certificates_is_served_from_threads_too() {
+    // `[server] threads = 2`: handshakes and calls happen on the serving threads.
+    let pki = pki();
+    let d = pki.path();
+    let extra = format!(
+        "client_auth = \"required\"\nclient_ca = \"{}\"",
+        d.join("ca.pem").display()
+    );
+    let config = tls_server(d, &extra).replacen("[server]\n", "[server]\nthreads = 2\n", 1);
+    let serve = Serve::start(d, &config);
+    for _ in 0..4 {
+        let (status, text) =
+            https_get(serve.port, client(d, "ca.pem", Some("client")), "/healthz").unwrap();
+        assert_eq!(status, 200, "{text}\n{}", serve.log());
+    }
+    let none = https_get(serve.port, client(d, "ca.pem", None), "/healthz");
+    assert!(none.is_err(), "{none:?}");
+}
+
+#[test]
 fn optional_client_certificates_let_anonymous_clients_in_but_not_bad_certificates() {
     let pki = pki();
     let d = pki.path();

@@ -36,10 +36,18 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
     for w in &gateway.security.warnings {
         tracing::warn!(warning = %w, "configuration allowed, but weakens a guarantee");
     }
-    let runtime = tokio::runtime::Builder::new_multi_thread()
-        .enable_all()
-        .build()
-        .map_err(|e| Failure::data(format!("error: cannot start the runtime: {e}")))?;
+    // With `[server] threads` the serving threads bring their own runtimes: this one only
+    // accepts, reloads and waits for signals, on this thread.
+    let runtime = if gateway.threads > 0 {
+        tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+    } else {
+        tokio::runtime::Builder::new_multi_thread()
+            .enable_all()
+            .build()
+    }
+    .map_err(|e| Failure::data(format!("error: cannot start the runtime: {e}")))?;
     // `terminated` installs its handlers when called, which needs the runtime: inside.
     // The override goes to `serve`, which applies it to every reloaded config too.
     let r =

@@ -60,6 +60,10 @@ pub struct ServerConfig {
     pub trusted_proxies: Vec<String>,
     /// Where rate-limit buckets live: this process (default) or Redis, shared by replicas.
     pub rate_limits: Option<RateLimitsConfig>,
+    /// 0: one work-stealing runtime; N: N threads, each serving its connections to the
+    /// end on its own single-threaded runtime (thread-per-core).
+    #[serde(default = "defaults::threads")]
+    pub threads: usize,
 }
 
 /// `[server.cors]` as written.
@@ -315,6 +319,9 @@ pub mod defaults {
     }
     pub fn rate_limit_key_prefix() -> String {
         "ferrule:rl:".into()
+    }
+    pub fn threads() -> usize {
+        0
     }
     /// A caller reads a table's filled slots; the slots a fixed-size COBOL table leaves
     /// blank are layout, not data.

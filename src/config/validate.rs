@@ -59,6 +59,8 @@ pub struct Gateway {
     pub security: Security,
     /// `server.docs`: serve `/openapi.json` and `/docs`.
     pub docs: bool,
+    /// `server.threads`: 0 for the work-stealing runtime, else thread-per-core threads.
+    pub threads: usize,
 }
 
 #[derive(Debug, Clone)]
@@ -232,6 +234,15 @@ pub fn validate(config: &Config, source: &Path) -> Result<Gateway, Vec<Problem>>
             "0 would refuse every request body: give a size in bytes (default 1048576)".into(),
         );
     }
+    if s.threads > MAX_THREADS {
+        bad(
+            "server.threads".into(),
+            format!(
+                "{} threads: at most {MAX_THREADS} (one per core is the point; 0 for the default runtime)",
+                s.threads
+            ),
+        );
+    }
     let json_logs = match s.log_format.as_str() {
         "text" => false,
         "json" => true,
@@ -323,8 +334,12 @@ pub fn validate(config: &Config, source: &Path) -> Result<Gateway, Vec<Problem>>
         source: source.to_path_buf(),
         security,
         docs: s.docs,
+        threads: s.threads,
     })
 }
+
+/// The most `server.threads`: far past any core count, short of a thread bomb.
+const MAX_THREADS: usize = 1024;
 
 type Problems = Vec<(String, String)>;
 

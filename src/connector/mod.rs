@@ -22,6 +22,7 @@ pub mod breaker;
 pub mod envelope;
 pub mod exec;
 pub mod frame;
+pub mod home;
 pub mod http;
 pub mod limit;
 pub mod metered;

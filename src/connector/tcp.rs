@@ -30,6 +30,7 @@ use tokio::net::TcpStream;
 use tokio::time::Instant;
 
 use super::frame::{encode, read_frame};
+use super::home;
 use super::tls::{BackendTls, Stream};
 use super::{BackendFraming, Connector, ConnectorError, Exchange};
 use crate::config::table::Problems;
@@ -133,6 +134,8 @@ struct Pool {
 #[derive(Debug)]
 struct Conn {
     io: BufReader<Stream>,
+    /// The serving thread that opened it, whose reactor its reads wake (`home`).
+    home: usize,
 }
 
 /// How a round trip failed: whether the host could have started answering.
@@ -228,11 +231,13 @@ impl Pool {
             .map_err(Failure::During)
     }
 
-    /// An idle connection that still looks alive, or a new one.
+    /// An idle connection of this serving thread that still looks alive, or a new one.
     async fn checkout(&self) -> Result<(Conn, bool), ConnectorError> {
+        let here = home::current();
         loop {
             // Most recently used first: the least likely to have hit a host's idle timeout.
-            let Some(conn) = lock(&self.idle).pop() else {
+            // Only this thread's own (one home unless `[server] threads`).
+            let Some(conn) = take_last(&mut lock(&self.idle), |c| c.home == here) else {
                 break;
             };
             if conn.is_alive() {
@@ -251,9 +256,12 @@ impl Pool {
             return;
         }
         let mut idle = lock(&self.idle);
-        if idle.len() < self.max_idle {
-            idle.push(conn);
+        if idle.len() >= self.max_idle && !idle.is_empty() {
+            // Full: the least recently used goes (possibly another thread's, which would
+            // otherwise keep this thread opening a connection per call).
+            idle.remove(0);
         }
+        idle.push(conn);
     }
 
     async fn connect(&self) -> Result<Conn, ConnectorError> {
@@ -267,6 +275,7 @@ impl Pool {
                 lock(&self.backoff).succeeded();
                 return Ok(Conn {
                     io: BufReader::new(stream),
+                    home: home::current(),
                 });
             }
             Ok(Err(e)) => format!("{}: {e}", self.address),
@@ -305,6 +314,12 @@ impl Conn {
     fn is_alive(&self) -> bool {
         self.io.buffer().is_empty() && self.io.get_ref().idle_and_open()
     }
+}
+
+/// Removes and returns the last item that `fits`.
+fn take_last<T>(items: &mut Vec<T>, fits: impl Fn(&T) -> bool) -> Option<T> {
+    let at = items.iter().rposition(fits)?;
+    Some(items.remove(at))
 }
 
 /// Reconnect pacing after failed connects.
@@ -707,6 +722,52 @@ mod tests {
             r.unwrap().unwrap();
         }
         assert!(lock(&raw.pool.idle).len() <= 2);
+    }
+
+    #[tokio::test]
+    async fn each_serving_thread_reuses_only_its_own_connections() {
+        // Thread-per-core: a connection opened on home 0 is not used by home 1 (its reads
+        // would wake home 0's thread), and each home then reuses its own.
+        let (addr, accepts) = echo_host(usize::MAX).await;
+        let c = connector(&addr, &spec(&addr, BackendFraming::Len4));
+        home::set(0);
+        assert_eq!(&call(&c, b"a").await.unwrap()[..], b"a");
+        home::set(1);
+        assert_eq!(&call(&c, b"b").await.unwrap()[..], b"b");
+        assert_eq!(accepts.load(Ordering::SeqCst), 2);
+        assert_eq!(&call(&c, b"c").await.unwrap()[..], b"c");
+        home::set(0);
+        assert_eq!(&call(&c, b"d").await.unwrap()[..], b"d");
+        assert_eq!(accepts.load(Ordering::SeqCst), 2);
+    }
+
+    #[tokio::test]
+    async fn a_full_pool_gives_up_its_least_recently_used_connection() {
+        // One idle place: home 1's connection displaces home 0's, so home 1 keeps
+        // reusing rather than opening a connection per call.
+        let (addr, accepts) = echo_host(usize::MAX).await;
+        let mut sp = spec(&addr, BackendFraming::Len4);
+        sp.max_sessions = 1;
+        let raw = TcpConnector::new(&addr, &sp);
+        let c = timed(raw.clone(), sp.timeout);
+        home::set(0);
+        call(&c, b"a").await.unwrap();
+        home::set(1);
+        call(&c, b"b").await.unwrap();
+        call(&c, b"c").await.unwrap();
+        assert_eq!(accepts.load(Ordering::SeqCst), 2);
+        let homes: Vec<usize> = lock(&raw.pool.idle).iter().map(|c| c.home).collect();
+        assert_eq!(homes, [1]);
+        home::set(0);
+    }
+
+    #[test]
+    fn take_last_takes_the_latest_match_only() {
+        let mut v = vec![1, 2, 3, 2, 5];
+        assert_eq!(take_last(&mut v, |&x| x == 2), Some(2));
+        assert_eq!(v, [1, 2, 3, 5]);
+        assert_eq!(take_last(&mut v, |&x| x == 9), None);
+        assert_eq!(take_last(&mut Vec::<u8>::new(), |_| true), None);
     }
 
     #[tokio::test]

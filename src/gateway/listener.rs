@@ -26,6 +26,7 @@ use tokio::sync::{OwnedSemaphorePermit, Semaphore};
 use tower::ServiceExt;
 
 use super::tls::{client_cert, ClientCert, ServerTls};
+use super::workers::Workers;
 use crate::config::{defaults, CorsConfig, ServerConfig};
 
 /// Validated `[server]` connection limits and `[server.cors]`.
@@ -161,11 +162,25 @@ pub struct Cors {
 /// Accepts connections on `listener` (TLS when `tls` is set) and serves `app` on each
 /// until `shutdown` completes; then stops accepting and waits for open connections to
 /// finish their calls in flight (the caller bounds that wait with the shutdown grace).
+#[cfg(test)]
 pub async fn serve(
     listener: TcpListener,
     tls: Option<Arc<ServerTls>>,
     limits: &ListenerSettings,
     app: Router,
+    shutdown: impl Future<Output = ()> + Send + 'static,
+) -> std::io::Result<()> {
+    serve_on(listener, tls, limits, app, None, shutdown).await
+}
+
+/// [`serve`], with each connection served on one of `workers`' threads when given
+/// (thread-per-core), else as a task of the current runtime.
+pub async fn serve_on(
+    listener: TcpListener,
+    tls: Option<Arc<ServerTls>>,
+    limits: &ListenerSettings,
+    app: Router,
+    workers: Option<&Workers>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     let graceful = GracefulShutdown::new();
@@ -202,7 +217,15 @@ pub async fn serve(
             watcher,
             _permit: permit,
         };
-        tokio::spawn(conn.run(stream, tls.clone()));
+        match workers {
+            None => {
+                tokio::spawn(conn.run(stream, tls.clone()));
+            }
+            Some(w) => {
+                let tls = tls.clone();
+                w.hand_over(stream, Box::new(move |s| Box::pin(conn.run(s, tls))));
+            }
+        }
     }
     drop(listener);
     graceful.shutdown().await;

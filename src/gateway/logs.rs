@@ -17,6 +17,7 @@ use tracing_subscriber::fmt::time::FormatTime;
 use tracing_subscriber::fmt::writer::{BoxMakeWriter, MakeWriter};
 use tracing_subscriber::EnvFilter;
 
+use super::log_fields::LogFields;
 use crate::audit::time::Stamp;
 use crate::telemetry;
 
@@ -39,7 +40,7 @@ impl FormatTime for LogTime {
 const YEAR_10000: u64 = 253_402_300_800;
 
 /// `t` as `YYYY-MM-DDTHH:MM:SS.ffffffZ`, or `None` outside 1970..=9999.
-fn stamp(t: SystemTime) -> Option<[u8; 27]> {
+pub(super) fn stamp(t: SystemTime) -> Option<[u8; 27]> {
     let d = t.duration_since(UNIX_EPOCH).ok()?;
     if d.as_secs() >= YEAR_10000 {
         return None;
@@ -62,11 +63,56 @@ fn stamp(t: SystemTime) -> Option<[u8; 27]> {
 /// its descriptor. `std::io::stderr()` takes a process-wide lock per line, which the
 /// worker threads fought over on every request (a futex round per call under load); the
 /// kernel already keeps each single `write` of a line whole.
-fn line_writer() -> BoxMakeWriter {
-    match std::io::stderr().as_fd().try_clone_to_owned() {
-        Ok(fd) => BoxMakeWriter::new(Dropping(Arc::new(std::fs::File::from(fd)))),
-        Err(_) => BoxMakeWriter::new(Dropping(Arc::new(std::io::stderr()))),
+fn line_writer(out: &Out) -> BoxMakeWriter {
+    match out {
+        Out::Dup(file) => BoxMakeWriter::new(Dropping(file.clone())),
+        Out::Stderr => BoxMakeWriter::new(Dropping(Arc::new(std::io::stderr()))),
     }
+}
+
+/// The stream log lines are written to.
+#[derive(Clone)]
+enum Out {
+    /// A duplicate of stderr's descriptor (see [`line_writer`]).
+    Dup(Arc<std::fs::File>),
+    /// stderr itself, when it could not be duplicated.
+    Stderr,
+}
+
+impl Out {
+    fn stderr() -> Out {
+        match std::io::stderr().as_fd().try_clone_to_owned() {
+            Ok(fd) => Out::Dup(Arc::new(std::fs::File::from(fd))),
+            Err(_) => Out::Stderr,
+        }
+    }
+}
+
+/// The installed subscriber's output and format, for lines written without it (the
+/// per-request line, `request_log`): set only when [`init`] installed the subscriber
+/// and it prints without colours.
+pub struct LineSink {
+    /// JSON lines (`log_format = "json"`) rather than text.
+    pub json: bool,
+    out: Out,
+}
+
+impl LineSink {
+    /// Writes one whole line as the subscriber's writer does: dropped (and counted) when
+    /// it cannot be written.
+    pub fn write(&self, line: &[u8]) {
+        match &self.out {
+            Out::Dup(file) => write_or_drop(&**file, line),
+            Out::Stderr => write_or_drop(std::io::stderr(), line),
+        };
+    }
+}
+
+static LINE_SINK: std::sync::OnceLock<LineSink> = std::sync::OnceLock::new();
+
+/// See [`LineSink`]; `None` when lines must go through `tracing`.
+pub fn line_sink() -> Option<&'static LineSink> {
+    LINE_SINK.get()
 }
 
 /// A sink for whole log lines that drops (and counts) a line it cannot write.
@@ -117,24 +163,32 @@ fn write_or_drop(mut out: impl Write, line: &[u8]) -> bool {
 /// Installs the global subscriber; a second call is a no-op.
 pub fn init(json: bool) {
     let filter = EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new("info"));
+    let out = Out::stderr();
+    // Colour codes only for a person at a terminal, not in files or collectors.
+    let ansi = std::io::IsTerminal::is_terminal(&std::io::stderr());
     let builder = tracing_subscriber::fmt()
         .with_env_filter(filter)
-        .with_writer(line_writer())
+        .with_writer(line_writer(&out))
         .with_timer(LogTime)
         // Its report of a failed write goes to stderr through `eprintln!`, which panics
         // when stderr is what failed (the writer above reports none; this is the net).
         .log_internal_errors(false)
-        // Colour codes only for a person at a terminal, not in files or collectors.
-        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()));
-    let _ = if json {
+        .with_ansi(ansi);
+    let installed = if json {
         builder
             .json()
             .flatten_event(true)
             .with_span_list(false)
             .try_init()
     } else {
-        builder.try_init()
+        // The default field format, faster for the per-request span's fields.
+        builder.fmt_fields(LogFields).try_init()
     };
+    // Only this subscriber's format is known to the hand-written lines, and only without
+    // colour codes.
+    if installed.is_ok() && !ansi {
+        let _ = LINE_SINK.set(LineSink { json, out });
+    }
 }
 
 #[cfg(test)]

@@ -10,15 +10,18 @@ mod audit;
 pub mod client_addr;
 mod guard;
 mod listener;
+mod log_fields;
 mod logs;
 mod ops;
 mod problem;
+mod request_log;
 mod request_metrics;
 mod route;
 mod router;
 mod stack;
 pub mod tls;
 mod unwind;
+mod workers;
 
 use crate::connector as backend;
 
@@ -226,16 +229,23 @@ async fn serve_shared(
         tracing::info!("shutting down: no new connections, draining calls in flight");
         let _ = stop_tx.send(true);
     };
-    // TLS, limits and CORS are read once: a reload does not change the listener.
-    let (tls, limits) = {
+    // TLS, limits, CORS and the threads are read once: a reload does not change the
+    // listener.
+    let (tls, limits, threads) = {
         let live = shared.load();
-        (live.gateway.tls.clone(), live.gateway.listener.clone())
+        let g = &live.gateway;
+        (g.tls.clone(), g.listener.clone(), g.threads)
     };
     let mut app = router::front(shared.clone());
     if let Some(cors) = &limits.cors {
         app = stack::cors(app, cors);
     }
-    let server = listener::serve(listener, tls, &limits, app, signal);
+    // Thread-per-core: this runtime only accepts; the workers serve (`workers`).
+    let workers = match threads {
+        0 => None,
+        n => Some(workers::Workers::start(n)?),
+    };
+    let server = listener::serve_on(listener, tls, &limits, app, workers.as_ref(), signal);
     // The drain deadline starts when the shutdown signal arrives, with the grace of the
     // config serving at that moment.
     let deadline = async move {
@@ -244,10 +254,18 @@ async fn serve_shared(
         }
         tokio::time::sleep(shared.load().gateway.shutdown_grace).await;
     };
-    tokio::select! {
-        r = server => r?,
-        () = deadline => tracing::warn!("shutdown grace expired; dropping calls still in flight"),
+    let served = tokio::select! {
+        r = server => r,
+        () = deadline => {
+            tracing::warn!("shutdown grace expired; dropping calls still in flight");
+            Ok(())
+        }
+    };
+    // Drained (or past the grace): the serving threads end with what they still run.
+    if let Some(w) = workers {
+        w.finish().await;
     }
+    served?;
     tracing::info!("stopped");
     Ok(())
 }
@@ -335,6 +353,9 @@ pub async fn reload(
             }
             if old.json_logs != new.json_logs {
                 tracing::warn!("server.log_format changed: takes effect on restart");
+            }
+            if old.threads != new.threads {
+                tracing::warn!("server.threads changed: takes effect on restart");
             }
             tracing::info!(
                 routes = new.routes.len(),

@@ -362,6 +362,7 @@ mod tests {
             source: "ferrule.toml".into(),
             security: Default::default(),
             docs: true,
+            threads: 0,
         }
     }
 

@@ -5,22 +5,22 @@
 //! raw path (which holds personal data such as a VRM, and is unbounded).
 
 use std::sync::Arc;
-use std::time::{Duration, Instant};
+use std::time::Instant;
 
 use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
-use axum::http::{HeaderName, Method, Response};
+use axum::http::{HeaderName, Method};
 use axum::middleware::{self, Next};
 use axum::Router;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
 use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tower_http::trace::TraceLayer;
-use tracing::Span;
+use tracing::Instrument;
 
 use super::audit::AuditLayer;
 use super::listener::Cors;
 use super::problem::ApiError;
+use super::request_log::{request_span, Done};
 use super::request_metrics::RequestMetrics;
 use crate::audit::AuditLog;
 
@@ -45,20 +45,13 @@ pub fn apply(routes: Router, max_body_bytes: usize, audit: Option<AuditLog>) -> 
             .layer(SetRequestIdLayer::new(id.clone(), MakeRequestUuid))
             // Copied onto the response right away, so even a 500 from a panic carries it.
             .layer(PropagateRequestIdLayer::new(id))
-            // One span per request, outside metrics and panics, so it times and logs
-            // everything below, including the 500 a panic becomes.
-            .layer(
-                TraceLayer::new_for_http()
-                    .make_span_with(request_span)
-                    .on_request(())
-                    .on_response(log_response)
-                    // 5xx are logged by `log_response` (and by the handler with the cause).
-                    .on_failure(()),
-            )
-            // Metrics outside the panic catcher, so a panic counts as the 500 it becomes.
+            // One span per request, its `request done` line and the HTTP metrics, outside
+            // the panic catcher, so they time, log and count everything below, including
+            // the 500 a panic becomes. (One layer for the three: each layer is a boxed
+            // service and a boxed future per request.)
             .layer(middleware::from_fn_with_state(
                 Arc::new(RequestMetrics::default()),
-                record_metrics,
+                observe,
             ))
             // Audit outside the panic catcher, so a panic is recorded as the 500 it
             // becomes; inside metrics, so a call refused for want of its audit line
@@ -89,12 +82,6 @@ pub fn cors(app: Router, cors: &Cors) -> Router {
     )
 }
 
-fn route_of(req: &Request) -> &str {
-    req.extensions()
-        .get::<MatchedPath>()
-        .map_or(UNMATCHED, MatchedPath::as_str)
-}
-
 /// Method names as metric labels: the standard ones, `other` for anything a client invents.
 fn method_label(m: &Method) -> &'static str {
     match *m {
@@ -109,38 +96,33 @@ fn method_label(m: &Method) -> &'static str {
     }
 }
 
-fn request_span(req: &Request) -> Span {
-    let id = request_id(req.headers()).unwrap_or("");
-    tracing::info_span!(
-        "request",
-        method = method_label(req.method()),
-        route = route_of(req),
-        request_id = id,
-    )
-}
-
-fn log_response<B>(res: &Response<B>, latency: Duration, _span: &Span) {
-    let status = res.status().as_u16();
-    // Milliseconds to the microsecond: finer is noise, coarser hides fast hosts.
-    let latency_ms = (latency.as_secs_f64() * 1_000_000.0).round() / 1000.0;
-    if res.status().is_server_error() {
-        tracing::warn!(status, latency_ms, "request done");
-    } else {
-        tracing::info!(status, latency_ms, "request done");
-    }
-}
-
-async fn record_metrics(
+/// The request's span around everything inside, then its metrics and its log line
+/// (5xx at warn: the handler logs the cause).
+async fn observe(
     State(metrics): State<Arc<RequestMetrics>>,
     req: Request,
     next: Next,
 ) -> axum::response::Response {
     let matched = req.extensions().get::<MatchedPath>().cloned();
-    let method = method_label(req.method());
-    let start = Instant::now();
-    let res = next.run(req).await;
     let route = matched.as_ref().map_or(UNMATCHED, MatchedPath::as_str);
-    metrics.record(route, method, res.status().as_u16(), start.elapsed());
+    let method = method_label(req.method());
+    // Cheap (a shared buffer): the id must outlive the request, which `next` consumes.
+    let id = req.headers().get(REQUEST_ID).cloned();
+    let request_id = id.as_ref().and_then(|v| v.to_str().ok()).unwrap_or("");
+    let span = request_span(method, route, request_id);
+    let start = Instant::now();
+    let res = next.run(req).instrument(span.clone()).await;
+    let latency = start.elapsed();
+    let status = res.status().as_u16();
+    metrics.record(route, method, status, latency);
+    Done {
+        method,
+        route,
+        request_id,
+        status,
+        latency,
+    }
+    .log(&span);
     res
 }
 

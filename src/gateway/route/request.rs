@@ -157,7 +157,6 @@ pub(super) fn apply_set(
                 query.get(p).cloned()
             }
         };
-        let dotted = field.join(".");
         match template.render(&lookup) {
             Ok(text) => {
                 if let Err(at) = set_path(value, field, Value::String(text)) {
@@ -170,7 +169,8 @@ pub(super) fn apply_set(
             Err(param) => {
                 let source = if from_path(&param) { "path" } else { "query" };
                 problems.push(FieldProblem {
-                    field: dotted,
+                    // Joined only here: on the success path it was a string per field.
+                    field: field.join("."),
                     detail: format!("missing {source} parameter `{param}`"),
                 });
             }
