@@ -44,8 +44,9 @@ python3 -c 'import duckdb' >/dev/null 2>&1 || py+=(duckdb)
 # pytest runs the Python package's tests (python/tests); pyspark runs ferrule.spark's.
 python3 -c 'import pytest' >/dev/null 2>&1 || py+=(pytest)
 python3 -c 'import pyspark' >/dev/null 2>&1 || py+=(pyspark)
-# PySpark's mapInArrow insists on pandas being installed, though it does not use it.
-python3 -c 'import pandas' >/dev/null 2>&1 || py+=("pandas>=2.2,<3")
+# PySpark's mapInArrow insists on pandas being installed (2.x: PySpark 4 warns on 3.x),
+# though it does not use it.
+python3 -c 'import sys, pandas; sys.exit(0 if pandas.__version__.startswith("2.") else 1)' >/dev/null 2>&1 || py+=("pandas>=2.2,<3")
 pip_flags=(-q --disable-pip-version-check)
 # Debian's own python marks its site-packages as externally managed (PEP 668).
 if python3 -c 'import sys,sysconfig,os; sys.exit(0 if os.path.exists(os.path.join(sysconfig.get_path("stdlib"),"EXTERNALLY-MANAGED")) else 1)'; then

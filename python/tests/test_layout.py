@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import pickle
+from bisect import bisect_left
 from decimal import Decimal
 
 import pyarrow as pa
@@ -207,19 +208,50 @@ def test_layout_pickles_for_spark_executors():
 
 
 @pytest.mark.parametrize("split", [1, 300, 4096, 1 << 30])
-def test_splits_start_on_records_and_cover_the_file(custody_file, people_file, split):
+def test_fixed_splits_are_whole_records(people_file, split):
+    layout = ferrule.Layout(PERSON)
+    n, size = layout.record_length, people_file.stat().st_size
+    ranges = layout.splits(people_file, split)
+    step = max(1, split // n) * n
+    assert ranges == [(s, min(s + step, size)) for s in range(0, size, step)]
+
+
+@pytest.mark.parametrize("split", [1, 300, 4096, 1 << 30])
+def test_rdw_splits_start_at_the_first_record_past_each_boundary(custody_file, split):
+    layout = ferrule.Layout(CUSTODY, codepage="cp285", framing="rdw")
+    data = custody_file.read_bytes()
+    # Every record's start, from the RDWs (big-endian length including the 4-byte header).
+    starts, at = [], 0
+    while at < len(data):
+        starts.append(at)
+        at += int.from_bytes(data[at : at + 2], "big")
+    ranges = layout.splits(custody_file, split)
+    want = sorted({starts[bisect_left(starts, b)] for b in range(0, starts[-1] + 1, split)})
+    assert [s for s, _ in ranges] == want
+    assert ranges[-1][1] == len(data) and all(a[1] == b[0] for a, b in zip(ranges, ranges[1:]))
+
+
+@pytest.mark.parametrize("split", [1, 300, 4096])
+def test_ranges_decode_to_the_whole_files_rows(custody_file, people_file, split):
     for path, layout in [
         (custody_file, ferrule.Layout(CUSTODY, codepage="cp285", framing="rdw")),
         (people_file, ferrule.Layout(PERSON)),
     ]:
-        ranges = layout.splits(path, split)
-        size = path.stat().st_size
-        assert ranges[0][0] == 0 and ranges[-1][1] == size
-        assert all(a[1] == b[0] for a, b in zip(ranges, ranges[1:]))
-        if split >= 4096:
-            assert len(ranges) == max(1, -(-size // split)) or split == 4096
-        # Decoding each range alone gives the whole file's rows, in order.
+        ranges = layout.splits(path, split)[:60]
         data = path.read_bytes()
-        parts = [layout.decode(data[s:e]) for s, e in ranges[:50]]
-        whole = layout.decode(data[: ranges[:50][-1][1]])
+        parts = [layout.decode(data[s:e]) for s, e in ranges]
+        whole = layout.decode(data[: ranges[-1][1]])
+        assert sum(p.num_rows for p in parts) == whole.num_rows
         assert pa.Table.from_batches(parts).equals(pa.Table.from_batches([whole]))
+
+
+def test_splits_of_an_empty_file_and_unsplittable_framings(tmp_path, custody_file):
+    empty = tmp_path / "empty.bin"
+    empty.write_bytes(b"")
+    assert ferrule.Layout(PERSON).splits(empty, 100) == []
+    # BDW blocks and ODO records without headers cannot be entered mid-file: one range.
+    size = custody_file.stat().st_size
+    assert ferrule.Layout(CUSTODY, framing="bdw").splits(custody_file, 100) == [(0, size)]
+    assert ferrule.Layout(CUSTODY).splits(custody_file, 100) == [(0, size)]
+    with pytest.raises(OSError):
+        ferrule.Layout(PERSON).splits(tmp_path / "missing.bin", 100)
