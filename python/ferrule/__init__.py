@@ -41,6 +41,9 @@ del _cls
 Copybook = Union[str, "os.PathLike[str]", "Layout"]
 
 
+_LAYOUT_SUFFIXES = (".cpy", ".cbl", ".cob", ".copy", ".toml")
+
+
 def _source(copybook: Union[str, "os.PathLike[str]"]) -> "tuple[str, str]":
     """The copybook's text and a name for messages: a path-like or a string naming an
     existing file is read; any other string is the copybook text itself."""
@@ -51,6 +54,10 @@ def _source(copybook: Union[str, "os.PathLike[str]"]) -> "tuple[str, str]":
         with open(path, encoding="utf-8", errors="replace") as f:
             return f.read(), path
     if isinstance(copybook, str):
+        # One line naming a layout file that is not there: say so, rather than parse the
+        # file name as COBOL.
+        if "\n" not in copybook and copybook.strip().lower().endswith(_LAYOUT_SUFFIXES):
+            raise FileNotFoundError(f"copybook {copybook!r}: no such file")
         return copybook, "<copybook>"
     raise TypeError(f"copybook: expected the text, a path or a Layout, got {type(copybook).__name__}")
 

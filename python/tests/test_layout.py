@@ -165,6 +165,13 @@ def test_bad_copybook_raises_copybook_error_with_line_and_column():
     assert "line 3" in str(e.value) or ":3:" in str(e.value)
 
 
+def test_a_missing_copybook_file_is_not_read_as_cobol(tmp_path):
+    with pytest.raises(FileNotFoundError, match="nope.cpy"):
+        ferrule.Layout(str(tmp_path / "nope.cpy"))
+    with pytest.raises(FileNotFoundError):
+        ferrule.Layout(tmp_path / "nope.cpy")
+
+
 def test_unknown_options_are_a_type_error_naming_them_all():
     with pytest.raises(TypeError, match="codpage, frameing"):
         ferrule.Layout(PERSON, codpage="cp037", frameing="rdw")
