@@ -1,6 +1,7 @@
 //! Every crate in the dependency tree carries a permissive licence (deny.toml's list):
 //! GPL/AGPL code must never enter Ferrule.
 
+use std::path::Path;
 use std::process::Command;
 
 #[test]
@@ -15,27 +16,30 @@ fn every_dependency_has_an_allowed_licence() {
         .filter_map(|v| v.as_str().map(str::to_string))
         .collect();
     let cargo = std::env::var("CARGO").unwrap_or_else(|_| "cargo".into());
-    let out = Command::new(cargo)
-        .args(["metadata", "--format-version", "1", "--locked"])
-        .current_dir(env!("CARGO_MANIFEST_DIR"))
-        .output()
-        .expect("cargo metadata runs");
-    assert!(
-        out.status.success(),
-        "{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    let meta: serde_json::Value = serde_json::from_slice(&out.stdout).expect("metadata JSON");
     let mut bad = Vec::new();
-    for p in meta["packages"].as_array().expect("packages") {
-        let name = p["name"].as_str().unwrap_or("?");
-        let Some(lic) = p["license"].as_str() else {
-            bad.push(format!("{name}: no licence field"));
-            continue;
-        };
-        let usable = spdx_allowed(lic, &allowed);
-        if !usable {
-            bad.push(format!("{name}: {lic}"));
+    // The workspace, and the Python package's crate (a workspace of its own: python/Cargo.toml).
+    for dir in [".", "python"] {
+        let out = Command::new(&cargo)
+            .args(["metadata", "--format-version", "1", "--locked"])
+            .current_dir(Path::new(env!("CARGO_MANIFEST_DIR")).join(dir))
+            .output()
+            .expect("cargo metadata runs");
+        assert!(
+            out.status.success(),
+            "{dir}: {}",
+            String::from_utf8_lossy(&out.stderr)
+        );
+        let meta: serde_json::Value = serde_json::from_slice(&out.stdout).expect("metadata JSON");
+        for p in meta["packages"].as_array().expect("packages") {
+            let name = p["name"].as_str().unwrap_or("?");
+            let Some(lic) = p["license"].as_str() else {
+                bad.push(format!("{name}: no licence field"));
+                continue;
+            };
+            let usable = spdx_allowed(lic, &allowed);
+            if !usable {
+                bad.push(format!("{name}: {lic}"));
+            }
         }
     }
     assert!(

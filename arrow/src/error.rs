@@ -27,6 +27,7 @@ pub enum ColumnarError {
     Mismatch { record: u64, what: &'static str },
     #[error("arrow: {0}")]
     Arrow(#[from] arrow_schema::ArrowError),
+    #[cfg(feature = "writers")]
     #[error("parquet: {0}")]
     Parquet(#[from] parquet::errors::ParquetError),
     #[error("{path}: {source}")]

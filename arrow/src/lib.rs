@@ -11,6 +11,7 @@
 mod builder;
 mod error;
 pub mod plan;
+#[cfg(feature = "writers")]
 pub mod writer;
 
 #[cfg(test)]
@@ -19,4 +20,5 @@ mod tests;
 pub use builder::RecordBatchBuilder;
 pub use error::ColumnarError;
 pub use plan::{arrow_schema, describe, ColumnPlan, PlanOptions};
+#[cfg(feature = "writers")]
 pub use writer::{Format, Writer};

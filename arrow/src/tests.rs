@@ -238,6 +238,7 @@ fn a_bad_record_fails_with_its_location() {
     assert!(msg.contains("00 0A 1D"), "{msg}");
 }
 
+#[cfg(feature = "writers")]
 #[test]
 fn datasets_split_into_parts_of_n_rows() {
     use crate::{Format, Writer};
@@ -269,6 +270,7 @@ fn datasets_split_into_parts_of_n_rows() {
     assert_eq!(w.finish().unwrap().len(), 1);
 }
 
+#[cfg(feature = "writers")]
 #[test]
 fn csv_writes_decimals_as_exact_text() {
     use crate::{Format, Writer};
