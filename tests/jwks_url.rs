@@ -274,7 +274,6 @@ fn the_last_good_keys_hold_while_the_idp_is_down_and_unknown_kids_do_not_flood_i
 
 #[test]
 fn check_refuses_bad_jwks_url_settings() {
-    let dir = tempfile::tempdir().unwrap();
     let mut t = sample_gateway(&[]);
     let auth: Table = r#"
         [auth.jwt]
@@ -295,11 +294,7 @@ fn check_refuses_bad_jwks_url_settings() {
     .parse()
     .unwrap();
     t.extend(auth);
-    let path = dir.path().join("ferrule.toml");
-    write_toml(&path, &t);
-    let out = common::ferrule(&["check", "--config", path.to_str().unwrap()], b"");
-    assert_eq!(out.status.code(), Some(2));
-    let err = common::stderr(&out);
+    let err = check_refused(&t);
     for needle in [
         "auth.jwt.key[0].jwks_url: `http://idp.example/jwks.json`: keys are fetched over https only",
         "auth.jwt.key[1].jwks_ca: required with jwks_url",

@@ -137,23 +137,17 @@ fn two_replicas_share_one_limit_and_follow_their_fallback_when_redis_goes() {
 
 #[test]
 fn check_names_bad_rate_limit_store_settings() {
-    let dir = tempfile::tempdir().unwrap();
     let mut t = sample_gateway(&[]);
     let store: Table = "store = \"redis\"".parse().unwrap();
     server_mut(&mut t).insert("rate_limits".into(), store.into());
-    let path = dir.path().join("ferrule.toml");
-    write_toml(&path, &t);
-    let out = common::ferrule(&["check", "--config", path.to_str().unwrap()], b"");
-    let err = common::stderr(&out);
+    let err = check_refused(&t);
     assert!(
         err.contains("server.rate_limits.redis_url: required with store = \"redis\""),
         "{err}"
     );
     let store: Table = "store = \"memcached\"".parse().unwrap();
     server_mut(&mut t).insert("rate_limits".into(), store.into());
-    write_toml(&path, &t);
-    let out = common::ferrule(&["check", "--config", path.to_str().unwrap()], b"");
-    let err = common::stderr(&out);
+    let err = check_refused(&t);
     assert!(
         err.contains("server.rate_limits.store: `memcached`: expected memory or redis"),
         "{err}"

@@ -104,17 +104,12 @@ fn forwarding_headers_from_an_untrusted_peer_are_ignored() {
 
 #[test]
 fn check_names_a_bad_trusted_proxy_entry() {
-    let dir = tempfile::tempdir().unwrap();
     let mut t = sample_gateway(&[]);
     server_mut(&mut t).insert(
         "trusted_proxies".into(),
         vec!["10.0.0.0/8".to_string(), "lb.example".to_string()].into(),
     );
-    let path = dir.path().join("ferrule.toml");
-    write_toml(&path, &t);
-    let out = common::ferrule(&["check", "--config", path.to_str().unwrap()], b"");
-    assert_eq!(out.status.code(), Some(2));
-    let err = common::stderr(&out);
+    let err = check_refused(&t);
     assert!(
         err.contains("server.trusted_proxies[1]: `lb.example`: expected an address or a network"),
         "{err}"

@@ -64,6 +64,9 @@ pub struct ServerConfig {
     /// end on its own single-threaded runtime (thread-per-core).
     #[serde(default = "defaults::threads")]
     pub threads: usize,
+    /// The operator endpoints (`/metrics`, `/healthz`, `/readyz`) on their own address,
+    /// and no longer on `listen`. Absent: they stay on `listen`.
+    pub admin_listen: Option<String>,
 }
 
 /// `[server.cors]` as written.

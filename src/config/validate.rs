@@ -61,6 +61,8 @@ pub struct Gateway {
     pub docs: bool,
     /// `server.threads`: 0 for the work-stealing runtime, else thread-per-core threads.
     pub threads: usize,
+    /// `[server] admin_listen`: the operator endpoints' own address (read at start).
+    pub admin_listen: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -221,6 +223,16 @@ pub fn validate(config: &Config, source: &Path) -> Result<Gateway, Vec<Problem>>
     let mut problems = Vec::new();
     let mut bad = |path: String, message: String| problems.push(Problem { path, message });
     let s = &config.server;
+    if let Some(a) = s
+        .admin_listen
+        .as_ref()
+        .filter(|a| a.parse::<std::net::SocketAddr>().is_err())
+    {
+        bad(
+            "server.admin_listen".into(),
+            format!("`{a}` is not an address like 127.0.0.1:9090"),
+        );
+    }
     if s.listen.parse::<std::net::SocketAddr>().is_err() {
         bad(
             "server.listen".into(),
@@ -335,6 +347,7 @@ pub fn validate(config: &Config, source: &Path) -> Result<Gateway, Vec<Problem>>
         security,
         docs: s.docs,
         threads: s.threads,
+        admin_listen: s.admin_listen.clone(),
     })
 }
 

@@ -148,9 +148,18 @@ async fn run(s: Serve) -> Result<(), ServeError> {
                 .map_err(|source| ServeError::Bind { addr, source })
         }
     };
-    let served = match listener {
-        Ok(l) => serve_shared(l, shared.clone(), metrics, s.cli, s.shutdown).await,
-        Err(e) => Err(e),
+    let admin = match shared.load().gateway.admin_listen.clone() {
+        None => Ok(None),
+        Some(addr) => TcpListener::bind(&addr)
+            .await
+            .map(Some)
+            .map_err(|source| ServeError::Bind { addr, source }),
+    };
+    let served = match (listener, admin) {
+        (Ok(l), Ok(admin)) => {
+            serve_shared(l, admin, shared.clone(), metrics, s.cli, s.shutdown).await
+        }
+        (Err(e), _) | (_, Err(e)) => Err(e),
     };
     // On every way out, errors included: no call may add a line after this, and the
     // last head goes to the audit checkpoint.
@@ -186,6 +195,7 @@ fn close_audit(shared: &router::Shared) {
 
 async fn serve_shared(
     listener: TcpListener,
+    admin: Option<TcpListener>,
     shared: router::Shared,
     metrics: Option<PrometheusHandle>,
     cli: Option<CliServe>,
@@ -213,6 +223,9 @@ async fn serve_shared(
         };
         let mut out = std::io::stdout().lock();
         let _ = writeln!(out, "ferrule: listening on {scheme}://{local}");
+        if let Some(a) = admin.as_ref().and_then(|a| a.local_addr().ok()) {
+            let _ = writeln!(out, "ferrule: admin endpoints on http://{a}");
+        }
         let _ = out.flush();
     }
     {
@@ -224,6 +237,25 @@ async fn serve_shared(
     tokio::spawn(sweep_rate_limits(shared.clone()));
 
     let (stop_tx, mut stop_rx) = tokio::sync::watch::channel(false);
+    if let Some(admin) = admin {
+        // Plain HTTP, apart from the API (a cluster-internal port); it stops taking
+        // connections with the public listener.
+        let app = router::admin(shared.clone(), ops::install_metrics());
+        let mut stop = stop_rx.clone();
+        let addr = admin.local_addr().ok();
+        tracing::info!(address = ?addr, "admin endpoints listening");
+        tokio::spawn(async move {
+            let stopped = async move {
+                let _ = stop.wait_for(|&s| s).await;
+            };
+            if let Err(e) = axum::serve(admin, app)
+                .with_graceful_shutdown(stopped)
+                .await
+            {
+                tracing::error!(error = %e, "admin listener failed");
+            }
+        });
+    }
     let signal = async move {
         shutdown.await;
         tracing::info!("shutting down: no new connections, draining calls in flight");

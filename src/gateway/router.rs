@@ -151,20 +151,18 @@ fn routes(
     if !problems.is_empty() {
         return Err(problems);
     }
-    let specs: ops::Readiness = Arc::new(
-        backends
-            .iter()
-            .map(|b| (b.spec.clone(), b.breaker.clone()))
-            .collect(),
-    );
-    let mut router = Router::new()
-        .route("/healthz", get(ops::healthz))
-        .route(
-            "/readyz",
-            get(move |req: Request| ops::readyz(specs.clone(), req)),
-        )
-        .route("/metrics", get(move || ops::metrics(metrics.clone())))
-        .route("/favicon.ico", get(ops::favicon));
+    let mut router = Router::new().route("/favicon.ico", get(ops::favicon));
+    // With `admin_listen` the operator endpoints live there instead (`admin`).
+    if gateway.admin_listen.is_none() {
+        let specs = readiness(backends);
+        router = router
+            .route("/healthz", get(ops::healthz))
+            .route(
+                "/readyz",
+                get(move |req: Request| ops::readyz(specs.clone(), req)),
+            )
+            .route("/metrics", get(move || ops::metrics(metrics.clone())));
+    }
     if gateway.docs {
         // Built once per config version: a reload serves the new routes' description.
         let document = serde_json::to_vec(&crate::openapi::document(gateway))
@@ -199,6 +197,30 @@ fn method_filter(method: &str) -> Option<MethodFilter> {
 /// Whether a running backend service can serve `new` as is: the same name (metrics
 /// labels) and connection settings. Codec settings are read per request from the spec,
 /// so changing them does not need a new service.
+/// What `/readyz` checks for these backends.
+pub fn readiness(backends: &[Backend]) -> ops::Readiness {
+    Arc::new(
+        backends
+            .iter()
+            .map(|b| (b.spec.clone(), b.breaker.clone()))
+            .collect(),
+    )
+}
+
+/// The operator endpoints alone, on the live state of the moment (`[server] admin_listen`).
+pub fn admin(shared: Shared, metrics: Option<PrometheusHandle>) -> Router {
+    Router::new()
+        .route("/healthz", get(ops::healthz))
+        .route(
+            "/readyz",
+            get(move |req: Request| {
+                let specs = readiness(&shared.load().backends);
+                ops::readyz(specs, req)
+            }),
+        )
+        .route("/metrics", get(move || ops::metrics(metrics.clone())))
+}
+
 fn same_connection(old: &BackendSpec, new: &BackendSpec) -> bool {
     old.name == new.name
         && old.kind == new.kind
@@ -363,6 +385,7 @@ mod tests {
             security: Default::default(),
             docs: true,
             threads: 0,
+            admin_listen: None,
         }
     }
 

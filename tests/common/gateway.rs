@@ -448,6 +448,17 @@ pub fn write_toml(path: &Path, t: &Table) {
     std::fs::write(path, toml::to_string(t).expect("config serialises")).expect("config written");
 }
 
+/// `ferrule check` on `t` (written to a temp dir): it must refuse (exit 2); its stderr.
+pub fn check_refused(t: &Table) -> String {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let path = dir.path().join("ferrule.toml");
+    write_toml(&path, t);
+    let out = super::ferrule(&["check", "--config", &path.display().to_string()], b"");
+    let err = super::stderr(&out);
+    assert_eq!(out.status.code(), Some(2), "{err}");
+    err
+}
+
 fn array_of_tables<'t>(t: &'t mut Table, key: &str) -> impl Iterator<Item = &'t mut Table> {
     t.get_mut(key)
         .and_then(|v| v.as_array_mut())
