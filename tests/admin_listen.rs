@@ -11,9 +11,7 @@ use common::gateway::*;
 
 #[test]
 fn operator_endpoints_move_to_the_admin_address() {
-    let mut cfg = sample_mock(true);
-    keep_hosts(&mut cfg, &["vehicles"]);
-    let m = Mock::start(&cfg);
+    let m = vehicle_mock();
     let mut t = sample_gateway(&m.hosts);
     let admin: SocketAddr = format!("127.0.0.1:{}", free_port()).parse().unwrap();
     server_mut(&mut t).insert("admin_listen".into(), admin.to_string().into());

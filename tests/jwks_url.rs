@@ -186,18 +186,12 @@ fn call(g: &Gateway, token: &str) -> u16 {
     http(g.addr(), "GET", VEHICLE, &[("Authorization", &bearer)], b"").status
 }
 
-fn mock() -> Mock {
-    let mut cfg = sample_mock(true);
-    keep_hosts(&mut cfg, &["vehicles"]);
-    Mock::start(&cfg)
-}
-
 #[test]
 fn keys_rotate_at_the_idp_without_a_refused_call() {
     let dir = tempfile::tempdir().unwrap();
     let (k1, k2) = (signing_key("k1"), signing_key("k2"));
     let idp = Idp::start(dir.path(), Answer::Keys(jwks(&[&k1])));
-    let m = mock();
+    let m = vehicle_mock();
     // A long scheduled refresh: only unknown kids fetch again here.
     let g = gateway(&m, dir.path(), &idp, 3600, 1);
     // The first token fetches the set (nothing is fetched at start-up).
@@ -232,7 +226,7 @@ fn the_last_good_keys_hold_while_the_idp_is_down_and_unknown_kids_do_not_flood_i
     let dir = tempfile::tempdir().unwrap();
     let k1 = signing_key("k1");
     let idp = Idp::start(dir.path(), Answer::Keys(jwks(&[&k1])));
-    let m = mock();
+    let m = vehicle_mock();
     // Scheduled refresh every second, one fetch per 2 seconds at most.
     let g = gateway(&m, dir.path(), &idp, 1, 2);
     assert_eq!(call(&g, &token(&k1)), 200, "{}", g.log_text());

@@ -76,16 +76,10 @@ fn replica(mock: &Mock, redis_port: u16) -> Gateway {
     Gateway::start(&t)
 }
 
-fn mock() -> Mock {
-    let mut cfg = sample_mock(true);
-    keep_hosts(&mut cfg, &["vehicles"]);
-    Mock::start(&cfg)
-}
-
 #[test]
 fn two_replicas_share_one_limit_and_follow_their_fallback_when_redis_goes() {
     let redis = Redis::start();
-    let m = mock();
+    let m = vehicle_mock();
     let (a, b) = (replica(&m, redis.port), replica(&m, redis.port));
     // 12 calls, alternating replicas: the caller's 5 pass, wherever they land.
     let statuses: Vec<u16> = (0..12)

@@ -59,17 +59,11 @@ fn audited_clients(path: &Path) -> Vec<String> {
         .collect()
 }
 
-fn mock() -> Mock {
-    let mut cfg = sample_mock(true);
-    keep_hosts(&mut cfg, &["vehicles"]);
-    Mock::start(&cfg)
-}
-
 #[test]
 fn behind_a_trusted_proxy_each_forwarded_caller_has_its_own_limit_and_audit_address() {
     let dir = tempfile::tempdir().unwrap();
     let audit = dir.path().join("audit.log");
-    let m = mock();
+    let m = vehicle_mock();
     let g = gateway(&m, &audit, &["127.0.0.1", "10.0.0.0/8"]);
     let a = [("X-Forwarded-For", "203.0.113.7, 10.1.2.3")];
     let b = [("Forwarded", "for=\"[2001:db8::9]:4711\";proto=https")];
@@ -88,7 +82,7 @@ fn behind_a_trusted_proxy_each_forwarded_caller_has_its_own_limit_and_audit_addr
 fn forwarding_headers_from_an_untrusted_peer_are_ignored() {
     let dir = tempfile::tempdir().unwrap();
     let audit = dir.path().join("audit.log");
-    let m = mock();
+    let m = vehicle_mock();
     // The test connects from 127.0.0.1, which is not in the list.
     let g = gateway(&m, &audit, &["10.0.0.0/8"]);
     assert_eq!(call(&g, &[("X-Forwarded-For", "203.0.113.7")]), 200);

@@ -67,6 +67,15 @@ pub struct ServerConfig {
     /// The operator endpoints (`/metrics`, `/healthz`, `/readyz`) on their own address,
     /// and no longer on `listen`. Absent: they stay on `listen`.
     pub admin_listen: Option<String>,
+    /// HTTP/2 over TLS, chosen by ALPN beside HTTP/1.1 (default true; needs `[server.tls]`).
+    #[serde(default = "defaults::http2")]
+    pub http2: bool,
+    /// HTTP/2 without TLS ("prior knowledge" h2c) on a plain listener (default false).
+    #[serde(default)]
+    pub h2c: bool,
+    /// HTTP/2 streams one connection may have open at once.
+    #[serde(default = "defaults::max_concurrent_streams")]
+    pub max_concurrent_streams: u32,
 }
 
 /// `[server.cors]` as written.
@@ -325,6 +334,12 @@ pub mod defaults {
     }
     pub fn threads() -> usize {
         0
+    }
+    pub fn http2() -> bool {
+        true
+    }
+    pub fn max_concurrent_streams() -> u32 {
+        100
     }
     /// A caller reads a table's filled slots; the slots a fixed-size COBOL table leaves
     /// blank are layout, not data.

@@ -268,6 +268,7 @@ pub fn validate(config: &Config, source: &Path) -> Result<Gateway, Vec<Problem>>
     };
     let tls = match &s.tls {
         Some(t) => match server_tls(t, &base) {
+            Ok(tls) if s.http2 => Some(Arc::new(tls.offering_h2())),
             Ok(tls) => Some(Arc::new(tls)),
             Err(ps) => {
                 ps.into_iter()

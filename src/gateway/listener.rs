@@ -17,7 +17,7 @@ use std::time::Duration;
 
 use axum::http::{HeaderName, HeaderValue, Method};
 use axum::Router;
-use hyper_util::rt::{TokioIo, TokioTimer};
+use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite};
@@ -41,6 +41,9 @@ pub struct ListenerSettings {
     pub max_connections: usize,
     /// CORS answers; `None`: no CORS headers at all.
     pub cors: Option<Cors>,
+    /// HTTP/2 without TLS (prior knowledge); over TLS, ALPN decides (`[server] http2`).
+    pub h2c: bool,
+    pub max_concurrent_streams: u32,
 }
 
 impl Default for ListenerSettings {
@@ -50,6 +53,8 @@ impl Default for ListenerSettings {
             header_read_timeout: Duration::from_millis(defaults::header_read_timeout_ms()),
             max_connections: defaults::max_connections(),
             cors: None,
+            h2c: false,
+            max_concurrent_streams: defaults::max_concurrent_streams(),
         }
     }
 }
@@ -67,6 +72,10 @@ impl ListenerSettings {
         positive("max_header_bytes", s.max_header_bytes as u64);
         positive("header_read_timeout_ms", s.header_read_timeout_ms);
         positive("max_connections", s.max_connections as u64);
+        positive(
+            "max_concurrent_streams",
+            u64::from(s.max_concurrent_streams),
+        );
         let cors = s.cors.as_ref().and_then(|c| match cors(c) {
             Ok(c) => Some(c),
             Err(mut ps) => {
@@ -82,6 +91,8 @@ impl ListenerSettings {
             header_read_timeout: Duration::from_millis(s.header_read_timeout_ms),
             max_connections: s.max_connections,
             cors,
+            h2c: s.h2c,
+            max_concurrent_streams: s.max_concurrent_streams,
         })
     }
 }
@@ -185,7 +196,7 @@ pub async fn serve_on(
 ) -> std::io::Result<()> {
     let graceful = GracefulShutdown::new();
     let slots = Arc::new(Semaphore::new(limits.max_connections.max(1)));
-    let http = http1(limits);
+    let http = Http::new(limits);
     tokio::pin!(shutdown);
     loop {
         // A slot first: at the limit nothing is accepted, clients wait in the backlog.
@@ -232,20 +243,69 @@ pub async fn serve_on(
     Ok(())
 }
 
-/// The HTTP/1.1 settings every connection is served with.
-fn http1(limits: &ListenerSettings) -> hyper::server::conn::http1::Builder {
-    let mut b = hyper::server::conn::http1::Builder::new();
-    b.timer(TokioTimer::new())
-        .header_read_timeout(limits.header_read_timeout)
-        .max_header_size(limits.max_header_bytes.max(1));
-    b
+/// The HTTP settings every connection is served with: HTTP/1.1, and HTTP/2 where TLS's
+/// ALPN chose it or, with `h2c`, where a plain connection opens with the HTTP/2 preface;
+/// the same header limit both ways.
+#[derive(Clone)]
+struct Http {
+    h1: hyper::server::conn::http1::Builder,
+    h2: hyper::server::conn::http2::Builder<TokioExecutor>,
+    h2c: bool,
+    /// How long a plain connection may take to send its first bytes (`h2c` peeks them).
+    first_bytes: Duration,
+}
+
+/// What a client that speaks HTTP/2 without TLS sends first (RFC 9113, 3.4).
+const H2_PREFACE: &[u8] = b"PRI * HTTP/2.0\r\n\r\nSM\r\n\r\n";
+
+impl Http {
+    fn new(limits: &ListenerSettings) -> Http {
+        let mut h1 = hyper::server::conn::http1::Builder::new();
+        h1.timer(TokioTimer::new())
+            .header_read_timeout(limits.header_read_timeout)
+            .max_header_size(limits.max_header_bytes.max(1));
+        let mut h2 = hyper::server::conn::http2::Builder::new(TokioExecutor::new());
+        h2.timer(TokioTimer::new())
+            .max_concurrent_streams(limits.max_concurrent_streams)
+            .max_header_list_size(u32::try_from(limits.max_header_bytes).unwrap_or(u32::MAX));
+        Http {
+            h1,
+            h2,
+            h2c: limits.h2c,
+            first_bytes: limits.header_read_timeout,
+        }
+    }
+
+    /// With `h2c`: whether a plain connection starts with the HTTP/2 preface (peeked, so
+    /// HTTP/1.1 reads the same bytes).
+    async fn plain_is_h2(&self, stream: &TcpStream) -> bool {
+        if !self.h2c {
+            return false;
+        }
+        let mut head = [0u8; 24];
+        let peeked = async {
+            loop {
+                match stream.peek(&mut head).await {
+                    // Fewer bytes than the preface so far: wait while they still match it.
+                    Ok(n) if n < head.len() && n > 0 && head[..n] == H2_PREFACE[..n] => {
+                        tokio::time::sleep(Duration::from_millis(1)).await;
+                    }
+                    Ok(n) => return head[..n] == *H2_PREFACE,
+                    Err(_) => return false,
+                }
+            }
+        };
+        tokio::time::timeout(self.first_bytes, peeked)
+            .await
+            .unwrap_or(false)
+    }
 }
 
 /// One accepted connection and what serving it needs; the slot is freed when it drops.
 struct Conn {
     peer: SocketAddr,
     app: Router,
-    http: hyper::server::conn::http1::Builder,
+    http: Http,
     watcher: Watcher,
     _permit: OwnedSemaphorePermit,
 }
@@ -256,7 +316,8 @@ impl Conn {
     async fn run(self, stream: TcpStream, tls: Option<Arc<ServerTls>>) {
         let _ = stream.set_nodelay(true);
         let Some(tls) = tls else {
-            return self.http(stream, None).await;
+            let h2 = self.http.plain_is_h2(&stream).await;
+            return self.http(stream, None, h2).await;
         };
         let peer = self.peer;
         match tokio::time::timeout(tls.handshake_timeout, tls.acceptor.accept(stream)).await {
@@ -268,14 +329,15 @@ impl Conn {
                     .peer_certificates()
                     .and_then(|chain| chain.first())
                     .and_then(|leaf| client_cert(leaf.as_ref()));
-                self.http(s, cert).await;
+                let h2 = s.get_ref().1.alpn_protocol() == Some(b"h2");
+                self.http(s, cert, h2).await;
             }
             Ok(Err(e)) => tracing::debug!(client = %peer, error = %e, "TLS handshake failed"),
             Err(_) => tracing::debug!(client = %peer, "TLS handshake timed out"),
         }
     }
 
-    async fn http<I>(self, io: I, cert: Option<ClientCert>)
+    async fn http<I>(self, io: I, cert: Option<ClientCert>, h2: bool)
     where
         I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
@@ -293,10 +355,16 @@ impl Conn {
             });
         // No upgrades: the gateway's routes are plain JSON calls, and the graceful
         // watcher takes only the plain connection type.
-        let conn = self
-            .http
-            .serve_connection(TokioIo::new(io), TowerToHyperService::new(service));
-        if let Err(e) = self.watcher.watch(conn).await {
+        let io = TokioIo::new(io);
+        let service = TowerToHyperService::new(service);
+        let ended = if h2 {
+            let conn = self.http.h2.serve_connection(io, service);
+            self.watcher.watch(conn).await
+        } else {
+            let conn = self.http.h1.serve_connection(io, service);
+            self.watcher.watch(conn).await
+        };
+        if let Err(e) = ended {
             tracing::debug!(client = %peer, error = %e, "connection ended with an error");
         }
     }

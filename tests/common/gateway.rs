@@ -279,6 +279,10 @@ impl Gateway {
         let port = line
             .trim()
             .strip_prefix("ferrule: listening on http://127.0.0.1:")
+            .or_else(|| {
+                line.trim()
+                    .strip_prefix("ferrule: listening on https://127.0.0.1:")
+            })
             .and_then(|p| p.parse().ok());
         let Some(port) = port else {
             kill(&mut child);
@@ -446,6 +450,13 @@ pub fn add_route(t: &mut Table, route: Table) {
 
 pub fn write_toml(path: &Path, t: &Table) {
     std::fs::write(path, toml::to_string(t).expect("config serialises")).expect("config written");
+}
+
+/// The sample mock with only its vehicle host running (status endpoint on).
+pub fn vehicle_mock() -> Mock {
+    let mut cfg = sample_mock(true);
+    keep_hosts(&mut cfg, &["vehicles"]);
+    Mock::start(&cfg)
 }
 
 /// `ferrule check` on `t` (written to a temp dir): it must refuse (exit 2); its stderr.

@@ -94,6 +94,14 @@ impl ServerTls {
             handshake_timeout,
         })
     }
+
+    /// Offers HTTP/2 beside HTTP/1.1 in the handshake (ALPN `h2`, `http/1.1`).
+    pub fn offering_h2(mut self) -> ServerTls {
+        let mut config = (**self.acceptor.config()).clone();
+        config.alpn_protocols = vec![b"h2".to_vec(), b"http/1.1".to_vec()];
+        self.acceptor = TlsAcceptor::from(Arc::new(config));
+        self
+    }
 }
 
 #[cfg(test)]
