@@ -45,6 +45,8 @@ python3 -c 'import pyarrow' >/dev/null 2>&1 || py+=(pyarrow)
 python3 -c 'import duckdb' >/dev/null 2>&1 || py+=(duckdb)
 # pytest runs the Python package's tests (python/tests); pyspark runs ferrule.spark's.
 python3 -c 'import pytest' >/dev/null 2>&1 || py+=(pytest)
+# kubernetes-validate: checks deploy/kubernetes/*.yaml against the Kubernetes schemas it ships.
+command -v kubernetes-validate >/dev/null 2>&1 || py+=(kubernetes-validate)
 python3 -c 'import pyspark' >/dev/null 2>&1 || py+=(pyspark)
 # PySpark's mapInArrow insists on pandas being installed (2.x: PySpark 4 warns on 3.x),
 # though it does not use it.
