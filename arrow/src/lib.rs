@@ -20,3 +20,6 @@ pub use builder::RecordBatchBuilder;
 pub use error::ColumnarError;
 pub use plan::{arrow_schema, describe, ColumnPlan, PlanOptions};
 pub use writer::{Format, Writer};
+
+/// The batches [`RecordBatchBuilder`] builds and [`Writer`] writes.
+pub use arrow_array::RecordBatch;

@@ -21,6 +21,7 @@ mod layout_cmd;
 mod mock;
 mod odo_hint;
 mod openapi;
+mod pipeline;
 mod problems;
 mod quarantine;
 mod schema;
