@@ -111,7 +111,8 @@ impl Slots {
             max
         };
         // A table past the end of a short record is absent; an empty ODO table is not.
-        if !t.present && !(count == 0 && t.odo_slot.is_some()) {
+        let empty_odo = count == 0 && t.odo_slot.is_some();
+        if !(t.present || empty_odo) {
             return Ok(Table::Absent {
                 shift: table_shift(room, max, t.size, 0),
             });
