@@ -321,7 +321,7 @@ fn decode_lines(args: &DecodeArgs, job: Lines<'_>) -> Result<(), Failure> {
     let mut counts = Counts::default();
     let make = || {
         Decoder::with_view(job.layout, job.opts, job.view)
-            .map(|decoder| JsonLines { decoder })
+            .map(|decoder| JsonLines { decoder, room: 0 })
             .map_err(|e| Failure::usage(format!("error: {e}")))
     };
     let ran = pipeline::run(
@@ -354,14 +354,17 @@ fn decode_lines(args: &DecodeArgs, job: Lines<'_>) -> Result<(), Failure> {
 /// Decodes batches to JSON Lines text (one worker per thread).
 struct JsonLines<'l> {
     decoder: Decoder<'l>,
+    /// Output bytes to make room for: what the largest batch so far took, and a bit.
+    room: usize,
 }
 
 impl pipeline::Work for JsonLines<'_> {
     type Out = Vec<u8>;
 
     fn run(&mut self, batch: &Batch, on_error: OnError) -> Result<Done<Vec<u8>>, Failure> {
-        // JSON is a few times the record bytes; grown as needed.
-        let mut buf = Vec::with_capacity(2 * batch.data_len());
+        // As large as the largest batch so far needed (JSON is a few times the record
+        // bytes), so that the buffer is not copied as it grows.
+        let mut buf = Vec::with_capacity(self.room.max(3 * batch.data_len()));
         let mut done = Done {
             out: Vec::new(),
             good: 0,
@@ -395,6 +398,7 @@ impl pipeline::Work for JsonLines<'_> {
                 break;
             }
         }
+        self.room = self.room.max(buf.len() + buf.len() / 8);
         done.out = buf;
         Ok(done)
     }

@@ -78,7 +78,11 @@ fn cut<R: Read>(reader: &mut RecordReader<R>, done: &mut bool) -> Option<Batch> 
     if *done {
         return None;
     }
+    // Sized once: growing by doubling would copy the batch again and again.
     let mut b = Batch {
+        data: Vec::with_capacity(BATCH_BYTES),
+        ends: Vec::with_capacity(BATCH_RECORDS),
+        offsets: Vec::with_capacity(BATCH_RECORDS),
         first: reader.record_number() + 1,
         ..Batch::default()
     };
