@@ -194,3 +194,58 @@ fn a_file_that_fits_nothing_is_said_clearly() {
     assert_eq!(o.status.code(), Some(1));
     assert!(stderr(&o).contains("is empty"), "{}", stderr(&o));
 }
+
+#[test]
+fn odo_modes_are_told_apart() {
+    // OCCURS DEPENDING ON in a file without length headers: records as long as their
+    // counters say, or every table stored at its maximum (--odo-stored-max).
+    let dir = tempfile::tempdir().expect("tempdir");
+    let cpy = dir.path().join("ord.cpy");
+    std::fs::write(
+        &cpy,
+        "       01  ORD.
+           05  ORD-ID     PIC 9(6).
+           05  N          PIC 9(2).
+           05  ITEM OCCURS 0 TO 5 TIMES DEPENDING ON N.
+               10  SKU    PIC X(4).
+               10  QTY    PIC S9(3) COMP-3.
+           05  TAIL       PIC X(4).
+",
+    )
+    .expect("write copybook");
+    let lines: String = (1..=40)
+        .map(|i| {
+            let items: Vec<String> = (0..i % 4 + 1)
+                .map(|j| format!("{{\"sku\":\"S{j}\",\"qty\":{}}}", j + 2))
+                .collect();
+            format!(
+                "{{\"ord_id\":{},\"n\":{},\"item\":[{}],\"tail\":\"END\"}}\n",
+                200_000 + i,
+                items.len(),
+                items.join(",")
+            )
+        })
+        .collect();
+    for stored_max in [false, true] {
+        let out = dir.path().join(format!("ord.{stored_max}.bin"));
+        let mut args = vec!["encode", "--copybook", path_str(&cpy), "-o", path_str(&out)];
+        if stored_max {
+            args.push("--odo-stored-max");
+        }
+        let o = ferrule(&args, lines.as_bytes());
+        assert!(o.status.success(), "encode: {}", stderr(&o));
+        let o = ferrule(
+            &["inspect", "--copybook", path_str(&cpy), path_str(&out)],
+            b"",
+        );
+        let text = stdout(&o);
+        assert!(o.status.success(), "{}{text}", stderr(&o));
+        let top = text
+            .lines()
+            .find(|l| l.trim_start().starts_with("ferrule decode"))
+            .unwrap_or_default();
+        assert!(top.contains("--framing fixed --codepage cp037"), "{text}");
+        assert_eq!(top.contains("--odo-stored-max"), stored_max, "{text}");
+        assert!(text.contains("40 of 40 records decode cleanly"), "{text}");
+    }
+}

@@ -297,8 +297,8 @@ fn parquet_row_groups_are_bounded_whatever_the_file_size() {
     // One row more than a row group holds: two row groups, not one big one in memory.
     let n = PARQUET_ROW_GROUP_ROWS + 1;
     let col = Int32Array::from_iter_values(0..n as i32);
-    let batch = arrow_array::RecordBatch::try_from_iter([("n", std::sync::Arc::new(col) as _)])
-        .unwrap();
+    let batch =
+        arrow_array::RecordBatch::try_from_iter([("n", std::sync::Arc::new(col) as _)]).unwrap();
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.parquet");
     let file = std::fs::File::create(&path).unwrap();

@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use ferrule_parsers::codepage::CodePage;
-use ferrule_parsers::framing::{Framing, RecordReader};
+use ferrule_parsers::framing::{Framing, MeasuredError, RecordReader};
 use ferrule_parsers::json::{hex_bytes, CodecOptions, FieldErrorMode};
 use ferrule_parsers::layout::Layout;
 use ferrule_parsers::values::{RecordValues, ValueDecoder};
@@ -400,7 +400,12 @@ fn try_measured(
             Err(_) if !sample.whole && !records.is_empty() => break,
             Err(e) => {
                 c.framing_ok = false;
-                c.mismatch = Some(e.to_string());
+                c.mismatch = Some(match e {
+                    MeasuredError::Measure { record, source, .. } => {
+                        source.at_record(record).to_string()
+                    }
+                    other => other.to_string(),
+                });
                 break;
             }
         }
