@@ -5,8 +5,15 @@
 # BENCH_DATA (Parquet and Arrow need a real file; JSON Lines gets one too, to be fair).
 # A benchmark, not a test: it reports figures and never fails on them.
 #
+# Then, on the mixed file (ratios taken in the same run, the machine being shared):
+#   threads  parquet with --threads 1 (one core) and --threads 2 (two cores): the ratio;
+#   rss      peak RSS (/usr/bin/time -v) of --threads 1 and 2 on a file LARGE records long;
+#   python   bench/py_decode_mixed.py (the best plain Python we could write) against
+#            `ferrule decode --to csv --threads 1`, both on one core.
+#
 # Usage: bash bench/columnar.sh
 # Knobs (environment): REPS (5), COUNT (200000), KINDS ("text-heavy packed-heavy"),
+#   LARGE (2000000 records for the RSS runs; 0 skips them), PY_REPS (1),
 #   BENCH_DATA (where generated files are kept; reused while their size matches),
 #   FERRULE (a ferrule binary to measure instead of this tree's).
 set -euo pipefail
@@ -17,6 +24,8 @@ TARGET=${CARGO_TARGET_DIR:-$ROOT/target}
 DATA=${BENCH_DATA:-$TARGET/bench-data}
 REPS=${REPS:-5}
 COUNT=${COUNT:-200000}
+LARGE=${LARGE:-2000000}
+PY_REPS=${PY_REPS:-1}
 read -r -a KINDS <<<"${KINDS:-text-heavy packed-heavy}"
 
 echo "== building (release)" >&2
@@ -67,7 +76,7 @@ for kind in "${KINDS[@]}"; do
         echo "== $kind: --to $to, $REPS runs" >&2
         out=$DATA/columnar-out.$to
         t=$(best "$REPS" "${PIN[@]}" "$FERRULE" decode --copybook "$cpy" --codepage cp037 \
-            --framing fixed --no-progress --to "$to" -o "$out" "$f")
+            --framing fixed --no-progress --threads 1 --to "$to" -o "$out" "$f")
         [[ -n $jsonl_s ]] || jsonl_s=$t
         size=$(stat -c %s "$out")
         line+=$(awk -v b="$bytes" -v t="$t" -v j="$jsonl_s" -v o="$size" 'BEGIN {
@@ -76,6 +85,51 @@ for kind in "${KINDS[@]}"; do
     done
     ROWS+=("$line")
 done
+
+# Every core: parquet on one thread (pinned to one core) and on two (both cores).
+f=$(gen mixed "$COUNT")
+cpy=$ROOT/bench/mixed.cpy
+bytes=$(stat -c %s "$f")
+out=$DATA/columnar-out.parquet
+dec=("$FERRULE" decode --copybook "$cpy" --framing fixed --no-progress --to parquet -o "$out" "$f")
+echo "== mixed: parquet --threads 1 and 2, $REPS runs each" >&2
+t1=$(best "$REPS" "${PIN[@]}" "${dec[@]}" --threads 1)
+t2=$(best "$REPS" "${dec[@]}" --threads 2)
+THREADS=$(awk -v b="$bytes" -v a="$t1" -v c="$t2" 'BEGIN {
+    printf "parquet, mixed: 1 thread %.1f MB/s, 2 threads %.1f MB/s, ratio %.2fx (target >= 1.8x)",
+        b / 1e6 / a, b / 1e6 / c, a / c }')
+
+# Peak RSS per thread, on a file LARGE records long (memory must not follow the file).
+RSS=
+if ((LARGE > 0)) && [[ -x /usr/bin/time ]]; then
+    big=$(gen mixed "$LARGE")
+    for n in 1 2; do
+        echo "== mixed: peak RSS, $LARGE records, --threads $n" >&2
+        kb=$(/usr/bin/time -v "$FERRULE" decode --copybook "$cpy" --framing fixed --no-progress \
+            --to parquet -o "$out" --threads "$n" "$big" 2>&1 >/dev/null |
+            awk '/Maximum resident set size/ {print $NF}')
+        RSS+=$(awk -v k="$kb" -v n="$n" -v b="$(stat -c %s "$big")" 'BEGIN {
+            printf "  --threads %d: %.1f MB peak RSS (%.1f MB per thread) on %.0f MB of input\n",
+                n, k / 1024, k / 1024 / n, b / 1e6 }')$'\n'
+    done
+fi
+
+# Against plain Python: the same file to CSV, both on one core.
+PY=
+if command -v python3 >/dev/null; then
+    echo "== mixed: python decoder and ferrule --to csv --threads 1" >&2
+    pyout=$DATA/columnar-out.py.csv
+    tp=$(best "$PY_REPS" "${PIN[@]}" python3 "$ROOT/bench/py_decode_mixed.py" "$f" "$pyout")
+    rows=$(($(wc -l <"$pyout") - 1))
+    tc=$(best "$REPS" "${PIN[@]}" "$FERRULE" decode --copybook "$cpy" --framing fixed \
+        --no-progress --threads 1 --to csv -o "$out.csv" "$f")
+    frows=$(($(wc -l <"$out.csv") - 1))
+    PY=$(awk -v b="$bytes" -v p="$tp" -v c="$tc" -v r="$rows" -v fr="$frows" 'BEGIN {
+        printf "csv, mixed, one core: python %.2f MB/s (%d rows), ferrule %.1f MB/s (%d rows), ratio %.1fx (target >= 20x)",
+            b / 1e6 / p, r, b / 1e6 / c, fr, p / c }')
+    rm -f "$pyout" "$out.csv"
+fi
+rm -f "$out"
 
 echo
 echo "binary: $FERRULE; load average at the end: $(cut -d' ' -f1-3 /proc/loadavg)"
@@ -86,3 +140,6 @@ for r in "${ROWS[@]}"; do
     printf '%s\n' "$r"
 done
 echo "target (issue 13): parquet >= 150 MB/s of input per core"
+echo "$THREADS"
+[[ -z $RSS ]] || printf "peak RSS, parquet:\n%s" "$RSS"
+[[ -z $PY ]] || echo "$PY"

@@ -22,3 +22,6 @@ pub use error::ColumnarError;
 pub use plan::{arrow_schema, describe, ColumnPlan, PlanOptions};
 #[cfg(feature = "writers")]
 pub use writer::{Format, Writer};
+
+/// The batches [`RecordBatchBuilder`] builds and [`Writer`] writes.
+pub use arrow_array::RecordBatch;

@@ -289,3 +289,30 @@ fn csv_writes_decimals_as_exact_text() {
     assert_eq!(lines[1], "7,AB,123.45,1,5,");
     assert_eq!(lines[2], "8,AB,-0.01,2,-1,2");
 }
+
+#[test]
+fn parquet_row_groups_are_bounded_whatever_the_file_size() {
+    use crate::writer::PARQUET_ROW_GROUP_ROWS;
+    use crate::{Format, Writer};
+    use arrow_array::Int32Array;
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    // One row more than a row group holds: two row groups, not one big one in memory.
+    let n = PARQUET_ROW_GROUP_ROWS + 1;
+    let col = Int32Array::from_iter_values(0..n as i32);
+    let batch =
+        arrow_array::RecordBatch::try_from_iter([("n", std::sync::Arc::new(col) as _)]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("big.parquet");
+    let file = std::fs::File::create(&path).unwrap();
+    let mut w = Writer::to_stream(Format::Parquet, batch.schema(), Box::new(file));
+    w.write(&batch).unwrap();
+    w.finish().unwrap();
+    let r = SerializedFileReader::new(std::fs::File::open(&path).unwrap()).unwrap();
+    let groups: Vec<i64> = r
+        .metadata()
+        .row_groups()
+        .iter()
+        .map(|g| g.num_rows())
+        .collect();
+    assert_eq!(groups, [PARQUET_ROW_GROUP_ROWS as i64, 1]);
+}

@@ -43,12 +43,21 @@ enum Open {
     Csv(arrow_csv::Writer<Sink>),
 }
 
+/// Rows per Parquet row group. The writer holds a whole row group in memory before it
+/// writes it out, so this bounds memory whatever the file size (the default, a million
+/// rows, held ~250 MB of 250-byte records).
+pub const PARQUET_ROW_GROUP_ROWS: usize = 65_536;
+/// And at most this many encoded bytes, for records of any size.
+pub const PARQUET_ROW_GROUP_BYTES: usize = 32 << 20;
+
 impl Open {
     fn new(format: Format, schema: &SchemaRef, sink: Sink) -> Result<Open, ColumnarError> {
         Ok(match format {
             Format::Parquet => {
                 let props = WriterProperties::builder()
                     .set_compression(Compression::SNAPPY)
+                    .set_max_row_group_row_count(Some(PARQUET_ROW_GROUP_ROWS))
+                    .set_max_row_group_bytes(Some(PARQUET_ROW_GROUP_BYTES))
                     .build();
                 Open::Parquet(ArrowWriter::try_new(sink, schema.clone(), Some(props))?)
             }

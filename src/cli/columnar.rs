@@ -6,13 +6,15 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use ferrule_arrow::{ColumnPlan, Format, PlanOptions, RecordBatchBuilder, Writer};
+use ferrule_arrow::{ColumnPlan, Format, PlanOptions, RecordBatch, RecordBatchBuilder, Writer};
 use ferrule_parsers::framing::{Framing, MeasuredError, RecordReader};
 use ferrule_parsers::json::{CodecOptions, FieldErrorMode, RecordError};
+use ferrule_parsers::layout::Layout;
 use ferrule_parsers::values::{RecordValues, ValueDecoder};
 
 use super::args::RecordLayoutArgs;
 use super::convert::{open_input, OnError};
+use super::pipeline::{self, BadRecord, Batch, Counts, Done, Policy, Progress, Work};
 use super::quarantine::{Quarantine, Tally};
 use super::{CodecArgs, Failure};
 
@@ -77,6 +79,9 @@ pub struct Job<'a> {
     pub quarantine: Option<PathBuf>,
     pub output: Option<PathBuf>,
     pub input: Option<PathBuf>,
+    /// Worker threads (`--threads`).
+    pub threads: usize,
+    pub no_progress: bool,
 }
 
 pub fn decode(args: &ColumnarArgs, job: Job<'_>) -> Result<(), Failure> {
@@ -116,6 +121,10 @@ pub fn decode(args: &ColumnarArgs, job: Job<'_>) -> Result<(), Failure> {
         other => other,
     };
     let measured = measured && matches!(framing, Framing::Fixed { .. });
+    if !measured {
+        let plan = builder.plan().clone();
+        return decode_batches(&job, &layout, plan, framing, writer);
+    }
     let (input, _) = open_input(&job.input)?;
     let mut reader = RecordReader::new(input, framing);
     let mut quarantine = Quarantine::open(job.quarantine.as_deref(), framing)?;
@@ -190,6 +199,109 @@ pub fn decode(args: &ColumnarArgs, job: Job<'_>) -> Result<(), Failure> {
     ran?;
     written?;
     finished
+}
+
+/// Decodes batches of records on every core ([`pipeline`]), each worker building Arrow
+/// batches of its own; the writer writes them in input order.
+fn decode_batches(
+    job: &Job<'_>,
+    layout: &Layout,
+    plan: ColumnPlan,
+    framing: Framing,
+    mut writer: Writer,
+) -> Result<(), Failure> {
+    let (input, total) = pipeline::open_input(&job.input)?;
+    let reader = RecordReader::new(input, framing);
+    let mut quarantine = Quarantine::open(job.quarantine.as_deref(), framing)?;
+    let mut tally = Tally::new(job.on_error == OnError::Null);
+    let progress = Progress::new(total, job.no_progress);
+    let mut counts = Counts::default();
+    let opts = job.opts;
+    let make = || {
+        let decoder =
+            ValueDecoder::new(layout, opts).map_err(|e| Failure::usage(format!("error: {e}")))?;
+        let builder = RecordBatchBuilder::new(plan.clone()).map_err(fail)?;
+        Ok(Columns {
+            decoder,
+            builder,
+            rv: RecordValues::default(),
+        })
+    };
+    let ran = pipeline::run(
+        reader,
+        Policy {
+            threads: job.threads,
+            on_error: job.on_error,
+        },
+        make,
+        &progress,
+        &mut counts,
+        |batch: Option<RecordBatch>| match batch {
+            Some(b) => writer.write(&b).map_err(fail),
+            None => Ok(()),
+        },
+        |bad| pipeline::settle_bad(&mut quarantine, &mut tally, job.on_error, bad),
+    );
+    progress.finish();
+    // The records decoded before a stop are still written, as JSON Lines output does.
+    let written = writer.finish().map(|_| ()).map_err(fail);
+    let finished = quarantine.finish();
+    tally.good = counts.records - counts.bad;
+    tally.summary("decoded", job.quarantine.as_deref());
+    eprintln!(
+        "{}",
+        counts.summary_line(job.quarantine.is_some(), progress.seconds())
+    );
+    ran?;
+    written?;
+    finished
+}
+
+/// Decodes batches to Arrow record batches (one worker per thread).
+struct Columns<'l> {
+    decoder: ValueDecoder<'l>,
+    builder: RecordBatchBuilder,
+    rv: RecordValues,
+}
+
+impl Work for Columns<'_> {
+    type Out = Option<RecordBatch>;
+
+    fn run(&mut self, batch: &Batch, on_error: OnError) -> Result<Done<Self::Out>, Failure> {
+        let mut done = Done {
+            out: None,
+            good: 0,
+            bad: Vec::new(),
+        };
+        let rv = &mut self.rv;
+        for i in 0..batch.len() {
+            let (record, number, offset) = batch.record(i);
+            let (errors, whole) = match self.decoder.decode(record, FieldErrorMode::Null, rv) {
+                Ok(()) if rv.field_errors.is_empty() => {
+                    self.builder.append(rv, number).map_err(fail)?;
+                    done.good += 1;
+                    continue;
+                }
+                Ok(()) => (std::mem::take(&mut rv.field_errors), false),
+                Err(e) => (vec![e], true),
+            };
+            if on_error == OnError::Null && !whole {
+                self.builder.append(rv, number).map_err(fail)?;
+            }
+            done.bad.push(BadRecord {
+                raw: record.to_vec(),
+                offset,
+                errors: errors.into_iter().map(|e| e.at_record(number)).collect(),
+            });
+            if on_error == OnError::Fail {
+                break;
+            }
+        }
+        if !self.builder.is_empty() {
+            done.out = Some(self.builder.finish().map_err(fail)?);
+        }
+        Ok(done)
+    }
 }
 
 /// Writes the rows built so far once there are at least `min` of them.

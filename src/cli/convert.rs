@@ -7,12 +7,13 @@ use std::path::{Path, PathBuf};
 use clap::{Args, ValueEnum};
 use ferrule_parsers::framing::{Framing, MeasuredError, RecordReader, RecordWriter};
 use ferrule_parsers::json::{
-    Decoded, Decoder, Encoder, FieldErrorMode, RecordError, RecordErrorKind, View,
+    CodecOptions, Decoded, Decoder, Encoder, FieldErrorMode, RecordError, RecordErrorKind, View,
 };
 use ferrule_parsers::layout::Layout;
 
 use super::args::{select_help, JsonOutArgs, RecordLayoutArgs};
 use super::odo_hint;
+use super::pipeline::{self, BadRecord, Batch, Counts, Done, Policy, Progress};
 use super::quarantine::{Quarantine, Tally};
 use super::segmented::{self, SegmentArgs};
 use super::{CodecArgs, Failure};
@@ -57,9 +58,13 @@ pub struct DecodeArgs {
     /// Output file (default: standard output).
     #[arg(long, short = 'o', value_name = "FILE")]
     output: Option<PathBuf>,
-    /// Never show a progress bar.
+    /// Never show a progress bar (it shows only when stderr is a terminal).
     #[arg(long)]
     no_progress: bool,
+    /// Decode on N threads (default: every core); the output is the same, in input
+    /// order. Fixed-framed OCCURS DEPENDING ON files are read on one.
+    #[arg(long, value_name = "N")]
+    threads: Option<usize>,
     /// Leave out the trailing empty occurrences of fixed OCCURS tables (all spaces or
     /// low-values, or blank text and zeros), as gateway routes do by default.
     #[arg(long)]
@@ -148,6 +153,7 @@ fn progress_bar(total: Option<u64>, off: bool) -> Option<indicatif::ProgressBar>
 
 pub fn decode(args: DecodeArgs) -> Result<(), Failure> {
     args.columnar.check_jsonl()?;
+    let threads = pipeline::threads(args.threads)?;
     if args.columnar.wanted() {
         if args.segments.segment.is_some() || args.drop_empty_occurs {
             return Err(Failure::usage(
@@ -164,6 +170,8 @@ pub fn decode(args: DecodeArgs) -> Result<(), Failure> {
             quarantine: args.quarantine,
             output: args.output,
             input: args.input,
+            threads,
+            no_progress: args.no_progress,
         };
         return super::columnar::decode(&args.columnar, job);
     }
@@ -193,6 +201,16 @@ pub fn decode(args: DecodeArgs) -> Result<(), Failure> {
     let view = View::trimming(args.drop_empty_occurs);
     let mut decoder = Decoder::with_view(&layout, opts, &view)
         .map_err(|e| Failure::usage(format!("error: {e}")))?;
+    if !measured {
+        let job = Lines {
+            layout: &layout,
+            opts,
+            view: &view,
+            framing,
+            threads,
+        };
+        return decode_lines(&args, job);
+    }
     let (input, total) = open_input(&args.input)?;
     let mut reader = RecordReader::new(input, framing);
     let mut out = open_output(&args.output)?;
@@ -280,6 +298,110 @@ pub fn decode(args: DecodeArgs) -> Result<(), Failure> {
         b.finish_and_clear();
     }
     sink.finish(ran, out, args.quarantine.as_deref())
+}
+
+/// A JSON Lines decode of records the framing cuts (everything but fixed-framed ODO).
+struct Lines<'a> {
+    layout: &'a Layout,
+    opts: CodecOptions,
+    view: &'a View,
+    framing: Framing,
+    threads: usize,
+}
+
+/// Decodes batches of records on every core ([`pipeline`]), writing JSON Lines in
+/// input order.
+fn decode_lines(args: &DecodeArgs, job: Lines<'_>) -> Result<(), Failure> {
+    let (input, total) = pipeline::open_input(&args.input)?;
+    let reader = RecordReader::new(input, job.framing);
+    let mut out = open_output(&args.output)?;
+    let mut quarantine = Quarantine::open(args.quarantine.as_deref(), job.framing)?;
+    let mut tally = Tally::new(args.on_error == OnError::Null);
+    let progress = Progress::new(total, args.no_progress);
+    let mut counts = Counts::default();
+    let make = || {
+        Decoder::with_view(job.layout, job.opts, job.view)
+            .map(|decoder| JsonLines { decoder, room: 0 })
+            .map_err(|e| Failure::usage(format!("error: {e}")))
+    };
+    let ran = pipeline::run(
+        reader,
+        Policy {
+            threads: job.threads,
+            on_error: args.on_error,
+        },
+        make,
+        &progress,
+        &mut counts,
+        |buf: Vec<u8>| Ok(out.write_all(&buf)?),
+        |bad| pipeline::settle_bad(&mut quarantine, &mut tally, args.on_error, bad),
+    );
+    progress.finish();
+    // The records decoded before a stop are written whatever stopped the run.
+    let written = out.flush();
+    let finished = quarantine.finish();
+    tally.good = counts.records - counts.bad;
+    tally.summary("decoded", args.quarantine.as_deref());
+    eprintln!(
+        "{}",
+        counts.summary_line(args.quarantine.is_some(), progress.seconds())
+    );
+    ran?;
+    written?;
+    finished
+}
+
+/// Decodes batches to JSON Lines text (one worker per thread).
+struct JsonLines<'l> {
+    decoder: Decoder<'l>,
+    /// Output bytes to make room for: what the largest batch so far took, and a bit.
+    room: usize,
+}
+
+impl pipeline::Work for JsonLines<'_> {
+    type Out = Vec<u8>;
+
+    fn run(&mut self, batch: &Batch, on_error: OnError) -> Result<Done<Vec<u8>>, Failure> {
+        // As large as the largest batch so far needed (JSON is a few times the record
+        // bytes), so that the buffer is not copied as it grows.
+        let mut buf = Vec::with_capacity(self.room.max(3 * batch.data_len()));
+        let mut done = Done {
+            out: Vec::new(),
+            good: 0,
+            bad: Vec::new(),
+        };
+        for i in 0..batch.len() {
+            let (record, number, offset) = batch.record(i);
+            let mark = buf.len();
+            let (errors, whole) = match self.decoder.decode(record, &mut buf, FieldErrorMode::Null)
+            {
+                Ok(d) if d.field_errors.is_empty() => {
+                    buf.push(b'\n');
+                    done.good += 1;
+                    continue;
+                }
+                Ok(d) => (d.field_errors, false),
+                Err(e) => (vec![e], true),
+            };
+            // Kept with nulls, or taken back (dropped, or the run stops before it).
+            if on_error == OnError::Null && !whole {
+                buf.push(b'\n');
+            } else {
+                buf.truncate(mark);
+            }
+            done.bad.push(BadRecord {
+                raw: record.to_vec(),
+                offset,
+                errors: errors.into_iter().map(|e| e.at_record(number)).collect(),
+            });
+            if on_error == OnError::Fail {
+                break;
+            }
+        }
+        self.room = self.room.max(buf.len() + buf.len() / 8);
+        done.out = buf;
+        Ok(done)
+    }
 }
 
 /// Where decoded records go, and what happens to bad ones: shared by the one-layout and

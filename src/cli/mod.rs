@@ -17,10 +17,12 @@ mod columnar;
 mod convert;
 mod demo;
 mod init;
+mod inspect;
 mod layout_cmd;
 mod mock;
 mod odo_hint;
 mod openapi;
+mod pipeline;
 mod problems;
 mod quarantine;
 mod schema;
@@ -49,6 +51,9 @@ enum Command {
     Decode(convert::DecodeArgs),
     /// Encode JSON Lines to legacy records (the exact inverse of decode).
     Encode(convert::EncodeArgs),
+    /// Find the options that read a file of unknown provenance: framings, code pages and
+    /// ODO modes ranked by how many of its first records decode cleanly.
+    Inspect(inspect::InspectArgs),
     /// Print a copybook's field listing: level, name, offset, length, type, occurs.
     Layout(layout_cmd::LayoutCmdArgs),
     /// Print the JSON Schema (2020-12) of a record: what decode writes or encode accepts.
@@ -113,6 +118,7 @@ pub fn run() -> ExitCode {
     let cli = Cli::parse();
     let r = match cli.command {
         Command::Decode(a) => convert::decode(a),
+        Command::Inspect(a) => inspect::inspect(a),
         Command::Encode(a) => convert::encode(a),
         Command::Layout(a) => layout_cmd::run(a),
         Command::Schema(a) => schema::run(a),

@@ -1,6 +1,6 @@
 //! Record bytes -> JSON text, in one pass, straight into the output buffer.
 
-use crate::layout::{DataType, FieldKind, Layout};
+use crate::layout::{FieldKind, Layout};
 
 use super::error::{RecordError, RecordErrorKind};
 use super::flat::Flat;
@@ -9,15 +9,8 @@ use super::path::{path_string, Seg};
 use super::plan::{Node, Plan};
 use super::trim::drop_trailing_empty;
 use super::view::View;
+use super::walk_rules::{cut_text, table_shift, Slot, Slots, Table, TableAt};
 use super::{CodecOptions, FieldErrorMode, RedefinesMode};
-
-/// A value captured for later fields: an ODO count or a discriminator's text.
-#[derive(Clone, Debug, PartialEq)]
-enum Slot {
-    Unset,
-    Count(i128),
-    Text(String),
-}
 
 /// Decodes records of one layout to JSON objects.
 pub struct Decoder<'l> {
@@ -32,8 +25,7 @@ pub struct Decoder<'l> {
 struct State<'l> {
     opts: CodecOptions,
     items: ItemWriter,
-    slots: Vec<Slot>,
-    slot_names: Vec<String>,
+    slots: Slots,
     path: Vec<Seg<'l>>,
     /// The captured item's value text, once written (see [`super::View::capture`]).
     captured: Option<Vec<u8>>,
@@ -78,8 +70,7 @@ impl<'l> Decoder<'l> {
         let st = State {
             opts,
             items: ItemWriter::new(opts),
-            slots: vec![Slot::Unset; plan.slot_count],
-            slot_names: plan.slot_names.clone(),
+            slots: Slots::new(plan.slot_names.clone()),
             path: Vec::with_capacity(16),
             captured: None,
         };
@@ -148,7 +139,7 @@ impl<'l> Decoder<'l> {
     ) -> Result<Decoded, RecordError> {
         let mark = out.len();
         let st = &mut self.st;
-        st.slots.iter_mut().for_each(|s| *s = Slot::Unset);
+        st.slots.reset();
         st.path.clear();
         st.captured = None;
         let mut w = Walk {
@@ -184,23 +175,6 @@ impl<'l> Decoder<'l> {
     }
 }
 
-/// The present part of a text item the record ends inside: its whole bytes (whole
-/// UTF-16 code units for PIC N); `None` for numbers, whose value a cut changes.
-fn cut_text<'b>(dt: &DataType, have: &'b [u8]) -> Option<&'b [u8]> {
-    let part = match dt {
-        DataType::Alphanumeric { .. } => have,
-        DataType::National { .. } => have.get(..have.len() & !1)?,
-        _ => return None,
-    };
-    (!part.is_empty()).then_some(part)
-}
-
-/// How far a table moves what follows it: `n` elements of `size + shrink` bytes in the
-/// room of `max` static elements (`shrink` is negative when a nested ODO table is short).
-fn table_shift(n: usize, max: usize, size: usize, shrink: isize) -> isize {
-    n as isize * (size as isize + shrink) - (max * size) as isize
-}
-
 impl<'l> State<'l> {
     fn path_string(&self) -> String {
         path_string(&self.path)
@@ -232,7 +206,7 @@ impl<'l> State<'l> {
         for (i, child) in node.children.iter().enumerate() {
             let root = node.set_root[i];
             let emit = if node.set_selected[i] {
-                self.selected(node, i, root)?
+                self.selected(node, i)
             } else {
                 match self.opts.redefines {
                     RedefinesMode::First => root == i,
@@ -273,24 +247,12 @@ impl<'l> State<'l> {
     }
 
     /// Whether member `i` of a discriminated REDEFINES set applies to this record.
-    fn selected(&self, node: &Node<'l>, i: usize, root: usize) -> Result<bool, RecordError> {
-        let matches = |n: &Node<'l>| match n.select {
-            Some((slot, values)) => match self.slots.get(slot) {
-                Some(Slot::Text(t)) => values.iter().any(|v| v == t),
-                _ => false,
-            },
-            None => false,
-        };
-        if node.children[i].select.is_some() {
-            return Ok(matches(&node.children[i]));
-        }
-        // A member without a selector is the fallback when no selector matches.
-        let any = node
-            .children
-            .iter()
-            .enumerate()
-            .any(|(j, c)| node.set_root[j] == root && matches(c));
-        Ok(!any && (i == root || self.opts.redefines == RedefinesMode::All))
+    fn selected(&self, node: &Node<'l>, i: usize) -> bool {
+        let all = self.opts.redefines == RedefinesMode::All;
+        let root_of = |j: usize| node.set_root.get(j).copied().unwrap_or(usize::MAX);
+        let select_of = |j: usize| node.children.get(j).and_then(|c| c.select);
+        self.slots
+            .selected(node.children.len(), i, root_of, select_of, all)
     }
 
     /// One field with its key: an array for OCCURS, else a single value.
@@ -328,43 +290,30 @@ impl<'l> State<'l> {
             self.path.pop();
             return r;
         };
-        let count = match node.odo_slot {
-            None => occurs.max,
-            Some(slot) => match self.odo_count(slot, occurs, &f.json_name, start) {
-                Ok(n) => n,
-                // Stored at full size, the table's bad counter moves nothing: the
-                // table is null and the rest of the record decodes (`--on-error null`).
-                Err(e)
-                    if self.opts.odo_stored_max
-                        && w.mode == FieldErrorMode::Null
-                        && start < w.rec.len() =>
-                {
-                    if !node.hidden {
-                        if !*first {
-                            out.push(b',');
-                        }
-                        *first = false;
-                        out.extend_from_slice(&node.key);
-                        out.extend_from_slice(b"null");
+        let at = TableAt::new(f, occurs, node.odo_slot, start, w.rec.len());
+        let table = self
+            .slots
+            .table(&at, self.opts.odo_stored_max, w.mode, &mut self.path)?;
+        let (count, n) = match table {
+            Table::Elements { count, room } => (count, room),
+            // Omitted, as every field past the end of a short record is.
+            Table::Absent { shift } => {
+                *delta += shift;
+                return Ok(());
+            }
+            Table::BadCounter(e) => {
+                if !node.hidden {
+                    if !*first {
+                        out.push(b',');
                     }
-                    w.errors.push(e);
-                    return Ok(());
+                    *first = false;
+                    out.extend_from_slice(&node.key);
+                    out.extend_from_slice(b"null");
                 }
-                Err(e) => return Err(e),
-            },
+                w.errors.push(e);
+                return Ok(());
+            }
         };
-        // IBM semantics: everything after a short table moves up (unless the file
-        // stores tables at their maximum); `n` elements take room in the record.
-        let n = if node.odo_slot.is_some() && !self.opts.odo_stored_max {
-            count
-        } else {
-            occurs.max
-        };
-        // A table past the end of a short record is omitted; an empty ODO table is not.
-        if start >= w.rec.len() && !(count == 0 && node.odo_slot.is_some()) {
-            *delta += table_shift(n, occurs.max, f.size, 0);
-            return Ok(());
-        }
         let mut sink = Vec::new();
         let target: &mut Vec<u8> = if node.hidden { &mut sink } else { out };
         if !node.hidden {
@@ -413,34 +362,6 @@ impl<'l> State<'l> {
             elem_start = (elem_start as isize + size + shrink).max(0) as usize;
         }
         Ok(shrink)
-    }
-
-    /// The element count of the ODO table `name` at `start`, from its counter's slot,
-    /// checked against its OCCURS range.
-    fn odo_count(
-        &mut self,
-        slot: usize,
-        occurs: &crate::layout::Occurs,
-        name: &'l str,
-        start: usize,
-    ) -> Result<usize, RecordError> {
-        let kind = match self.slots.get(slot) {
-            Some(Slot::Count(n)) if *n >= occurs.min as i128 && *n <= occurs.max as i128 => {
-                return Ok(*n as usize)
-            }
-            Some(Slot::Count(n)) => RecordErrorKind::OdoRange {
-                count: *n,
-                min: occurs.min,
-                max: occurs.max,
-            },
-            _ => RecordErrorKind::OdoCounterUnread(
-                self.slot_names.get(slot).cloned().unwrap_or_default(),
-            ),
-        };
-        self.path.push(Seg::Name(name));
-        let e = RecordError::new(self.path_string(), start, &[], kind);
-        self.path.pop();
-        Err(e)
     }
 
     /// Occurrence `i` of a table, at `elem_start`, with its separating comma; returns
@@ -549,17 +470,14 @@ impl<'l> State<'l> {
         }
         let text = std::str::from_utf8(json).unwrap_or("").trim_matches('"');
         if let Some(slot) = node.counter_slot {
-            if let Some(s) = self.slots.get_mut(slot) {
-                *s = match text.parse::<i128>() {
-                    Ok(n) => Slot::Count(n),
-                    Err(_) => Slot::Unset,
-                };
-            }
+            let count = match text.parse::<i128>() {
+                Ok(n) => Slot::Count(n),
+                Err(_) => Slot::Unset,
+            };
+            self.slots.set(slot, count);
         }
         if let Some(slot) = node.disc_slot {
-            if let Some(s) = self.slots.get_mut(slot) {
-                *s = Slot::Text(text.to_string());
-            }
+            self.slots.set(slot, Slot::Text(text.to_string()));
         }
     }
 

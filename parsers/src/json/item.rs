@@ -8,6 +8,7 @@ use crate::numeric::{self, edited::EditedPicture, zoned::ZonedCode, Decimal, Num
 
 use super::error::RecordErrorKind;
 use super::text::{needs_escaping, write_str};
+use super::walk_rules::{trim_padding, utf16_units};
 use super::CodecOptions;
 
 /// What writing an item needs besides the item: the options and a reusable buffer.
@@ -179,13 +180,7 @@ impl ItemWriter {
         let cp: CodePage = self.opts.codepage;
         let sp = cp.space();
         // Only the padding side is trimmed, so encoding restores the same bytes.
-        let t = if justified_right {
-            let n = bytes.iter().take_while(|&&b| b == sp).count();
-            bytes.get(n..).unwrap_or_default()
-        } else {
-            let n = bytes.iter().rev().take_while(|&&b| b == sp).count();
-            bytes.get(..bytes.len() - n).unwrap_or_default()
-        };
+        let t = trim_padding(bytes, sp, justified_right);
         // Decode straight into the output between quotes; only text holding a quote,
         // backslash or control character (rare) is moved aside and written escaped.
         let mark = out.len();
@@ -218,17 +213,8 @@ fn within_pic(v: Decimal, pic: &NumericPic, out: &mut Vec<u8>) -> Result<(), Num
 
 /// UTF-16BE national text, trailing U+0020 padding trimmed.
 fn national(f: &Field, bytes: &[u8], out: &mut Vec<u8>) -> Result<(), RecordErrorKind> {
-    let units: Vec<u16> = bytes
-        .chunks_exact(2)
-        .map(|c| u16::from_be_bytes([c[0], c[1]]))
-        .collect();
-    let body = if f.justified_right {
-        let n = units.iter().take_while(|&&u| u == 0x20).count();
-        units.get(n..).unwrap_or_default()
-    } else {
-        let n = units.iter().rev().take_while(|&&u| u == 0x20).count();
-        units.get(..units.len() - n).unwrap_or_default()
-    };
+    let units = utf16_units(bytes);
+    let body = trim_padding(&units, 0x20, f.justified_right);
     let s = String::from_utf16(body).map_err(|_| RecordErrorKind::BadNational)?;
     write_str(out, s.as_bytes());
     Ok(())

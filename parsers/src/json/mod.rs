@@ -10,7 +10,7 @@ mod error;
 mod flat;
 mod fuzz;
 mod item;
-mod path;
+pub(crate) mod path;
 mod plan;
 mod schema;
 mod segment;
@@ -18,6 +18,7 @@ mod text;
 mod trim;
 mod value_op;
 mod view;
+pub(crate) mod walk_rules;
 
 #[cfg(test)]
 mod tests;

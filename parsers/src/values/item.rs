@@ -2,6 +2,7 @@
 //! decoder's item writer (blank-when-zero, TRUNC, padding trimmed on the padding side).
 
 use crate::dialect::Endian;
+use crate::json::walk_rules::{trim_padding, utf16_units};
 use crate::json::{CodecOptions, RecordErrorKind};
 use crate::layout::{DataType, Field, NumericPic};
 use crate::numeric::{self, edited::EditedPicture, zoned::ZonedCode, Decimal, NumericError};
@@ -92,13 +93,7 @@ fn alphanumeric(
     text: &mut String,
 ) -> Result<Value, RecordErrorKind> {
     let sp = opts.codepage.space();
-    let t = if f.justified_right {
-        let n = bytes.iter().take_while(|&&b| b == sp).count();
-        bytes.get(n..).unwrap_or_default()
-    } else {
-        let n = bytes.iter().rev().take_while(|&&b| b == sp).count();
-        bytes.get(..bytes.len() - n).unwrap_or_default()
-    };
+    let t = trim_padding(bytes, sp, f.justified_right);
     let start = text.len();
     let mut buf = std::mem::take(text).into_bytes();
     let r = opts.codepage.decode_to_utf8(t, &mut buf);
@@ -116,17 +111,8 @@ fn alphanumeric(
 
 /// UTF-16BE national text, U+0020 padding trimmed on the padding side.
 fn national(f: &Field, bytes: &[u8], text: &mut String) -> Result<Value, RecordErrorKind> {
-    let units: Vec<u16> = bytes
-        .chunks_exact(2)
-        .map(|c| u16::from_be_bytes([c[0], c[1]]))
-        .collect();
-    let body = if f.justified_right {
-        let n = units.iter().take_while(|&&u| u == 0x20).count();
-        units.get(n..).unwrap_or_default()
-    } else {
-        let n = units.iter().rev().take_while(|&&u| u == 0x20).count();
-        units.get(..units.len() - n).unwrap_or_default()
-    };
+    let units = utf16_units(bytes);
+    let body = trim_padding(&units, 0x20, f.justified_right);
     let start = text.len();
     for c in char::decode_utf16(body.iter().copied()) {
         match c {

@@ -1,21 +1,13 @@
 //! The typed walk: record bytes -> [`Event`]s, by the JSON decoder's rules for where each
 //! field sits (OCCURS DEPENDING ON shifts, REDEFINES choices, short records).
 
-use std::fmt::Write as _;
-
+use crate::json::path::{path_string, Seg};
+use crate::json::walk_rules::{cut_text, table_shift, Slot, Slots, Table, TableAt};
 use crate::json::{CodecOptions, FieldErrorMode, RecordError, RecordErrorKind, RedefinesMode};
-use crate::layout::{DataType, FieldKind, Layout, Occurs};
+use crate::layout::{FieldKind, Layout};
 
 use super::shape::{Shape, ShapeNode};
 use super::{item, Event, Value};
-
-/// A value captured for later fields: an ODO count or a discriminator's text.
-#[derive(Clone, Debug, PartialEq)]
-enum Slot {
-    Unset,
-    Count(i128),
-    Text(String),
-}
 
 /// One decoded record: its events and the text they point into. Reused from record to
 /// record, so a batch decodes without allocating per record once buffers have grown.
@@ -45,12 +37,6 @@ impl RecordValues {
     }
 }
 
-#[derive(Clone, Copy, Debug)]
-enum Seg<'l> {
-    Name(&'l str),
-    Index(usize),
-}
-
 /// Decodes records of one layout to typed values.
 pub struct ValueDecoder<'l> {
     shape: Shape<'l>,
@@ -61,8 +47,7 @@ pub struct ValueDecoder<'l> {
 /// The walk's working state, apart from the shape it walks.
 struct State<'l> {
     opts: CodecOptions,
-    slots: Vec<Slot>,
-    slot_names: Vec<String>,
+    slots: Slots,
     path: Vec<Seg<'l>>,
 }
 
@@ -78,8 +63,7 @@ impl<'l> ValueDecoder<'l> {
         let shape = Shape::new(layout, opts.redefines)?;
         let st = State {
             opts,
-            slots: vec![Slot::Unset; shape.slots.len()],
-            slot_names: shape.slots.iter().map(|(_, n)| n.clone()).collect(),
+            slots: Slots::new(shape.slots.iter().map(|(_, n)| n.clone()).collect()),
             path: Vec::with_capacity(16),
         };
         Ok(ValueDecoder { shape, layout, st })
@@ -105,7 +89,7 @@ impl<'l> ValueDecoder<'l> {
     ) -> Result<(), RecordError> {
         out.clear();
         let st = &mut self.st;
-        st.slots.iter_mut().for_each(|s| *s = Slot::Unset);
+        st.slots.reset();
         st.path.clear();
         let mut w = Walk {
             rec: record,
@@ -127,21 +111,7 @@ impl<'l> ValueDecoder<'l> {
 
 impl<'l> State<'l> {
     fn path_string(&self) -> String {
-        let mut s = String::new();
-        for seg in &self.path {
-            match seg {
-                Seg::Name(n) => {
-                    if !s.is_empty() {
-                        s.push('.');
-                    }
-                    s.push_str(n);
-                }
-                Seg::Index(i) => {
-                    let _ = write!(s, "[{i}]");
-                }
-            }
-        }
-        s
+        path_string(self.path.iter())
     }
 
     /// A group occurrence's members.
@@ -194,26 +164,11 @@ impl<'l> State<'l> {
 
     /// Whether member `i` of a discriminated REDEFINES set applies to this record.
     fn selected(&self, node: &ShapeNode<'l>, i: usize) -> bool {
-        let matches = |n: &ShapeNode<'l>| match n.select {
-            Some((slot, values)) => match self.slots.get(slot) {
-                Some(Slot::Text(t)) => values.iter().any(|v| v == t),
-                _ => false,
-            },
-            None => false,
-        };
-        let Some(child) = node.children.get(i) else {
-            return false;
-        };
-        if child.select.is_some() {
-            return matches(child);
-        }
-        // A member without a selector is the fallback when no selector matches.
-        let root = child.set_root;
-        let any = node
-            .children
-            .iter()
-            .any(|c| c.set_root == root && matches(c));
-        !any && (i == root || self.opts.redefines == RedefinesMode::All)
+        let all = self.opts.redefines == RedefinesMode::All;
+        let root_of = |j: usize| node.children.get(j).map_or(usize::MAX, |c| c.set_root);
+        let select_of = |j: usize| node.children.get(j).and_then(|c| c.select);
+        self.slots
+            .selected(node.children.len(), i, root_of, select_of, all)
     }
 
     /// Nulls for a field the record does not hold: one, or one per member a transparent
@@ -265,33 +220,23 @@ impl<'l> State<'l> {
             self.path.pop();
             return r;
         };
-        let count = match node.odo_slot {
-            None => occurs.max,
-            Some(slot) => match self.odo_count(slot, occurs, &f.json_name, start) {
-                Ok(n) => n,
-                // Stored at full size, the table's bad counter moves nothing.
-                Err(e)
-                    if self.opts.odo_stored_max
-                        && w.mode == FieldErrorMode::Null
-                        && start < w.rec.len() =>
-                {
-                    w.out.events.push(Event::Null);
-                    w.out.field_errors.push(e);
-                    return Ok(());
-                }
-                Err(e) => return Err(e),
-            },
+        let at = TableAt::new(f, occurs, node.odo_slot, start, w.rec.len());
+        let table = self
+            .slots
+            .table(&at, self.opts.odo_stored_max, w.mode, &mut self.path)?;
+        let (count, n) = match table {
+            Table::Elements { count, room } => (count, room),
+            Table::Absent { shift } => {
+                *delta += shift;
+                w.out.events.push(Event::Null);
+                return Ok(());
+            }
+            Table::BadCounter(e) => {
+                w.out.events.push(Event::Null);
+                w.out.field_errors.push(e);
+                return Ok(());
+            }
         };
-        let n = if node.odo_slot.is_some() && !self.opts.odo_stored_max {
-            count
-        } else {
-            occurs.max
-        };
-        if start >= w.rec.len() && !(count == 0 && node.odo_slot.is_some()) {
-            *delta += table_shift(n, occurs.max, f.size, 0);
-            w.out.events.push(Event::Null);
-            return Ok(());
-        }
         let head = w.out.events.len();
         w.out.events.push(Event::List(0));
         self.path.push(Seg::Name(&f.json_name));
@@ -322,34 +267,6 @@ impl<'l> State<'l> {
         w.out.events.push(Event::End);
         *delta += table_shift(n, occurs.max, f.size, shrink);
         Ok(())
-    }
-
-    /// The element count of an ODO table, from its counter's slot, checked against its
-    /// OCCURS range.
-    fn odo_count(
-        &mut self,
-        slot: usize,
-        occurs: &Occurs,
-        name: &'l str,
-        start: usize,
-    ) -> Result<usize, RecordError> {
-        let kind = match self.slots.get(slot) {
-            Some(Slot::Count(n)) if *n >= occurs.min as i128 && *n <= occurs.max as i128 => {
-                return Ok(*n as usize)
-            }
-            Some(Slot::Count(n)) => RecordErrorKind::OdoRange {
-                count: *n,
-                min: occurs.min,
-                max: occurs.max,
-            },
-            _ => RecordErrorKind::OdoCounterUnread(
-                self.slot_names.get(slot).cloned().unwrap_or_default(),
-            ),
-        };
-        self.path.push(Seg::Name(name));
-        let e = RecordError::new(self.path_string(), start, &[], kind);
-        self.path.pop();
-        Err(e)
     }
 
     /// The value of one occurrence at `start`.
@@ -397,10 +314,7 @@ impl<'l> State<'l> {
         ) {
             Ok(v) => {
                 if let Some(slot) = node.slot {
-                    let captured = capture(&v, &w.out.text);
-                    if let Some(s) = self.slots.get_mut(slot) {
-                        *s = captured;
-                    }
+                    self.slots.set(slot, capture(&v, &w.out.text));
                 }
                 w.out.events.push(Event::Value(v));
                 Ok(())
@@ -444,20 +358,4 @@ fn capture(v: &Value, text: &str) -> Slot {
         }
         Value::Float(f) => Slot::Text(f.to_string()),
     }
-}
-
-/// The present part of a text item the record ends inside (whole UTF-16 code units for
-/// PIC N); `None` for numbers, whose value a cut changes.
-fn cut_text<'b>(dt: &DataType, have: &'b [u8]) -> Option<&'b [u8]> {
-    let part = match dt {
-        DataType::Alphanumeric { .. } => have,
-        DataType::National { .. } => have.get(..have.len() & !1)?,
-        _ => return None,
-    };
-    (!part.is_empty()).then_some(part)
-}
-
-/// How far a table moves what follows it.
-fn table_shift(n: usize, max: usize, size: usize, shrink: isize) -> isize {
-    n as isize * (size as isize + shrink) - (max * size) as isize
 }
