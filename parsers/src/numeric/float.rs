@@ -566,6 +566,70 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn decode_f64_ibm_values() {
+        let f = |b: &[u8], w| decode_f64(b, w, IBM).unwrap();
+        // -118.625 is C2 76 A0 00 (sign 1, exponent 0x42, fraction 0x76A000).
+        assert_eq!(f(&[0xC2, 0x76, 0xA0, 0x00], S), -118.625);
+        assert_eq!(f(&[0x41, 0x10, 0, 0], S), 1.0);
+        assert_eq!(f(&[0x40, 0x80, 0, 0, 0, 0, 0, 0], D), 0.5);
+        // 0.1 as a COMP-2 is within one f64 step of 0.1.
+        assert_eq!(f(&[0x40, 0x19, 0x99, 0x99, 0x99, 0x99, 0x99, 0x9A], D), 0.1);
+        // The largest single, (1 - 16^-6) * 16^63 = 0xFFFFFF * 2^228, and the smallest
+        // normalised one, 16^-65 = 2^-260: both exact in an f64.
+        assert_eq!(
+            f(&[0x7F, 0xFF, 0xFF, 0xFF], S),
+            16_777_215.0 * 2f64.powi(228)
+        );
+        assert_eq!(f(&[0x00, 0x10, 0, 0], S), 2f64.powi(-260));
+        // Unnormalised 42 01 00 00 is 16^2 / 256 = 1.
+        assert_eq!(f(&[0x42, 0x01, 0, 0], S), 1.0);
+        // Zero fraction is zero whatever the exponent; the sign bit stays.
+        assert_eq!(f(&[0x41, 0, 0, 0], S), 0.0);
+        assert!(f(&[0x80, 0, 0, 0], S).is_sign_negative());
+        assert!(f(&[0x00, 0, 0, 0], S).is_sign_positive());
+    }
+
+    #[test]
+    fn decode_f64_refuses_what_decode_json_refuses() {
+        // Unnormalised below 16^-65, both widths.
+        assert_eq!(
+            decode_f64(&[0, 0, 0, 0, 0, 0, 0, 1], D, IBM),
+            Err(NumericError::OutOfRange)
+        );
+        assert_eq!(
+            decode_f64(&[0x80, 0x01, 0, 0], S, IBM),
+            Err(NumericError::OutOfRange)
+        );
+        // Wrong length, NaN and infinity.
+        assert_eq!(
+            decode_f64(&[0x41, 0x10, 0], S, IBM),
+            Err(NumericError::BadLength {
+                expected: 4,
+                got: 3
+            })
+        );
+        let be = FloatFormat::Ieee(Endian::Big);
+        assert_eq!(
+            decode_f64(&f32::NAN.to_be_bytes(), S, be),
+            Err(NumericError::NotFinite)
+        );
+        assert_eq!(
+            decode_f64(&f64::NEG_INFINITY.to_be_bytes(), D, be),
+            Err(NumericError::NotFinite)
+        );
+    }
+
+    #[test]
+    fn decode_f64_ieee_both_orders() {
+        let le = FloatFormat::Ieee(Endian::Little);
+        let be = FloatFormat::Ieee(Endian::Big);
+        assert_eq!(decode_f64(&[0x40, 0x90, 0, 0], S, be), Ok(4.5));
+        assert_eq!(decode_f64(&[0, 0, 0x90, 0x40], S, le), Ok(4.5));
+        assert_eq!(decode_f64(&(-0.1f64).to_le_bytes(), D, le), Ok(-0.1));
+        assert_eq!(decode_f64(&1e300f64.to_be_bytes(), D, be), Ok(1e300));
+    }
+
     fn round_trip(b: &[u8], width: FloatWidth, format: FloatFormat) -> Result<(), TestCaseError> {
         let t = text(b, width, format);
         let mut out = vec![0u8; b.len()];
