@@ -630,6 +630,57 @@ mod tests {
         assert_eq!(decode_f64(&1e300f64.to_be_bytes(), D, be), Ok(1e300));
     }
 
+    #[test]
+    fn ibm_encode_rounds_once_ties_to_even() {
+        // 1 + 3 * 2^-21 lies halfway between fractions 0x100001 and 0x100002 (the step near
+        // 1 is 2^-20): the tie goes to the even one.
+        assert_eq!(
+            bytes("1.000001430511474609375", S, IBM),
+            [0x41, 0x10, 0x00, 0x02]
+        );
+        // 0.063 is 0x0.1020C49B... * 16^0: one rounding gives 0x1020C5. 63/1000 is at least
+        // 2^(bits(63) - bits(1000)) = 1/16, the case where the binary exponent is not one
+        // less than the bit-length difference; misjudging it would round twice (0x1020C4).
+        assert_eq!(bytes("0.063", S, IBM), [0x40, 0x10, 0x20, 0xC5]);
+    }
+
+    #[test]
+    fn ibm_decode_of_the_single_just_below_a_power_of_ten() {
+        // The nearest singles to 1e10, 1e-3 and 1e25 lie just below them, so the shortest
+        // text is the power of ten itself, reached by rounding up to "10" and written
+        // without the trailing zero.
+        assert_eq!(text(&[0x49, 0x25, 0x40, 0xBE], S, IBM), "10000000000");
+        assert_eq!(text(&[0x3E, 0x41, 0x89, 0x37], S, IBM), "0.001");
+        assert_eq!(text(&[0x55, 0x84, 0x59, 0x51], S, IBM), "1E25");
+    }
+
+    #[test]
+    fn ibm_encode_rounding_up_to_the_next_hex_exponent() {
+        // 0.9999999999 is nearer 1 than the largest single below it (1 - 2^-24): the
+        // fraction rounds up to 16^0 and becomes 0.1 * 16^1.
+        assert_eq!(bytes("0.9999999999", S, IBM), [0x41, 0x10, 0, 0]);
+        assert_eq!(bytes("-0.9999999999", S, IBM), [0xC1, 0x10, 0, 0]);
+    }
+
+    #[test]
+    fn ibm_decode_negative_values_are_shortest_too() {
+        // -0.1 as a single is -0.100000001490116...; the shortest text that writes back
+        // the same bytes (sign bit included) is -0.1, not the exact expansion.
+        assert_eq!(text(&[0xC0, 0x19, 0x99, 0x9A], S, IBM), "-0.1");
+        assert_eq!(
+            text(&[0xC0, 0x19, 0x99, 0x99, 0x99, 0x99, 0x99, 0x9A], D, IBM),
+            "-0.1"
+        );
+    }
+
+    #[test]
+    fn ibm_decode_needs_seven_and_eight_digits() {
+        // 0x123457 / 2^20 = 1.13777828...: no 6-digit decimal writes back these bytes, so
+        // the shortest text has 7 digits; the largest single below 16 needs 8.
+        assert_eq!(text(&[0x41, 0x12, 0x34, 0x57], S, IBM), "1.137778");
+        assert_eq!(text(&[0x41, 0xFF, 0xFF, 0xFF], S, IBM), "15.999999");
+    }
+
     fn round_trip(b: &[u8], width: FloatWidth, format: FloatFormat) -> Result<(), TestCaseError> {
         let t = text(b, width, format);
         let mut out = vec![0u8; b.len()];
