@@ -135,6 +135,23 @@ mod tests {
         assert_eq!(out, [0x12, 0x34, 0x56]);
     }
 
+    #[test]
+    fn a_zero_digit_picture_has_no_valid_length() {
+        // PIC 9(0) takes no bytes: an empty item holds no digit, so it is refused both
+        // ways rather than read as zero.
+        assert_eq!(
+            decode(&[], &pic(0, 0)),
+            Err(NumericError::BadLength {
+                expected: 0,
+                got: 0
+            })
+        );
+        assert!(matches!(
+            encode(&Decimal::parse("0").unwrap(), &pic(0, 0), true, &mut []),
+            Err(NumericError::BadLength { .. })
+        ));
+    }
+
     proptest! {
         #[test]
         fn round_trips(digits in proptest::collection::vec(0u8..10, 1..=18)) {

@@ -184,6 +184,22 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn encode_range_edges_of_two_bytes() {
+        // X(2) COMP-X holds 0 to 65535 (allowed beyond the PIC's 4 digits): both ends are
+        // written, 65536 is refused rather than wrapped to 00 00.
+        let p = pic(digits_for_bytes(2), 0);
+        let mut out = [0xAAu8; 2];
+        encode(&Decimal::parse("0").unwrap(), &p, true, &mut out).unwrap();
+        assert_eq!(out, [0x00, 0x00]);
+        encode(&Decimal::parse("65535").unwrap(), &p, true, &mut out).unwrap();
+        assert_eq!(out, [0xFF, 0xFF]);
+        assert!(matches!(
+            encode(&Decimal::parse("65536").unwrap(), &p, true, &mut out),
+            Err(NumericError::Overflow { allowed: 5, .. })
+        ));
+    }
+
     proptest! {
         #[test]
         fn round_trips_every_width(bytes in proptest::collection::vec(any::<u8>(), 1..=8)) {

@@ -566,6 +566,121 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn decode_f64_ibm_values() {
+        let f = |b: &[u8], w| decode_f64(b, w, IBM).unwrap();
+        // -118.625 is C2 76 A0 00 (sign 1, exponent 0x42, fraction 0x76A000).
+        assert_eq!(f(&[0xC2, 0x76, 0xA0, 0x00], S), -118.625);
+        assert_eq!(f(&[0x41, 0x10, 0, 0], S), 1.0);
+        assert_eq!(f(&[0x40, 0x80, 0, 0, 0, 0, 0, 0], D), 0.5);
+        // 0.1 as a COMP-2 is within one f64 step of 0.1.
+        assert_eq!(f(&[0x40, 0x19, 0x99, 0x99, 0x99, 0x99, 0x99, 0x9A], D), 0.1);
+        // The largest single, (1 - 16^-6) * 16^63 = 0xFFFFFF * 2^228, and the smallest
+        // normalised one, 16^-65 = 2^-260: both exact in an f64.
+        assert_eq!(
+            f(&[0x7F, 0xFF, 0xFF, 0xFF], S),
+            16_777_215.0 * 2f64.powi(228)
+        );
+        assert_eq!(f(&[0x00, 0x10, 0, 0], S), 2f64.powi(-260));
+        // Unnormalised 42 01 00 00 is 16^2 / 256 = 1.
+        assert_eq!(f(&[0x42, 0x01, 0, 0], S), 1.0);
+        // Zero fraction is zero whatever the exponent; the sign bit stays.
+        assert_eq!(f(&[0x41, 0, 0, 0], S), 0.0);
+        assert!(f(&[0x80, 0, 0, 0], S).is_sign_negative());
+        assert!(f(&[0x00, 0, 0, 0], S).is_sign_positive());
+    }
+
+    #[test]
+    fn decode_f64_refuses_what_decode_json_refuses() {
+        // Unnormalised below 16^-65, both widths.
+        assert_eq!(
+            decode_f64(&[0, 0, 0, 0, 0, 0, 0, 1], D, IBM),
+            Err(NumericError::OutOfRange)
+        );
+        assert_eq!(
+            decode_f64(&[0x80, 0x01, 0, 0], S, IBM),
+            Err(NumericError::OutOfRange)
+        );
+        // Wrong length, NaN and infinity.
+        assert_eq!(
+            decode_f64(&[0x41, 0x10, 0], S, IBM),
+            Err(NumericError::BadLength {
+                expected: 4,
+                got: 3
+            })
+        );
+        let be = FloatFormat::Ieee(Endian::Big);
+        assert_eq!(
+            decode_f64(&f32::NAN.to_be_bytes(), S, be),
+            Err(NumericError::NotFinite)
+        );
+        assert_eq!(
+            decode_f64(&f64::NEG_INFINITY.to_be_bytes(), D, be),
+            Err(NumericError::NotFinite)
+        );
+    }
+
+    #[test]
+    fn decode_f64_ieee_both_orders() {
+        let le = FloatFormat::Ieee(Endian::Little);
+        let be = FloatFormat::Ieee(Endian::Big);
+        assert_eq!(decode_f64(&[0x40, 0x90, 0, 0], S, be), Ok(4.5));
+        assert_eq!(decode_f64(&[0, 0, 0x90, 0x40], S, le), Ok(4.5));
+        assert_eq!(decode_f64(&(-0.1f64).to_le_bytes(), D, le), Ok(-0.1));
+        assert_eq!(decode_f64(&1e300f64.to_be_bytes(), D, be), Ok(1e300));
+    }
+
+    #[test]
+    fn ibm_encode_rounds_once_ties_to_even() {
+        // 1 + 3 * 2^-21 lies halfway between fractions 0x100001 and 0x100002 (the step near
+        // 1 is 2^-20): the tie goes to the even one.
+        assert_eq!(
+            bytes("1.000001430511474609375", S, IBM),
+            [0x41, 0x10, 0x00, 0x02]
+        );
+        // 0.063 is 0x0.1020C49B... * 16^0: one rounding gives 0x1020C5. 63/1000 is at least
+        // 2^(bits(63) - bits(1000)) = 1/16, the case where the binary exponent is not one
+        // less than the bit-length difference; misjudging it would round twice (0x1020C4).
+        assert_eq!(bytes("0.063", S, IBM), [0x40, 0x10, 0x20, 0xC5]);
+    }
+
+    #[test]
+    fn ibm_decode_of_the_single_just_below_a_power_of_ten() {
+        // The nearest singles to 1e10, 1e-3 and 1e25 lie just below them, so the shortest
+        // text is the power of ten itself, reached by rounding up to "10" and written
+        // without the trailing zero.
+        assert_eq!(text(&[0x49, 0x25, 0x40, 0xBE], S, IBM), "10000000000");
+        assert_eq!(text(&[0x3E, 0x41, 0x89, 0x37], S, IBM), "0.001");
+        assert_eq!(text(&[0x55, 0x84, 0x59, 0x51], S, IBM), "1E25");
+    }
+
+    #[test]
+    fn ibm_encode_rounding_up_to_the_next_hex_exponent() {
+        // 0.9999999999 is nearer 1 than the largest single below it (1 - 2^-24): the
+        // fraction rounds up to 16^0 and becomes 0.1 * 16^1.
+        assert_eq!(bytes("0.9999999999", S, IBM), [0x41, 0x10, 0, 0]);
+        assert_eq!(bytes("-0.9999999999", S, IBM), [0xC1, 0x10, 0, 0]);
+    }
+
+    #[test]
+    fn ibm_decode_negative_values_are_shortest_too() {
+        // -0.1 as a single is -0.100000001490116...; the shortest text that writes back
+        // the same bytes (sign bit included) is -0.1, not the exact expansion.
+        assert_eq!(text(&[0xC0, 0x19, 0x99, 0x9A], S, IBM), "-0.1");
+        assert_eq!(
+            text(&[0xC0, 0x19, 0x99, 0x99, 0x99, 0x99, 0x99, 0x9A], D, IBM),
+            "-0.1"
+        );
+    }
+
+    #[test]
+    fn ibm_decode_needs_seven_and_eight_digits() {
+        // 0x123457 / 2^20 = 1.13777828...: no 6-digit decimal writes back these bytes, so
+        // the shortest text has 7 digits; the largest single below 16 needs 8.
+        assert_eq!(text(&[0x41, 0x12, 0x34, 0x57], S, IBM), "1.137778");
+        assert_eq!(text(&[0x41, 0xFF, 0xFF, 0xFF], S, IBM), "15.999999");
+    }
+
     fn round_trip(b: &[u8], width: FloatWidth, format: FloatFormat) -> Result<(), TestCaseError> {
         let t = text(b, width, format);
         let mut out = vec![0u8; b.len()];
