@@ -106,6 +106,15 @@ mod tests {
     }
 
     #[test]
+    fn a_record_of_exactly_the_limit_is_read() {
+        // The limit is the longest record accepted, not the first one refused.
+        let mut r =
+            RecordReader::new(&b"abc"[..], Framing::Fixed { len: 3 }).with_max_record_len(3);
+        assert_eq!(r.next_record().unwrap(), Some(&b"abc"[..]));
+        assert!(r.next_record().unwrap().is_none());
+    }
+
+    #[test]
     fn writer_checks_the_length() {
         // Right length is written as is; wrong length is an error naming record 2.
         let mut w = RecordWriter::new(Vec::new(), Framing::Fixed { len: 2 });

@@ -127,6 +127,15 @@ mod tests {
     }
 
     #[test]
+    fn an_open_bdw_block_counts_as_written() {
+        // A VB record waits in its block until finish; it already counts: BDW 4 + RDW 4 + 3.
+        let mut w = RecordWriter::new(Vec::new(), Framing::parse("bdw").unwrap());
+        w.write_record(b"abc").unwrap();
+        assert_eq!((w.records_written(), w.bytes_written()), (1, 11));
+        assert_eq!(w.finish().unwrap().len(), 11);
+    }
+
+    #[test]
     fn io_errors_surface() {
         // A sink that refuses everything: the error shows at flush time.
         #[derive(Debug)]

@@ -780,6 +780,158 @@ mod tests {
             .is_err());
     }
 
+    #[test]
+    fn picture_length_is_bounded_at_max_len() {
+        // 1024 symbols is the longest picture expanded; one more is refused, also when a
+        // repeat jumps past the bound (a check for equality alone would miss that).
+        let p = EditedPicture::parse("9B(1023)").unwrap();
+        assert_eq!(p.len(), MAX_LEN);
+        for long in ["99B(1023)", "9B(1024)", "9B(1023)9"] {
+            assert!(
+                matches!(EditedPicture::parse(long), Err(NumericError::Picture(m)) if m.contains("too long")),
+                "{long}"
+            );
+        }
+    }
+
+    #[test]
+    fn only_the_floating_symbol_floats() {
+        // A sign or currency symbol inside the picture that is not the floating one (nor a
+        // fixed symbol at an end) is misplaced: `Z+Z9` has no float, `$$+$$9` floats `$`.
+        for bad in ["Z+Z9", "$$+$$9", "ZZ$Z9", "++$+9"] {
+            assert!(
+                matches!(EditedPicture::parse(bad), Err(NumericError::Picture(m)) if m.contains("misplaced")),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_float_needs_two_symbols() {
+        // A floating string is at least two symbols: `$$9` floats (one digit position
+        // more), a single `$` or `+` after an insertion character is refused.
+        let p = EditedPicture::parse("$$9").unwrap();
+        assert_eq!((p.len(), p.numeric_pic().digits), (3, 2));
+        assert_eq!(enc("$$9", 5, 0), " $5");
+        assert_eq!(enc("$$9", 15, 0), "$15");
+        for bad in ["B$99", "0+99"] {
+            assert!(
+                matches!(EditedPicture::parse(bad), Err(NumericError::Picture(m)) if m.contains("lone")),
+                "{bad}"
+            );
+        }
+    }
+
+    #[test]
+    fn a_floating_sign_is_the_only_sign() {
+        // A floating + or - shows the sign; a fixed sign before or after it, or CR/DB,
+        // would be a second one.
+        for bad in ["+---9", "---9+", "---9-", "+++9CR", "---9DB"] {
+            assert!(
+                matches!(EditedPicture::parse(bad), Err(NumericError::Picture(m)) if m.contains("more than one sign")),
+                "{bad}"
+            );
+        }
+        // A floating $ with a fixed sign is fine.
+        assert_eq!(enc("$$$9-", -12, 0), " $12-");
+    }
+
+    #[test]
+    fn digit_positions_are_bounded_by_max_digits() {
+        // As many digit positions as a Decimal holds, and not one more.
+        let most = format!("9({MAX_DIGITS})");
+        assert_eq!(
+            EditedPicture::parse(&most).unwrap().numeric_pic().digits,
+            u16::try_from(MAX_DIGITS).unwrap()
+        );
+        let over = format!("9({})", MAX_DIGITS + 1);
+        assert!(
+            matches!(EditedPicture::parse(&over), Err(NumericError::Picture(m)) if m.contains("too many digit")),
+        );
+    }
+
+    #[test]
+    fn is_empty_means_no_characters() {
+        // Every parsed picture has a position; only a picture of none is empty.
+        assert!(!EditedPicture::parse("9").unwrap().is_empty());
+        assert!(!EditedPicture::parse("DB").unwrap().is_empty());
+        let none = EditedPicture {
+            positions: Vec::new(),
+            credit: None,
+            mode: Mode::None,
+            digits: 0,
+            scale: 0,
+            signed: false,
+            symbols: EditSymbols::STANDARD,
+        };
+        assert!(none.is_empty());
+    }
+
+    #[test]
+    fn decode_checks_insertion_and_point_after_significance() {
+        // Once digits show, editing shows every insertion character: a blank or an
+        // asterisk where the comma belongs is no text a MOVE writes.
+        let p = EditedPicture::parse("9,999").unwrap();
+        assert_eq!(p.decode("1,234"), Ok(Decimal::from_i128(1234, 0)));
+        for (text, byte) in [("1 234", b' '), ("1*234", b'*'), ("1.234", b'.')] {
+            assert_eq!(
+                p.decode(text),
+                Err(NumericError::InvalidDigit { offset: 1, byte }),
+                "{text}"
+            );
+        }
+        // The decimal point position holds the point and nothing else.
+        let p = EditedPicture::parse("ZZ9.99").unwrap();
+        assert_eq!(
+            p.decode(" 12,34"),
+            Err(NumericError::InvalidDigit {
+                offset: 3,
+                byte: b','
+            })
+        );
+    }
+
+    #[test]
+    fn leftmost_floating_symbol_never_holds_a_digit() {
+        // `$$$9` shows at most three digits ("$999"); the first position is the symbol
+        // or a blank, so a digit or another character there is refused.
+        let p = EditedPicture::parse("$$$9").unwrap();
+        assert_eq!(p.decode("$999"), Ok(Decimal::from_i128(999, 0)));
+        for (text, byte) in [("1234", b'1'), ("+123", b'+'), ("x 12", b'x')] {
+            assert_eq!(
+                p.decode(text),
+                Err(NumericError::InvalidDigit { offset: 0, byte }),
+                "{text}"
+            );
+        }
+    }
+
+    #[test]
+    fn floating_minus_in_a_commas_place_reads_negative() {
+        // -123.45 in `-,---,--9.99`: the minus floats into the second comma's place.
+        assert_eq!(enc("-,---,--9.99", -12_345, 2), "     -123.45");
+        assert_eq!(
+            dec("-,---,--9.99", "     -123.45"),
+            Decimal::from_i128(-12_345, 2)
+        );
+        assert_eq!(
+            dec("-,---,--9.99", "      123.45"),
+            Decimal::from_i128(12_345, 2)
+        );
+    }
+
+    #[test]
+    fn credit_sign_error_names_the_bad_byte() {
+        // "CX" for CR: the second character is the bad one, at its own offset.
+        assert_eq!(
+            EditedPicture::parse("ZZ9.99CR").unwrap().decode("  1.00CX"),
+            Err(NumericError::InvalidSign {
+                offset: 7,
+                byte: b'X'
+            })
+        );
+    }
+
     fn comma() -> EditSymbols {
         EditSymbols {
             decimal_comma: true,
