@@ -10,7 +10,7 @@ use std::path::PathBuf;
 
 use clap::Args;
 use ferrule_parsers::codepage::CodePage;
-use ferrule_parsers::framing::{Framing, MeasuredError, RecordReader};
+use ferrule_parsers::framing::{Framing, MeasuredError, RecordReader, FRAMING_SPELLINGS};
 use ferrule_parsers::json::{hex_bytes, CodecOptions, FieldErrorMode};
 use ferrule_parsers::layout::Layout;
 use ferrule_parsers::values::{RecordValues, ValueDecoder};
@@ -18,26 +18,17 @@ use ferrule_parsers::values::{RecordValues, ValueDecoder};
 use super::args::{DialectName, RecordLayoutArgs};
 use super::Failure;
 
-/// Framings tried, in the order a tie prefers them.
-const FRAMINGS: &[&str] = &[
-    "fixed",
-    "rdw",
-    "rdw-le",
-    "rdw-excl",
-    "rdw-le-excl",
-    "bdw",
-    "bdw-le",
-    "bdw-excl",
-    "bdw-le-excl",
-    "vbs",
-    "rdw-spanned",
-    "len2",
-    "len4",
-    "len2-le",
-    "len4-le",
-    "lines",
-    "lines-ebcdic",
-];
+/// Framings tried, in the order a tie prefers them: every spelling files accept
+/// (`FRAMING_SPELLINGS`, one registry), `fixed` at the layout's length, without the alias
+/// `vb` (= `bdw`) and the parameterised delimiter.
+fn framings() -> impl Iterator<Item = &'static str> {
+    FRAMING_SPELLINGS.iter().filter_map(|&s| match s {
+        "fixed:N" => Some("fixed"),
+        "vb" => None,
+        s if s.contains(':') => None,
+        s => Some(s),
+    })
+}
 
 /// Bytes read from the start of the file at most, whatever `--sample` says.
 const MAX_SAMPLE_BYTES: usize = 16 << 20;
@@ -288,7 +279,7 @@ pub fn inspect(args: InspectArgs) -> Result<(), Failure> {
     };
     let mut all = Vec::new();
     let pages = codepages();
-    for (fi, &fname) in FRAMINGS.iter().enumerate() {
+    for (fi, fname) in framings().enumerate() {
         let framing = Framing::parse(fname).map_err(|e| Failure::usage(format!("error: {e}")))?;
         // Cut once for every code page, unless the cut depends on decoding (ODO).
         let cut_once = !(layout.has_odo() && matches!(framing, Framing::Fixed { .. }));
