@@ -22,6 +22,8 @@ command -v cobc >/dev/null 2>&1 || need+=(gnucobol3)
 command -v socat >/dev/null 2>&1 || need+=(socat)
 # redis-server: the shared rate-limit store, started by tests/shared_limits.rs on a free port.
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
+# nginx: the load balancer in front of three gateway replicas in tests/replicas.rs.
+command -v nginx >/dev/null 2>&1 || [[ -x /usr/sbin/nginx ]] || need+=(nginx)
 command -v iconv >/dev/null 2>&1 || need+=(libc-bin)
 command -v chromium >/dev/null 2>&1 || need+=(chromium)
 command -v chromedriver >/dev/null 2>&1 || need+=(chromium-driver)

@@ -7,40 +7,9 @@
 
 mod common;
 
-use std::process::{Child, Command, Stdio};
-
 use common::gateway::*;
+use common::redis::Redis;
 use toml::Table;
-
-/// A private `redis-server` on a free port, killed when dropped.
-struct Redis {
-    child: Child,
-    port: u16,
-}
-
-impl Redis {
-    fn start() -> Redis {
-        let port = free_port();
-        let child = Command::new("redis-server")
-            .args(["--port", &port.to_string(), "--bind", "127.0.0.1"])
-            .args(["--save", "", "--appendonly", "no"])
-            .stdout(Stdio::null())
-            .stderr(Stdio::null())
-            .spawn()
-            .expect("redis-server (Debian package redis-server; scripts/test.sh installs it)");
-        wait_for("redis-server listening", || {
-            std::net::TcpStream::connect(("127.0.0.1", port)).ok()
-        });
-        Redis { child, port }
-    }
-}
-
-impl Drop for Redis {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
 
 /// A replica: the sample gateway with buckets in Redis at `redis_port`; `/v1/vehicles`
 /// falls back to its local bucket when Redis is gone, `/v1/closed` refuses instead. Both

@@ -4,6 +4,8 @@
 pub mod cobc;
 pub mod demo;
 pub mod gateway;
+pub mod idp;
+pub mod redis;
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
