@@ -10,7 +10,7 @@
 //! - HTTPS only, trusting the `jwks_ca` bundle only; the body is capped at 1 MiB.
 
 use std::path::Path;
-use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::sync::{Arc, Mutex, PoisonError};
 use std::time::{Duration, Instant};
 
@@ -44,19 +44,18 @@ pub struct RemoteJwks {
     /// The claim rules every key gets (its own algorithms set per key).
     rules: Validation,
     keys: ArcSwap<Vec<VerifyKey>>,
-    fetched: Mutex<Fetched>,
+    /// The last fetch started (for the cooldown).
+    attempted: Mutex<Option<Instant>>,
+    /// When the next scheduled refresh is due, in ms since `epoch`: read by every token,
+    /// so an atomic load instead of the `attempted` lock (taken only when fetching).
+    due_ms: AtomicU64,
+    epoch: Instant,
     /// A scheduled refresh is running (at most one at a time).
     refreshing: AtomicBool,
     /// Fetches one at a time: callers waiting behind one see its result.
     gate: tokio::sync::Mutex<()>,
     refresh: Duration,
     cooldown: Duration,
-}
-
-#[derive(Default)]
-struct Fetched {
-    attempt: Option<Instant>,
-    success: Option<Instant>,
 }
 
 impl std::fmt::Debug for RemoteJwks {
@@ -129,7 +128,9 @@ impl RemoteJwks {
                 algorithms,
                 rules,
                 keys: ArcSwap::from_pointee(Vec::new()),
-                fetched: Mutex::new(Fetched::default()),
+                attempted: Mutex::new(None),
+                due_ms: AtomicU64::new(0),
+                epoch: Instant::now(),
                 refreshing: AtomicBool::new(false),
                 gate: tokio::sync::Mutex::new(()),
                 refresh: Duration::from_secs(refresh),
@@ -147,11 +148,7 @@ impl RemoteJwks {
     /// Starts a background refresh when the set is due one (none yet, or older than
     /// `refresh`) and the cooldown allows; never waits. Outside a runtime, does nothing.
     pub fn refresh_if_due(self: &Arc<Self>) {
-        let due = {
-            let f = self.fetched.lock().unwrap_or_else(PoisonError::into_inner);
-            let stale = f.success.is_none_or(|t| t.elapsed() >= self.refresh);
-            stale && self.cooled(&f)
-        };
+        let due = self.now_ms() >= self.due_ms.load(Ordering::Acquire);
         if !due || self.refreshing.swap(true, Ordering::AcqRel) {
             return;
         }
@@ -171,11 +168,17 @@ impl RemoteJwks {
     pub async fn fetch_unless_cooling(&self) {
         let _one_at_a_time = self.gate.lock().await;
         {
-            let mut f = self.fetched.lock().unwrap_or_else(PoisonError::into_inner);
-            if !self.cooled(&f) {
+            let mut attempted = self
+                .attempted
+                .lock()
+                .unwrap_or_else(PoisonError::into_inner);
+            if attempted.is_some_and(|t| t.elapsed() < self.cooldown) {
                 return;
             }
-            f.attempt = Some(Instant::now());
+            *attempted = Some(Instant::now());
+            // A failure is retried once the cooldown has passed.
+            self.due_ms
+                .store(self.now_ms() + ms(self.cooldown), Ordering::Release);
         }
         match self.fetch().await {
             Ok(keys) => {
@@ -184,10 +187,8 @@ impl RemoteJwks {
                     .set(keys.len() as f64);
                 tracing::info!(url = %self.url, keys = keys.len(), "JWKS fetched");
                 self.keys.store(Arc::new(keys));
-                self.fetched
-                    .lock()
-                    .unwrap_or_else(PoisonError::into_inner)
-                    .success = Some(Instant::now());
+                let wait = ms(self.refresh.max(self.cooldown));
+                self.due_ms.store(self.now_ms() + wait, Ordering::Release);
             }
             Err(e) => {
                 metrics::counter!("ferrule_jwks_refresh_total", "result" => "error").increment(1);
@@ -200,8 +201,8 @@ impl RemoteJwks {
         }
     }
 
-    fn cooled(&self, f: &Fetched) -> bool {
-        f.attempt.is_none_or(|t| t.elapsed() >= self.cooldown)
+    fn now_ms(&self) -> u64 {
+        ms(self.epoch.elapsed())
     }
 
     async fn fetch(&self) -> Result<Vec<VerifyKey>, String> {
@@ -239,4 +240,8 @@ impl RemoteJwks {
             })
             .collect())
     }
+}
+
+fn ms(d: Duration) -> u64 {
+    u64::try_from(d.as_millis()).unwrap_or(u64::MAX / 2)
 }

@@ -350,11 +350,10 @@ fn shortest(
         let ok = ibm_from_decimal(negative, &c, s, width) == Ok(target);
         ok.then_some((c, s))
     };
-    // More digits never round-trip worse, so search for the fewest.
+    // More digits never round-trip worse, so search for the fewest. `max_digits` always
+    // round-trips: 10^8 > 2^24 and 10^17 > 2^56, the most fraction bits a width has.
     let (mut lo, mut hi) = (1, max_digits);
-    let mut best = candidate(hi)
-        .or_else(|| candidate(hi + 1))
-        .or_else(|| candidate(hi + 2))?;
+    let mut best = candidate(hi)?;
     while lo < hi {
         let mid = (lo + hi) / 2;
         match candidate(mid) {
