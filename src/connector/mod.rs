@@ -231,7 +231,13 @@ impl BackendFraming {
         match Framing::parse(&lower).map_err(|e| e.to_string())? {
             Framing::Len4 => Ok(BackendFraming::Len4),
             Framing::Len2 => Ok(BackendFraming::Len2),
-            Framing::Fixed { .. } => Ok(BackendFraming::Fixed),
+            Framing::Fixed { len: 0 } => Ok(BackendFraming::Fixed),
+            // A length here would disagree with the routes' layouts, which decide it.
+            Framing::Fixed { .. } => Err(format!(
+                "`{}`: a backend's fixed records are as long as each route's request and \
+                 response layouts; write `fixed`",
+                name.trim()
+            )),
             Framing::Rdw(o) if o == RdwOptions::IBM => Ok(BackendFraming::Rdw),
             Framing::Delimiter(d) => Ok(BackendFraming::Delimiter(d)),
             other => Ok(BackendFraming::Records(other)),
@@ -359,6 +365,12 @@ mod tests {
             BackendFraming::Rdw
         );
         assert!(BackendFraming::parse("bdw-le", 0).is_ok());
+        assert_eq!(BackendFraming::parse("fixed", 0), Ok(BackendFraming::Fixed));
+        let err = BackendFraming::parse("fixed:80", 0).unwrap_err();
+        assert!(
+            err.contains("`fixed:80`") && err.contains("write `fixed`"),
+            "{err}"
+        );
         assert!(BackendFraming::parse("len3", 0)
             .unwrap_err()
             .contains("len2-le"));
