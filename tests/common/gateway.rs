@@ -245,6 +245,8 @@ pub struct Gateway {
     pub config: PathBuf,
     pub log: PathBuf,
     _dir: Option<tempfile::TempDir>,
+    /// stdout after the listening line (admin and inbound listener lines).
+    lines: mpsc::Receiver<String>,
 }
 
 impl Gateway {
@@ -297,6 +299,20 @@ impl Gateway {
             config: config.to_path_buf(),
             log: log.to_path_buf(),
             _dir: None,
+            lines,
+        }
+    }
+
+    /// The address `[[listener]]` `name` listens on, as `serve` printed it.
+    pub fn inbound_addr(&self, name: &str) -> SocketAddr {
+        let prefix = format!("ferrule: inbound listener {name} on ");
+        loop {
+            let line = self.lines.recv_timeout(PATIENCE).unwrap_or_else(|_| {
+                panic!("no inbound listener line for {name}:\n{}", self.log_text())
+            });
+            if let Some(a) = line.trim().strip_prefix(&prefix) {
+                return a.parse().expect("an address");
+            }
         }
     }
 
