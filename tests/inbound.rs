@@ -317,3 +317,40 @@ fn check_names_inbound_problems_at_their_line_and_column() {
         "{err}"
     );
 }
+
+#[test]
+fn the_mock_api_simulator_stands_in_for_the_service() {
+    // `ferrule mock` with an `[[api]]`: the same inbound route, no hand-written server.
+    let mock = common::gateway::Mock::start_str(
+        r#"
+[[api]]
+name = "addresses"
+[[api.route]]
+path = "/addresses/{postcode}"
+when = { postcode = "NOWHERE" }
+status = 404
+body = { error = "no such postcode" }
+[[api.route]]
+path = "/addresses/{postcode}"
+when = { postcode = "SLOW" }
+delay_ms = 600000
+[[api.route]]
+path = "/addresses/{postcode}"
+body = { address = { street = "{house} MILL LANE", city = "YORK" }, uprn = 42 }
+"#,
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let g = Gateway::start_file(
+        &config(dir.path(), mock.addr("addresses")),
+        &dir.path().join("serve.log"),
+    );
+    let addr = g.inbound_addr("legacy");
+    let (rc, _, street, city, uprn) = fields(&exchange(addr, "ADDRQYO1 7AB 0007"));
+    assert_eq!(rc, "00");
+    assert_eq!((street.as_str(), city.as_str()), ("7 MILL LANE", "YORK"));
+    assert_eq!(uprn, "000000000042");
+    let (rc, ..) = fields(&exchange(addr, "ADDRQNOWHERE 0001"));
+    assert_eq!(rc, "04");
+    let (rc, ..) = fields(&exchange(addr, "ADDRQSLOW    0001"));
+    assert_eq!(rc, "08");
+}

@@ -98,10 +98,12 @@ impl Mock {
         let path = dir.path().join("mock.toml");
         std::fs::write(&path, config).expect("config written");
         let parsed: Table = config.parse().expect("mock config is TOML");
-        let want_hosts = parsed
-            .get("host")
-            .and_then(|h| h.as_array())
-            .map_or(0, Vec::len);
+        // Legacy hosts and simulated HTTP APIs each print their address.
+        let want_hosts = ["host", "api"]
+            .iter()
+            .filter_map(|k| parsed.get(*k).and_then(|h| h.as_array()))
+            .map(Vec::len)
+            .sum::<usize>();
         let want_status = parsed.contains_key("status_listen");
         let mut child = Command::new(env!("CARGO_BIN_EXE_ferrule"))
             .args(["mock", "--config"])
