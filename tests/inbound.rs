@@ -112,9 +112,20 @@ fields = {{ street = "address.street", city = "address.city", uprn = "uprn" }}
 errors = {{ field = "result_code", message_field = "message_text", map = {{ "404" = 4, timeout = 8, no_route = 16, bad_record = 20, "*" = 12 }} }}
 timeout_ms = 500
 concurrency = 250
+
+# Nothing listens at its URL: connection refused.
+[[inbound]]
+name = "refused"
+listener = "legacy"
+match = {{ field = "tran_code", value = "ADDRX" }}
+request = {{ copybook = "{req}" }}
+response = {{ copybook = "{rsp}" }}
+url = "http://127.0.0.1:{closed}/addresses/{{postcode}}"
+errors = {{ field = "result_code", message_field = "message_text", map = {{ unreachable = 10, "*" = 12 }} }}
 "#,
         req = copybook("addrq-req.cpy"),
         rsp = copybook("addrq-rsp.cpy"),
+        closed = common::gateway::free_port(),
     );
     let path = dir.join("ferrule.toml");
     std::fs::write(&path, text).unwrap();
@@ -168,6 +179,11 @@ fn records_become_api_calls_and_every_failure_a_return_code() {
     let (rc, msg, ..) = fields(&exchange(addr, "ADDRQSLOW    0001"));
     assert_eq!(rc, "08");
     assert!(msg.contains("in time"), "{msg}");
+
+    // Connection refused -> `unreachable` = 10, on the second route of the listener.
+    let (rc, msg, ..) = fields(&exchange(addr, "ADDRXAB12CD  0012"));
+    assert_eq!(rc, "10");
+    assert!(!msg.is_empty());
 
     // 200 with a body that is not JSON: a failure not listed -> `*` = 12.
     let (rc, msg, ..) = fields(&exchange(addr, "ADDRQBADJSON 0001"));
@@ -353,4 +369,34 @@ body = { address = { street = "{house} MILL LANE", city = "YORK" }, uprn = 42 }
     assert_eq!(rc, "04");
     let (rc, ..) = fields(&exchange(addr, "ADDRQSLOW    0001"));
     assert_eq!(rc, "08");
+}
+
+#[test]
+fn the_documented_example_checks() {
+    // docs/inbound.md runs these; they must stay valid.
+    let ex = common::repo().join("examples/inbound");
+    let out = common::ferrule(
+        &[
+            "check",
+            "--config",
+            common::path_str(&ex.join("ferrule.toml")),
+        ],
+        b"",
+    );
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let said = common::stdout(&out);
+    assert!(
+        said.ends_with("ok (0 backends, 0 routes, 1 listener, 1 inbound route)\n"),
+        "{said}"
+    );
+    let out = common::ferrule(
+        &[
+            "mock",
+            "--check",
+            "--config",
+            common::path_str(&ex.join("mock.toml")),
+        ],
+        b"",
+    );
+    assert!(out.status.success(), "{}", common::stderr(&out));
 }

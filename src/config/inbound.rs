@@ -192,6 +192,28 @@ pub fn validate(
                 .for_each(|(p, m)| bad(super::validate::joined(&at, &p), m)),
         }
     }
+    // `fixed` cuts every request at one length: the listener's routes must agree on it.
+    // (Indexes line up with the file only when every route loaded.)
+    let all_loaded = set.routes.len() == routes.len();
+    for (i, r) in set.routes.iter().enumerate().filter(|_| all_loaded) {
+        let first = set.routes_of(r.listener).next();
+        let fixed = set
+            .listeners
+            .get(r.listener)
+            .is_some_and(|l| l.framing == crate::connector::BackendFraming::Fixed);
+        if let Some(first) = first.filter(|f| fixed && f.request.max_len() != r.request.max_len()) {
+            bad(
+                format!("inbound[{i}].request"),
+                format!(
+                    "{} bytes, but route `{}` on this fixed-framing listener has {}: \
+                     fixed framing cuts every request at one length",
+                    r.request.max_len(),
+                    first.name,
+                    first.request.max_len()
+                ),
+            );
+        }
+    }
     // Named by a route, even one with problems of its own (those are reported already).
     let used = |name: &str| {
         routes

@@ -139,3 +139,30 @@ fn routes_need_a_known_listener_a_fallback_code_and_tls_for_https() {
     let ps = load(&format!("{LISTENER}{LISTENER}{}", route(""))).expect_err("invalid");
     assert_eq!(paths(&ps), ["listener[1].name"], "{ps:?}");
 }
+
+#[test]
+fn a_fixed_listener_needs_one_request_length() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cpy = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cobol/inbound");
+    for f in ["addrq-req.cpy", "addrq-rsp.cpy"] {
+        std::fs::copy(format!("{cpy}/{f}"), dir.path().join(f)).expect("copy");
+    }
+    let fixed = LISTENER.replace("\"delimiter\"", "\"fixed\"");
+    // The second route's request is the 104-byte response layout: not one length.
+    let second = route("")
+        .replace("name = \"address\"", "name = \"other\"")
+        .replace("ADDRQ", "OTHER")
+        .replace(
+            "request = { copybook = \"addrq-req.cpy\" }",
+            "request = { copybook = \"addrq-rsp.cpy\" }",
+        )
+        .replace("field = \"tran_code\"", "field = \"message_text\"")
+        .replace("{postcode}", "x");
+    let text = format!("[server]\n{fixed}{}{second}", route(""));
+    let ps = load_str(&text, &dir.path().join("ferrule.toml")).expect_err("invalid");
+    assert_eq!(paths(&ps), ["inbound[1].request"], "{ps:?}");
+    assert!(ps[0].message.contains("104 bytes"), "{ps:?}");
+    // With delimiter framing the lengths may differ.
+    let text = format!("[server]\n{LISTENER}{}{second}", route(""));
+    assert!(load_str(&text, &dir.path().join("ferrule.toml")).is_ok());
+}
