@@ -400,3 +400,53 @@ fn the_documented_example_checks() {
     );
     assert!(out.status.success(), "{}", common::stderr(&out));
 }
+
+#[test]
+fn inbound_calls_are_audited_with_their_direction() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = start_api();
+    let path = config(dir.path(), api);
+    let mut text = std::fs::read_to_string(&path).unwrap();
+    text = text.replacen(
+        "[server]\nlisten = \"127.0.0.1:0\"\n",
+        "[server]\nlisten = \"127.0.0.1:0\"\n\n[audit]\npath = \"audit.log\"\nflush = \"every_line\"\n",
+        1,
+    );
+    std::fs::write(&path, text).unwrap();
+    let mut g = Gateway::start_file(&path, &dir.path().join("serve.log"));
+    let addr = g.inbound_addr("legacy");
+    assert_eq!(fields(&exchange(addr, "ADDRQAB12CD  0012")).0, "00");
+    assert_eq!(fields(&exchange(addr, "ADDRQNOWHERE 0001")).0, "04");
+    assert_eq!(fields(&exchange(addr, "ADDRQAB12CD  !!!!")).0, "20");
+    g.signal(common::gateway::Signal::TERM);
+    assert!(g.wait_exit().success());
+    let log = std::fs::read_to_string(dir.path().join("audit.log")).unwrap();
+    let lines: Vec<serde_json::Value> = log
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 3, "{log}");
+    for l in &lines {
+        assert_eq!(l["direction"], "inbound", "{l}");
+        assert_eq!(l["route"], "address", "{l}");
+        // Never the record's contents.
+        assert!(!l.to_string().contains("AB12CD"), "{l}");
+    }
+    let statuses: Vec<_> = lines
+        .iter()
+        .map(|l| l["status"].as_u64().unwrap())
+        .collect();
+    assert_eq!(statuses, [200, 404, 0]);
+    assert_eq!(lines[0]["method"], "GET");
+    assert!(lines[0]["backend_ms"].is_number());
+    // The chain still verifies with inbound lines in it.
+    let out = common::ferrule(
+        &[
+            "audit",
+            "verify",
+            common::path_str(&dir.path().join("audit.log")),
+        ],
+        b"",
+    );
+    assert!(out.status.success(), "{}", common::stderr(&out));
+}

@@ -280,8 +280,13 @@ async fn serve_shared(
     let inbound = {
         // Routes are read from the live config per record, so reloads apply to them.
         let live = shared.clone();
-        let current: crate::inbound::Current =
-            Arc::new(move || live.load().gateway.inbound.clone());
+        let current: crate::inbound::Current = Arc::new(move || {
+            let l = live.load();
+            crate::inbound::Live {
+                set: l.gateway.inbound.clone(),
+                audit: l.guard.audit.clone(),
+            }
+        });
         tokio::spawn(crate::inbound::serve(inbound, current, stop_rx.clone()))
     };
     let signal = async move {

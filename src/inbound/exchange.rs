@@ -3,6 +3,7 @@
 //! response layout. Every outcome gives a well-formed record: failures carry the
 //! mapped return code and a short message, so the program is never left without one.
 
+use std::sync::Arc;
 use std::time::Instant;
 
 use ferrule_parsers::json::{CodecOptions, Decoder, Encoder, FieldErrorMode};
@@ -14,10 +15,16 @@ use super::target::CallError;
 use super::text::{pick, set_path};
 use crate::telemetry;
 
-/// What became of one record: the response record, and what to quarantine.
+/// What became of one record: the response record, and what to quarantine and audit.
 pub struct Served {
     pub route: String,
+    /// The route that took the record, or the listener's first (for `no_route`).
+    pub answering: Option<Arc<InboundRoute>>,
     pub outcome: &'static str,
+    /// The API's HTTP status, when it answered.
+    pub status: Option<u16>,
+    /// Time spent on the API call, when one was made.
+    pub call_ms: Option<f64>,
     /// The response record's bytes; `None` when the listener has no route at all to
     /// answer with (the connection is then closed).
     pub record: Option<Vec<u8>>,
@@ -30,13 +37,16 @@ pub async fn serve(set: &InboundSet, listener: usize, codec: CodecOptions, bytes
     let Some(route) = set.routes_of(listener).find(|r| r.matches.hit(bytes)) else {
         // The listener's first route answers what no route takes.
         let why = "no inbound route matches the record".to_string();
-        let record = set
-            .routes_of(listener)
-            .next()
+        let first = set.routes_of(listener).next().cloned();
+        let record = first
+            .as_ref()
             .map(|r| failure_record(r, codec, "no_route", &why));
         return Served {
             route: "<none>".into(),
+            answering: first,
             outcome: "no_route",
+            status: None,
+            call_ms: None,
             record,
             rejected: Some(why),
         };
@@ -46,7 +56,10 @@ pub async fn serve(set: &InboundSet, listener: usize, codec: CodecOptions, bytes
         Err(why) => {
             return Served {
                 route: route.name.clone(),
+                answering: Some(Arc::clone(route)),
                 outcome: "bad_record",
+                status: None,
+                call_ms: None,
                 record: Some(failure_record(route, codec, "bad_record", &why)),
                 rejected: Some(why),
             }
@@ -54,6 +67,8 @@ pub async fn serve(set: &InboundSet, listener: usize, codec: CodecOptions, bytes
     };
     let start = Instant::now();
     let called = route.target.call(route, &request).await;
+    let call_ms = start.elapsed().as_secs_f64() * 1000.0;
+    let status = called.as_ref().ok().map(|a| a.status);
     let (outcome, record) = match called {
         Ok(a) if (200..300).contains(&a.status) => match answer_record(route, codec, &a.body) {
             Ok(r) => ("ok", r),
@@ -84,7 +99,10 @@ pub async fn serve(set: &InboundSet, listener: usize, codec: CodecOptions, bytes
     .record(start.elapsed().as_secs_f64());
     Served {
         route: route.name.clone(),
+        answering: Some(Arc::clone(route)),
         outcome,
+        status,
+        call_ms: Some(call_ms),
         record: Some(record),
         rejected: None,
     }

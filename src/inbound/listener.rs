@@ -16,14 +16,22 @@ use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{watch, OwnedSemaphorePermit, Semaphore};
 use tokio::task::JoinSet;
 
-use super::exchange;
+use super::exchange::{self, Served};
 use super::quarantine::Quarantine;
 use super::spec::{InboundSet, ListenerSpec};
+use crate::audit::{AuditEvent, AuditLog};
 use crate::connector::frame::{frame_bytes, next_record, MAX_RECORD};
 use crate::telemetry;
 
-/// The live inbound config: read per record, so reloads apply.
-pub type Current = Arc<dyn Fn() -> Arc<InboundSet> + Send + Sync>;
+/// What a record is served with, from the live config: read per record, so reloads apply.
+pub struct Live {
+    pub set: Arc<InboundSet>,
+    /// The gateway's `[audit]` log: inbound calls get lines too (`direction: inbound`).
+    pub audit: Option<AuditLog>,
+}
+
+/// The live inbound config, as the gateway holds it now.
+pub type Current = Arc<dyn Fn() -> Live + Send + Sync>;
 
 /// A listener bound and ready to serve.
 pub struct Bound {
@@ -172,7 +180,8 @@ impl Conn {
     async fn records<S: AsyncRead + AsyncWrite + Unpin>(mut self, stream: S) {
         let mut io = BufReader::new(stream);
         loop {
-            let set = (self.current)();
+            let live = (self.current)();
+            let set = &live.set;
             let len = set
                 .routes_of(self.index)
                 .next()
@@ -203,14 +212,64 @@ impl Conn {
                     return;
                 }
             };
-            let served = exchange::serve(&set, self.index, self.spec.codec, &bytes).await;
+            let arrived = (std::time::SystemTime::now(), std::time::Instant::now());
+            let served = exchange::serve(set, self.index, self.spec.codec, &bytes).await;
             self.count(&served.route, served.outcome);
             if let Some(why) = &served.rejected {
                 self.keep(&bytes, why);
             }
-            let Some(record) = served.record else { return };
+            let record = match &live.audit {
+                Some(log) => self.audited(log, arrived, served).await,
+                None => served.record,
+            };
+            let Some(record) = record else { return };
             if !self.send(&mut io, &record).await {
                 return;
+            }
+        }
+    }
+
+    /// Writes the record's audit line; fail closed as the HTTP side does: when the line
+    /// cannot be written the program gets a failure record (code `*`) instead.
+    async fn audited(
+        &self,
+        log: &AuditLog,
+        (time, started): (std::time::SystemTime, std::time::Instant),
+        served: Served,
+    ) -> Option<Vec<u8>> {
+        let event = AuditEvent {
+            time,
+            request_id: uuid::Uuid::new_v4().to_string(),
+            principal: None,
+            client_addr: self.peer.to_string(),
+            route: served.route.clone(),
+            method: served
+                .answering
+                .as_ref()
+                .filter(|_| served.call_ms.is_some())
+                .map(|r| r.method.clone())
+                .unwrap_or_default(),
+            purpose: None,
+            keys: Vec::new(),
+            // 0: no HTTP answer (timeout, refused, bad or unrouted record).
+            status: served.status.unwrap_or(0),
+            latency_ms: started.elapsed().as_secs_f64() * 1000.0,
+            backend_ms: served.call_ms,
+            direction: Some("inbound"),
+        };
+        match log.record(event).await {
+            Ok(()) => served.record,
+            Err(e) => {
+                tracing::error!(listener = %self.spec.name, error = %e,
+                    "audit line not written; inbound call answered as failed");
+                let route = served.answering?;
+                let why = "audit log unavailable";
+                Some(exchange::failure_record(
+                    &route,
+                    self.spec.codec,
+                    "audit",
+                    why,
+                ))
             }
         }
     }

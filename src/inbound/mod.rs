@@ -17,4 +17,4 @@ pub mod spec;
 mod target;
 mod text;
 
-pub use listener::{bind, serve, BindError, Bound, Current};
+pub use listener::{bind, serve, BindError, Bound, Current, Live};
