@@ -35,6 +35,9 @@ use serde_json::json;
 
 const COPYBOOKS: &str = "tests/cobol/inbound";
 
+/// Calls of the API that never answers, so a test knows one is in flight.
+static SLOW_CALLS: std::sync::atomic::AtomicUsize = std::sync::atomic::AtomicUsize::new(0);
+
 /// The API: `GET /addresses/{postcode}?house=N`.
 async fn address(
     UrlPath(postcode): UrlPath<String>,
@@ -53,7 +56,10 @@ async fn address(
         )
             .into_response(),
         // Never answers: the route's timeout must.
-        "SLOW" => std::future::pending().await,
+        "SLOW" => {
+            SLOW_CALLS.fetch_add(1, std::sync::atomic::Ordering::SeqCst);
+            std::future::pending().await
+        }
         "BADJSON" => (StatusCode::OK, "this is not json").into_response(),
         // The concurrent clients: their own postcode back, to prove no mix-up.
         other => Json(json!({"address": {"street": other, "city": house}})).into_response(),
@@ -449,4 +455,98 @@ fn inbound_calls_are_audited_with_their_direction() {
         b"",
     );
     assert!(out.status.success(), "{}", common::stderr(&out));
+}
+
+#[test]
+fn a_reload_changes_routes_and_shutdown_drains_the_record_in_flight() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = start_api();
+    let path = config(dir.path(), api);
+    let text = std::fs::read_to_string(&path).unwrap();
+    // A long timeout, so the call is still in flight when SIGTERM comes.
+    std::fs::write(&path, text.replace("timeout_ms = 500", "timeout_ms = 3000")).unwrap();
+    let mut g = Gateway::start_file(&path, &dir.path().join("serve.log"));
+    let addr = g.inbound_addr("legacy");
+    assert_eq!(fields(&exchange(addr, "ADDRQNOWHERE 0001")).0, "04");
+
+    // 404 now maps to 44: SIGHUP, and the same connection-less client sees it.
+    let reloaded = text
+        .replace("timeout_ms = 500", "timeout_ms = 3000")
+        .replace("\"404\" = 4", "\"404\" = 44");
+    std::fs::write(&path, reloaded).unwrap();
+    g.signal(common::gateway::Signal::HUP);
+    common::gateway::wait_for("the reload", || {
+        g.log_text().contains("config reloaded").then_some(())
+    });
+    assert_eq!(fields(&exchange(addr, "ADDRQNOWHERE 0001")).0, "44");
+
+    // A record in flight when SIGTERM arrives still gets its answer (the timeout's 08),
+    // then the gateway exits cleanly.
+    let before = SLOW_CALLS.load(std::sync::atomic::Ordering::SeqCst);
+    let mut s = TcpStream::connect(addr).unwrap();
+    s.set_read_timeout(Some(PATIENCE)).unwrap();
+    s.write_all(b"ADDRQSLOW    0001\n").unwrap();
+    common::gateway::wait_for("the call to reach the API", || {
+        (SLOW_CALLS.load(std::sync::atomic::Ordering::SeqCst) > before).then_some(())
+    });
+    g.signal(common::gateway::Signal::TERM);
+    let mut line = String::new();
+    BufReader::new(&s).read_line(&mut line).unwrap();
+    assert_eq!(fields(line.trim_end_matches('\n')).0, "08");
+    assert!(g.wait_exit().success(), "{}", g.log_text());
+    // The connection ends after its record; new ones are refused.
+    let mut rest = String::new();
+    assert_eq!(BufReader::new(&s).read_line(&mut rest).unwrap(), 0);
+    assert!(TcpStream::connect(addr).is_err());
+}
+
+#[test]
+fn programs_beyond_max_connections_wait_their_turn() {
+    let dir = tempfile::tempdir().unwrap();
+    let api = start_api();
+    let path = config(dir.path(), api);
+    let text = std::fs::read_to_string(&path).unwrap();
+    let text = text.replace("quarantine = ", "max_connections = 2\nquarantine = ");
+    std::fs::write(&path, text).unwrap();
+    let g = Gateway::start_file(&path, &dir.path().join("serve.log"));
+    let addr = g.inbound_addr("legacy");
+    let open = |rec: &str| {
+        let mut s = TcpStream::connect(addr).unwrap();
+        s.set_read_timeout(Some(PATIENCE)).unwrap();
+        s.write_all(format!("{rec}\n").as_bytes()).unwrap();
+        s
+    };
+    let line = |s: &TcpStream| {
+        let mut l = String::new();
+        BufReader::new(s).read_line(&mut l).unwrap();
+        l.trim_end_matches('\n').to_string()
+    };
+    // Two programs served and still connected: the limit is reached.
+    let (a, b) = (open("ADDRQAB12CD  0001"), open("ADDRQAB12CD  0002"));
+    assert_eq!(fields(&line(&a)).0, "00");
+    assert_eq!(fields(&line(&b)).0, "00");
+    // A third connects (the kernel's backlog) and sends, but is not served while the
+    // first two go on exchanging records...
+    let c = open("ADDRQAB12CD  0003");
+    for s in [&a, &b] {
+        (&*s).write_all(b"ADDRQAB12CD  0009\n").unwrap();
+        assert_eq!(fields(&line(s)).0, "00");
+    }
+    c.set_nonblocking(true).unwrap();
+    let mut buf = [0u8; 1];
+    let waiting = std::io::Read::read(&mut &c, &mut buf);
+    assert_eq!(
+        waiting.map_err(|e| e.kind()),
+        Err(std::io::ErrorKind::WouldBlock),
+        "the third program was served beyond max_connections"
+    );
+    c.set_nonblocking(false).unwrap();
+    assert_eq!(
+        g.metric("ferrule_inbound_connections", &["listener=\"legacy\""]),
+        Some(2.0)
+    );
+    // ...until one of them leaves.
+    drop(a);
+    let (rc, _, street, ..) = fields(&line(&c));
+    assert_eq!((rc.as_str(), street.as_str()), ("00", "3 HIGH STREET"));
 }

@@ -428,6 +428,9 @@ pub async fn reload(
             if old.threads != new.threads {
                 tracing::warn!("server.threads changed: takes effect on restart");
             }
+            if !old.inbound.same_listeners(&new.inbound) {
+                tracing::warn!("[[listener]] changed: takes effect on restart");
+            }
             tracing::info!(
                 routes = new.routes.len(),
                 backends = live.backends.len(),

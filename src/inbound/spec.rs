@@ -24,6 +24,27 @@ pub struct InboundSet {
 }
 
 impl InboundSet {
+    /// Whether `other` has the same sockets: names, addresses, framing, code page,
+    /// limits, quarantine and TLS presence (what a reload cannot change).
+    pub fn same_listeners(&self, other: &InboundSet) -> bool {
+        let key = |l: &ListenerSpec| {
+            (
+                l.name.clone(),
+                l.listen.clone(),
+                l.framing,
+                l.codec.codepage.name(),
+                l.max_connections,
+                l.idle_timeout,
+                l.quarantine.clone(),
+                l.tls.is_some(),
+            )
+        };
+        self.listeners
+            .iter()
+            .map(key)
+            .eq(other.listeners.iter().map(key))
+    }
+
     /// The routes of listener `i`, in config order.
     pub fn routes_of(&self, i: usize) -> impl Iterator<Item = &Arc<InboundRoute>> {
         self.routes.iter().filter(move |r| r.listener == i)
