@@ -157,10 +157,18 @@ fn fields(r: &str) -> (String, String, String, String, String) {
 }
 
 fn start(dir: &Path) -> (Gateway, SocketAddr) {
-    let api = start_api();
-    let g = Gateway::start_file(&config(dir, api), &dir.join("serve.log"));
-    let addr = g.inbound_addr("legacy");
+    let (g, addr, _) = start_edited(dir, |t| t);
     (g, addr)
+}
+
+/// The test config with `edit` applied, served: the gateway, its listener, the file.
+fn start_edited(dir: &Path, edit: impl Fn(String) -> String) -> (Gateway, SocketAddr, PathBuf) {
+    let path = config(dir, start_api());
+    let text = edit(std::fs::read_to_string(&path).unwrap());
+    std::fs::write(&path, text).unwrap();
+    let g = Gateway::start_file(&path, &dir.join("serve.log"));
+    let addr = g.inbound_addr("legacy");
+    (g, addr, path)
 }
 
 #[test]
@@ -410,17 +418,13 @@ fn the_documented_example_checks() {
 #[test]
 fn inbound_calls_are_audited_with_their_direction() {
     let dir = tempfile::tempdir().unwrap();
-    let api = start_api();
-    let path = config(dir.path(), api);
-    let mut text = std::fs::read_to_string(&path).unwrap();
-    text = text.replacen(
-        "[server]\nlisten = \"127.0.0.1:0\"\n",
-        "[server]\nlisten = \"127.0.0.1:0\"\n\n[audit]\npath = \"audit.log\"\nflush = \"every_line\"\n",
-        1,
-    );
-    std::fs::write(&path, text).unwrap();
-    let mut g = Gateway::start_file(&path, &dir.path().join("serve.log"));
-    let addr = g.inbound_addr("legacy");
+    let (mut g, addr, _) = start_edited(dir.path(), |t| {
+        t.replacen(
+            "[server]\nlisten = \"127.0.0.1:0\"\n",
+            "[server]\nlisten = \"127.0.0.1:0\"\n\n[audit]\npath = \"audit.log\"\nflush = \"every_line\"\n",
+            1,
+        )
+    });
     assert_eq!(fields(&exchange(addr, "ADDRQAB12CD  0012")).0, "00");
     assert_eq!(fields(&exchange(addr, "ADDRQNOWHERE 0001")).0, "04");
     assert_eq!(fields(&exchange(addr, "ADDRQAB12CD  !!!!")).0, "20");
@@ -460,19 +464,15 @@ fn inbound_calls_are_audited_with_their_direction() {
 #[test]
 fn a_reload_changes_routes_and_shutdown_drains_the_record_in_flight() {
     let dir = tempfile::tempdir().unwrap();
-    let api = start_api();
-    let path = config(dir.path(), api);
-    let text = std::fs::read_to_string(&path).unwrap();
     // A long timeout, so the call is still in flight when SIGTERM comes.
-    std::fs::write(&path, text.replace("timeout_ms = 500", "timeout_ms = 3000")).unwrap();
-    let mut g = Gateway::start_file(&path, &dir.path().join("serve.log"));
-    let addr = g.inbound_addr("legacy");
+    let (mut g, addr, path) = start_edited(dir.path(), |t| {
+        t.replace("timeout_ms = 500", "timeout_ms = 3000")
+    });
+    let text = std::fs::read_to_string(&path).unwrap();
     assert_eq!(fields(&exchange(addr, "ADDRQNOWHERE 0001")).0, "04");
 
     // 404 now maps to 44: SIGHUP, and the same connection-less client sees it.
-    let reloaded = text
-        .replace("timeout_ms = 500", "timeout_ms = 3000")
-        .replace("\"404\" = 4", "\"404\" = 44");
+    let reloaded = text.replace("\"404\" = 4", "\"404\" = 44");
     std::fs::write(&path, reloaded).unwrap();
     g.signal(common::gateway::Signal::HUP);
     common::gateway::wait_for("the reload", || {
@@ -503,13 +503,9 @@ fn a_reload_changes_routes_and_shutdown_drains_the_record_in_flight() {
 #[test]
 fn programs_beyond_max_connections_wait_their_turn() {
     let dir = tempfile::tempdir().unwrap();
-    let api = start_api();
-    let path = config(dir.path(), api);
-    let text = std::fs::read_to_string(&path).unwrap();
-    let text = text.replace("quarantine = ", "max_connections = 2\nquarantine = ");
-    std::fs::write(&path, text).unwrap();
-    let g = Gateway::start_file(&path, &dir.path().join("serve.log"));
-    let addr = g.inbound_addr("legacy");
+    let (g, addr, _) = start_edited(dir.path(), |t| {
+        t.replace("quarantine = ", "max_connections = 2\nquarantine = ")
+    });
     let open = |rec: &str| {
         let mut s = TcpStream::connect(addr).unwrap();
         s.set_read_timeout(Some(PATIENCE)).unwrap();

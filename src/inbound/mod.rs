@@ -18,3 +18,4 @@ mod target;
 mod text;
 
 pub use listener::{bind, serve, BindError, Bound, Current, Live};
+pub use text::percent;

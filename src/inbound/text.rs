@@ -2,7 +2,7 @@
 //! `url`, `query` and `body` values), and the JSON paths (`address.lines[0]`) that pick
 //! values out of a JSON answer. Field names are dotted JSON paths of the request layout.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 /// One part of a [`Text`].
 #[derive(Debug, Clone, PartialEq)]
@@ -90,24 +90,9 @@ pub fn plain(v: Option<&Value>) -> String {
     }
 }
 
-/// Sets `value` at a dotted path, making the objects on the way.
-pub fn set_path(root: &mut Map<String, Value>, path: &[String], value: Value) {
-    let Some((last, parents)) = path.split_last() else {
-        return;
-    };
-    let mut at = root;
-    for k in parents {
-        let slot = at
-            .entry(k.clone())
-            .or_insert_with(|| Value::Object(Map::new()));
-        if !slot.is_object() {
-            *slot = Value::Object(Map::new());
-        }
-        let Value::Object(m) = slot else { return };
-        at = m;
-    }
-    at.insert(last.clone(), value);
-}
+/// Sets a value at a dotted path, making the objects on the way (one helper with the
+/// mock host's answers).
+pub use crate::mock::fields::set_path;
 
 /// One step of a [`JsonPath`].
 #[derive(Debug, Clone, PartialEq)]
@@ -225,13 +210,5 @@ mod tests {
         assert!(json_path("a[1").is_err());
         assert!(json_path("a..b").is_err());
         assert!(json_path("a[0]b").is_err());
-    }
-
-    #[test]
-    fn set_path_makes_the_objects_on_the_way() {
-        let mut m = Map::new();
-        set_path(&mut m, &["a".into(), "b".into()], json!(1));
-        set_path(&mut m, &["a".into(), "c".into()], json!("x"));
-        assert_eq!(Value::Object(m), json!({"a": {"b": 1, "c": "x"}}));
     }
 }

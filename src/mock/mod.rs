@@ -84,7 +84,8 @@ mod answer;
 mod api;
 mod clock;
 mod config;
-mod fields;
+// `set_path` serves inbound answers too (`crate::inbound`).
+pub(crate) mod fields;
 mod frame;
 mod host;
 mod key;
