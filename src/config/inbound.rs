@@ -9,7 +9,7 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use ferrule_parsers::json::CodecOptions;
-use ferrule_parsers::layout::{FieldKind, Layout};
+use ferrule_parsers::layout::{DataType, FieldKind, Layout};
 use serde::Deserialize;
 
 use super::model::{defaults, BackendTlsConfig, LayoutRef, ServerTlsConfig};
@@ -476,7 +476,21 @@ fn errors(e: &ErrorsConfig, response: Option<&Layout>, ps: &mut Problems) -> Opt
     if let Some(l) = response {
         ok &= item(l, &e.field, "errors.field".into(), "response", ps).is_some();
         if let Some(m) = &e.message_field {
-            ok &= item(l, m, "errors.message_field".into(), "response", ps).is_some();
+            let f = item(l, m, "errors.message_field".into(), "response", ps);
+            // The message is text: a numeric field could not hold it.
+            let text = f.is_some_and(|f| {
+                matches!(
+                    f.kind,
+                    FieldKind::Item(DataType::Alphanumeric { .. } | DataType::National { .. })
+                )
+            });
+            if f.is_some() && !text {
+                ps.push((
+                    "errors.message_field".into(),
+                    format!("`{m}` is not a text field (PIC X, A or N)"),
+                ));
+            }
+            ok &= text;
         }
     }
     for k in e.map.keys() {

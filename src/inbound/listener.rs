@@ -187,6 +187,10 @@ impl Conn {
                 .next()
                 .map_or(0, |r| r.request.max_len());
             let wire = self.spec.framing.wire(len);
+            if wire == (ferrule_parsers::framing::Framing::Fixed { len: 0 }) {
+                // Nothing to cut records with (no route on this listener): never spin.
+                return;
+            }
             let read = tokio::time::timeout(
                 self.spec.idle_timeout,
                 next_record(&mut io, wire, MAX_RECORD),

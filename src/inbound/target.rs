@@ -198,40 +198,4 @@ fn body(spec: &BodySpec, record: &Value) -> Option<Bytes> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use serde_json::json;
-
-    #[test]
-    fn bodies_keep_whole_field_types_and_render_mixed_text() {
-        let spec = BodySpec::Fields(vec![
-            (
-                vec!["a".into(), "n".into()],
-                super::super::text::Text::parse("{n}").unwrap(),
-            ),
-            (
-                vec!["ref".into()],
-                super::super::text::Text::parse("R-{n}").unwrap(),
-            ),
-        ]);
-        let b = body(&spec, &json!({"n": 12})).unwrap();
-        let v: Value = serde_json::from_slice(&b).unwrap();
-        assert_eq!(v, json!({"a": {"n": 12}, "ref": "R-12"}));
-        assert!(body(&BodySpec::None, &json!({})).is_none());
-        let b = body(&BodySpec::Record, &json!({"x": "y"})).unwrap();
-        assert_eq!(&b[..], br#"{"x":"y"}"#);
-    }
-
-    #[test]
-    fn urls_need_a_scheme_and_holes_after_the_host() {
-        let base = Path::new(".");
-        assert_eq!(https_tls("http://h:1/a/{x}", None, base), Ok(None));
-        assert_eq!(https_tls("http://h:1/{x}", None, base), Ok(None));
-        let e = https_tls("http://{host}/a", None, base).unwrap_err();
-        assert_eq!(e.0, "url");
-        let e = https_tls("ftp://h/a", None, base).unwrap_err();
-        assert_eq!(e.0, "url");
-        let e = https_tls("https://h/a", None, base).unwrap_err();
-        assert_eq!(e.0, "tls");
-    }
-}
+mod tests;

@@ -133,6 +133,16 @@ fn routes_need_a_known_listener_a_fallback_code_and_tls_for_https() {
     ))
     .expect_err("invalid");
     assert_eq!(paths(&ps), ["inbound[0].match.value"], "{ps:?}");
+    // A message field that cannot hold text.
+    let ps = load(&format!(
+        "{LISTENER}{}",
+        route("").replace(
+            "message_field = \"message_text\"",
+            "message_field = \"uprn\""
+        )
+    ))
+    .expect_err("invalid");
+    assert_eq!(paths(&ps), ["inbound[0].errors.message_field"], "{ps:?}");
     // Two listeners of one name, and an unknown key.
     let ps = load(&format!("{LISTENER}{LISTENER}color = 1\n{}", route(""))).expect_err("invalid");
     assert_eq!(paths(&ps), ["listener[1].color"], "{ps:?}");
