@@ -119,6 +119,25 @@ errors = {{ field = "result_code", message_field = "message_text", map = {{ "404
 timeout_ms = 500
 concurrency = 250
 
+# The same route for programs that frame records with a 4-byte length.
+[[listener]]
+name = "framed"
+listen = "127.0.0.1:0"
+framing = "len4"
+codepage = "latin1"
+dialect = "gnucobol"
+
+[[inbound]]
+name = "address-len4"
+listener = "framed"
+match = {{ field = "tran_code", value = "ADDRQ" }}
+request = {{ copybook = "{req}" }}
+response = {{ copybook = "{rsp}" }}
+url = "http://{api}/addresses/{{postcode}}"
+query = {{ house = "{{house_no}}" }}
+fields = {{ street = "address.street" }}
+errors = {{ field = "result_code", message_field = "message_text", map = {{ bad_record = 20, "*" = 12 }} }}
+
 # Nothing listens at its URL: connection refused.
 [[inbound]]
 name = "refused"
@@ -545,4 +564,65 @@ fn programs_beyond_max_connections_wait_their_turn() {
     drop(a);
     let (rc, _, street, ..) = fields(&line(&c));
     assert_eq!((rc.as_str(), street.as_str()), ("00", "3 HIGH STREET"));
+}
+
+#[test]
+fn length_prefixed_records_and_garbage_always_get_a_record_back() {
+    let dir = tempfile::tempdir().unwrap();
+    let (g, lines) = start(dir.path());
+    let framed = g.inbound_addr("framed");
+    let read_framed = |s: &mut TcpStream| {
+        let mut head = [0u8; 4];
+        std::io::Read::read_exact(s, &mut head).unwrap();
+        let mut rec = vec![0u8; u32::from_be_bytes(head) as usize];
+        std::io::Read::read_exact(s, &mut rec).unwrap();
+        String::from_utf8(rec).unwrap()
+    };
+    let mut s = TcpStream::connect(framed).unwrap();
+    s.set_read_timeout(Some(PATIENCE)).unwrap();
+    // A record in len4 framing, answered in len4 framing, twice on one connection.
+    for _ in 0..2 {
+        s.write_all(b"\0\0\0\x11ADDRQAB12CD  0012").unwrap();
+        let (rc, _, street, ..) = fields(&read_framed(&mut s));
+        assert_eq!((rc.as_str(), street.as_str()), ("00", "12 HIGH STREET"));
+    }
+    // A length prefix beyond any record: one error record, then the connection closes
+    // (the stream cannot be cut any further).
+    s.write_all(&[0xFF, 0xFF, 0xFF, 0xFF, b'A']).unwrap();
+    let (rc, msg, ..) = fields(&read_framed(&mut s));
+    assert_eq!(rc, "20");
+    assert!(msg.starts_with("bad frame"), "{msg}");
+    let mut rest = Vec::new();
+    assert_eq!(std::io::Read::read_to_end(&mut s, &mut rest).unwrap(), 0);
+
+    // Random bytes as lines: each gets a whole response record, none a dropped socket.
+    let mut seed = 0x2545_F491_4F6C_DD1Du64;
+    let mut next = move || {
+        seed ^= seed << 13;
+        seed ^= seed >> 7;
+        seed ^= seed << 17;
+        seed
+    };
+    let mut s = TcpStream::connect(lines).unwrap();
+    s.set_read_timeout(Some(PATIENCE)).unwrap();
+    let mut reader = BufReader::new(s.try_clone().unwrap());
+    for i in 0..100 {
+        let len = (next() % 40) as usize;
+        let mut rec: Vec<u8> = (0..len).map(|_| (next() % 255) as u8 + 1).collect();
+        rec.retain(|&b| b != b'\n');
+        // Every tenth starts with the route's tran code, so decoding is reached too.
+        if i % 10 == 0 {
+            rec.splice(0..0, *b"ADDRQ");
+        }
+        rec.push(b'\n');
+        s.write_all(&rec).unwrap();
+        let mut answer = Vec::new();
+        reader.read_until(b'\n', &mut answer).unwrap();
+        assert_eq!(answer.len(), 105, "record {i}: {rec:?} -> {answer:?}");
+        let rc = String::from_utf8_lossy(&answer[..2]).to_string();
+        assert!(
+            ["16", "20", "00", "04", "12"].contains(&rc.as_str()),
+            "{rc}"
+        );
+    }
 }
