@@ -129,6 +129,10 @@ pub struct InboundConfig {
     /// Response field (dotted) -> JSON path in the answer (`address.lines[0]`).
     #[serde(default)]
     pub fields: BTreeMap<String, String>,
+    /// Response field (dotted) -> a constant in every record sent back (a reply's
+    /// transaction code); `fields` and `errors` write over it.
+    #[serde(default)]
+    pub reply: BTreeMap<String, String>,
     pub errors: ErrorsConfig,
     #[serde(default = "default_inbound_timeout_ms")]
     pub timeout_ms: u64,
@@ -415,6 +419,21 @@ fn route(
             Err(m) => ps.push((format!("fields.{k}"), m)),
         }
     }
+    let mut reply = Vec::new();
+    for (k, v) in &r.reply {
+        let key = format!("reply.{k}");
+        if let Some(l) = &response {
+            if item(l, k, key.clone(), "response", &mut ps).is_some() {
+                // A constant that cannot be encoded would spoil every answer: refuse it here.
+                if let Some(c) = codec {
+                    if let Err(m) = super::constant::fits(l, c, &split(k), v) {
+                        ps.push((key, m));
+                    }
+                }
+            }
+        }
+        reply.push((split(k), v.clone()));
+    }
     let errors = errors(&r.errors, response.as_ref(), &mut ps);
     let target = Target::new(r, base).map_err(|e| ps.extend(e)).ok();
     for (key, v) in [
@@ -454,6 +473,7 @@ fn route(
         query,
         body,
         fields,
+        reply,
         errors,
         timeout: Duration::from_millis(r.timeout_ms),
         target,

@@ -144,7 +144,7 @@ fn answer_record(
     } else {
         serde_json::from_slice(body).map_err(|e| format!("the answer is not JSON: {e}"))?
     };
-    let mut rec = Map::new();
+    let mut rec = replied(route);
     for (field, path) in &route.fields {
         if let Some(v) = pick(&answer, path).filter(|v| !v.is_null()) {
             set_path(&mut rec, field, fit(&route.response, field, v.clone()));
@@ -167,7 +167,7 @@ pub fn failure_record(
     outcome: &str,
     why: &str,
 ) -> Vec<u8> {
-    let mut rec = Map::new();
+    let mut rec = replied(route);
     let e = &route.errors;
     set_path(
         &mut rec,
@@ -189,6 +189,15 @@ pub fn failure_record(
         tracing::error!(route = %route.name, error = %e, "failure record did not encode");
         vec![codec.codepage.space(); route.response.max_len()]
     })
+}
+
+/// The route's `reply` constants: the start of every record it sends back.
+fn replied(route: &InboundRoute) -> Map<String, Value> {
+    let mut rec = Map::new();
+    for (field, text) in &route.reply {
+        set_path(&mut rec, field, Value::String(text.clone()));
+    }
+    rec
 }
 
 fn encode(layout: &Layout, codec: CodecOptions, v: &Value) -> Result<Vec<u8>, String> {

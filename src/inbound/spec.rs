@@ -79,6 +79,8 @@ pub struct InboundRoute {
     pub body: BodySpec,
     /// Response field (dotted) <- JSON path in the answer.
     pub fields: Vec<(Vec<String>, JsonPath)>,
+    /// Response field (dotted) <- a constant, in every record sent back.
+    pub reply: Vec<(Vec<String>, String)>,
     pub errors: ErrorSpec,
     pub timeout: Duration,
     pub target: Target,

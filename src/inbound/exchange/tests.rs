@@ -31,3 +31,47 @@ fn short_or_bad_records_are_refused_with_where() {
     let v = decode(&l, codec, b"04MESSAGE   NAME 00150").expect("decodes");
     assert_eq!(v["name"], "NAME");
 }
+
+#[test]
+fn failure_records_carry_the_code_the_message_and_the_reply_constants() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cpy = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cobol/inbound");
+    let text = format!(
+        r#"[server]
+[[listener]]
+name = "l"
+listen = "127.0.0.1:0"
+codepage = "latin1"
+[[inbound]]
+name = "r"
+listener = "l"
+match = {{ field = "tran_code", value = "ADDRQ" }}
+request = {{ copybook = "{cpy}/addrq-req.cpy" }}
+response = {{ copybook = "{cpy}/addrq-rsp.cpy" }}
+url = "http://127.0.0.1:9/x"
+reply = {{ city = "N/A", street = "-" }}
+errors = {{ field = "result_code", message_field = "message_text", map = {{ timeout = 8, "*" = 12 }} }}
+"#
+    );
+    let g = match crate::config::load_str(&text, &dir.path().join("ferrule.toml")) {
+        Ok(g) => g,
+        Err(ps) => panic!("{ps:?}"),
+    };
+    let route = &g.inbound.routes[0];
+    let codec = g.inbound.listeners[0].codec;
+    let long = "x".repeat(100);
+    let rec = failure_record(route, codec, "timeout", &long);
+    let rec = String::from_utf8(rec).expect("latin1 ascii");
+    assert_eq!(rec.len(), 104);
+    assert_eq!(&rec[..2], "08");
+    // The message is cut to its field; the constants are there; the rest blank/zero.
+    assert_eq!(&rec[2..42], &long[..40]);
+    assert_eq!(rec[42..72].trim_end(), "-");
+    assert_eq!(rec[72..92].trim_end(), "N/A");
+    assert_eq!(&rec[92..], "000000000000");
+    // A constant that does not fit is refused by the config check.
+    let bad = text.replace("city = \"N/A\"", "city = \"ABCDEFGHIJKLMNOPQRSTUVWXYZ\"");
+    let ps = crate::config::load_str(&bad, &dir.path().join("ferrule.toml")).expect_err("invalid");
+    assert_eq!(ps.len(), 1, "{ps:?}");
+    assert_eq!(ps[0].path, "inbound[0].reply.city", "{ps:?}");
+}
