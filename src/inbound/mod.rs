@@ -15,6 +15,8 @@ mod listener;
 mod quarantine;
 pub mod spec;
 mod target;
+#[cfg(test)]
+mod testing;
 mod text;
 
 pub use listener::{bind, serve, BindError, Bound, Current, Live};

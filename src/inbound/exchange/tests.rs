@@ -35,28 +35,13 @@ fn short_or_bad_records_are_refused_with_where() {
 #[test]
 fn failure_records_carry_the_code_the_message_and_the_reply_constants() {
     let dir = tempfile::tempdir().expect("temp dir");
-    let cpy = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cobol/inbound");
-    let text = format!(
-        r#"[server]
-[[listener]]
-name = "l"
-listen = "127.0.0.1:0"
-codepage = "latin1"
-[[inbound]]
-name = "r"
-listener = "l"
-match = {{ field = "tran_code", value = "ADDRQ" }}
-request = {{ copybook = "{cpy}/addrq-req.cpy" }}
-response = {{ copybook = "{cpy}/addrq-rsp.cpy" }}
-url = "http://127.0.0.1:9/x"
-reply = {{ city = "N/A", street = "-" }}
-errors = {{ field = "result_code", message_field = "message_text", map = {{ timeout = 8, "*" = 12 }} }}
-"#
+    let text = crate::inbound::testing::one_route(
+        "http://127.0.0.1:9/x",
+        "reply = { city = \"N/A\", street = \"-\" }\n\
+         errors = { field = \"result_code\", message_field = \"message_text\", \
+         map = { timeout = 8, \"*\" = 12 } }",
     );
-    let g = match crate::config::load_str(&text, &dir.path().join("ferrule.toml")) {
-        Ok(g) => g,
-        Err(ps) => panic!("{ps:?}"),
-    };
+    let g = crate::inbound::testing::load(dir.path(), &text);
     let route = &g.inbound.routes[0];
     let codec = g.inbound.listeners[0].codec;
     let long = "x".repeat(100);

@@ -104,28 +104,13 @@ async fn https_api(dir: &Path) -> u16 {
 async fn https_apis_are_called_with_the_ca_given_and_the_bearer_token() {
     let dir = tempfile::tempdir().unwrap();
     let port = https_api(dir.path()).await;
-    let cpy = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cobol/inbound");
-    let text = format!(
-        r#"[server]
-[[listener]]
-name = "l"
-listen = "127.0.0.1:0"
-[[inbound]]
-name = "r"
-listener = "l"
-match = {{ field = "tran_code", value = "ADDRQ" }}
-request = {{ copybook = "{cpy}/addrq-req.cpy" }}
-response = {{ copybook = "{cpy}/addrq-rsp.cpy" }}
-url = "https://localhost:{port}/x/{{postcode}}"
-tls = {{ ca = "ca.pem" }}
-credentials = {{ bearer_env = "FERRULE_TEST_INBOUND_TOKEN" }}
-errors = {{ field = "result_code", map = {{ "*" = 12 }} }}
-"#
+    let text = crate::inbound::testing::one_route(
+        &format!("https://localhost:{port}/x/{{postcode}}"),
+        "tls = { ca = \"ca.pem\" }\n\
+         credentials = { bearer_env = \"FERRULE_TEST_INBOUND_TOKEN\" }\n\
+         errors = { field = \"result_code\", map = { \"*\" = 12 } }",
     );
-    let g = match crate::config::load_str(&text, &dir.path().join("ferrule.toml")) {
-        Ok(g) => g,
-        Err(ps) => panic!("{ps:?}"),
-    };
+    let g = crate::inbound::testing::load(dir.path(), &text);
     let route = &g.inbound.routes[0];
     let record = json!({"tran_code": "ADDRQ", "postcode": "AB 1", "house_no": 1});
     // The token unset: no call, `unreachable` naming the variable.
