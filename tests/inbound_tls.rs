@@ -105,6 +105,10 @@ fn required_client_certificates_guard_the_listener() {
         r#"[server]
 listen = "127.0.0.1:0"
 
+[audit]
+path = "audit.log"
+flush = "every_line"
+
 [[listener]]
 name = "secure"
 listen = "127.0.0.1:0"
@@ -151,4 +155,13 @@ errors = {{ field = "result_code", map = {{ "*" = 12 }} }}
         got.map_or(true, |n| n == 0 || !line.starts_with("00")),
         "{line:?}"
     );
+    // The one record served is audited under the program's certificate subject.
+    let audit = std::fs::read_to_string(d.join("audit.log")).unwrap();
+    let lines: Vec<serde_json::Value> = audit
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines.len(), 1, "{audit}");
+    assert_eq!(lines[0]["principal"], "CN=client", "{audit}");
+    assert_eq!(lines[0]["direction"], "inbound", "{audit}");
 }

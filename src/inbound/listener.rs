@@ -156,12 +156,23 @@ impl Conn {
         // Answers are single small writes; do not let Nagle hold them back.
         let _ = stream.set_nodelay(true);
         match self.spec.tls.clone() {
-            None => self.records(stream).await,
+            None => self.records(stream, None).await,
             Some(tls) => {
                 let shake =
                     tokio::time::timeout(tls.handshake_timeout, tls.acceptor.accept(stream));
                 match shake.await {
-                    Ok(Ok(s)) => self.records(s).await,
+                    Ok(Ok(s)) => {
+                        // The verified client certificate's subject names the program in
+                        // audit lines (mTLS), as it names HTTP callers.
+                        let principal = s
+                            .get_ref()
+                            .1
+                            .peer_certificates()
+                            .and_then(|c| c.first())
+                            .and_then(|c| crate::gateway::tls::client_cert(c))
+                            .map(|c| c.subject);
+                        self.records(s, principal).await
+                    }
                     Ok(Err(e)) => {
                         tracing::info!(listener = %self.spec.name, peer = %self.peer, error = %e,
                             "TLS handshake failed");
@@ -177,7 +188,11 @@ impl Conn {
     }
 
     /// Serves records until the program closes, goes idle, or the gateway stops.
-    async fn records<S: AsyncRead + AsyncWrite + Unpin>(mut self, stream: S) {
+    async fn records<S: AsyncRead + AsyncWrite + Unpin>(
+        mut self,
+        stream: S,
+        principal: Option<String>,
+    ) {
         let mut io = BufReader::new(stream);
         loop {
             let live = (self.current)();
@@ -223,7 +238,7 @@ impl Conn {
                 self.keep(&bytes, why);
             }
             let record = match &live.audit {
-                Some(log) => self.audited(log, arrived, served).await,
+                Some(log) => self.audited(log, arrived, principal.clone(), served).await,
                 None => served.record,
             };
             let Some(record) = record else { return };
@@ -239,12 +254,13 @@ impl Conn {
         &self,
         log: &AuditLog,
         (time, started): (std::time::SystemTime, std::time::Instant),
+        principal: Option<String>,
         served: Served,
     ) -> Option<Vec<u8>> {
         let event = AuditEvent {
             time,
             request_id: uuid::Uuid::new_v4().to_string(),
-            principal: None,
+            principal,
             client_addr: self.peer.to_string(),
             route: served.route.clone(),
             method: served
