@@ -29,6 +29,7 @@ fn event(i: usize) -> AuditEvent {
         status: 200,
         latency_ms: 3.2,
         backend_ms: Some(2.9),
+        direction: None,
     }
 }
 

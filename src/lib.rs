@@ -28,6 +28,7 @@ mod cli;
 mod config;
 mod connector;
 mod gateway;
+mod inbound;
 mod mock;
 mod openapi;
 mod telemetry;

@@ -15,6 +15,12 @@ pub const SESSIONS_IN_USE: &str = "ferrule_backend_sessions_in_use";
 pub const QUEUE_DEPTH: &str = "ferrule_backend_queue_depth";
 /// Records that failed to encode or decode, by `route` and `direction`.
 pub const CODEC_ERRORS_TOTAL: &str = "ferrule_codec_errors_total";
+/// Inbound records served, by `listener`, `route` and `outcome`.
+pub const INBOUND_RECORDS_TOTAL: &str = "ferrule_inbound_records_total";
+/// Inbound API call latency, by `route` and `outcome`.
+pub const INBOUND_CALL_SECONDS: &str = "ferrule_inbound_call_duration_seconds";
+/// Legacy programs connected, by `listener`.
+pub const INBOUND_CONNECTIONS: &str = "ferrule_inbound_connections";
 /// Config reloads, by `outcome` (`ok`, `rejected`).
 pub const RELOADS_TOTAL: &str = "ferrule_config_reloads_total";
 /// Log lines that could not be written (stderr full or closed) and were dropped.
@@ -40,6 +46,19 @@ pub fn describe() {
     describe_counter!(
         CODEC_ERRORS_TOTAL,
         "Records that failed to encode or decode"
+    );
+    describe_counter!(
+        INBOUND_RECORDS_TOTAL,
+        "Inbound records served by listener, route and outcome"
+    );
+    describe_histogram!(
+        INBOUND_CALL_SECONDS,
+        Unit::Seconds,
+        "Inbound API call latency by route and outcome"
+    );
+    describe_gauge!(
+        INBOUND_CONNECTIONS,
+        "Legacy programs connected, by listener"
     );
     describe_counter!(RELOADS_TOTAL, "Config reloads by outcome");
     describe_counter!(

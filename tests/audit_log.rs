@@ -22,6 +22,7 @@ fn event(i: usize) -> AuditEvent {
         status: 200,
         latency_ms: 2.5,
         backend_ms: Some(2.0),
+        direction: None,
     }
 }
 

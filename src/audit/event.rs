@@ -33,6 +33,9 @@ pub struct AuditEvent {
     pub latency_ms: f64,
     /// Time spent waiting on the backend, when one was called.
     pub backend_ms: Option<f64>,
+    /// `inbound` for a legacy program's call to a JSON API (`[[inbound]]`); absent for
+    /// the gateway's own API calls, whose lines stay as they were.
+    pub direction: Option<&'static str>,
 }
 
 /// The line's members between `seq` (first) and `prev` (last), in their written order;
@@ -51,6 +54,8 @@ struct Members<'a> {
     status: u16,
     latency_ms: f64,
     backend_ms: Option<f64>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    direction: Option<&'a str>,
 }
 
 /// Key fields as a JSON object in the configured order.
@@ -93,6 +98,7 @@ impl AuditEvent {
             status: self.status,
             latency_ms: round_us(self.latency_ms),
             backend_ms: self.backend_ms.map(round_us),
+            direction: self.direction,
         };
         // Serialising plain strings and numbers into a Vec cannot fail; an empty object
         // would still be sealed and fail verification loudly rather than vanish.
@@ -151,6 +157,7 @@ pub(crate) fn sample(request_id: &str) -> AuditEvent {
         status: 200,
         latency_ms: 1.234_567,
         backend_ms: None,
+        direction: None,
     }
 }
 
@@ -168,6 +175,14 @@ mod tests {
             "ab".repeat(32)
         );
         assert_eq!(s, expected);
+        // An inbound call says so at the end; outbound lines have no such member.
+        let mut inbound = sample("r1");
+        inbound.direction = Some("inbound");
+        let b = String::from_utf8(inbound.body(7, &[0xab; 32])).unwrap();
+        assert!(
+            b.contains(r#""backend_ms":null,"direction":"inbound","prev""#),
+            "{b}"
+        );
     }
 
     #[test]

@@ -21,8 +21,17 @@ pub fn run(args: CheckArgs) -> Result<(), Failure> {
             for w in &g.security.warnings {
                 eprintln!("warning: {w}");
             }
+            // Inbound counts only when there are any: the outbound line stays as it was.
+            let inbound = match g.inbound.routes.len() {
+                0 => String::new(),
+                n => format!(
+                    ", {}, {}",
+                    counted(g.inbound.listeners.len() as u64, "listener"),
+                    counted(n as u64, "inbound route")
+                ),
+            };
             println!(
-                "{}: ok ({}, {})",
+                "{}: ok ({}, {}{inbound})",
                 args.config.display(),
                 counted(g.backends.len() as u64, "backend"),
                 counted(g.routes.len() as u64, "route")

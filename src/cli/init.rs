@@ -558,15 +558,7 @@ fn whole_param(template: &str) -> Option<&str> {
 /// Text for a URL path segment or query value: unreserved characters as they are,
 /// every other byte `%XX` (which also keeps `'` out of the shell-quoted URL).
 fn url_part(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
+    crate::inbound::percent(s)
 }
 
 /// The curl command for the route, filled with the examples; what to fill in first

@@ -22,7 +22,15 @@ pub struct MockArgs {
 pub fn run(args: MockArgs) -> Result<(), Failure> {
     let set = mock::load(&args.config).map_err(|ps| config_file_problems(&args.config, &ps))?;
     if args.check {
-        say!("{}: ok ({} hosts)", args.config.display(), set.hosts.len());
+        let apis = match set.apis.len() {
+            0 => String::new(),
+            n => format!(", {n} apis"),
+        };
+        say!(
+            "{}: ok ({} hosts{apis})",
+            args.config.display(),
+            set.hosts.len()
+        );
         return Ok(());
     }
     // Warnings (undecodable requests, injected faults) go to stderr; RUST_LOG overrides.

@@ -6,6 +6,7 @@
 
 mod backend;
 mod constant;
+pub mod inbound;
 mod locate;
 mod model;
 mod security;

@@ -20,6 +20,13 @@ pub struct Config {
     pub auth: Option<crate::auth::AuthConfig>,
     /// `[audit]`: the hash-chained log of every call. Absent: no audit log.
     pub audit: Option<super::security::AuditFileConfig>,
+    /// `[[listener]]` tables (inbound: sockets legacy programs call), read in parts by
+    /// [`super::inbound::validate`].
+    #[serde(default, rename = "listener")]
+    pub listeners: Vec<toml::Table>,
+    /// `[[inbound]]` routes: a listener's records -> a JSON API -> response records.
+    #[serde(default)]
+    pub inbound: Vec<toml::Table>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

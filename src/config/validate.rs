@@ -63,6 +63,8 @@ pub struct Gateway {
     pub threads: usize,
     /// `[server] admin_listen`: the operator endpoints' own address (read at start).
     pub admin_listen: Option<String>,
+    /// `[[listener]]` and `[[inbound]]`: legacy programs calling JSON APIs.
+    pub inbound: Arc<crate::inbound::spec::InboundSet>,
 }
 
 #[derive(Debug, Clone)]
@@ -302,6 +304,7 @@ pub fn validate(config: &Config, source: &Path) -> Result<Gateway, Vec<Problem>>
     let security = security::server(config, &base, &mut security_problems);
     problems.append(&mut security_problems);
     let mut bad = |path: String, message: String| problems.push(Problem { path, message });
+    let inbound = super::inbound::validate(&config.listeners, &config.inbound, &base, &mut bad);
     let mut routes = Vec::new();
     for (i, r) in config.routes.iter().enumerate() {
         let at = format!("route[{i}]");
@@ -349,6 +352,7 @@ pub fn validate(config: &Config, source: &Path) -> Result<Gateway, Vec<Problem>>
         docs: s.docs,
         threads: s.threads,
         admin_listen: s.admin_listen.clone(),
+        inbound: Arc::new(inbound),
     })
 }
 
@@ -358,7 +362,7 @@ const MAX_THREADS: usize = 1024;
 type Problems = Vec<(String, String)>;
 
 /// `at.key`, or `at` alone for a problem with the whole table.
-fn joined(at: &str, key: &str) -> String {
+pub(super) fn joined(at: &str, key: &str) -> String {
     if key.is_empty() {
         at.to_string()
     } else {
@@ -400,7 +404,7 @@ fn backend(b: &BackendConfig, base: &Path) -> Result<BackendSpec, Problems> {
     }
 }
 
-fn server_tls(t: &ServerTlsConfig, base: &Path) -> Result<ServerTls, Problems> {
+pub(super) fn server_tls(t: &ServerTlsConfig, base: &Path) -> Result<ServerTls, Problems> {
     let mut ps: Problems = Vec::new();
     let client_auth = match t.client_auth.as_str() {
         "none" => ClientAuth::None,
@@ -443,7 +447,11 @@ fn server_tls(t: &ServerTlsConfig, base: &Path) -> Result<ServerTls, Problems> {
 }
 
 /// `codec`: the backend's, when it is valid (its dialect sizes pointer items).
-fn load_layout(r: &LayoutRef, base: &Path, codec: Option<CodecOptions>) -> Result<Layout, String> {
+pub(super) fn load_layout(
+    r: &LayoutRef,
+    base: &Path,
+    codec: Option<CodecOptions>,
+) -> Result<Layout, String> {
     let path = base.join(&r.copybook);
     let source = std::fs::read_to_string(&path)
         .map_err(|e| format!("cannot read {}: {e}", path.display()))?;

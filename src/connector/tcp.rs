@@ -82,7 +82,7 @@ impl TcpConfig {
 }
 
 /// A tcp backend's `tls`: files loaded, the server name defaulting to the address's host.
-pub(super) fn backend_tls(
+pub(crate) fn backend_tls(
     t: &BackendTlsConfig,
     address: &str,
     base: &Path,

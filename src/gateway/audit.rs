@@ -211,6 +211,7 @@ async fn audited<B>(
         status: response.status().as_u16(),
         latency_ms: arrival.started.elapsed().as_secs_f64() * 1000.0,
         backend_ms: call.backend_ms,
+        direction: None,
     };
     match log.record(event).await {
         Ok(()) => response.map(http_body_util::Either::Left),

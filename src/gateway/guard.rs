@@ -122,6 +122,7 @@ mod tests {
             status: 200,
             latency_ms: 1.0,
             backend_ms: None,
+            direction: None,
         }
     }
 

@@ -66,6 +66,8 @@ pub enum ServeError {
     },
     #[error("server error: {0}")]
     Io(#[from] std::io::Error),
+    #[error("inbound {0}")]
+    Inbound(#[from] crate::inbound::BindError),
 }
 
 /// Serves `config` on `listener` (already bound: port 0 is fine, nothing races for a
@@ -155,11 +157,16 @@ async fn run(s: Serve) -> Result<(), ServeError> {
             .map(Some)
             .map_err(|source| ServeError::Bind { addr, source }),
     };
-    let served = match (listener, admin) {
-        (Ok(l), Ok(admin)) => {
-            serve_shared(l, admin, shared.clone(), metrics, s.cli, s.shutdown).await
+    // `[[listener]]`s: bound from the config, like `admin_listen` (port 0 is printed).
+    let inbound = crate::inbound::bind(&shared.load().gateway.inbound)
+        .await
+        .map_err(ServeError::from);
+    let served = match (listener, admin, inbound) {
+        (Ok(l), Ok(admin), Ok(inbound)) => {
+            let servers = Servers { admin, inbound };
+            serve_shared(l, servers, shared.clone(), metrics, s.cli, s.shutdown).await
         }
-        (Err(e), _) | (_, Err(e)) => Err(e),
+        (Err(e), _, _) | (_, Err(e), _) | (_, _, Err(e)) => Err(e),
     };
     // On every way out, errors included: no call may add a line after this, and the
     // last head goes to the audit checkpoint.
@@ -193,15 +200,22 @@ fn close_audit(shared: &router::Shared) {
     }
 }
 
+/// What serves beside the API listener: the admin endpoints and inbound listeners.
+struct Servers {
+    admin: Option<TcpListener>,
+    inbound: Vec<crate::inbound::Bound>,
+}
+
 async fn serve_shared(
     listener: TcpListener,
-    admin: Option<TcpListener>,
+    servers: Servers,
     shared: router::Shared,
     metrics: Option<PrometheusHandle>,
     cli: Option<CliServe>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> Result<(), ServeError> {
     let local = listener.local_addr()?;
+    let Servers { admin, inbound } = servers;
     if let Some(cli) = cli {
         // Installed before the address is announced: whoever reads it may send SIGHUP at
         // once, and until a handler exists the default action ends the process.
@@ -225,6 +239,13 @@ async fn serve_shared(
         let _ = writeln!(out, "ferrule: listening on {scheme}://{local}");
         if let Some(a) = admin.as_ref().and_then(|a| a.local_addr().ok()) {
             let _ = writeln!(out, "ferrule: admin endpoints on http://{a}");
+        }
+        for b in &inbound {
+            let _ = writeln!(
+                out,
+                "ferrule: inbound listener {} on {}",
+                b.spec.name, b.addr
+            );
         }
         let _ = out.flush();
     }
@@ -256,6 +277,18 @@ async fn serve_shared(
             }
         });
     }
+    let inbound = {
+        // Routes are read from the live config per record, so reloads apply to them.
+        let live = shared.clone();
+        let current: crate::inbound::Current = Arc::new(move || {
+            let l = live.load();
+            crate::inbound::Live {
+                set: l.gateway.inbound.clone(),
+                audit: l.guard.audit.clone(),
+            }
+        });
+        tokio::spawn(crate::inbound::serve(inbound, current, stop_rx.clone()))
+    };
     let signal = async move {
         shutdown.await;
         tracing::info!("shutting down: no new connections, draining calls in flight");
@@ -285,6 +318,12 @@ async fn serve_shared(
             std::future::pending::<()>().await;
         }
         tokio::time::sleep(shared.load().gateway.shutdown_grace).await;
+    };
+    // The API and inbound listeners drain together, within one grace.
+    let server = async move {
+        let r = server.await;
+        let _ = inbound.await;
+        r
     };
     let served = tokio::select! {
         r = server => r,
@@ -388,6 +427,9 @@ pub async fn reload(
             }
             if old.threads != new.threads {
                 tracing::warn!("server.threads changed: takes effect on restart");
+            }
+            if !old.inbound.same_listeners(&new.inbound) {
+                tracing::warn!("[[listener]] changed: takes effect on restart");
             }
             tracing::info!(
                 routes = new.routes.len(),

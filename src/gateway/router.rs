@@ -386,6 +386,7 @@ mod tests {
             docs: true,
             threads: 0,
             admin_listen: None,
+            inbound: Default::default(),
         }
     }
 

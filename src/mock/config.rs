@@ -16,8 +16,11 @@ pub struct MockFile {
     /// Optional HTTP endpoint answering connection and request counts as JSON.
     pub status_listen: Option<String>,
     /// `[[host]]` tables, each read by [`HostConfig::from_table`].
-    #[serde(rename = "host")]
+    #[serde(default, rename = "host")]
     pub hosts: Vec<toml::Table>,
+    /// `[[api]]`: HTTP JSON APIs simulated for inbound routes ([`super::api`]).
+    #[serde(default, rename = "api")]
+    pub apis: Vec<super::api::ApiConfig>,
 }
 
 /// One simulated legacy host.

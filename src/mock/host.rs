@@ -25,6 +25,8 @@ use crate::connector::BackendFraming;
 pub struct MockSet {
     pub status_listen: Option<String>,
     pub hosts: Vec<Arc<Host>>,
+    /// Simulated HTTP JSON APIs (`[[api]]`).
+    pub apis: Vec<Arc<super::api::Api>>,
 }
 
 /// One simulated host, validated.
@@ -156,11 +158,32 @@ pub fn load_with(
             });
         }
     }
-    if configs.is_empty() {
+    if configs.is_empty() && file.apis.is_empty() {
         problems.push(Problem {
             path: "host".into(),
-            message: "no [[host]] defined".into(),
+            message: "no [[host]] (or [[api]]) defined".into(),
         });
+    }
+    let mut apis = Vec::new();
+    for (i, a) in file.apis.iter().enumerate() {
+        let taken = configs.iter().any(|h| h.name == a.name)
+            || file
+                .apis
+                .get(..i)
+                .is_some_and(|o| o.iter().any(|o| o.name == a.name));
+        if taken {
+            problems.push(Problem {
+                path: format!("api[{i}].name"),
+                message: format!("`{}` is used by an earlier host or api", a.name),
+            });
+        }
+        match a.validate() {
+            Ok(api) => apis.push(Arc::new(api)),
+            Err(ps) => problems.extend(ps.into_iter().map(|(p, message)| Problem {
+                path: format!("api[{i}].{p}"),
+                message,
+            })),
+        }
     }
     let mut hosts = Vec::new();
     for (i, h) in configs.iter().enumerate() {
@@ -183,6 +206,7 @@ pub fn load_with(
         Ok(MockSet {
             status_listen: file.status_listen,
             hosts,
+            apis,
         })
     } else {
         Err(problems)

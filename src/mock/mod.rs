@@ -54,6 +54,12 @@
 //! Answers are encoded once at start-up (lookup), so a record file that does not fit the
 //! response layout is reported, with its line number, before anything listens.
 //!
+//! # HTTP JSON APIs
+//! `[[api]]` tables simulate the modern side of inbound routes (a legacy program calling
+//! a JSON API through Ferrule): routes answering a method and path with a status, a JSON
+//! body and a delay. See `src/mock/api.rs` and `docs/inbound.md`. A file may hold only
+//! `[[api]]`s, only `[[host]]`s, or both.
+//!
 //! # Matching
 //! The key is read from the decoded request and compared with each record's key: text
 //! trimmed (optionally ignoring ASCII case), numbers by decimal value; a path through a
@@ -75,9 +81,11 @@
 //! values and totals to zero.
 
 mod answer;
+mod api;
 mod clock;
 mod config;
-mod fields;
+// `set_path` serves inbound answers too (`crate::inbound`).
+pub(crate) mod fields;
 mod frame;
 mod host;
 mod key;

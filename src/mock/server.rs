@@ -96,6 +96,14 @@ pub async fn start(set: MockSet) -> Result<Running, StartError> {
         });
         running.tasks.push(tokio::spawn(accept_loop(listener, run)));
     }
+    for api in set.apis {
+        let listener = bind(&api.name, &api.listen).await?;
+        let addr = local_addr(&api.name, &api.listen, &listener)?;
+        running.hosts.push((api.name.clone(), addr));
+        running
+            .tasks
+            .push(tokio::spawn(super::api::serve(api, listener)));
+    }
     if let Some(address) = &set.status_listen {
         let listener = bind("status", address).await?;
         running.status = Some(local_addr("status", address, &listener)?);

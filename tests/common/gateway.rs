@@ -98,10 +98,12 @@ impl Mock {
         let path = dir.path().join("mock.toml");
         std::fs::write(&path, config).expect("config written");
         let parsed: Table = config.parse().expect("mock config is TOML");
-        let want_hosts = parsed
-            .get("host")
-            .and_then(|h| h.as_array())
-            .map_or(0, Vec::len);
+        // Legacy hosts and simulated HTTP APIs each print their address.
+        let want_hosts = ["host", "api"]
+            .iter()
+            .filter_map(|k| parsed.get(*k).and_then(|h| h.as_array()))
+            .map(Vec::len)
+            .sum::<usize>();
         let want_status = parsed.contains_key("status_listen");
         let mut child = Command::new(env!("CARGO_BIN_EXE_ferrule"))
             .args(["mock", "--config"])
@@ -245,6 +247,8 @@ pub struct Gateway {
     pub config: PathBuf,
     pub log: PathBuf,
     _dir: Option<tempfile::TempDir>,
+    /// stdout after the listening line (admin and inbound listener lines).
+    lines: mpsc::Receiver<String>,
 }
 
 impl Gateway {
@@ -297,6 +301,20 @@ impl Gateway {
             config: config.to_path_buf(),
             log: log.to_path_buf(),
             _dir: None,
+            lines,
+        }
+    }
+
+    /// The address `[[listener]]` `name` listens on, as `serve` printed it.
+    pub fn inbound_addr(&self, name: &str) -> SocketAddr {
+        let prefix = format!("ferrule: inbound listener {name} on ");
+        loop {
+            let line = self.lines.recv_timeout(PATIENCE).unwrap_or_else(|_| {
+                panic!("no inbound listener line for {name}:\n{}", self.log_text())
+            });
+            if let Some(a) = line.trim().strip_prefix(&prefix) {
+                return a.parse().expect("an address");
+            }
         }
     }
 

@@ -1,0 +1,128 @@
+use super::*;
+use serde_json::json;
+
+#[test]
+fn bodies_keep_whole_field_types_and_render_mixed_text() {
+    let spec = BodySpec::Fields(vec![
+        (
+            vec!["a".into(), "n".into()],
+            super::super::text::Text::parse("{n}").unwrap(),
+        ),
+        (
+            vec!["ref".into()],
+            super::super::text::Text::parse("R-{n}").unwrap(),
+        ),
+    ]);
+    let b = body(&spec, &json!({"n": 12})).unwrap();
+    let v: Value = serde_json::from_slice(&b).unwrap();
+    assert_eq!(v, json!({"a": {"n": 12}, "ref": "R-12"}));
+    assert!(body(&BodySpec::None, &json!({})).is_none());
+    let b = body(&BodySpec::Record, &json!({"x": "y"})).unwrap();
+    assert_eq!(&b[..], br#"{"x":"y"}"#);
+}
+
+#[test]
+fn urls_need_a_scheme_and_holes_after_the_host() {
+    let base = Path::new(".");
+    assert_eq!(https_tls("http://h:1/a/{x}", None, base), Ok(None));
+    assert_eq!(https_tls("http://h:1/{x}", None, base), Ok(None));
+    let e = https_tls("http://{host}/a", None, base).unwrap_err();
+    assert_eq!(e.0, "url");
+    let e = https_tls("ftp://h/a", None, base).unwrap_err();
+    assert_eq!(e.0, "url");
+    let e = https_tls("https://h/a", None, base).unwrap_err();
+    assert_eq!(e.0, "tls");
+}
+
+/// A CA, and an HTTPS API for `localhost` signed by it, answering `GET /x/{anything}`
+/// with `{"name": "..."}` when the bearer token is `s3cret`, 401 otherwise.
+async fn https_api(dir: &Path) -> u16 {
+    use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
+    let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
+    p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
+    let ca_key = KeyPair::generate().unwrap();
+    let ca = p.self_signed(&ca_key).unwrap();
+    std::fs::write(dir.join("ca.pem"), ca.pem()).unwrap();
+    let key = KeyPair::generate().unwrap();
+    let cert = CertificateParams::new(vec!["localhost".to_string()])
+        .unwrap()
+        .signed_by(&key, &ca, &ca_key)
+        .unwrap();
+    let config = rustls::ServerConfig::builder_with_provider(Arc::new(
+        rustls::crypto::ring::default_provider(),
+    ))
+    .with_safe_default_protocol_versions()
+    .unwrap()
+    .with_no_client_auth()
+    .with_single_cert(
+        vec![cert.der().clone()],
+        rustls::pki_types::PrivateKeyDer::try_from(key.serialize_der()).unwrap(),
+    )
+    .unwrap();
+    let acceptor = tokio_rustls::TlsAcceptor::from(Arc::new(config));
+    let app = axum::Router::new().route(
+        "/x/{name}",
+        axum::routing::get(
+            |axum::extract::Path(name): axum::extract::Path<String>,
+             headers: axum::http::HeaderMap| async move {
+                let auth = headers.get("authorization").and_then(|v| v.to_str().ok());
+                if auth != Some("Bearer s3cret") {
+                    return (axum::http::StatusCode::UNAUTHORIZED, String::new());
+                }
+                (
+                    axum::http::StatusCode::OK,
+                    json!({ "name": name }).to_string(),
+                )
+            },
+        ),
+    );
+    let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let port = l.local_addr().unwrap().port();
+    tokio::spawn(async move {
+        loop {
+            let Ok((tcp, _)) = l.accept().await else {
+                return;
+            };
+            let (acceptor, app) = (acceptor.clone(), app.clone());
+            tokio::spawn(async move {
+                let Ok(tls) = acceptor.accept(tcp).await else {
+                    return;
+                };
+                let service = hyper_util::service::TowerToHyperService::new(app);
+                let _ = hyper_util::server::conn::auto::Builder::new(
+                    hyper_util::rt::TokioExecutor::new(),
+                )
+                .serve_connection(hyper_util::rt::TokioIo::new(tls), service)
+                .await;
+            });
+        }
+    });
+    port
+}
+
+#[tokio::test]
+async fn https_apis_are_called_with_the_ca_given_and_the_bearer_token() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = https_api(dir.path()).await;
+    let text = crate::inbound::testing::one_route(
+        &format!("https://localhost:{port}/x/{{postcode}}"),
+        "tls = { ca = \"ca.pem\" }\n\
+         credentials = { bearer_env = \"FERRULE_TEST_INBOUND_TOKEN\" }\n\
+         errors = { field = \"result_code\", map = { \"*\" = 12 } }",
+    );
+    let g = crate::inbound::testing::load(dir.path(), &text);
+    let route = &g.inbound.routes[0];
+    let record = json!({"tran_code": "ADDRQ", "postcode": "AB 1", "house_no": 1});
+    // The token unset: no call, `unreachable` naming the variable.
+    let e = route.target.call(route, &record).await.unwrap_err();
+    assert!(
+        matches!(&e, CallError::Unreachable(m) if m.contains("FERRULE_TEST_INBOUND_TOKEN")),
+        "{e:?}"
+    );
+    std::env::set_var("FERRULE_TEST_INBOUND_TOKEN", "wrong");
+    assert_eq!(route.target.call(route, &record).await.unwrap().status, 401);
+    std::env::set_var("FERRULE_TEST_INBOUND_TOKEN", "s3cret");
+    let a = route.target.call(route, &record).await.unwrap();
+    assert_eq!(a.status, 200);
+    assert_eq!(&a.body[..], br#"{"name":"AB 1"}"#);
+}
