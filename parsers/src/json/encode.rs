@@ -544,9 +544,10 @@ impl<'l> State<'l> {
     }
 
     fn decimal(&self, v: &Value, start: usize) -> Result<Decimal, RecordError> {
+        // Text is parsed where it lies; only a number is written out first.
         let text = match v {
-            Value::Number(n) => n.to_string(),
-            Value::String(s) => s.trim().to_string(),
+            Value::Number(n) => std::borrow::Cow::Owned(n.to_string()),
+            Value::String(s) => std::borrow::Cow::Borrowed(s.trim()),
             v => {
                 return Err(self.err(
                     start,
@@ -616,8 +617,9 @@ impl<'l> State<'l> {
         start: usize,
         len: usize,
     ) -> Result<&'r mut [u8], RecordError> {
-        let e = self.err(start, RecordErrorKind::CutShort { have: 0, need: len });
-        rec.slice(start, len).ok_or(e)
+        // The error (a path string) only when there is one: this runs for every item.
+        rec.slice(start, len)
+            .ok_or_else(|| self.err(start, RecordErrorKind::CutShort { have: 0, need: len }))
     }
 
     fn edited(
