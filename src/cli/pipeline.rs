@@ -1,7 +1,8 @@
 //! Decode on every core, output in input order.
 //!
 //! One reader cuts the input into batches of whole records with the file's framing (the
-//! deframer is cheap and sequential; fixed records are simply counted), workers decode
+//! deframer is cheap and sequential; fixed-length records are read straight into the
+//! batch, see [`source`]), workers decode
 //! batches, and the calling thread writes each batch's output in input order, then deals
 //! with its bad records (quarantine, `--on-error`, warnings) in the order the
 //! one-threaded loop would. Batches are cut the same way whatever the thread count, so
@@ -25,6 +26,9 @@ use ferrule_parsers::json::RecordError;
 use super::convert::OnError;
 use super::quarantine::{Quarantine, Tally};
 use super::Failure;
+use source::Source;
+
+mod source;
 
 /// Input bytes per batch: large enough that handing a batch over costs nothing next to
 /// decoding it, small enough that the batches in flight stay far below 64 MB per thread.
@@ -36,10 +40,14 @@ pub const BATCH_RECORDS: usize = 8192;
 #[derive(Debug, Default)]
 pub struct Batch {
     data: Vec<u8>,
-    /// End of each record in `data`.
+    /// End of each record in `data` (empty when `stride` is set).
     ends: Vec<usize>,
-    /// Input offset of each record's framing.
+    /// Input offset of each record's framing (empty when `stride` is set).
     offsets: Vec<u64>,
+    /// Fixed-length records read straight in: each is `stride` bytes, the first at
+    /// input offset `start` (0: `ends` and `offsets` say).
+    stride: usize,
+    start: u64,
     /// Number (1-based) of the first record.
     first: u64,
     /// Input bytes consumed once this batch was cut.
@@ -51,7 +59,10 @@ pub struct Batch {
 impl Batch {
     /// Records in the batch.
     pub fn len(&self) -> usize {
-        self.ends.len()
+        match self.stride {
+            0 => self.ends.len(),
+            len => self.data.len() / len,
+        }
     }
 
     /// Bytes of the records in the batch.
@@ -61,6 +72,14 @@ impl Batch {
 
     /// Record `i`: its bytes, number and input offset.
     pub fn record(&self, i: usize) -> (&[u8], u64, u64) {
+        if self.stride > 0 {
+            let at = i.saturating_mul(self.stride);
+            let bytes = self
+                .data
+                .get(at..at.saturating_add(self.stride))
+                .unwrap_or_default();
+            return (bytes, self.first + i as u64, self.start + at as u64);
+        }
         let start = match i.checked_sub(1) {
             Some(p) => self.ends.get(p).copied().unwrap_or(0),
             None => 0,
@@ -70,42 +89,6 @@ impl Batch {
         let offset = self.offsets.get(i).copied().unwrap_or(0);
         (bytes, self.first + i as u64, offset)
     }
-}
-
-/// Cuts the next batch; `None` once the input is done (or failed, after a batch that
-/// says so).
-fn cut<R: Read>(reader: &mut RecordReader<R>, done: &mut bool) -> Option<Batch> {
-    if *done {
-        return None;
-    }
-    // Sized once: growing by doubling would copy the batch again and again.
-    let mut b = Batch {
-        data: Vec::with_capacity(BATCH_BYTES),
-        ends: Vec::with_capacity(BATCH_RECORDS),
-        offsets: Vec::with_capacity(BATCH_RECORDS),
-        first: reader.record_number() + 1,
-        ..Batch::default()
-    };
-    while b.ends.len() < BATCH_RECORDS && b.data.len() < BATCH_BYTES {
-        match reader.next_record() {
-            Ok(Some(r)) => {
-                b.data.extend_from_slice(r);
-                b.ends.push(b.data.len());
-                b.offsets.push(reader.record_offset());
-            }
-            Ok(None) => {
-                *done = true;
-                break;
-            }
-            Err(e) => {
-                b.stop = Some(e.to_string());
-                *done = true;
-                break;
-            }
-        }
-    }
-    b.bytes_read = reader.bytes_read();
-    (!b.ends.is_empty() || b.stop.is_some()).then_some(b)
 }
 
 /// A record that did not decode cleanly, for the writer to quarantine and report.
@@ -249,10 +232,9 @@ where
     };
     if threads <= 1 {
         // One core: no threads at all, the same batches.
-        let mut reader = reader;
+        let mut source = Source::new(reader);
         let mut worker = make()?;
-        let mut finished = false;
-        while let Some(batch) = cut(&mut reader, &mut finished) {
+        while let Some(batch) = source.cut() {
             let done = worker.run(&batch, on_error);
             settle(batch.stop, batch.bytes_read, done)?;
         }
@@ -274,7 +256,7 @@ where
         // Owned by this closure: returning early drops them, so the reader and the
         // workers see their channels closed and stop before the scope joins them.
         let (credit_tx, done_rx) = (credit_tx, done_rx);
-        s.spawn(move || read_batches(reader, credit_rx, job_tx));
+        s.spawn(move || read_batches(Source::new(reader), credit_rx, job_tx));
         for _ in 0..threads {
             let (done_tx, job_rx, make) = (done_tx.clone(), Arc::clone(&job_rx), &make);
             s.spawn(move || work(&job_rx, make, on_error, done_tx));
@@ -310,14 +292,13 @@ struct Finished<O> {
 /// The reader thread: one batch per credit, numbered, until the input ends or nobody
 /// takes batches any more.
 fn read_batches<R: Read>(
-    mut reader: RecordReader<R>,
+    mut source: Source<R>,
     credits: Receiver<()>,
     jobs: SyncSender<(u64, Batch)>,
 ) {
-    let mut finished = false;
     let mut seq = 0u64;
     while credits.recv().is_ok() {
-        let Some(batch) = cut(&mut reader, &mut finished) else {
+        let Some(batch) = source.cut() else {
             return;
         };
         if jobs.send((seq, batch)).is_err() {

@@ -34,7 +34,7 @@ pub fn encode(framing: BackendFraming, record: &[u8]) -> Result<Vec<u8>, Connect
 
 /// `record` with `framing`'s bytes around it, in one buffer.
 pub fn frame_bytes(framing: Framing, record: &[u8]) -> Result<Vec<u8>, FramingError> {
-    let mut w = RecordWriter::new(Vec::with_capacity(record.len() + 8), framing);
+    let mut w = RecordWriter::unbuffered(Vec::with_capacity(record.len() + 8), framing);
     w.write_record(record)?;
     w.finish()
 }

@@ -59,6 +59,17 @@ impl<R: Read> RecordReader<R> {
         self.frames.framing()
     }
 
+    /// The largest record accepted.
+    pub fn max_record_len(&self) -> usize {
+        self.frames.max_record_len()
+    }
+
+    /// Bytes read from the inner reader but not yet returned as a record: a caller that
+    /// takes the inner reader back ([`RecordReader::into_inner`]) loses them.
+    pub fn buffered(&self) -> &[u8] {
+        self.frames.buffered()
+    }
+
     /// Next record's bytes, borrowed from the internal buffer, or `None` at a clean end of input.
     /// `Fixed { len: 0 }` is refused here: it needs [`RecordReader::next_measured`].
     pub fn next_record(&mut self) -> Result<Option<&[u8]>, FramingError> {

@@ -24,8 +24,19 @@ pub struct RecordWriter<W: Write> {
 impl<W: Write> RecordWriter<W> {
     /// A writer of `framing` records to `inner`.
     pub fn new(inner: W, framing: Framing) -> Self {
+        Self::with_buffer(inner, framing, OUTPUT_BUFFER)
+    }
+
+    /// A writer without a buffer of its own: every header and record goes straight to
+    /// `inner`. For an in-memory `inner` (a `Vec`), where a buffer would only cost an
+    /// allocation and a second copy (a backend call frames one record per request).
+    pub fn unbuffered(inner: W, framing: Framing) -> Self {
+        Self::with_buffer(inner, framing, 0)
+    }
+
+    fn with_buffer(inner: W, framing: Framing, bytes: usize) -> Self {
         RecordWriter {
-            out: BufWriter::with_capacity(OUTPUT_BUFFER, inner),
+            out: BufWriter::with_capacity(bytes, inner),
             framing,
             records: 0,
             written: 0,
@@ -124,6 +135,26 @@ mod tests {
         w.write_record(b"bc").unwrap();
         assert_eq!((w.records_written(), w.bytes_written()), (2, 7));
         assert_eq!(w.finish().unwrap(), b"\x00\x01a\x00\x02bc");
+    }
+
+    #[test]
+    fn unbuffered_writes_what_buffered_writes() {
+        // Every framing, two records (the second empty where allowed), and the errors.
+        for name in crate::framing::FRAMING_SPELLINGS {
+            let spelling = name.replace(":N", ":3").replace(":HH", ":0A");
+            let framing = Framing::parse(&spelling).unwrap();
+            let write = |mut w: RecordWriter<Vec<u8>>| {
+                let a = w.write_record(b"abc").map_err(|e| e.to_string());
+                let b = w.write_record(b"xy\n").map_err(|e| e.to_string());
+                let counts = (w.records_written(), w.bytes_written());
+                (a, b, counts, w.finish().map_err(|e| e.to_string()))
+            };
+            assert_eq!(
+                write(RecordWriter::unbuffered(Vec::new(), framing)),
+                write(RecordWriter::new(Vec::new(), framing)),
+                "{name}"
+            );
+        }
     }
 
     #[test]

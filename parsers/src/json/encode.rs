@@ -142,7 +142,7 @@ impl<'l> Encoder<'l> {
             }
             (FieldKind::Item(_), Value::Object(m)) => {
                 st.unknown_keys(std::slice::from_ref(root), m)?;
-                st.field(root, m.get(&root.field.json_name), &mut delta, &mut rec)
+                st.field(root, member(m, &root.field.json_name), &mut delta, &mut rec)
             }
             (_, v) => Err(RecordError::new(
                 String::new(),
@@ -202,6 +202,16 @@ fn kind(v: &Value) -> &'static str {
         Value::String(_) => "a string",
         Value::Array(_) => "an array",
         Value::Object(_) => "an object",
+    }
+}
+
+/// The member `name` of `m`. A record's JSON objects are small: comparing a few keys
+/// costs less than hashing the name (SipHash) for the map's index.
+fn member<'v>(m: &'v Map<String, Value>, name: &str) -> Option<&'v Value> {
+    if m.len() <= 8 {
+        m.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
+    } else {
+        m.get(name)
     }
 }
 
@@ -279,7 +289,7 @@ impl<'l> State<'l> {
         delta: &mut isize,
         rec: &mut Rec<'_>,
     ) -> Result<(), RecordError> {
-        let get = |c: &Node<'l>| obj.and_then(|m| m.get(&c.field.json_name));
+        let get = |c: &Node<'l>| obj.and_then(|m| member(m, &c.field.json_name));
         for (i, child) in node.children.iter().enumerate() {
             let root = node.set_root[i];
             let members = node.set_root.iter().filter(|&&r| r == root).count();
@@ -544,9 +554,10 @@ impl<'l> State<'l> {
     }
 
     fn decimal(&self, v: &Value, start: usize) -> Result<Decimal, RecordError> {
+        // Text is parsed where it lies; only a number is written out first.
         let text = match v {
-            Value::Number(n) => n.to_string(),
-            Value::String(s) => s.trim().to_string(),
+            Value::Number(n) => std::borrow::Cow::Owned(n.to_string()),
+            Value::String(s) => std::borrow::Cow::Borrowed(s.trim()),
             v => {
                 return Err(self.err(
                     start,
@@ -616,8 +627,9 @@ impl<'l> State<'l> {
         start: usize,
         len: usize,
     ) -> Result<&'r mut [u8], RecordError> {
-        let e = self.err(start, RecordErrorKind::CutShort { have: 0, need: len });
-        rec.slice(start, len).ok_or(e)
+        // The error (a path string) only when there is one: this runs for every item.
+        rec.slice(start, len)
+            .ok_or_else(|| self.err(start, RecordErrorKind::CutShort { have: 0, need: len }))
     }
 
     fn edited(
@@ -762,8 +774,13 @@ impl<'l> State<'l> {
         let slot = self.slot(rec, start, len)?;
         // Pad everywhere, then lay the text over it: both lengths are whole units (a
         // national text and its field are even), so the pad pattern stays aligned.
-        for (b, p) in slot.iter_mut().zip(pad.iter().take(unit).cycle()) {
-            *b = *p;
+        if unit == 1 {
+            let [space, _] = pad;
+            slot.fill(space);
+        } else {
+            for (b, p) in slot.iter_mut().zip(pad.iter().take(unit).cycle()) {
+                *b = *p;
+            }
         }
         if let Some(dst) = slot.get_mut(text_at..text_at + body_len) {
             dst.copy_from_slice(&self.scratch);
@@ -921,6 +938,18 @@ mod tests {
         assert!(matches!(e.kind, RecordErrorKind::CounterMismatch { .. }));
         // A counter above the table's maximum stays an error.
         assert!(encode(r#"{"cnt":4,"tbl":[{"a":"AA"}]}"#, true).is_err());
+    }
+
+    #[test]
+    fn members_are_found_in_small_and_large_objects() {
+        // Up to 8 keys by comparison, more through the map's index: the same answers.
+        for n in [0, 1, 8, 9, 40] {
+            let m: Map<String, Value> = (0..n).map(|i| (format!("k{i}"), Value::from(i))).collect();
+            for i in 0..n + 2 {
+                let name = format!("k{i}");
+                assert_eq!(member(&m, &name), m.get(&name), "{n} keys, {name}");
+            }
+        }
     }
 
     #[test]

@@ -7,11 +7,10 @@
 
 use axum::http::StatusCode;
 use ferrule_parsers::json::{Decoded, Decoder, FieldErrorMode, RecordError, View};
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use super::codecs::{count_error, OwnedDecoder, Pool};
-use super::request::set_path;
-use super::status::{code_of, get_path, map_status};
+use super::status::{code_of, get_path, map_code, map_status};
 use super::RouteCtx;
 use crate::auth::{strip_sensitive, Principal};
 use crate::config::RouteSpec;
@@ -48,9 +47,9 @@ fn decode(
 fn route_status(
     ctx: &RouteCtx,
     s: &crate::config::StatusSpec,
-    json: &Value,
+    mapped: Option<u16>,
 ) -> Result<StatusCode, ApiError> {
-    map_status(s, json)
+    mapped
         .and_then(|code| StatusCode::from_u16(code).ok())
         .ok_or_else(|| {
             tracing::warn!(route = %ctx.spec.path, backend = %ctx.backend.name,
@@ -77,13 +76,15 @@ pub(super) fn respond(
         let status = match &spec.status {
             None => StatusCode::OK,
             Some(s) => {
-                // Only the return code as an object of its own: what map_status reads.
-                let mut code = Value::Object(Map::new());
-                if let Some(text) = captured {
-                    let value = serde_json::from_slice(&text).map_err(|_| ApiError::Internal)?;
-                    set_path(&mut code, &s.field, value).map_err(|_| ApiError::Internal)?;
-                }
-                route_status(ctx, s, &code)?
+                // The captured value itself: no object is built around it to look it up
+                // again (an empty field path names nothing, as `get_path` would find).
+                let code = match captured {
+                    Some(text) if !s.field.is_empty() => Some(
+                        serde_json::from_slice::<Value>(&text).map_err(|_| ApiError::Internal)?,
+                    ),
+                    _ => None,
+                };
+                route_status(ctx, s, map_code(s, code.as_ref()))?
             }
         };
         return Ok((status, out));
@@ -99,7 +100,7 @@ pub(super) fn respond(
     let mut json: Value = serde_json::from_slice(&out).map_err(|_| ApiError::Internal)?;
     let status = match &spec.status {
         None => StatusCode::OK,
-        Some(s) => route_status(ctx, s, &json)?,
+        Some(s) => route_status(ctx, s, map_status(s, &json))?,
     };
     as_client_sees(ctx, principal, &mut json);
     let body = serde_json::to_vec(&json).map_err(|_| ApiError::Internal)?;

@@ -23,14 +23,19 @@ pub fn get_path<'v>(root: &'v Value, path: &[String]) -> Option<&'v Value> {
 /// The status for a decoded response, or `None` when no entry matches and there is no
 /// `*` default (the host answered something the route does not know: 502).
 pub fn map_status(spec: &StatusSpec, record: &Value) -> Option<u16> {
-    let code = code_of(spec, record);
-    code.and_then(|c| {
-        spec.map
-            .iter()
-            .find(|(k, _)| codes_match(k, &c))
-            .map(|(_, &s)| s)
-    })
-    .or(spec.default)
+    map_code(spec, get_path(record, &spec.field))
+}
+
+/// [`map_status`] of the return code's value itself (`None`: the record has none).
+pub fn map_code(spec: &StatusSpec, code: Option<&Value>) -> Option<u16> {
+    code.and_then(code_text)
+        .and_then(|c| {
+            spec.map
+                .iter()
+                .find(|(k, _)| codes_match(k, &c))
+                .map(|(_, &s)| s)
+        })
+        .or(spec.default)
 }
 
 /// The return code's text in a decoded response, if the record has one.
@@ -136,6 +141,31 @@ mod tests {
         // A record without the field (short record) falls to the default too.
         assert_eq!(map_status(&with_star, &json!({})), Some(503));
         assert_eq!(map_status(&without, &json!({"hdr": {}})), None);
+    }
+
+    #[test]
+    fn a_code_maps_as_the_record_holding_it_does() {
+        // The one-pass path maps the captured value itself: same answers as the record.
+        let s = spec(&[("0", 200), ("NF", 404)], Some(502));
+        for rc in [
+            json!(0),
+            json!("000"),
+            json!("NF"),
+            json!(" NF"),
+            json!(7),
+            json!(null),
+        ] {
+            assert_eq!(
+                map_code(&s, Some(&rc)),
+                map_status(&s, &rec(rc.clone())),
+                "{rc}"
+            );
+        }
+        // No code at all: the default, or none.
+        assert_eq!(map_code(&s, None), Some(502));
+        assert_eq!(map_code(&spec(&[("0", 200)], None), None), None);
+        // An object is not a code.
+        assert_eq!(map_code(&spec(&[], None), Some(&json!({"rc": 0}))), None);
     }
 
     #[test]

@@ -1,0 +1,167 @@
+//! Where batches come from: records cut one by one by the file's framing, or, for
+//! fixed-length records, read straight into the batch buffer.
+//!
+//! Fixed records need no cutting: a batch is a whole number of them, so the bytes are
+//! read into the batch itself (no deframer buffer, no copy per record, no table of
+//! record ends). Both kinds cut the same batches, with the same record numbers, offsets
+//! and stop messages (`source/tests.rs` checks them against each other).
+
+use std::io::{ErrorKind, Read};
+
+use ferrule_parsers::framing::{Framing, FramingError, RecordReader};
+
+use super::{Batch, BATCH_BYTES, BATCH_RECORDS};
+
+/// The reader side of the pipeline.
+pub(super) enum Source<R: Read> {
+    /// Any framing: each record cut by the deframer and copied into the batch.
+    Framed { reader: RecordReader<R>, done: bool },
+    /// Fixed-length records read straight into the batch.
+    Fixed(Fixed<R>),
+}
+
+impl<R: Read> Source<R> {
+    /// Reads fixed-length records directly when nothing is buffered in `reader` and
+    /// its limits allow the length; otherwise cuts with `reader`.
+    pub(super) fn new(reader: RecordReader<R>) -> Source<R> {
+        match reader.framing() {
+            Framing::Fixed { len }
+                if len > 0
+                    && len <= reader.max_record_len()
+                    && reader.buffered().is_empty()
+                    && reader.can_continue() =>
+            {
+                let (records, pos) = (reader.record_number(), reader.bytes_read());
+                Source::Fixed(Fixed {
+                    inner: reader.into_inner(),
+                    len,
+                    records,
+                    pos,
+                    done: false,
+                })
+            }
+            _ => Source::Framed {
+                reader,
+                done: false,
+            },
+        }
+    }
+
+    /// The next batch; `None` once the input is done (or failed, after a batch that
+    /// says so).
+    pub(super) fn cut(&mut self) -> Option<Batch> {
+        match self {
+            Source::Framed { reader, done } => cut_framed(reader, done),
+            Source::Fixed(f) => f.cut(),
+        }
+    }
+}
+
+/// Records per batch: whole records up to [`BATCH_BYTES`] (the record that crosses it
+/// included), at most [`BATCH_RECORDS`], at least one.
+fn records_per_batch(len: usize) -> usize {
+    BATCH_BYTES.div_ceil(len.max(1)).clamp(1, BATCH_RECORDS)
+}
+
+/// Cuts the next batch record by record.
+fn cut_framed<R: Read>(reader: &mut RecordReader<R>, done: &mut bool) -> Option<Batch> {
+    if *done {
+        return None;
+    }
+    // Sized once: growing by doubling would copy the batch again and again.
+    let mut b = Batch {
+        data: Vec::with_capacity(BATCH_BYTES),
+        ends: Vec::with_capacity(BATCH_RECORDS),
+        offsets: Vec::with_capacity(BATCH_RECORDS),
+        first: reader.record_number() + 1,
+        ..Batch::default()
+    };
+    while b.ends.len() < BATCH_RECORDS && b.data.len() < BATCH_BYTES {
+        match reader.next_record() {
+            Ok(Some(r)) => {
+                b.data.extend_from_slice(r);
+                b.ends.push(b.data.len());
+                b.offsets.push(reader.record_offset());
+            }
+            Ok(None) => {
+                *done = true;
+                break;
+            }
+            Err(e) => {
+                b.stop = Some(e.to_string());
+                *done = true;
+                break;
+            }
+        }
+    }
+    b.bytes_read = reader.bytes_read();
+    (!b.ends.is_empty() || b.stop.is_some()).then_some(b)
+}
+
+/// Fixed-length records read straight into batches.
+pub(super) struct Fixed<R> {
+    inner: R,
+    /// Record length (> 0).
+    len: usize,
+    /// Records read so far, and the input bytes they took.
+    records: u64,
+    pos: u64,
+    done: bool,
+}
+
+impl<R: Read> Fixed<R> {
+    fn cut(&mut self) -> Option<Batch> {
+        if self.done {
+            return None;
+        }
+        let len = self.len;
+        let mut data = vec![0u8; records_per_batch(len).saturating_mul(len)];
+        let mut filled = 0;
+        let mut stop = None;
+        while let Some(room) = data.get_mut(filled..).filter(|r| !r.is_empty()) {
+            match self.inner.read(room) {
+                Ok(0) => {
+                    self.done = true;
+                    break;
+                }
+                Ok(n) => filled += n,
+                Err(e) if e.kind() == ErrorKind::Interrupted => {}
+                // As the deframer reports it; the batch keeps the whole records before it.
+                Err(e) => {
+                    stop = Some(FramingError::Io(e).to_string());
+                    self.done = true;
+                    break;
+                }
+            }
+        }
+        let whole = filled - filled % len;
+        let count = (whole / len) as u64;
+        if stop.is_none() && whole < filled {
+            stop = Some(
+                FramingError::Truncated {
+                    record: self.records + count + 1,
+                    offset: self.pos + whole as u64,
+                    have: filled - whole,
+                    need: len,
+                }
+                .to_string(),
+            );
+        }
+        data.truncate(whole);
+        let batch = Batch {
+            data,
+            stride: len,
+            start: self.pos,
+            first: self.records + 1,
+            bytes_read: self.pos + whole as u64,
+            stop,
+            ..Batch::default()
+        };
+        self.records += count;
+        self.pos += whole as u64;
+        (count > 0 || batch.stop.is_some()).then_some(batch)
+    }
+}
+
+#[cfg(test)]
+mod tests;
