@@ -14,7 +14,7 @@
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{IsTerminal, Read};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -72,21 +72,39 @@ impl Batch {
     }
 }
 
+/// Where the reader cuts batches: after this many records or bytes of input, whichever
+/// comes first (a record larger than `bytes` is a batch of its own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchSize {
+    pub records: usize,
+    pub bytes: usize,
+}
+
+impl Default for BatchSize {
+    fn default() -> Self {
+        BatchSize {
+            records: BATCH_RECORDS,
+            bytes: BATCH_BYTES,
+        }
+    }
+}
+
 /// Cuts the next batch; `None` once the input is done (or failed, after a batch that
 /// says so).
-fn cut<R: Read>(reader: &mut RecordReader<R>, done: &mut bool) -> Option<Batch> {
+fn cut<R: Read>(reader: &mut RecordReader<R>, size: BatchSize, done: &mut bool) -> Option<Batch> {
     if *done {
         return None;
     }
+    let records = size.records.max(1);
     // Sized once: growing by doubling would copy the batch again and again.
     let mut b = Batch {
-        data: Vec::with_capacity(BATCH_BYTES),
-        ends: Vec::with_capacity(BATCH_RECORDS),
-        offsets: Vec::with_capacity(BATCH_RECORDS),
+        data: Vec::with_capacity(size.bytes),
+        ends: Vec::with_capacity(records.min(size.bytes)),
+        offsets: Vec::with_capacity(records.min(size.bytes)),
         first: reader.record_number() + 1,
         ..Batch::default()
     };
-    while b.ends.len() < BATCH_RECORDS && b.data.len() < BATCH_BYTES {
+    while b.ends.len() < records && b.data.len() < size.bytes {
         match reader.next_record() {
             Ok(Some(r)) => {
                 b.data.extend_from_slice(r);
@@ -139,6 +157,7 @@ pub trait Work {
 pub struct Policy {
     pub threads: usize,
     pub on_error: OnError,
+    pub batch: BatchSize,
 }
 
 /// How the run went, for the summary line.
@@ -228,7 +247,11 @@ where
     W: Work,
     M: Fn() -> Result<W, Failure> + Sync,
 {
-    let Policy { threads, on_error } = policy;
+    let Policy {
+        threads,
+        on_error,
+        batch: size,
+    } = policy;
     let mut settle = |batch_stop: Option<String>,
                       bytes_read: u64,
                       done: Result<Done<W::Out>, Failure>|
@@ -252,7 +275,7 @@ where
         let mut reader = reader;
         let mut worker = make()?;
         let mut finished = false;
-        while let Some(batch) = cut(&mut reader, &mut finished) {
+        while let Some(batch) = cut(&mut reader, size, &mut finished) {
             let done = worker.run(&batch, on_error);
             settle(batch.stop, batch.bytes_read, done)?;
         }
@@ -274,7 +297,7 @@ where
         // Owned by this closure: returning early drops them, so the reader and the
         // workers see their channels closed and stop before the scope joins them.
         let (credit_tx, done_rx) = (credit_tx, done_rx);
-        s.spawn(move || read_batches(reader, credit_rx, job_tx));
+        s.spawn(move || read_batches(reader, size, credit_rx, job_tx));
         for _ in 0..threads {
             let (done_tx, job_rx, make) = (done_tx.clone(), Arc::clone(&job_rx), &make);
             s.spawn(move || work(&job_rx, make, on_error, done_tx));
@@ -311,13 +334,14 @@ struct Finished<O> {
 /// takes batches any more.
 fn read_batches<R: Read>(
     mut reader: RecordReader<R>,
+    size: BatchSize,
     credits: Receiver<()>,
     jobs: SyncSender<(u64, Batch)>,
 ) {
     let mut finished = false;
     let mut seq = 0u64;
     while credits.recv().is_ok() {
-        let Some(batch) = cut(&mut reader, &mut finished) else {
+        let Some(batch) = cut(&mut reader, size, &mut finished) else {
             return;
         };
         if jobs.send((seq, batch)).is_err() {
@@ -391,6 +415,33 @@ pub fn settle_bad(
     }
     tally.bad(&bad.errors);
     Ok(())
+}
+
+/// How a pipelined decode ends, whatever stopped it: the progress bar cleared, the
+/// output closed by `close` (the records decoded before a stop are still written), the
+/// quarantine closed, the warnings tally and the summary line printed; then the first
+/// failure of the run, the output and the quarantine, in that order.
+pub fn finish_run(
+    progress: &Progress,
+    counts: &Counts,
+    mut tally: Tally,
+    quarantine: (Quarantine, Option<&Path>),
+    ran: Result<(), Failure>,
+    close: impl FnOnce() -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    progress.finish();
+    let written = close();
+    let (quarantine, path) = quarantine;
+    let finished = quarantine.finish();
+    tally.good = counts.records - counts.bad;
+    tally.summary("decoded", path);
+    eprintln!(
+        "{}",
+        counts.summary_line(path.is_some(), progress.seconds())
+    );
+    ran?;
+    written?;
+    finished
 }
 
 /// `--threads`: at least 1; by default every core.
