@@ -335,27 +335,39 @@ fn people(dir: &Path) -> [std::path::PathBuf; 3] {
 }
 
 #[test]
-fn row_groups_hold_at_most_row_group_rows_on_any_thread_count() {
+fn row_groups_follow_the_row_group_size_on_any_thread_count() {
     let dir = tempfile::tempdir().expect("tempdir");
     let [cpy, bin, jsonl] = people(dir.path());
     let base = ["--copybook", s(&cpy), s(&bin)];
-    let mut bytes = Vec::new();
-    for threads in ["1", "3"] {
-        let pq = dir.path().join(format!("p{threads}.parquet"));
-        let to = ["--to", "parquet", "--row-group-rows", "7"];
-        decode(&[&base[..], &to, &["--threads", threads, "-o", s(&pq)]].concat());
-        assert_eq!(
-            parquet_layout(&pq)["groups"],
-            serde_json::json!([7, 7, 7, 7, 2]),
-            "{threads} threads"
+    // 207-byte records: 7 a group by count; by size, a group ends once it holds 1000
+    // bytes (the fifth record).
+    let cases = [
+        ("--row-group-rows", "7", serde_json::json!([7, 7, 7, 7, 2])),
+        (
+            "--row-group-bytes",
+            "1000",
+            serde_json::json!([5, 5, 5, 5, 5, 5]),
+        ),
+    ];
+    for (option, n, groups) in cases {
+        let mut bytes = Vec::new();
+        for threads in ["1", "3"] {
+            let pq = dir.path().join(format!("p{threads}.parquet"));
+            let to = ["--to", "parquet", option, n];
+            decode(&[&base[..], &to, &["--threads", threads, "-o", s(&pq)]].concat());
+            assert_eq!(
+                parquet_layout(&pq)["groups"],
+                groups,
+                "{option} {n}, {threads} threads"
+            );
+            check("parquet", &pq, &jsonl, false);
+            bytes.push(std::fs::read(&pq).expect("parquet"));
+        }
+        assert!(
+            bytes[0] == bytes[1],
+            "1 and 3 threads wrote different files"
         );
-        check("parquet", &pq, &jsonl, false);
-        bytes.push(std::fs::read(&pq).expect("parquet"));
     }
-    assert!(
-        bytes[0] == bytes[1],
-        "1 and 3 threads wrote different files"
-    );
 }
 
 #[test]

@@ -454,3 +454,27 @@ fn encoded_row_groups_fill_parts_and_split_where_they_cross() {
         Part::Batch(_)
     ));
 }
+
+#[test]
+fn unscaled_values_are_exact_on_both_sides_of_18_digits() {
+    use crate::builder::unscaled;
+    use ferrule_parsers::numeric::Decimal;
+    let d = |t: &str| Decimal::parse(t).unwrap();
+    // 18 digits (the u64 path), 19 and 38 (the i128 path), negative, negative zero.
+    assert_eq!(
+        unscaled(&d("-999999999999999999"), 0),
+        Ok(-999_999_999_999_999_999)
+    );
+    assert_eq!(
+        unscaled(&d("1234567890123456789"), 0),
+        Ok(1_234_567_890_123_456_789)
+    );
+    let max = "9".repeat(38);
+    assert_eq!(unscaled(&d(&max), 0), Ok(max.parse::<i128>().unwrap()));
+    assert_eq!(unscaled(&d("-0.00"), 2), Ok(0));
+    assert_eq!(unscaled(&d("-123.45"), 2), Ok(-12345));
+    // Another scale: rescaled exactly, or refused.
+    assert_eq!(unscaled(&d("1.5"), 3), Ok(1500));
+    assert!(unscaled(&d("1.25"), 1).is_err());
+    assert!(unscaled(&d(&"9".repeat(39)), 0).is_err());
+}

@@ -25,10 +25,11 @@ use super::{CodecArgs, Failure};
 
 /// Rows per Arrow batch (Arrow IPC and CSV).
 const BATCH_ROWS: usize = 8192;
-/// Parquet: input bytes per row group at most, whatever `--row-group-rows` says, so that
-/// wide records do not make row groups (and memory) grow: a row group is held as input,
-/// as Arrow arrays and encoded until it is written, by each thread.
-pub const ROW_GROUP_BYTES: usize = 4 << 20;
+/// Parquet: input bytes per row group at most by default (`--row-group-bytes`), whatever
+/// `--row-group-rows` says, so that wide records do not make row groups (and memory)
+/// grow: each thread holds its row group as input, as Arrow arrays and encoded until it
+/// is written. 1 MiB keeps peak RSS under 64 MB per thread (bench/README.md).
+pub const ROW_GROUP_BYTES: usize = 1 << 20;
 
 /// Parquet compression (`--compression`).
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Default)]
@@ -68,10 +69,12 @@ pub struct ColumnarArgs {
     /// (`items__1__qty`), instead of structs and lists (csv always flattens).
     #[arg(long)]
     pub flatten: bool,
-    /// Parquet: at most N records per row group [default: 65536, and at most 4 MiB of
-    /// input records].
+    /// Parquet: at most N records per row group [default: 65536].
     #[arg(long, value_name = "N")]
     pub row_group_rows: Option<usize>,
+    /// Parquet: a row group ends once its records hold N bytes of input [default: 1048576].
+    #[arg(long, value_name = "N")]
+    pub row_group_bytes: Option<usize>,
     /// Parquet compression [default: snappy].
     #[arg(long, value_enum)]
     pub compression: Option<CompressionArg>,
@@ -95,15 +98,20 @@ impl ColumnarArgs {
 
     /// Refuses the Parquet options with another `--to`, and a row group of no rows.
     fn check_parquet(&self) -> Result<(), Failure> {
-        if self.to != OutputFormat::Parquet
-            && (self.row_group_rows.is_some() || self.compression.is_some())
-        {
+        let given = [
+            self.row_group_rows.is_some(),
+            self.row_group_bytes.is_some(),
+            self.compression.is_some(),
+        ];
+        if self.to != OutputFormat::Parquet && given.contains(&true) {
             return Err(Failure::usage(
-                "error: --row-group-rows and --compression need --to parquet",
+                "error: --row-group-rows, --row-group-bytes and --compression need --to parquet",
             ));
         }
-        if self.row_group_rows == Some(0) {
-            return Err(Failure::usage("error: --row-group-rows must be at least 1"));
+        if self.row_group_rows == Some(0) || self.row_group_bytes == Some(0) {
+            return Err(Failure::usage(
+                "error: --row-group-rows and --row-group-bytes must be at least 1",
+            ));
         }
         Ok(())
     }
@@ -163,11 +171,11 @@ pub fn decode(args: &ColumnarArgs, job: Job<'_>) -> Result<(), Failure> {
         .with_compression(compression)
         .map_err(fail)?
         .with_row_group_rows(args.group_rows());
-    // A Parquet batch is a row group: as large as asked, within ROW_GROUP_BYTES.
+    // A Parquet batch is a row group.
     let size = match format {
         Format::Parquet => BatchSize {
             records: args.group_rows(),
-            bytes: ROW_GROUP_BYTES,
+            bytes: args.row_group_bytes.unwrap_or(ROW_GROUP_BYTES),
         },
         Format::Arrow | Format::Csv => BatchSize::default(),
     };
