@@ -72,7 +72,8 @@ pub struct ColumnarArgs {
     /// Parquet: at most N records per row group [default: 65536].
     #[arg(long, value_name = "N")]
     pub row_group_rows: Option<usize>,
-    /// Parquet: a row group ends once its records hold N bytes of input [default: 1048576].
+    /// Parquet: at most N bytes of input records per row group (at least one record)
+    /// [default: 1048576].
     #[arg(long, value_name = "N")]
     pub row_group_bytes: Option<usize>,
     /// Parquet compression [default: snappy].

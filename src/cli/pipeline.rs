@@ -72,8 +72,10 @@ impl Batch {
     }
 }
 
-/// Where the reader cuts batches: after this many records or bytes of input, whichever
-/// comes first (a record larger than `bytes` is a batch of its own).
+/// Where the reader cuts batches: at most this many records, and this many bytes of input
+/// while records keep their length (one record more may run over: a batch stops once
+/// another record as long as the last would not fit; a record larger than `bytes` is a
+/// batch of its own).
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct BatchSize {
     pub records: usize,
@@ -104,9 +106,14 @@ fn cut<R: Read>(reader: &mut RecordReader<R>, size: BatchSize, done: &mut bool) 
         first: reader.record_number() + 1,
         ..Batch::default()
     };
-    while b.ends.len() < records && b.data.len() < size.bytes {
+    // One more record is cut while one as long as the last still fits: fixed-length
+    // batches then never outgrow the buffer (growing it copied the batch into a buffer of
+    // twice the size; an allocator keeps such blocks resident for a while).
+    let mut last = 0;
+    while b.ends.len() < records && (b.ends.is_empty() || b.data.len() + last <= size.bytes) {
         match reader.next_record() {
             Ok(Some(r)) => {
+                last = r.len();
                 b.data.extend_from_slice(r);
                 b.ends.push(b.data.len());
                 b.offsets.push(reader.record_offset());
