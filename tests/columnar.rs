@@ -295,3 +295,156 @@ fn fixed_framed_odo_records_are_read_at_their_measured_length() {
     let summary = check("parquet", &pq, &jsonl, false);
     assert!(summary["rows"].as_u64().unwrap_or(0) >= 2, "{summary}");
 }
+
+/// pyarrow's view of a Parquet file's layout: rows per row group, and per column path
+/// its compression and encodings (first row group).
+fn parquet_layout(path: &Path) -> Value {
+    let script = r#"
+import json, sys
+import pyarrow.parquet as pq
+m = pq.ParquetFile(sys.argv[1]).metadata
+cols = {}
+if m.num_row_groups:
+    g = m.row_group(0)
+    for i in range(g.num_columns):
+        c = g.column(i)
+        cols[c.path_in_schema] = {"compression": c.compression, "encodings": list(c.encodings)}
+print(json.dumps({"groups": [m.row_group(i).num_rows for i in range(m.num_row_groups)], "columns": cols}))
+"#;
+    let out = Command::new("python3")
+        .args(["-c", script, s(path)])
+        .output()
+        .expect("python3 runs");
+    assert!(
+        out.status.success(),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    serde_json::from_slice(&out.stdout).expect("JSON")
+}
+
+/// The person sample (3 records) 10 times over in `dir`: its copybook, the file, and
+/// the file's JSON Lines (`ferrule decode`).
+fn people(dir: &Path) -> [std::path::PathBuf; 3] {
+    let bin = std::fs::read(sample("person.cp037.bin")).expect("sample");
+    let (cpy, path) = (sample("person.cpy"), dir.join("people.bin"));
+    std::fs::write(&path, bin.repeat(10)).expect("write");
+    let jsonl = dir.join("people.jsonl");
+    decode(&["--copybook", s(&cpy), s(&path), "-o", s(&jsonl)]);
+    [cpy, path, jsonl]
+}
+
+#[test]
+fn row_groups_follow_the_row_group_size_on_any_thread_count() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let [cpy, bin, jsonl] = people(dir.path());
+    let base = ["--copybook", s(&cpy), s(&bin)];
+    // 207-byte records: 7 a group by count; 4 by size (a fifth would pass 1000 bytes).
+    let cases = [
+        ("--row-group-rows", "7", serde_json::json!([7, 7, 7, 7, 2])),
+        (
+            "--row-group-bytes",
+            "1000",
+            serde_json::json!([4, 4, 4, 4, 4, 4, 4, 2]),
+        ),
+    ];
+    for (option, n, groups) in cases {
+        let mut bytes = Vec::new();
+        for threads in ["1", "3"] {
+            let pq = dir.path().join(format!("p{threads}.parquet"));
+            let to = ["--to", "parquet", option, n];
+            decode(&[&base[..], &to, &["--threads", threads, "-o", s(&pq)]].concat());
+            assert_eq!(
+                parquet_layout(&pq)["groups"],
+                groups,
+                "{option} {n}, {threads} threads"
+            );
+            check("parquet", &pq, &jsonl, false);
+            bytes.push(std::fs::read(&pq).expect("parquet"));
+        }
+        assert!(
+            bytes[0] == bytes[1],
+            "1 and 3 threads wrote different files"
+        );
+    }
+}
+
+#[test]
+fn dataset_parts_split_row_groups_that_do_not_fit() {
+    // 30 rows, parts of 4, row groups of 3 encoded on the workers: a row group that
+    // crosses a part boundary is split by the writer; the parts still read as one.
+    let dir = tempfile::tempdir().expect("tempdir");
+    let [cpy, bin, jsonl] = people(dir.path());
+    let base = ["--copybook", s(&cpy), s(&bin)];
+    for threads in ["1", "2"] {
+        let ds = dir.path().join(format!("ds{threads}"));
+        let to = ["--to", "parquet", "--row-group-rows", "3"];
+        let parts = ["--rows-per-file", "4", "--threads", threads];
+        decode(&[&base[..], &to, &parts, &["--out", s(&ds)]].concat());
+        let mut rows = Vec::new();
+        for i in 0..8 {
+            let groups = parquet_layout(&ds.join(format!("part-{i:05}.parquet")))["groups"].clone();
+            let groups: Vec<u64> = serde_json::from_value(groups).expect("row counts");
+            assert!(groups.iter().all(|&g| g <= 3), "part {i}: {groups:?}");
+            rows.push(groups.iter().sum::<u64>());
+        }
+        assert_eq!(rows, [4, 4, 4, 4, 4, 4, 4, 2], "{threads} threads");
+        assert!(!ds.join("part-00008.parquet").exists());
+        let summary = check("parquet", &ds, &jsonl, false);
+        assert_eq!(summary["rows"].as_u64(), Some(30));
+    }
+}
+
+#[test]
+fn dictionaries_only_for_text_and_compression_as_asked() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let [cpy, bin, jsonl] = people(dir.path());
+    let base = ["--copybook", s(&cpy), s(&bin), "--to", "parquet"];
+    for (compression, want) in [(None, "SNAPPY"), (Some("none"), "UNCOMPRESSED")] {
+        let pq = dir.path().join(format!("{want}.parquet"));
+        let mut args = [&base[..], &["-o", s(&pq)]].concat();
+        if let Some(c) = compression {
+            args.extend(["--compression", c]);
+        }
+        decode(&args);
+        check("parquet", &pq, &jsonl, false);
+        let layout = parquet_layout(&pq);
+        let columns = layout["columns"].as_object().expect("columns");
+        for (path, c) in columns {
+            assert_eq!(c["compression"], want, "{path}");
+            let dict = c["encodings"]
+                .as_array()
+                .expect("encodings")
+                .iter()
+                .any(|e| e.as_str().is_some_and(|e| e.contains("DICTIONARY")));
+            // Text columns keep a dictionary; decimals and integers are plain.
+            let text = ["nominal_ref", "name_block.surname"].contains(&path.as_str());
+            let amount = ["outstanding_fines", "conviction_count"].contains(&path.as_str());
+            assert!(!text || dict, "{path}: {c}");
+            assert!(!amount || !dict, "{path}: {c}");
+        }
+        assert!(columns.contains_key("outstanding_fines"), "{columns:?}");
+    }
+}
+
+#[test]
+fn parquet_options_are_refused_where_they_mean_nothing() {
+    let (cpy, bin) = (sample("person.cpy"), sample("person.cp037.bin"));
+    let base = ["decode", "--copybook", s(&cpy), s(&bin)];
+    for extra in [
+        &["--to", "csv", "--compression", "none"][..],
+        &["--row-group-rows", "10"],
+        &[
+            "--to",
+            "parquet",
+            "--row-group-rows",
+            "0",
+            "-o",
+            "/dev/null",
+        ],
+        &["--to", "parquet", "--compression", "zip", "-o", "/dev/null"],
+    ] {
+        let out = ferrule(&[&base[..], extra].concat(), b"");
+        assert_eq!(out.status.code(), Some(2), "{extra:?}: {}", stderr(&out));
+    }
+}

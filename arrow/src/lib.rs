@@ -11,6 +11,9 @@
 mod builder;
 mod error;
 pub mod plan;
+pub mod read;
+#[cfg(feature = "writers")]
+mod row_group;
 #[cfg(feature = "writers")]
 pub mod writer;
 
@@ -21,7 +24,9 @@ pub use builder::RecordBatchBuilder;
 pub use error::ColumnarError;
 pub use plan::{arrow_schema, describe, ColumnPlan, PlanOptions};
 #[cfg(feature = "writers")]
-pub use writer::{Format, Writer};
+pub use row_group::{ParquetCompression, RowGroup, RowGroupEncoder};
+#[cfg(feature = "writers")]
+pub use writer::{Format, Part, Preparer, Writer};
 
 /// The batches [`RecordBatchBuilder`] builds and [`Writer`] writes.
 pub use arrow_array::RecordBatch;

@@ -174,13 +174,18 @@ fn records() -> Vec<Vec<u8>> {
     vec![r1, r2, r3]
 }
 
-fn build(flatten: bool, mode: FieldErrorMode) -> Result<arrow_array::RecordBatch, ColumnarError> {
-    let l = layout(ORDERS);
-    let codec = CodecOptions {
+/// The options the ORDERS records are decoded with.
+fn orders_codec() -> CodecOptions {
+    CodecOptions {
         codepage: CodePage::by_name("cp037").unwrap(),
         redefines: RedefinesMode::First,
         ..CodecOptions::default()
-    };
+    }
+}
+
+fn build(flatten: bool, mode: FieldErrorMode) -> Result<arrow_array::RecordBatch, ColumnarError> {
+    let l = layout(ORDERS);
+    let codec = orders_codec();
     let mut dec = ValueDecoder::new(&l, codec).unwrap();
     let plan = ColumnPlan::from_shape(dec.shape(), &codec, PlanOptions { flatten }).unwrap();
     let mut b = RecordBatchBuilder::new(plan)?;
@@ -238,14 +243,22 @@ fn a_bad_record_fails_with_its_location() {
     assert!(msg.contains("00 0A 1D"), "{msg}");
 }
 
+/// The three records as one batch, and a Parquet dataset writer of `rows` rows a part
+/// (in the directory returned with it).
+#[cfg(feature = "writers")]
+fn parquet_parts(rows: usize) -> (arrow_array::RecordBatch, tempfile::TempDir, crate::Writer) {
+    let batch = build(false, FieldErrorMode::Null).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let w = crate::Writer::to_dir(crate::Format::Parquet, batch.schema(), dir.path(), rows);
+    (batch, dir, w.unwrap())
+}
+
 #[cfg(feature = "writers")]
 #[test]
 fn datasets_split_into_parts_of_n_rows() {
     use crate::{Format, Writer};
     use parquet::arrow::arrow_reader::ParquetRecordBatchReaderBuilder;
-    let batch = build(false, FieldErrorMode::Null).unwrap();
-    let dir = tempfile::tempdir().unwrap();
-    let mut w = Writer::to_dir(Format::Parquet, batch.schema(), dir.path(), 2).unwrap();
+    let (batch, _dir, mut w) = parquet_parts(2);
     w.write(&batch).unwrap();
     let files = w.finish().unwrap();
     let names: Vec<_> = files
@@ -277,7 +290,7 @@ fn csv_writes_decimals_as_exact_text() {
     let batch = build(true, FieldErrorMode::Null).unwrap();
     let path = tempfile::NamedTempFile::new().unwrap();
     let file = std::fs::File::create(path.path()).unwrap();
-    let mut w = Writer::to_stream(Format::Csv, batch.schema(), Box::new(file));
+    let mut w = Writer::to_stream(Format::Csv, batch.schema(), Box::new(file)).unwrap();
     w.write(&batch).unwrap();
     w.finish().unwrap();
     let text = std::fs::read_to_string(path.path()).unwrap();
@@ -304,7 +317,7 @@ fn parquet_row_groups_are_bounded_whatever_the_file_size() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("big.parquet");
     let file = std::fs::File::create(&path).unwrap();
-    let mut w = Writer::to_stream(Format::Parquet, batch.schema(), Box::new(file));
+    let mut w = Writer::to_stream(Format::Parquet, batch.schema(), Box::new(file)).unwrap();
     w.write(&batch).unwrap();
     w.finish().unwrap();
     let r = SerializedFileReader::new(std::fs::File::open(&path).unwrap()).unwrap();
@@ -315,4 +328,153 @@ fn parquet_row_groups_are_bounded_whatever_the_file_size() {
         .map(|g| g.num_rows())
         .collect();
     assert_eq!(groups, [PARQUET_ROW_GROUP_ROWS as i64, 1]);
+}
+
+/// Collects what `read_batches` hands over; `keep` answers every bad record, `stop`
+/// makes the first one an error.
+struct Collect {
+    keep: bool,
+    stop: bool,
+    rows: Vec<usize>,
+    bad: Vec<(u64, u64, bool)>,
+}
+
+#[derive(Debug)]
+struct Stopped;
+
+impl From<crate::read::ReadError> for Stopped {
+    fn from(_: crate::read::ReadError) -> Self {
+        Stopped
+    }
+}
+
+impl crate::read::RecordSink for Collect {
+    type Error = Stopped;
+    fn batch(&mut self, batch: arrow_array::RecordBatch) -> Result<(), Stopped> {
+        self.rows.push(batch.num_rows());
+        Ok(())
+    }
+    fn bad(&mut self, bad: crate::read::BadRecord) -> Result<bool, Stopped> {
+        let number = bad.errors.first().map_or(0, |e| e.record);
+        self.bad.push((number, bad.offset, bad.whole));
+        if self.stop {
+            return Err(Stopped);
+        }
+        Ok(self.keep)
+    }
+}
+
+/// `read_batches` over the three records back to back, fixed framing measured by their
+/// OCCURS DEPENDING ON counters, two rows a batch.
+fn read_all(keep: bool, stop: bool) -> (Collect, Result<(), Stopped>) {
+    use crate::read::{read_batches, ReadPlan};
+    use ferrule_parsers::framing::{Framing, RecordReader};
+    let l = layout(ORDERS);
+    let codec = orders_codec();
+    let mut dec = ValueDecoder::new(&l, codec).unwrap();
+    let plan = ColumnPlan::from_shape(dec.shape(), &codec, PlanOptions::default()).unwrap();
+    let mut builder = RecordBatchBuilder::new(plan).unwrap();
+    let input: Vec<u8> = records().concat();
+    let mut reader = RecordReader::new(&input[..], Framing::Fixed { len: 0 });
+    let mut sink = Collect {
+        keep,
+        stop,
+        rows: Vec::new(),
+        bad: Vec::new(),
+    };
+    let plan = ReadPlan {
+        measured: Some(l.max_len()),
+        batch_rows: 2,
+    };
+    let r = read_batches(&mut reader, &mut dec, &mut builder, plan, &mut sink);
+    (sink, r)
+}
+
+#[test]
+fn read_batches_hands_over_rows_and_bad_records_in_order() {
+    let offset = records()[..2].iter().map(Vec::len).sum::<usize>() as u64;
+    // Kept with nulls: three rows; left out: two. Record 3 is reported at its offset.
+    let (kept, r) = read_all(true, false);
+    assert!(r.is_ok());
+    assert_eq!(kept.rows, [2, 1]);
+    assert_eq!(kept.bad, [(3, offset, false)]);
+    let (left, r) = read_all(false, false);
+    assert!(r.is_ok());
+    assert_eq!(left.rows, [2]);
+    // A stop at record 3: the rows before it are still handed over, then the error.
+    let (stopped, r) = read_all(false, true);
+    assert!(r.is_err());
+    assert_eq!(stopped.rows, [2]);
+}
+
+#[cfg(feature = "writers")]
+#[test]
+fn encoded_row_groups_fill_parts_and_split_where_they_cross() {
+    use crate::{Format, Part, Writer};
+    use parquet::file::reader::{FileReader, SerializedFileReader};
+    // Parts of 2 rows: the first 3-row group does not fit (split by the writer from the
+    // batch kept with it), the 1-row slice fits whole.
+    let (batch, dir, mut w) = parquet_parts(2);
+    let prep = w.preparer();
+    w.write_part(prep.prepare(batch.clone()).unwrap()).unwrap();
+    w.write_part(prep.prepare(batch.slice(0, 1)).unwrap())
+        .unwrap();
+    let files = w.finish().unwrap();
+    let groups: Vec<Vec<i64>> = files
+        .iter()
+        .map(|p| {
+            let r = SerializedFileReader::new(std::fs::File::open(p).unwrap()).unwrap();
+            r.metadata()
+                .row_groups()
+                .iter()
+                .map(|g| g.num_rows())
+                .collect()
+        })
+        .collect();
+    assert_eq!(groups, [vec![2], vec![1, 1]]);
+    // An encoded group too large for any part, without its rows: an error, no panic.
+    let stream = tempfile::NamedTempFile::new().unwrap();
+    let s = Writer::to_stream(
+        Format::Parquet,
+        batch.schema(),
+        Box::new(std::fs::File::create(stream.path()).unwrap()),
+    )
+    .unwrap();
+    let Part::Encoded { group, .. } = s.preparer().prepare(batch.clone()).unwrap() else {
+        panic!("parquet parts are encoded");
+    };
+    let mut small = Writer::to_dir(Format::Parquet, batch.schema(), dir.path(), 1).unwrap();
+    assert!(small
+        .write_part(Part::Encoded { group, batch: None })
+        .is_err());
+    // Arrow IPC batches pass through unencoded.
+    let a = Writer::to_dir(Format::Arrow, batch.schema(), dir.path(), 0).unwrap();
+    assert!(matches!(
+        a.preparer().prepare(batch).unwrap(),
+        Part::Batch(_)
+    ));
+}
+
+#[test]
+fn unscaled_values_are_exact_on_both_sides_of_18_digits() {
+    use crate::builder::unscaled;
+    use ferrule_parsers::numeric::Decimal;
+    let d = |t: &str| Decimal::parse(t).unwrap();
+    // 18 digits (the u64 path), 19 and 38 (the i128 path), negative, negative zero.
+    assert_eq!(
+        unscaled(&d("-999999999999999999"), 0),
+        Ok(-999_999_999_999_999_999)
+    );
+    assert_eq!(
+        unscaled(&d("1234567890123456789"), 0),
+        Ok(1_234_567_890_123_456_789)
+    );
+    let max = "9".repeat(38);
+    assert_eq!(unscaled(&d(&max), 0), Ok(max.parse::<i128>().unwrap()));
+    assert_eq!(unscaled(&d("-0.00"), 2), Ok(0));
+    assert_eq!(unscaled(&d("-123.45"), 2), Ok(-12345));
+    // Another scale: rescaled exactly, or refused.
+    assert_eq!(unscaled(&d("1.5"), 3), Ok(1500));
+    assert!(unscaled(&d("1.25"), 1).is_err());
+    assert!(unscaled(&d(&"9".repeat(39)), 0).is_err());
 }

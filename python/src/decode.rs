@@ -1,15 +1,16 @@
-//! The decode loop: framed bytes -> record batches, with `on_error`'s policy. The same
-//! steps as `ferrule decode --to parquet` (src/cli/columnar.rs), so the two agree value for
-//! value; this one hands batches back instead of writing them.
+//! The decode loop: framed bytes -> record batches, with `on_error`'s policy. The loop
+//! itself is `ferrule_arrow::read` (as `ferrule decode --to parquet` runs it), so the two
+//! agree value for value; this one hands batches back instead of writing them.
 
 use std::io::Read;
 
 use arrow_array::RecordBatch;
+use ferrule_arrow::read::{read_batches, BadRecord, ReadError, ReadPlan, RecordSink};
 use ferrule_arrow::{ColumnPlan, PlanOptions, RecordBatchBuilder};
 use ferrule_parsers::framing::{Framing, MeasuredError, RecordReader};
-use ferrule_parsers::json::{CodecOptions, FieldErrorMode, RecordError};
+use ferrule_parsers::json::{CodecOptions, RecordError};
 use ferrule_parsers::layout::Layout;
-use ferrule_parsers::values::{RecordValues, ValueDecoder};
+use ferrule_parsers::values::ValueDecoder;
 
 use crate::errors::DecodeError;
 use crate::options::{OnError, ReadOptions};
@@ -53,77 +54,63 @@ pub fn decode_all<R: Read>(
         other => other,
     };
     let mut reader = RecordReader::new(input, framing);
-    let mut rv = RecordValues::default();
-    let mut batches = Vec::new();
-    let mut reported = Vec::new();
-    let max_len = layout.max_len();
-    loop {
-        let mut outcome: Option<Result<(), RecordError>> = None;
-        let next = if measured {
-            reader
-                .next_measured(max_len, |bytes| {
-                    decoder.decode(bytes, FieldErrorMode::Null, &mut rv)?;
-                    outcome = Some(Ok(()));
-                    Ok::<usize, RecordError>(rv.consumed)
-                })
-                .map_err(|e| match e {
-                    // The next record's start is unknown, so decoding stops here.
-                    MeasuredError::Measure {
-                        record,
-                        offset,
-                        source,
-                    } => DecodeError::Record {
-                        error: Box::new(source.at_record(record)),
-                        input_offset: offset,
-                    },
-                    MeasuredError::Framing(f) => DecodeError::Framing(f),
-                })?
-        } else {
-            reader.next_record().map_err(DecodeError::Framing)?
-        };
-        let Some(record) = next else { break };
-        let result = match outcome.take() {
-            Some(r) => r,
-            None => decoder.decode(record, FieldErrorMode::Null, &mut rv),
-        };
-        let number = reader.record_number();
-        let at = reader.record_offset();
-        let (errors, whole) = match result {
-            Ok(()) if rv.field_errors.is_empty() => {
-                builder.append(&rv, number).map_err(DecodeError::Columnar)?;
-                flush(&mut builder, &mut batches, batch_rows)?;
-                continue;
-            }
-            Ok(()) => (std::mem::take(&mut rv.field_errors), false),
-            Err(e) => (vec![e], true),
-        };
-        let mut errors = errors.into_iter().map(|e| e.at_record(number));
-        if read.on_error == OnError::Fail {
+    let mut sink = Collect {
+        on_error: read.on_error,
+        batches: Vec::new(),
+        reported: Vec::new(),
+    };
+    let plan = ReadPlan {
+        measured: measured.then(|| layout.max_len()),
+        batch_rows,
+    };
+    read_batches(&mut reader, &mut decoder, &mut builder, plan, &mut sink)?;
+    Ok((sink.batches, sink.reported))
+}
+
+/// Keeps the batches; bad records stop the read or are reported, as `on_error` says.
+struct Collect {
+    on_error: OnError,
+    batches: Vec<RecordBatch>,
+    reported: Vec<Reported>,
+}
+
+impl RecordSink for Collect {
+    type Error = DecodeError;
+
+    fn batch(&mut self, batch: RecordBatch) -> Result<(), DecodeError> {
+        self.batches.push(batch);
+        Ok(())
+    }
+
+    fn bad(&mut self, bad: BadRecord) -> Result<bool, DecodeError> {
+        let mut errors = bad.errors.into_iter();
+        if self.on_error == OnError::Fail {
             if let Some(first) = errors.next() {
                 return Err(DecodeError::Record {
                     error: Box::new(first),
-                    input_offset: at,
+                    input_offset: bad.offset,
                 });
             }
         }
-        if read.on_error == OnError::Null && !whole {
-            builder.append(&rv, number).map_err(DecodeError::Columnar)?;
-            flush(&mut builder, &mut batches, batch_rows)?;
-        }
-        reported.extend(errors.map(|e| (e, at)));
+        self.reported.extend(errors.map(|e| (e, bad.offset)));
+        Ok(self.on_error == OnError::Null)
     }
-    flush(&mut builder, &mut batches, 1)?;
-    Ok((batches, reported))
 }
 
-/// Moves the rows built so far into `batches` once there are at least `min` of them.
-fn flush(
-    builder: &mut RecordBatchBuilder,
-    batches: &mut Vec<RecordBatch>,
-    min: usize,
-) -> Result<(), DecodeError> {
-    if builder.len() >= min {
-        batches.push(builder.finish().map_err(DecodeError::Columnar)?);
+impl From<ReadError> for DecodeError {
+    fn from(e: ReadError) -> DecodeError {
+        match e {
+            // The next record's start is unknown, so decoding stops here.
+            ReadError::Read(MeasuredError::Measure {
+                record,
+                offset,
+                source,
+            }) => DecodeError::Record {
+                error: Box::new(source.at_record(record)),
+                input_offset: offset,
+            },
+            ReadError::Read(MeasuredError::Framing(f)) => DecodeError::Framing(f),
+            ReadError::Columnar(c) => DecodeError::Columnar(c),
+        }
     }
-    Ok(())
 }

@@ -6,20 +6,38 @@ use std::io::{BufWriter, Write};
 use std::path::PathBuf;
 
 use clap::{Args, ValueEnum};
-use ferrule_arrow::{ColumnPlan, Format, PlanOptions, RecordBatch, RecordBatchBuilder, Writer};
+use ferrule_arrow::read::{read_batches, ReadError, ReadPlan, RecordSink};
+use ferrule_arrow::writer::PARQUET_ROW_GROUP_ROWS;
+use ferrule_arrow::{
+    ColumnPlan, Format, ParquetCompression, Part, PlanOptions, Preparer, RecordBatch,
+    RecordBatchBuilder, Writer,
+};
 use ferrule_parsers::framing::{Framing, MeasuredError, RecordReader};
-use ferrule_parsers::json::{CodecOptions, FieldErrorMode, RecordError};
+use ferrule_parsers::json::{CodecOptions, FieldErrorMode};
 use ferrule_parsers::layout::Layout;
 use ferrule_parsers::values::{RecordValues, ValueDecoder};
 
 use super::args::RecordLayoutArgs;
-use super::convert::{open_input, OnError};
-use super::pipeline::{self, BadRecord, Batch, Counts, Done, Policy, Progress, Work};
+use super::convert::OnError;
+use super::pipeline::{self, BadRecord, Batch, BatchSize, Counts, Done, Policy, Progress, Work};
 use super::quarantine::{Quarantine, Tally};
 use super::{CodecArgs, Failure};
 
-/// Rows per Arrow batch (and per Parquet row-group write).
+/// Rows per Arrow batch (Arrow IPC and CSV).
 const BATCH_ROWS: usize = 8192;
+/// Parquet: input bytes per row group at most by default (`--row-group-bytes`), whatever
+/// `--row-group-rows` says, so that wide records do not make row groups (and memory)
+/// grow: each thread holds its row group as input, as Arrow arrays and encoded until it
+/// is written. 1 MiB keeps peak RSS under 64 MB per thread (bench/README.md).
+pub const ROW_GROUP_BYTES: usize = 1 << 20;
+
+/// Parquet compression (`--compression`).
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Default)]
+pub enum CompressionArg {
+    #[default]
+    Snappy,
+    None,
+}
 
 #[derive(ValueEnum, Clone, Copy, Debug, PartialEq, Default)]
 pub enum OutputFormat {
@@ -51,6 +69,16 @@ pub struct ColumnarArgs {
     /// (`items__1__qty`), instead of structs and lists (csv always flattens).
     #[arg(long)]
     pub flatten: bool,
+    /// Parquet: at most N records per row group [default: 65536].
+    #[arg(long, value_name = "N")]
+    pub row_group_rows: Option<usize>,
+    /// Parquet: at most N bytes of input records per row group (at least one record)
+    /// [default: 1048576].
+    #[arg(long, value_name = "N")]
+    pub row_group_bytes: Option<usize>,
+    /// Parquet compression [default: snappy].
+    #[arg(long, value_enum)]
+    pub compression: Option<CompressionArg>,
 }
 
 impl ColumnarArgs {
@@ -66,7 +94,32 @@ impl ColumnarArgs {
                 "error: --out and --flatten need a columnar --to (parquet, arrow, csv)",
             ));
         }
+        self.check_parquet()
+    }
+
+    /// Refuses the Parquet options with another `--to`, and a row group of no rows.
+    fn check_parquet(&self) -> Result<(), Failure> {
+        let given = [
+            self.row_group_rows.is_some(),
+            self.row_group_bytes.is_some(),
+            self.compression.is_some(),
+        ];
+        if self.to != OutputFormat::Parquet && given.contains(&true) {
+            return Err(Failure::usage(
+                "error: --row-group-rows, --row-group-bytes and --compression need --to parquet",
+            ));
+        }
+        if self.row_group_rows == Some(0) || self.row_group_bytes == Some(0) {
+            return Err(Failure::usage(
+                "error: --row-group-rows and --row-group-bytes must be at least 1",
+            ));
+        }
         Ok(())
+    }
+
+    /// Records per Parquet row group.
+    fn group_rows(&self) -> usize {
+        self.row_group_rows.unwrap_or(PARQUET_ROW_GROUP_ROWS)
     }
 }
 
@@ -96,6 +149,7 @@ pub fn decode(args: &ColumnarArgs, job: Job<'_>) -> Result<(), Failure> {
             "error: give either --output FILE or --out DIR, not both",
         ));
     }
+    args.check_parquet()?;
     let layout = job.layout.load(job.codec.dialect.dialect())?;
     let opts = job.opts;
     let flatten = args.flatten || format == Format::Csv;
@@ -105,10 +159,26 @@ pub fn decode(args: &ColumnarArgs, job: Job<'_>) -> Result<(), Failure> {
         .map_err(|e| Failure::usage(format!("error: {e}")))?;
     let schema = plan.schema.clone();
     let mut builder = RecordBatchBuilder::new(plan).map_err(fail)?;
-    let mut writer = match &args.out {
+    let writer = match &args.out {
         Some(dir) => Writer::to_dir(format, schema, dir, args.rows_per_file.unwrap_or(0))
             .map_err(|e| Failure::usage(format!("error: {e}")))?,
-        None => Writer::to_stream(format, schema, sink(&job.output)?),
+        None => Writer::to_stream(format, schema, sink(&job.output)?).map_err(fail)?,
+    };
+    let compression = match args.compression.unwrap_or_default() {
+        CompressionArg::Snappy => ParquetCompression::Snappy,
+        CompressionArg::None => ParquetCompression::None,
+    };
+    let mut writer = writer
+        .with_compression(compression)
+        .map_err(fail)?
+        .with_row_group_rows(args.group_rows());
+    // A Parquet batch is a row group.
+    let size = match format {
+        Format::Parquet => BatchSize {
+            records: args.group_rows(),
+            bytes: args.row_group_bytes.unwrap_or(ROW_GROUP_BYTES),
+        },
+        Format::Arrow | Format::Csv => BatchSize::default(),
     };
     // Fixed-framed ODO records are as long as their counters say (as decode reads them).
     let measured = layout.has_odo() && !opts.odo_stored_max;
@@ -121,102 +191,160 @@ pub fn decode(args: &ColumnarArgs, job: Job<'_>) -> Result<(), Failure> {
         other => other,
     };
     let measured = measured && matches!(framing, Framing::Fixed { .. });
-    if !measured {
-        let plan = builder.plan().clone();
-        return decode_batches(&job, &layout, plan, framing, writer);
-    }
-    let (input, _) = open_input(&job.input)?;
-    let mut reader = RecordReader::new(input, framing);
-    let mut quarantine = Quarantine::open(job.quarantine.as_deref(), framing)?;
-    let mut tally = Tally::new(job.on_error == OnError::Null);
-    let mut rv = RecordValues::default();
-    let max_len = layout.max_len();
-    let mut run = || -> Result<(), Failure> {
-        loop {
-            let mut outcome: Option<Result<(), RecordError>> = None;
-            let next = if measured {
-                reader
-                    .next_measured(max_len, |bytes| {
-                        decoder.decode(bytes, FieldErrorMode::Null, &mut rv)?;
-                        outcome = Some(Ok(()));
-                        Ok::<usize, RecordError>(rv.consumed)
-                    })
-                    .map_err(|e| match e {
-                        MeasuredError::Measure { record, source, .. } => format!(
-                            "{} (the next record's start is unknown, so decoding stops)",
-                            source.at_record(record)
-                        ),
-                        other => other.to_string(),
-                    })
-            } else {
-                reader.next_record().map_err(|e| e.to_string())
-            };
-            let record = match next {
-                Ok(Some(r)) => r,
-                Ok(None) => return Ok(()),
-                Err(e) => return Err(Failure::data(format!("error: {e}"))),
-            };
-            let result = match outcome.take() {
-                Some(r) => r,
-                None => decoder.decode(record, FieldErrorMode::Null, &mut rv),
-            };
-            // Only bad records are copied, so that the reader can be asked where they were.
-            let raw = match &result {
-                Ok(()) if rv.field_errors.is_empty() => Vec::new(),
-                _ => record.to_vec(),
-            };
-            let number = reader.record_number();
-            let (errors, whole) = match result {
-                Ok(()) if rv.field_errors.is_empty() => {
-                    builder.append(&rv, number).map_err(fail)?;
-                    tally.good += 1;
-                    flush(&mut builder, &mut writer, BATCH_ROWS)?;
-                    continue;
-                }
-                Ok(()) => (std::mem::take(&mut rv.field_errors), false),
-                Err(e) => (vec![e], true),
-            };
-            let errors: Vec<RecordError> =
-                errors.into_iter().map(|e| e.at_record(number)).collect();
-            quarantine.record(&raw, reader.record_offset(), &errors)?;
-            if job.on_error == OnError::Fail {
-                let first = errors.first().map(ToString::to_string).unwrap_or_default();
-                return Err(Failure::data(format!("error: {first}")));
-            }
-            if job.on_error == OnError::Null && !whole {
-                builder.append(&rv, number).map_err(fail)?;
-            }
-            tally.bad(&errors);
-            flush(&mut builder, &mut writer, BATCH_ROWS)?;
-        }
+    let (input, total) = pipeline::open_input(&job.input)?;
+    let reader = RecordReader::new(input, framing);
+    let progress = Progress::new(total, job.no_progress);
+    let end = End {
+        ran: Ok(()),
+        counts: Counts::default(),
+        tally: Tally::new(job.on_error == OnError::Null),
+        quarantine: Quarantine::open(job.quarantine.as_deref(), framing)?,
     };
-    let ran = run();
+    let end = if measured {
+        let plan = ReadPlan {
+            measured: Some(layout.max_len()),
+            batch_rows: match format {
+                Format::Parquet => args.group_rows(),
+                Format::Arrow | Format::Csv => BATCH_ROWS,
+            },
+        };
+        decode_measured(
+            &job,
+            reader,
+            (&mut decoder, &mut builder, plan),
+            &mut writer,
+            end,
+        )
+    } else {
+        let plan = (builder.plan().clone(), size);
+        decode_batches(&job, &layout, plan, reader, &progress, &mut writer, end)
+    };
     // The records decoded before a stop are still written, as JSON Lines output does.
-    let written = flush(&mut builder, &mut writer, 1)
-        .and_then(|()| writer.finish().map(|_| ()).map_err(fail));
-    let finished = quarantine.finish();
-    tally.summary("decoded", job.quarantine.as_deref());
-    ran?;
-    written?;
-    finished
+    pipeline::finish_run(
+        &progress,
+        &end.counts,
+        end.tally,
+        (end.quarantine, job.quarantine.as_deref()),
+        end.ran,
+        || writer.finish().map(|_| ()).map_err(fail),
+    )
+}
+
+/// How a run went, and what is left to close.
+struct End {
+    ran: Result<(), Failure>,
+    counts: Counts,
+    tally: Tally,
+    quarantine: Quarantine,
+}
+
+/// Decodes fixed-framed OCCURS DEPENDING ON records on this thread: where the next
+/// record starts is known only once this one is decoded.
+fn decode_measured<R: std::io::Read>(
+    job: &Job<'_>,
+    mut reader: RecordReader<R>,
+    (decoder, builder, plan): (&mut ValueDecoder<'_>, &mut RecordBatchBuilder, ReadPlan),
+    writer: &mut Writer,
+    end: End,
+) -> End {
+    let mut settle = Settle {
+        writer,
+        quarantine: end.quarantine,
+        tally: end.tally,
+        on_error: job.on_error,
+        rows: 0,
+        kept: 0,
+        counts: end.counts,
+    };
+    let ran = read_batches(&mut reader, decoder, builder, plan, &mut settle);
+    let Settle {
+        quarantine,
+        tally,
+        rows,
+        kept,
+        mut counts,
+        ..
+    } = settle;
+    // Bad records kept with nulls are rows too: count them once.
+    counts.records = rows.saturating_sub(kept) + counts.bad;
+    End {
+        ran,
+        counts,
+        tally,
+        quarantine,
+    }
+}
+
+/// Where the one-thread loop's batches and bad records go: batches to the writer, bad
+/// records to [`pipeline::settle_bad`] as the pipeline's do.
+struct Settle<'w> {
+    writer: &'w mut Writer,
+    quarantine: Quarantine,
+    tally: Tally,
+    on_error: OnError,
+    /// Rows written, and how many of them are bad records kept with nulls.
+    rows: u64,
+    kept: u64,
+    counts: Counts,
+}
+
+impl RecordSink for Settle<'_> {
+    type Error = Failure;
+
+    fn batch(&mut self, batch: RecordBatch) -> Result<(), Failure> {
+        self.rows += batch.num_rows() as u64;
+        self.writer.write(&batch).map_err(fail)
+    }
+
+    fn bad(&mut self, bad: ferrule_arrow::read::BadRecord) -> Result<bool, Failure> {
+        self.counts.bad += 1;
+        let keep = self.on_error == OnError::Null && !bad.whole;
+        let bad = BadRecord {
+            raw: bad.raw,
+            offset: bad.offset,
+            errors: bad.errors,
+        };
+        pipeline::settle_bad(&mut self.quarantine, &mut self.tally, self.on_error, bad)?;
+        self.kept += u64::from(keep);
+        Ok(keep)
+    }
+}
+
+impl From<ReadError> for Failure {
+    fn from(e: ReadError) -> Failure {
+        match e {
+            ReadError::Read(MeasuredError::Measure { record, source, .. }) => {
+                Failure::data(format!(
+                    "error: {} (the next record's start is unknown, so decoding stops)",
+                    source.at_record(record)
+                ))
+            }
+            ReadError::Read(other) => Failure::data(format!("error: {other}")),
+            ReadError::Columnar(e) => fail(e),
+        }
+    }
 }
 
 /// Decodes batches of records on every core ([`pipeline`]), each worker building Arrow
-/// batches of its own; the writer writes them in input order.
-fn decode_batches(
+/// batches of its own (and, for Parquet, encoding them as row groups); the writer writes
+/// them in input order.
+fn decode_batches<R: std::io::Read + Send>(
     job: &Job<'_>,
     layout: &Layout,
-    plan: ColumnPlan,
-    framing: Framing,
-    mut writer: Writer,
-) -> Result<(), Failure> {
-    let (input, total) = pipeline::open_input(&job.input)?;
-    let reader = RecordReader::new(input, framing);
-    let mut quarantine = Quarantine::open(job.quarantine.as_deref(), framing)?;
-    let mut tally = Tally::new(job.on_error == OnError::Null);
-    let progress = Progress::new(total, job.no_progress);
-    let mut counts = Counts::default();
+    (plan, size): (ColumnPlan, BatchSize),
+    reader: RecordReader<R>,
+    progress: &Progress,
+    writer: &mut Writer,
+    end: End,
+) -> End {
+    let End {
+        mut counts,
+        mut tally,
+        mut quarantine,
+        ..
+    } = end;
     let opts = job.opts;
+    let preparer = writer.preparer();
     let make = || {
         let decoder =
             ValueDecoder::new(layout, opts).map_err(|e| Failure::usage(format!("error: {e}")))?;
@@ -225,6 +353,7 @@ fn decode_batches(
             decoder,
             builder,
             rv: RecordValues::default(),
+            preparer: preparer.clone(),
         })
     };
     let ran = pipeline::run(
@@ -232,40 +361,36 @@ fn decode_batches(
         Policy {
             threads: job.threads,
             on_error: job.on_error,
+            batch: size,
         },
         make,
-        &progress,
+        progress,
         &mut counts,
-        |batch: Option<RecordBatch>| match batch {
-            Some(b) => writer.write(&b).map_err(fail),
+        |part: Option<Part>| match part {
+            Some(p) => writer.write_part(p).map_err(fail),
             None => Ok(()),
         },
         |bad| pipeline::settle_bad(&mut quarantine, &mut tally, job.on_error, bad),
     );
-    progress.finish();
-    // The records decoded before a stop are still written, as JSON Lines output does.
-    let written = writer.finish().map(|_| ()).map_err(fail);
-    let finished = quarantine.finish();
-    tally.good = counts.records - counts.bad;
-    tally.summary("decoded", job.quarantine.as_deref());
-    eprintln!(
-        "{}",
-        counts.summary_line(job.quarantine.is_some(), progress.seconds())
-    );
-    ran?;
-    written?;
-    finished
+    End {
+        ran,
+        counts,
+        tally,
+        quarantine,
+    }
 }
 
-/// Decodes batches to Arrow record batches (one worker per thread).
+/// Decodes batches to Arrow record batches, encoded for the writer (one worker per
+/// thread).
 struct Columns<'l> {
     decoder: ValueDecoder<'l>,
     builder: RecordBatchBuilder,
     rv: RecordValues,
+    preparer: Preparer,
 }
 
 impl Work for Columns<'_> {
-    type Out = Option<RecordBatch>;
+    type Out = Option<Part>;
 
     fn run(&mut self, batch: &Batch, on_error: OnError) -> Result<Done<Self::Out>, Failure> {
         let mut done = Done {
@@ -298,19 +423,11 @@ impl Work for Columns<'_> {
             }
         }
         if !self.builder.is_empty() {
-            done.out = Some(self.builder.finish().map_err(fail)?);
+            let batch = self.builder.finish().map_err(fail)?;
+            done.out = Some(self.preparer.prepare(batch).map_err(fail)?);
         }
         Ok(done)
     }
-}
-
-/// Writes the rows built so far once there are at least `min` of them.
-fn flush(builder: &mut RecordBatchBuilder, writer: &mut Writer, min: usize) -> Result<(), Failure> {
-    if builder.len() >= min {
-        let batch = builder.finish().map_err(fail)?;
-        writer.write(&batch).map_err(fail)?;
-    }
-    Ok(())
 }
 
 fn fail(e: ferrule_arrow::ColumnarError) -> Failure {

@@ -13,7 +13,7 @@ use ferrule_parsers::layout::Layout;
 
 use super::args::{select_help, JsonOutArgs, RecordLayoutArgs};
 use super::odo_hint;
-use super::pipeline::{self, BadRecord, Batch, Counts, Done, Policy, Progress};
+use super::pipeline::{self, BadRecord, Batch, BatchSize, Counts, Done, Policy, Progress};
 use super::quarantine::{Quarantine, Tally};
 use super::segmented::{self, SegmentArgs};
 use super::{CodecArgs, Failure};
@@ -329,6 +329,7 @@ fn decode_lines(args: &DecodeArgs, job: Lines<'_>) -> Result<(), Failure> {
         Policy {
             threads: job.threads,
             on_error: args.on_error,
+            batch: BatchSize::default(),
         },
         make,
         &progress,
@@ -336,19 +337,14 @@ fn decode_lines(args: &DecodeArgs, job: Lines<'_>) -> Result<(), Failure> {
         |buf: Vec<u8>| Ok(out.write_all(&buf)?),
         |bad| pipeline::settle_bad(&mut quarantine, &mut tally, args.on_error, bad),
     );
-    progress.finish();
-    // The records decoded before a stop are written whatever stopped the run.
-    let written = out.flush();
-    let finished = quarantine.finish();
-    tally.good = counts.records - counts.bad;
-    tally.summary("decoded", args.quarantine.as_deref());
-    eprintln!(
-        "{}",
-        counts.summary_line(args.quarantine.is_some(), progress.seconds())
-    );
-    ran?;
-    written?;
-    finished
+    pipeline::finish_run(
+        &progress,
+        &counts,
+        tally,
+        (quarantine, args.quarantine.as_deref()),
+        ran,
+        || Ok(out.flush()?),
+    )
 }
 
 /// Decodes batches to JSON Lines text (one worker per thread).

@@ -15,7 +15,7 @@
 use std::collections::BTreeMap;
 use std::fs::File;
 use std::io::{IsTerminal, Read};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::mpsc::{self, Receiver, SyncSender};
 use std::sync::{Arc, Mutex};
 use std::time::Instant;
@@ -91,6 +91,25 @@ impl Batch {
     }
 }
 
+/// Where the reader cuts batches: at most this many records, and this many bytes of input
+/// while records keep their length (one record more may run over: a batch stops once
+/// another record as long as the last would not fit; a record larger than `bytes` is a
+/// batch of its own).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct BatchSize {
+    pub records: usize,
+    pub bytes: usize,
+}
+
+impl Default for BatchSize {
+    fn default() -> Self {
+        BatchSize {
+            records: BATCH_RECORDS,
+            bytes: BATCH_BYTES,
+        }
+    }
+}
+
 /// A record that did not decode cleanly, for the writer to quarantine and report.
 #[derive(Debug)]
 pub struct BadRecord {
@@ -122,6 +141,7 @@ pub trait Work {
 pub struct Policy {
     pub threads: usize,
     pub on_error: OnError,
+    pub batch: BatchSize,
 }
 
 /// How the run went, for the summary line.
@@ -211,7 +231,11 @@ where
     W: Work,
     M: Fn() -> Result<W, Failure> + Sync,
 {
-    let Policy { threads, on_error } = policy;
+    let Policy {
+        threads,
+        on_error,
+        batch: size,
+    } = policy;
     let mut settle = |batch_stop: Option<String>,
                       bytes_read: u64,
                       done: Result<Done<W::Out>, Failure>|
@@ -232,7 +256,7 @@ where
     };
     if threads <= 1 {
         // One core: no threads at all, the same batches.
-        let mut source = Source::new(reader);
+        let mut source = Source::new(reader, size);
         let mut worker = make()?;
         while let Some(batch) = source.cut() {
             let done = worker.run(&batch, on_error);
@@ -256,7 +280,7 @@ where
         // Owned by this closure: returning early drops them, so the reader and the
         // workers see their channels closed and stop before the scope joins them.
         let (credit_tx, done_rx) = (credit_tx, done_rx);
-        s.spawn(move || read_batches(Source::new(reader), credit_rx, job_tx));
+        s.spawn(move || read_batches(Source::new(reader, size), credit_rx, job_tx));
         for _ in 0..threads {
             let (done_tx, job_rx, make) = (done_tx.clone(), Arc::clone(&job_rx), &make);
             s.spawn(move || work(&job_rx, make, on_error, done_tx));
@@ -372,6 +396,33 @@ pub fn settle_bad(
     }
     tally.bad(&bad.errors);
     Ok(())
+}
+
+/// How a pipelined decode ends, whatever stopped it: the progress bar cleared, the
+/// output closed by `close` (the records decoded before a stop are still written), the
+/// quarantine closed, the warnings tally and the summary line printed; then the first
+/// failure of the run, the output and the quarantine, in that order.
+pub fn finish_run(
+    progress: &Progress,
+    counts: &Counts,
+    mut tally: Tally,
+    quarantine: (Quarantine, Option<&Path>),
+    ran: Result<(), Failure>,
+    close: impl FnOnce() -> Result<(), Failure>,
+) -> Result<(), Failure> {
+    progress.finish();
+    let written = close();
+    let (quarantine, path) = quarantine;
+    let finished = quarantine.finish();
+    tally.good = counts.records - counts.bad;
+    tally.summary("decoded", path);
+    eprintln!(
+        "{}",
+        counts.summary_line(path.is_some(), progress.seconds())
+    );
+    ran?;
+    written?;
+    finished
 }
 
 /// `--threads`: at least 1; by default every core.

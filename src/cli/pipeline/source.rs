@@ -10,12 +10,16 @@ use std::io::{ErrorKind, Read};
 
 use ferrule_parsers::framing::{Framing, FramingError, RecordReader};
 
-use super::{Batch, BATCH_BYTES, BATCH_RECORDS};
+use super::{Batch, BatchSize};
 
 /// The reader side of the pipeline.
 pub(super) enum Source<R: Read> {
     /// Any framing: each record cut by the deframer and copied into the batch.
-    Framed { reader: RecordReader<R>, done: bool },
+    Framed {
+        reader: RecordReader<R>,
+        size: BatchSize,
+        done: bool,
+    },
     /// Fixed-length records read straight into the batch.
     Fixed(Fixed<R>),
 }
@@ -23,7 +27,7 @@ pub(super) enum Source<R: Read> {
 impl<R: Read> Source<R> {
     /// Reads fixed-length records directly when nothing is buffered in `reader` and
     /// its limits allow the length; otherwise cuts with `reader`.
-    pub(super) fn new(reader: RecordReader<R>) -> Source<R> {
+    pub(super) fn new(reader: RecordReader<R>, size: BatchSize) -> Source<R> {
         match reader.framing() {
             Framing::Fixed { len }
                 if len > 0
@@ -35,6 +39,7 @@ impl<R: Read> Source<R> {
                 Source::Fixed(Fixed {
                     inner: reader.into_inner(),
                     len,
+                    per_batch: records_per_batch(len, size),
                     records,
                     pos,
                     done: false,
@@ -42,6 +47,7 @@ impl<R: Read> Source<R> {
             }
             _ => Source::Framed {
                 reader,
+                size,
                 done: false,
             },
         }
@@ -51,34 +57,44 @@ impl<R: Read> Source<R> {
     /// says so).
     pub(super) fn cut(&mut self) -> Option<Batch> {
         match self {
-            Source::Framed { reader, done } => cut_framed(reader, done),
+            Source::Framed { reader, size, done } => cut_framed(reader, *size, done),
             Source::Fixed(f) => f.cut(),
         }
     }
 }
 
-/// Records per batch: whole records up to [`BATCH_BYTES`] (the record that crosses it
-/// included), at most [`BATCH_RECORDS`], at least one.
-fn records_per_batch(len: usize) -> usize {
-    BATCH_BYTES.div_ceil(len.max(1)).clamp(1, BATCH_RECORDS)
+/// Fixed records per batch: as many whole records as fit in `size.bytes`, at most
+/// `size.records`, at least one (what [`cut_framed`] cuts from records of one length).
+fn records_per_batch(len: usize, size: BatchSize) -> usize {
+    (size.bytes / len.max(1)).clamp(1, size.records.max(1))
 }
 
 /// Cuts the next batch record by record.
-fn cut_framed<R: Read>(reader: &mut RecordReader<R>, done: &mut bool) -> Option<Batch> {
+fn cut_framed<R: Read>(
+    reader: &mut RecordReader<R>,
+    size: BatchSize,
+    done: &mut bool,
+) -> Option<Batch> {
     if *done {
         return None;
     }
+    let records = size.records.max(1);
     // Sized once: growing by doubling would copy the batch again and again.
     let mut b = Batch {
-        data: Vec::with_capacity(BATCH_BYTES),
-        ends: Vec::with_capacity(BATCH_RECORDS),
-        offsets: Vec::with_capacity(BATCH_RECORDS),
+        data: Vec::with_capacity(size.bytes),
+        ends: Vec::with_capacity(records.min(size.bytes)),
+        offsets: Vec::with_capacity(records.min(size.bytes)),
         first: reader.record_number() + 1,
         ..Batch::default()
     };
-    while b.ends.len() < BATCH_RECORDS && b.data.len() < BATCH_BYTES {
+    // One more record is cut while one as long as the last still fits: batches of
+    // records of one length then never outgrow the buffer (growing it copied the batch
+    // into a buffer of twice the size; an allocator keeps such blocks resident a while).
+    let mut last = 0;
+    while b.ends.len() < records && (b.ends.is_empty() || b.data.len() + last <= size.bytes) {
         match reader.next_record() {
             Ok(Some(r)) => {
+                last = r.len();
                 b.data.extend_from_slice(r);
                 b.ends.push(b.data.len());
                 b.offsets.push(reader.record_offset());
@@ -103,6 +119,7 @@ pub(super) struct Fixed<R> {
     inner: R,
     /// Record length (> 0).
     len: usize,
+    per_batch: usize,
     /// Records read so far, and the input bytes they took.
     records: u64,
     pos: u64,
@@ -115,7 +132,7 @@ impl<R: Read> Fixed<R> {
             return None;
         }
         let len = self.len;
-        let mut data = vec![0u8; records_per_batch(len).saturating_mul(len)];
+        let mut data = vec![0u8; self.per_batch.saturating_mul(len)];
         let mut filled = 0;
         let mut stop = None;
         while let Some(room) = data.get_mut(filled..).filter(|r| !r.is_empty()) {

@@ -55,7 +55,11 @@ fn go(data: &[u8], threads: usize, on_error: OnError) -> (Vec<u64>, Vec<(u64, u6
     let progress = Progress::new(None, true);
     let ran = run(
         reader,
-        Policy { threads, on_error },
+        Policy {
+            threads,
+            on_error,
+            batch: BatchSize::default(),
+        },
         || Ok(Numbers),
         &progress,
         &mut counts,
@@ -143,6 +147,7 @@ fn a_worker_that_cannot_be_built_fails_the_run() {
             Policy {
                 threads,
                 on_error: OnError::Skip,
+                batch: BatchSize::default(),
             },
             || Err::<Numbers, _>(Failure::usage("error: no decoder")),
             &Progress::new(None, true),
@@ -173,4 +178,57 @@ fn summary_line_says_records_bad_quarantined_and_seconds() {
     );
     // Without --quarantine nothing is quarantined.
     assert!(c.summary_line(false, 0.0).contains("0 quarantined"));
+}
+
+#[test]
+fn batches_are_cut_at_the_size_asked_for() {
+    // 10 records of 4 bytes: at most 3 records, then at most 8 bytes (2 records), a batch.
+    let data = input(10, &[]);
+    for (size, want) in [
+        (
+            BatchSize {
+                records: 3,
+                bytes: 1 << 20,
+            },
+            vec![3, 3, 3, 1],
+        ),
+        (
+            BatchSize {
+                records: 100,
+                bytes: 8,
+            },
+            vec![2, 2, 2, 2, 2],
+        ),
+        // A record larger than the byte limit is a batch of its own.
+        (
+            BatchSize {
+                records: 100,
+                bytes: 1,
+            },
+            vec![1; 10],
+        ),
+    ] {
+        for threads in [1, 2] {
+            let mut lens = Vec::new();
+            let mut counts = Counts::default();
+            let r = run(
+                RecordReader::new(&data[..], Framing::Fixed { len: 4 }),
+                Policy {
+                    threads,
+                    on_error: OnError::Skip,
+                    batch: size,
+                },
+                || Ok(Numbers),
+                &Progress::new(None, true),
+                &mut counts,
+                |out: Vec<u64>| {
+                    lens.push(out.len());
+                    Ok(())
+                },
+                |_| Ok(()),
+            );
+            assert!(r.is_ok());
+            assert_eq!(lens, want, "{size:?}, {threads} threads");
+        }
+    }
 }

@@ -1,4 +1,5 @@
 use super::*;
+use crate::cli::pipeline::{BATCH_BYTES, BATCH_RECORDS};
 
 /// A reader that hands out at most `step` bytes per read, and fails once with an I/O
 /// error when it reaches `fail_at` (if set).
@@ -52,11 +53,16 @@ fn batches<R: Read>(mut source: Source<R>) -> Seen {
 
 /// The same input through the deframer and through the direct read.
 fn both(len: usize, make: impl Fn() -> Trickle) -> (Seen, Seen) {
+    both_sized(len, BatchSize::default(), make)
+}
+
+fn both_sized(len: usize, size: BatchSize, make: impl Fn() -> Trickle) -> (Seen, Seen) {
     let framed = Source::Framed {
         reader: RecordReader::new(make(), Framing::Fixed { len }),
+        size,
         done: false,
     };
-    let direct = Source::new(RecordReader::new(make(), Framing::Fixed { len }));
+    let direct = Source::new(RecordReader::new(make(), Framing::Fixed { len }), size);
     assert!(
         matches!(direct, Source::Fixed(_)),
         "fixed framing reads directly"
@@ -66,15 +72,15 @@ fn both(len: usize, make: impl Fn() -> Trickle) -> (Seen, Seen) {
 
 #[test]
 fn direct_reads_cut_the_batches_the_deframer_cuts() {
-    // Whole files, truncated tails, empty input, short reads, batch edges (4,195 records
+    // Whole files, truncated tails, empty input, short reads, batch edges (4,194 records
     // of 250 bytes fill a batch), the record cap (8,192 records of 4 bytes), a record
     // larger than a batch.
     let cases: &[(usize, usize, usize)] = &[
         (250, 0, 4096),
         (250, 250, 4096),
-        (250, 4195 * 250, 65536),
-        (250, 4195 * 250 + 1, 65536),
-        (250, 3 * 4195 * 250 + 100, 7),
+        (250, 4194 * 250, 65536),
+        (250, 4194 * 250 + 1, 65536),
+        (250, 3 * 4194 * 250 + 100, 7),
         (250, 20_000 * 250 - 3, 1 << 20),
         (4, 50_000 * 4 + 2, 1000),
         (3, 10, 1),
@@ -85,6 +91,25 @@ fn direct_reads_cut_the_batches_the_deframer_cuts() {
         assert_eq!(framed, direct, "len {len}, {n} bytes, reads of {step}");
         let records: usize = direct.iter().map(|b| b.0.len()).sum();
         assert_eq!(records, n / len, "len {len}, {n} bytes");
+    }
+    // Smaller batches (`--row-group-rows`, `--row-group-bytes`) are cut alike too.
+    for size in [
+        BatchSize {
+            records: 3,
+            bytes: 1 << 20,
+        },
+        BatchSize {
+            records: 100,
+            bytes: 1000,
+        },
+        BatchSize {
+            records: 100,
+            bytes: 10,
+        },
+    ] {
+        let (framed, direct) = both_sized(250, size, || trickle(250 * 50 + 7, 333, None));
+        assert_eq!(framed, direct, "{size:?}");
+        assert_eq!(direct[0].0.len(), records_per_batch(250, size), "{size:?}");
     }
 }
 
@@ -103,10 +128,10 @@ fn an_io_error_stops_after_the_whole_records_before_it() {
 #[test]
 fn a_truncated_tail_is_located() {
     // 2 records of 3 bytes and 2 bytes over: record 3 at byte 6.
-    let mut s = Source::new(RecordReader::new(
-        &b"abcdefgh"[..],
-        Framing::Fixed { len: 3 },
-    ));
+    let mut s = Source::new(
+        RecordReader::new(&b"abcdefgh"[..], Framing::Fixed { len: 3 }),
+        BatchSize::default(),
+    );
     let b = s.cut().unwrap();
     assert_eq!(b.len(), 2);
     assert_eq!(b.record(1), (&b"def"[..], 2, 3));
@@ -120,18 +145,21 @@ fn a_truncated_tail_is_located() {
 #[test]
 fn other_framings_and_used_readers_are_cut_record_by_record() {
     // Length headers need the deframer.
-    let s = Source::new(RecordReader::new(&[0u8, 1, 9][..], Framing::Len2));
+    let s = Source::new(
+        RecordReader::new(&[0u8, 1, 9][..], Framing::Len2),
+        BatchSize::default(),
+    );
     assert!(matches!(s, Source::Framed { .. }));
     // Bytes already buffered in the reader would be lost to a direct read.
     let mut r = RecordReader::new(&b"abcdef"[..], Framing::Fixed { len: 3 });
     assert_eq!(r.next_record().unwrap(), Some(&b"abc"[..]));
-    let mut s = Source::new(r);
+    let mut s = Source::new(r, BatchSize::default());
     assert!(matches!(s, Source::Framed { .. }));
     let b = s.cut().unwrap();
     assert_eq!(b.record(0), (&b"def"[..], 2, 3));
     // A record longer than the reader allows is refused as before.
     let r = RecordReader::new(&b"abcdef"[..], Framing::Fixed { len: 3 }).with_max_record_len(2);
-    let mut s = Source::new(r);
+    let mut s = Source::new(r, BatchSize::default());
     assert!(matches!(s, Source::Framed { .. }));
     assert!(s
         .cut()
@@ -143,8 +171,15 @@ fn other_framings_and_used_readers_are_cut_record_by_record() {
 
 #[test]
 fn records_per_batch_matches_the_byte_and_record_limits() {
-    assert_eq!(records_per_batch(250), 4195);
-    assert_eq!(records_per_batch(4), BATCH_RECORDS);
-    assert_eq!(records_per_batch(BATCH_BYTES * 2), 1);
-    assert_eq!(records_per_batch(BATCH_BYTES), 1);
+    let size = BatchSize::default();
+    assert_eq!(records_per_batch(250, size), 4194);
+    assert_eq!(records_per_batch(4, size), BATCH_RECORDS);
+    assert_eq!(records_per_batch(BATCH_BYTES * 2, size), 1);
+    assert_eq!(records_per_batch(BATCH_BYTES, size), 1);
+    let small = BatchSize {
+        records: 3,
+        bytes: 1000,
+    };
+    assert_eq!(records_per_batch(250, small), 3);
+    assert_eq!(records_per_batch(400, small), 2);
 }
