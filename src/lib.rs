@@ -31,6 +31,7 @@ mod gateway;
 mod mock;
 mod openapi;
 mod telemetry;
+mod trace;
 
 pub use config::Problem;
 pub use gateway::{serve, Serve, ServeError};

@@ -20,6 +20,8 @@ pub struct Config {
     pub auth: Option<crate::auth::AuthConfig>,
     /// `[audit]`: the hash-chained log of every call. Absent: no audit log.
     pub audit: Option<super::security::AuditFileConfig>,
+    /// `[telemetry]`: span export. Absent: trace ids only (logs, audit, backends).
+    pub telemetry: Option<crate::trace::TelemetryConfig>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -63,6 +63,8 @@ pub struct Gateway {
     pub threads: usize,
     /// `[server] admin_listen`: the operator endpoints' own address (read at start).
     pub admin_listen: Option<String>,
+    /// `[telemetry]` with an `otlp_endpoint`: where spans go (read at start).
+    pub telemetry: Option<crate::trace::Telemetry>,
 }
 
 #[derive(Debug, Clone)]
@@ -298,6 +300,15 @@ pub fn validate(config: &Config, source: &Path) -> Result<Gateway, Vec<Problem>>
             Err(ps) => ps.into_iter().for_each(|(p, m)| bad(joined(&at, &p), m)),
         }
     }
+    let telemetry = match config.telemetry.as_ref().map(|t| t.validate()) {
+        Some(Ok(t)) => t,
+        Some(Err(ps)) => {
+            ps.into_iter()
+                .for_each(|(p, m)| bad(format!("telemetry.{p}"), m));
+            None
+        }
+        None => None,
+    };
     let mut security_problems = Vec::new();
     let security = security::server(config, &base, &mut security_problems);
     problems.append(&mut security_problems);
@@ -349,6 +360,7 @@ pub fn validate(config: &Config, source: &Path) -> Result<Gateway, Vec<Problem>>
         docs: s.docs,
         threads: s.threads,
         admin_listen: s.admin_listen.clone(),
+        telemetry,
     })
 }
 

@@ -4,13 +4,15 @@
 //! sees the matched route pattern (`MatchedPath`) and can label by it, never by the
 //! raw path (which holds personal data such as a VRM, and is unbounded).
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{HeaderName, Method};
 use axum::middleware::{self, Next};
 use axum::Router;
+use opentelemetry_sdk::trace::SdkTracer;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -23,6 +25,8 @@ use super::problem::ApiError;
 use super::request_log::{request_span, Done};
 use super::request_metrics::RequestMetrics;
 use crate::audit::AuditLog;
+use crate::trace::context::TRACERESPONSE;
+use crate::trace::spans;
 
 /// The header that carries the request id (set here, before any handler runs).
 pub const REQUEST_ID: &str = "x-request-id";
@@ -35,8 +39,14 @@ pub fn request_id(headers: &axum::http::HeaderMap) -> Option<&str> {
 /// The route label for requests no route matched (404s): one bounded value.
 const UNMATCHED: &str = "unmatched";
 
-/// Wraps `routes` in the gateway's layers; `audit` is the audit log, if any.
-pub fn apply(routes: Router, max_body_bytes: usize, audit: Option<AuditLog>) -> Router {
+/// Wraps `routes` in the gateway's layers; `audit` is the audit log, if any, and
+/// `tracer` where spans start when they are exported.
+pub fn apply(
+    routes: Router,
+    max_body_bytes: usize,
+    audit: Option<AuditLog>,
+    tracer: Option<SdkTracer>,
+) -> Router {
     let id = HeaderName::from_static(REQUEST_ID);
     routes.layer(
         ServiceBuilder::new()
@@ -45,12 +55,16 @@ pub fn apply(routes: Router, max_body_bytes: usize, audit: Option<AuditLog>) -> 
             .layer(SetRequestIdLayer::new(id.clone(), MakeRequestUuid))
             // Copied onto the response right away, so even a 500 from a panic carries it.
             .layer(PropagateRequestIdLayer::new(id))
-            // One span per request, its `request done` line and the HTTP metrics, outside
-            // the panic catcher, so they time, log and count everything below, including
-            // the 500 a panic becomes. (One layer for the three: each layer is a boxed
-            // service and a boxed future per request.)
+            // The request's trace, its log span, its `request done` line and the HTTP
+            // metrics, outside the panic catcher, so they time, log and count everything
+            // below, including the 500 a panic becomes; outside audit, so the audit line
+            // has the trace id. (One layer for all: each layer is a boxed service and a
+            // boxed future per request.)
             .layer(middleware::from_fn_with_state(
-                Arc::new(RequestMetrics::default()),
+                Arc::new(Observer {
+                    metrics: RequestMetrics::default(),
+                    tracer,
+                }),
                 observe,
             ))
             // Audit outside the panic catcher, so a panic is recorded as the 500 it
@@ -96,11 +110,18 @@ fn method_label(m: &Method) -> &'static str {
     }
 }
 
-/// The request's span around everything inside, then its metrics and its log line
-/// (5xx at warn: the handler logs the cause).
+/// What [`observe`] keeps across requests.
+struct Observer {
+    metrics: RequestMetrics,
+    /// Set when spans are exported (`[telemetry]`).
+    tracer: Option<SdkTracer>,
+}
+
+/// The request's trace and log span around everything inside, then its metrics, its
+/// log line (5xx at warn: the handler logs the cause) and its server span.
 async fn observe(
-    State(metrics): State<Arc<RequestMetrics>>,
-    req: Request,
+    State(observer): State<Arc<Observer>>,
+    mut req: Request,
     next: Next,
 ) -> axum::response::Response {
     let matched = req.extensions().get::<MatchedPath>().cloned();
@@ -109,20 +130,43 @@ async fn observe(
     // Cheap (a shared buffer): the id must outlive the request, which `next` consumes.
     let id = req.headers().get(REQUEST_ID).cloned();
     let request_id = id.as_ref().and_then(|v| v.to_str().ok()).unwrap_or("");
-    let span = request_span(method, route, request_id);
+    let client = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let about = spans::Request {
+        method,
+        route,
+        request_id,
+        client,
+    };
+    let (traced, server_span) = spans::server(req.headers(), observer.tracer.as_ref(), &about);
+    let trace_hex = traced.cx.trace_hex();
+    // 32 hex digits: always UTF-8.
+    let trace_id = std::str::from_utf8(&trace_hex).unwrap_or_default();
+    let trace_response = traced.cx.traceparent(traced.cx.span_id);
+    req.extensions_mut().insert(traced);
+    let span = request_span(method, route, request_id, trace_id);
     let start = Instant::now();
-    let res = next.run(req).instrument(span.clone()).await;
+    let mut res = next.run(req).instrument(span.clone()).await;
     let latency = start.elapsed();
     let status = res.status().as_u16();
-    metrics.record(route, method, status, latency);
+    // The caller learns which trace (and which of our spans) answered it.
+    res.headers_mut()
+        .insert(HeaderName::from_static(TRACERESPONSE), trace_response);
+    observer.metrics.record(route, method, status, latency);
     Done {
         method,
         route,
         request_id,
+        trace_id,
         status,
         latency,
     }
     .log(&span);
+    if let Some(s) = server_span {
+        s.finish(status);
+    }
     res
 }
 
@@ -157,7 +201,7 @@ mod tests {
                     |body: axum::body::Bytes| async move { body.len().to_string() },
                 ),
             );
-        apply(r, 8, None)
+        apply(r, 8, None, None)
     }
 
     async fn call(req: Request) -> axum::response::Response {

@@ -31,8 +31,9 @@ use super::problem::ApiError;
 use super::stack::REQUEST_ID;
 use super::unwind::caught;
 use crate::auth::Principal;
-use crate::config::{BackendSpec, RouteSpec};
+use crate::config::{BackendKind, BackendSpec, RouteSpec};
 use crate::connector::Exchange;
+use crate::trace::Traced;
 use codecs::Codecs;
 
 /// What a route's handler needs, resolved once per config.
@@ -150,19 +151,31 @@ async fn call(
     if let Some((who, route)) = learnt.shared_check.take() {
         access::shared_limit(ctx, &who, &route).await?;
     }
+    // Set by the stack; absent only when the route is served without it (unit tests).
+    let traced = req.extensions().get::<Traced>().cloned();
     let (value, envelope) = request::json(ctx, req).await?;
     if audited {
         learnt.keys = request::audit_keys(&ctx.spec, &value);
     }
     let record = request::encode(ctx, &value)?;
+    let span = traced.as_ref().map(|t| t.client(&ctx.backend));
     let exchange = Exchange {
         request: Bytes::from(record),
         response_len: ctx.spec.response.max_len(),
         envelope,
+        trace: match (&span, &traced) {
+            (Some(s), Some(t)) if matches!(ctx.backend.kind, BackendKind::Http { .. }) => {
+                Some(s.headers(&t.cx))
+            }
+            _ => None,
+        },
     };
     let asked = Instant::now();
     let answer = ctx.service.clone().oneshot(exchange).await;
     learnt.backend_ms = Some(asked.elapsed().as_secs_f64() * 1000.0);
+    if let Some(s) = span {
+        s.finish(answer.as_ref().map(|_| ()));
+    }
     let answer = answer.map_err(|error| {
         tracing::warn!(backend = %ctx.backend.name, kind = error.kind(), %error, "backend exchange failed");
         ApiError::Backend {
