@@ -347,6 +347,15 @@ mod tests {
                 tokio::spawn(async move {
                     let svc = service_fn(|req: Request<Incoming>| async move {
                         let path = req.uri().path().to_string();
+                        // `/trace` answers with the trace headers it got.
+                        let trace = ["traceparent", "tracestate"]
+                            .map(|h| {
+                                req.headers()
+                                    .get(h)
+                                    .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                                    .unwrap_or_default()
+                            })
+                            .join(" ");
                         let typed = req.headers().get(CONTENT_TYPE)
                             == Some(&HeaderValue::from_static("application/octet-stream"));
                         let post = req.method() == Method::POST;
@@ -359,6 +368,7 @@ mod tests {
                         let (status, body) = match path.as_str() {
                             "/echo" if typed && post => (StatusCode::OK, body),
                             "/echo" => (StatusCode::BAD_REQUEST, Bytes::new()),
+                            "/trace" => (StatusCode::OK, Bytes::from(trace)),
                             "/stall" => {
                                 tokio::time::sleep(Duration::from_secs(3600)).await;
                                 (StatusCode::OK, body)
@@ -417,6 +427,28 @@ mod tests {
                 b"\x00\xC1\xFF\x0A"
             );
         }
+    }
+
+    #[tokio::test]
+    async fn the_trace_headers_reach_the_host() {
+        // With trace headers both are sent; without, neither.
+        let c = connector(
+            &format!("{}/trace", server().await),
+            Duration::from_secs(20),
+        );
+        let parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        let ex = Exchange {
+            request: Bytes::from_static(b"REQ"),
+            response_len: 0,
+            envelope: Default::default(),
+            trace: Some(TraceHeaders {
+                traceparent: HeaderValue::from_static(parent),
+                tracestate: Some(HeaderValue::from_static("congo=t61rcWkgMzE")),
+            }),
+        };
+        let got = c.clone().oneshot(ex).await.unwrap();
+        assert_eq!(&got[..], format!("{parent} congo=t61rcWkgMzE").as_bytes());
+        assert_eq!(&call(&c, b"REQ").await.unwrap()[..], b" ");
     }
 
     #[tokio::test]

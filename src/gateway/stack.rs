@@ -240,6 +240,30 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn every_answer_names_its_trace_even_a_panic() {
+        // The caller's trace comes back in `traceresponse`, with a span of ours in it,
+        // on the 500 a panic becomes as well.
+        let req = Request::get("/boom")
+            .header(
+                "traceparent",
+                "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            )
+            .body(Body::empty())
+            .unwrap();
+        let res = call(req).await;
+        assert_eq!(res.status(), 500);
+        let t = res.headers()[TRACERESPONSE].to_str().unwrap();
+        assert!(t.starts_with("00-4bf92f3577b34da6a3ce929d0e0e4736-"), "{t}");
+        assert!(t.ends_with("-01"), "{t}");
+        assert!(!t.contains("00f067aa0ba902b7"), "{t}");
+        // No traceparent: a trace of its own, unsampled (nothing records it).
+        let res = call(Request::get("/ok").body(Body::empty()).unwrap()).await;
+        let t = res.headers()[TRACERESPONSE].to_str().unwrap();
+        assert_eq!(t.len(), 55, "{t}");
+        assert!(t.ends_with("-00"), "{t}");
+    }
+
+    #[tokio::test]
     async fn the_body_limit_applies() {
         // 9 bytes against a limit of 8: the extractor refuses with 413.
         let req = Request::post("/echo")
