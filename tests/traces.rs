@@ -13,7 +13,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 use std::thread;
 
-use common::gateway::{free_port, http, Gateway, Reply, Signal};
+use common::gateway::{free_port, http, wait_for, Gateway, Reply, Signal};
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::any_value::Value as Any;
 use opentelemetry_proto::tonic::trace::v1::span::SpanKind;
@@ -162,6 +162,11 @@ fn attr(span: &Span, key: &str) -> Option<String> {
 /// A gateway with one http backend `veh` at `backend` (and a `down` one nothing listens
 /// on), JSON logs, an audit log, and `telemetry` appended as written.
 fn gateway(dir: &Path, backend: u16, telemetry: &str) -> Gateway {
+    gateway_env(dir, backend, telemetry, &[])
+}
+
+/// [`gateway`] with environment variables for the process.
+fn gateway_env(dir: &Path, backend: u16, telemetry: &str, env: &[(&str, &str)]) -> Gateway {
     std::fs::write(dir.join("req.cpy"), REQ_CPY).unwrap();
     std::fs::write(dir.join("rsp.cpy"), RSP_CPY).unwrap();
     let down = free_port();
@@ -188,7 +193,7 @@ set = {{ vrm = "{{vrm}}", tran_code = "VEHQ" }}
     }
     let path = dir.join("ferrule.toml");
     std::fs::write(&path, config).unwrap();
-    Gateway::start_file(&path, &dir.join("serve.log"))
+    Gateway::start_file_env(&path, &dir.join("serve.log"), &[], env)
 }
 
 fn get(g: &Gateway, path: &str, headers: &[(&str, &str)]) -> Reply {
@@ -208,6 +213,12 @@ fn stop(mut g: Gateway) -> Vec<Value> {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap_or_else(|e| panic!("{e}: {l}")))
         .collect()
+}
+
+/// The value of a metric without labels in Prometheus text.
+fn unlabelled(text: &str, name: &str) -> Option<f64> {
+    text.lines()
+        .find_map(|l| l.strip_prefix(name)?.strip_prefix(' ')?.trim().parse().ok())
 }
 
 fn audit_lines(dir: &Path) -> Vec<Value> {
@@ -393,23 +404,35 @@ fn a_malformed_traceparent_starts_a_new_trace_and_the_call_succeeds() {
 fn with_the_collector_down_calls_still_succeed_and_the_failure_is_logged_once() {
     let dir = tempfile::tempdir().unwrap();
     let (host, _seen) = backend();
-    // Nothing listens there.
+    // Nothing listens there. Batches every 50 ms, so failures show while it serves.
     let otlp = free_port();
-    let g = gateway(
+    let g = gateway_env(
         dir.path(),
         host,
         &format!(
             "[telemetry]\notlp_endpoint = \"http://127.0.0.1:{otlp}\"\nexport_timeout_ms = 2000"
         ),
+        &[("OTEL_BSP_SCHEDULE_DELAY", "50")],
     );
-    for i in 0..20 {
+    let call = |i: usize| {
         let r = get(
             &g,
             "/v1/veh/AB12CDE",
             &[("x-request-id", &format!("d-{i}"))],
         );
         assert_eq!(r.status, 200, "{}", r.text());
-    }
+    };
+    (0..10).for_each(call);
+    // The lost batch is counted, with its spans (two per call).
+    let dropped = wait_for("a failed export to be counted", || {
+        let text = g.get("/metrics").text();
+        let failures = unlabelled(&text, "ferrule_trace_export_failures_total")?;
+        let spans = unlabelled(&text, "ferrule_trace_spans_dropped_total")?;
+        (failures >= 1.0).then_some(spans)
+    });
+    assert!(dropped >= 2.0, "{dropped}");
+    // More calls while it stays down: still answered, still one warning.
+    (10..20).for_each(call);
     let log = stop(g);
     let warned: Vec<&Value> = log
         .iter()
@@ -455,4 +478,28 @@ fn without_telemetry_the_trace_still_travels() {
     let audit = audit_lines(dir.path());
     assert_eq!(audit[0]["trace_id"], CALLER_TRACE);
     assert_eq!(audit[1]["trace_id"], fresh);
+}
+
+#[test]
+fn check_names_every_bad_telemetry_setting_at_its_line() {
+    let mut t = common::gateway::sample_gateway(&[]);
+    let telemetry: toml::Table = toml::from_str(
+        "otlp_endpoint = \"grpc://127.0.0.1:4317\"\nsample_ratio = 2.0\nexport_timeout_ms = 0",
+    )
+    .unwrap();
+    t.insert("telemetry".into(), telemetry.into());
+    let err = common::gateway::check_refused(&t);
+    for key in [
+        "telemetry.otlp_endpoint",
+        "telemetry.sample_ratio",
+        "telemetry.export_timeout_ms",
+    ] {
+        assert!(err.contains(&format!("error: {key}: ")), "{key}: {err}");
+    }
+    // An unknown key is refused too, not ignored.
+    let mut t = common::gateway::sample_gateway(&[]);
+    let typo: toml::Table = toml::from_str("otlp_endpont = \"http://127.0.0.1:4318\"").unwrap();
+    t.insert("telemetry".into(), typo.into());
+    let err = common::gateway::check_refused(&t);
+    assert!(err.contains("otlp_endpont"), "{err}");
 }

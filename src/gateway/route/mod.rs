@@ -128,7 +128,7 @@ pub async fn refuse_unrouted(error: ApiError, req: Request) -> Response {
 /// Access, then the record round trip.
 async fn call(
     ctx: &RouteCtx,
-    req: Request,
+    mut req: Request,
     audited: bool,
     learnt: &mut Learnt,
 ) -> Result<Response, ApiError> {
@@ -151,8 +151,9 @@ async fn call(
     if let Some((who, route)) = learnt.shared_check.take() {
         access::shared_limit(ctx, &who, &route).await?;
     }
-    // Set by the stack; absent only when the route is served without it (unit tests).
-    let traced = req.extensions().get::<Traced>().cloned();
+    // Set by the stack (taken, not cloned: the request is consumed next); absent only
+    // when the route is served without it (unit tests).
+    let traced = req.extensions_mut().remove::<Traced>();
     let (value, envelope) = request::json(ctx, req).await?;
     if audited {
         learnt.keys = request::audit_keys(&ctx.spec, &value);
