@@ -171,7 +171,7 @@ fn gateway_env(dir: &Path, backend: u16, telemetry: &str, env: &[(&str, &str)]) 
     std::fs::write(dir.join("rsp.cpy"), RSP_CPY).unwrap();
     let down = free_port();
     let mut config = format!(
-        "[server]\nlisten = \"127.0.0.1:0\"\nlog_format = \"json\"\n\n[audit]\npath = \"audit.log\"\n\n{telemetry}\n"
+        "[server]\nlisten = \"127.0.0.1:0\"\nlog_format = \"json\"\ntrusted_proxies = [\"127.0.0.1\"]\n\n[audit]\npath = \"audit.log\"\n\n{telemetry}\n"
     );
     for (name, port) in [("veh", backend), ("down", down)] {
         config.push_str(&format!(
@@ -255,6 +255,8 @@ fn the_callers_trace_reaches_spans_logs_audit_and_the_backend() {
             ("traceparent", CALLER),
             ("tracestate", "congo=t61rcWkgMzE"),
             ("x-request-id", "call-1"),
+            // From a trusted proxy: the span names the caller behind it.
+            ("x-forwarded-for", "203.0.113.7"),
         ],
     );
     assert_eq!(r.status, 200, "{}", r.text());
@@ -312,12 +314,13 @@ fn the_callers_trace_reaches_spans_logs_audit_and_the_backend() {
     assert_eq!(attr(ok, "http.route").unwrap(), "/v1/veh/{vrm}");
     assert_eq!(attr(ok, "http.request.method").unwrap(), "GET");
     assert_eq!(attr(ok, "http.response.status_code").unwrap(), "200");
-    assert_eq!(attr(ok, "client.address").unwrap(), "127.0.0.1");
+    assert_eq!(attr(ok, "client.address").unwrap(), "203.0.113.7");
     let failed = server
         .iter()
         .find(|s| attr(s, "ferrule.request_id").as_deref() == Some("call-2"))
         .unwrap();
     assert_eq!(attr(failed, "http.response.status_code").unwrap(), "502");
+    assert_eq!(attr(failed, "client.address").unwrap(), "127.0.0.1");
     // 5xx: the span's status is an error (code 2).
     assert_eq!(failed.status.as_ref().unwrap().code, 2);
     // Client spans: children of their server span; the backend saw the good one as parent.

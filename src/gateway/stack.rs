@@ -26,7 +26,7 @@ use super::request_log::{request_span, Done};
 use super::request_metrics::RequestMetrics;
 use crate::audit::AuditLog;
 use crate::trace::context::TRACERESPONSE;
-use crate::trace::spans;
+use crate::trace::spans::{self, Caller};
 
 /// The header that carries the request id (set here, before any handler runs).
 pub const REQUEST_ID: &str = "x-request-id";
@@ -130,16 +130,15 @@ async fn observe(
     // Cheap (a shared buffer): the id must outlive the request, which `next` consumes.
     let id = req.headers().get(REQUEST_ID).cloned();
     let request_id = id.as_ref().and_then(|v| v.to_str().ok()).unwrap_or("");
-    let client = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
     let about = spans::Request {
         method,
         route,
         request_id,
-        client,
     };
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
     let (traced, server_span) = spans::server(req.headers(), observer.tracer.as_ref(), &about);
     let trace_hex = traced.cx.trace_hex();
     // 32 hex digits: always UTF-8.
@@ -165,7 +164,9 @@ async fn observe(
     }
     .log(&span);
     if let Some(s) = server_span {
-        s.finish(status);
+        // The caller behind trusted proxies when the route learnt it, else the TCP peer.
+        let client = res.extensions().get::<Caller>().map(|c| c.0).or(peer);
+        s.finish(status, client);
     }
     res
 }

@@ -35,9 +35,12 @@ pub struct Request<'a> {
     pub method: &'static str,
     pub route: &'a str,
     pub request_id: &'a str,
-    /// The TCP peer.
-    pub client: Option<IpAddr>,
 }
+
+/// The caller's address as trusted proxies forwarded it, left by the route in the
+/// response's extensions for the server span (which otherwise names the TCP peer).
+#[derive(Clone, Copy, Debug)]
+pub struct Caller(pub IpAddr);
 
 /// The request's server span, ended with its status.
 pub struct ServerSpan(Span);
@@ -63,14 +66,11 @@ pub fn server(
         )),
         None => Context::new(),
     };
-    let mut attributes = vec![
+    let attributes = vec![
         KeyValue::new("http.request.method", req.method),
         KeyValue::new("http.route", req.route.to_string()),
         KeyValue::new("ferrule.request_id", req.request_id.to_string()),
     ];
-    if let Some(ip) = req.client {
-        attributes.push(KeyValue::new("client.address", ip.to_string()));
-    }
     let span = tracer
         .span_builder(format!("{} {}", req.method, req.route))
         .with_kind(SpanKind::Server)
@@ -89,12 +89,17 @@ pub fn server(
 }
 
 impl ServerSpan {
-    /// Ends the span with the status answered (5xx is an error of ours; 4xx the caller's).
-    pub fn finish(mut self, status: u16) {
+    /// Ends the span with the status answered (5xx is an error of ours; 4xx the caller's)
+    /// and the caller's address (known only once the route has read the proxies' headers).
+    pub fn finish(mut self, status: u16, client: Option<IpAddr>) {
         self.0.set_attribute(KeyValue::new(
             "http.response.status_code",
             i64::from(status),
         ));
+        if let Some(ip) = client {
+            self.0
+                .set_attribute(KeyValue::new("client.address", ip.to_string()));
+        }
         if status >= 500 {
             self.0.set_status(Status::error(""));
         }

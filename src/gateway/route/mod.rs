@@ -33,6 +33,7 @@ use super::unwind::caught;
 use crate::auth::Principal;
 use crate::config::{BackendKind, BackendSpec, RouteSpec};
 use crate::connector::Exchange;
+use crate::trace::spans::Caller;
 use crate::trace::Traced;
 use codecs::Codecs;
 
@@ -94,7 +95,7 @@ pub async fn handle(ctx: Arc<RouteCtx>, req: Request) -> Response {
     // Caught here, where the call is known, so the 500 names its path and id and the
     // audit slot still gets what the call learnt before the panic.
     let outcome = caught(call(&ctx, req, slot.is_some(), &mut learnt)).await;
-    let response = match outcome {
+    let mut response = match outcome {
         Ok(Ok(res)) => res,
         Ok(Err(e)) => origin.render(&e),
         Err(_payload) => {
@@ -103,6 +104,10 @@ pub async fn handle(ctx: Arc<RouteCtx>, req: Request) -> Response {
             origin.render(&ApiError::Internal)
         }
     };
+    if let Some(ip) = learnt.client {
+        // For the server span, which ends outside: the caller behind the proxies.
+        response.extensions_mut().insert(Caller(ip));
+    }
     if let Some(slot) = slot {
         slot.fill(Call {
             principal: learnt.principal.map(|p| p.id),
