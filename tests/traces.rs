@@ -506,3 +506,36 @@ fn check_names_every_bad_telemetry_setting_at_its_line() {
     let err = common::gateway::check_refused(&t);
     assert!(err.contains("otlp_endpont"), "{err}");
 }
+
+#[test]
+fn sample_ratio_zero_records_only_what_the_caller_sampled() {
+    // New traces are not recorded (sent on unsampled); a caller's sampled trace is.
+    let dir = tempfile::tempdir().unwrap();
+    let (host, seen) = backend();
+    let (otlp, spans) = collector();
+    let g = gateway(
+        dir.path(),
+        host,
+        &format!("[telemetry]\notlp_endpoint = \"http://127.0.0.1:{otlp}\"\nsample_ratio = 0.0"),
+    );
+    let fresh = get(&g, "/v1/veh/AB12CDE", &[("x-request-id", "new-1")]);
+    assert_eq!(fresh.status, 200, "{}", fresh.text());
+    let fresh = fresh.header("traceresponse").unwrap().to_string();
+    assert!(fresh.ends_with("-00"), "{fresh}");
+    let sampled = get(&g, "/v1/veh/AB12CDE", &[("traceparent", CALLER)]);
+    assert_eq!(sampled.status, 200, "{}", sampled.text());
+    let calls = seen.lock().unwrap().clone();
+    assert!(calls[0]["traceparent"].ends_with("-00"), "{calls:?}");
+    assert!(calls[1]["traceparent"].ends_with("-01"), "{calls:?}");
+    let log = stop(g);
+    // The unsampled call still has its trace id on its lines.
+    assert_eq!(
+        done_line(&log, "new-1")["span"]["trace_id"],
+        trace_of(&fresh)
+    );
+    let got = spans.lock().unwrap().clone();
+    assert_eq!(got.len(), 2, "{got:?}");
+    assert!(got
+        .iter()
+        .all(|(_, s)| hex::encode(&s.trace_id) == CALLER_TRACE));
+}
