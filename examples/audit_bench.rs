@@ -17,6 +17,7 @@ fn event(i: usize) -> AuditEvent {
     AuditEvent {
         time: UNIX_EPOCH + Duration::from_millis(1_700_000_000_000 + i as u64),
         request_id: format!("01HX{i:022}"),
+        trace_id: format!("{i:032x}"),
         principal: Some("pc1234".into()),
         client_addr: "10.1.2.3:50412".into(),
         route: "/vehicles/{vrm}".into(),

@@ -32,6 +32,7 @@ mod inbound;
 mod mock;
 mod openapi;
 mod telemetry;
+mod trace;
 
 pub use config::Problem;
 pub use gateway::{serve, Serve, ServeError};

@@ -25,6 +25,10 @@ pub const INBOUND_CONNECTIONS: &str = "ferrule_inbound_connections";
 pub const RELOADS_TOTAL: &str = "ferrule_config_reloads_total";
 /// Log lines that could not be written (stderr full or closed) and were dropped.
 pub const LOG_LINES_DROPPED_TOTAL: &str = "ferrule_log_lines_dropped_total";
+/// Span batches the OTLP collector did not take (down, slow, refusing).
+pub const TRACE_EXPORT_FAILURES_TOTAL: &str = "ferrule_trace_export_failures_total";
+/// Spans dropped because their batch could not be exported.
+pub const TRACE_SPANS_DROPPED_TOTAL: &str = "ferrule_trace_spans_dropped_total";
 
 /// Registers descriptions so `/metrics` explains each name.
 pub fn describe() {
@@ -64,5 +68,13 @@ pub fn describe() {
     describe_counter!(
         LOG_LINES_DROPPED_TOTAL,
         "Log lines dropped because stderr could not take them"
+    );
+    describe_counter!(
+        TRACE_EXPORT_FAILURES_TOTAL,
+        "Span batches the OTLP collector did not take"
+    );
+    describe_counter!(
+        TRACE_SPANS_DROPPED_TOTAL,
+        "Spans dropped because their batch could not be exported"
     );
 }

@@ -13,6 +13,7 @@ fn event(i: usize) -> AuditEvent {
     AuditEvent {
         time: UNIX_EPOCH + std::time::Duration::from_secs(1_700_000_000 + i as u64),
         request_id: format!("req-{i}"),
+        trace_id: format!("{i:032x}"),
         principal: Some("pc1234".into()),
         client_addr: "127.0.0.1:40000".into(),
         route: "/vehicles/{vrm}".into(),

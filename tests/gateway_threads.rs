@@ -170,6 +170,18 @@ fn assert_text_line(line: &str, status: u16) {
         .unwrap_or_else(|| panic!("{line}"));
     let (id, rest) = rest.split_once('"').unwrap();
     assert_eq!(id.len(), 36, "{line}");
+    // The call's W3C trace id: 32 lowercase hex digits.
+    let rest = rest
+        .strip_prefix(r#" trace_id=""#)
+        .unwrap_or_else(|| panic!("{line}"));
+    let (trace, rest) = rest.split_once('"').unwrap();
+    assert_eq!(trace.len(), 32, "{line}");
+    assert!(
+        trace
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b)),
+        "{line}"
+    );
     let rest = rest
         .strip_prefix(&format!(
             "}}: ferrule::gateway::stack: request done status={status} latency_ms="
@@ -195,7 +207,10 @@ fn text_lines_keep_their_content_in_both_modes() {
         let lines = done_lines(&log);
         assert_text_line(lines[0], 200);
         assert!(
-            lines[1].contains(r#"request_id="my \"id\" \\ 7"}: ferrule::gateway::stack: request done status=200 latency_ms="#),
+            lines[1].contains(r#"request_id="my \"id\" \\ 7" trace_id=""#)
+                && lines[1].contains(
+                    r#""}: ferrule::gateway::stack: request done status=200 latency_ms="#
+                ),
             "{}",
             lines[1]
         );

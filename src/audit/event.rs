@@ -15,6 +15,8 @@ pub struct AuditEvent {
     /// When the call arrived (written as RFC 3339 UTC with milliseconds).
     pub time: SystemTime,
     pub request_id: String,
+    /// The W3C trace id the call belongs to (32 lowercase hex digits).
+    pub trace_id: String,
     /// The authenticated principal, if any.
     pub principal: Option<String>,
     /// The client's address (`ip:port`) as the listener saw it.
@@ -45,6 +47,7 @@ pub struct AuditEvent {
 struct Members<'a> {
     time: &'a str,
     request_id: &'a str,
+    trace_id: &'a str,
     principal: Option<&'a str>,
     client_addr: &'a str,
     route: &'a str,
@@ -89,6 +92,7 @@ impl AuditEvent {
         let members = Members {
             time: stamp.as_str(),
             request_id: &self.request_id,
+            trace_id: &self.trace_id,
             principal: self.principal.as_deref(),
             client_addr: &self.client_addr,
             route: &self.route,
@@ -148,6 +152,7 @@ pub(crate) fn sample(request_id: &str) -> AuditEvent {
     AuditEvent {
         time: std::time::UNIX_EPOCH + std::time::Duration::from_millis(1_709_251_200_123),
         request_id: request_id.into(),
+        trace_id: "4bf92f3577b34da6a3ce929d0e0e4736".into(),
         principal: Some("pc1234".into()),
         client_addr: "127.0.0.1:50000".into(),
         route: "/vehicles/{vrm}".into(),
@@ -171,7 +176,7 @@ mod tests {
         let b = sample("r1").body(7, &[0xab; 32]);
         let s = String::from_utf8(b).unwrap();
         let expected = format!(
-            r#"{{"seq":7,"time":"2024-03-01T00:00:00.123Z","request_id":"r1","principal":"pc1234","client_addr":"127.0.0.1:50000","route":"/vehicles/{{vrm}}","method":"GET","purpose":"INV","keys":{{"vrm":"AB12CDE"}},"status":200,"latency_ms":1.235,"backend_ms":null,"prev":"{}""#,
+            r#"{{"seq":7,"time":"2024-03-01T00:00:00.123Z","request_id":"r1","trace_id":"4bf92f3577b34da6a3ce929d0e0e4736","principal":"pc1234","client_addr":"127.0.0.1:50000","route":"/vehicles/{{vrm}}","method":"GET","purpose":"INV","keys":{{"vrm":"AB12CDE"}},"status":200,"latency_ms":1.235,"backend_ms":null,"prev":"{}""#,
             "ab".repeat(32)
         );
         assert_eq!(s, expected);

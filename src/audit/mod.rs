@@ -2,7 +2,7 @@
 //! the call is answered.
 //!
 //! ```text
-//! {"seq":42,"time":"2024-03-01T12:00:00.123Z","request_id":"…","principal":"pc1234",
+//! {"seq":42,"time":"2024-03-01T12:00:00.123Z","request_id":"…","trace_id":"<32 hex>","principal":"pc1234",
 //!  "client_addr":"10.0.0.5:50412","route":"/vehicles/{vrm}","method":"GET","purpose":"INV",
 //!  "keys":{"vrm":"<hmac hex or plain>"},"status":200,"latency_ms":3.2,"backend_ms":2.9,
 //!  "prev":"<hash of line 41>","hash":"<hash of this line up to ,\"hash\">"}

@@ -27,6 +27,8 @@ pub struct Config {
     /// `[[inbound]]` routes: a listener's records -> a JSON API -> response records.
     #[serde(default)]
     pub inbound: Vec<toml::Table>,
+    /// `[telemetry]`: span export. Absent: trace ids only (logs, audit, backends).
+    pub telemetry: Option<crate::trace::TelemetryConfig>,
 }
 
 #[derive(Debug, Clone, Deserialize)]

@@ -65,6 +65,8 @@ pub struct Gateway {
     pub admin_listen: Option<String>,
     /// `[[listener]]` and `[[inbound]]`: legacy programs calling JSON APIs.
     pub inbound: Arc<crate::inbound::spec::InboundSet>,
+    /// `[telemetry]` with an `otlp_endpoint`: where spans go (read at start).
+    pub telemetry: Option<crate::trace::Telemetry>,
 }
 
 #[derive(Debug, Clone)]
@@ -300,6 +302,15 @@ pub fn validate(config: &Config, source: &Path) -> Result<Gateway, Vec<Problem>>
             Err(ps) => ps.into_iter().for_each(|(p, m)| bad(joined(&at, &p), m)),
         }
     }
+    let telemetry = match config.telemetry.as_ref().map(|t| t.validate()) {
+        Some(Ok(t)) => t,
+        Some(Err(ps)) => {
+            ps.into_iter()
+                .for_each(|(p, m)| bad(format!("telemetry.{p}"), m));
+            None
+        }
+        None => None,
+    };
     let mut security_problems = Vec::new();
     let security = security::server(config, &base, &mut security_problems);
     problems.append(&mut security_problems);
@@ -353,6 +364,7 @@ pub fn validate(config: &Config, source: &Path) -> Result<Gateway, Vec<Problem>>
         threads: s.threads,
         admin_listen: s.admin_listen.clone(),
         inbound: Arc::new(inbound),
+        telemetry,
     })
 }
 

@@ -340,6 +340,7 @@ mod tests {
             request: Bytes::copy_from_slice(request),
             response_len,
             envelope: Default::default(),
+            trace: None,
         };
         tokio::time::timeout(Duration::from_secs(20), c.clone().oneshot(ex))
             .await

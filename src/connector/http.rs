@@ -25,7 +25,7 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
-use hyper::header::{HeaderValue, CONTENT_TYPE};
+use hyper::header::{HeaderName, HeaderValue, CONTENT_TYPE};
 use hyper::rt::ReadBufCursor;
 use hyper::{Method, Request, Uri};
 use hyper_util::client::legacy::connect::{Connected, Connection, HttpConnector as Dialer};
@@ -38,6 +38,7 @@ use super::tls::{BackendTls, Stream};
 use super::{Connector, ConnectorError, Exchange};
 use crate::config::table::Problems;
 use crate::config::{BackendKind, BackendSpec, BackendTlsConfig};
+use crate::trace::context::{TRACEPARENT, TRACESTATE};
 
 /// `kind = "http"`: the settings only an http backend has.
 #[derive(Debug, Clone, Deserialize)]
@@ -245,14 +246,26 @@ impl hyper::rt::Write for Conn {
     }
 }
 
+/// W3C Trace Context headers for the host: the call's trace, with the exchange as parent.
+#[derive(Debug, Clone, PartialEq)]
+pub struct TraceHeaders {
+    pub traceparent: HeaderValue,
+    /// The caller's `tracestate`, passed on as received.
+    pub tracestate: Option<HeaderValue>,
+}
+
 impl Connector for HttpConnector {
     fn call(&self, ex: Exchange) -> impl Future<Output = Result<Bytes, ConnectorError>> + Send {
-        self.shared.post(ex.request)
+        self.shared.post(ex.request, ex.trace)
     }
 }
 
 impl Shared {
-    async fn post(&self, record: Bytes) -> Result<Bytes, ConnectorError> {
+    async fn post(
+        &self,
+        record: Bytes,
+        trace: Option<TraceHeaders>,
+    ) -> Result<Bytes, ConnectorError> {
         let uri = self.target.clone().map_err(ConnectorError::Unreachable)?;
         let mut req = Request::new(Full::new(record));
         *req.method_mut() = Method::POST;
@@ -261,6 +274,14 @@ impl Shared {
             CONTENT_TYPE,
             HeaderValue::from_static("application/octet-stream"),
         );
+        if let Some(t) = trace {
+            req.headers_mut()
+                .insert(HeaderName::from_static(TRACEPARENT), t.traceparent);
+            if let Some(state) = t.tracestate {
+                req.headers_mut()
+                    .insert(HeaderName::from_static(TRACESTATE), state);
+            }
+        }
         let resp = self.client.request(req).await.map_err(|e| {
             let msg = error_chain(&e);
             if e.is_connect() {
@@ -326,6 +347,15 @@ mod tests {
                 tokio::spawn(async move {
                     let svc = service_fn(|req: Request<Incoming>| async move {
                         let path = req.uri().path().to_string();
+                        // `/trace` answers with the trace headers it got.
+                        let trace = ["traceparent", "tracestate"]
+                            .map(|h| {
+                                req.headers()
+                                    .get(h)
+                                    .map(|v| String::from_utf8_lossy(v.as_bytes()).into_owned())
+                                    .unwrap_or_default()
+                            })
+                            .join(" ");
                         let typed = req.headers().get(CONTENT_TYPE)
                             == Some(&HeaderValue::from_static("application/octet-stream"));
                         let post = req.method() == Method::POST;
@@ -338,6 +368,7 @@ mod tests {
                         let (status, body) = match path.as_str() {
                             "/echo" if typed && post => (StatusCode::OK, body),
                             "/echo" => (StatusCode::BAD_REQUEST, Bytes::new()),
+                            "/trace" => (StatusCode::OK, Bytes::from(trace)),
                             "/stall" => {
                                 tokio::time::sleep(Duration::from_secs(3600)).await;
                                 (StatusCode::OK, body)
@@ -379,6 +410,7 @@ mod tests {
             request: Bytes::copy_from_slice(request),
             response_len: 0,
             envelope: Default::default(),
+            trace: None,
         };
         tokio::time::timeout(Duration::from_secs(20), c.clone().oneshot(ex))
             .await
@@ -395,6 +427,28 @@ mod tests {
                 b"\x00\xC1\xFF\x0A"
             );
         }
+    }
+
+    #[tokio::test]
+    async fn the_trace_headers_reach_the_host() {
+        // With trace headers both are sent; without, neither.
+        let c = connector(
+            &format!("{}/trace", server().await),
+            Duration::from_secs(20),
+        );
+        let parent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        let ex = Exchange {
+            request: Bytes::from_static(b"REQ"),
+            response_len: 0,
+            envelope: Default::default(),
+            trace: Some(TraceHeaders {
+                traceparent: HeaderValue::from_static(parent),
+                tracestate: Some(HeaderValue::from_static("congo=t61rcWkgMzE")),
+            }),
+        };
+        let got = c.clone().oneshot(ex).await.unwrap();
+        assert_eq!(&got[..], format!("{parent} congo=t61rcWkgMzE").as_bytes());
+        assert_eq!(&call(&c, b"REQ").await.unwrap()[..], b" ");
     }
 
     #[tokio::test]

@@ -266,6 +266,8 @@ pub struct Exchange {
     pub response_len: usize,
     /// The route's part of a protocol backend's envelope (default: the backend's own).
     pub envelope: envelope::Envelope,
+    /// The call's trace, for backends that carry one (`http`: as headers).
+    pub trace: Option<http::TraceHeaders>,
 }
 
 /// Why a backend exchange failed; the gateway maps each kind to a status.
@@ -390,6 +392,7 @@ mod tests {
             request: Bytes::from_static(request),
             response_len: request.len(),
             envelope: Default::default(),
+            trace: None,
         }
     }
 

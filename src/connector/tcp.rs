@@ -388,6 +388,7 @@ mod tests {
             request: Bytes::copy_from_slice(request),
             response_len: request.len(),
             envelope: Default::default(),
+            trace: None,
         }
     }
 

@@ -29,6 +29,7 @@ use super::ops::RESERVED;
 use super::problem::ApiError;
 use super::stack::REQUEST_ID;
 use crate::audit::{AuditEvent, AuditLog};
+use crate::trace::Traced;
 
 /// The route pattern unrouted calls are audited under: the concrete path is not recorded,
 /// since a mistyped URL may still carry a key (a VRM, a name).
@@ -153,6 +154,8 @@ struct Arrival {
     uri: Uri,
     method: Method,
     id: Option<HeaderValue>,
+    /// The call's trace id (hex), set by the stack outside this layer.
+    trace: Option<[u8; 32]>,
     client: Option<SocketAddr>,
     route: Option<MatchedPath>,
 }
@@ -165,6 +168,7 @@ impl Arrival {
             uri: req.uri().clone(),
             method: req.method().clone(),
             id: req.headers().get(REQUEST_ID).cloned(),
+            trace: req.extensions().get::<Traced>().map(|t| t.cx.trace_hex()),
             client: req
                 .extensions()
                 .get::<ConnectInfo<SocketAddr>>()
@@ -194,6 +198,12 @@ async fn audited<B>(
     let event = AuditEvent {
         time: arrival.time,
         request_id: id.unwrap_or_default().to_string(),
+        trace_id: arrival
+            .trace
+            .as_ref()
+            .and_then(|t| std::str::from_utf8(t).ok())
+            .unwrap_or_default()
+            .to_string(),
         principal: call.principal,
         client_addr: match (call.client, arrival.client) {
             (Some(forwarded), _) => forwarded.to_string(),

@@ -113,6 +113,7 @@ mod tests {
         crate::audit::AuditEvent {
             time: std::time::SystemTime::now(),
             request_id: "r".into(),
+            trace_id: "4bf92f3577b34da6a3ce929d0e0e4736".into(),
             principal: None,
             client_addr: "127.0.0.1:1".into(),
             route: "/x".into(),

@@ -1,7 +1,7 @@
 //! The text log lines' field formatter: tracing-subscriber's `DefaultFields`, byte for
 //! byte, with plain string fields written directly.
 //!
-//! Every request opens a span with three string fields (method, route, request id), and
+//! Every request opens a span with four string fields (method, route, request id, trace id), and
 //! `DefaultFields` writes each through `write!` with colour wrappers that print nothing
 //! without colours and `{:?}` escaping char by char: ~5k instructions of every call.
 //! Here a string field of printable ASCII is written as that produces it (`name="value"`,

@@ -171,6 +171,7 @@ async fn run(s: Serve) -> Result<(), ServeError> {
     // On every way out, errors included: no call may add a line after this, and the
     // last head goes to the audit checkpoint.
     close_audit(&shared);
+    flush_spans(&shared).await;
     served
 }
 
@@ -188,6 +189,14 @@ pub async fn serve_config(
         cli: Some(CliServe { listen }),
     }
     .await
+}
+
+/// Exports the spans still queued (bounded by the export timeout), off the runtime's
+/// workers: the export itself runs on them.
+async fn flush_spans(shared: &router::Shared) {
+    if let Some(exporter) = shared.load().exporter.clone() {
+        let _ = tokio::task::spawn_blocking(move || exporter.shutdown()).await;
+    }
 }
 
 /// Closes the audit log of the config serving now (the one the last calls wrote to).

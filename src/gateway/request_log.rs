@@ -18,9 +18,10 @@ use super::logs::{self, LineSink};
 /// The target the line is logged under (shown in it, and what `RUST_LOG` filters by).
 const TARGET: &str = "ferrule::gateway::stack";
 
-/// The request's span: every line logged while serving the request names it.
-pub fn request_span(method: &'static str, route: &str, request_id: &str) -> Span {
-    tracing::info_span!("request", method, route, request_id)
+/// The request's span: every line logged while serving the request names it, and its
+/// trace (32 hex digits).
+pub fn request_span(method: &'static str, route: &str, request_id: &str, trace_id: &str) -> Span {
+    tracing::info_span!("request", method, route, request_id, trace_id)
 }
 
 /// One finished request, as the line reports it.
@@ -28,6 +29,8 @@ pub struct Done<'a> {
     pub method: &'static str,
     pub route: &'a str,
     pub request_id: &'a str,
+    /// The trace id as 32 lowercase hex digits.
+    pub trace_id: &'a str,
     pub status: u16,
     pub latency: Duration,
 }
@@ -74,6 +77,7 @@ impl Done<'_> {
         if !(0.0..9.0e15).contains(&micros)
             || !plain(self.route)
             || !plain(self.request_id)
+            || !plain(self.trace_id)
             || !plain(self.method)
         {
             return false;
@@ -98,7 +102,7 @@ impl Done<'_> {
         })
     }
 
-    /// `2024-03-01T12:34:56.789012Z  INFO request{method="GET" route="/r" request_id="x"}:
+    /// `2024-03-01T12:34:56.789012Z  INFO request{method="GET" route="/r" request_id="x" trace_id="…"}:
     /// ferrule::gateway::stack: request done status=200 latency_ms=1.234` (one line).
     fn text(&self, buf: &mut Vec<u8>, stamp: &[u8], level: Level, micros: u64, in_span: bool) {
         buf.extend_from_slice(stamp);
@@ -114,6 +118,8 @@ impl Done<'_> {
             debug_escaped(buf, self.route);
             buf.extend_from_slice(b"\" request_id=\"");
             debug_escaped(buf, self.request_id);
+            buf.extend_from_slice(b"\" trace_id=\"");
+            debug_escaped(buf, self.trace_id);
             buf.extend_from_slice(b"\"}: ");
         }
         buf.extend_from_slice(TARGET.as_bytes());
@@ -147,6 +153,8 @@ impl Done<'_> {
             json_escaped(buf, self.request_id);
             buf.extend_from_slice(b"\",\"route\":\"");
             json_escaped(buf, self.route);
+            buf.extend_from_slice(b"\",\"trace_id\":\"");
+            json_escaped(buf, self.trace_id);
             buf.extend_from_slice(b"\",\"name\":\"request\"}");
         }
         buf.extend_from_slice(b"}\n");

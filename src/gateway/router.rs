@@ -24,6 +24,7 @@ use super::problem::ApiError;
 use super::route::{self, codecs, RouteCtx};
 use super::{ops, stack};
 use crate::config::{BackendSpec, Gateway, Problem, RouteSpec};
+use crate::trace::Exporter;
 
 /// One backend as served: its spec and the service that talks to it.
 pub struct Backend {
@@ -43,6 +44,8 @@ pub struct Live {
     pub kept_backends: usize,
     /// Authenticator, rate limiter and audit log.
     pub guard: Arc<Guard>,
+    /// Span export (`[telemetry]`): started with the first config and kept by reloads.
+    pub exporter: Option<Arc<Exporter>>,
 }
 
 /// The swappable live state.
@@ -97,10 +100,11 @@ pub fn build(
         &gateway.security,
         previous.map(|p| p.guard.as_ref()),
     )?);
+    let exporter = exporter(&gateway, previous)?;
     // axum panics on a path it cannot route; `path_problems` rules those out, and this
     // turns anything it missed into a rejected config rather than a dead server.
     let app = std::panic::catch_unwind(AssertUnwindSafe(|| {
-        routes(&gateway, &backends, &guard, metrics)
+        routes(&gateway, &backends, &guard, metrics, exporter.as_deref())
     }))
     .map_err(|_| {
         vec![Problem {
@@ -114,7 +118,34 @@ pub fn build(
         app,
         kept_backends,
         guard,
+        exporter,
     })
+}
+
+/// The span exporter: the running one on a reload (it is read at start, like the
+/// listener), else a new one when `[telemetry]` names a collector.
+fn exporter(
+    gateway: &Gateway,
+    previous: Option<&Live>,
+) -> Result<Option<Arc<Exporter>>, Vec<Problem>> {
+    if let Some(p) = previous {
+        let running = p.exporter.as_ref().map(|e| &e.settings);
+        if running != gateway.telemetry.as_ref() {
+            tracing::warn!("[telemetry] changed: the new settings take effect on restart");
+        }
+        return Ok(p.exporter.clone());
+    }
+    let Some(settings) = &gateway.telemetry else {
+        return Ok(None);
+    };
+    Exporter::start(settings)
+        .map(|e| Some(Arc::new(e)))
+        .map_err(|message| {
+            vec![Problem {
+                path: "telemetry.otlp_endpoint".into(),
+                message,
+            }]
+        })
 }
 
 fn routes(
@@ -122,6 +153,7 @@ fn routes(
     backends: &[Backend],
     guard: &Arc<Guard>,
     metrics: Option<PrometheusHandle>,
+    exporter: Option<&Exporter>,
 ) -> Result<Router, Vec<Problem>> {
     let mut by_path: BTreeMap<&str, MethodRouter> = BTreeMap::new();
     let mut problems = Vec::new();
@@ -187,6 +219,7 @@ fn routes(
         router,
         gateway.max_body_bytes,
         guard.audit.clone(),
+        exporter.map(|e| e.tracer().clone()),
     ))
 }
 
@@ -387,6 +420,7 @@ mod tests {
             threads: 0,
             admin_listen: None,
             inbound: Default::default(),
+            telemetry: None,
         }
     }
 

@@ -4,13 +4,15 @@
 //! sees the matched route pattern (`MatchedPath`) and can label by it, never by the
 //! raw path (which holds personal data such as a VRM, and is unbounded).
 
+use std::net::SocketAddr;
 use std::sync::Arc;
 use std::time::Instant;
 
-use axum::extract::{DefaultBodyLimit, MatchedPath, Request, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, MatchedPath, Request, State};
 use axum::http::{HeaderName, Method};
 use axum::middleware::{self, Next};
 use axum::Router;
+use opentelemetry_sdk::trace::SdkTracer;
 use tower::ServiceBuilder;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
@@ -23,6 +25,8 @@ use super::problem::ApiError;
 use super::request_log::{request_span, Done};
 use super::request_metrics::RequestMetrics;
 use crate::audit::AuditLog;
+use crate::trace::context::TRACERESPONSE;
+use crate::trace::spans::{self, Caller};
 
 /// The header that carries the request id (set here, before any handler runs).
 pub const REQUEST_ID: &str = "x-request-id";
@@ -35,8 +39,14 @@ pub fn request_id(headers: &axum::http::HeaderMap) -> Option<&str> {
 /// The route label for requests no route matched (404s): one bounded value.
 const UNMATCHED: &str = "unmatched";
 
-/// Wraps `routes` in the gateway's layers; `audit` is the audit log, if any.
-pub fn apply(routes: Router, max_body_bytes: usize, audit: Option<AuditLog>) -> Router {
+/// Wraps `routes` in the gateway's layers; `audit` is the audit log, if any, and
+/// `tracer` where spans start when they are exported.
+pub fn apply(
+    routes: Router,
+    max_body_bytes: usize,
+    audit: Option<AuditLog>,
+    tracer: Option<SdkTracer>,
+) -> Router {
     let id = HeaderName::from_static(REQUEST_ID);
     routes.layer(
         ServiceBuilder::new()
@@ -45,12 +55,16 @@ pub fn apply(routes: Router, max_body_bytes: usize, audit: Option<AuditLog>) -> 
             .layer(SetRequestIdLayer::new(id.clone(), MakeRequestUuid))
             // Copied onto the response right away, so even a 500 from a panic carries it.
             .layer(PropagateRequestIdLayer::new(id))
-            // One span per request, its `request done` line and the HTTP metrics, outside
-            // the panic catcher, so they time, log and count everything below, including
-            // the 500 a panic becomes. (One layer for the three: each layer is a boxed
-            // service and a boxed future per request.)
+            // The request's trace, its log span, its `request done` line and the HTTP
+            // metrics, outside the panic catcher, so they time, log and count everything
+            // below, including the 500 a panic becomes; outside audit, so the audit line
+            // has the trace id. (One layer for all: each layer is a boxed service and a
+            // boxed future per request.)
             .layer(middleware::from_fn_with_state(
-                Arc::new(RequestMetrics::default()),
+                Arc::new(Observer {
+                    metrics: RequestMetrics::default(),
+                    tracer,
+                }),
                 observe,
             ))
             // Audit outside the panic catcher, so a panic is recorded as the 500 it
@@ -96,11 +110,18 @@ fn method_label(m: &Method) -> &'static str {
     }
 }
 
-/// The request's span around everything inside, then its metrics and its log line
-/// (5xx at warn: the handler logs the cause).
+/// What [`observe`] keeps across requests.
+struct Observer {
+    metrics: RequestMetrics,
+    /// Set when spans are exported (`[telemetry]`).
+    tracer: Option<SdkTracer>,
+}
+
+/// The request's trace and log span around everything inside, then its metrics, its
+/// log line (5xx at warn: the handler logs the cause) and its server span.
 async fn observe(
-    State(metrics): State<Arc<RequestMetrics>>,
-    req: Request,
+    State(observer): State<Arc<Observer>>,
+    mut req: Request,
     next: Next,
 ) -> axum::response::Response {
     let matched = req.extensions().get::<MatchedPath>().cloned();
@@ -109,20 +130,44 @@ async fn observe(
     // Cheap (a shared buffer): the id must outlive the request, which `next` consumes.
     let id = req.headers().get(REQUEST_ID).cloned();
     let request_id = id.as_ref().and_then(|v| v.to_str().ok()).unwrap_or("");
-    let span = request_span(method, route, request_id);
+    let about = spans::Request {
+        method,
+        route,
+        request_id,
+    };
+    let peer = req
+        .extensions()
+        .get::<ConnectInfo<SocketAddr>>()
+        .map(|c| c.0.ip());
+    let (traced, server_span) = spans::server(req.headers(), observer.tracer.as_ref(), &about);
+    let trace_hex = traced.cx.trace_hex();
+    // 32 hex digits: always UTF-8.
+    let trace_id = std::str::from_utf8(&trace_hex).unwrap_or_default();
+    let trace_response = traced.cx.traceparent(traced.cx.span_id);
+    req.extensions_mut().insert(traced);
+    let span = request_span(method, route, request_id, trace_id);
     let start = Instant::now();
-    let res = next.run(req).instrument(span.clone()).await;
+    let mut res = next.run(req).instrument(span.clone()).await;
     let latency = start.elapsed();
     let status = res.status().as_u16();
-    metrics.record(route, method, status, latency);
+    // The caller learns which trace (and which of our spans) answered it.
+    res.headers_mut()
+        .insert(HeaderName::from_static(TRACERESPONSE), trace_response);
+    observer.metrics.record(route, method, status, latency);
     Done {
         method,
         route,
         request_id,
+        trace_id,
         status,
         latency,
     }
     .log(&span);
+    if let Some(s) = server_span {
+        // The caller behind trusted proxies when the route learnt it, else the TCP peer.
+        let client = res.extensions().get::<Caller>().map(|c| c.0).or(peer);
+        s.finish(status, client);
+    }
     res
 }
 
@@ -157,7 +202,7 @@ mod tests {
                     |body: axum::body::Bytes| async move { body.len().to_string() },
                 ),
             );
-        apply(r, 8, None)
+        apply(r, 8, None, None)
     }
 
     async fn call(req: Request) -> axum::response::Response {
@@ -193,6 +238,30 @@ mod tests {
         assert_eq!(res.status(), 500);
         assert_eq!(res.headers()["content-type"], "application/problem+json");
         assert_eq!(res.headers()[REQUEST_ID], "p-1");
+    }
+
+    #[tokio::test]
+    async fn every_answer_names_its_trace_even_a_panic() {
+        // The caller's trace comes back in `traceresponse`, with a span of ours in it,
+        // on the 500 a panic becomes as well.
+        let req = Request::get("/boom")
+            .header(
+                "traceparent",
+                "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01",
+            )
+            .body(Body::empty())
+            .unwrap();
+        let res = call(req).await;
+        assert_eq!(res.status(), 500);
+        let t = res.headers()[TRACERESPONSE].to_str().unwrap();
+        assert!(t.starts_with("00-4bf92f3577b34da6a3ce929d0e0e4736-"), "{t}");
+        assert!(t.ends_with("-01"), "{t}");
+        assert!(!t.contains("00f067aa0ba902b7"), "{t}");
+        // No traceparent: a trace of its own, unsampled (nothing records it).
+        let res = call(Request::get("/ok").body(Body::empty()).unwrap()).await;
+        let t = res.headers()[TRACERESPONSE].to_str().unwrap();
+        assert_eq!(t.len(), 55, "{t}");
+        assert!(t.ends_with("-00"), "{t}");
     }
 
     #[tokio::test]

@@ -14,6 +14,7 @@ use super::spec::{InboundRoute, InboundSet};
 use super::target::CallError;
 use super::text::{pick, set_path};
 use crate::telemetry;
+use crate::trace::context::TraceContext;
 
 /// What became of one record: the response record, and what to quarantine and audit.
 pub struct Served {
@@ -33,7 +34,13 @@ pub struct Served {
 }
 
 /// Serves one record that arrived on listener `listener`.
-pub async fn serve(set: &InboundSet, listener: usize, codec: CodecOptions, bytes: &[u8]) -> Served {
+pub async fn serve(
+    set: &InboundSet,
+    listener: usize,
+    codec: CodecOptions,
+    bytes: &[u8],
+    trace: &TraceContext,
+) -> Served {
     let Some(route) = set.routes_of(listener).find(|r| r.matches.hit(bytes)) else {
         // The listener's first route answers what no route takes.
         let why = "no inbound route matches the record".to_string();
@@ -66,7 +73,7 @@ pub async fn serve(set: &InboundSet, listener: usize, codec: CodecOptions, bytes
         }
     };
     let start = Instant::now();
-    let called = route.target.call(route, &request).await;
+    let called = route.target.call(route, &request, trace).await;
     let call_ms = start.elapsed().as_secs_f64() * 1000.0;
     let status = called.as_ref().ok().map(|a| a.status);
     let (outcome, record) = match called {

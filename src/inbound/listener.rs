@@ -22,6 +22,7 @@ use super::spec::{InboundSet, ListenerSpec};
 use crate::audit::{AuditEvent, AuditLog};
 use crate::connector::frame::{frame_bytes, next_record, MAX_RECORD};
 use crate::telemetry;
+use crate::trace::context::TraceContext;
 
 /// What a record is served with, from the live config: read per record, so reloads apply.
 pub struct Live {
@@ -232,13 +233,19 @@ impl Conn {
                 }
             };
             let arrived = (std::time::SystemTime::now(), std::time::Instant::now());
-            let served = exchange::serve(set, self.index, self.spec.codec, &bytes).await;
+            // Each record starts a trace of its own: the API gets its `traceparent`, the
+            // audit line its id.
+            let trace = TraceContext::start(&axum::http::HeaderMap::new());
+            let served = exchange::serve(set, self.index, self.spec.codec, &bytes, &trace).await;
             self.count(&served.route, served.outcome);
             if let Some(why) = &served.rejected {
                 self.keep(&bytes, why);
             }
             let record = match &live.audit {
-                Some(log) => self.audited(log, arrived, principal.clone(), served).await,
+                Some(log) => {
+                    self.audited(log, arrived, principal.clone(), served, &trace)
+                        .await
+                }
                 None => served.record,
             };
             let Some(record) = record else { return };
@@ -256,10 +263,12 @@ impl Conn {
         (time, started): (std::time::SystemTime, std::time::Instant),
         principal: Option<String>,
         served: Served,
+        trace: &TraceContext,
     ) -> Option<Vec<u8>> {
         let event = AuditEvent {
             time,
             request_id: uuid::Uuid::new_v4().to_string(),
+            trace_id: String::from_utf8_lossy(&trace.trace_hex()).into_owned(),
             principal,
             client_addr: self.peer.to_string(),
             route: served.route.clone(),

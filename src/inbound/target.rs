@@ -21,6 +21,7 @@ use crate::config::table::Problems;
 use crate::config::BackendTlsConfig;
 use crate::connector::http::{client, parse_url, HttpClient};
 use crate::connector::tls::BackendTls;
+use crate::trace::context::{TraceContext, TRACEPARENT};
 
 /// Largest answer read from an API.
 const MAX_ANSWER: usize = 16 << 20;
@@ -106,14 +107,19 @@ impl Target {
     }
 
     /// Calls the route's API for one decoded request record.
-    pub async fn call(&self, route: &InboundRoute, record: &Value) -> Result<Answer, CallError> {
+    pub async fn call(
+        &self,
+        route: &InboundRoute,
+        record: &Value,
+        trace: &TraceContext,
+    ) -> Result<Answer, CallError> {
         // No queue: a program waiting on a full target would only time out later.
         let _permit = self
             .limit
             .clone()
             .try_acquire_owned()
             .map_err(|_| CallError::Busy)?;
-        let answer = tokio::time::timeout(route.timeout, self.exchange(route, record))
+        let answer = tokio::time::timeout(route.timeout, self.exchange(route, record, trace))
             .await
             .map_err(|_| CallError::Timeout)??;
         if answer.status == 401 {
@@ -122,7 +128,12 @@ impl Target {
         Ok(answer)
     }
 
-    async fn exchange(&self, route: &InboundRoute, record: &Value) -> Result<Answer, CallError> {
+    async fn exchange(
+        &self,
+        route: &InboundRoute,
+        record: &Value,
+        trace: &TraceContext,
+    ) -> Result<Answer, CallError> {
         let uri = uri(route, record)?;
         let method = Method::from_bytes(route.method.as_bytes())
             .map_err(|e| CallError::Unreachable(format!("method: {e}")))?;
@@ -130,7 +141,8 @@ impl Target {
         let mut req = Request::builder()
             .method(method)
             .uri(uri)
-            .header(ACCEPT, HeaderValue::from_static("application/json"));
+            .header(ACCEPT, HeaderValue::from_static("application/json"))
+            .header(TRACEPARENT, trace.traceparent(trace.span_id));
         if body.is_some() {
             req = req.header(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         }

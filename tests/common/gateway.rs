@@ -269,10 +269,21 @@ impl Gateway {
 
     /// As [`Gateway::start_file`], with more `serve` options (e.g. `--listen`).
     pub fn start_file_with(config: &Path, log: &Path, extra: &[&str]) -> Gateway {
+        Gateway::start_file_env(config, log, extra, &[])
+    }
+
+    /// As [`Gateway::start_file_with`], with environment variables set for the process.
+    pub fn start_file_env(
+        config: &Path,
+        log: &Path,
+        extra: &[&str],
+        env: &[(&str, &str)],
+    ) -> Gateway {
         let mut child = Command::new(env!("CARGO_BIN_EXE_ferrule"))
             .args(["serve", "--config"])
             .arg(config)
             .args(extra)
+            .envs(env.iter().copied())
             .stdin(Stdio::null())
             .stdout(Stdio::piped())
             .stderr(std::fs::File::create(log).expect("log file"))

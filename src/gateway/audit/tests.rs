@@ -28,7 +28,7 @@ fn app(log: AuditLog) -> Router {
         )
         .route("/healthz", get(|| async { "ok" }))
         .fallback(|req: Request| refuse_unrouted(ApiError::NotFound, req));
-    stack::apply(r, 1024, Some(log))
+    stack::apply(r, 1024, Some(log), None)
 }
 
 fn lines(path: &std::path::Path) -> Vec<Value> {
@@ -90,7 +90,7 @@ async fn without_a_log_the_layer_passes_calls_through() {
         "/s",
         get(|req: Request| async move { AuditSlot::of(&req).is_some().to_string() }),
     );
-    let res = stack::apply(r, 1024, None)
+    let res = stack::apply(r, 1024, None, None)
         .oneshot(Request::get("/s").body(Body::empty()).unwrap())
         .await
         .unwrap();

@@ -54,7 +54,7 @@ fn subscriber_line(done: &Done<'_>, json: bool, filter: &str) -> String {
     let micros = (done.latency.as_secs_f64() * 1_000_000.0).round();
     let warn = (500..600).contains(&done.status);
     let run = || {
-        let span = request_span(done.method, done.route, done.request_id);
+        let span = request_span(done.method, done.route, done.request_id, done.trace_id);
         done.event(&span, warn, micros / 1000.0);
     };
     if json {
@@ -93,6 +93,7 @@ fn done(status: u16, latency: Duration, route: &'static str, id: &'static str) -
         method: "GET",
         route,
         request_id: id,
+        trace_id: "4bf92f3577b34da6a3ce929d0e0e4736",
         status,
         latency,
     }

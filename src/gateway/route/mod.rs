@@ -31,8 +31,10 @@ use super::problem::ApiError;
 use super::stack::REQUEST_ID;
 use super::unwind::caught;
 use crate::auth::Principal;
-use crate::config::{BackendSpec, RouteSpec};
+use crate::config::{BackendKind, BackendSpec, RouteSpec};
 use crate::connector::Exchange;
+use crate::trace::spans::Caller;
+use crate::trace::Traced;
 use codecs::Codecs;
 
 /// What a route's handler needs, resolved once per config.
@@ -93,7 +95,7 @@ pub async fn handle(ctx: Arc<RouteCtx>, req: Request) -> Response {
     // Caught here, where the call is known, so the 500 names its path and id and the
     // audit slot still gets what the call learnt before the panic.
     let outcome = caught(call(&ctx, req, slot.is_some(), &mut learnt)).await;
-    let response = match outcome {
+    let mut response = match outcome {
         Ok(Ok(res)) => res,
         Ok(Err(e)) => origin.render(&e),
         Err(_payload) => {
@@ -102,6 +104,10 @@ pub async fn handle(ctx: Arc<RouteCtx>, req: Request) -> Response {
             origin.render(&ApiError::Internal)
         }
     };
+    if let Some(ip) = learnt.client {
+        // For the server span, which ends outside: the caller behind the proxies.
+        response.extensions_mut().insert(Caller(ip));
+    }
     if let Some(slot) = slot {
         slot.fill(Call {
             principal: learnt.principal.map(|p| p.id),
@@ -127,7 +133,7 @@ pub async fn refuse_unrouted(error: ApiError, req: Request) -> Response {
 /// Access, then the record round trip.
 async fn call(
     ctx: &RouteCtx,
-    req: Request,
+    mut req: Request,
     audited: bool,
     learnt: &mut Learnt,
 ) -> Result<Response, ApiError> {
@@ -150,19 +156,32 @@ async fn call(
     if let Some((who, route)) = learnt.shared_check.take() {
         access::shared_limit(ctx, &who, &route).await?;
     }
+    // Set by the stack (taken, not cloned: the request is consumed next); absent only
+    // when the route is served without it (unit tests).
+    let traced = req.extensions_mut().remove::<Traced>();
     let (value, envelope) = request::json(ctx, req).await?;
     if audited {
         learnt.keys = request::audit_keys(&ctx.spec, &value);
     }
     let record = request::encode(ctx, &value)?;
+    let span = traced.as_ref().map(|t| t.client(&ctx.backend));
     let exchange = Exchange {
         request: Bytes::from(record),
         response_len: ctx.spec.response.max_len(),
         envelope,
+        trace: match (&span, &traced) {
+            (Some(s), Some(t)) if matches!(ctx.backend.kind, BackendKind::Http { .. }) => {
+                Some(s.headers(&t.cx))
+            }
+            _ => None,
+        },
     };
     let asked = Instant::now();
     let answer = ctx.service.clone().oneshot(exchange).await;
     learnt.backend_ms = Some(asked.elapsed().as_secs_f64() * 1000.0);
+    if let Some(s) = span {
+        s.finish(answer.as_ref().map(|_| ()));
+    }
     let answer = answer.map_err(|error| {
         tracing::warn!(backend = %ctx.backend.name, kind = error.kind(), %error, "backend exchange failed");
         ApiError::Backend {

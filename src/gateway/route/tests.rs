@@ -359,7 +359,7 @@ async fn a_panic_in_a_call_is_answered_500_and_audited() {
         "/t/{vrm}",
         axum::routing::post(move |req: Request| handle(c, req)),
     );
-    let app = crate::gateway::stack::apply(app, 1024, Some(log));
+    let app = crate::gateway::stack::apply(app, 1024, Some(log), None);
     let req = Request::post("/t/AB12")
         .header(REQUEST_ID, "panic-1")
         .header("content-type", "application/json")

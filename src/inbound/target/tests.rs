@@ -69,9 +69,10 @@ async fn https_api(dir: &Path) -> u16 {
                 if auth != Some("Bearer s3cret") {
                     return (axum::http::StatusCode::UNAUTHORIZED, String::new());
                 }
+                let trace = headers.get("traceparent").and_then(|v| v.to_str().ok());
                 (
                     axum::http::StatusCode::OK,
-                    json!({ "name": name }).to_string(),
+                    json!({ "name": name, "traceparent": trace }).to_string(),
                 )
             },
         ),
@@ -113,16 +114,28 @@ async fn https_apis_are_called_with_the_ca_given_and_the_bearer_token() {
     let g = crate::inbound::testing::load(dir.path(), &text);
     let route = &g.inbound.routes[0];
     let record = json!({"tran_code": "ADDRQ", "postcode": "AB 1", "house_no": 1});
+    let trace = TraceContext::start(&axum::http::HeaderMap::new());
     // The token unset: no call, `unreachable` naming the variable.
-    let e = route.target.call(route, &record).await.unwrap_err();
+    let e = route.target.call(route, &record, &trace).await.unwrap_err();
     assert!(
         matches!(&e, CallError::Unreachable(m) if m.contains("FERRULE_TEST_INBOUND_TOKEN")),
         "{e:?}"
     );
     std::env::set_var("FERRULE_TEST_INBOUND_TOKEN", "wrong");
-    assert_eq!(route.target.call(route, &record).await.unwrap().status, 401);
+    assert_eq!(
+        route
+            .target
+            .call(route, &record, &trace)
+            .await
+            .unwrap()
+            .status,
+        401
+    );
     std::env::set_var("FERRULE_TEST_INBOUND_TOKEN", "s3cret");
-    let a = route.target.call(route, &record).await.unwrap();
+    let a = route.target.call(route, &record, &trace).await.unwrap();
     assert_eq!(a.status, 200);
-    assert_eq!(&a.body[..], br#"{"name":"AB 1"}"#);
+    // The record's trace reaches the API.
+    let sent = trace.traceparent(trace.span_id);
+    let expected = json!({"name": "AB 1", "traceparent": sent.to_str().unwrap()});
+    assert_eq!(serde_json::from_slice::<Value>(&a.body).unwrap(), expected);
 }

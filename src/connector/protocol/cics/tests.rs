@@ -84,6 +84,7 @@ async fn call(addr: &str, text: &str) -> Result<Bytes, ConnectorError> {
         request: Bytes::from_static(b"REC"),
         response_len: 0,
         envelope: Default::default(),
+        trace: None,
     };
     tokio::time::timeout(Duration::from_secs(20), c.call(ex))
         .await

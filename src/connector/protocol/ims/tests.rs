@@ -75,6 +75,7 @@ async fn call(c: &ImsConnector, record: &[u8]) -> Result<Bytes, ConnectorError> 
         request: Bytes::copy_from_slice(record),
         response_len: 0,
         envelope: Default::default(),
+        trace: None,
     };
     tokio::time::timeout(Duration::from_secs(20), c.call(ex))
         .await
