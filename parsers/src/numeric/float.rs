@@ -680,6 +680,14 @@ mod tests {
         assert_eq!(text(&[0x41, 0xFF, 0xFF, 0xFF], S, IBM), "15.999999");
     }
 
+    #[test]
+    fn ibm_decode_of_a_full_double_needs_eighteen_digits() {
+        // 56 fraction bits just below 16: 17 digits cannot tell it from its neighbours, so
+        // the search must reach `max_digits` (18), not stop one short.
+        let t = text(&[0x41, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF, 0xFF], D, IBM);
+        assert_eq!(t, "15.9999999999999998"); // 16 - 2^-52
+    }
+
     fn round_trip(b: &[u8], width: FloatWidth, format: FloatFormat) -> Result<(), TestCaseError> {
         let t = text(b, width, format);
         let mut out = vec![0u8; b.len()];
