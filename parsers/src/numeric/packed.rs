@@ -435,6 +435,19 @@ mod tests {
     }
 
     #[test]
+    fn every_bad_digit_nibble_in_the_body_is_found_by_decode() {
+        // Each of A-F, high or low, in an otherwise zero body (which decode's fast path
+        // takes): the checked error, never a value with a digit above 9.
+        for bad in 0xA..=0xF_u8 {
+            for (byte, nibble) in [(bad << 4, bad), (bad, bad)] {
+                let bytes = [0x00, byte, 0x0C];
+                let want = Err(NumericError::InvalidNibble { offset: 1, nibble });
+                assert_eq!(decode(&bytes, &pic(5, 0, true)), want, "{byte:02X}");
+            }
+        }
+    }
+
+    #[test]
     fn the_first_bad_nibble_is_named() {
         // High nibble bad, low nibble bad, both bad (the high one is first), each
         // beside a 9, the largest digit.
