@@ -168,6 +168,60 @@ mod tests {
         }
     }
 
+    /// Hands out one byte per read: every line spans reads.
+    struct OneByte<'a>(&'a [u8]);
+
+    impl std::io::Read for OneByte<'_> {
+        fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+            let Some((first, rest)) = self.0.split_first() else {
+                return Ok(0);
+            };
+            match buf.first_mut() {
+                Some(b) => *b = *first,
+                None => return Ok(0),
+            }
+            self.0 = rest;
+            Ok(1)
+        }
+    }
+
+    #[test]
+    fn lines_at_the_limit_pass_whole_and_byte_by_byte() {
+        // Lines of exactly the 3-byte limit, LF and CRLF, the last unterminated: none is
+        // too long, and a byte at a time (the CR waiting for its LF) reads the same.
+        let data = b"abc\nde\r\nfgh\r\nijk";
+        let want: Vec<Vec<u8>> = ["abc", "de", "fgh", "ijk"]
+            .iter()
+            .map(|s| s.as_bytes().to_vec())
+            .collect();
+        let whole = RecordReader::new(&data[..], Framing::Lines).with_max_record_len(3);
+        let trickled = RecordReader::new(OneByte(data), Framing::Lines).with_max_record_len(3);
+        for mut r in [Box::new(whole) as Box<dyn NextRecord>, Box::new(trickled)] {
+            let mut got = Vec::new();
+            while let Some(rec) = r.next().unwrap() {
+                got.push(rec);
+            }
+            assert_eq!(got, want);
+        }
+        // One byte over, unterminated at the end of input: still too long.
+        let mut r = RecordReader::new(OneByte(b"abcd"), Framing::Lines).with_max_record_len(3);
+        assert!(matches!(
+            r.next_record(),
+            Err(FramingError::TooLong { max: 3, .. })
+        ));
+    }
+
+    /// Readers over different inputs, side by side.
+    trait NextRecord {
+        fn next(&mut self) -> Result<Option<Vec<u8>>, FramingError>;
+    }
+
+    impl<R: std::io::Read> NextRecord for RecordReader<R> {
+        fn next(&mut self) -> Result<Option<Vec<u8>>, FramingError> {
+            self.next_record().map(|r| r.map(<[u8]>::to_vec))
+        }
+    }
+
     #[test]
     fn writer_terminates_and_refuses_embedded_terminator() {
         // Each line gets LF; a record ending in CR gets an extra CR before the LF.
