@@ -290,6 +290,24 @@ mod tests {
         ));
         let mut r = RecordReader::new(&[5u8][..], Framing::Fixed { len: 0 });
         assert!(r.next_measured(0, |_| Ok::<_, ()>(1)).is_err());
+        // max_len at the reader's limit is allowed; over it, the error names the record
+        // that was to be read and where it starts.
+        let mut r =
+            RecordReader::new(&[5u8, 6, 7][..], Framing::Fixed { len: 0 }).with_max_record_len(4);
+        assert_eq!(
+            r.next_measured(4, |_| Ok::<_, ()>(2)).unwrap(),
+            Some(&[5, 6][..])
+        );
+        let e = r.next_measured(5, |_| Ok::<_, ()>(1)).unwrap_err();
+        assert!(matches!(
+            e,
+            MeasuredError::Framing(FramingError::TooLong {
+                record: 2,
+                offset: 2,
+                len: 5,
+                max: 4,
+            })
+        ));
     }
 
     #[test]
