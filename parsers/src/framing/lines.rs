@@ -211,6 +211,22 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn a_binary_delimited_record_without_its_delimiter_is_truncated() {
+        // Only text lines may end without a terminator: a delimited record lacks one byte.
+        let mut r = RecordReader::new(OneByte(b"ab|cd"), Framing::Delimiter(b'|'));
+        assert_eq!(r.next_record().unwrap(), Some(&b"ab"[..]));
+        assert!(matches!(
+            r.next_record(),
+            Err(FramingError::Truncated {
+                record: 2,
+                offset: 3,
+                have: 2,
+                need: 3
+            })
+        ));
+    }
+
     /// Readers over different inputs, side by side.
     trait NextRecord {
         fn next(&mut self) -> Result<Option<Vec<u8>>, FramingError>;
