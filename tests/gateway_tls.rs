@@ -5,6 +5,8 @@
 //! Every certificate is made here with rcgen in a temp dir: nothing is shipped.
 #![allow(clippy::unwrap_used)]
 
+mod common;
+
 use std::io::{self, BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
@@ -13,114 +15,11 @@ use std::sync::{mpsc, Arc};
 use std::thread;
 use std::time::Duration;
 
-use rcgen::{
-    BasicConstraints, CertificateParams, DistinguishedName, DnType, ExtendedKeyUsagePurpose, IsCa,
-    KeyPair, KeyUsagePurpose,
-};
-use rustls::pki_types::pem::PemObject;
-use rustls::pki_types::{CertificateDer, PrivateKeyDer, ServerName};
-use rustls::{ClientConfig, ClientConnection, RootCertStore, ServerConfig, ServerConnection};
-
-/// A hang guard only; no test passes or fails on timing.
-const PATIENCE: Duration = Duration::from_secs(30);
-
-// --- certificates ------------------------------------------------------------------------
-
-struct Ca {
-    cert: rcgen::Certificate,
-    key: KeyPair,
-}
-
-fn ca(name: &str) -> Ca {
-    let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
-    p.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    p.distinguished_name = DistinguishedName::new();
-    p.distinguished_name.push(DnType::CommonName, name);
-    p.key_usages = vec![
-        KeyUsagePurpose::KeyCertSign,
-        KeyUsagePurpose::CrlSign,
-        KeyUsagePurpose::DigitalSignature,
-    ];
-    let key = KeyPair::generate().unwrap();
-    let cert = p.self_signed(&key).unwrap();
-    Ca { cert, key }
-}
-
-/// A leaf signed by `ca`, written as `NAME.pem` and `NAME.key` in `dir`.
-fn leaf(dir: &Path, name: &str, ca: &Ca, sans: &[&str], cn: &str, server: bool) {
-    let mut p =
-        CertificateParams::new(sans.iter().map(|s| s.to_string()).collect::<Vec<_>>()).unwrap();
-    p.distinguished_name = DistinguishedName::new();
-    p.distinguished_name.push(DnType::OrganizationName, "Force");
-    p.distinguished_name.push(DnType::CommonName, cn);
-    p.extended_key_usages = vec![if server {
-        ExtendedKeyUsagePurpose::ServerAuth
-    } else {
-        ExtendedKeyUsagePurpose::ClientAuth
-    }];
-    let key = KeyPair::generate().unwrap();
-    let cert = p.signed_by(&key, &ca.cert, &ca.key).unwrap();
-    std::fs::write(dir.join(format!("{name}.pem")), cert.pem()).unwrap();
-    std::fs::write(dir.join(format!("{name}.key")), key.serialize_pem()).unwrap();
-}
-
-/// Test-only PKI in a temp dir: `ca.pem` with `server`, `client`; `other-ca.pem` with
-/// `other-client` and `other-server`.
-fn pki() -> tempfile::TempDir {
-    let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
-    let (good, other) = (ca("Test CA"), ca("Other CA"));
-    std::fs::write(d.join("ca.pem"), good.cert.pem()).unwrap();
-    std::fs::write(d.join("other-ca.pem"), other.cert.pem()).unwrap();
-    leaf(
-        d,
-        "server",
-        &good,
-        &["localhost", "127.0.0.1"],
-        "gateway",
-        true,
-    );
-    leaf(d, "client", &good, &[], "batch", false);
-    leaf(d, "other-client", &other, &[], "batch", false);
-    leaf(d, "other-server", &other, &["localhost"], "host", true);
-    dir
-}
-
-fn provider() -> Arc<rustls::crypto::CryptoProvider> {
-    Arc::new(rustls::crypto::ring::default_provider())
-}
-
-fn certs(path: &Path) -> Vec<CertificateDer<'static>> {
-    CertificateDer::pem_file_iter(path)
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap()
-}
-
-fn key(path: &Path) -> PrivateKeyDer<'static> {
-    PrivateKeyDer::from_pem_file(path).unwrap()
-}
-
-/// Client settings trusting `ca`, with a client certificate `NAME.pem`/`NAME.key` or none.
-fn client(dir: &Path, ca: &str, cert: Option<&str>) -> Arc<ClientConfig> {
-    let mut roots = RootCertStore::empty();
-    for c in certs(&dir.join(ca)) {
-        roots.add(c).unwrap();
-    }
-    let b = ClientConfig::builder_with_provider(provider())
-        .with_safe_default_protocol_versions()
-        .unwrap()
-        .with_root_certificates(roots);
-    Arc::new(match cert {
-        Some(n) => b
-            .with_client_auth_cert(
-                certs(&dir.join(format!("{n}.pem"))),
-                key(&dir.join(format!("{n}.key"))),
-            )
-            .unwrap(),
-        None => b.with_no_client_auth(),
-    })
-}
+use common::gateway::PATIENCE;
+use common::http_host;
+use common::pki::{certs, client, key, pki, provider, server as host_config, Ca};
+use rustls::pki_types::ServerName;
+use rustls::{ClientConfig, ClientConnection, ServerConfig, ServerConnection};
 
 // --- clients -----------------------------------------------------------------------------
 
@@ -328,37 +227,6 @@ const RSP_CPY: &str = "       01  VEH-RSP.
            05  MAKE        PIC X(10).
 ";
 
-/// A host's TLS settings: `NAME.pem`/`NAME.key`, requiring a client certificate from
-/// `client_ca` when given.
-fn host_config(dir: &Path, name: &str, client_ca: Option<&str>) -> Arc<ServerConfig> {
-    let builder = ServerConfig::builder_with_provider(provider())
-        .with_safe_default_protocol_versions()
-        .unwrap();
-    let builder = match client_ca {
-        Some(ca) => {
-            let mut roots = RootCertStore::empty();
-            for c in certs(&dir.join(ca)) {
-                roots.add(c).unwrap();
-            }
-            let verifier = rustls::server::WebPkiClientVerifier::builder_with_provider(
-                roots.into(),
-                provider(),
-            )
-            .build()
-            .unwrap();
-            builder.with_client_cert_verifier(verifier)
-        }
-        None => builder.with_no_client_auth(),
-    };
-    let config = builder
-        .with_single_cert(
-            certs(&dir.join(format!("{name}.pem"))),
-            key(&dir.join(format!("{name}.key"))),
-        )
-        .unwrap();
-    Arc::new(config)
-}
-
 /// A legacy host behind a TLS terminator (`NAME.pem`/`NAME.key`), requiring a client
 /// certificate from `client_ca` when given: every len4 request gets the cp037 record
 /// `00FORD`.
@@ -522,16 +390,12 @@ fn sigterm_stops_the_tls_listener_cleanly() {
 
 /// `expired.pem`/`expired.key` for `localhost`, valid in 2000 only, from `expiry-ca.pem`.
 fn expired_leaf(d: &Path) {
-    let ca = ca("Expiry CA");
-    std::fs::write(d.join("expiry-ca.pem"), ca.cert.pem()).unwrap();
-    let mut p = CertificateParams::new(vec!["localhost".to_string()]).unwrap();
-    p.not_before = rcgen::date_time_ymd(2000, 1, 1);
-    p.not_after = rcgen::date_time_ymd(2001, 1, 1);
-    p.extended_key_usages = vec![ExtendedKeyUsagePurpose::ServerAuth];
-    let key = KeyPair::generate().unwrap();
-    let cert = p.signed_by(&key, &ca.cert, &ca.key).unwrap();
-    std::fs::write(d.join("expired.pem"), cert.pem()).unwrap();
-    std::fs::write(d.join("expired.key"), key.serialize_pem()).unwrap();
+    let ca = Ca::new("Expiry CA");
+    ca.write(&d.join("expiry-ca.pem"));
+    ca.leaf_with(d, "expired", &["localhost"], "host", true, |p| {
+        p.not_before = rcgen::date_time_ymd(2000, 1, 1);
+        p.not_after = rcgen::date_time_ymd(2001, 1, 1);
+    });
 }
 
 #[test]
@@ -676,59 +540,30 @@ set = {{ vrm = "{{vrm}}", tran_code = "VEHQ" }}
 
 // --- https:// http backends --------------------------------------------------------------
 
-/// An HTTP host on a tokio runtime of its own thread, behind TLS when `tls` is given (else
-/// plain HTTP): a POST of the 12-byte cp037 request record starting `VEHQ` to `/veh` gets
-/// the cp037 record `00FORD`; anything else is 400.
+/// An HTTP host behind TLS when `tls` is given (else plain HTTP): a POST of the 12-byte
+/// cp037 request record starting `VEHQ` to `/veh` gets the cp037 record `00FORD`;
+/// anything else is 400.
 fn http_host(tls: Option<Arc<ServerConfig>>) -> u16 {
     use http_body_util::{BodyExt, Full};
-    use hyper::body::{Bytes, Incoming};
-    use hyper::{Method, Request, Response, StatusCode};
-    use hyper_util::rt::TokioIo;
+    use hyper::body::Bytes;
+    use hyper::{Method, StatusCode};
 
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let port = listener.local_addr().unwrap().port();
-    thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            let acceptor = tls.map(tokio_rustls::TlsAcceptor::from);
-            loop {
-                let Ok((tcp, _)) = listener.accept().await else {
-                    continue;
-                };
-                let acceptor = acceptor.clone();
-                tokio::spawn(async move {
-                    let svc = hyper::service::service_fn(|req: Request<Incoming>| async move {
-                        let post = req.method() == Method::POST && req.uri().path() == "/veh";
-                        let body = req.into_body().collect().await?.to_bytes();
-                        // "VEHQ" in cp037, then the 8-byte VRM.
-                        let good =
-                            post && body.len() == 12 && body.starts_with(b"\xE5\xC5\xC8\xD8");
-                        let mut rsp = Response::new(Full::new(Bytes::from_static(
-                            b"\xF0\xF0\xC6\xD6\xD9\xC4\x40\x40\x40\x40\x40\x40",
-                        )));
-                        if !good {
-                            *rsp.status_mut() = StatusCode::BAD_REQUEST;
-                        }
-                        Ok::<_, hyper::Error>(rsp)
-                    });
-                    let http = hyper::server::conn::http1::Builder::new();
-                    let _ = match acceptor {
-                        None => http.serve_connection(TokioIo::new(tcp), svc).await,
-                        Some(a) => match a.accept(tcp).await {
-                            Ok(s) => http.serve_connection(TokioIo::new(s), svc).await,
-                            Err(_) => return,
-                        },
-                    };
-                });
-            }
-        });
-    });
-    port
+    http_host::serve(tls, |req| async move {
+        let post = req.method() == Method::POST && req.uri().path() == "/veh";
+        let body = match req.into_body().collect().await {
+            Ok(b) => b.to_bytes(),
+            Err(_) => Bytes::new(),
+        };
+        // "VEHQ" in cp037, then the 8-byte VRM.
+        let good = post && body.len() == 12 && body.starts_with(b"\xE5\xC5\xC8\xD8");
+        let mut rsp = hyper::Response::new(Full::new(Bytes::from_static(
+            b"\xF0\xF0\xC6\xD6\xD9\xC4\x40\x40\x40\x40\x40\x40",
+        )));
+        if !good {
+            *rsp.status_mut() = StatusCode::BAD_REQUEST;
+        }
+        rsp
+    })
 }
 
 /// `[server]` on port 0 and, per `(name, url, tls)`, an http backend (`tls` the inside of

@@ -6,31 +6,13 @@
 
 mod common;
 
-use std::path::Path;
 use std::process::Command;
 
 use common::gateway::*;
-use rcgen::{BasicConstraints, CertificateParams, DnType, IsCa, KeyPair};
+use common::pki::pki;
 use toml::Table;
 
 const VEHICLE: &str = "/v1/vehicles/AB12CDE";
-
-/// A CA (`ca.pem`) and a `server.pem`/`server.key` for 127.0.0.1 signed by it, in `dir`.
-fn certificates(dir: &Path) {
-    let ca_key = KeyPair::generate().unwrap();
-    let mut ca = CertificateParams::new(Vec::<String>::new()).unwrap();
-    ca.is_ca = IsCa::Ca(BasicConstraints::Unconstrained);
-    ca.distinguished_name.push(DnType::CommonName, "h2 test ca");
-    let ca_cert = ca.self_signed(&ca_key).unwrap();
-    let key = KeyPair::generate().unwrap();
-    let leaf = CertificateParams::new(vec!["127.0.0.1".to_string()])
-        .unwrap()
-        .signed_by(&key, &ca_cert, &ca_key)
-        .unwrap();
-    std::fs::write(dir.join("ca.pem"), ca_cert.pem()).unwrap();
-    std::fs::write(dir.join("server.pem"), leaf.pem()).unwrap();
-    std::fs::write(dir.join("server.key"), key.serialize_pem()).unwrap();
-}
 
 /// curl's answer: (HTTP version, status, body).
 fn curl(args: &[&str], url: &str) -> (String, u16, String) {
@@ -57,8 +39,7 @@ fn curl(args: &[&str], url: &str) -> (String, u16, String) {
 
 #[test]
 fn h2_over_tls_by_alpn_answers_as_http1_does() {
-    let dir = tempfile::tempdir().unwrap();
-    certificates(dir.path());
+    let dir = pki();
     let m = vehicle_mock();
     let mut t = sample_gateway(&m.hosts);
     let tls: Table = format!(

@@ -8,12 +8,11 @@
 mod common;
 
 use std::collections::HashMap;
-use std::net::TcpListener;
 use std::path::Path;
 use std::sync::{Arc, Mutex};
-use std::thread;
 
 use common::gateway::{free_port, http, wait_for, Gateway, Reply, Signal};
+use common::http_host;
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::any_value::Value as Any;
 use opentelemetry_proto::tonic::trace::v1::span::SpanKind;
@@ -35,44 +34,6 @@ const RSP_CPY: &str = "       01  VEH-RSP.
            05  MAKE        PIC X(10).
 ";
 
-/// A tokio runtime on a thread of its own serving `svc` on a port-0 listener; its port.
-fn serve<F, Fut>(svc: F) -> u16
-where
-    F: Fn(hyper::Request<hyper::body::Incoming>) -> Fut + Clone + Send + 'static,
-    Fut: std::future::Future<Output = hyper::Response<http_body_util::Full<bytes::Bytes>>>
-        + Send
-        + 'static,
-{
-    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
-    listener.set_nonblocking(true).unwrap();
-    let port = listener.local_addr().unwrap().port();
-    thread::spawn(move || {
-        let rt = tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-            .unwrap();
-        rt.block_on(async move {
-            let listener = tokio::net::TcpListener::from_std(listener).unwrap();
-            loop {
-                let Ok((tcp, _)) = listener.accept().await else {
-                    continue;
-                };
-                let svc = svc.clone();
-                tokio::spawn(async move {
-                    let svc = hyper::service::service_fn(move |req| {
-                        let answer = svc(req);
-                        async move { Ok::<_, std::convert::Infallible>(answer.await) }
-                    });
-                    let _ = hyper::server::conn::http1::Builder::new()
-                        .serve_connection(hyper_util::rt::TokioIo::new(tcp), svc)
-                        .await;
-                });
-            }
-        });
-    });
-    port
-}
-
 /// Trace headers as the http backend received them, one entry per call.
 type Seen = Arc<Mutex<Vec<HashMap<String, String>>>>;
 
@@ -81,7 +42,7 @@ type Seen = Arc<Mutex<Vec<HashMap<String, String>>>>;
 fn backend() -> (u16, Seen) {
     let seen: Seen = Arc::default();
     let keep = seen.clone();
-    let port = serve(move |req| {
+    let port = http_host::serve(None, move |req| {
         let keep = keep.clone();
         async move {
             let headers = ["traceparent", "tracestate"]
@@ -108,7 +69,7 @@ fn collector() -> (u16, Received) {
     use http_body_util::BodyExt;
     let got: Received = Arc::default();
     let keep = got.clone();
-    let port = serve(move |req: hyper::Request<hyper::body::Incoming>| {
+    let port = http_host::serve(None, move |req: hyper::Request<hyper::body::Incoming>| {
         let keep = keep.clone();
         async move {
             let typed = req.headers().get("content-type").map(|v| v.as_bytes())

@@ -4,7 +4,9 @@
 pub mod cobc;
 pub mod demo;
 pub mod gateway;
+pub mod http_host;
 pub mod idp;
+pub mod pki;
 pub mod redis;
 
 use std::io::Write;
