@@ -274,40 +274,25 @@ fn tcp_backend_over_tls_answers_and_a_wrong_ca_or_missing_client_cert_is_502() {
     let plain = tls_host(d, "server", None);
     let mtls = tls_host(d, "server", Some("ca.pem"));
     // Relative paths: resolved against the config file's directory.
-    let mut config = String::from("[server]\nlisten = \"127.0.0.1:0\"\n");
-    for (name, port, tls) in [
-        ("good", plain, r#"ca = "ca.pem", server_name = "localhost""#),
+    let config = backends_config(&[
+        (
+            "good",
+            format!("127.0.0.1:{plain}"),
+            r#"ca = "ca.pem", server_name = "localhost""#,
+        ),
         (
             "wrong",
-            plain,
+            format!("127.0.0.1:{plain}"),
             r#"ca = "other-ca.pem", server_name = "localhost""#,
         ),
         // No server_name: the address's host, 127.0.0.1, is in the certificate too.
         (
             "mtls",
-            mtls,
+            format!("127.0.0.1:{mtls}"),
             r#"ca = "ca.pem", cert = "client.pem", key = "client.key""#,
         ),
-        ("nocert", mtls, r#"ca = "ca.pem""#),
-    ] {
-        config.push_str(&format!(
-            r#"
-[[backend]]
-name = "{name}"
-kind = "tcp"
-address = "127.0.0.1:{port}"
-tls = {{ {tls} }}
-
-[[route]]
-method = "GET"
-path = "/v1/{name}/{{vrm}}"
-backend = "{name}"
-request = {{ copybook = "req.cpy" }}
-response = {{ copybook = "rsp.cpy" }}
-set = {{ vrm = "{{vrm}}", tran_code = "VEHQ" }}
-"#
-        ));
-    }
+        ("nocert", format!("127.0.0.1:{mtls}"), r#"ca = "ca.pem""#),
+    ]);
     let serve = Serve::start(d, &config);
     // Twice: the second call reuses the pooled TLS connection.
     for _ in 0..2 {
@@ -422,47 +407,28 @@ fn tls_backend_failures_are_502_with_distinct_logged_reasons() {
             let _ = s.read(&mut sink);
         }
     });
-    let mut config = String::from("[server]\nlisten = \"127.0.0.1:0\"\n");
-    for (name, port, tls) in [
+    let config = backends_config(&[
         (
             "expired",
-            expired,
+            format!("127.0.0.1:{expired}"),
             r#"ca = "expiry-ca.pem", server_name = "localhost""#,
         ),
         (
             "misnamed",
-            plain,
+            format!("127.0.0.1:{plain}"),
             r#"ca = "ca.pem", server_name = "mainframe.example""#,
         ),
         (
             "nocert",
-            mtls,
+            format!("127.0.0.1:{mtls}"),
             r#"ca = "ca.pem", server_name = "localhost""#,
         ),
         (
             "nottls",
-            not_tls_port,
+            format!("127.0.0.1:{not_tls_port}"),
             r#"ca = "ca.pem", server_name = "localhost""#,
         ),
-    ] {
-        config.push_str(&format!(
-            r#"
-[[backend]]
-name = "{name}"
-kind = "tcp"
-address = "127.0.0.1:{port}"
-tls = {{ {tls} }}
-
-[[route]]
-method = "GET"
-path = "/v1/{name}/{{vrm}}"
-backend = "{name}"
-request = {{ copybook = "req.cpy" }}
-response = {{ copybook = "rsp.cpy" }}
-set = {{ vrm = "{{vrm}}", tran_code = "VEHQ" }}
-"#
-        ));
-    }
+    ]);
     let serve = Serve::start(d, &config);
     refused_with_logged_reasons(
         &serve,
@@ -566,11 +532,17 @@ fn http_host(tls: Option<Arc<ServerConfig>>) -> u16 {
     })
 }
 
-/// `[server]` on port 0 and, per `(name, url, tls)`, an http backend (`tls` the inside of
-/// its `tls = { }`, or none when empty) with a `GET /v1/NAME/{vrm}` route.
-fn https_config(backends: &[(&str, String, &str)]) -> String {
+/// `[server]` on port 0 and, per `(name, target, tls)`, a backend with a
+/// `GET /v1/NAME/{vrm}` route: an http backend when `target` is a URL, else a tcp one at
+/// that address; `tls` is the inside of its `tls = { }`, or none when empty.
+fn backends_config(backends: &[(&str, String, &str)]) -> String {
     let mut config = String::from("[server]\nlisten = \"127.0.0.1:0\"\n");
-    for (name, url, tls) in backends {
+    for (name, target, tls) in backends {
+        let target = if target.starts_with("http") {
+            format!("kind = \"http\"\nurl = \"{target}\"")
+        } else {
+            format!("kind = \"tcp\"\naddress = \"{target}\"")
+        };
         let tls = if tls.is_empty() {
             String::new()
         } else {
@@ -580,8 +552,7 @@ fn https_config(backends: &[(&str, String, &str)]) -> String {
             r#"
 [[backend]]
 name = "{name}"
-kind = "http"
-url = "{url}"
+{target}
 {tls}
 
 [[route]]
@@ -605,7 +576,7 @@ fn https_backend_answers_and_presents_a_client_certificate() {
     std::fs::write(d.join("rsp.cpy"), RSP_CPY).unwrap();
     let host = http_host(Some(host_config(d, "server", None)));
     let mtls = http_host(Some(host_config(d, "server", Some("ca.pem"))));
-    let config = https_config(&[
+    let config = backends_config(&[
         // No server_name: the URL's host, 127.0.0.1, is in the certificate.
         (
             "good",
@@ -652,7 +623,7 @@ fn https_backend_failures_are_502_with_distinct_logged_reasons() {
     let expired = http_host(Some(host_config(d, "expired", None)));
     let host = http_host(Some(host_config(d, "server", None)));
     let plain = http_host(None);
-    let config = https_config(&[
+    let config = backends_config(&[
         (
             "expired",
             format!("https://127.0.0.1:{expired}/veh"),
