@@ -47,15 +47,7 @@ mod tests {
     use crate::framing::{Framing, FramingError, RecordReader, RecordWriter};
 
     fn read_all(data: &[u8], len: usize) -> (Vec<Vec<u8>>, Option<FramingError>) {
-        let mut r = RecordReader::new(data, Framing::Fixed { len });
-        let mut out = Vec::new();
-        loop {
-            match r.next_record() {
-                Ok(Some(rec)) => out.push(rec.to_vec()),
-                Ok(None) => return (out, None),
-                Err(e) => return (out, Some(e)),
-            }
-        }
+        crate::framing::testing::read_all(data, Framing::Fixed { len })
     }
 
     #[test]

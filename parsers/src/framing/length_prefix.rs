@@ -67,19 +67,8 @@ pub(super) fn write<W: Write>(
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
-    use crate::framing::{Framing, FramingError, RecordReader, RecordWriter};
-
-    fn read_all(data: &[u8], f: Framing) -> (Vec<Vec<u8>>, Option<FramingError>) {
-        let mut r = RecordReader::new(data, f);
-        let mut out = Vec::new();
-        loop {
-            match r.next_record() {
-                Ok(Some(rec)) => out.push(rec.to_vec()),
-                Ok(None) => return (out, None),
-                Err(e) => return (out, Some(e)),
-            }
-        }
-    }
+    use crate::framing::testing::read_all;
+    use crate::framing::{Framing, FramingError, RecordWriter};
 
     #[test]
     fn reads_len2_and_len4() {

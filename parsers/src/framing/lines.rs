@@ -99,12 +99,9 @@ mod tests {
     use crate::framing::{Framing, FramingError, RecordReader, RecordWriter};
 
     fn read_all(data: &[u8], f: Framing) -> Vec<Vec<u8>> {
-        let mut r = RecordReader::new(data, f);
-        let mut out = Vec::new();
-        while let Some(rec) = r.next_record().unwrap() {
-            out.push(rec.to_vec());
-        }
-        out
+        let (recs, err) = crate::framing::testing::read_all(data, f);
+        assert!(err.is_none(), "{err:?}");
+        recs
     }
 
     #[test]

@@ -31,6 +31,8 @@ mod length_prefix;
 mod lines;
 mod rdw;
 mod reader;
+#[cfg(test)]
+mod testing;
 mod vbs;
 mod writer;
 

@@ -249,15 +249,7 @@ mod tests {
     }
 
     fn read_all(data: &[u8], f: &str) -> (Vec<Vec<u8>>, Option<FramingError>) {
-        let mut r = RecordReader::new(data, framing(f));
-        let mut out = Vec::new();
-        loop {
-            match r.next_record() {
-                Ok(Some(rec)) => out.push(rec.to_vec()),
-                Ok(None) => return (out, None),
-                Err(e) => return (out, Some(e)),
-            }
-        }
+        crate::framing::testing::read_all(data, framing(f))
     }
 
     fn write_all(records: &[&[u8]], f: &str) -> Vec<u8> {

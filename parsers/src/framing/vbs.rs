@@ -212,19 +212,8 @@ pub(super) fn write<W: Write>(
 #[cfg(test)]
 #[allow(clippy::unwrap_used)]
 mod tests {
+    use crate::framing::testing::read_all;
     use crate::framing::{Framing, FramingError, RecordReader, RecordWriter};
-
-    fn read_all(data: &[u8], f: Framing) -> (Vec<Vec<u8>>, Option<FramingError>) {
-        let mut r = RecordReader::new(data, f);
-        let mut out = Vec::new();
-        loop {
-            match r.next_record() {
-                Ok(Some(rec)) => out.push(rec.to_vec()),
-                Ok(None) => return (out, None),
-                Err(e) => return (out, Some(e)),
-            }
-        }
-    }
 
     const SEGMENTS: Framing = Framing::Spanned { bdw: false };
     const VBS: Framing = Framing::Spanned { bdw: true };
