@@ -24,6 +24,7 @@ fn event(i: usize) -> AuditEvent {
         latency_ms: 2.5,
         backend_ms: Some(2.0),
         direction: None,
+        outcome: None,
     }
 }
 

@@ -470,6 +470,9 @@ fn inbound_calls_are_audited_with_their_direction() {
         .map(|l| l["status"].as_u64().unwrap())
         .collect();
     assert_eq!(statuses, [200, 404, 0]);
+    // Status 0 says only that no answer came; the outcome says why.
+    let outcomes: Vec<_> = lines.iter().map(|l| l["outcome"].clone()).collect();
+    assert_eq!(outcomes, ["ok", "http_4xx", "bad_record"], "{log}");
     assert_eq!(lines[0]["method"], "GET");
     assert!(lines[0]["backend_ms"].is_number());
     // The chain still verifies with inbound lines in it.

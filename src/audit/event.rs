@@ -38,6 +38,9 @@ pub struct AuditEvent {
     /// `inbound` for a legacy program's call to a JSON API (`[[inbound]]`); absent for
     /// the gateway's own API calls, whose lines stay as they were.
     pub direction: Option<&'static str>,
+    /// For inbound lines: how the record ended (`ok`, `timeout`, `unreachable`, ...; the
+    /// metrics' outcome labels), since `status` is 0 whenever the API gave no answer.
+    pub outcome: Option<&'static str>,
 }
 
 /// The line's members between `seq` (first) and `prev` (last), in their written order;
@@ -59,6 +62,8 @@ struct Members<'a> {
     backend_ms: Option<f64>,
     #[serde(skip_serializing_if = "Option::is_none")]
     direction: Option<&'a str>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    outcome: Option<&'a str>,
 }
 
 /// Key fields as a JSON object in the configured order.
@@ -103,6 +108,7 @@ impl AuditEvent {
             latency_ms: round_us(self.latency_ms),
             backend_ms: self.backend_ms.map(round_us),
             direction: self.direction,
+            outcome: self.outcome,
         };
         // Serialising plain strings and numbers into a Vec cannot fail; an empty object
         // would still be sealed and fail verification loudly rather than vanish.
@@ -163,6 +169,7 @@ pub(crate) fn sample(request_id: &str) -> AuditEvent {
         latency_ms: 1.234_567,
         backend_ms: None,
         direction: None,
+        outcome: None,
     }
 }
 
@@ -183,9 +190,10 @@ mod tests {
         // An inbound call says so at the end; outbound lines have no such member.
         let mut inbound = sample("r1");
         inbound.direction = Some("inbound");
+        inbound.outcome = Some("timeout");
         let b = String::from_utf8(inbound.body(7, &[0xab; 32])).unwrap();
         assert!(
-            b.contains(r#""backend_ms":null,"direction":"inbound","prev""#),
+            b.contains(r#""backend_ms":null,"direction":"inbound","outcome":"timeout","prev""#),
             "{b}"
         );
     }

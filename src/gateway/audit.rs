@@ -222,6 +222,7 @@ async fn audited<B>(
         latency_ms: arrival.started.elapsed().as_secs_f64() * 1000.0,
         backend_ms: call.backend_ms,
         direction: None,
+        outcome: None,
     };
     match log.record(event).await {
         Ok(()) => response.map(http_body_util::Either::Left),

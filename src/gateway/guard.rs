@@ -124,6 +124,7 @@ mod tests {
             latency_ms: 1.0,
             backend_ms: None,
             direction: None,
+            outcome: None,
         }
     }
 

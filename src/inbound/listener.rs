@@ -285,6 +285,7 @@ impl Conn {
             latency_ms: started.elapsed().as_secs_f64() * 1000.0,
             backend_ms: served.call_ms,
             direction: Some("inbound"),
+            outcome: Some(served.outcome),
         };
         match log.record(event).await {
             Ok(()) => served.record,
