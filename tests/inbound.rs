@@ -376,6 +376,7 @@ fn the_mock_api_simulator_stands_in_for_the_service() {
     // `ferrule mock` with an `[[api]]`: the same inbound route, no hand-written server.
     let mock = common::gateway::Mock::start_str(
         r#"
+status_listen = "127.0.0.1:0"
 [[api]]
 name = "addresses"
 [[api.route]]
@@ -406,6 +407,12 @@ body = { address = { street = "{house} MILL LANE", city = "YORK" }, uprn = 42 }
     assert_eq!(rc, "04");
     let (rc, ..) = fields(&exchange(addr, "ADDRQSLOW    0001"));
     assert_eq!(rc, "08");
+    // The simulator's status counts the API's calls as it does a legacy host's: three
+    // answered or still waiting (the slow one), over the gateway's pooled connections.
+    let api = mock.host_status("addresses");
+    assert_eq!(api["requests"], 3, "{api}");
+    let conns = api["connections_total"].as_u64().unwrap();
+    assert!((1..=3).contains(&conns), "{api}");
 }
 
 #[test]

@@ -29,6 +29,8 @@ use axum::http::{header, Request, Response, StatusCode};
 use serde::Deserialize;
 use serde_json::Value;
 
+use super::stats::Counters;
+
 /// One `[[api]]` as written.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -231,18 +233,50 @@ fn fill(v: &Value, params: &BTreeMap<String, String>) -> Value {
     }
 }
 
-/// Serves `api` on `listener` until the task is dropped.
-pub async fn serve(api: Arc<Api>, listener: tokio::net::TcpListener) {
-    let app = axum::Router::new().fallback(move |req: Request<Body>| {
-        let api = Arc::clone(&api);
-        // Only owned parts cross the await: the body is never read.
-        let method = req.method().as_str().to_string();
-        let path = req.uri().path().to_string();
-        let query = req.uri().query().unwrap_or_default().to_string();
-        async move { answer(&api, &method, &path, &query).await }
+/// Serves `api` on `listener` until the task is dropped, counting its connections and
+/// requests in `counters` (the status endpoint's `hosts.NAME`).
+pub async fn serve(api: Arc<Api>, listener: tokio::net::TcpListener, counters: Arc<Counters>) {
+    let app = axum::Router::new().fallback({
+        let counters = Arc::clone(&counters);
+        move |req: Request<Body>| {
+            let api = Arc::clone(&api);
+            let busy = counters.request();
+            // Only owned parts cross the await: the body is never read.
+            let method = req.method().as_str().to_string();
+            let path = req.uri().path().to_string();
+            let query = req.uri().query().unwrap_or_default().to_string();
+            async move {
+                let answer = answer(&api, &method, &path, &query).await;
+                drop(busy);
+                answer
+            }
+        }
     });
-    if let Err(e) = axum::serve(listener, app).await {
-        tracing::warn!(error = %e, "mock API stopped");
+    // Connections are served here rather than by `axum::serve`, so each one is counted
+    // while it is open.
+    let mut conns = tokio::task::JoinSet::new();
+    loop {
+        let stream = match listener.accept().await {
+            Ok((stream, _)) => stream,
+            Err(e) => {
+                // Out of descriptors or similar: wait a little rather than spin.
+                tracing::warn!(error = %e, "mock API accept failed");
+                tokio::time::sleep(Duration::from_millis(50)).await;
+                continue;
+            }
+        };
+        let open = counters.connection();
+        let service = hyper_util::service::TowerToHyperService::new(app.clone());
+        conns.spawn(async move {
+            let http =
+                hyper_util::server::conn::auto::Builder::new(hyper_util::rt::TokioExecutor::new());
+            let _ = http
+                .serve_connection(hyper_util::rt::TokioIo::new(stream), service)
+                .await;
+            drop(open);
+        });
+        // Finished connections' results are not needed; keep the set from growing.
+        while conns.try_join_next().is_some() {}
     }
 }
 

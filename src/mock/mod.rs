@@ -77,8 +77,9 @@
 //! # Status
 //! `GET /status` answers `{"connections_now", "connections_peak", "connections_total",
 //! "requests", "in_flight_peak", "hosts": {name: {the same}}}`; the top-level values sum
-//! the hosts (summed peaks are an upper bound). `POST /reset` drops peaks to the current
-//! values and totals to zero.
+//! the hosts (summed peaks are an upper bound); `[[api]]` simulators are counted under
+//! their names as hosts are. `POST /reset` drops peaks to the current values and totals
+//! to zero.
 
 mod answer;
 mod api;

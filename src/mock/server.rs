@@ -100,9 +100,13 @@ pub async fn start(set: MockSet) -> Result<Running, StartError> {
         let listener = bind(&api.name, &api.listen).await?;
         let addr = local_addr(&api.name, &api.listen, &listener)?;
         running.hosts.push((api.name.clone(), addr));
+        let counters = Arc::new(Counters::default());
+        running
+            .counters
+            .push((api.name.clone(), Arc::clone(&counters)));
         running
             .tasks
-            .push(tokio::spawn(super::api::serve(api, listener)));
+            .push(tokio::spawn(super::api::serve(api, listener, counters)));
     }
     if let Some(address) = &set.status_listen {
         let listener = bind("status", address).await?;
