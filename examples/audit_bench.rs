@@ -31,6 +31,7 @@ fn event(i: usize) -> AuditEvent {
         latency_ms: 3.2,
         backend_ms: Some(2.9),
         direction: None,
+        outcome: None,
     }
 }
 

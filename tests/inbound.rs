@@ -7,6 +7,8 @@
 //! - an address found: the JSON answer's fields in the response record, return code 0;
 //! - a 404 and a timeout (the API never answers) mapped to their return codes, with a
 //!   message; an answer that is not JSON, a record no route takes;
+//! - `addrlist.cbl` reading tables filled from the answer's arrays (a fixed OCCURS with its
+//!   count, a table of items, an OCCURS DEPENDING ON), and a list too long for its table;
 //! - 200 programs connected at once (plain TCP clients), each answered with its own data;
 //! - a malformed record gets an error record back and is quarantined with its bytes.
 //!
@@ -66,6 +68,29 @@ async fn address(
     }
 }
 
+/// The API's list: `GET /addresses/{postcode}/all`, every address at a postcode, as
+/// address APIs answer them (a results array of nested objects, plain arrays beside it).
+async fn addresses(UrlPath(postcode): UrlPath<String>) -> axum::response::Response {
+    match postcode.as_str() {
+        "YO17AB" => Json(json!({
+            "total": 2,
+            "results": [
+                {"premises": "7", "road": {"name": "MILL LANE"}, "uprn": 100012345678u64},
+                {"premises": "9A", "road": {"name": "MILL LANE"}, "uprn": 100012345679u64},
+            ],
+            "tags": ["RES", "URB"],
+            "near": [{"town": "YORK"}],
+        }))
+        .into_response(),
+        // More than the program's table holds.
+        "BIG" => {
+            Json(json!({"results": (0..5).map(|i| json!({"premises": i})).collect::<Vec<_>>()}))
+                .into_response()
+        }
+        _ => Json(json!({"total": 0, "results": []})).into_response(),
+    }
+}
+
 /// Starts the API on a thread of its own; its address.
 fn start_api() -> SocketAddr {
     let (tx, rx) = std::sync::mpsc::channel();
@@ -78,7 +103,9 @@ fn start_api() -> SocketAddr {
         rt.block_on(async move {
             let l = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
             tx.send(l.local_addr().unwrap()).unwrap();
-            let app = Router::new().route("/addresses/{postcode}", get(address));
+            let app = Router::new()
+                .route("/addresses/{postcode}", get(address))
+                .route("/addresses/{postcode}/all", get(addresses));
             axum::serve(l, app).await.unwrap();
         });
     });
@@ -138,6 +165,17 @@ query = {{ house = "{{house_no}}" }}
 fields = {{ street = "address.street" }}
 errors = {{ field = "result_code", message_field = "message_text", map = {{ bad_record = 20, "*" = 12 }} }}
 
+# Every address at a postcode: tables in the record from arrays in the answer.
+[[inbound]]
+name = "address-list"
+listener = "legacy"
+match = {{ field = "tran_code", value = "ADDRL" }}
+request = {{ copybook = "{req}" }}
+response = {{ copybook = "{list}" }}
+url = "http://{api}/addresses/{{postcode}}/all"
+fields = {{ matches = {{ from = "results", count = "match_count", each = {{ house = "premises", street = "road.name", uprn = "uprn" }} }}, tags = {{ from = "tags" }}, nearby = {{ from = "near", each = {{ name = "town" }} }} }}
+errors = {{ field = "result_code", message_field = "message_text", map = {{ bad_response = 14, "*" = 12 }} }}
+
 # Nothing listens at its URL: connection refused.
 [[inbound]]
 name = "refused"
@@ -150,6 +188,7 @@ errors = {{ field = "result_code", message_field = "message_text", map = {{ unre
 "#,
         req = copybook("addrq-req.cpy"),
         rsp = copybook("addrq-rsp.cpy"),
+        list = copybook("addrl-rsp.cpy"),
         closed = common::gateway::free_port(),
     );
     let path = dir.join("ferrule.toml");
@@ -342,6 +381,69 @@ fn a_cobol_program_calls_the_api_through_socat() {
     assert!(
         slow.contains("RC=08|MSG=no answer from the API in time"),
         "{slow}"
+    );
+}
+
+#[test]
+fn a_cobol_program_reads_tables_filled_from_json_arrays() {
+    if !common::cobc::cobc_available("the inbound table leg") {
+        return;
+    }
+    if Command::new("socat").arg("-V").output().is_err() {
+        assert!(
+            std::env::var("CI").as_deref() != Ok("true"),
+            "socat is not installed but CI=true"
+        );
+        eprintln!("note: socat not found; skipping the inbound table leg");
+        return;
+    }
+    let dir = tempfile::tempdir().unwrap();
+    let exe = dir.path().join("addrlist");
+    let out = Command::new("cobc")
+        .args(["-x", "-I"])
+        .arg(common::repo().join(COPYBOOKS))
+        .arg(common::repo().join(COPYBOOKS).join("addrlist.cbl"))
+        .arg("-o")
+        .arg(&exe)
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "cobc: {}", common::stderr(&out));
+    let (_g, addr) = start(dir.path());
+    let run = |postcode: &str| {
+        let out = Command::new("socat")
+            .arg(format!("EXEC:{} {postcode}", exe.display()))
+            .arg(format!("TCP:{addr}"))
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "socat: {}", common::stderr(&out));
+        common::stderr(&out)
+    };
+    let found = run("YO17AB");
+    let lines: Vec<&str> = found.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "RC=00|COUNT=02",
+            &format!("MATCH=7     /{:20}/100012345678", "MILL LANE"),
+            &format!("MATCH=9A    /{:20}/100012345679", "MILL LANE"),
+            "TAGS=RES ,URB |NEAR=01",
+            "NEARBY=YORK      ",
+        ],
+        "{found}"
+    );
+    // None found: an empty table, and the program sees a count of 0.
+    let none = run("ZZ99ZZ");
+    assert!(
+        none.starts_with("RC=00|COUNT=00\nTAGS=    ,    |NEAR=00"),
+        "{none}"
+    );
+    // Five for a table of three: a return code and why, never a silently cut list.
+    let big = run("BIG");
+    assert!(big.starts_with("RC=14|COUNT=00"), "{big}");
+    let rec = exchange(addr, "ADDRLBIG     0000");
+    assert!(
+        rec[2..42].starts_with("5 elements at `results`: the table"),
+        "{rec}"
     );
 }
 

@@ -16,8 +16,8 @@ use super::model::{defaults, BackendTlsConfig, LayoutRef, ServerTlsConfig};
 use super::table::{self, Problems};
 use super::wire::WireConfig;
 use crate::inbound::spec::{
-    BodySpec, Credentials, ErrorSpec, InboundRoute, InboundSet, ListenerSpec, MatchSpec, Target,
-    Text,
+    BodySpec, Credentials, ErrorSpec, FieldFill, InboundRoute, InboundSet, ListenerSpec, MatchSpec,
+    Target, Text,
 };
 
 /// One `[[listener]]`: where legacy programs connect, and how their records look.
@@ -126,9 +126,10 @@ pub struct InboundConfig {
     /// JSON body: dotted JSON path -> template (`"{field}"` alone keeps its JSON type).
     /// Absent: POST, PUT and PATCH send the whole decoded request record.
     pub body: Option<BTreeMap<String, String>>,
-    /// Response field (dotted) -> JSON path in the answer (`address.lines[0]`).
+    /// Response field (dotted) -> JSON path in the answer (`address.lines[0]`), or for a
+    /// table, the array that fills it ([`occurs::TableSource`]).
     #[serde(default)]
-    pub fields: BTreeMap<String, String>,
+    pub fields: BTreeMap<String, occurs::FieldSource>,
     /// Response field (dotted) -> a constant in every record sent back (a reply's
     /// transaction code); `fields` and `errors` write over it.
     #[serde(default)]
@@ -411,12 +412,21 @@ fn route(
     };
     let mut fields = Vec::new();
     for (k, v) in &r.fields {
-        if let Some(l) = &response {
-            item(l, k, format!("fields.{k}"), "response", &mut ps);
-        }
-        match crate::inbound::spec::json_path(v) {
-            Ok(p) => fields.push((split(k), p)),
-            Err(m) => ps.push((format!("fields.{k}"), m)),
+        match v {
+            occurs::FieldSource::Path(v) => {
+                if let Some(l) = &response {
+                    item(l, k, format!("fields.{k}"), "response", &mut ps);
+                }
+                match crate::inbound::spec::json_path(v) {
+                    Ok(p) => fields.push((split(k), FieldFill::Value(p))),
+                    Err(m) => ps.push((format!("fields.{k}"), m)),
+                }
+            }
+            occurs::FieldSource::Table(t) => {
+                if let Some(fill) = occurs::table_fill(response.as_ref(), k, t, &mut ps) {
+                    fields.push((split(k), fill));
+                }
+            }
         }
     }
     let mut reply = Vec::new();
@@ -562,6 +572,8 @@ impl Credentials {
         }
     }
 }
+
+mod occurs;
 
 #[cfg(test)]
 mod tests;

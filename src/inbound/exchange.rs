@@ -10,7 +10,7 @@ use ferrule_parsers::json::{CodecOptions, Decoder, Encoder, FieldErrorMode};
 use ferrule_parsers::layout::{DataType, FieldKind, Layout};
 use serde_json::{Map, Value};
 
-use super::spec::{InboundRoute, InboundSet};
+use super::spec::{FieldFill, InboundRoute, InboundSet};
 use super::target::CallError;
 use super::text::{pick, set_path};
 use crate::telemetry;
@@ -152,9 +152,14 @@ fn answer_record(
         serde_json::from_slice(body).map_err(|e| format!("the answer is not JSON: {e}"))?
     };
     let mut rec = replied(route);
-    for (field, path) in &route.fields {
-        if let Some(v) = pick(&answer, path).filter(|v| !v.is_null()) {
-            set_path(&mut rec, field, fit(&route.response, field, v.clone()));
+    for (field, fill) in &route.fields {
+        match fill {
+            FieldFill::Value(path) => {
+                if let Some(v) = pick(&answer, path).filter(|v| !v.is_null()) {
+                    set_path(&mut rec, field, fit(&route.response, field, v.clone()));
+                }
+            }
+            FieldFill::Table(t) => table::fill(&route.response, &mut rec, field, t, &answer)?,
         }
     }
     let code = route.errors.code("ok");
@@ -230,6 +235,8 @@ fn fit(layout: &Layout, field: &[String], v: Value) -> Value {
         v => v,
     }
 }
+
+mod table;
 
 #[cfg(test)]
 mod tests;

@@ -77,13 +77,38 @@ pub struct InboundRoute {
     pub url: Text,
     pub query: Vec<(String, Text)>,
     pub body: BodySpec,
-    /// Response field (dotted) <- JSON path in the answer.
-    pub fields: Vec<(Vec<String>, JsonPath)>,
+    /// Response field (dotted) <- where in the answer its value is.
+    pub fields: Vec<(Vec<String>, FieldFill)>,
     /// Response field (dotted) <- a constant, in every record sent back.
     pub reply: Vec<(Vec<String>, String)>,
     pub errors: ErrorSpec,
     pub timeout: Duration,
     pub target: Target,
+}
+
+/// How one `fields` entry fills the response record.
+#[derive(Debug, Clone)]
+pub enum FieldFill {
+    /// An elementary field <- the value at a JSON path.
+    Value(JsonPath),
+    /// A table (OCCURS) <- an array in the answer, element by element.
+    Table(TableFill),
+}
+
+#[derive(Debug, Clone)]
+pub struct TableFill {
+    pub from: JsonPath,
+    /// `from` as configured, for messages.
+    pub from_text: String,
+    /// A table of groups: member (path within an element) <- JSON path within the
+    /// array's element. Empty: an elementary table, filled with the elements themselves.
+    pub each: Vec<(Vec<String>, JsonPath)>,
+    /// A response field that gets the number of elements placed.
+    pub count: Option<Vec<String>>,
+    /// How many elements the table holds.
+    pub max: usize,
+    /// More elements than `max`: keep the first ones (else the answer is refused).
+    pub truncate: bool,
 }
 
 /// The bytes a request record holds at the match field's place when it is this route's.

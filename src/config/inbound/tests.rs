@@ -4,7 +4,7 @@ use crate::config::{load_str, Problem};
 fn load(inbound: &str) -> Result<crate::config::Gateway, Vec<Problem>> {
     let dir = tempfile::tempdir().expect("temp dir");
     let cpy = concat!(env!("CARGO_MANIFEST_DIR"), "/tests/cobol/inbound");
-    for f in ["addrq-req.cpy", "addrq-rsp.cpy"] {
+    for f in ["addrq-req.cpy", "addrq-rsp.cpy", "addrl-rsp.cpy"] {
         std::fs::copy(format!("{cpy}/{f}"), dir.path().join(f)).expect("copy");
     }
     let text = format!("[server]\n{inbound}");
@@ -175,4 +175,64 @@ fn a_fixed_listener_needs_one_request_length() {
     // With delimiter framing the lengths may differ.
     let text = format!("[server]\n{LISTENER}{}{second}", route(""));
     assert!(load_str(&text, &dir.path().join("ferrule.toml")).is_ok());
+}
+
+/// The route answering with the list layout (`addrl-rsp.cpy`: tables) and `fields`.
+fn list_route(fields: &str) -> String {
+    format!("{LISTENER}{}", route(fields)).replace("addrq-rsp.cpy", "addrl-rsp.cpy")
+}
+
+#[test]
+fn table_entries_are_checked_against_the_layout_at_their_keys() {
+    let good = list_route(
+        "fields = { matches = { from = \"results\", each = { house = \"premises\" }, \
+         count = \"match_count\", overflow = \"truncate\" }, tags = { from = \"tags\" }, \
+         nearby = { from = \"near\", each = { name = \"town\" } }, message_text = \"note\" }",
+    );
+    let g = load(&good).unwrap_or_else(|ps| panic!("{ps:?}"));
+    assert_eq!(g.inbound.routes[0].fields.len(), 4);
+    let ps = load(&list_route(
+        "fields = { nothing = { from = \"r\" }, result_code = { from = \"r\" }, \
+         \"matches.phone\" = { from = \"p\" }, \
+         matches = { from = \"r[\", each = { phone = \"p\", nope = \"x\", house = \"a[b]\" }, \
+         count = \"matches\" }, \
+         tags = { from = \"t\", each = { x = \"y\" } }, \
+         nearby = { from = \"n\", each = { name = \"t\" }, count = \"match_count\" } }",
+    ))
+    .expect_err("invalid");
+    let mut got = paths(&ps);
+    got.sort();
+    assert_eq!(
+        got,
+        [
+            "inbound[0].fields.matches.count",
+            "inbound[0].fields.matches.each.house",
+            "inbound[0].fields.matches.each.nope",
+            "inbound[0].fields.matches.each.phone",
+            "inbound[0].fields.matches.from",
+            "inbound[0].fields.matches.phone",
+            "inbound[0].fields.nearby.count",
+            "inbound[0].fields.nothing",
+            "inbound[0].fields.result_code",
+            "inbound[0].fields.tags.each",
+        ],
+        "{ps:?}"
+    );
+    let text = format!("{ps:?}");
+    assert!(
+        text.contains("OCCURS DEPENDING ON counter (NEAR-COUNT)"),
+        "{text}"
+    );
+    // A table of groups needs `each`.
+    let ps = load(&list_route("fields = { matches = { from = \"r\" } }")).expect_err("invalid");
+    assert_eq!(paths(&ps), ["inbound[0].fields.matches.each"], "{ps:?}");
+    // Unknown keys and overflow modes are named by serde, at the route.
+    for (bad, word) in [
+        ("tags = { from = \"t\", size = 3 }", "size"),
+        ("tags = { from = \"t\", overflow = \"drop\" }", "truncate"),
+        ("tags = 3", "a JSON path, or a table"),
+    ] {
+        let ps = load(&list_route(&format!("fields = {{ {bad} }}"))).expect_err("invalid");
+        assert!(format!("{ps:?}").contains(word), "{bad}: {ps:?}");
+    }
 }

@@ -60,3 +60,86 @@ fn failure_records_carry_the_code_the_message_and_the_reply_constants() {
     assert_eq!(ps.len(), 1, "{ps:?}");
     assert_eq!(ps[0].path, "inbound[0].reply.city", "{ps:?}");
 }
+
+/// The list route: `addrl-rsp.cpy` with its three tables filled from `extra`'s `fields`.
+fn list_route(dir: &std::path::Path, fields: &str) -> (Arc<InboundRoute>, CodecOptions) {
+    let text = crate::inbound::testing::one_route(
+        "http://127.0.0.1:9/x",
+        &format!(
+            "{fields}\nerrors = {{ field = \"result_code\", message_field = \"message_text\", \
+             map = {{ \"*\" = 12 }} }}"
+        ),
+    )
+    .replace("addrq-rsp.cpy", "addrl-rsp.cpy");
+    let g = crate::inbound::testing::load(dir, &text);
+    (g.inbound.routes[0].clone(), g.inbound.listeners[0].codec)
+}
+
+const LIST_FIELDS: &str = "fields = { \
+    matches = { from = \"results\", count = \"match_count\", \
+                each = { house = \"premises\", street = \"road.name\", uprn = \"uprn\" } }, \
+    tags = { from = \"tags\" }, \
+    nearby = { from = \"near\", each = { name = \"town\" } } }";
+
+#[test]
+fn tables_are_filled_from_arrays_element_by_element() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (route, codec) = list_route(dir.path(), LIST_FIELDS);
+    let answer = json!({
+        "results": [
+            {"premises": "7", "road": {"name": "MILL LANE"}, "uprn": 100012345678u64},
+            {"premises": 9, "road": {"name": "MILL LANE"}, "uprn": null},
+        ],
+        "tags": ["RES", "URB"],
+        "near": [{"town": "YORK"}],
+    });
+    let rec = answer_record(&route, codec, answer.to_string().as_bytes()).expect("fits");
+    let rec = String::from_utf8(rec).expect("latin1 ascii");
+    let blank_match = format!("{}{}{}", " ".repeat(26), "0".repeat(12), " ".repeat(22));
+    let expected = [
+        "00",
+        &" ".repeat(40),
+        "02",
+        &format!("7     {:20}100012345678{}", "MILL LANE", " ".repeat(22)),
+        // A number into a text member is its text; a null member stays zero.
+        &format!("9     {:20}000000000000{}", "MILL LANE", " ".repeat(22)),
+        &blank_match,
+        "RES URB ",
+        // The DEPENDING ON counter follows the array: one element, so the record ends there.
+        "01",
+        "YORK      ",
+    ]
+    .concat();
+    assert_eq!(rec, expected);
+}
+
+#[test]
+fn absent_arrays_leave_tables_empty_and_wrong_shapes_are_bad_responses() {
+    let dir = tempfile::tempdir().expect("temp dir");
+    let (route, codec) = list_route(dir.path(), LIST_FIELDS);
+    // No arrays at all: counts 0, tables blank, the DEPENDING ON table absent.
+    let rec = answer_record(&route, codec, b"{}").expect("fits");
+    let rec = String::from_utf8(rec).expect("latin1 ascii");
+    assert_eq!(rec.len(), 2 + 40 + 2 + 3 * 60 + 8 + 2);
+    assert_eq!(&rec[42..44], "00");
+    assert!(rec.ends_with("        00"), "{rec}");
+    // Not an array: said, with the path.
+    let e = answer_record(&route, codec, br#"{"results": {"premises": "7"}}"#).unwrap_err();
+    assert_eq!(e, "`results` in the answer is not an array");
+    // More than the table holds: refused by default, naming both sizes...
+    let four = json!({"results": [{}, {}, {}, {"premises": "4"}]}).to_string();
+    let e = answer_record(&route, codec, four.as_bytes()).unwrap_err();
+    assert_eq!(e, "4 elements at `results`: the table `matches` holds 3");
+    let three_near = json!({"near": [{}, {}, {}]}).to_string();
+    let e = answer_record(&route, codec, three_near.as_bytes()).unwrap_err();
+    assert_eq!(e, "3 elements at `near`: the table `nearby` holds 2");
+    // ...or the first ones kept with `overflow = "truncate"`, the count saying how many.
+    let (route, codec) = list_route(
+        dir.path(),
+        &LIST_FIELDS.replace("count = ", "overflow = \"truncate\", count = "),
+    );
+    let rec = answer_record(&route, codec, four.as_bytes()).expect("fits");
+    let rec = String::from_utf8(rec).expect("latin1 ascii");
+    assert_eq!(&rec[42..44], "03");
+    assert!(!rec.contains('4'), "{rec}");
+}
