@@ -335,40 +335,60 @@ fn two_hundred_programs_at_once_each_get_their_own_answer() {
     }
 }
 
-#[test]
-fn a_cobol_program_calls_the_api_through_socat() {
-    if !common::cobc::cobc_available("the inbound COBOL leg") {
-        return;
+/// A program of `tests/cobol/inbound` compiled with `cobc -x` into a temp dir.
+struct Program {
+    dir: tempfile::TempDir,
+    exe: PathBuf,
+}
+
+impl Program {
+    /// `None` (with a note) when `cobc` or `socat` is missing, except under `CI=true`.
+    fn build(name: &str, what: &str) -> Option<Program> {
+        if !common::cobc::cobc_available(what) {
+            return None;
+        }
+        if Command::new("socat").arg("-V").output().is_err() {
+            assert!(
+                std::env::var("CI").as_deref() != Ok("true"),
+                "socat is not installed but CI=true"
+            );
+            eprintln!("note: socat not found; skipping {what}");
+            return None;
+        }
+        let dir = tempfile::tempdir().unwrap();
+        let exe = dir.path().join(name);
+        let out = Command::new("cobc")
+            .args(["-x", "-I"])
+            .arg(common::repo().join(COPYBOOKS))
+            .arg(common::repo().join(COPYBOOKS).join(format!("{name}.cbl")))
+            .arg("-o")
+            .arg(&exe)
+            .output()
+            .unwrap();
+        assert!(out.status.success(), "cobc: {}", common::stderr(&out));
+        Some(Program { dir, exe })
     }
-    if Command::new("socat").arg("-V").output().is_err() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "socat is not installed but CI=true"
-        );
-        eprintln!("note: socat not found; skipping the inbound COBOL leg");
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let exe = dir.path().join("addrcall");
-    let out = Command::new("cobc")
-        .args(["-x", "-I"])
-        .arg(common::repo().join(COPYBOOKS))
-        .arg(common::repo().join(COPYBOOKS).join("addrcall.cbl"))
-        .arg("-o")
-        .arg(&exe)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "cobc: {}", common::stderr(&out));
-    let (_g, addr) = start(dir.path());
-    let run = |postcode: &str| {
+
+    /// Runs the program with `arg`, its stdin and stdout on the listener at `addr`
+    /// through socat; what it wrote to stderr.
+    fn run(&self, arg: &str, addr: SocketAddr) -> String {
         let out = Command::new("socat")
-            .arg(format!("EXEC:{} {postcode}", exe.display()))
+            .arg(format!("EXEC:{} {arg}", self.exe.display()))
             .arg(format!("TCP:{addr}"))
             .output()
             .unwrap();
         assert!(out.status.success(), "socat: {}", common::stderr(&out));
         common::stderr(&out)
+    }
+}
+
+#[test]
+fn a_cobol_program_calls_the_api_through_socat() {
+    let Some(program) = Program::build("addrcall", "the inbound COBOL leg") else {
+        return;
     };
+    let (_g, addr) = start(program.dir.path());
+    let run = |postcode: &str| program.run(postcode, addr);
     // What the program DISPLAYs UPON SYSERR: RC=..|MSG=..|STREET=..|CITY=..|UPRN=..
     let found = run("AB12CD");
     assert!(found.contains("RC=00|"), "{found}");
@@ -386,38 +406,11 @@ fn a_cobol_program_calls_the_api_through_socat() {
 
 #[test]
 fn a_cobol_program_reads_tables_filled_from_json_arrays() {
-    if !common::cobc::cobc_available("the inbound table leg") {
+    let Some(program) = Program::build("addrlist", "the inbound table leg") else {
         return;
-    }
-    if Command::new("socat").arg("-V").output().is_err() {
-        assert!(
-            std::env::var("CI").as_deref() != Ok("true"),
-            "socat is not installed but CI=true"
-        );
-        eprintln!("note: socat not found; skipping the inbound table leg");
-        return;
-    }
-    let dir = tempfile::tempdir().unwrap();
-    let exe = dir.path().join("addrlist");
-    let out = Command::new("cobc")
-        .args(["-x", "-I"])
-        .arg(common::repo().join(COPYBOOKS))
-        .arg(common::repo().join(COPYBOOKS).join("addrlist.cbl"))
-        .arg("-o")
-        .arg(&exe)
-        .output()
-        .unwrap();
-    assert!(out.status.success(), "cobc: {}", common::stderr(&out));
-    let (_g, addr) = start(dir.path());
-    let run = |postcode: &str| {
-        let out = Command::new("socat")
-            .arg(format!("EXEC:{} {postcode}", exe.display()))
-            .arg(format!("TCP:{addr}"))
-            .output()
-            .unwrap();
-        assert!(out.status.success(), "socat: {}", common::stderr(&out));
-        common::stderr(&out)
     };
+    let (_g, addr) = start(program.dir.path());
+    let run = |postcode: &str| program.run(postcode, addr);
     let found = run("YO17AB");
     let lines: Vec<&str> = found.lines().collect();
     assert_eq!(
