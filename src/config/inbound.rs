@@ -85,14 +85,37 @@ pub struct ErrorsConfig {
     pub map: BTreeMap<String, i64>,
 }
 
-/// `credentials = { bearer_env }` or `{ oauth2 = { ... } }`.
+/// `credentials = { bearer_env }`, `{ api_key = { ... } }` or `{ oauth2 = { ... } }`.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct CredentialsConfig {
     /// Environment variable holding a static bearer token.
     pub bearer_env: Option<String>,
+    /// A key sent in a header of its own (`X-Api-Key: ...`).
+    pub api_key: Option<ApiKeyConfig>,
     /// OAuth2 client credentials.
     pub oauth2: Option<OAuth2Config>,
+}
+
+/// `api_key = { header, env }`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ApiKeyConfig {
+    /// The header's name (`X-Api-Key`).
+    pub header: String,
+    /// Environment variable holding the key.
+    pub env: String,
+}
+
+/// How an OAuth2 client proves itself to the token endpoint (RFC 6749 §2.3.1).
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum ClientAuth {
+    /// HTTP Basic (`client_secret_basic`), which every server must accept.
+    #[default]
+    Basic,
+    /// In the form body (`client_secret_post`), for servers that want it there.
+    Body,
 }
 
 #[derive(Debug, Clone, Deserialize)]
@@ -102,6 +125,9 @@ pub struct OAuth2Config {
     pub client_id_env: String,
     pub client_secret_env: String,
     pub scope: Option<String>,
+    /// Client id and secret as HTTP Basic (default) or in the form body.
+    #[serde(default)]
+    pub client_auth: ClientAuth,
     /// TLS towards an `https://` token URL.
     pub tls: Option<BackendTlsConfig>,
 }
@@ -558,16 +584,18 @@ impl Credentials {
         let Some(c) = c else {
             return Ok(Credentials::None);
         };
-        match (&c.bearer_env, &c.oauth2) {
-            (Some(v), None) => Ok(Credentials::Bearer { env: v.clone() }),
-            (None, Some(o)) => {
+        match (&c.bearer_env, &c.api_key, &c.oauth2) {
+            (Some(v), None, None) => Ok(Credentials::Bearer { env: v.clone() }),
+            (None, Some(k), None) => Credentials::api_key(&k.header, &k.env)
+                .map_err(|m| vec![("credentials.api_key.header".into(), m)]),
+            (None, None, Some(o)) => {
                 let tls = crate::inbound::spec::https_tls(&o.token_url, o.tls.as_ref(), base)
                     .map_err(|(k, m)| vec![(format!("credentials.oauth2.{k}"), m)])?;
                 Ok(Credentials::oauth2(o, tls))
             }
             _ => Err(vec![(
                 "credentials".into(),
-                "give exactly one of bearer_env and oauth2".into(),
+                "give exactly one of bearer_env, api_key and oauth2".into(),
             )]),
         }
     }

@@ -1,6 +1,6 @@
 //! How an inbound route proves itself to the modern API: nothing, a static bearer
-//! token from an environment variable, or OAuth2 client credentials (RFC 6749 §4.4)
-//! with the token cached until shortly before it expires.
+//! token or an API key header from an environment variable, or OAuth2 client
+//! credentials (RFC 6749 §4.4) with the token cached until shortly before it expires.
 //!
 //! Secrets are read from the environment at call time, never stored in the config or
 //! logged; a rotated variable is picked up by the next token fetch.
@@ -12,11 +12,11 @@ use std::time::{Duration, Instant};
 use base64::Engine;
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
-use hyper::header::{AUTHORIZATION, CONTENT_TYPE};
+use hyper::header::{HeaderName, AUTHORIZATION, CONTENT_TYPE};
 use hyper::{Method, Request};
 
 use super::text::percent;
-use crate::config::inbound::OAuth2Config;
+use crate::config::inbound::{ClientAuth, OAuth2Config};
 use crate::connector::http::{client, HttpClient};
 use crate::connector::tls::BackendTls;
 
@@ -34,6 +34,7 @@ const MAX_TOKEN_BODY: usize = 64 * 1024;
 pub enum Credentials {
     None,
     Bearer { env: String },
+    ApiKey { header: HeaderName, env: String },
     OAuth2(Arc<OAuth2>),
 }
 
@@ -43,6 +44,7 @@ pub struct OAuth2 {
     client_id_env: String,
     client_secret_env: String,
     scope: Option<String>,
+    client_auth: ClientAuth,
     client: HttpClient,
     /// The token and when to stop using it; the lock also makes concurrent callers
     /// wait for one fetch instead of each fetching.
@@ -66,17 +68,44 @@ impl Credentials {
             client_id_env: c.client_id_env.clone(),
             client_secret_env: c.client_secret_env.clone(),
             scope: c.scope.clone(),
+            client_auth: c.client_auth,
             client: client(tls, TOKEN_TIMEOUT, 1),
             cached: tokio::sync::Mutex::new(None),
         }))
     }
 
-    /// The `Authorization` header value, if the route has credentials.
-    pub async fn header(&self) -> Result<Option<String>, String> {
+    /// An API key sent in the header `name`; names the HTTP layer or Ferrule sets
+    /// itself are refused.
+    pub fn api_key(name: &str, env: &str) -> Result<Credentials, String> {
+        let header = HeaderName::from_bytes(name.as_bytes())
+            .map_err(|_| format!("`{name}` is not a valid header name"))?;
+        let ours = [
+            "host",
+            "content-length",
+            "content-type",
+            "transfer-encoding",
+            "connection",
+            "accept",
+            "traceparent",
+            "tracestate",
+        ];
+        if ours.contains(&header.as_str()) {
+            return Err(format!("`{name}` is set by Ferrule itself"));
+        }
+        Ok(Credentials::ApiKey {
+            header,
+            env: env.to_string(),
+        })
+    }
+
+    /// The header that carries the credentials and its value, if the route has any.
+    pub async fn header(&self) -> Result<Option<(HeaderName, String)>, String> {
+        let bearer = |t: String| Some((AUTHORIZATION, format!("Bearer {t}")));
         match self {
             Credentials::None => Ok(None),
-            Credentials::Bearer { env } => env_var(env).map(|t| Some(format!("Bearer {t}"))),
-            Credentials::OAuth2(o) => o.token().await.map(|t| Some(format!("Bearer {t}"))),
+            Credentials::Bearer { env } => env_var(env).map(bearer),
+            Credentials::ApiKey { header, env } => env_var(env).map(|k| Some((header.clone(), k))),
+            Credentials::OAuth2(o) => o.token().await.map(bearer),
         }
     }
 
@@ -112,25 +141,36 @@ impl OAuth2 {
     }
 
     /// POSTs the client-credentials grant; the client authenticates with HTTP Basic
-    /// (which RFC 6749 §2.3.1 requires every server to accept).
+    /// (which RFC 6749 §2.3.1 requires every server to accept) or, when configured, with
+    /// its id and secret in the form body.
     async fn fetch(&self) -> Result<(String, Duration), String> {
         let id = env_var(&self.client_id_env)?;
         let secret = env_var(&self.client_secret_env)?;
-        let basic = base64::engine::general_purpose::STANDARD.encode(format!(
-            "{}:{}",
-            percent(&id),
-            percent(&secret)
-        ));
         let mut form = "grant_type=client_credentials".to_string();
         if let Some(s) = &self.scope {
             form.push_str(&format!("&scope={}", percent(s)));
         }
         let at = &self.token_url;
-        let req = Request::builder()
+        let mut req = Request::builder()
             .method(Method::POST)
             .uri(at)
-            .header(CONTENT_TYPE, "application/x-www-form-urlencoded")
-            .header(AUTHORIZATION, format!("Basic {basic}"))
+            .header(CONTENT_TYPE, "application/x-www-form-urlencoded");
+        match self.client_auth {
+            ClientAuth::Basic => {
+                let basic = base64::engine::general_purpose::STANDARD.encode(format!(
+                    "{}:{}",
+                    percent(&id),
+                    percent(&secret)
+                ));
+                req = req.header(AUTHORIZATION, format!("Basic {basic}"));
+            }
+            ClientAuth::Body => form.push_str(&format!(
+                "&client_id={}&client_secret={}",
+                percent(&id),
+                percent(&secret)
+            )),
+        }
+        let req = req
             .body(Full::new(Bytes::from(form)))
             .map_err(|e| format!("token endpoint {at}: {e}"))?;
         let res = self

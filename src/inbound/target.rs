@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
-use hyper::header::{HeaderValue, ACCEPT, AUTHORIZATION, CONTENT_TYPE};
+use hyper::header::{HeaderValue, ACCEPT, CONTENT_TYPE};
 use hyper::{Method, Request, Uri};
 use serde_json::{Map, Value};
 use tokio::sync::Semaphore;
@@ -146,13 +146,13 @@ impl Target {
         if body.is_some() {
             req = req.header(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         }
-        if let Some(auth) = self
+        if let Some((name, value)) = self
             .credentials
             .header()
             .await
             .map_err(CallError::Unreachable)?
         {
-            req = req.header(AUTHORIZATION, auth);
+            req = req.header(name, value);
         }
         let req = req
             .body(Full::new(body.unwrap_or_default()))

@@ -1,6 +1,14 @@
 use super::*;
 use std::sync::atomic::{AtomicUsize, Ordering};
 
+/// The value of the credentials' header, checking that it is `Authorization`.
+async fn authorization(c: &Credentials) -> Result<Option<String>, String> {
+    Ok(c.header().await?.map(|(name, value)| {
+        assert_eq!(name, AUTHORIZATION);
+        value
+    }))
+}
+
 #[test]
 fn token_answers_are_read_or_refused() {
     let (t, life) = token_from(br#"{"access_token":"abc","expires_in":3600}"#).unwrap();
@@ -31,8 +39,11 @@ async fn token_endpoint(calls: Arc<AtomicUsize>) -> String {
                     .and_then(|v| v.to_str().ok())
                     .unwrap_or_default()
                     .to_string();
-                if auth != "Basic aWQ6c2VjcmV0"
-                    || !body.starts_with("grant_type=client_credentials")
+                // Or client_secret_post: the id and secret in the form, no header.
+                let in_body =
+                    auth.is_empty() && body.ends_with("&client_id=id&client_secret=secret");
+                if !(auth == "Basic aWQ6c2VjcmV0" || in_body)
+                    || !body.starts_with("grant_type=client_credentials&scope=addr.read")
                 {
                     return (axum::http::StatusCode::UNAUTHORIZED, String::new());
                 }
@@ -50,8 +61,12 @@ async fn token_endpoint(calls: Arc<AtomicUsize>) -> String {
 }
 
 fn oauth2(url: &str, id_env: &str, secret_env: &str) -> Credentials {
+    oauth2_with(url, id_env, secret_env, "")
+}
+
+fn oauth2_with(url: &str, id_env: &str, secret_env: &str, extra: &str) -> Credentials {
     let c: OAuth2Config = toml::from_str(&format!(
-        "token_url = \"{url}\"\nclient_id_env = \"{id_env}\"\nclient_secret_env = \"{secret_env}\"\nscope = \"addr.read\""
+        "token_url = \"{url}\"\nclient_id_env = \"{id_env}\"\nclient_secret_env = \"{secret_env}\"\nscope = \"addr.read\"\n{extra}"
     ))
     .unwrap();
     Credentials::oauth2(&c, None)
@@ -65,20 +80,29 @@ async fn client_credentials_tokens_are_cached_until_refused() {
     std::env::set_var("FERRULE_TEST_OAUTH_ID", "id");
     std::env::set_var("FERRULE_TEST_OAUTH_SECRET", "secret");
     let c = oauth2(&url, "FERRULE_TEST_OAUTH_ID", "FERRULE_TEST_OAUTH_SECRET");
-    assert_eq!(c.header().await.unwrap().as_deref(), Some("Bearer t1"));
+    assert_eq!(
+        authorization(&c).await.unwrap().as_deref(),
+        Some("Bearer t1")
+    );
     // Cached: no second fetch.
-    assert_eq!(c.header().await.unwrap().as_deref(), Some("Bearer t1"));
+    assert_eq!(
+        authorization(&c).await.unwrap().as_deref(),
+        Some("Bearer t1")
+    );
     assert_eq!(calls.load(Ordering::SeqCst), 1);
     // The API said 401: the next call fetches a new token.
     c.forget().await;
-    assert_eq!(c.header().await.unwrap().as_deref(), Some("Bearer t2"));
+    assert_eq!(
+        authorization(&c).await.unwrap().as_deref(),
+        Some("Bearer t2")
+    );
     // A missing variable or a refused client is an error naming the cause, never a panic.
     let c = oauth2(&url, "FERRULE_TEST_OAUTH_NOPE", "FERRULE_TEST_OAUTH_SECRET");
-    let e = c.header().await.unwrap_err();
+    let e = authorization(&c).await.unwrap_err();
     assert!(e.contains("FERRULE_TEST_OAUTH_NOPE is not set"), "{e}");
     std::env::set_var("FERRULE_TEST_OAUTH_WRONG", "wrong");
     let c = oauth2(&url, "FERRULE_TEST_OAUTH_ID", "FERRULE_TEST_OAUTH_WRONG");
-    let e = c.header().await.unwrap_err();
+    let e = authorization(&c).await.unwrap_err();
     assert!(e.contains("answered 401"), "{e}");
 }
 
@@ -88,10 +112,53 @@ async fn bearer_tokens_come_from_the_environment() {
     let c = Credentials::Bearer {
         env: "FERRULE_TEST_BEARER".into(),
     };
-    assert_eq!(c.header().await.unwrap().as_deref(), Some("Bearer s3cret"));
+    assert_eq!(
+        authorization(&c).await.unwrap().as_deref(),
+        Some("Bearer s3cret")
+    );
     let c = Credentials::Bearer {
         env: "FERRULE_TEST_BEARER_UNSET".into(),
     };
-    assert!(c.header().await.is_err());
-    assert_eq!(Credentials::None.header().await.unwrap(), None);
+    assert!(authorization(&c).await.is_err());
+    assert_eq!(authorization(&Credentials::None).await.unwrap(), None);
+}
+
+#[tokio::test]
+async fn client_credentials_can_go_in_the_form_body() {
+    let calls = Arc::new(AtomicUsize::new(0));
+    let url = token_endpoint(Arc::clone(&calls)).await;
+    std::env::set_var("FERRULE_TEST_POST_ID", "id");
+    std::env::set_var("FERRULE_TEST_POST_SECRET", "secret");
+    let c = oauth2_with(
+        &url,
+        "FERRULE_TEST_POST_ID",
+        "FERRULE_TEST_POST_SECRET",
+        "client_auth = \"body\"",
+    );
+    assert_eq!(
+        authorization(&c).await.unwrap().as_deref(),
+        Some("Bearer t1")
+    );
+    // A mode the server does not know is refused when the config is read.
+    let bad = format!("token_url = \"{url}\"\nclient_id_env = \"I\"\nclient_secret_env = \"S\"\nclient_auth = \"jwt\"");
+    let e = toml::from_str::<OAuth2Config>(&bad)
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("basic") && e.contains("body"), "{e}");
+}
+
+#[tokio::test]
+async fn api_keys_go_in_their_own_header() {
+    std::env::set_var("FERRULE_TEST_API_KEY", "k-123");
+    let c = Credentials::api_key("X-Api-Key", "FERRULE_TEST_API_KEY").unwrap();
+    let (name, value) = c.header().await.unwrap().unwrap();
+    assert_eq!((name.as_str(), value.as_str()), ("x-api-key", "k-123"));
+    let c = Credentials::api_key("X-Api-Key", "FERRULE_TEST_API_KEY_UNSET").unwrap();
+    let e = c.header().await.unwrap_err();
+    assert!(e.contains("FERRULE_TEST_API_KEY_UNSET is not set"), "{e}");
+    // Not a header name, or one Ferrule sets itself: refused when the config is read.
+    let e = Credentials::api_key("X Api Key", "E").unwrap_err();
+    assert!(e.contains("not a valid header name"), "{e}");
+    let e = Credentials::api_key("Content-Type", "E").unwrap_err();
+    assert!(e.contains("set by Ferrule itself"), "{e}");
 }

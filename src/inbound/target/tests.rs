@@ -35,7 +35,8 @@ fn urls_need_a_scheme_and_holes_after_the_host() {
 }
 
 /// A CA, and an HTTPS API for `localhost` signed by it, answering `GET /x/{anything}`
-/// with `{"name": "..."}` when the bearer token is `s3cret`, 401 otherwise.
+/// with `{"name": "..."}` when the bearer token is `s3cret` or the `X-Api-Key` header
+/// `k-9`, 401 otherwise.
 async fn https_api(dir: &Path) -> u16 {
     use rcgen::{BasicConstraints, CertificateParams, IsCa, KeyPair};
     let mut p = CertificateParams::new(Vec::<String>::new()).unwrap();
@@ -66,7 +67,8 @@ async fn https_api(dir: &Path) -> u16 {
             |axum::extract::Path(name): axum::extract::Path<String>,
              headers: axum::http::HeaderMap| async move {
                 let auth = headers.get("authorization").and_then(|v| v.to_str().ok());
-                if auth != Some("Bearer s3cret") {
+                let key = headers.get("x-api-key").and_then(|v| v.to_str().ok());
+                if auth != Some("Bearer s3cret") && key != Some("k-9") {
                     return (axum::http::StatusCode::UNAUTHORIZED, String::new());
                 }
                 let trace = headers.get("traceparent").and_then(|v| v.to_str().ok());
@@ -138,4 +140,40 @@ async fn https_apis_are_called_with_the_ca_given_and_the_bearer_token() {
     let sent = trace.traceparent(trace.span_id);
     let expected = json!({"name": "AB 1", "traceparent": sent.to_str().unwrap()});
     assert_eq!(serde_json::from_slice::<Value>(&a.body).unwrap(), expected);
+}
+
+#[tokio::test]
+async fn api_keys_are_sent_in_the_configured_header() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = https_api(dir.path()).await;
+    let text = crate::inbound::testing::one_route(
+        &format!("https://localhost:{port}/x/{{postcode}}"),
+        "tls = { ca = \"ca.pem\" }\n\
+         credentials = { api_key = { header = \"X-Api-Key\", env = \"FERRULE_TEST_INBOUND_KEY\" } }\n\
+         errors = { field = \"result_code\", map = { \"*\" = 12 } }",
+    );
+    let g = crate::inbound::testing::load(dir.path(), &text);
+    let route = &g.inbound.routes[0];
+    let record = json!({"tran_code": "ADDRQ", "postcode": "AB 1", "house_no": 1});
+    let trace = TraceContext::start(&axum::http::HeaderMap::new());
+    std::env::set_var("FERRULE_TEST_INBOUND_KEY", "k-9");
+    let a = route.target.call(route, &record, &trace).await.unwrap();
+    assert_eq!(a.status, 200);
+    // A value that cannot be a header value fails the call, without the value in the message.
+    std::env::set_var("FERRULE_TEST_INBOUND_KEY", "k-9\nX: y");
+    let e = route.target.call(route, &record, &trace).await.unwrap_err();
+    assert!(
+        matches!(&e, CallError::Unreachable(m) if !m.contains("k-9")),
+        "{e:?}"
+    );
+    // Two kinds of credentials, or a header Ferrule sets itself: named at their keys.
+    let both = text.replace("credentials = { ", "credentials = { bearer_env = \"T\", ");
+    let ps = crate::config::load_str(&both, &dir.path().join("ferrule.toml")).unwrap_err();
+    assert_eq!(ps[0].path, "inbound[0].credentials", "{ps:?}");
+    let ours = text.replace("\"X-Api-Key\"", "\"Traceparent\"");
+    let ps = crate::config::load_str(&ours, &dir.path().join("ferrule.toml")).unwrap_err();
+    assert_eq!(
+        ps[0].path, "inbound[0].credentials.api_key.header",
+        "{ps:?}"
+    );
 }
