@@ -36,11 +36,18 @@ pub struct ListenerConfig {
     /// Records that cannot be served (undecodable, no route) are appended here, in the
     /// listener's framing, with `<file>.errors.jsonl` beside it. Relative to the config.
     pub quarantine: Option<String>,
+    /// The quarantine file moves to `<file>.1` once it would pass this size.
+    #[serde(default = "default_quarantine_max_bytes")]
+    pub quarantine_max_bytes: u64,
     /// TLS on the listener, as `[server.tls]` (`client_auth = "required"` for mTLS).
     pub tls: Option<ServerTlsConfig>,
     /// Framing, code page, dialect, TRUNC (read by [`table::take`], not by serde).
     #[serde(skip)]
     pub wire: WireConfig,
+}
+
+fn default_quarantine_max_bytes() -> u64 {
+    64 * 1024 * 1024
 }
 
 fn default_max_connections() -> usize {
@@ -295,6 +302,9 @@ fn listener(l: &ListenerConfig, base: &Path) -> Result<ListenerSpec, Problems> {
     if l.idle_timeout_ms == 0 {
         ps.push(("idle_timeout_ms".into(), "must be more than 0".into()));
     }
+    if l.quarantine_max_bytes == 0 {
+        ps.push(("quarantine_max_bytes".into(), "must be more than 0".into()));
+    }
     let tls = match &l.tls {
         Some(t) => match super::validate::server_tls(t, base) {
             Ok(tls) => Some(Arc::new(tls)),
@@ -314,6 +324,7 @@ fn listener(l: &ListenerConfig, base: &Path) -> Result<ListenerSpec, Problems> {
             max_connections: l.max_connections,
             idle_timeout: Duration::from_millis(l.idle_timeout_ms),
             quarantine: l.quarantine.as_ref().map(|q| base.join(q)),
+            quarantine_max_bytes: l.quarantine_max_bytes,
             tls,
         }),
         _ => Err(ps),

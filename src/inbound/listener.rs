@@ -66,7 +66,7 @@ pub async fn bind(set: &InboundSet) -> Result<Vec<Bound>, BindError> {
         let addr = listener.local_addr().map_err(err("local address".into()))?;
         let quarantine = match &spec.quarantine {
             Some(p) => Some(Arc::new(
-                Quarantine::open(p, spec.framing.wire(0))
+                Quarantine::open(p, spec.framing.wire(0), spec.quarantine_max_bytes)
                     .map_err(err(format!("cannot open {}", p.display())))?,
             )),
             None => None,

@@ -36,6 +36,7 @@ impl InboundSet {
                 l.max_connections,
                 l.idle_timeout,
                 l.quarantine.clone(),
+                l.quarantine_max_bytes,
                 l.tls.is_some(),
             )
         };
@@ -61,6 +62,7 @@ pub struct ListenerSpec {
     pub max_connections: usize,
     pub idle_timeout: Duration,
     pub quarantine: Option<PathBuf>,
+    pub quarantine_max_bytes: u64,
     pub tls: Option<Arc<ServerTls>>,
 }
 

@@ -71,7 +71,7 @@ fn every_problem_is_named_at_its_key() {
         .replace("\"delimiter\"", "\"len9\"")
         .replace("127.0.0.1:0", "nowhere");
     let ps = load(&format!(
-        "{bad_listener}max_connections = 0\n{}",
+        "{bad_listener}max_connections = 0\nquarantine_max_bytes = 0\n{}",
         route(
             "fields = { street = \"a[x]\", nothing = \"a\" }\n\
              query = { h = \"{missing}\" }\n\
@@ -98,6 +98,7 @@ fn every_problem_is_named_at_its_key() {
             "listener[0].framing",
             "listener[0].listen",
             "listener[0].max_connections",
+            "listener[0].quarantine_max_bytes",
         ],
         "{ps:?}"
     );
