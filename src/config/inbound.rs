@@ -156,6 +156,9 @@ pub struct InboundConfig {
     /// Query parameters: name -> template.
     #[serde(default)]
     pub query: BTreeMap<String, String>,
+    /// Request headers: name -> template (`X-Request-Ref = "{ref}"`).
+    #[serde(default)]
+    pub headers: BTreeMap<String, String>,
     /// JSON body: dotted JSON path -> template (`"{field}"` alone keeps its JSON type).
     /// Absent: POST, PUT and PATCH send the whole decoded request record.
     pub body: Option<BTreeMap<String, String>>,
@@ -428,6 +431,22 @@ fn route(
             Err(m) => ps.push((format!("query.{k}"), m)),
         }
     }
+    let mut headers = Vec::new();
+    for (k, v) in &r.headers {
+        let key = format!("headers.{k}");
+        let name = crate::inbound::spec::header_name(k).map_err(|m| ps.push((key.clone(), m)));
+        match Text::parse(v) {
+            Ok(t) => {
+                for field in t.fields() {
+                    request_field(key.clone(), &field, &mut ps);
+                }
+                if let Ok(name) = name {
+                    headers.push((name, t));
+                }
+            }
+            Err(m) => ps.push((key, m)),
+        }
+    }
     let body = match &r.body {
         Some(map) => {
             let mut fields = Vec::new();
@@ -518,6 +537,7 @@ fn route(
         method,
         url,
         query,
+        headers,
         body,
         fields,
         reply,

@@ -77,23 +77,8 @@ impl Credentials {
     /// An API key sent in the header `name`; names the HTTP layer or Ferrule sets
     /// itself are refused.
     pub fn api_key(name: &str, env: &str) -> Result<Credentials, String> {
-        let header = HeaderName::from_bytes(name.as_bytes())
-            .map_err(|_| format!("`{name}` is not a valid header name"))?;
-        let ours = [
-            "host",
-            "content-length",
-            "content-type",
-            "transfer-encoding",
-            "connection",
-            "accept",
-            "traceparent",
-            "tracestate",
-        ];
-        if ours.contains(&header.as_str()) {
-            return Err(format!("`{name}` is set by Ferrule itself"));
-        }
         Ok(Credentials::ApiKey {
-            header,
+            header: super::target::header_name(name)?,
             env: env.to_string(),
         })
     }

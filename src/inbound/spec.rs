@@ -11,7 +11,7 @@ use ferrule_parsers::layout::{Field, Layout};
 use serde_json::{Map, Value};
 
 pub use super::credentials::Credentials;
-pub use super::target::{https_tls, Target};
+pub use super::target::{header_name, https_tls, Target};
 pub use super::text::{json_path, JsonPath, Text};
 use crate::connector::BackendFraming;
 use crate::gateway::tls::ServerTls;
@@ -78,6 +78,8 @@ pub struct InboundRoute {
     pub method: String,
     pub url: Text,
     pub query: Vec<(String, Text)>,
+    /// Request headers, filled from the record like the URL.
+    pub headers: Vec<(hyper::header::HeaderName, Text)>,
     pub body: BodySpec,
     /// Response field (dotted) <- where in the answer its value is.
     pub fields: Vec<(Vec<String>, FieldFill)>,

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
-use hyper::header::{HeaderValue, ACCEPT, CONTENT_TYPE};
+use hyper::header::{HeaderName, HeaderValue, ACCEPT, CONTENT_TYPE};
 use hyper::{Method, Request, Uri};
 use serde_json::{Map, Value};
 use tokio::sync::Semaphore;
@@ -146,6 +146,17 @@ impl Target {
         if body.is_some() {
             req = req.header(CONTENT_TYPE, HeaderValue::from_static("application/json"));
         }
+        for (name, text) in &route.headers {
+            // A record field holding a line break or other control byte cannot go in a
+            // header: refused, never sent altered.
+            let value =
+                HeaderValue::from_str(&text.render(record, &|v| v.to_string())).map_err(|_| {
+                    CallError::Unreachable(format!(
+                        "header {name}: the value from the record is not a valid header value"
+                    ))
+                })?;
+            req = req.header(name, value);
+        }
         if let Some((name, value)) = self
             .credentials
             .header()
@@ -172,6 +183,27 @@ impl Target {
             .to_bytes();
         Ok(Answer { status, body })
     }
+}
+
+/// A header a route may set (`headers`, an API key): a valid name, and none of those
+/// the HTTP layer or this module sets itself.
+pub fn header_name(name: &str) -> Result<HeaderName, String> {
+    let header = HeaderName::from_bytes(name.as_bytes())
+        .map_err(|_| format!("`{name}` is not a valid header name"))?;
+    let ours = [
+        "host",
+        "content-length",
+        "content-type",
+        "transfer-encoding",
+        "connection",
+        "accept",
+        "traceparent",
+        "tracestate",
+    ];
+    if ours.contains(&header.as_str()) {
+        return Err(format!("`{name}` is set by Ferrule itself"));
+    }
+    Ok(header)
 }
 
 /// The URL with holes filled (percent-encoded) and the query appended.

@@ -72,10 +72,11 @@ async fn https_api(dir: &Path) -> u16 {
                     return (axum::http::StatusCode::UNAUTHORIZED, String::new());
                 }
                 let trace = headers.get("traceparent").and_then(|v| v.to_str().ok());
-                (
-                    axum::http::StatusCode::OK,
-                    json!({ "name": name, "traceparent": trace }).to_string(),
-                )
+                let mut answer = json!({ "name": name, "traceparent": trace });
+                if let Some(r) = headers.get("x-ref").and_then(|v| v.to_str().ok()) {
+                    answer["x_ref"] = json!(r);
+                }
+                (axum::http::StatusCode::OK, answer.to_string())
             },
         ),
     );
@@ -174,6 +175,51 @@ async fn api_keys_are_sent_in_the_configured_header() {
     let ps = crate::config::load_str(&ours, &dir.path().join("ferrule.toml")).unwrap_err();
     assert_eq!(
         ps[0].path, "inbound[0].credentials.api_key.header",
+        "{ps:?}"
+    );
+}
+
+#[tokio::test]
+async fn headers_are_filled_from_the_record_and_never_sent_altered() {
+    let dir = tempfile::tempdir().unwrap();
+    let port = https_api(dir.path()).await;
+    let text = crate::inbound::testing::one_route(
+        &format!("https://localhost:{port}/x/{{postcode}}"),
+        "tls = { ca = \"ca.pem\" }\n\
+         headers = { \"X-Ref\" = \"R-{postcode}-{house_no}\" }\n\
+         credentials = { api_key = { header = \"X-Api-Key\", env = \"FERRULE_TEST_HEADERS_KEY\" } }\n\
+         errors = { field = \"result_code\", map = { \"*\" = 12 } }",
+    );
+    std::env::set_var("FERRULE_TEST_HEADERS_KEY", "k-9");
+    let g = crate::inbound::testing::load(dir.path(), &text);
+    let route = &g.inbound.routes[0];
+    let trace = TraceContext::start(&axum::http::HeaderMap::new());
+    let record = json!({"tran_code": "ADDRQ", "postcode": "AB 1", "house_no": 7});
+    let a = route.target.call(route, &record, &trace).await.unwrap();
+    let answer: Value = serde_json::from_slice(&a.body).unwrap();
+    assert_eq!(answer["x_ref"], "R-AB 1-7", "{answer}");
+    // A line break from the record would split the header: the call is refused instead.
+    let record = json!({"tran_code": "ADDRQ", "postcode": "AB\r\nX: 1", "house_no": 7});
+    let e = route.target.call(route, &record, &trace).await.unwrap_err();
+    assert!(
+        matches!(&e, CallError::Unreachable(m) if m.contains("header x-ref")),
+        "{e:?}"
+    );
+    // Bad names, names Ferrule sets, unknown record fields: each named at its key.
+    let bad = text.replace(
+        "headers = { \"X-Ref\" = \"R-{postcode}-{house_no}\" }",
+        "headers = { \"X Ref\" = \"a\", Host = \"b\", \"X-Ok\" = \"{nope}\" }",
+    );
+    let ps = crate::config::load_str(&bad, &dir.path().join("ferrule.toml")).unwrap_err();
+    let mut paths: Vec<_> = ps.iter().map(|p| p.path.as_str()).collect();
+    paths.sort();
+    assert_eq!(
+        paths,
+        [
+            "inbound[0].headers.Host",
+            "inbound[0].headers.X Ref",
+            "inbound[0].headers.X-Ok"
+        ],
         "{ps:?}"
     );
 }
