@@ -62,7 +62,10 @@ pub fn document(gateway: &Gateway) -> Value {
             "description": "JSON over HTTP in front of legacy hosts: each operation sends one \
                 record to its backend and answers with the host's record as JSON, both \
                 described by COBOL copybooks. Errors are `application/problem+json` \
-                (RFC 9457); every response carries `x-request-id`."
+                (RFC 9457); every response carries `x-request-id`. W3C Trace Context: a \
+                caller's `traceparent` and `tracestate` are taken (a malformed one starts a \
+                new trace, never an error) and passed on to http backends; every response \
+                carries `traceresponse`."
         },
         "jsonSchemaDialect": DIALECT,
         "servers": [{"url": "/", "description": "This gateway."}],

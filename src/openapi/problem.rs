@@ -12,6 +12,7 @@ pub const PROBLEM: &str = "Problem";
 
 /// `components.headers` names.
 pub const REQUEST_ID: &str = "XRequestId";
+pub const TRACE_RESPONSE: &str = "Traceresponse";
 pub const RETRY_AFTER: &str = "RetryAfter";
 pub const WWW_AUTHENTICATE: &str = "WwwAuthenticate";
 
@@ -84,14 +85,20 @@ pub fn problem_schema() -> Value {
     })
 }
 
-/// The headers components: request id on every response, `Retry-After`, and the 401
-/// challenge.
+/// The headers components: request id and trace on every response, `Retry-After`,
+/// and the 401 challenge.
 pub fn headers() -> Value {
     json!({
         REQUEST_ID: {
             "description": "The caller's `x-request-id`, or a new UUID; logs and the audit \
                 line carry the same id.",
             "schema": {"type": "string"}
+        },
+        TRACE_RESPONSE: {
+            "description": "W3C Trace Context (level 2): `00-<trace-id>-<span-id>-<flags>` \
+                of the gateway's span for this call. The trace id is the caller's \
+                `traceparent` trace, or a new one; logs and the audit line carry it too.",
+            "schema": {"type": "string", "pattern": "^00-[0-9a-f]{32}-[0-9a-f]{16}-[0-9a-f]{2}$"}
         },
         RETRY_AFTER: {
             "description": "Seconds to wait before calling again (at least 1).",
@@ -163,7 +170,7 @@ mod tests {
         );
         // Every header a response can name is defined.
         let h = headers();
-        for name in [REQUEST_ID, RETRY_AFTER, WWW_AUTHENTICATE] {
+        for name in [REQUEST_ID, TRACE_RESPONSE, RETRY_AFTER, WWW_AUTHENTICATE] {
             assert!(h.get(name).is_some(), "{name}");
         }
         assert!(h.get("Nope").is_none());

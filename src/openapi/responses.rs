@@ -12,7 +12,9 @@ use std::collections::BTreeMap;
 
 use serde_json::{json, Map, Value};
 
-use super::problem::{reference, PROBLEM, PROBLEM_JSON, REQUEST_ID, RETRY_AFTER, WWW_AUTHENTICATE};
+use super::problem::{
+    reference, PROBLEM, PROBLEM_JSON, REQUEST_ID, RETRY_AFTER, TRACE_RESPONSE, WWW_AUTHENTICATE,
+};
 use crate::auth::PurposeRule;
 use crate::config::{BackendKind, BackendSpec, RouteSpec};
 use crate::gateway::problems::{self, Kind};
@@ -81,6 +83,7 @@ impl Answers {
         for (status, mut a) in self.0 {
             let mut headers = Map::new();
             headers.insert("x-request-id".into(), reference("headers", REQUEST_ID));
+            headers.insert("traceresponse".into(), reference("headers", TRACE_RESPONSE));
             headers.append(&mut a.headers);
             let mut answer = json!({
                 "description": a.descriptions.join(" "),
@@ -381,6 +384,7 @@ mod tests {
         // Every response names the request id; 503's Retry-After is optional.
         for s in statuses(&r) {
             assert!(r[s]["headers"]["x-request-id"].is_object(), "{s}");
+            assert!(r[s]["headers"]["traceresponse"].is_object(), "{s}");
         }
         assert!(r["503"]["headers"]["Retry-After"]["schema"].is_object());
         assert!(r["503"]["headers"]["Retry-After"].get("required").is_none());
