@@ -12,7 +12,7 @@ use std::path::Path;
 use std::sync::{Arc, Mutex};
 
 use common::gateway::{free_port, http, wait_for, Gateway, Reply, Signal};
-use common::http_host;
+use common::{http_host, pki};
 use opentelemetry_proto::tonic::collector::trace::v1::ExportTraceServiceRequest;
 use opentelemetry_proto::tonic::common::v1::any_value::Value as Any;
 use opentelemetry_proto::tonic::trace::v1::span::SpanKind;
@@ -66,10 +66,15 @@ type Received = Arc<Mutex<Vec<(String, Span)>>>;
 
 /// An OTLP/HTTP collector: decodes each POSTed `ExportTraceServiceRequest`.
 fn collector() -> (u16, Received) {
+    collector_on(None)
+}
+
+/// [`collector`], over TLS when `tls` is given.
+fn collector_on(tls: Option<Arc<rustls::ServerConfig>>) -> (u16, Received) {
     use http_body_util::BodyExt;
     let got: Received = Arc::default();
     let keep = got.clone();
-    let port = http_host::serve(None, move |req: hyper::Request<hyper::body::Incoming>| {
+    let port = http_host::serve(tls, move |req: hyper::Request<hyper::body::Incoming>| {
         let keep = keep.clone();
         async move {
             let typed = req.headers().get("content-type").map(|v| v.as_bytes())
@@ -408,6 +413,43 @@ fn with_the_collector_down_calls_still_succeed_and_the_failure_is_logged_once() 
         .collect();
     assert_eq!(warned.len(), 1, "{log:?}");
     assert_eq!(audit_lines(dir.path()).len(), 20);
+}
+
+#[test]
+fn spans_go_to_an_https_collector_that_the_configured_ca_vouches_for() {
+    let dir = tempfile::tempdir().unwrap();
+    pki::write(dir.path());
+    let (host, _seen) = backend();
+    let (otlp, spans) = collector_on(Some(pki::server(dir.path(), "server", None)));
+    let telemetry = |ca: &str| {
+        format!(
+            "[telemetry]\notlp_endpoint = \"https://localhost:{otlp}\"\ntls = {{ ca = \"{ca}\" }}"
+        )
+    };
+    let g = gateway(dir.path(), host, &telemetry("ca.pem"));
+    let r = get(&g, "/v1/veh/AB12CDE", &[("x-request-id", "tls-1")]);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let trace = trace_of(r.header("traceresponse").unwrap()).to_string();
+    stop(g);
+    let got = spans.lock().unwrap().clone();
+    assert!(
+        got.iter().any(|(_, s)| hex::encode(&s.trace_id) == trace),
+        "{got:?}"
+    );
+    // A CA that did not sign the collector's certificate: nothing delivered, the call
+    // still answered, the failure logged.
+    let before = spans.lock().unwrap().len();
+    let g = gateway(dir.path(), host, &telemetry("other-ca.pem"));
+    let r = get(&g, "/v1/veh/AB12CDE", &[("x-request-id", "tls-2")]);
+    assert_eq!(r.status, 200, "{}", r.text());
+    let log = stop(g);
+    assert_eq!(spans.lock().unwrap().len(), before);
+    assert!(
+        log.iter().any(|l| l["message"]
+            .as_str()
+            .is_some_and(|m| m.starts_with("span export failed"))),
+        "{log:?}"
+    );
 }
 
 #[test]

@@ -302,7 +302,7 @@ pub fn validate(config: &Config, source: &Path) -> Result<Gateway, Vec<Problem>>
             Err(ps) => ps.into_iter().for_each(|(p, m)| bad(joined(&at, &p), m)),
         }
     }
-    let telemetry = match config.telemetry.as_ref().map(|t| t.validate()) {
+    let telemetry = match config.telemetry.as_ref().map(|t| t.validate(&base)) {
         Some(Ok(t)) => t,
         Some(Err(ps)) => {
             ps.into_iter()

@@ -135,6 +135,45 @@ pub fn client(
         .build(Dial { tcp, tls })
 }
 
+/// The TLS settings an `http(s)://` URL needs: some exactly for https. Problems are
+/// (key, message) with `url` or `tls`.
+pub fn https_tls(
+    url: &str,
+    tls: Option<&BackendTlsConfig>,
+    base: &Path,
+) -> Result<Option<Arc<BackendTls>>, (String, String)> {
+    // The URL up to its first hole: holes may only follow the host.
+    let fixed = url.split('{').next().unwrap_or_default();
+    let uri = parse_url(fixed).map_err(|m| ("url".to_string(), m))?;
+    if !url.contains("://") || fixed.matches('/').count() < 3 && fixed.len() < url.len() {
+        return Err((
+            "url".into(),
+            format!("`{url}`: `{{field}}` holes may only follow the host"),
+        ));
+    }
+    match (uri.scheme_str(), tls) {
+        (Some("https"), None) => Err((
+            "tls".into(),
+            "missing: an https URL needs `tls = { ca = \"...\" }`, the CA bundle to trust".into(),
+        )),
+        (Some("https"), Some(t)) => {
+            let address = format!(
+                "{}:{}",
+                uri.host().unwrap_or_default(),
+                uri.port_u16().unwrap_or(443)
+            );
+            super::tcp::backend_tls(t, &address, base)
+                .map(|t| Some(Arc::new(t)))
+                .map_err(|m| ("tls".into(), m))
+        }
+        (_, Some(_)) => Err((
+            "tls".into(),
+            format!("set on `{url}`: use an https:// URL for TLS"),
+        )),
+        (_, None) => Ok(None),
+    }
+}
+
 /// An `http://` or `https://` URL with a host, as the connector can use it.
 pub fn parse_url(url: &str) -> Result<Uri, String> {
     let uri: Uri = url

@@ -11,8 +11,9 @@ use ferrule_parsers::layout::{Field, Layout};
 use serde_json::{Map, Value};
 
 pub use super::credentials::Credentials;
-pub use super::target::{header_name, https_tls, Target};
+pub use super::target::{header_name, Target};
 pub use super::text::{json_path, JsonPath, Text};
+pub use crate::connector::http::https_tls;
 use crate::connector::BackendFraming;
 use crate::gateway::tls::ServerTls;
 

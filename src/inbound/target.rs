@@ -18,9 +18,7 @@ use super::spec::{BodySpec, InboundRoute};
 use super::text::{lookup, percent, set_path};
 use crate::config::inbound::InboundConfig;
 use crate::config::table::Problems;
-use crate::config::BackendTlsConfig;
-use crate::connector::http::{client, parse_url, HttpClient};
-use crate::connector::tls::BackendTls;
+use crate::connector::http::{client, https_tls, HttpClient};
 use crate::trace::context::{TraceContext, TRACEPARENT};
 
 /// Largest answer read from an API.
@@ -52,45 +50,6 @@ pub enum CallError {
 pub struct Answer {
     pub status: u16,
     pub body: Bytes,
-}
-
-/// The TLS settings an `http(s)://` URL needs: some exactly for https. Problems are
-/// (key, message) with `url` or `tls`.
-pub fn https_tls(
-    url: &str,
-    tls: Option<&BackendTlsConfig>,
-    base: &Path,
-) -> Result<Option<Arc<BackendTls>>, (String, String)> {
-    // The URL up to its first hole: holes may only follow the host.
-    let fixed = url.split('{').next().unwrap_or_default();
-    let uri = parse_url(fixed).map_err(|m| ("url".to_string(), m))?;
-    if !url.contains("://") || fixed.matches('/').count() < 3 && fixed.len() < url.len() {
-        return Err((
-            "url".into(),
-            format!("`{url}`: `{{field}}` holes may only follow the host"),
-        ));
-    }
-    match (uri.scheme_str(), tls) {
-        (Some("https"), None) => Err((
-            "tls".into(),
-            "missing: an https URL needs `tls = { ca = \"...\" }`, the CA bundle to trust".into(),
-        )),
-        (Some("https"), Some(t)) => {
-            let address = format!(
-                "{}:{}",
-                uri.host().unwrap_or_default(),
-                uri.port_u16().unwrap_or(443)
-            );
-            crate::connector::tcp::backend_tls(t, &address, base)
-                .map(|t| Some(Arc::new(t)))
-                .map_err(|m| ("tls".into(), m))
-        }
-        (_, Some(_)) => Err((
-            "tls".into(),
-            format!("set on `{url}`: use an https:// URL for TLS"),
-        )),
-        (_, None) => Ok(None),
-    }
 }
 
 impl Target {

@@ -13,7 +13,10 @@ use bytes::Bytes;
 use http_body_util::{BodyExt, Full, Limited};
 use opentelemetry_http::{HttpClient, HttpError, Request, Response};
 
+use std::sync::Arc;
+
 use crate::connector::http::{client, HttpClient as Hyper};
+use crate::connector::tls::BackendTls;
 
 /// The largest collector answer read (an `ExportTraceServiceResponse` is a few bytes).
 const MAX_ANSWER: usize = 64 * 1024;
@@ -27,11 +30,15 @@ pub struct OtlpClient {
 }
 
 impl OtlpClient {
-    /// Call inside the gateway's runtime: posts run there.
-    pub fn new(runtime: tokio::runtime::Handle, timeout: Duration) -> OtlpClient {
+    /// Call inside the gateway's runtime: posts run there. `tls` for an https collector.
+    pub fn new(
+        runtime: tokio::runtime::Handle,
+        timeout: Duration,
+        tls: Option<Arc<BackendTls>>,
+    ) -> OtlpClient {
         OtlpClient {
             // One connection to the collector is plenty: one batch is posted at a time.
-            hyper: client(None, timeout, 1),
+            hyper: client(tls, timeout, 1),
             runtime,
             timeout,
         }

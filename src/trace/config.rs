@@ -1,20 +1,27 @@
 //! `[telemetry]`: where spans go. Without `otlp_endpoint` nothing is exported and a
 //! request costs only its trace id (still logged, audited and propagated).
 
+use std::path::Path;
+use std::sync::Arc;
 use std::time::Duration;
 
 use hyper::Uri;
 use serde::Deserialize;
 
 use crate::config::table::Problems;
+use crate::config::BackendTlsConfig;
+use crate::connector::tls::BackendTls;
 
 /// `[telemetry]` as written.
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct TelemetryConfig {
-    /// The OTLP/HTTP collector, `http://host:4318` (`/v1/traces` is added to a URL
-    /// without a path). Absent: spans are not exported.
+    /// The OTLP/HTTP collector, `http://host:4318` or `https://...` (`/v1/traces` is
+    /// added to a URL without a path). Absent: spans are not exported.
     pub otlp_endpoint: Option<String>,
+    /// TLS towards an `https://` collector, as http backends' `tls` (the CA bundle to
+    /// trust; `cert`/`key` for mTLS; `server_name`).
+    pub tls: Option<BackendTlsConfig>,
     /// The `service.name` resource attribute of every span.
     #[serde(default = "defaults::service_name")]
     pub service_name: String,
@@ -44,6 +51,8 @@ pub mod defaults {
 pub struct Telemetry {
     /// The full URL spans are POSTed to.
     pub endpoint: Uri,
+    /// Set exactly for an `https://` endpoint.
+    pub tls: Option<Arc<BackendTls>>,
     pub service_name: String,
     pub sample_ratio: f64,
     pub export_timeout: Duration,
@@ -51,7 +60,8 @@ pub struct Telemetry {
 
 impl TelemetryConfig {
     /// `None` when no spans are to be exported; every problem at its key otherwise.
-    pub fn validate(&self) -> Result<Option<Telemetry>, Problems> {
+    /// Certificate files are read relative to `base`.
+    pub fn validate(&self, base: &Path) -> Result<Option<Telemetry>, Problems> {
         let mut problems: Problems = Vec::new();
         let endpoint = self
             .otlp_endpoint
@@ -62,6 +72,14 @@ impl TelemetryConfig {
                 problems.push(("otlp_endpoint".into(), m));
                 None
             });
+        let tls = match (&endpoint, &self.otlp_endpoint) {
+            (Some(_), Some(url)) => crate::connector::http::https_tls(url, self.tls.as_ref(), base)
+                .unwrap_or_else(|(key, m)| {
+                    problems.push((key.replace("url", "otlp_endpoint"), m));
+                    None
+                }),
+            _ => None,
+        };
         if !(0.0..=1.0).contains(&self.sample_ratio) {
             problems.push((
                 "sample_ratio".into(),
@@ -88,6 +106,7 @@ impl TelemetryConfig {
         }
         Ok(endpoint.map(|endpoint| Telemetry {
             endpoint,
+            tls,
             service_name: self.service_name.clone(),
             sample_ratio: self.sample_ratio,
             export_timeout: Duration::from_millis(self.export_timeout_ms),
@@ -101,14 +120,8 @@ fn endpoint(url: &str) -> Result<Uri, String> {
     let uri: Uri = url
         .parse()
         .map_err(|e| format!("invalid URL `{url}`: {e}"))?;
-    match uri.scheme_str() {
-        Some("http") => {}
-        Some("https") => {
-            return Err(format!(
-                "`{url}`: https collectors are not supported yet; use http:// (a local agent or sidecar)"
-            ))
-        }
-        _ => return Err(format!("`{url}`: expected http://host:port")),
+    if !matches!(uri.scheme_str(), Some("http" | "https")) {
+        return Err(format!("`{url}`: expected http://host:port or https://..."));
     }
     if uri.host().is_none() {
         return Err(format!("`{url}`: no host"));
@@ -127,7 +140,9 @@ mod tests {
     use super::*;
 
     fn check(text: &str) -> Result<Option<Telemetry>, Problems> {
-        toml::from_str::<TelemetryConfig>(text).unwrap().validate()
+        toml::from_str::<TelemetryConfig>(text)
+            .unwrap()
+            .validate(Path::new("."))
     }
 
     #[test]
@@ -172,8 +187,14 @@ mod tests {
                 "export_timeout_ms"
             ]
         );
+        // https needs the CA to trust; TLS settings on http:// are a mistake.
         let ps = check("otlp_endpoint = \"https://c:4318\"").unwrap_err();
-        assert!(ps[0].1.contains("not supported"), "{ps:?}");
+        assert_eq!(ps[0].0, "tls", "{ps:?}");
+        let ps = check("otlp_endpoint = \"http://c:4318\"\ntls = { ca = \"ca.pem\" }").unwrap_err();
+        assert_eq!(ps[0].0, "tls", "{ps:?}");
+        let ps = check("otlp_endpoint = \"https://c:4318\"\ntls = { ca = \"/nowhere/ca.pem\" }")
+            .unwrap_err();
+        assert!(ps[0].1.contains("/nowhere/ca.pem"), "{ps:?}");
         let ps = check("sample_ratio = nan").unwrap_err();
         assert_eq!(ps[0].0, "sample_ratio");
         // Unknown keys are refused, not ignored.

@@ -45,7 +45,11 @@ impl Exporter {
             .map_err(|e| format!("span export needs the gateway's runtime: {e}"))?;
         let otlp = opentelemetry_otlp::SpanExporter::builder()
             .with_http()
-            .with_http_client(OtlpClient::new(runtime, settings.export_timeout))
+            .with_http_client(OtlpClient::new(
+                runtime,
+                settings.export_timeout,
+                settings.tls.clone(),
+            ))
             .with_protocol(Protocol::HttpBinary)
             .with_endpoint(settings.endpoint.to_string())
             .with_timeout(settings.export_timeout)

@@ -80,7 +80,12 @@ impl Ca {
 /// and `other-server` (localhost; CN=host). Every subject also has `O=Force`.
 pub fn pki() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
-    let d = dir.path();
+    write(dir.path());
+    dir
+}
+
+/// The set of [`pki`], written into `d`.
+pub fn write(d: &Path) {
     let (good, other) = (Ca::new("Test CA"), Ca::new("Other CA"));
     good.write(&d.join("ca.pem"));
     other.write(&d.join("other-ca.pem"));
@@ -88,7 +93,6 @@ pub fn pki() -> tempfile::TempDir {
     good.leaf(d, "client", &[], "batch", false);
     other.leaf(d, "other-client", &[], "batch", false);
     other.leaf(d, "other-server", &["localhost"], "host", true);
-    dir
 }
 
 pub fn provider() -> Arc<rustls::crypto::CryptoProvider> {
