@@ -729,6 +729,45 @@ tls = { ca = "ca.pem", cert = "client.pem", key = "client.key" }
 
 /// Each route `/v1/NAME/AB12CDE` answers 502, and its reason is in the operator's log,
 /// never in the client's body.
+#[test]
+fn a_host_that_never_finishes_the_handshake_is_unreachable_within_the_connect_timeout() {
+    // It takes the TCP connection and then says nothing: without a bound on the
+    // handshake the call would wait for the whole 10 s exchange timeout (a 504).
+    let pki = pki();
+    let d = pki.path();
+    std::fs::write(d.join("req.cpy"), REQ_CPY).unwrap();
+    std::fs::write(d.join("rsp.cpy"), RSP_CPY).unwrap();
+    let silent = TcpListener::bind("127.0.0.1:0").unwrap();
+    let port = silent.local_addr().unwrap().port();
+    thread::spawn(move || {
+        let mut held = Vec::new();
+        for s in silent.incoming() {
+            held.extend(s.ok());
+        }
+    });
+    let tls = r#"ca = "ca.pem", server_name = "localhost""#;
+    let config = backends_config(&[
+        ("silent", format!("https://127.0.0.1:{port}/veh"), tls),
+        ("silenttcp", format!("127.0.0.1:{port}"), tls),
+    ])
+    .replace(
+        "name = \"silent\"\n",
+        "name = \"silent\"\nconnect_timeout_ms = 300\ntimeout_ms = 10000\n",
+    )
+    .replace(
+        "name = \"silenttcp\"\n",
+        "name = \"silenttcp\"\nconnect_timeout_ms = 300\ntimeout_ms = 10000\n",
+    );
+    let serve = Serve::start(d, &config);
+    refused_with_logged_reasons(
+        &serve,
+        &[
+            ("silent", "TLS handshake did not finish within 300ms"),
+            ("silenttcp", "no connection within 300ms"),
+        ],
+    );
+}
+
 fn refused_with_logged_reasons(serve: &Serve, cases: &[(&str, &str)]) {
     for (name, reason) in cases {
         let (status, text) = http_get(serve.port, &format!("/v1/{name}/AB12CDE")).unwrap();

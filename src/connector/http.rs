@@ -132,7 +132,11 @@ pub fn client(
     tcp.enforce_http(false);
     Client::builder(TokioExecutor::new())
         .pool_max_idle_per_host(max_idle)
-        .build(Dial { tcp, tls })
+        .build(Dial {
+            tcp,
+            tls,
+            handshake_timeout: connect_timeout,
+        })
 }
 
 /// The TLS settings an `http(s)://` URL needs: some exactly for https. Problems are
@@ -215,6 +219,9 @@ pub fn target(url: &str, has_tls: bool) -> Result<Uri, String> {
 pub struct Dial {
     tcp: Dialer,
     tls: Option<Arc<BackendTls>>,
+    /// The connect timeout again: a host that takes the TCP connection but never
+    /// finishes the handshake is as unreachable as one that refuses it (as tcp backends).
+    handshake_timeout: Duration,
 }
 
 type Dialling = Pin<Box<dyn Future<Output = io::Result<Conn>> + Send>>;
@@ -230,17 +237,21 @@ impl tower::Service<Uri> for Dial {
 
     fn call(&mut self, uri: Uri) -> Dialling {
         let connecting = tower::Service::<Uri>::call(&mut self.tcp, uri);
-        let tls = self.tls.clone();
+        let (tls, limit) = (self.tls.clone(), self.handshake_timeout);
         Box::pin(async move {
             let tcp = connecting.await.map_err(io::Error::other)?.into_inner();
             let stream = match tls {
                 None => Stream::Plain(tcp),
-                Some(tls) => Stream::Tls(Box::new(
-                    tls.connector
-                        .connect(tls.server_name.clone(), tcp)
-                        .await
-                        .map_err(super::tls::handshake_error)?,
-                )),
+                Some(tls) => {
+                    let handshake = tls.connector.connect(tls.server_name.clone(), tcp);
+                    let done = tokio::time::timeout(limit, handshake).await.map_err(|_| {
+                        io::Error::new(
+                            io::ErrorKind::TimedOut,
+                            format!("TLS handshake did not finish within {limit:?}"),
+                        )
+                    })?;
+                    Stream::Tls(Box::new(done.map_err(super::tls::handshake_error)?))
+                }
             };
             Ok(Conn(TokioIo::new(stream)))
         })
