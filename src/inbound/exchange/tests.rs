@@ -143,3 +143,42 @@ fn absent_arrays_leave_tables_empty_and_wrong_shapes_are_bad_responses() {
     assert_eq!(&rec[42..44], "03");
     assert!(!rec.contains('4'), "{rec}");
 }
+
+#[test]
+fn a_binary_count_in_the_style_of_generated_language_structures_is_set() {
+    // CICS and z/OS Connect tooling write a table's count as `-num PIC S9(9) COMP-5 SYNC`
+    // beside the table (here after a 1-byte field, so SYNC pads it to offset 4).
+    let dir = tempfile::tempdir().expect("temp dir");
+    let cpy = dir.path().join("gen-rsp.cpy");
+    std::fs::write(
+        &cpy,
+        "       01 RESPONSE.\n\
+         \x20         03 RESULT-CODE PIC 9(2).\n\
+         \x20         03 results-num PIC S9(9) COMP-5 SYNC.\n\
+         \x20         03 results OCCURS 2.\n\
+         \x20           05 id PIC S9(9) COMP-5 SYNC.\n\
+         \x20           05 label PIC X(3).\n",
+    )
+    .expect("copybook");
+    let text = crate::inbound::testing::one_route(
+        "http://127.0.0.1:9/x",
+        "fields = { results = { from = \"items\", count = \"results_num\", \
+         each = { id = \"id\", label = \"name\" } } }\n\
+         errors = { field = \"result_code\", map = { \"*\" = 12 } }",
+    )
+    .replace(
+        &format!("{}/tests/cobol/inbound/addrq-rsp.cpy", env!("CARGO_MANIFEST_DIR")),
+        &cpy.display().to_string(),
+    );
+    let g = crate::inbound::testing::load(dir.path(), &text);
+    let (route, codec) = (&g.inbound.routes[0], g.inbound.listeners[0].codec);
+    let answer = json!({"items": [{"id": 7, "name": "abc"}]});
+    let rec = answer_record(route, codec, answer.to_string().as_bytes()).expect("fits");
+    // "00", 2 slack bytes, the count 1 (big-endian: the listener's dialect is IBM's), then
+    // the first element (id at its own 4-byte boundary) and a blank second one.
+    assert_eq!(&rec[..2], b"00");
+    assert_eq!(&rec[4..8], 1i32.to_be_bytes());
+    assert_eq!(&rec[8..12], 7i32.to_be_bytes());
+    assert_eq!(&rec[12..15], b"abc");
+    assert_eq!(rec.len(), 8 + 2 * 8, "{rec:?}");
+}
