@@ -7,7 +7,7 @@
 //! convention (plain digit positive, `p`-`y` negative). Decode accepts both ASCII
 //! conventions; encode writes the one in [`ZonedCode::ascii_sign`].
 
-use super::{check_len, fit_to_pic, Decimal, DigitBuf, NumericError, MAX_DIGITS};
+use super::{check_len, fit_to_pic, swar, Decimal, DigitBuf, NumericError, MAX_DIGITS};
 use crate::dialect::AsciiSign;
 use crate::layout::{NumericPic, SignPosition};
 
@@ -239,6 +239,9 @@ pub fn write_json(
     code: ZonedCode,
     out: &mut Vec<u8>,
 ) -> Result<(), NumericError> {
+    if write_json_fast(bytes, pic, sign, code, out) {
+        return Ok(());
+    }
     let s = shape(pic, sign);
     let n = usize::from(pic.digits);
     // BLOCK spare bytes so the number text is copied in fixed-size blocks.
@@ -287,6 +290,49 @@ pub fn write_json(
     // Invalid or long fields: the checked decoder finds the exact error.
     decode(bytes, pic, sign, code)?.write_json(out);
     Ok(())
+}
+
+/// [`write_json`] a word at a time for valid fields of up to [`swar::MAX`] digits: true
+/// when it wrote the number, false (nothing written) for any other field, which the
+/// byte loops then write or refuse with the exact error.
+#[inline]
+pub(crate) fn write_json_fast(
+    bytes: &[u8],
+    pic: &NumericPic,
+    sign: SignPosition,
+    code: ZonedCode,
+    out: &mut Vec<u8>,
+) -> bool {
+    let s = shape(pic, sign);
+    let n = usize::from(pic.digits);
+    let Some(digits) = bytes.get(s.first..s.first + n) else {
+        return false;
+    };
+    if bytes.len() != s.len || n > swar::MAX {
+        return false;
+    }
+    // Digit values where the bytes are digits (zones 0xF or 0x3; both zeros end in 0,
+    // so XOR leaves 0-9 exactly for digits and more than 9 for anything else).
+    let mut w = swar::load(digits) ^ (swar::splat(code.zero()) & swar::low(n));
+    let negative = match s.sign_at {
+        Some(at) if !s.separate && pic.signed => {
+            // The overpunched byte: its digit goes in the word, its zone is the sign.
+            let Some((d, negative)) = digits.get(at).and_then(|&b| code.overpunch(at, b).ok())
+            else {
+                return false;
+            };
+            let shift = 8 * (n - 1 - at);
+            w = (w & !(0xFF << shift)) | (u128::from(d) << shift);
+            negative
+        }
+        Some(at) if s.separate => match bytes.get(at) {
+            Some(&b) if b == code.plus() => false,
+            Some(&b) if b == code.minus() && pic.signed => true,
+            _ => return false,
+        },
+        _ => false,
+    };
+    swar::all_digits(w) && swar::write_number(negative, w, pic.scale, out)
 }
 
 /// Plain digit bytes to ASCII digits; returns the largest digit value seen (above 9
