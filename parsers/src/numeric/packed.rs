@@ -584,6 +584,37 @@ mod tests {
         }
 
         #[test]
+        fn word_writer_agrees_with_decimal(
+            bytes in proptest::collection::vec(
+                prop_oneof![6 => (0u8..10, 0u8..10).prop_map(|(h, l)| h << 4 | l),
+                            2 => Just(0u8),
+                            1 => any::<u8>()],
+                1..10),
+            sign in prop::sample::select(vec![0xAu8, 0xB, 0xC, 0xD, 0xE, 0xF, 0x0, 0x9]),
+            scale in -2i16..18,
+            signed: bool,
+            pad: bool,
+        ) {
+            // Whenever the word path writes, it writes decode's text; where decode
+            // fails, it declines; valid fields of up to 8 bytes at scales 0..=15 it
+            // must take. Odd and even digit counts (the pad nibble) both.
+            let mut bytes = bytes;
+            if let Some(last) = bytes.last_mut() {
+                *last = (*last & 0xF0) | sign;
+            }
+            let digits = (bytes.len() * 2 - 1 - usize::from(pad && bytes.len() > 1)) as u16;
+            let p = pic(digits, scale, signed);
+            let want = decode(&bytes, &p).map(|d| d.to_string());
+            let mut out = Vec::new();
+            let took = write_json_fast(&bytes, &p, &mut out);
+            match &want {
+                Ok(text) if took => prop_assert_eq!(String::from_utf8(out).unwrap(), text.clone()),
+                Ok(_) => prop_assert!(bytes.len() > 8 || !(0..=15).contains(&scale)),
+                Err(_) => prop_assert!(!took && out.is_empty()),
+            }
+        }
+
+        #[test]
         fn fast_path_agrees_with_checked_loop(
             bytes in proptest::collection::vec(
                 // Mostly valid digit pairs and zero bytes, sometimes anything.

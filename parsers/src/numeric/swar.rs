@@ -74,17 +74,11 @@ pub(crate) fn spread_nibbles(x: u64) -> u128 {
     (t | (t << 4)) & 0x0F0F_0F0F_0F0F_0F0F_0F0F_0F0F_0F0F_0F0F
 }
 
-/// Bytes of `w` from its highest non-zero one down (0 for zero).
-#[inline]
-fn significant(w: u128) -> usize {
-    16 - (w.leading_zeros() / 8) as usize
-}
-
 /// Writes `(-1)^negative * digits * 10^-scale`, the digits being those of the digit word
 /// `d` (leading zeros allowed): the same text as [`super::text::write_number`] gives for
 /// them without their leading zeros. Returns false, writing nothing, when the number
 /// needs that general writer (a negative scale, or one above 15).
-#[inline]
+#[inline(always)]
 pub(crate) fn write_number(negative: bool, d: u128, scale: i16, out: &mut Vec<u8>) -> bool {
     let Ok(s) = usize::try_from(scale) else {
         return false;
@@ -94,29 +88,40 @@ pub(crate) fn write_number(negative: bool, d: u128, scale: i16, out: &mut Vec<u8
     }
     // Integer digits without their leading zeros, at least one: with the `s` fraction
     // digits at most the word's 16.
-    let int = significant(d >> (8 * s)).max(1);
-    // The 16 digit characters, zeros in front, then spare bytes: each part is copied as
-    // one fixed 16-byte block and cut back, with no byte loop and no `memcpy` call.
-    let mut block = [0u8; 32];
-    if let Some(digits) = block.first_chunk_mut::<16>() {
-        *digits = (d | splat(b'0')).to_be_bytes();
+    let lead = (d.leading_zeros() / 8) as usize;
+    let int = (16 - s).saturating_sub(lead).max(1);
+    let digits = (d | splat(b'0')).to_be_bytes();
+    // Composed in a stack block from fixed 16-byte copies: the sign, the integer part
+    // (read from `digits` padded by the zeros in front), the point and the fraction;
+    // then appended as one fixed-size block and cut back. No byte loop, no `memcpy`
+    // call, one capacity check.
+    let mut padded = [0u8; 32];
+    if let Some(head) = padded.first_chunk_mut::<16>() {
+        *head = digits;
     }
-    let part = |from: usize| -> Option<&[u8; 16]> { block.get(from..from + 16)?.try_into().ok() };
+    let part = |from: usize| -> Option<[u8; 16]> { padded.get(from..from + 16)?.try_into().ok() };
     let (Some(int_part), Some(frac)) = (part(16 - s - int), part(16 - s)) else {
         return false;
     };
-    if negative {
-        out.push(b'-');
-    }
-    let end = out.len() + int;
-    out.extend_from_slice(int_part);
-    out.truncate(end);
+    let mut text = [b'-'; 34];
+    let at = usize::from(negative);
+    let put = |text: &mut [u8; 34], at: usize, src: [u8; 16]| {
+        if let Some(dst) = text.get_mut(at..at + 16) {
+            dst.copy_from_slice(&src);
+        }
+    };
+    put(&mut text, at, int_part);
+    let mut len = at + int;
     if s > 0 {
-        out.push(b'.');
-        let end = out.len() + s;
-        out.extend_from_slice(frac);
-        out.truncate(end);
+        put(&mut text, len + 1, frac);
+        if let Some(point) = text.get_mut(len) {
+            *point = b'.';
+        }
+        len += 1 + s;
     }
+    let end = out.len() + len;
+    out.extend_from_slice(&text);
+    out.truncate(end);
     true
 }
 
