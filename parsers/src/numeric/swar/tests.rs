@@ -80,7 +80,7 @@ fn digit_check_and_nibble_spread() {
     for bad in [10u8, 0x7F, 0x80, 0xFF] {
         for at in [0, 7, 15] {
             assert!(!all_digits(
-                ONES * 9 & !(0xFF << (8 * at)) | u128::from(bad) << (8 * at)
+                ((ONES * 9) & !(0xFF << (8 * at))) | (u128::from(bad) << (8 * at))
             ));
         }
     }
