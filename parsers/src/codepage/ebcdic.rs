@@ -108,17 +108,27 @@ impl Page {
         Ok(())
     }
 
-    /// Appends the text of `bytes` when every byte is an ASCII character that needs no
-    /// escaping in a JSON string (the usual record text) and returns true; otherwise
-    /// leaves `out` as it was and returns false (use [`Self::decode_to_utf8`]).
-    pub(crate) fn decode_json_plain(&self, bytes: &[u8], out: &mut Vec<u8>) -> bool {
+    /// Appends `bytes` as a quoted JSON string when every byte is an ASCII character
+    /// that needs no escaping (the usual record text) and returns true; otherwise leaves
+    /// `out` as it was and returns false (use [`Self::decode_to_utf8`] and escape).
+    pub(crate) fn json_string_plain(&self, bytes: &[u8], out: &mut Vec<u8>) -> bool {
         let start = out.len();
-        out.extend(bytes.iter().map(|&b| self.json_plain[usize::from(b)]));
-        if out.get(start..).unwrap_or_default().is_ascii() {
-            return true;
+        // Table entries that are not plain ASCII have bit 7 set: OR-ing them as they
+        // are written decides the whole string at the end, with no branch per byte
+        // and no second pass.
+        let mut bad = 0u8;
+        out.push(b'"');
+        out.extend(bytes.iter().map(|&b| {
+            let c = self.json_plain[usize::from(b)];
+            bad |= c;
+            c
+        }));
+        if bad >= 0x80 {
+            out.truncate(start);
+            return false;
         }
-        out.truncate(start);
-        false
+        out.push(b'"');
+        true
     }
 
     /// Append the bytes encoding `text` to `out`; on error `out` is left as it was.

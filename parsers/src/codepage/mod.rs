@@ -191,12 +191,12 @@ impl CodePage {
         }
     }
 
-    /// Appends the text of `bytes` and returns true when it is plain ASCII that a JSON
-    /// string holds unescaped (EBCDIC pages only, where one table pass decides it);
-    /// otherwise leaves `out` as it was and returns false.
-    pub fn decode_json_plain(&self, bytes: &[u8], out: &mut Vec<u8>) -> bool {
+    /// Appends `bytes` as a quoted JSON string and returns true when their text is plain
+    /// ASCII that a JSON string holds unescaped (EBCDIC pages only, where one table pass
+    /// decides it); otherwise leaves `out` as it was and returns false.
+    pub fn json_string_plain(&self, bytes: &[u8], out: &mut Vec<u8>) -> bool {
         match self.kind {
-            Kind::Ebcdic(page) => page.decode_json_plain(bytes, out),
+            Kind::Ebcdic(page) => page.json_string_plain(bytes, out),
             Kind::Direct(_) | Kind::EncodingRs(_) => false,
         }
     }
@@ -440,20 +440,30 @@ mod tests {
     }
 
     #[test]
-    fn decode_json_plain_takes_only_clean_ascii() {
+    fn json_string_plain_takes_only_clean_ascii() {
         let cp = page("cp037");
         let mut out = b"x".to_vec();
-        // "AB 1" is plain.
-        assert!(cp.decode_json_plain(&[0xC1, 0xC2, 0x40, 0xF1], &mut out));
-        assert_eq!(out, b"xAB 1");
-        // A quote (0x7F), a control byte (0x05, tab) or a non-ASCII letter (0x63, Ä) is not:
-        // out is left as it was.
+        // "AB 1" is plain, quoted.
+        assert!(cp.json_string_plain(&[0xC1, 0xC2, 0x40, 0xF1], &mut out));
+        assert_eq!(out, b"x\"AB 1\"");
+        // A quote (0x7F), a control byte (0x05, tab) or a non-ASCII letter (0x63, Ä) is not,
+        // in the 8-byte blocks or in the rest after them: out is left as it was.
         for bad in [0x7F, 0x05, 0x63] {
-            assert!(!cp.decode_json_plain(&[0xC1, bad], &mut out));
-            assert_eq!(out, b"xAB 1");
+            for at in [0, 7, 8, 12] {
+                let mut bytes = [0xC1; 13];
+                bytes[at] = bad;
+                assert!(!cp.json_string_plain(&bytes, &mut out));
+                assert_eq!(out, b"x\"AB 1\"");
+            }
+        }
+        // Every length across the block edges: the letters, then the closing quote.
+        for n in 0..=17 {
+            let mut out = Vec::new();
+            assert!(cp.json_string_plain(&vec![0xC1; n], &mut out));
+            assert_eq!(out, format!("\"{}\"", "A".repeat(n)).as_bytes());
         }
         // ASCII-family pages always take the general path.
-        assert!(!page("latin1").decode_json_plain(b"AB", &mut out));
+        assert!(!page("latin1").json_string_plain(b"AB", &mut out));
     }
 
     #[test]

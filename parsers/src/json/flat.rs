@@ -47,6 +47,9 @@ struct Step<'l> {
     seg: u32,
     /// Part of a FILLER: decoded (its errors count) but not shown.
     hidden: bool,
+    /// Shown, not captured, with a value op that has a fast writer: the loop tries
+    /// that inline and leaves only what it declines to [`Flat::item`].
+    fast: bool,
 }
 
 /// What a step does after writing its leading text.
@@ -189,6 +192,12 @@ impl<'l> Flat<'l> {
                     edited,
                     value,
                 } => {
+                    let bytes = r.rec.get(step.offset..step.offset + step.len);
+                    if let (true, Some(bytes)) = (step.fast, bytes) {
+                        if value.write_fast(r.items, bytes, out) {
+                            continue;
+                        }
+                    }
                     self.item(lo + k, step, (field, dt, edited, value), r, out)?;
                 }
                 Op::Table(t) => {
@@ -207,7 +216,9 @@ impl<'l> Flat<'l> {
         Ok(())
     }
 
-    /// Step `i`'s value.
+    /// Step `i`'s value: the general path, with errors, FILLER and captures. Kept out
+    /// of line so the loop around the fast writers stays small.
+    #[inline(never)]
     fn item(
         &self,
         i: usize,
@@ -479,6 +490,10 @@ impl<'l> Builder<'l> {
             text
         });
         self.pending.clear();
+        let captured = self.flat.capture == Some(self.flat.steps.len());
+        let fast = !hidden
+            && !captured
+            && matches!(op, Op::Item { value, .. } if !matches!(value, ValueOp::General));
         self.flat.steps.push(Step {
             pre,
             short,
@@ -487,6 +502,7 @@ impl<'l> Builder<'l> {
             op,
             seg,
             hidden,
+            fast,
         });
         Some(())
     }

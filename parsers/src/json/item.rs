@@ -8,13 +8,15 @@ use crate::numeric::{self, edited::EditedPicture, zoned::ZonedCode, Decimal, Num
 
 use super::error::RecordErrorKind;
 use super::text::{needs_escaping, write_str};
-use super::walk_rules::{trim_padding, utf16_units};
+use super::walk_rules::{trim_padding, trim_trailing, utf16_units};
 use super::CodecOptions;
 
 /// What writing an item needs besides the item: the options and a reusable buffer.
 pub(crate) struct ItemWriter {
     pub opts: CodecOptions,
     pub zoned: ZonedCode,
+    /// The code page's space, which pads text.
+    pub space: u8,
     scratch: Vec<u8>,
 }
 
@@ -26,6 +28,7 @@ impl ItemWriter {
                 ebcdic: opts.codepage.is_ebcdic(),
                 ascii_sign: opts.dialect.ascii_sign,
             },
+            space: opts.codepage.space(),
             scratch: Vec::with_capacity(256),
         }
     }
@@ -180,15 +183,17 @@ impl ItemWriter {
         let cp: CodePage = self.opts.codepage;
         let sp = cp.space();
         // Only the padding side is trimmed, so encoding restores the same bytes.
-        let t = trim_padding(bytes, sp, justified_right);
+        let t = match justified_right {
+            false => trim_trailing(bytes, sp),
+            true => trim_padding(bytes, sp, true),
+        };
+        if cp.json_string_plain(t, out) {
+            return Ok(());
+        }
         // Decode straight into the output between quotes; only text holding a quote,
         // backslash or control character (rare) is moved aside and written escaped.
         let mark = out.len();
         out.push(b'"');
-        if cp.decode_json_plain(t, out) {
-            out.push(b'"');
-            return Ok(());
-        }
         cp.decode_to_utf8(t, out)?;
         let text = out.get(mark + 1..).unwrap_or_default();
         if needs_escaping(text) {

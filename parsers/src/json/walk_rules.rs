@@ -221,6 +221,30 @@ pub(crate) fn trim_padding<T: PartialEq + Copy>(
     }
 }
 
+/// `bytes` without their trailing `pad` bytes: [`trim_padding`] for left-justified
+/// text, eight bytes at a time (the last non-pad byte of a word is found from its
+/// trailing zero bits, with no byte loop; fields under 8 bytes take one).
+pub(crate) fn trim_trailing(bytes: &[u8], pad: u8) -> &[u8] {
+    let pads = u64::from_ne_bytes([pad; 8]);
+    let mut t = bytes;
+    while let Some((head, last)) = t.split_last_chunk::<8>() {
+        // Big-endian, so the field's last byte is the word's lowest.
+        let diff = u64::from_be_bytes(*last) ^ pads;
+        if diff != 0 {
+            let keep = t.len() - (diff.trailing_zeros() / 8) as usize;
+            return t.get(..keep).unwrap_or_default();
+        }
+        t = head;
+    }
+    while let [rest @ .., last] = t {
+        if *last != pad {
+            break;
+        }
+        t = rest;
+    }
+    t
+}
+
 /// A national (UTF-16BE) item's code units.
 pub(crate) fn utf16_units(bytes: &[u8]) -> Vec<u16> {
     bytes

@@ -14,6 +14,7 @@ pub mod decimal;
 pub mod edited;
 pub mod float;
 pub mod packed;
+mod swar;
 mod text;
 pub mod zoned;
 

@@ -4,7 +4,7 @@
 //! A PIC with `d` digits takes `d/2 + 1` bytes; an even digit count leaves one pad nibble
 //! in front, which IBM hardware reads as a digit, so decode does too.
 
-use super::{check_len, fit_to_nibbles, Decimal, DigitBuf, NumericError, MAX_DIGITS};
+use super::{check_len, fit_to_nibbles, swar, Decimal, DigitBuf, NumericError, MAX_DIGITS};
 use crate::layout::NumericPic;
 
 /// Bytes a packed field of this PIC occupies.
@@ -55,6 +55,9 @@ const PAIRS: [[u8; 2]; 256] = {
 /// `decode(..)?.write_json(out)` and the same errors (`out` is then unchanged), without
 /// building a [`Decimal`] for valid fields of up to MAX_DIGITS digit nibbles.
 pub fn write_json(bytes: &[u8], pic: &NumericPic, out: &mut Vec<u8>) -> Result<(), NumericError> {
+    if write_json_fast(bytes, pic, out) {
+        return Ok(());
+    }
     // Digit nibbles: two per byte before the last, plus its high nibble; BLOCK spare
     // bytes so the number text is copied in fixed-size blocks.
     let mut ascii = [0u8; MAX_DIGITS + 1 + super::text::BLOCK];
@@ -86,6 +89,27 @@ pub fn write_json(bytes: &[u8], pic: &NumericPic, out: &mut Vec<u8>) -> Result<(
     // Invalid or long fields: the checked decoder finds the exact error.
     decode(bytes, pic)?.write_json(out);
     Ok(())
+}
+
+/// [`write_json`] a word at a time for valid fields of up to 8 bytes (15 digit nibbles):
+/// true when it wrote the number, false (nothing written) for any other field, which
+/// the byte loops then write or refuse with the exact error.
+#[inline]
+pub(crate) fn write_json_fast(bytes: &[u8], pic: &NumericPic, out: &mut Vec<u8>) -> bool {
+    let len = bytes.len();
+    if len != byte_len(pic) || len > 8 {
+        return false;
+    }
+    // At most 8 bytes: the word's low 64 bits hold them all.
+    let x = swar::load(bytes) as u64;
+    let negative = match x & 0x0F {
+        0xB | 0xD if pic.signed => true,
+        0xA | 0xC | 0xE | 0xF => false,
+        _ => return false,
+    };
+    // The digit nibbles above the sign, one per byte.
+    let d = swar::spread_nibbles(x >> 4);
+    swar::all_digits(d) && swar::write_number(negative, d, pic.scale, out)
 }
 
 /// The digit nibbles without leading zeros, left-aligned in a zeroed array, and their
@@ -557,6 +581,37 @@ mod tests {
             let p = pic((bytes.len() * 2 - 1) as u16, scale, signed);
             let want = decode(&bytes, &p).map(|d| d.to_string());
             prop_assert_eq!(json(&bytes, &p).map(|s| s[1..].to_string()), want);
+        }
+
+        #[test]
+        fn word_writer_agrees_with_decimal(
+            bytes in proptest::collection::vec(
+                prop_oneof![6 => (0u8..10, 0u8..10).prop_map(|(h, l)| h << 4 | l),
+                            2 => Just(0u8),
+                            1 => any::<u8>()],
+                1..10),
+            sign in prop::sample::select(vec![0xAu8, 0xB, 0xC, 0xD, 0xE, 0xF, 0x0, 0x9]),
+            scale in -2i16..18,
+            signed: bool,
+            pad: bool,
+        ) {
+            // Whenever the word path writes, it writes decode's text; where decode
+            // fails, it declines; valid fields of up to 8 bytes at scales 0..=15 it
+            // must take. Odd and even digit counts (the pad nibble) both.
+            let mut bytes = bytes;
+            if let Some(last) = bytes.last_mut() {
+                *last = (*last & 0xF0) | sign;
+            }
+            let digits = (bytes.len() * 2 - 1 - usize::from(pad && bytes.len() > 1)) as u16;
+            let p = pic(digits, scale, signed);
+            let want = decode(&bytes, &p).map(|d| d.to_string());
+            let mut out = Vec::new();
+            let took = write_json_fast(&bytes, &p, &mut out);
+            match &want {
+                Ok(text) if took => prop_assert_eq!(String::from_utf8(out).unwrap(), text.clone()),
+                Ok(_) => prop_assert!(bytes.len() > 8 || !(0..=15).contains(&scale)),
+                Err(_) => prop_assert!(!took && out.is_empty()),
+            }
         }
 
         #[test]

@@ -7,7 +7,7 @@
 //! convention (plain digit positive, `p`-`y` negative). Decode accepts both ASCII
 //! conventions; encode writes the one in [`ZonedCode::ascii_sign`].
 
-use super::{check_len, fit_to_pic, Decimal, DigitBuf, NumericError, MAX_DIGITS};
+use super::{check_len, fit_to_pic, swar, Decimal, DigitBuf, NumericError, MAX_DIGITS};
 use crate::dialect::AsciiSign;
 use crate::layout::{NumericPic, SignPosition};
 
@@ -60,6 +60,21 @@ impl ZonedCode {
     }
 
     /// Reads one overpunched byte: the digit and whether it is negative.
+    /// [`Self::overpunch`]'s digit and sign of a valid byte, `None` for any other: the
+    /// EBCDIC zones decided inline, without building the error.
+    #[inline(always)]
+    fn overpunch_fast(self, offset: usize, b: u8) -> Option<(u8, bool)> {
+        if !self.ebcdic {
+            return self.overpunch(offset, b).ok();
+        }
+        let d = b & 0x0F;
+        match b >> 4 {
+            0xC | 0xA | 0xE | 0xF if d <= 9 => Some((d, false)),
+            0xD | 0xB if d <= 9 => Some((d, true)),
+            _ => None,
+        }
+    }
+
     fn overpunch(self, offset: usize, b: u8) -> Result<(u8, bool), NumericError> {
         let sign_err = || {
             // A blank is a missing digit rather than a wrong sign.
@@ -239,6 +254,9 @@ pub fn write_json(
     code: ZonedCode,
     out: &mut Vec<u8>,
 ) -> Result<(), NumericError> {
+    if write_json_fast(bytes, pic, sign, code, out) {
+        return Ok(());
+    }
     let s = shape(pic, sign);
     let n = usize::from(pic.digits);
     // BLOCK spare bytes so the number text is copied in fixed-size blocks.
@@ -287,6 +305,49 @@ pub fn write_json(
     // Invalid or long fields: the checked decoder finds the exact error.
     decode(bytes, pic, sign, code)?.write_json(out);
     Ok(())
+}
+
+/// [`write_json`] a word at a time for valid fields of up to [`swar::MAX`] digits: true
+/// when it wrote the number, false (nothing written) for any other field, which the
+/// byte loops then write or refuse with the exact error.
+#[inline]
+pub(crate) fn write_json_fast(
+    bytes: &[u8],
+    pic: &NumericPic,
+    sign: SignPosition,
+    code: ZonedCode,
+    out: &mut Vec<u8>,
+) -> bool {
+    let s = shape(pic, sign);
+    let n = usize::from(pic.digits);
+    let Some(digits) = bytes.get(s.first..s.first + n) else {
+        return false;
+    };
+    if bytes.len() != s.len || n > swar::MAX {
+        return false;
+    }
+    // Digit values where the bytes are digits (zones 0xF or 0x3; both zeros end in 0,
+    // so XOR leaves 0-9 exactly for digits and more than 9 for anything else).
+    let mut w = swar::load(digits) ^ (swar::splat(code.zero()) & swar::low(n));
+    let negative = match s.sign_at {
+        Some(at) if !s.separate && pic.signed => {
+            // The overpunched byte: its digit goes in the word, its zone is the sign.
+            let Some((d, negative)) = digits.get(at).and_then(|&b| code.overpunch_fast(at, b))
+            else {
+                return false;
+            };
+            let shift = 8 * (n - 1 - at);
+            w = (w & !(0xFF << shift)) | (u128::from(d) << shift);
+            negative
+        }
+        Some(at) if s.separate => match bytes.get(at) {
+            Some(&b) if b == code.plus() => false,
+            Some(&b) if b == code.minus() && pic.signed => true,
+            _ => return false,
+        },
+        _ => false,
+    };
+    swar::all_digits(w) && swar::write_number(negative, w, pic.scale, out)
 }
 
 /// Plain digit bytes to ASCII digits; returns the largest digit value seen (above 9
@@ -845,6 +906,66 @@ mod tests {
         ));
     }
 
+    #[test]
+    fn overpunch_fast_agrees_with_overpunch() {
+        // Every byte, every code: the same digit and sign, or None where it errs.
+        for code in [EB, LETTERS, LOWER] {
+            for b in 0..=255u8 {
+                assert_eq!(
+                    code.overpunch_fast(3, b),
+                    code.overpunch(3, b).ok(),
+                    "{b:#04X}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn fast_writer_takes_valid_short_fields_and_declines_the_rest() {
+        // S9(3)V99 trailing overpunch, -123.45: written by the word path.
+        let p = pic(5, 2, true);
+        let mut out = Vec::new();
+        assert!(write_json_fast(
+            &[0xF1, 0xF2, 0xF3, 0xF4, 0xD5],
+            &p,
+            TrailingOverpunch,
+            EB,
+            &mut out
+        ));
+        assert_eq!(out, b"-123.45");
+        // A bad digit, a bad sign, 17 digits, a negative scale: declined, nothing written.
+        let mut out = Vec::new();
+        assert!(!write_json_fast(
+            &[0xF1, 0xFA, 0xF3, 0xF4, 0xD5],
+            &p,
+            TrailingOverpunch,
+            EB,
+            &mut out
+        ));
+        assert!(!write_json_fast(
+            &[0xF1, 0xF2, 0xF3, 0xF4, 0x45],
+            &p,
+            TrailingOverpunch,
+            EB,
+            &mut out
+        ));
+        assert!(!write_json_fast(
+            &[0xF1; 17],
+            &pic(17, 0, false),
+            TrailingOverpunch,
+            EB,
+            &mut out
+        ));
+        assert!(!write_json_fast(
+            &[0xF1; 3],
+            &pic(3, -2, false),
+            TrailingOverpunch,
+            EB,
+            &mut out
+        ));
+        assert!(out.is_empty());
+    }
+
     fn any_code() -> impl Strategy<Value = ZonedCode> {
         prop_oneof![Just(EB), Just(LETTERS), Just(LOWER)]
     }
@@ -868,6 +989,31 @@ mod tests {
             let mut out = vec![0u8; shape(&p, sign).len];
             encode(&v, &p, sign, code, &mut out).unwrap();
             prop_assert_eq!(decode(&out, &p, sign, code).unwrap(), v);
+        }
+
+        #[test]
+        fn fast_writer_agrees_with_decimal(
+            bytes in proptest::collection::vec(
+                prop_oneof![8 => (0u8..10).prop_map(|d| 0xF0 | d),
+                            2 => prop::sample::select(vec![0xC1u8, 0xD5, 0xA0, 0xB9, 0xE3,
+                                0x4E, 0x60, 0x40]),
+                            1 => any::<u8>()],
+                1..18),
+            scale in -2i16..18, signed: bool, sign in any_sign(),
+        ) {
+            // Whenever the word path writes, it writes decode's text; where decode
+            // fails, it declines. Valid EBCDIC fields of up to 16 digits and scales
+            // 0..=15 it must take (else the fast path could silently never run).
+            let sep = matches!(sign, LeadingSeparate | TrailingSeparate) as usize;
+            let p = pic(bytes.len().saturating_sub(sep).max(1) as u16, scale, signed);
+            let want = decode(&bytes, &p, sign, EB).map(|d| d.to_string());
+            let mut out = Vec::new();
+            let took = write_json_fast(&bytes, &p, sign, EB, &mut out);
+            match &want {
+                Ok(text) if took => prop_assert_eq!(String::from_utf8(out).unwrap(), text.clone()),
+                Ok(_) => prop_assert!(p.digits > 16 || !(0..=15).contains(&scale)),
+                Err(_) => prop_assert!(!took && out.is_empty()),
+            }
         }
 
         #[test]

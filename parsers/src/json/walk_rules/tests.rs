@@ -147,3 +147,29 @@ fn table_counts_room_absence_and_bad_counters() {
         .table(&at(Some(0), true), true, fail, &mut path)
         .is_err());
 }
+
+#[test]
+fn trim_trailing_word_edges() {
+    // Pads inside a word, a whole word of them, none, only pads, short fields.
+    for (bytes, want) in [
+        (&b"ABCDEFGHIJ   "[..], &b"ABCDEFGHIJ"[..]),
+        (b"AB              ", b"AB"),
+        (b"ABCDEFGH", b"ABCDEFGH"),
+        (b"                 ", b""),
+        (b"A B  ", b"A B"),
+        (b"", b""),
+    ] {
+        assert_eq!(trim_trailing(bytes, b' '), want);
+    }
+}
+
+proptest::proptest! {
+    #[test]
+    fn trim_trailing_agrees_with_trim_padding(bytes in proptest::collection::vec(
+        proptest::prop_oneof![3 => proptest::strategy::Just(0x40u8), 1 => proptest::prelude::any::<u8>()],
+        0..40,
+    )) {
+        // The word-at-a-time trim cuts exactly what the byte loop cuts.
+        proptest::prop_assert_eq!(trim_trailing(&bytes, 0x40), trim_padding(&bytes, 0x40, false));
+    }
+}
