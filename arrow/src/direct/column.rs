@@ -28,7 +28,9 @@ pub(crate) enum Read {
         justified_right: bool,
     },
     /// UTF-16BE text, U+0020 padding trimmed.
-    National { justified_right: bool },
+    National {
+        justified_right: bool,
+    },
     Packed(Packed),
     Zoned(Zoned),
     Binary(Binary),
@@ -109,9 +111,9 @@ impl LeafProg {
                     decode_f64(b, width, format).ok().map(|f| f as f32)
                 })?)
             }
-            (Leaf::Float64, Read::Float { width, format }) => Arc::new(
-                self.ints::<Float64Type>(recs, |b| decode_f64(b, width, format).ok())?,
-            ),
+            (Leaf::Float64, Read::Float { width, format }) => {
+                Arc::new(self.ints::<Float64Type>(recs, |b| decode_f64(b, width, format).ok())?)
+            }
             _ => return None,
         })
     }
@@ -188,7 +190,12 @@ fn trim(bytes: &[u8], pad: u8, justified_right: bool) -> &[u8] {
 fn national(bytes: &[u8], justified_right: bool, out: &mut Vec<u8>) -> Option<()> {
     let units: Vec<u16> = bytes
         .chunks_exact(2)
-        .map(|c| u16::from_be_bytes([c.first().copied().unwrap_or(0), c.get(1).copied().unwrap_or(0)]))
+        .map(|c| {
+            u16::from_be_bytes([
+                c.first().copied().unwrap_or(0),
+                c.get(1).copied().unwrap_or(0),
+            ])
+        })
         .collect();
     let n = if justified_right {
         units.iter().take_while(|&&u| u == 0x20).count()

@@ -131,7 +131,12 @@ impl Ctx<'_> {
     }
 
     /// Every item the walk visits but shows no column for (FILLER), to be checked.
-    pub fn hidden(&self, n: &ShapeNode<'_>, shifts: &[usize], out: &mut Vec<LeafProg>) -> Option<()> {
+    pub fn hidden(
+        &self,
+        n: &ShapeNode<'_>,
+        shifts: &[usize],
+        out: &mut Vec<LeafProg>,
+    ) -> Option<()> {
         let f = n.field;
         if f.size == 0 || f.select_when.is_some() {
             return None;
@@ -170,13 +175,7 @@ impl Ctx<'_> {
 
     /// An item's program: its reads at every shift in `at`, into a `leaf` column (`None`:
     /// a hidden item, read only to be checked).
-    fn leaf(
-        &self,
-        f: &Field,
-        dt: &DataType,
-        leaf: Option<Leaf>,
-        at: &[usize],
-    ) -> Option<LeafProg> {
+    fn leaf(&self, f: &Field, dt: &DataType, leaf: Option<Leaf>, at: &[usize]) -> Option<LeafProg> {
         let len = dt.byte_len();
         let at: Vec<usize> = at.iter().map(|s| s + f.offset).collect();
         if len == 0 || at.iter().any(|&a| a + len > self.record_len) {

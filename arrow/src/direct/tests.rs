@@ -96,7 +96,12 @@ fn codecs() -> Vec<CodecOptions> {
 }
 
 /// The generic path's batch, or `None` when some record is not clean.
-fn generic(layout: &Layout, codec: &CodecOptions, plan: &ColumnPlan, recs: &[&[u8]]) -> Option<RecordBatch> {
+fn generic(
+    layout: &Layout,
+    codec: &CodecOptions,
+    plan: &ColumnPlan,
+    recs: &[&[u8]],
+) -> Option<RecordBatch> {
     let mut dec = ValueDecoder::new(layout, *codec).unwrap();
     let mut b = RecordBatchBuilder::new(plan.clone()).unwrap();
     let mut rv = RecordValues::default();
@@ -196,13 +201,19 @@ fn item(dt: &DataType, codec: &CodecOptions, bwz: bool, rng: &mut Rng) -> Vec<u8
             let used = rng.below(*chars as u64 + 1) as usize;
             let mut out = Vec::new();
             for i in 0..*chars {
-                let c: u16 = if i < used { [0x41, 0xE9, 0x20AC, 0x20][rng.below(4) as usize] } else { 0x20 };
+                let c: u16 = if i < used {
+                    [0x41, 0xE9, 0x20AC, 0x20][rng.below(4) as usize]
+                } else {
+                    0x20
+                };
                 out.extend_from_slice(&c.to_be_bytes());
             }
             out
         }
         DataType::Zoned { pic, sign } => {
-            let mut d: Vec<u8> = (0..pic.digits).map(|_| zero + rng.below(10) as u8).collect();
+            let mut d: Vec<u8> = (0..pic.digits)
+                .map(|_| zero + rng.below(10) as u8)
+                .collect();
             let neg = pic.signed && rng.below(2) == 0;
             let pick = rng.below(4) as usize;
             // Every sign the codecs accept: zones C, A, E, F and D, B; ASCII letters too.
@@ -222,7 +233,11 @@ fn item(dt: &DataType, codec: &CodecOptions, bwz: bool, rng: &mut Rng) -> Vec<u8
             match sign {
                 SignPosition::TrailingSeparate | SignPosition::LeadingSeparate => {
                     let s = if cp.is_ebcdic() {
-                        if neg { 0x60 } else { 0x4E }
+                        if neg {
+                            0x60
+                        } else {
+                            0x4E
+                        }
                     } else if neg {
                         b'-'
                     } else {
@@ -266,7 +281,11 @@ fn item(dt: &DataType, codec: &CodecOptions, bwz: bool, rng: &mut Rng) -> Vec<u8
             let limit = 10u128.pow(u32::from(pic.digits).min(18)) as u64;
             let v = rng.below(limit);
             let signed = matches!(dt, DataType::Binary { pic, .. } if pic.signed);
-            let v = if signed && rng.below(2) == 0 { (v as i64).wrapping_neg() as u64 } else { v };
+            let v = if signed && rng.below(2) == 0 {
+                (v as i64).wrapping_neg() as u64
+            } else {
+                v
+            };
             let be = v.to_be_bytes();
             let mut out = be[8 - len..].to_vec();
             let little = matches!(dt, DataType::Binary { native: true, .. })
@@ -284,7 +303,12 @@ fn item(dt: &DataType, codec: &CodecOptions, bwz: bool, rng: &mut Rng) -> Vec<u8
             if out.len() > 1 {
                 out[1] |= 0x10;
             }
-            if matches!(codec.dialect.float_format, ferrule_parsers::dialect::FloatFormat::Ieee(ferrule_parsers::dialect::Endian::Little)) {
+            if matches!(
+                codec.dialect.float_format,
+                ferrule_parsers::dialect::FloatFormat::Ieee(
+                    ferrule_parsers::dialect::Endian::Little
+                )
+            ) {
                 out.reverse();
             }
             out
@@ -318,9 +342,18 @@ fn layouts() -> Vec<(&'static str, Layout)> {
     vec![
         ("every", parsed(EVERY)),
         ("mixed", parsed(include_str!("../../../bench/mixed.cpy"))),
-        ("text-heavy", parsed(include_str!("../../../bench/text-heavy.cpy"))),
-        ("packed-heavy", parsed(include_str!("../../../bench/packed-heavy.cpy"))),
-        ("person", parsed(include_str!("../../../samples/person.cpy"))),
+        (
+            "text-heavy",
+            parsed(include_str!("../../../bench/text-heavy.cpy")),
+        ),
+        (
+            "packed-heavy",
+            parsed(include_str!("../../../bench/packed-heavy.cpy")),
+        ),
+        (
+            "person",
+            parsed(include_str!("../../../samples/person.cpy")),
+        ),
     ]
 }
 
@@ -331,7 +364,10 @@ fn valid_records_take_the_direct_path_and_match() {
             for flatten in [false, true] {
                 let recs = batch(&layout, codec, 7 + k as u64, 50, 0);
                 let refs: Vec<&[u8]> = recs.iter().map(Vec::as_slice).collect();
-                assert!(same(&layout, codec, flatten, &refs), "{name}, codec {k}, flatten {flatten}: valid records refused");
+                assert!(
+                    same(&layout, codec, flatten, &refs),
+                    "{name}, codec {k}, flatten {flatten}: valid records refused"
+                );
             }
         }
     }
@@ -369,40 +405,64 @@ fn a_bad_record_anywhere_sends_the_batch_back() {
     recs[1].pop();
     let refs: Vec<&[u8]> = recs.iter().map(Vec::as_slice).collect();
     let plan = ColumnPlan::new(&layout, &codec, PlanOptions::default()).unwrap();
-    assert!(DirectPlan::new(&layout, &codec, &plan).unwrap().decode(&refs).is_none());
+    assert!(DirectPlan::new(&layout, &codec, &plan)
+        .unwrap()
+        .decode(&refs)
+        .is_none());
 }
 
 /// The offset of the top-level item `name`.
 fn find(layout: &Layout, name: &str) -> usize {
-    layout.root.children().iter().find(|f| f.name == name).unwrap().offset
+    layout
+        .root
+        .children()
+        .iter()
+        .find(|f| f.name == name)
+        .unwrap()
+        .offset
 }
 
 #[test]
 fn values_the_codecs_refuse_are_not_taken() {
     // Each field alone, in a one-record batch: the generic path refuses these bytes.
     let cases: &[(&str, &[u8])] = &[
-        ("05 A PIC S9(3) COMP-3.", &[0x12, 0x3A]),   // sign A: accepted, positive
-        ("05 A PIC S9(3) COMP-3.", &[0x12, 0x39]),   // sign 9: refused
-        ("05 A PIC 9(3) COMP-3.", &[0x12, 0x3D]),    // negative unsigned: refused
+        ("05 A PIC S9(3) COMP-3.", &[0x12, 0x3A]), // sign A: accepted, positive
+        ("05 A PIC S9(3) COMP-3.", &[0x12, 0x39]), // sign 9: refused
+        ("05 A PIC 9(3) COMP-3.", &[0x12, 0x3D]),  // negative unsigned: refused
         ("05 A PIC S9(4) COMP-3.", &[0x11, 0x23, 0x4C]), // pad digit: TRUNC(BIN) takes it
-        ("05 A PIC S9(3).", &[0xF1, 0xF2, 0xB3]),    // zone B: negative
-        ("05 A PIC S9(3).", &[0xF1, 0xF2, 0x73]),    // zone 7: refused
-        ("05 A PIC 9(3).", &[0xF1, 0xF2, 0xC3]),     // signed zone in an unsigned item
-        ("05 A PIC 9(3).", &[0x40, 0x40, 0x40]),     // blank, no BLANK WHEN ZERO
+        ("05 A PIC S9(3).", &[0xF1, 0xF2, 0xB3]),  // zone B: negative
+        ("05 A PIC S9(3).", &[0xF1, 0xF2, 0x73]),  // zone 7: refused
+        ("05 A PIC 9(3).", &[0xF1, 0xF2, 0xC3]),   // signed zone in an unsigned item
+        ("05 A PIC 9(3).", &[0x40, 0x40, 0x40]),   // blank, no BLANK WHEN ZERO
         ("05 A PIC 9(3) BLANK WHEN ZERO.", &[0x40, 0x40, 0x40]),
-        ("05 A PIC 9(3) SIGN LEADING SEPARATE.", &[0x60, 0xF1, 0xF2, 0xF3]),
-        ("05 A PIC S9(3) SIGN TRAILING SEPARATE.", &[0xF1, 0xF2, 0xF3, 0x4F]),
+        (
+            "05 A PIC 9(3) SIGN LEADING SEPARATE.",
+            &[0x60, 0xF1, 0xF2, 0xF3],
+        ),
+        (
+            "05 A PIC S9(3) SIGN TRAILING SEPARATE.",
+            &[0xF1, 0xF2, 0xF3, 0x4F],
+        ),
         ("05 A PIC S9(4) COMP.", &[0xFF, 0xFF]),
-        ("05 A PIC S9(4) COMP.", &[0x27, 0x10]),     // 10000: beyond the PIC
-        ("05 A PIC 9(2) COMP-X.", &[0x64]),          // 100: beyond the PIC
-        ("05 A COMP-2.", &[0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00]),
+        ("05 A PIC S9(4) COMP.", &[0x27, 0x10]), // 10000: beyond the PIC
+        ("05 A PIC 9(2) COMP-X.", &[0x64]),      // 100: beyond the PIC
+        (
+            "05 A COMP-2.",
+            &[0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00, 0x00],
+        ),
         ("05 A COMP-1.", &[0x41, 0x01, 0x00, 0x00]), // unnormalised IBM single
         ("05 A PIC N(2).", &[0xD8, 0x00, 0x00, 0x41]), // a lone surrogate
         ("05 A PIC X(3).", &[0xC1, 0x40, 0xFF]),
     ];
     for (line, bytes) in cases {
         let layout = parsed(&format!("       01 REC.\n           {line}\n"));
-        for codec in [CodecOptions::default(), CodecOptions { trunc: Trunc::Std, ..CodecOptions::default() }] {
+        for codec in [
+            CodecOptions::default(),
+            CodecOptions {
+                trunc: Trunc::Std,
+                ..CodecOptions::default()
+            },
+        ] {
             for flatten in [false, true] {
                 same(&layout, &codec, flatten, &[bytes]);
             }
@@ -425,9 +485,13 @@ fn layouts_it_does_not_do_keep_the_generic_path() {
         redefines: RedefinesMode::All,
         ..codec
     };
-    no("       01 R.\n           05 A PIC X(4).\n           05 B REDEFINES A PIC 9(4).\n", &all);
+    no(
+        "       01 R.\n           05 A PIC X(4).\n           05 B REDEFINES A PIC 9(4).\n",
+        &all,
+    );
     // The same REDEFINES shown as its first alternative only is taken.
-    let layout = parsed("       01 R.\n           05 A PIC X(4).\n           05 B REDEFINES A PIC 9(4).\n");
+    let layout =
+        parsed("       01 R.\n           05 A PIC X(4).\n           05 B REDEFINES A PIC 9(4).\n");
     assert!(same(&layout, &codec, false, &[b"\xC1\xC2\xC3\xC4"]));
 }
 
@@ -455,5 +519,105 @@ proptest! {
             let refs: Vec<&[u8]> = bytes.chunks(len).collect();
             same(&layout, &codec, flatten, &refs);
         }
+    }
+}
+
+/// What `read_batches` hands over: the batches, each bad record (number, offset, whole).
+#[derive(Default)]
+struct Sink {
+    keep: bool,
+    stop: bool,
+    batches: Vec<RecordBatch>,
+    bad: Vec<(u64, u64, bool)>,
+}
+
+#[derive(Debug, PartialEq)]
+enum Stopped {
+    Read,
+    Bad,
+}
+
+impl From<crate::read::ReadError> for Stopped {
+    fn from(_: crate::read::ReadError) -> Self {
+        Stopped::Read
+    }
+}
+
+impl crate::read::RecordSink for Sink {
+    type Error = Stopped;
+    fn batch(&mut self, batch: RecordBatch) -> Result<(), Stopped> {
+        self.batches.push(batch);
+        Ok(())
+    }
+    fn bad(&mut self, bad: crate::read::BadRecord) -> Result<bool, Stopped> {
+        let number = bad.errors.first().map_or(0, |e| e.record);
+        self.bad.push((number, bad.offset, bad.whole));
+        if self.stop {
+            return Err(Stopped::Bad);
+        }
+        Ok(self.keep)
+    }
+}
+
+/// `read_batches` over `input` (fixed framing), with or without the direct path.
+fn read(input: &[u8], direct: bool, keep: bool, stop: bool) -> (Sink, Result<(), Stopped>) {
+    use crate::read::{read_batches, ReadPlan};
+    use ferrule_parsers::framing::{Framing, RecordReader};
+    let layout = parsed(include_str!("../../../bench/mixed.cpy"));
+    let codec = CodecOptions::default();
+    let mut dec = ValueDecoder::new(&layout, codec).unwrap();
+    let plan = ColumnPlan::from_shape(dec.shape(), &codec, PlanOptions::default()).unwrap();
+    let direct_plan = DirectPlan::new(&layout, &codec, &plan).unwrap();
+    let mut builder = RecordBatchBuilder::new(plan).unwrap();
+    let mut reader = RecordReader::new(
+        input,
+        Framing::Fixed {
+            len: layout.max_len(),
+        },
+    );
+    let mut sink = Sink {
+        keep,
+        stop,
+        ..Sink::default()
+    };
+    let plan = ReadPlan {
+        measured: None,
+        batch_rows: 4,
+        direct: direct.then_some(&direct_plan),
+    };
+    let r = read_batches(&mut reader, &mut dec, &mut builder, plan, &mut sink);
+    (sink, r)
+}
+
+#[test]
+fn read_batches_gives_the_same_rows_and_bad_records_either_way() {
+    // 14 records, 4 a batch: records 6 and 7 bad (a field, and the whole record is not
+    // possible with fixed offsets: both are field errors), then a truncated tail.
+    let layout = parsed(include_str!("../../../bench/mixed.cpy"));
+    let codec = CodecOptions::default();
+    let len = layout.max_len();
+    let mut input: Vec<u8> = batch(&layout, &codec, 11, 14, 0).concat();
+    let total = find(&layout, "TOTAL-AMOUNT");
+    input[5 * len + total] = 0xFA;
+    input[6 * len + 12] = 0x4F; // CUSTOMER-NO: a zone 4 digit
+    for tail in [0, 7] {
+        let mut input = input.clone();
+        input.extend(std::iter::repeat_n(0xF1, tail));
+        for (keep, stop) in [(true, false), (false, false), (false, true)] {
+            let (g, gr) = read(&input, false, keep, stop);
+            let (d, dr) = read(&input, true, keep, stop);
+            assert_eq!(gr, dr, "tail {tail} keep {keep} stop {stop}");
+            assert_eq!(g.bad, d.bad, "tail {tail} keep {keep} stop {stop}");
+            let rows = |s: &Sink| s.batches.iter().map(RecordBatch::num_rows).sum::<usize>();
+            assert_eq!(rows(&g), rows(&d), "tail {tail} keep {keep} stop {stop}");
+            if keep || stop {
+                // Every batch as many rows as records: the same batches.
+                assert_eq!(g.batches, d.batches, "tail {tail} keep {keep} stop {stop}");
+            }
+        }
+        assert_eq!(
+            read(&input, true, false, false).0.bad,
+            [(6, 5 * len as u64, false), (7, 6 * len as u64, false)]
+        );
     }
 }
