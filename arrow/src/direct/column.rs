@@ -51,23 +51,30 @@ pub(crate) struct Number {
 }
 
 impl Number {
-    #[inline]
-    fn get(&self, bytes: &[u8]) -> Option<i128> {
+    /// The value of `bytes` through `read` (the kind's reader, chosen once per column so
+    /// that the loop over values inlines it), blank and P scaling applied.
+    #[inline(always)]
+    fn with(&self, bytes: &[u8], read: impl Fn(&[u8]) -> Option<i128>) -> Option<i128> {
         if let Some(sp) = self.blank {
             if bytes.iter().all(|&b| b == sp) {
                 return Some(0);
             }
         }
-        let v = match self.read {
-            Read::Packed(p) => p.read(bytes)?,
-            Read::Zoned(z) => z.read(bytes)?,
-            Read::Binary(b) => b.read(bytes)?,
-            _ => return None,
-        };
+        let v = read(bytes)?;
         if self.times == 1 {
             Some(v)
         } else {
             v.checked_mul(self.times)
+        }
+    }
+
+    /// The value of `bytes` (one call per value: for checks).
+    fn get(&self, bytes: &[u8]) -> Option<i128> {
+        match self.read {
+            Read::Packed(p) => self.with(bytes, |b| p.read(b)),
+            Read::Zoned(z) => self.with(bytes, |b| z.read(b)),
+            Read::Binary(x) => self.with(bytes, |b| x.read(b)),
+            _ => None,
         }
     }
 }
@@ -91,7 +98,7 @@ impl LeafProg {
                 Arc::new(self.text(recs)?) as ArrayRef
             }
             (Leaf::Decimal { precision, scale }, _) => Arc::new(
-                self.ints::<Decimal128Type>(recs, |b| n.get(b))?
+                self.numbers::<Decimal128Type>(recs, Some)?
                     .with_precision_and_scale(precision, scale)
                     .ok()?,
             ),
@@ -122,9 +129,24 @@ impl LeafProg {
     where
         T::Native: TryFrom<i128>,
     {
-        let n = self.number;
-        let a = self.ints::<T>(recs, |b| T::Native::try_from(n.get(b)?).ok())?;
+        let a = self.numbers::<T>(recs, |v| T::Native::try_from(v).ok())?;
         Some(Arc::new(a))
+    }
+
+    /// Every occurrence's integer through `to` (the column's native type), the kind's
+    /// reader picked here, outside the loop.
+    fn numbers<T: ArrowPrimitiveType>(
+        &self,
+        recs: &[&[u8]],
+        to: impl Fn(i128) -> Option<T::Native>,
+    ) -> Option<PrimitiveArray<T>> {
+        let n = &self.number;
+        match n.read {
+            Read::Packed(p) => self.ints::<T>(recs, |b| to(n.with(b, |b| p.read(b))?)),
+            Read::Zoned(z) => self.ints::<T>(recs, |b| to(n.with(b, |b| z.read(b))?)),
+            Read::Binary(x) => self.ints::<T>(recs, |b| to(n.with(b, |b| x.read(b))?)),
+            _ => None,
+        }
     }
 
     /// Every occurrence's value through `f`, no nulls.
