@@ -172,20 +172,7 @@ impl LeafProg {
         offsets.push(0i32);
         for rec in recs {
             for &at in &self.at {
-                let bytes = rec.get(at..at + self.len)?;
-                match self.number.read {
-                    Read::Text {
-                        codepage,
-                        justified_right,
-                    } => {
-                        let t = trim(bytes, codepage.space(), justified_right);
-                        codepage.decode_to_utf8(t, &mut values).ok()?;
-                    }
-                    Read::National { justified_right } => {
-                        national(bytes, justified_right, &mut values)?
-                    }
-                    _ => return None,
-                }
+                text(self.number.read, rec.get(at..at + self.len)?, &mut values)?;
                 offsets.push(i32::try_from(values.len()).ok()?);
             }
         }
@@ -195,17 +182,38 @@ impl LeafProg {
     }
 }
 
-/// Text without its padding: leading when right-justified, else trailing (as
-/// `walk_rules::trim_padding`).
+/// Appends the text of `bytes` read as `read` says; `None` when it is not text or the
+/// code page refuses it.
 #[inline]
-fn trim(bytes: &[u8], pad: u8, justified_right: bool) -> &[u8] {
-    if justified_right {
-        let n = bytes.iter().take_while(|&&b| b == pad).count();
-        bytes.get(n..).unwrap_or_default()
-    } else {
-        let n = bytes.iter().rev().take_while(|&&b| b == pad).count();
-        bytes.get(..bytes.len() - n).unwrap_or_default()
+fn text(read: Read, bytes: &[u8], out: &mut Vec<u8>) -> Option<()> {
+    match read {
+        Read::Text {
+            codepage,
+            justified_right,
+        } => {
+            let t = trim(bytes, codepage.space(), justified_right);
+            codepage.decode_to_utf8(t, out).ok()
+        }
+        Read::National { justified_right } => national(bytes, justified_right, out),
+        _ => None,
     }
+}
+
+/// Text (bytes or UTF-16 units) without its padding: leading when right-justified, else
+/// trailing (as `walk_rules::trim_padding`).
+#[inline]
+fn trim<T: PartialEq + Copy>(units: &[T], pad: T, justified_right: bool) -> &[T] {
+    let n = if justified_right {
+        units.iter().take_while(|&&u| u == pad).count()
+    } else {
+        units.iter().rev().take_while(|&&u| u == pad).count()
+    };
+    if justified_right {
+        units.get(n..)
+    } else {
+        units.get(..units.len() - n)
+    }
+    .unwrap_or_default()
 }
 
 /// UTF-16BE units, U+0020 padding trimmed, appended as UTF-8; `None` on a lone surrogate.
@@ -219,17 +227,7 @@ fn national(bytes: &[u8], justified_right: bool, out: &mut Vec<u8>) -> Option<()
             ])
         })
         .collect();
-    let n = if justified_right {
-        units.iter().take_while(|&&u| u == 0x20).count()
-    } else {
-        units.iter().rev().take_while(|&&u| u == 0x20).count()
-    };
-    let body = if justified_right {
-        units.get(n..)
-    } else {
-        units.get(..units.len() - n)
-    }
-    .unwrap_or_default();
+    let body = trim(&units, 0x20, justified_right);
     let mut buf = [0u8; 4];
     for c in char::decode_utf16(body.iter().copied()) {
         out.extend_from_slice(c.ok()?.encode_utf8(&mut buf).as_bytes());
@@ -245,17 +243,9 @@ pub(crate) fn check(prog: &LeafProg, recs: &[&[u8]]) -> Option<()> {
         for &at in &prog.at {
             let bytes = rec.get(at..at + prog.len)?;
             match prog.number.read {
-                Read::Text {
-                    codepage,
-                    justified_right,
-                } => {
+                read @ (Read::Text { .. } | Read::National { .. }) => {
                     scratch.clear();
-                    let t = trim(bytes, codepage.space(), justified_right);
-                    codepage.decode_to_utf8(t, &mut scratch).ok()?;
-                }
-                Read::National { justified_right } => {
-                    scratch.clear();
-                    national(bytes, justified_right, &mut scratch)?;
+                    text(read, bytes, &mut scratch)?;
                 }
                 Read::Float { width, format } => {
                     decode_f64(bytes, width, format).ok()?;

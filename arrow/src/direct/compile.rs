@@ -62,13 +62,8 @@ impl Ctx<'_> {
     fn base(&self, n: &ShapeNode<'_>, node: &Node, at: &[usize]) -> Option<Prog> {
         match (&n.field.kind, node) {
             (FieldKind::Group(_), Node::Struct(members)) => {
-                let shown = Shape::members(n);
-                if shown.len() != members.len() {
-                    return None;
-                }
-                let children = shown
-                    .iter()
-                    .zip(members)
+                let children = paired(n, members)?
+                    .into_iter()
                     .map(|(c, m)| self.nested(c, m, at))
                     .collect::<Option<Vec<_>>>()?;
                 let ArrowType::Struct(fields) = nested_type(node) else {
@@ -83,7 +78,8 @@ impl Ctx<'_> {
         }
     }
 
-    /// The flattened programs of a shown member, one per column, in `flat_fields` order.
+    /// The flattened programs of a shown member, one per column, in `flat_fields` order
+    /// (a table's elements one after the other).
     pub fn flat(
         &self,
         n: &ShapeNode<'_>,
@@ -92,42 +88,27 @@ impl Ctx<'_> {
         out: &mut Vec<Prog>,
     ) -> Option<()> {
         let f = n.field;
-        match (&f.occurs, node) {
+        let (node, count) = match (&f.occurs, node) {
             (Some(o), Node::List { elem, max }) if *max == o.max && o.depending_on.is_none() => {
-                for i in 0..o.max {
-                    self.flat_one(n, elem, shift + i * f.size, out)?;
-                }
-                Some(())
+                (elem.as_ref(), o.max)
             }
-            (None, _) => self.flat_one(n, node, shift, out),
-            _ => None,
+            (None, _) => (node, 1),
+            _ => return None,
+        };
+        for at in (0..count).map(|i| shift + i * f.size) {
+            match (&f.kind, node) {
+                (FieldKind::Group(_), Node::Struct(members)) => {
+                    for (c, m) in paired(n, members)? {
+                        self.flat(c, &m.node, at, out)?;
+                    }
+                }
+                (FieldKind::Item(dt), Node::Leaf(leaf)) => {
+                    out.push(Prog::Leaf(self.leaf(f, dt, Some(*leaf), &[at])?));
+                }
+                _ => return None,
+            }
         }
-    }
-
-    fn flat_one(
-        &self,
-        n: &ShapeNode<'_>,
-        node: &Node,
-        shift: usize,
-        out: &mut Vec<Prog>,
-    ) -> Option<()> {
-        match (&n.field.kind, node) {
-            (FieldKind::Group(_), Node::Struct(members)) => {
-                let shown = Shape::members(n);
-                if shown.len() != members.len() {
-                    return None;
-                }
-                for (c, m) in shown.iter().zip(members) {
-                    self.flat(c, &m.node, shift, out)?;
-                }
-                Some(())
-            }
-            (FieldKind::Item(dt), Node::Leaf(leaf)) => {
-                out.push(Prog::Leaf(self.leaf(n.field, dt, Some(*leaf), &[shift])?));
-                Some(())
-            }
-            _ => None,
-        }
+        Some(())
     }
 
     /// Every item the walk visits but shows no column for (FILLER), to be checked.
@@ -263,6 +244,16 @@ impl Ctx<'_> {
             len,
         })
     }
+}
+
+/// A group's shown members beside the plan's members of its struct (the same list, as
+/// the plan is built from the same shape).
+fn paired<'s, 'l, 'm>(
+    n: &'s ShapeNode<'l>,
+    members: &'m [Member],
+) -> Option<Vec<(&'s ShapeNode<'l>, &'m Member)>> {
+    let shown = Shape::members(n);
+    (shown.len() == members.len()).then(|| shown.into_iter().zip(members).collect())
 }
 
 /// What the stored integer is multiplied by at the column's scale: 10^p for `p` trailing

@@ -222,10 +222,10 @@ fn item(dt: &DataType, codec: &CodecOptions, bwz: bool, rng: &mut Rng) -> Vec<u8
                 match (cp.is_ebcdic(), neg) {
                     (true, true) => [0xD0, 0xB0][pick % 2] | v,
                     (true, false) => [0xC0, 0xF0, 0xA0, 0xE0][pick] | v,
-                    (false, true) if pick % 2 == 0 => b'p' + v,
+                    (false, true) if pick.is_multiple_of(2) => b'p' + v,
                     (false, true) if v == 0 => b'}',
                     (false, true) => b'J' + v - 1,
-                    (false, false) if pick % 2 == 0 => b,
+                    (false, false) if pick.is_multiple_of(2) => b,
                     (false, false) if v == 0 => b'{',
                     (false, false) => b'A' + v - 1,
                 }
