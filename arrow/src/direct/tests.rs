@@ -133,16 +133,19 @@ fn same(layout: &Layout, codec: &CodecOptions, flatten: bool, recs: &[&[u8]]) ->
     }
 }
 
-/// A small deterministic generator (splitmix64).
-struct Rng(u64);
+/// A deterministic generator from a seed (proptest's ChaCha).
+struct Rng(proptest::test_runner::TestRng);
 
 impl Rng {
+    fn new(seed: u64) -> Rng {
+        use proptest::test_runner::{RngAlgorithm, TestRng};
+        let mut s = [0u8; 32];
+        s[..8].copy_from_slice(&seed.to_le_bytes());
+        Rng(TestRng::from_seed(RngAlgorithm::ChaCha, &s))
+    }
+
     fn next(&mut self) -> u64 {
-        self.0 = self.0.wrapping_add(0x9E37_79B9_7F4A_7C15);
-        let mut z = self.0;
-        z = (z ^ (z >> 30)).wrapping_mul(0xBF58_476D_1CE4_E5B9);
-        z = (z ^ (z >> 27)).wrapping_mul(0x94D0_49BB_1331_11EB);
-        z ^ (z >> 31)
+        proptest::prelude::Rng::next_u64(&mut self.0)
     }
 
     fn below(&mut self, n: u64) -> u64 {
@@ -319,7 +322,7 @@ fn item(dt: &DataType, codec: &CodecOptions, bwz: bool, rng: &mut Rng) -> Vec<u8
 
 /// `count` records: valid, valid with a byte or two changed, or random.
 fn batch(layout: &Layout, codec: &CodecOptions, seed: u64, count: usize, bad: u64) -> Vec<Vec<u8>> {
-    let mut rng = Rng(seed);
+    let mut rng = Rng::new(seed);
     (0..count)
         .map(|_| {
             let mut r = valid(layout, codec, &mut rng);
