@@ -206,7 +206,8 @@ impl Ctx<'_> {
                 }),
                 pic,
             )?,
-            DataType::Binary { pic, native, .. } => numeric(
+            // The binary codec reads 1, 2, 4 or 8 bytes and refuses other widths.
+            DataType::Binary { pic, native, .. } if matches!(len, 1 | 2 | 4 | 8) => numeric(
                 Read::Binary(Binary {
                     signed: pic.signed,
                     endian: if *native {
@@ -215,7 +216,7 @@ impl Ctx<'_> {
                         Endian::Big
                     },
                     // COMP-5 is native binary whatever TRUNC says.
-                    below: (!(beyond || *native)).then(|| 10u128.pow(u32::from(pic.digits))),
+                    below: below(pic, beyond || *native)?,
                 }),
                 pic,
             )?,
@@ -223,7 +224,7 @@ impl Ctx<'_> {
                 Read::Binary(Binary {
                     signed: false,
                     endian: Endian::Big,
-                    below: (!beyond).then(|| 10u128.pow(u32::from(pic.digits))),
+                    below: below(pic, beyond)?,
                 }),
                 pic,
             )?,
@@ -254,6 +255,15 @@ fn paired<'s, 'l, 'm>(
 ) -> Option<Vec<(&'s ShapeNode<'l>, &'m Member)>> {
     let shown = Shape::members(n);
     (shown.len() == members.len()).then(|| shown.into_iter().zip(members).collect())
+}
+
+/// The bound a binary item's magnitude must stay under when TRUNC holds it to its PIC
+/// (`Some(None)`: no bound); `None` if 10^digits does not fit a u128.
+fn below(pic: &NumericPic, beyond: bool) -> Option<Option<u128>> {
+    if beyond {
+        return Some(None);
+    }
+    10u128.checked_pow(u32::from(pic.digits)).map(Some)
 }
 
 /// What the stored integer is multiplied by at the column's scale: 10^p for `p` trailing
