@@ -11,11 +11,16 @@
 #   python   bench/py_decode_mixed.py (the best plain Python we could write) against
 #            `ferrule decode --to csv --threads 1`, both on one core.
 #
-# Usage: bash bench/columnar.sh
-# Knobs (environment): REPS (5), COUNT (200000), KINDS ("text-heavy packed-heavy"),
-#   LARGE (2000000 records for the RSS runs; 0 skips them), PY_REPS (1),
+# Usage: bash bench/columnar.sh               MB/s, thread ratio, RSS, Python
+#        bash bench/columnar.sh --callgrind   instructions per record (valgrind), --threads 1,
+#            per kind and format: (Ir of CG_RECORDS records - Ir of a tenth) / 0.9 CG_RECORDS,
+#            so start-up cancels out; stable on a busy machine, unlike MB/s
+# Knobs (environment): REPS (5), COUNT (200000), KINDS ("text-heavy packed-heavy"; with
+#   --callgrind "text-heavy packed-heavy mixed"), FORMATS (--callgrind: "parquet arrow"),
+#   CG_RECORDS (20000), LARGE (2000000 records for the RSS runs; 0 skips them), PY_REPS (1),
 #   BENCH_DATA (where generated files are kept; reused while their size matches),
-#   FERRULE (a ferrule binary to measure instead of this tree's).
+#   FERRULE (a ferrule binary to measure instead of this tree's), BASE (--callgrind: a
+#   second binary measured in the same sitting, e.g. the build before a change).
 set -euo pipefail
 export LC_ALL=C
 
@@ -26,7 +31,15 @@ REPS=${REPS:-5}
 COUNT=${COUNT:-200000}
 LARGE=${LARGE:-2000000}
 PY_REPS=${PY_REPS:-1}
-read -r -a KINDS <<<"${KINDS:-text-heavy packed-heavy}"
+MODE=${1:-}
+if [[ $MODE == --callgrind ]]; then
+    read -r -a KINDS <<<"${KINDS:-text-heavy packed-heavy mixed}"
+else
+    read -r -a KINDS <<<"${KINDS:-text-heavy packed-heavy}"
+fi
+read -r -a FORMATS <<<"${FORMATS:-parquet arrow}"
+CG_RECORDS=${CG_RECORDS:-20000}
+BASE=${BASE:-}
 
 echo "== building (release)" >&2
 (cd "$ROOT" && cargo build --release --quiet --bin ferrule --example bench_gen)
@@ -63,6 +76,46 @@ best() {
     done
     awk -v d="$b" 'BEGIN { printf "%.6f", d / 1e6 }'
 }
+
+# ir BIN CPY FILE FORMAT -> instructions (Ir) of one `decode --threads 1` under callgrind.
+ir() {
+    local out=$DATA/columnar-cg.$4
+    valgrind --tool=callgrind --callgrind-out-file=/dev/null "$1" decode --copybook "$2" \
+        --codepage cp037 --framing fixed --no-progress --threads 1 --to "$4" -o "$out" "$3" \
+        2>&1 >/dev/null | awk '/Collected :/ { print $4 }'
+    rm -f "$out"
+}
+
+if [[ $MODE == --callgrind ]]; then
+    command -v valgrind >/dev/null || { echo "valgrind is not installed" >&2; exit 1; }
+    few=$((CG_RECORDS / 10))
+    echo "instructions per record (callgrind Ir; ($CG_RECORDS records - $few records) / $((CG_RECORDS - few))), --threads 1"
+    printf "%-14s %-8s %12s %12s %8s\n" kind format ferrule base ratio
+    for kind in "${KINDS[@]}"; do
+        cpy=$ROOT/bench/$kind.cpy
+        big=$(gen "$kind" "$CG_RECORDS")
+        small=$(gen "$kind" "$few")
+        for to in "${FORMATS[@]}"; do
+            per() {
+                local a b
+                a=$(ir "$1" "$cpy" "$big" "$to")
+                b=$(ir "$1" "$cpy" "$small" "$to")
+                awk -v a="$a" -v b="$b" -v n=$((CG_RECORDS - few)) 'BEGIN { printf "%.0f", (a - b) / n }'
+            }
+            echo "== $kind --to $to" >&2
+            mine=$(per "$FERRULE")
+            base=n/a
+            ratio=n/a
+            if [[ -n $BASE ]]; then
+                base=$(per "$BASE")
+                ratio=$(awk -v m="$mine" -v b="$base" 'BEGIN { printf "%.3f", m / b }')
+            fi
+            printf "%-14s %-8s %12s %12s %8s\n" "$kind" "$to" "$mine" "$base" "$ratio"
+        done
+    done
+    echo "binary: $FERRULE${BASE:+; base: $BASE}"
+    exit 0
+fi
 
 ROWS=()
 for kind in "${KINDS[@]}"; do

@@ -4,11 +4,14 @@
 //! Records are read through `ferrule_parsers::values` (typed values: exact decimals,
 //! floats, text), never through JSON text. [`plan`] maps the layout's shape to columns
 //! once; [`RecordBatchBuilder`] appends each record's values to them; [`writer`] writes
-//! batches to one file or a partitioned dataset.
+//! batches to one file or a partitioned dataset. [`DirectPlan`] builds the same batches
+//! straight from the bytes of fixed-length records, a column at a time, when the layout
+//! and the batch allow it.
 #![forbid(unsafe_code)]
 #![warn(clippy::expect_used)]
 
 mod builder;
+pub mod direct;
 mod error;
 pub mod plan;
 pub mod read;
@@ -21,6 +24,7 @@ pub mod writer;
 mod tests;
 
 pub use builder::RecordBatchBuilder;
+pub use direct::DirectPlan;
 pub use error::ColumnarError;
 pub use plan::{arrow_schema, describe, ColumnPlan, PlanOptions};
 #[cfg(feature = "writers")]

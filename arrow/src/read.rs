@@ -9,7 +9,7 @@ use ferrule_parsers::framing::{MeasuredError, RecordReader};
 use ferrule_parsers::json::{FieldErrorMode, RecordError};
 use ferrule_parsers::values::{RecordValues, ValueDecoder};
 
-use crate::{ColumnarError, RecordBatch, RecordBatchBuilder};
+use crate::{ColumnarError, DirectPlan, RecordBatch, RecordBatchBuilder};
 
 /// Why [`read_batches`] stopped on its own.
 #[derive(Debug)]
@@ -48,12 +48,23 @@ pub trait RecordSink {
 
 /// How records are cut and batched.
 #[derive(Debug, Clone, Copy)]
-pub struct ReadPlan {
+pub struct ReadPlan<'d> {
     /// `Some(max_len)`: fixed framing without lengths, each record as long as its OCCURS
     /// DEPENDING ON counters say (at most `max_len` bytes).
     pub measured: Option<usize>,
     /// Rows per batch handed to [`RecordSink::batch`].
     pub batch_rows: usize,
+    /// The layout's direct path, if it has one (unused with `measured`): each run of
+    /// `batch_rows` records goes through it, or the generic way when it is not sure.
+    pub direct: Option<&'d DirectPlan>,
+}
+
+/// The generic decode of one record at a time, and where its rows go.
+struct Generic<'a, 'l> {
+    decoder: &'a mut ValueDecoder<'l>,
+    builder: &'a mut RecordBatchBuilder,
+    rv: RecordValues,
+    batch_rows: usize,
 }
 
 /// Decodes every record `reader` cuts into `builder`'s rows, handing `sink` a batch every
@@ -63,56 +74,175 @@ pub fn read_batches<R: Read, S: RecordSink>(
     reader: &mut RecordReader<R>,
     decoder: &mut ValueDecoder<'_>,
     builder: &mut RecordBatchBuilder,
-    plan: ReadPlan,
+    plan: ReadPlan<'_>,
     sink: &mut S,
 ) -> Result<(), S::Error> {
-    let mut read = || -> Result<(), S::Error> {
-        let mut rv = RecordValues::default();
-        loop {
-            // A measured record is decoded while it is measured: keep that outcome.
-            let mut outcome: Option<Result<(), RecordError>> = None;
-            let next = match plan.measured {
-                Some(max_len) => reader.next_measured(max_len, |bytes| {
-                    decoder.decode(bytes, FieldErrorMode::Null, &mut rv)?;
-                    outcome = Some(Ok(()));
-                    Ok::<usize, RecordError>(rv.consumed)
-                }),
-                None => reader.next_record().map_err(MeasuredError::Framing),
-            };
-            let Some(record) = next.map_err(ReadError::Read)? else {
-                return Ok(());
-            };
-            let result = match outcome.take() {
-                Some(r) => r,
-                None => decoder.decode(record, FieldErrorMode::Null, &mut rv),
-            };
-            let clean = matches!(result, Ok(()) if rv.field_errors.is_empty());
-            let raw = if clean { Vec::new() } else { record.to_vec() };
-            let number = reader.record_number();
-            let (errors, whole) = match result {
-                Ok(()) if clean => {
-                    append(builder, &rv, number, sink, plan.batch_rows)?;
-                    continue;
-                }
-                Ok(()) => (std::mem::take(&mut rv.field_errors), false),
-                Err(e) => (vec![e], true),
-            };
-            let bad = BadRecord {
-                raw,
-                offset: reader.record_offset(),
-                errors: errors.into_iter().map(|e| e.at_record(number)).collect(),
-                whole,
-            };
-            if sink.bad(bad)? && !whole {
-                append(builder, &rv, number, sink, plan.batch_rows)?;
-            }
-        }
+    let mut g = Generic {
+        decoder,
+        builder,
+        rv: RecordValues::default(),
+        batch_rows: plan.batch_rows,
     };
-    let ran = read();
+    let ran = match (plan.direct, plan.measured) {
+        (Some(direct), None) => read_direct(reader, direct, &mut g, sink),
+        (_, measured) => read_each(reader, measured, &mut g, sink),
+    };
     // The rows decoded before a stop are handed over too.
-    let flushed = flush(builder, sink, 1);
+    let flushed = flush(g.builder, sink, 1);
     ran?;
     flushed
+}
+
+/// One record at a time (measured records are decoded while they are measured).
+fn read_each<R: Read, S: RecordSink>(
+    reader: &mut RecordReader<R>,
+    measured: Option<usize>,
+    g: &mut Generic<'_, '_>,
+    sink: &mut S,
+) -> Result<(), S::Error> {
+    loop {
+        // A measured record is decoded while it is measured: keep that outcome.
+        let mut outcome: Option<Result<(), RecordError>> = None;
+        let next = match measured {
+            Some(max_len) => reader.next_measured(max_len, |bytes| {
+                g.decoder.decode(bytes, FieldErrorMode::Null, &mut g.rv)?;
+                outcome = Some(Ok(()));
+                Ok::<usize, RecordError>(g.rv.consumed)
+            }),
+            None => reader.next_record().map_err(MeasuredError::Framing),
+        };
+        let Some(record) = next.map_err(ReadError::Read)? else {
+            return Ok(());
+        };
+        let result = match outcome.take() {
+            Some(r) => r,
+            None => g.decoder.decode(record, FieldErrorMode::Null, &mut g.rv),
+        };
+        let clean = matches!(result, Ok(()) if g.rv.field_errors.is_empty());
+        let raw = if clean { Vec::new() } else { record.to_vec() };
+        let at = (reader.record_number(), reader.record_offset());
+        g.settle(result, raw, at, sink)?;
+    }
+}
+
+/// Runs of `batch_rows` records through the direct path, each kept until it is decoded.
+fn read_direct<R: Read, S: RecordSink>(
+    reader: &mut RecordReader<R>,
+    direct: &DirectPlan,
+    g: &mut Generic<'_, '_>,
+    sink: &mut S,
+) -> Result<(), S::Error> {
+    let mut chunk = Chunk::default();
+    loop {
+        let record = match reader.next_record() {
+            Ok(Some(record)) => record,
+            Ok(None) => return chunk.decode(direct, g, sink),
+            Err(e) => {
+                // The records before the stop are decoded first, as they would have been
+                // one at a time.
+                chunk.decode(direct, g, sink)?;
+                return Err(ReadError::Read(MeasuredError::Framing(e)).into());
+            }
+        };
+        chunk.data.extend_from_slice(record);
+        chunk.ends.push(chunk.data.len());
+        chunk
+            .at
+            .push((reader.record_number(), reader.record_offset()));
+        if chunk.ends.len() >= g.batch_rows {
+            chunk.decode(direct, g, sink)?;
+        }
+    }
+}
+
+/// Records read but not yet decoded: their bytes back to back, where each ends, and
+/// each one's number and input offset.
+#[derive(Default)]
+struct Chunk {
+    data: Vec<u8>,
+    ends: Vec<usize>,
+    at: Vec<(u64, u64)>,
+}
+
+impl Chunk {
+    /// Decodes the records held, as one batch when the direct path is sure of them all,
+    /// else one by one the generic way (bad records to the sink), then forgets them.
+    fn decode<S: RecordSink>(
+        &mut self,
+        direct: &DirectPlan,
+        g: &mut Generic<'_, '_>,
+        sink: &mut S,
+    ) -> Result<(), S::Error> {
+        if self.ends.is_empty() {
+            return Ok(());
+        }
+        let mut start = 0;
+        let records: Vec<&[u8]> = self
+            .ends
+            .iter()
+            .map(|&end| {
+                let r = self.data.get(start..end).unwrap_or_default();
+                start = end;
+                r
+            })
+            .collect();
+        let ran = match direct.decode(&records) {
+            Some(batch) => sink.batch(batch),
+            None => records
+                .iter()
+                .zip(&self.at)
+                .try_for_each(|(record, &at)| g.one(record, at, sink))
+                .and_then(|()| flush(g.builder, sink, 1)),
+        };
+        self.data.clear();
+        self.ends.clear();
+        self.at.clear();
+        ran
+    }
+}
+
+impl Generic<'_, '_> {
+    /// Decodes one record (`at`: its number and input offset) and settles it.
+    fn one<S: RecordSink>(
+        &mut self,
+        record: &[u8],
+        at: (u64, u64),
+        sink: &mut S,
+    ) -> Result<(), S::Error> {
+        let result = self
+            .decoder
+            .decode(record, FieldErrorMode::Null, &mut self.rv);
+        let clean = matches!(result, Ok(()) if self.rv.field_errors.is_empty());
+        let raw = if clean { Vec::new() } else { record.to_vec() };
+        self.settle(result, raw, at, sink)
+    }
+
+    /// A decoded record's row, or the bad record to the sink (and its row if kept).
+    fn settle<S: RecordSink>(
+        &mut self,
+        result: Result<(), RecordError>,
+        raw: Vec<u8>,
+        (number, offset): (u64, u64),
+        sink: &mut S,
+    ) -> Result<(), S::Error> {
+        let (errors, whole) = match result {
+            Ok(()) if self.rv.field_errors.is_empty() => {
+                return append(self.builder, &self.rv, number, sink, self.batch_rows);
+            }
+            Ok(()) => (std::mem::take(&mut self.rv.field_errors), false),
+            Err(e) => (vec![e], true),
+        };
+        let bad = BadRecord {
+            raw,
+            offset,
+            errors: errors.into_iter().map(|e| e.at_record(number)).collect(),
+            whole,
+        };
+        if sink.bad(bad)? && !whole {
+            append(self.builder, &self.rv, number, sink, self.batch_rows)?;
+        }
+        Ok(())
+    }
 }
 
 /// Appends record `number`'s row, handing over a batch once there are `batch_rows`.

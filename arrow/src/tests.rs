@@ -385,6 +385,7 @@ fn read_all(keep: bool, stop: bool) -> (Collect, Result<(), Stopped>) {
     let plan = ReadPlan {
         measured: Some(l.max_len()),
         batch_rows: 2,
+        direct: None,
     };
     let r = read_batches(&mut reader, &mut dec, &mut builder, plan, &mut sink);
     (sink, r)

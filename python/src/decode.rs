@@ -6,7 +6,7 @@ use std::io::Read;
 
 use arrow_array::RecordBatch;
 use ferrule_arrow::read::{read_batches, BadRecord, ReadError, ReadPlan, RecordSink};
-use ferrule_arrow::{ColumnPlan, PlanOptions, RecordBatchBuilder};
+use ferrule_arrow::{ColumnPlan, DirectPlan, PlanOptions, RecordBatchBuilder};
 use ferrule_parsers::framing::{Framing, MeasuredError, RecordReader};
 use ferrule_parsers::json::{CodecOptions, RecordError};
 use ferrule_parsers::layout::Layout;
@@ -42,6 +42,8 @@ pub fn decode_all<R: Read>(
         },
     )
     .map_err(DecodeError::Columnar)?;
+    // Fixed-offset layouts: clean runs of records straight to columns.
+    let direct = DirectPlan::new(layout, codec, &plan);
     let mut builder = RecordBatchBuilder::new(plan).map_err(DecodeError::Columnar)?;
     // Fixed-framed ODO records are as long as their counters say (as the CLI reads them).
     let measured = layout.has_odo()
@@ -62,6 +64,7 @@ pub fn decode_all<R: Read>(
     let plan = ReadPlan {
         measured: measured.then(|| layout.max_len()),
         batch_rows,
+        direct: direct.as_ref(),
     };
     read_batches(&mut reader, &mut decoder, &mut builder, plan, &mut sink)?;
     Ok((sink.batches, sink.reported))

@@ -9,7 +9,7 @@ use clap::{Args, ValueEnum};
 use ferrule_arrow::read::{read_batches, ReadError, ReadPlan, RecordSink};
 use ferrule_arrow::writer::PARQUET_ROW_GROUP_ROWS;
 use ferrule_arrow::{
-    ColumnPlan, Format, ParquetCompression, Part, PlanOptions, Preparer, RecordBatch,
+    ColumnPlan, DirectPlan, Format, ParquetCompression, Part, PlanOptions, Preparer, RecordBatch,
     RecordBatchBuilder, Writer,
 };
 use ferrule_parsers::framing::{Framing, MeasuredError, RecordReader};
@@ -207,6 +207,8 @@ pub fn decode(args: &ColumnarArgs, job: Job<'_>) -> Result<(), Failure> {
                 Format::Parquet => args.group_rows(),
                 Format::Arrow | Format::Csv => BATCH_ROWS,
             },
+            // ODO layouts have no direct path.
+            direct: None,
         };
         decode_measured(
             &job,
@@ -243,7 +245,7 @@ struct End {
 fn decode_measured<R: std::io::Read>(
     job: &Job<'_>,
     mut reader: RecordReader<R>,
-    (decoder, builder, plan): (&mut ValueDecoder<'_>, &mut RecordBatchBuilder, ReadPlan),
+    (decoder, builder, plan): (&mut ValueDecoder<'_>, &mut RecordBatchBuilder, ReadPlan<'_>),
     writer: &mut Writer,
     end: End,
 ) -> End {
@@ -345,6 +347,8 @@ fn decode_batches<R: std::io::Read + Send>(
     } = end;
     let opts = job.opts;
     let preparer = writer.preparer();
+    // Fixed-offset layouts: clean batches straight to columns, the rest as below.
+    let direct = DirectPlan::new(layout, &opts, &plan);
     let make = || {
         let decoder =
             ValueDecoder::new(layout, opts).map_err(|e| Failure::usage(format!("error: {e}")))?;
@@ -354,6 +358,7 @@ fn decode_batches<R: std::io::Read + Send>(
             builder,
             rv: RecordValues::default(),
             preparer: preparer.clone(),
+            direct: direct.clone(),
         })
     };
     let ran = pipeline::run(
@@ -387,12 +392,26 @@ struct Columns<'l> {
     builder: RecordBatchBuilder,
     rv: RecordValues,
     preparer: Preparer,
+    /// The direct path, when the layout has one ([`DirectPlan`]).
+    direct: Option<DirectPlan>,
 }
 
 impl Work for Columns<'_> {
     type Out = Option<Part>;
 
     fn run(&mut self, batch: &Batch, on_error: OnError) -> Result<Done<Self::Out>, Failure> {
+        if let Some(direct) = self.direct.as_ref().filter(|_| batch.len() > 0) {
+            let records: Vec<&[u8]> = (0..batch.len()).map(|i| batch.record(i).0).collect();
+            // `None`: some record is one the direct path is not sure of (it may be bad),
+            // so the generic loop below decodes the batch and finds out.
+            if let Some(columns) = direct.decode(&records) {
+                return Ok(Done {
+                    out: Some(self.preparer.prepare(columns).map_err(fail)?),
+                    good: batch.len() as u64,
+                    bad: Vec::new(),
+                });
+            }
+        }
         let mut done = Done {
             out: None,
             good: 0,
