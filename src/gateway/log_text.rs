@@ -80,4 +80,18 @@ mod tests {
         assert!(!plain("\r"));
         assert!(!plain("\u{7f}"));
     }
+
+    proptest::proptest! {
+        #[test]
+        fn any_string_is_judged_and_escaped_as_debug_and_json_do(s in "[ -~\t\n\u{7f}\u{e9}]{0,80}") {
+            let printable = s.bytes().all(|b| (0x20..0x7f).contains(&b) || b == b'\t');
+            proptest::prop_assert_eq!(plain(&s), printable);
+            if printable {
+                let debug = format!("{s:?}");
+                proptest::prop_assert_eq!(joined(&s), &debug[1..debug.len() - 1]);
+                let json = serde_json::to_string(&s).unwrap();
+                proptest::prop_assert_eq!(joined(&s), &json[1..json.len() - 1]);
+            }
+        }
+    }
 }
