@@ -12,7 +12,9 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::Duration;
 
+use futures_util::future::Either;
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
+use tower::util::Oneshot;
 use tower::{Layer, Service, ServiceExt};
 
 use super::ConnectorError;
@@ -86,7 +88,7 @@ where
 {
     type Response = S::Response;
     type Error = ConnectorError;
-    type Future = Pin<Box<dyn Future<Output = Result<S::Response, ConnectorError>> + Send>>;
+    type Future = Either<Held<Oneshot<S, Req>>, Queued<S::Response>>;
 
     fn poll_ready(&mut self, _cx: &mut Context<'_>) -> Poll<Result<(), ConnectorError>> {
         // Always ready: waiting for a session is bounded and done in `call`.
@@ -94,15 +96,46 @@ where
     }
 
     fn call(&mut self, req: Req) -> Self::Future {
-        let shared = self.shared.clone();
         // The clone that was not polled ready is the one used: tower's usual swap.
         let inner = self.inner.clone();
-        Box::pin(async move {
+        // A free session (the usual case): no queue to wait in, no future to box.
+        if let Ok(permit) = self.shared.sessions.clone().try_acquire_owned() {
+            return Either::Left(Held {
+                inner: inner.oneshot(req),
+                session: Some(Session::new(&self.shared, permit)),
+            });
+        }
+        let shared = self.shared.clone();
+        Either::Right(Box::pin(async move {
             let session = shared.acquire().await?;
             let out = inner.oneshot(req).await;
             drop(session);
             out
-        })
+        }))
+    }
+}
+
+/// An exchange that waited for its session.
+pub type Queued<R> = Pin<Box<dyn Future<Output = Result<R, ConnectorError>> + Send>>;
+
+pin_project_lite::pin_project! {
+    /// An exchange holding its session, given back when the exchange ends (or is dropped).
+    pub struct Held<F> {
+        #[pin]
+        inner: F,
+        session: Option<Session>,
+    }
+}
+
+impl<F: Future> Future for Held<F> {
+    type Output = F::Output;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<F::Output> {
+        let this = self.project();
+        let out = std::task::ready!(this.inner.poll(cx));
+        // Given back as soon as the answer is in, as the queued path does.
+        this.session.take();
+        Poll::Ready(out)
     }
 }
 
@@ -132,7 +165,7 @@ impl Shared {
 }
 
 /// A held session; the gauge follows its life, including when the request is cancelled.
-struct Session {
+pub struct Session {
     in_use: metrics::Gauge,
     _permit: OwnedSemaphorePermit,
 }
@@ -309,5 +342,24 @@ mod tests {
         inner.gate.add_permits(1);
         let svc = limited(&inner, 0, 0, Duration::from_millis(10));
         assert_eq!(svc.oneshot(7).await.unwrap(), 7);
+    }
+
+    #[tokio::test]
+    async fn sessions_are_given_back_with_the_answer_on_both_paths() {
+        // With a session free the call holds it from `call` on; with none free it queues.
+        // Either way the session is free again as soon as the answer is in, while the
+        // finished future still exists.
+        let inner = Gated::new();
+        let mut svc = limited(&inner, 1, 1, Duration::from_secs(5));
+        let mut first = Box::pin(svc.call(1));
+        assert_eq!(svc.shared.sessions.available_permits(), 0);
+        let mut second = Box::pin(svc.call(2));
+        inner.gate.add_permits(2);
+        assert_eq!((&mut first).await, Ok(1));
+        assert_eq!((&mut second).await, Ok(2));
+        assert_eq!(svc.shared.sessions.available_permits(), 1);
+        assert_eq!(svc.shared.waiting.load(Ordering::SeqCst), 0);
+        drop((first, second));
+        assert_eq!(svc.shared.sessions.available_permits(), 1);
     }
 }

@@ -55,35 +55,61 @@ pub struct Metered<S> {
 impl<S, Req> Service<Req> for Metered<S>
 where
     S: Service<Req, Error = ConnectorError>,
-    S::Future: Send + 'static,
-    S::Response: Send + 'static,
 {
     type Response = S::Response;
     type Error = ConnectorError;
-    type Future = Pin<Box<dyn Future<Output = Result<S::Response, ConnectorError>> + Send>>;
+    type Future = MeteredFuture<S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), ConnectorError>> {
         self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, req: Req) -> Self::Future {
-        let (backend, ok) = (self.backend.clone(), self.ok.clone());
-        let fut = self.inner.call(req);
-        Box::pin(async move {
-            let started = Instant::now();
-            let out = fut.await;
-            let took = started.elapsed().as_secs_f64();
-            match &out {
-                Ok(_) => ok.record(took),
-                Err(e) => {
-                    metrics::histogram!(BACKEND_SECONDS, "backend" => backend.to_string(), "outcome" => e.kind())
-                        .record(took);
-                    metrics::counter!(BACKEND_ERRORS_TOTAL, "backend" => backend.to_string(), "kind" => e.kind())
-                        .increment(1);
-                }
+        MeteredFuture {
+            // Taken when the exchange is asked for: queueing inside counts.
+            started: Instant::now(),
+            inner: self.inner.call(req),
+            backend: self.backend.clone(),
+            ok: self.ok.clone(),
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// One exchange being timed: a named future, not a boxed one (one allocation and
+    /// one move of the inner future less per call).
+    pub struct MeteredFuture<F> {
+        #[pin]
+        inner: F,
+        started: Instant,
+        backend: Arc<str>,
+        ok: metrics::Histogram,
+    }
+}
+
+impl<F, R> Future for MeteredFuture<F>
+where
+    F: Future<Output = Result<R, ConnectorError>>,
+{
+    type Output = Result<R, ConnectorError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        let Poll::Ready(out) = this.inner.poll(cx) else {
+            return Poll::Pending;
+        };
+        let took = this.started.elapsed().as_secs_f64();
+        match &out {
+            Ok(_) => this.ok.record(took),
+            Err(e) => {
+                let backend = this.backend.to_string();
+                metrics::histogram!(BACKEND_SECONDS, "backend" => backend.clone(), "outcome" => e.kind())
+                    .record(took);
+                metrics::counter!(BACKEND_ERRORS_TOTAL, "backend" => backend, "kind" => e.kind())
+                    .increment(1);
             }
-            out
-        })
+        }
+        Poll::Ready(out)
     }
 }
 
@@ -106,6 +132,47 @@ mod tests {
         assert_eq!(
             bad.oneshot(4).await,
             Err(ConnectorError::Program("exit 3".into()))
+        );
+    }
+
+    #[test]
+    fn every_exchange_is_timed_under_its_outcome() {
+        // Two good exchanges and a failed one (after a pending poll): the ok series, the
+        // error's series and its counter, each with the backend's name.
+        let recorder = metrics_exporter_prometheus::PrometheusBuilder::new().build_recorder();
+        let handle = recorder.handle();
+        metrics::with_local_recorder(&recorder, || {
+            let rt = tokio::runtime::Builder::new_current_thread()
+                .enable_time()
+                .build()
+                .unwrap();
+            rt.block_on(async {
+                let layer = MeteredLayer::new("hostA");
+                let ok = layer.layer(service_fn(
+                    |n: u8| async move { Ok::<_, ConnectorError>(n) },
+                ));
+                assert_eq!(ok.clone().oneshot(1).await, Ok(1));
+                assert_eq!(ok.oneshot(2).await, Ok(2));
+                let bad = layer.layer(service_fn(|_: u8| async move {
+                    tokio::task::yield_now().await;
+                    Err::<u8, _>(ConnectorError::Timeout(std::time::Duration::from_millis(5)))
+                }));
+                assert!(bad.oneshot(3).await.is_err());
+            });
+        });
+        let text = handle.render();
+        let has = |l: &str| text.lines().any(|t| t == l);
+        assert!(
+            has(r#"ferrule_backend_duration_seconds_count{backend="hostA",outcome="ok"} 2"#),
+            "{text}"
+        );
+        assert!(
+            has(r#"ferrule_backend_duration_seconds_count{backend="hostA",outcome="timeout"} 1"#),
+            "{text}"
+        );
+        assert!(
+            has(r#"ferrule_backend_errors_total{backend="hostA",kind="timeout"} 1"#),
+            "{text}"
         );
     }
 }

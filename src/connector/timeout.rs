@@ -51,25 +51,47 @@ pub struct Timeout<S> {
 impl<S, Req> Service<Req> for Timeout<S>
 where
     S: Service<Req, Error = ConnectorError>,
-    S::Future: Send + 'static,
-    S::Response: Send + 'static,
 {
     type Response = S::Response;
     type Error = ConnectorError;
-    type Future = Pin<Box<dyn Future<Output = Result<S::Response, ConnectorError>> + Send>>;
+    type Future = Timed<S::Future>;
 
     fn poll_ready(&mut self, cx: &mut Context<'_>) -> Poll<Result<(), ConnectorError>> {
         self.inner.poll_ready(cx)
     }
 
     fn call(&mut self, req: Req) -> Self::Future {
-        let timeout = self.timeout;
-        let fut = self.inner.call(req);
-        Box::pin(async move {
-            tokio::time::timeout(timeout, fut)
-                .await
-                .unwrap_or(Err(ConnectorError::Timeout(timeout)))
-        })
+        Timed {
+            inner: tokio::time::timeout(self.timeout, self.inner.call(req)),
+            timeout: self.timeout,
+        }
+    }
+}
+
+pin_project_lite::pin_project! {
+    /// An exchange with its deadline: a named future, not a boxed one (one allocation
+    /// and one move of the inner future less per call).
+    pub struct Timed<F> {
+        #[pin]
+        inner: tokio::time::Timeout<F>,
+        timeout: Duration,
+    }
+}
+
+impl<F, R> Future for Timed<F>
+where
+    F: Future<Output = Result<R, ConnectorError>>,
+{
+    type Output = Result<R, ConnectorError>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        let this = self.project();
+        match this.inner.poll(cx) {
+            Poll::Pending => Poll::Pending,
+            Poll::Ready(out) => {
+                Poll::Ready(out.unwrap_or(Err(ConnectorError::Timeout(*this.timeout))))
+            }
+        }
     }
 }
 

@@ -14,6 +14,8 @@ use tracing::field::{Field, Visit};
 use tracing_subscriber::field::{MakeVisitor, VisitFmt, VisitOutput};
 use tracing_subscriber::fmt::format::{DefaultVisitor, Writer};
 
+use super::log_text::{escaped, plain};
+
 /// The formatter (see the module doc).
 #[derive(Debug, Default, Clone, Copy)]
 pub struct LogFields;
@@ -61,26 +63,15 @@ impl LogVisitor<'_> {
         }
         self.writer.write_str(name)?;
         self.writer.write_str("=\"")?;
-        let mut rest = value;
-        while let Some(at) = rest.find(['"', '\\', '\t']) {
-            let (clean, tail) = rest.split_at(at);
-            self.writer.write_str(clean)?;
-            let mut chars = tail.chars();
-            self.writer.write_str(match chars.next() {
-                Some('"') => "\\\"",
-                Some('\\') => "\\\\",
-                _ => "\\t",
-            })?;
-            rest = chars.as_str();
-        }
-        self.writer.write_str(rest)?;
+        let mut result = Ok(());
+        escaped(value, |piece| {
+            if result.is_ok() {
+                result = self.writer.write_str(piece);
+            }
+        });
+        result?;
         self.writer.write_char('"')
     }
-}
-
-/// Printable ASCII and tab: the strings whose `{:?}` is known here.
-fn plain(s: &str) -> bool {
-    s.bytes().all(|b| (0x20..0x7f).contains(&b) || b == b'\t')
 }
 
 impl Visit for LogVisitor<'_> {

@@ -11,6 +11,7 @@ pub mod client_addr;
 mod guard;
 mod listener;
 mod log_fields;
+mod log_text;
 mod logs;
 mod ops;
 mod problem;

@@ -13,6 +13,7 @@ use std::time::{Duration, SystemTime};
 
 use tracing::{Level, Span};
 
+use super::log_text::{escaped, plain};
 use super::logs::{self, LineSink};
 
 /// The target the line is logged under (shown in it, and what `RUST_LOG` filters by).
@@ -113,13 +114,13 @@ impl Done<'_> {
         });
         if in_span {
             buf.extend_from_slice(b"request{method=\"");
-            debug_escaped(buf, self.method);
+            escaped_into(buf, self.method);
             buf.extend_from_slice(b"\" route=\"");
-            debug_escaped(buf, self.route);
+            escaped_into(buf, self.route);
             buf.extend_from_slice(b"\" request_id=\"");
-            debug_escaped(buf, self.request_id);
+            escaped_into(buf, self.request_id);
             buf.extend_from_slice(b"\" trace_id=\"");
-            debug_escaped(buf, self.trace_id);
+            escaped_into(buf, self.trace_id);
             buf.extend_from_slice(b"\"}: ");
         }
         buf.extend_from_slice(TARGET.as_bytes());
@@ -148,13 +149,13 @@ impl Done<'_> {
         buf.push(b'"');
         if in_span {
             buf.extend_from_slice(b",\"span\":{\"method\":\"");
-            json_escaped(buf, self.method);
+            escaped_into(buf, self.method);
             buf.extend_from_slice(b"\",\"request_id\":\"");
-            json_escaped(buf, self.request_id);
+            escaped_into(buf, self.request_id);
             buf.extend_from_slice(b"\",\"route\":\"");
-            json_escaped(buf, self.route);
+            escaped_into(buf, self.route);
             buf.extend_from_slice(b"\",\"trace_id\":\"");
-            json_escaped(buf, self.trace_id);
+            escaped_into(buf, self.trace_id);
             buf.extend_from_slice(b"\",\"name\":\"request\"}");
         }
         buf.extend_from_slice(b"}\n");
@@ -166,34 +167,9 @@ thread_local! {
     static LINE: RefCell<Vec<u8>> = RefCell::new(Vec::with_capacity(256));
 }
 
-/// Printable ASCII and tab only: the bytes whose escaping here is known to match the
-/// subscriber's (`{:?}` of a `str`; serde_json's strings).
-fn plain(s: &str) -> bool {
-    s.bytes().all(|b| (0x20..0x7f).contains(&b) || b == b'\t')
-}
-
-/// `{:?}` of a plain string, without the quotes.
-fn debug_escaped(buf: &mut Vec<u8>, s: &str) {
-    for b in s.bytes() {
-        match b {
-            b'"' => buf.extend_from_slice(b"\\\""),
-            b'\\' => buf.extend_from_slice(b"\\\\"),
-            b'\t' => buf.extend_from_slice(b"\\t"),
-            _ => buf.push(b),
-        }
-    }
-}
-
-/// A JSON string's content for a plain string.
-fn json_escaped(buf: &mut Vec<u8>, s: &str) {
-    for b in s.bytes() {
-        match b {
-            b'"' => buf.extend_from_slice(b"\\\""),
-            b'\\' => buf.extend_from_slice(b"\\\\"),
-            b'\t' => buf.extend_from_slice(b"\\t"),
-            _ => buf.push(b),
-        }
-    }
+/// A plain string's escaped text (the same for `{:?}` and JSON), a run at a time.
+fn escaped_into(buf: &mut Vec<u8>, s: &str) {
+    escaped(s, |piece| buf.extend_from_slice(piece.as_bytes()));
 }
 
 fn decimal(buf: &mut Vec<u8>, mut n: u64) {

@@ -13,11 +13,16 @@ use std::pin::Pin;
 use std::task::{Context, Poll};
 
 /// Runs `fut` to its end, or to the panic that ended it (`Err` with the payload).
-pub async fn caught<F: Future>(fut: F) -> Result<F::Output, Box<dyn Any + Send>> {
-    CatchUnwind(Box::pin(fut)).await
+///
+/// `fut` is boxed here, at once: the caller's own future then holds a pointer, not the
+/// whole call (a route call's state is large, and every layer above moves its caller's
+/// future around: each move was a copy of it).
+pub fn caught<F: Future>(fut: F) -> CatchUnwind<F> {
+    CatchUnwind(Box::pin(fut))
 }
 
-struct CatchUnwind<F>(Pin<Box<F>>);
+/// The future of [`caught`].
+pub struct CatchUnwind<F>(Pin<Box<F>>);
 
 impl<F: Future> Future for CatchUnwind<F> {
     type Output = Result<F::Output, Box<dyn Any + Send>>;

@@ -96,11 +96,3 @@ fn lines_are_the_default_formatters_bytes() {
 fn with_colours_the_default_formatter_writes() {
     assert_eq!(lines(true, true), lines(false, true));
 }
-
-#[test]
-fn only_printable_ascii_is_plain() {
-    assert!(plain("/v1/vehicles/{vrm}"));
-    assert!(plain("tab\t"));
-    assert!(!plain("caf\u{e9}"));
-    assert!(!plain("\r"));
-}

@@ -162,16 +162,6 @@ fn with_the_span_filtered_out_the_line_has_no_span() {
 }
 
 #[test]
-fn only_plain_bytes_are_written_here() {
-    // Anything else goes through the subscriber, whose escaping is then authoritative.
-    assert!(plain("/v1/vehicles/{vrm}"));
-    assert!(plain("tab\there"));
-    assert!(!plain("caf\u{e9}"));
-    assert!(!plain("new\nline"));
-    assert!(!plain("\u{7f}"));
-}
-
-#[test]
 fn numbers_print_as_the_subscriber_prints_them() {
     let text = |f: fn(&mut Vec<u8>, u64), n| {
         let mut b = Vec::new();

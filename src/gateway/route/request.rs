@@ -2,11 +2,13 @@
 //! `set` fields filled, then the request record out, every bad field listed.
 
 use std::collections::HashMap;
+use std::hash::BuildHasher;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
 use axum::http::{header, request::Parts, HeaderValue, Method, StatusCode};
 use ferrule_parsers::json::{Encoder, RecordError};
+use foldhash::fast::RandomState;
 use serde_json::{Map, Value};
 
 use super::codecs::{count_error, OwnedEncoder};
@@ -19,15 +21,23 @@ use crate::gateway::problem::{ApiError, FieldProblem};
 /// the path, the query and constants; and the call's protocol envelope.
 pub(super) async fn json(ctx: &RouteCtx, req: Request) -> Result<(Value, Envelope), ApiError> {
     let (mut parts, body) = req.into_parts();
-    let path = Path::<HashMap<String, String>>::from_request_parts(&mut parts, &())
+    // Keyed by the route's own parameter names (never a caller's text): a fast hash.
+    let path = Path::<HashMap<String, String, RandomState>>::from_request_parts(&mut parts, &())
         .await
         .map_err(|e| ApiError::BadRequest(format!("cannot read the path: {}", e.body_text())))?;
-    let query = Query::<HashMap<String, String>>::try_from_uri(&parts.uri)
-        .map_err(|_| ApiError::BadRequest("cannot read the query string".into()))?;
-    let envelope = envelope(&ctx.spec, &path.0, &query.0)?;
+    // No query string reads as an empty one: nothing to parse.
+    let query = match parts.uri.query() {
+        None => HashMap::new(),
+        Some(_) => {
+            Query::<HashMap<String, String>>::try_from_uri(&parts.uri)
+                .map_err(|_| ApiError::BadRequest("cannot read the query string".into()))?
+                .0
+        }
+    };
+    let envelope = envelope(&ctx.spec, &path.0, &query)?;
     // Room for the `set` fields up front: the object is not regrown as they go in.
     let mut value = read_body(parts, body, ctx.spec.set.len()).await?;
-    apply_set(&ctx.spec, &mut value, &path.0, &query.0)?;
+    apply_set(&ctx.spec, &mut value, &path.0, &query)?;
     Ok((value, envelope))
 }
 
@@ -35,8 +45,8 @@ pub(super) async fn json(ctx: &RouteCtx, req: Request) -> Result<(Value, Envelop
 /// listener would refuse is the caller's 400, naming the parameters.
 pub(super) fn envelope(
     spec: &RouteSpec,
-    path: &HashMap<String, String>,
-    query: &HashMap<String, String>,
+    path: &HashMap<String, String, impl BuildHasher>,
+    query: &HashMap<String, String, impl BuildHasher>,
 ) -> Result<Envelope, ApiError> {
     let lookup = |p: &str| param(spec, path, query, p);
     spec.envelope.render(&lookup).map_err(|e| {
@@ -55,8 +65,8 @@ pub(super) fn envelope(
 /// A parameter's value: from the path when the route's path names it, else the query.
 fn param(
     spec: &RouteSpec,
-    path: &HashMap<String, String>,
-    query: &HashMap<String, String>,
+    path: &HashMap<String, String, impl BuildHasher>,
+    query: &HashMap<String, String, impl BuildHasher>,
     name: &str,
 ) -> Option<String> {
     if spec.path_params.iter().any(|n| n == name) {
@@ -147,8 +157,8 @@ fn is_json(content_type: Option<&HeaderValue>) -> bool {
 pub(super) fn apply_set(
     spec: &RouteSpec,
     value: &mut Value,
-    path: &HashMap<String, String>,
-    query: &HashMap<String, String>,
+    path: &HashMap<String, String, impl BuildHasher>,
+    query: &HashMap<String, String, impl BuildHasher>,
 ) -> Result<(), ApiError> {
     let mut problems = Vec::new();
     for (field, template) in &spec.set {

@@ -10,7 +10,7 @@ use ferrule_parsers::json::{Decoded, Decoder, FieldErrorMode, RecordError, View}
 use serde_json::Value;
 
 use super::codecs::{count_error, OwnedDecoder, Pool};
-use super::status::{code_of, get_path, map_code, map_status};
+use super::status::{code_of, get_path, map_captured, map_code, map_status};
 use super::RouteCtx;
 use crate::auth::{strip_sensitive, Principal};
 use crate::config::RouteSpec;
@@ -78,13 +78,13 @@ pub(super) fn respond(
             Some(s) => {
                 // The captured value itself: no object is built around it to look it up
                 // again (an empty field path names nothing, as `get_path` would find).
-                let code = match captured {
-                    Some(text) if !s.field.is_empty() => Some(
-                        serde_json::from_slice::<Value>(&text).map_err(|_| ApiError::Internal)?,
-                    ),
-                    _ => None,
+                let mapped = match captured {
+                    Some(text) if !s.field.is_empty() => {
+                        map_captured(s, &text).map_err(|_| ApiError::Internal)?
+                    }
+                    _ => map_code(s, None),
                 };
-                route_status(ctx, s, map_code(s, code.as_ref()))?
+                route_status(ctx, s, mapped)?
             }
         };
         return Ok((status, out));

@@ -3,6 +3,8 @@
 //! Codes compare as text and, when both sides are decimal numbers, by value, so a map
 //! key `"0"` matches a PIC 99 return code decoded as `0`, `00` or `0.0`.
 
+use std::borrow::Cow;
+
 use serde_json::Value;
 
 use crate::config::StatusSpec;
@@ -28,44 +30,114 @@ pub fn map_status(spec: &StatusSpec, record: &Value) -> Option<u16> {
 
 /// [`map_status`] of the return code's value itself (`None`: the record has none).
 pub fn map_code(spec: &StatusSpec, code: Option<&Value>) -> Option<u16> {
-    code.and_then(code_text)
-        .and_then(|c| {
-            spec.map
-                .iter()
-                .find(|(k, _)| codes_match(k, &c))
-                .map(|(_, &s)| s)
-        })
-        .or(spec.default)
+    map_text(spec, code.and_then(code_text).as_deref())
+}
+
+/// [`map_code`] of a captured return code's JSON text, as the one-pass decoder captured
+/// it; `Err` when it is not JSON. A number or a string without escapes is read in place
+/// (no `Value`, no copy): a number's text is what serde_json keeps of it
+/// (`arbitrary_precision`), a string's content is between its quotes.
+pub fn map_captured(spec: &StatusSpec, json: &[u8]) -> Result<Option<u16>, serde_json::Error> {
+    if let Some(text) = in_place(json) {
+        return Ok(map_text(spec, Some(text)));
+    }
+    let code = serde_json::from_slice::<Value>(json)?;
+    Ok(map_code(spec, Some(&code)))
+}
+
+/// The code text of a JSON number, or of a string with nothing escaped (trimmed), read
+/// where it is; `None` for anything else (the caller parses it).
+fn in_place(json: &[u8]) -> Option<&str> {
+    let text = std::str::from_utf8(json).ok()?;
+    if is_json_number(json) {
+        return Some(text);
+    }
+    let inner = text.strip_prefix('"')?.strip_suffix('"')?;
+    // Control characters are invalid in a JSON string: serde_json decides about those.
+    if inner.bytes().any(|b| b == b'"' || b == b'\\' || b < 0x20) {
+        return None;
+    }
+    Some(inner.trim())
+}
+
+/// `-?(0|[1-9][0-9]*)(.[0-9]+)?([eE][+-]?[0-9]+)?`: JSON's number grammar, whole.
+fn is_json_number(b: &[u8]) -> bool {
+    fn digits(b: &[u8], at: &mut usize) -> usize {
+        let start = *at;
+        while b.get(*at).is_some_and(u8::is_ascii_digit) {
+            *at += 1;
+        }
+        *at - start
+    }
+    let mut at = usize::from(b.first() == Some(&b'-'));
+    match b.get(at) {
+        Some(b'0') => at += 1,
+        Some(b'1'..=b'9') => {
+            digits(b, &mut at);
+        }
+        _ => return false,
+    }
+    if b.get(at) == Some(&b'.') {
+        at += 1;
+        if digits(b, &mut at) == 0 {
+            return false;
+        }
+    }
+    if matches!(b.get(at), Some(b'e' | b'E')) {
+        at += 1;
+        if matches!(b.get(at), Some(b'+' | b'-')) {
+            at += 1;
+        }
+        if digits(b, &mut at) == 0 {
+            return false;
+        }
+    }
+    at == b.len()
+}
+
+/// The status for a return code's text (`None`: no code), or the `*` default.
+fn map_text(spec: &StatusSpec, code: Option<&str>) -> Option<u16> {
+    code.and_then(|c| {
+        spec.map
+            .iter()
+            .find(|(k, _)| codes_match(k, c))
+            .map(|(_, &s)| s)
+    })
+    .or(spec.default)
 }
 
 /// The return code's text in a decoded response, if the record has one.
 pub fn code_of(spec: &StatusSpec, record: &Value) -> Option<String> {
-    get_path(record, &spec.field).and_then(code_text)
+    get_path(record, &spec.field)
+        .and_then(code_text)
+        .map(Cow::into_owned)
 }
 
 /// A return code's text, trimmed (`null` and objects are not codes).
-fn code_text(v: &Value) -> Option<String> {
+fn code_text(v: &Value) -> Option<Cow<'_, str>> {
     match v {
-        Value::String(s) => Some(s.trim().to_string()),
-        Value::Number(n) => Some(n.to_string()),
-        Value::Bool(b) => Some(b.to_string()),
+        Value::String(s) => Some(Cow::Borrowed(s.trim())),
+        Value::Number(n) => Some(Cow::Owned(n.to_string())),
+        Value::Bool(b) => Some(Cow::Borrowed(if *b { "true" } else { "false" })),
         _ => None,
     }
 }
 
 fn codes_match(key: &str, code: &str) -> bool {
     key == code
-        || match (canonical_decimal(key), canonical_decimal(code)) {
+        || match (decimal(key), decimal(code)) {
             (Some(a), Some(b)) => a == b,
             _ => false,
         }
 }
 
-/// A decimal's canonical text (`-007.50` -> `-7.5`, `-0` -> `0`), exact: no floats.
-fn canonical_decimal(s: &str) -> Option<String> {
+/// A decimal as compared: negative, integer digits without leading zeros (`"0"` for
+/// none), fraction digits without trailing zeros; `-0` is `0`. Exact: no floats, and
+/// nothing allocated (the map's keys are compared with every call's code).
+fn decimal(s: &str) -> Option<(bool, &str, &str)> {
     let (neg, body) = match s.as_bytes().first()? {
-        b'-' => (true, &s[1..]),
-        b'+' => (false, &s[1..]),
+        b'-' => (true, s.get(1..)?),
+        b'+' => (false, s.get(1..)?),
         _ => (false, s),
     };
     let (int, frac) = body.split_once('.').unwrap_or((body, ""));
@@ -78,16 +150,7 @@ fn canonical_decimal(s: &str) -> Option<String> {
     let frac = frac.trim_end_matches('0');
     let int = if int.is_empty() { "0" } else { int };
     let zero = int == "0" && frac.is_empty();
-    let mut out = String::with_capacity(s.len());
-    if neg && !zero {
-        out.push('-');
-    }
-    out.push_str(int);
-    if !frac.is_empty() {
-        out.push('.');
-        out.push_str(frac);
-    }
-    Some(out)
+    Some((neg && !zero, int, frac))
 }
 
 #[cfg(test)]
@@ -182,6 +245,15 @@ mod tests {
         s.split('.').map(str::to_string).collect()
     }
 
+    /// The canonical text of a decimal's parts (`-007.50` -> `-7.5`).
+    fn canonical_decimal(s: &str) -> Option<String> {
+        decimal(s).map(|(neg, int, frac)| {
+            let sign = if neg { "-" } else { "" };
+            let dot = if frac.is_empty() { "" } else { "." };
+            format!("{sign}{int}{dot}{frac}")
+        })
+    }
+
     #[test]
     fn canonical_decimals_are_exact() {
         assert_eq!(canonical_decimal("-007.50").as_deref(), Some("-7.5"));
@@ -194,5 +266,64 @@ mod tests {
         }
         // Digits beyond f64 precision still compare exactly.
         assert!(!codes_match("12345678901234567890", "12345678901234567891"));
+    }
+
+    #[test]
+    fn captured_codes_map_as_their_parsed_values() {
+        // Numbers and strings read in place, everything else parsed: the same answers
+        // as parsing the captured text into a value first, and the same failures.
+        let s = spec(&[("0", 200), ("4", 404), ("-1.50", 409), ("NF", 410)], None);
+        for text in [
+            "0",
+            "00",
+            "-0",
+            "0.0",
+            "4",
+            "4.000",
+            "-1.5",
+            "-01.5",
+            "1e3",
+            "1E+3",
+            "1.",
+            ".5",
+            "-",
+            "",
+            "\"NF\"",
+            "\" NF \"",
+            "\"N\\u0046\"",
+            "\"004\"",
+            "\"\"",
+            "\"caf\u{e9}\"",
+            "\"a\tb\"",
+            "true",
+            "null",
+            "{}",
+            "[0]",
+            " 0",
+            "0 ",
+            "\"0",
+            "+1",
+            "--1",
+            "01",
+        ] {
+            let parsed = serde_json::from_slice::<Value>(text.as_bytes())
+                .map(|v| map_code(&s, Some(&v)))
+                .ok();
+            assert_eq!(map_captured(&s, text.as_bytes()).ok(), parsed, "{text:?}");
+        }
+    }
+
+    proptest::proptest! {
+        #[test]
+        fn captured_texts_agree_with_parsing(
+            text in "[-+0-9.eE \"NF\\\\tu\u{e9}]{0,8}",
+            default in proptest::option::of(500u16..505),
+        ) {
+            let s = spec(&[("0", 200), ("4", 404), ("-1.50", 409), ("NF", 410)], default);
+            let parsed = serde_json::from_slice::<Value>(text.as_bytes())
+                .map(|v| map_code(&s, Some(&v)))
+                .ok();
+            proptest::prop_assert_eq!(map_captured(&s, text.as_bytes()).ok(), parsed);
+        }
     }
 }

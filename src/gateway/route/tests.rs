@@ -391,3 +391,17 @@ async fn a_panic_in_a_call_is_answered_500_and_audited() {
     // The panic's text stays out of the audit line.
     assert!(!text.contains("connector bug"));
 }
+
+#[test]
+fn the_call_is_held_behind_a_pointer() {
+    // Every layer above the handler moves its future around (into boxes, through maps):
+    // with the call's whole state inline (the request, the JSON, the record, the backend
+    // exchange) each move was a copy of it. Boxed at once, the handler's future holds
+    // the call behind a pointer: smaller than the call it runs.
+    let c = ctx(b"00ABCD", None, None);
+    let req = || Request::post("/t/AB12").body(Body::empty()).unwrap();
+    let mut learnt = Learnt::default();
+    let inner = std::mem::size_of_val(&super::call(&c, req(), false, &mut learnt));
+    let outer = std::mem::size_of_val(&handle(c.clone(), req()));
+    assert!(outer < inner, "handler {outer} bytes, call {inner}");
+}
