@@ -167,7 +167,10 @@ fn a_binary_count_in_the_style_of_generated_language_structures_is_set() {
          errors = { field = \"result_code\", map = { \"*\" = 12 } }",
     )
     .replace(
-        &format!("{}/tests/cobol/inbound/addrq-rsp.cpy", env!("CARGO_MANIFEST_DIR")),
+        &format!(
+            "{}/tests/cobol/inbound/addrq-rsp.cpy",
+            env!("CARGO_MANIFEST_DIR")
+        ),
         &cpy.display().to_string(),
     );
     let g = crate::inbound::testing::load(dir.path(), &text);
