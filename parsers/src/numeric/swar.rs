@@ -98,7 +98,11 @@ pub(crate) fn write_number(negative: bool, d: u128, scale: i16, out: &mut Vec<u8
     // right after being written stalled the CPU more than the instructions it saved).
     let skip = 16 - s - int;
     let int_part = (digits << (8 * skip)).to_be_bytes();
-    let frac = if s > 0 { (digits << (8 * (16 - s))).to_be_bytes() } else { [0; 16] };
+    let frac = if s > 0 {
+        (digits << (8 * (16 - s))).to_be_bytes()
+    } else {
+        [0; 16]
+    };
     let start = out.len();
     let at = start + usize::from(negative);
     out.resize(start + 34, b'-');
