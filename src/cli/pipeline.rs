@@ -1,9 +1,9 @@
 //! Decode on every core, output in input order.
 //!
-//! One reader cuts the input into batches of whole records with the file's framing (the
-//! deframer is cheap and sequential; fixed-length records are read straight into the
-//! batch, see [`source`]), workers decode
-//! batches, and the calling thread writes each batch's output in input order, then deals
+//! Workers take turns cutting the input into batches of whole records with the file's
+//! framing (the deframer is cheap and sequential; fixed-length records are read straight
+//! into the batch, see [`source`]) and each decodes the batch it cut, on its own core;
+//! the calling thread writes each batch's output in input order, then deals
 //! with its bad records (quarantine, `--on-error`, warnings) in the order the
 //! one-threaded loop would. Batches are cut the same way whatever the thread count, so
 //! the output of `--threads 1` and `--threads N` is the same, byte for byte.
@@ -363,7 +363,7 @@ fn work<R: Read, W: Work, M: Fn() -> Result<W, Failure>>(
     }
 }
 
-/// The input file, or standard input, for the reader thread.
+/// The input file, or standard input, for the workers to cut.
 pub fn open_input(path: &Option<PathBuf>) -> Result<(Box<dyn Read + Send>, Option<u64>), Failure> {
     match path {
         Some(p) if p.as_os_str() != "-" => {
