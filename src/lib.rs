@@ -27,6 +27,7 @@ mod auth;
 mod cli;
 mod config;
 mod connector;
+mod decimal_text;
 mod gateway;
 mod inbound;
 mod mock;

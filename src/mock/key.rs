@@ -11,6 +11,8 @@ use std::collections::HashMap;
 
 use serde_json::Value;
 
+use crate::decimal_text::canonical;
+
 /// Every value at `path` in `v`; arrays on the way are searched element by element.
 pub fn values_at<'v>(v: &'v Value, path: &[String]) -> Vec<&'v Value> {
     let mut out = Vec::new();
@@ -29,34 +31,6 @@ fn collect<'v>(v: &'v Value, path: &[String], out: &mut Vec<&'v Value>) {
         }
         _ => {}
     }
-}
-
-/// A decimal number's canonical text: no sign for zero, no leading zeros, no trailing
-/// fraction zeros (`-007.50` -> `-7.5`). `None` for anything that is not a plain
-/// decimal (exponents, letters, empty).
-pub fn canonical_decimal(s: &str) -> Option<String> {
-    let s = s.trim();
-    let (negative, body) = match s.strip_prefix('-') {
-        Some(rest) => (true, rest),
-        None => (false, s.strip_prefix('+').unwrap_or(s)),
-    };
-    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
-    let digits = |t: &str| t.bytes().all(|b| b.is_ascii_digit());
-    if int.is_empty() && frac.is_empty() || !digits(int) || !digits(frac) {
-        return None;
-    }
-    let int = int.trim_start_matches('0');
-    let frac = frac.trim_end_matches('0');
-    let mut out = String::with_capacity(int.len() + frac.len() + 3);
-    if negative && !(int.is_empty() && frac.is_empty()) {
-        out.push('-');
-    }
-    out.push_str(if int.is_empty() { "0" } else { int });
-    if !frac.is_empty() {
-        out.push('.');
-        out.push_str(frac);
-    }
-    Some(out)
 }
 
 /// Response records by key value: the first record with a key wins.
@@ -94,13 +68,13 @@ impl KeyIndex {
                 if let Some(k) = self.text_key(s) {
                     self.text.entry(k).or_insert(record);
                 }
-                if let Some(n) = canonical_decimal(s) {
+                if let Some(n) = canonical(s) {
                     self.number.entry(n).or_insert(record);
                 }
             }
             Value::Number(n) => {
                 let raw = n.to_string();
-                let k = canonical_decimal(&raw).unwrap_or(raw);
+                let k = canonical(&raw).unwrap_or(raw);
                 self.number.entry(k).or_insert(record);
             }
             _ => {}
@@ -113,11 +87,11 @@ impl KeyIndex {
             Value::String(s) => self
                 .text_key(s)
                 .and_then(|k| self.text.get(&k))
-                .or_else(|| canonical_decimal(s).and_then(|n| self.number.get(&n)))
+                .or_else(|| canonical(s).and_then(|n| self.number.get(&n)))
                 .copied(),
             Value::Number(n) => {
                 let raw = n.to_string();
-                let k = canonical_decimal(&raw).unwrap_or(raw);
+                let k = canonical(&raw).unwrap_or(raw);
                 self.number.get(&k).copied()
             }
             _ => None,
@@ -204,20 +178,5 @@ mod tests {
         assert_eq!(values_at(&rec, &path("n.k")), vec![&json!(1)]);
         assert!(values_at(&rec, &path("n.missing")).is_empty());
         assert!(values_at(&rec, &path("n.k.deeper")).is_empty());
-    }
-
-    #[test]
-    fn canonical_decimals() {
-        // Leading/trailing zeros and signs normalise; non-decimals are refused.
-        assert_eq!(canonical_decimal("-007.50").as_deref(), Some("-7.5"));
-        assert_eq!(canonical_decimal("+0.000").as_deref(), Some("0"));
-        assert_eq!(canonical_decimal("-0").as_deref(), Some("0"));
-        assert_eq!(canonical_decimal(".5").as_deref(), Some("0.5"));
-        assert_eq!(canonical_decimal("12.").as_deref(), Some("12"));
-        assert_eq!(canonical_decimal("1e3"), None);
-        assert_eq!(canonical_decimal("."), None);
-        assert_eq!(canonical_decimal(""), None);
-        assert_eq!(canonical_decimal("AB12"), None);
-        assert_eq!(canonical_decimal("--1"), None);
     }
 }

@@ -8,6 +8,7 @@ use std::borrow::Cow;
 use serde_json::Value;
 
 use crate::config::StatusSpec;
+use crate::decimal_text::parts;
 
 /// The value at `path`, if there is one (first element of any array on the way).
 pub fn get_path<'v>(root: &'v Value, path: &[String]) -> Option<&'v Value> {
@@ -125,32 +126,10 @@ fn code_text(v: &Value) -> Option<Cow<'_, str>> {
 
 fn codes_match(key: &str, code: &str) -> bool {
     key == code
-        || match (decimal(key), decimal(code)) {
+        || match (parts(key), parts(code)) {
             (Some(a), Some(b)) => a == b,
             _ => false,
         }
-}
-
-/// A decimal as compared: negative, integer digits without leading zeros (`"0"` for
-/// none), fraction digits without trailing zeros; `-0` is `0`. Exact: no floats, and
-/// nothing allocated (the map's keys are compared with every call's code).
-fn decimal(s: &str) -> Option<(bool, &str, &str)> {
-    let (neg, body) = match s.as_bytes().first()? {
-        b'-' => (true, s.get(1..)?),
-        b'+' => (false, s.get(1..)?),
-        _ => (false, s),
-    };
-    let (int, frac) = body.split_once('.').unwrap_or((body, ""));
-    if int.is_empty() && frac.is_empty()
-        || !int.bytes().chain(frac.bytes()).all(|b| b.is_ascii_digit())
-    {
-        return None;
-    }
-    let int = int.trim_start_matches('0');
-    let frac = frac.trim_end_matches('0');
-    let int = if int.is_empty() { "0" } else { int };
-    let zero = int == "0" && frac.is_empty();
-    Some((neg && !zero, int, frac))
 }
 
 #[cfg(test)]
@@ -245,25 +224,12 @@ mod tests {
         s.split('.').map(str::to_string).collect()
     }
 
-    /// The canonical text of a decimal's parts (`-007.50` -> `-7.5`).
-    fn canonical_decimal(s: &str) -> Option<String> {
-        decimal(s).map(|(neg, int, frac)| {
-            let sign = if neg { "-" } else { "" };
-            let dot = if frac.is_empty() { "" } else { "." };
-            format!("{sign}{int}{dot}{frac}")
-        })
-    }
-
     #[test]
-    fn canonical_decimals_are_exact() {
-        assert_eq!(canonical_decimal("-007.50").as_deref(), Some("-7.5"));
-        assert_eq!(canonical_decimal("-0.00").as_deref(), Some("0"));
-        assert_eq!(canonical_decimal("+12").as_deref(), Some("12"));
-        assert_eq!(canonical_decimal(".5").as_deref(), Some("0.5"));
-        // Not decimals: compared as text only.
-        for bad in ["", "-", ".", "1e3", "12A", "1.2.3"] {
-            assert_eq!(canonical_decimal(bad), None, "{bad}");
-        }
+    fn codes_compare_as_exact_decimals() {
+        assert!(codes_match("4", "04"));
+        assert!(codes_match("-1.50", "-1.5"));
+        assert!(codes_match("0", "-0.00"));
+        assert!(!codes_match("NF", "nf"));
         // Digits beyond f64 precision still compare exactly.
         assert!(!codes_match("12345678901234567890", "12345678901234567891"));
     }
