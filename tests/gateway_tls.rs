@@ -16,7 +16,7 @@ use std::thread;
 use std::time::Duration;
 
 use common::gateway::PATIENCE;
-use common::http_host;
+use common::http_host::{self, FORD_CP037, VEH_REQ_CPY, VEH_RSP_CPY};
 use common::pki::{certs, client, key, pki, provider, server as host_config, Ca};
 use rustls::pki_types::ServerName;
 use rustls::{ClientConfig, ClientConnection, ServerConfig, ServerConnection};
@@ -217,16 +217,6 @@ fn optional_client_certificates_let_anonymous_clients_in_but_not_bad_certificate
     assert!(other.is_err(), "{other:?}");
 }
 
-const REQ_CPY: &str = "       01  VEH-REQ.
-           05  TRAN-CODE   PIC X(4).
-           05  VRM         PIC X(8).
-";
-
-const RSP_CPY: &str = "       01  VEH-RSP.
-           05  RETURN-CODE PIC 9(2).
-           05  MAKE        PIC X(10).
-";
-
 /// A legacy host behind a TLS terminator (`NAME.pem`/`NAME.key`), requiring a client
 /// certificate from `client_ca` when given: every len4 request gets the cp037 record
 /// `00FORD`.
@@ -250,11 +240,8 @@ fn tls_host(dir: &Path, name: &str, client_ca: Option<&str>) -> u16 {
                     if s.read_exact(&mut req).is_err() {
                         return;
                     }
-                    // "00FORD" + 6 spaces in cp037.
-                    let mut rsp = vec![0xF0, 0xF0, 0xC6, 0xD6, 0xD9, 0xC4];
-                    rsp.extend([0x40; 6]);
-                    let mut out = (rsp.len() as u32).to_be_bytes().to_vec();
-                    out.extend_from_slice(&rsp);
+                    let mut out = (FORD_CP037.len() as u32).to_be_bytes().to_vec();
+                    out.extend_from_slice(FORD_CP037);
                     if s.write_all(&out).and_then(|()| s.flush()).is_err() {
                         return;
                     }
@@ -269,8 +256,8 @@ fn tls_host(dir: &Path, name: &str, client_ca: Option<&str>) -> u16 {
 fn tcp_backend_over_tls_answers_and_a_wrong_ca_or_missing_client_cert_is_502() {
     let pki = pki();
     let d = pki.path();
-    std::fs::write(d.join("req.cpy"), REQ_CPY).unwrap();
-    std::fs::write(d.join("rsp.cpy"), RSP_CPY).unwrap();
+    std::fs::write(d.join("req.cpy"), VEH_REQ_CPY).unwrap();
+    std::fs::write(d.join("rsp.cpy"), VEH_RSP_CPY).unwrap();
     let plain = tls_host(d, "server", None);
     let mtls = tls_host(d, "server", Some("ca.pem"));
     // Relative paths: resolved against the config file's directory.
@@ -391,8 +378,8 @@ fn tls_backend_failures_are_502_with_distinct_logged_reasons() {
     // of the handshake is done: the log names its alert, CertificateRequired.
     let pki = pki();
     let d = pki.path();
-    std::fs::write(d.join("req.cpy"), REQ_CPY).unwrap();
-    std::fs::write(d.join("rsp.cpy"), RSP_CPY).unwrap();
+    std::fs::write(d.join("req.cpy"), VEH_REQ_CPY).unwrap();
+    std::fs::write(d.join("rsp.cpy"), VEH_RSP_CPY).unwrap();
     expired_leaf(d);
     let expired = tls_host(d, "expired", None);
     let plain = tls_host(d, "server", None);
@@ -446,8 +433,8 @@ fn an_ims_connect_backend_over_tls_answers() {
     // IMS Connect behind AT-TLS: the IRM and segments travel inside the TLS session.
     let pki = pki();
     let d = pki.path();
-    std::fs::write(d.join("req.cpy"), REQ_CPY).unwrap();
-    std::fs::write(d.join("rsp.cpy"), RSP_CPY).unwrap();
+    std::fs::write(d.join("req.cpy"), VEH_REQ_CPY).unwrap();
+    std::fs::write(d.join("rsp.cpy"), VEH_RSP_CPY).unwrap();
     let config = ServerConfig::builder_with_provider(provider())
         .with_safe_default_protocol_versions()
         .unwrap()
@@ -522,9 +509,7 @@ fn http_host(tls: Option<Arc<ServerConfig>>) -> u16 {
         };
         // "VEHQ" in cp037, then the 8-byte VRM.
         let good = post && body.len() == 12 && body.starts_with(b"\xE5\xC5\xC8\xD8");
-        let mut rsp = hyper::Response::new(Full::new(Bytes::from_static(
-            b"\xF0\xF0\xC6\xD6\xD9\xC4\x40\x40\x40\x40\x40\x40",
-        )));
+        let mut rsp = hyper::Response::new(Full::new(Bytes::from_static(FORD_CP037)));
         if !good {
             *rsp.status_mut() = StatusCode::BAD_REQUEST;
         }
@@ -572,8 +557,8 @@ set = {{ vrm = "{{vrm}}", tran_code = "VEHQ" }}
 fn https_backend_answers_and_presents_a_client_certificate() {
     let pki = pki();
     let d = pki.path();
-    std::fs::write(d.join("req.cpy"), REQ_CPY).unwrap();
-    std::fs::write(d.join("rsp.cpy"), RSP_CPY).unwrap();
+    std::fs::write(d.join("req.cpy"), VEH_REQ_CPY).unwrap();
+    std::fs::write(d.join("rsp.cpy"), VEH_RSP_CPY).unwrap();
     let host = http_host(Some(host_config(d, "server", None)));
     let mtls = http_host(Some(host_config(d, "server", Some("ca.pem"))));
     let config = backends_config(&[
@@ -617,8 +602,8 @@ fn https_backend_failures_are_502_with_distinct_logged_reasons() {
     // sign it, and a plain HTTP host at an https URL: each 502, each its reason logged.
     let pki = pki();
     let d = pki.path();
-    std::fs::write(d.join("req.cpy"), REQ_CPY).unwrap();
-    std::fs::write(d.join("rsp.cpy"), RSP_CPY).unwrap();
+    std::fs::write(d.join("req.cpy"), VEH_REQ_CPY).unwrap();
+    std::fs::write(d.join("rsp.cpy"), VEH_RSP_CPY).unwrap();
     expired_leaf(d);
     let expired = http_host(Some(host_config(d, "expired", None)));
     let host = http_host(Some(host_config(d, "server", None)));
@@ -735,8 +720,8 @@ fn a_host_that_never_finishes_the_handshake_is_unreachable_within_the_connect_ti
     // handshake the call would wait for the whole 10 s exchange timeout (a 504).
     let pki = pki();
     let d = pki.path();
-    std::fs::write(d.join("req.cpy"), REQ_CPY).unwrap();
-    std::fs::write(d.join("rsp.cpy"), RSP_CPY).unwrap();
+    std::fs::write(d.join("req.cpy"), VEH_REQ_CPY).unwrap();
+    std::fs::write(d.join("rsp.cpy"), VEH_RSP_CPY).unwrap();
     let silent = TcpListener::bind("127.0.0.1:0").unwrap();
     let port = silent.local_addr().unwrap().port();
     thread::spawn(move || {

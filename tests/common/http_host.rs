@@ -13,6 +13,21 @@ use hyper::body::Incoming;
 use hyper::{Request, Response};
 use hyper_util::rt::TokioIo;
 
+/// The small vehicle enquiry the TLS and trace tests route through their hosts: a
+/// 12-byte request (`VEHQ` and a VRM) and its answer layout.
+pub const VEH_REQ_CPY: &str = "       01  VEH-REQ.
+           05  TRAN-CODE   PIC X(4).
+           05  VRM         PIC X(8).
+";
+
+pub const VEH_RSP_CPY: &str = "       01  VEH-RSP.
+           05  RETURN-CODE PIC 9(2).
+           05  MAKE        PIC X(10).
+";
+
+/// The answer record `00FORD` (and 6 spaces) in cp037.
+pub const FORD_CP037: &[u8; 12] = b"\xF0\xF0\xC6\xD6\xD9\xC4\x40\x40\x40\x40\x40\x40";
+
 /// Serves every request with `svc` on a port of 127.0.0.1 (returned), over TLS when `tls`
 /// is given, else plain HTTP. A failed handshake ends that connection only.
 pub fn serve<F, Fut>(tls: Option<Arc<rustls::ServerConfig>>, svc: F) -> u16
