@@ -20,6 +20,8 @@ fi
 need=()
 command -v cobc >/dev/null 2>&1 || need+=(gnucobol3)
 command -v socat >/dev/null 2>&1 || need+=(socat)
+# tests/http2.rs, replicas.rs and init.rs drive the gateway with curl (Debian's has HTTP/2).
+command -v curl >/dev/null 2>&1 || need+=(curl)
 # redis-server: the shared rate-limit store, started by tests/shared_limits.rs on a free port.
 command -v redis-server >/dev/null 2>&1 || need+=(redis-server)
 # nginx: the load balancer in front of three gateway replicas in tests/replicas.rs.
