@@ -421,6 +421,7 @@ impl Opts {
             numbers_as_strings: self.strings,
             odo_stored_max: self.stored_max,
             trunc: self.trunc,
+            ..CodecOptions::default()
         }
     }
 }

@@ -10,7 +10,8 @@ as the ``ferrule`` command line.
 
 Options are the CLI's ``decode`` options with underscores: format, record, include,
 source_format, select, decimal_point, currency_sign, currency_symbol, codepage, dialect,
-comp5, float, ascii_sign, odo_stored_max, trunc, redefines, framing, on_error, flatten.
+comp5, float, ascii_sign, odo_stored_max, trunc, blank_numbers, redefines, framing,
+on_error, flatten.
 """
 
 from __future__ import annotations

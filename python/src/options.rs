@@ -8,7 +8,7 @@ use ferrule_parsers::codepage::CodePage;
 use ferrule_parsers::copybook::SourceFormat;
 use ferrule_parsers::dialect::{AsciiSign, Dialect, EditSymbols, Endian, FloatFormat, Trunc};
 use ferrule_parsers::framing::Framing;
-use ferrule_parsers::json::{CodecOptions, RedefinesMode};
+use ferrule_parsers::json::{BlankNumbers, CodecOptions, RedefinesMode};
 use ferrule_parsers::registry::LoadOptions;
 use pyo3::exceptions::{PyTypeError, PyValueError};
 use pyo3::prelude::*;
@@ -31,6 +31,7 @@ const LAYOUT_NAMES: &[&str] = &[
     "ascii_sign",
     "odo_stored_max",
     "trunc",
+    "blank_numbers",
     "redefines",
 ];
 
@@ -271,6 +272,17 @@ impl Options {
                         ("std", Trunc::Std),
                         ("opt", Trunc::Opt),
                         ("bin", Trunc::Bin),
+                    ],
+                )?
+            }
+            "blank_numbers" => {
+                self.codec.blank_numbers = choice(
+                    key,
+                    v,
+                    &[
+                        ("error", BlankNumbers::Error),
+                        ("null", BlankNumbers::Null),
+                        ("zero", BlankNumbers::Zero),
                     ],
                 )?
             }

@@ -140,6 +140,25 @@ def test_on_error_skip_and_null_report_the_bad_record():
     assert nulled.num_rows == 3 and fines[1] is None and fines[0] == Decimal("125.50")
 
 
+def test_blank_numbers_read_as_null_or_zero_when_asked():
+    layout = ferrule.Layout(PERSON)
+    n, at = layout.record_length, 158
+    data = bytearray((SAMPLES / "person.cp037.bin").read_bytes())
+    data[n + at : n + at + 5] = b"\x40" * 5  # all spaces
+    data[2 * n + at : 2 * n + at + 5] = b"\x00" * 5  # all low-values
+    with pytest.raises(ferrule.RecordError) as e:
+        layout.decode(bytes(data))
+    assert (e.value.record, e.value.field) == (2, "outstanding_fines")
+    errors: list = []
+    nulled = ferrule.Layout(PERSON, blank_numbers="null").decode(bytes(data), errors=errors)
+    assert nulled.column("outstanding_fines").to_pylist()[1:] == [None, None]
+    assert errors == []
+    zeroed = ferrule.Layout(PERSON, blank_numbers="zero").decode(bytes(data))
+    assert zeroed.column("outstanding_fines").to_pylist()[1:] == [Decimal("0.00")] * 2
+    with pytest.raises(ValueError, match="blank_numbers"):
+        ferrule.Layout(PERSON, blank_numbers="spaces")
+
+
 def test_cut_short_file_raises_framing_error():
     data = (SAMPLES / "person.cp037.bin").read_bytes()
     n = ferrule.Layout(PERSON).record_length

@@ -10,7 +10,7 @@ use clap::{Args, ValueEnum};
 use ferrule_parsers::codepage::CodePage;
 use ferrule_parsers::copybook::{IncludePath, SourceFormat};
 use ferrule_parsers::dialect::{AsciiSign, Dialect, EditSymbols, Endian, FloatFormat, Trunc};
-use ferrule_parsers::json::{CodecOptions, RedefinesMode};
+use ferrule_parsers::json::{BlankNumbers, CodecOptions, RedefinesMode};
 use ferrule_parsers::layout::Layout;
 use ferrule_parsers::registry::{self, LoadOptions};
 
@@ -216,6 +216,17 @@ pub struct CodecArgs {
     /// Former spelling of `--trunc bin`.
     #[arg(long, hide = true, conflicts_with = "trunc")]
     pub allow_beyond_pic: bool,
+    /// Zoned, packed and edited items that are all spaces or all low-values: a bad field (error), null (encode writes null back as spaces), or zero.
+    #[arg(long, value_enum, default_value = "error")]
+    pub blank_numbers: BlankName,
+}
+
+/// `--blank-numbers`.
+#[derive(ValueEnum, Clone, Copy, Debug, PartialEq)]
+pub enum BlankName {
+    Error,
+    Null,
+    Zero,
 }
 
 /// How decoded JSON is shaped (decode, and schema, which describes decode's output).
@@ -280,6 +291,11 @@ impl CodecArgs {
                 TruncName::Std => Trunc::Std,
                 TruncName::Opt => Trunc::Opt,
                 TruncName::Bin => Trunc::Bin,
+            },
+            blank_numbers: match self.blank_numbers {
+                BlankName::Error => BlankNumbers::Error,
+                BlankName::Null => BlankNumbers::Null,
+                BlankName::Zero => BlankNumbers::Zero,
             },
             ..CodecOptions::default()
         })

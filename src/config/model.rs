@@ -288,6 +288,9 @@ pub mod defaults {
     pub fn trunc() -> String {
         "bin".into()
     }
+    pub fn blank_numbers() -> String {
+        "error".into()
+    }
     pub fn max_sessions() -> usize {
         10
     }

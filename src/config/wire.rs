@@ -1,10 +1,10 @@
 //! How records look on the wire to a legacy host: framing and code page, COBOL dialect
-//! and TRUNC. A gateway `[[backend]]` and a `ferrule mock` `[[host]]` share these keys,
+//! TRUNC and blank numbers. A gateway `[[backend]]` and a `ferrule mock` `[[host]]` share these keys,
 //! their defaults and their checks: the mock is that host, simulated.
 
 use ferrule_parsers::codepage::CodePage;
 use ferrule_parsers::dialect::{Dialect, Trunc};
-use ferrule_parsers::json::CodecOptions;
+use ferrule_parsers::json::{BlankNumbers, CodecOptions};
 use serde::Deserialize;
 
 use super::model::defaults;
@@ -28,6 +28,10 @@ pub struct WireConfig {
     /// The host's TRUNC option: `bin`, `std` or `opt` (binary values beyond their PIC).
     #[serde(default = "defaults::trunc")]
     pub trunc: String,
+    /// What a blank numeric item (all spaces or low-values) means: `error`, `null`
+    /// (and null is written as blanks) or `zero`.
+    #[serde(default = "defaults::blank_numbers")]
+    pub blank_numbers: String,
 }
 
 impl Default for WireConfig {
@@ -39,6 +43,7 @@ impl Default for WireConfig {
             codepage: defaults::codepage(),
             dialect: defaults::dialect(),
             trunc: defaults::trunc(),
+            blank_numbers: defaults::blank_numbers(),
         }
     }
 }
@@ -82,12 +87,20 @@ impl WireConfig {
                 format!("`{}`: expected bin, std or opt", self.trunc),
             ));
         }
+        let blank_numbers = BlankNumbers::by_name(&self.blank_numbers);
+        if blank_numbers.is_none() {
+            ps.push((
+                "blank_numbers".into(),
+                format!("`{}`: expected error, null or zero", self.blank_numbers),
+            ));
+        }
         Some(Wire {
             framing,
             codec: CodecOptions {
                 codepage: codepage?,
                 dialect: dialect.unwrap_or_default(),
                 trunc: trunc.unwrap_or_default(),
+                blank_numbers: blank_numbers.unwrap_or_default(),
                 ..CodecOptions::default()
             },
         })
@@ -120,10 +133,22 @@ mod tests {
         assert_eq!(w.framing, BackendFraming::Len2);
         assert!(ps.is_empty(), "{ps:?}");
         // Every bad key is named, all at once; no wire without a code page.
-        let bad = "framing = \"len9\"\ncodepage = \"cp999\"\ndialect = \"x\"\ntrunc = \"y\"";
+        let bad = "framing = \"len9\"\ncodepage = \"cp999\"\ndialect = \"x\"\ntrunc = \"y\"\n\
+                   blank_numbers = \"spaces\"";
         assert!(wire(bad).validate("len4", &mut ps).is_none());
         let keys: Vec<&str> = ps.iter().map(|(k, _)| k.as_str()).collect();
-        assert_eq!(keys, ["framing", "codepage", "dialect", "trunc"]);
+        assert_eq!(
+            keys,
+            ["framing", "codepage", "dialect", "trunc", "blank_numbers"]
+        );
+        // Blank numbers are errors unless the wire says otherwise.
+        assert_eq!(d.blank_numbers, BlankNumbers::Error);
+        let mut ps = Problems::new();
+        let w = wire("blank_numbers = \"null\"")
+            .validate("fixed", &mut ps)
+            .unwrap();
+        assert_eq!(w.codec.blank_numbers, BlankNumbers::Null);
+        assert!(ps.is_empty(), "{ps:?}");
         // A known code page still gives a wire (other checks go on), problems noted.
         let mut ps = Problems::new();
         let w = wire("framing = \"len9\"")

@@ -6,10 +6,11 @@ use crate::dialect::Endian;
 use crate::layout::{DataType, Field, FieldKind, Layout, Literal};
 use crate::numeric::{self, zoned::ZonedCode, Decimal};
 
+use super::blank::can_be_blank;
 use super::error::{RecordError, RecordErrorKind};
 use super::path::{path_string, Seg};
 use super::plan::{Node, Plan};
-use super::CodecOptions;
+use super::{BlankNumbers, CodecOptions};
 
 /// Encodes JSON objects into records of one layout.
 pub struct Encoder<'l> {
@@ -324,7 +325,12 @@ impl<'l> State<'l> {
         let f = node.field;
         let start = (f.offset as isize + *delta).max(0) as usize;
         self.path.push(Seg::Name(&f.json_name));
-        let r = self.field_at(node, present(val), start, delta, rec);
+        // A null for a number that may be blank is written as blanks; other nulls are absent.
+        let val = match val {
+            Some(Value::Null) if self.blank_null(f) => val,
+            v => present(v),
+        };
+        let r = self.field_at(node, val, start, delta, rec);
         self.path.pop();
         r
     }
@@ -571,6 +577,14 @@ impl<'l> State<'l> {
         Decimal::parse(&text).map_err(|e| self.err(start, e.into()))
     }
 
+    /// True when a JSON null for item `f` stands for a blank number
+    /// ([`BlankNumbers::Null`]: null is what such blanks decode to).
+    fn blank_null(&self, f: &Field) -> bool {
+        self.opts.blank_numbers == BlankNumbers::Null
+            && f.occurs.is_none()
+            && matches!(&f.kind, FieldKind::Item(dt) if can_be_blank(dt))
+    }
+
     fn item(
         &mut self,
         node: &Node<'l>,
@@ -580,6 +594,13 @@ impl<'l> State<'l> {
         rec: &mut Rec<'_>,
     ) -> Result<(), RecordError> {
         let f = node.field;
+        if v.is_null() && self.opts.blank_numbers == BlankNumbers::Null && can_be_blank(dt) {
+            let space = self.opts.codepage.space();
+            if let Some(out) = rec.slice(start, dt.byte_len()) {
+                out.fill(space);
+            }
+            return Ok(());
+        }
         match dt {
             DataType::Alphanumeric { .. } | DataType::National { .. } => match v {
                 Value::String(s) => self.text(f, dt, s, start, rec),

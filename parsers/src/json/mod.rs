@@ -4,6 +4,7 @@
 //! Both walk the same compiled [`plan`] of the layout, so they agree by construction on
 //! where every field sits, including OCCURS DEPENDING ON shifts and REDEFINES choices.
 
+pub(crate) mod blank;
 mod decode;
 mod encode;
 mod error;
@@ -23,6 +24,7 @@ pub(crate) mod walk_rules;
 #[cfg(test)]
 mod tests;
 
+pub use blank::BlankNumbers;
 pub use decode::{Decoded, Decoder};
 pub use encode::Encoder;
 pub use error::{hex as hex_bytes, RecordError, RecordErrorKind};
@@ -71,6 +73,8 @@ pub struct CodecOptions {
     /// beyond their PIC digits: IBM's TRUNC option. Decode and encode apply it alike, so
     /// every value decode writes encodes back.
     pub trunc: Trunc,
+    /// What blank numeric items (all spaces or all low-values) decode to.
+    pub blank_numbers: BlankNumbers,
 }
 
 impl Default for CodecOptions {
@@ -83,6 +87,7 @@ impl Default for CodecOptions {
             numbers_as_strings: false,
             odo_stored_max: false,
             trunc: Trunc::Bin,
+            blank_numbers: BlankNumbers::Error,
         }
     }
 }

@@ -35,8 +35,10 @@ pub(crate) enum ValueOp<'l> {
 impl<'l> ValueOp<'l> {
     /// The writer for item `f` of type `dt` under `opts`; `edited` items are General.
     pub fn compile(f: &'l Field, dt: &'l DataType, opts: &CodecOptions) -> ValueOp<'l> {
-        // Quoted numbers and blank-means-zero items keep `item`'s extra handling.
-        let number = !opts.numbers_as_strings && !f.blank_when_zero;
+        // Quoted numbers and blank-means-zero or -null items keep `item`'s extra handling.
+        let number = !opts.numbers_as_strings
+            && !f.blank_when_zero
+            && opts.blank_numbers == super::BlankNumbers::Error;
         let bin = opts.trunc.beyond_pic();
         match dt {
             DataType::Alphanumeric { .. } if !f.justified_right => ValueOp::Text,

@@ -2,6 +2,7 @@
 //! decoder's item writer (blank-when-zero, TRUNC, padding trimmed on the padding side).
 
 use crate::dialect::Endian;
+use crate::json::blank::{blank, Blank};
 use crate::json::walk_rules::{trim_padding, utf16_units};
 use crate::json::{CodecOptions, RecordErrorKind};
 use crate::layout::{DataType, Field, NumericPic};
@@ -9,8 +10,43 @@ use crate::numeric::{self, edited::EditedPicture, zoned::ZonedCode, Decimal, Num
 
 use super::Value;
 
-/// Decodes `bytes` of item `f`; text goes to the end of `text`.
+/// Decodes `bytes` of item `f`; text goes to the end of `text`. `None`: a blank number
+/// read as null ([`crate::json::BlankNumbers::Null`]).
 pub(super) fn item(
+    opts: &CodecOptions,
+    f: &Field,
+    dt: &DataType,
+    edited: Option<&EditedPicture>,
+    bytes: &[u8],
+    text: &mut String,
+) -> Result<Option<Value>, RecordErrorKind> {
+    let cp = opts.codepage;
+    let is_text = matches!(
+        dt,
+        DataType::Alphanumeric { .. } | DataType::National { .. }
+    );
+    let bwz = f.blank_when_zero && !is_text && bytes.iter().all(|&b| b == cp.space());
+    match blank(opts.blank_numbers, dt, bytes, cp.space()) {
+        // BLANK WHEN ZERO says what its blanks mean; other blanks per the option.
+        Some(Blank::Null) if !bwz => return Ok(None),
+        Some(Blank::Zero(scale)) => return Ok(Some(Value::Decimal(Decimal::zero(scale)))),
+        _ => {}
+    }
+    if bwz {
+        let scale = match dt {
+            DataType::Zoned { pic, .. }
+            | DataType::Packed { pic }
+            | DataType::Binary { pic, .. }
+            | DataType::Edited { pic, .. } => pic.scale,
+            _ => 0,
+        };
+        return Ok(Some(Value::Decimal(Decimal::zero(scale))));
+    }
+    item_value(opts, f, dt, edited, bytes, text).map(Some)
+}
+
+/// [`item`] for bytes that are not a blank read as null or zero.
+fn item_value(
     opts: &CodecOptions,
     f: &Field,
     dt: &DataType,
@@ -19,20 +55,6 @@ pub(super) fn item(
     text: &mut String,
 ) -> Result<Value, RecordErrorKind> {
     let cp = opts.codepage;
-    let is_text = matches!(
-        dt,
-        DataType::Alphanumeric { .. } | DataType::National { .. }
-    );
-    if f.blank_when_zero && !is_text && bytes.iter().all(|&b| b == cp.space()) {
-        let scale = match dt {
-            DataType::Zoned { pic, .. }
-            | DataType::Packed { pic }
-            | DataType::Binary { pic, .. }
-            | DataType::Edited { pic, .. } => pic.scale,
-            _ => 0,
-        };
-        return Ok(Value::Decimal(Decimal::zero(scale)));
-    }
     let beyond = opts.trunc.beyond_pic();
     let d = match dt {
         DataType::Alphanumeric { .. } => return alphanumeric(opts, f, bytes, text),

@@ -312,11 +312,15 @@ impl<'l> State<'l> {
             bytes,
             &mut w.out.text,
         ) {
-            Ok(v) => {
+            Ok(Some(v)) => {
                 if let Some(slot) = node.slot {
                     self.slots.set(slot, capture(&v, &w.out.text));
                 }
                 w.out.events.push(Event::Value(v));
+                Ok(())
+            }
+            Ok(None) => {
+                w.out.events.push(Event::Null);
                 Ok(())
             }
             Err(kind) => self.bad(w, start, bytes, kind),

@@ -28,7 +28,8 @@ use serde_json::{json, Map, Value};
 
 use crate::layout::{Field, FieldKind, Layout};
 
-use super::{CodecOptions, RedefinesMode};
+use super::blank::can_be_blank;
+use super::{BlankNumbers, CodecOptions, RedefinesMode};
 use crate::dialect::Trunc;
 use redefines::Role;
 
@@ -62,6 +63,9 @@ pub struct SchemaOptions {
     /// Decode only: trailing empty occurrences of fixed tables are left out
     /// ([`super::View::drop_empty_occurs`]), so a fixed table has no `minItems`.
     pub drop_empty_occurs: bool,
+    /// As [`CodecOptions::blank_numbers`]: under `Null`, items that may be blank are
+    /// nullable in both directions (decode writes null for blanks, encode blanks for null).
+    pub blank_numbers: BlankNumbers,
 }
 
 impl SchemaOptions {
@@ -74,6 +78,7 @@ impl SchemaOptions {
             trunc: codec.trunc,
             short_records: false,
             drop_empty_occurs: false,
+            blank_numbers: codec.blank_numbers,
         }
     }
 
@@ -205,7 +210,11 @@ impl Ctx<'_> {
                     }
                 }
                 conditions::add(&mut m, f, dt, self.opts);
-                Value::Object(m)
+                let mut v = Value::Object(m);
+                if self.opts.blank_numbers == BlankNumbers::Null && can_be_blank(dt) {
+                    make_nullable(&mut v);
+                }
+                v
             }
         };
         let mut m = match &f.occurs {
