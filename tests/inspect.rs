@@ -249,3 +249,29 @@ fn odo_modes_are_told_apart() {
         assert!(text.contains("40 of 40 records decode cleanly"), "{text}");
     }
 }
+
+#[test]
+fn blank_numbers_are_suggested_when_they_are_the_only_fault() {
+    let dir = tempfile::tempdir().expect("tempdir");
+    let file = encoded(dir.path(), "fixed", "cp500", "MULLER", 20);
+    // CUST 6 + 16 + 5 + 2 + 10 = 39 bytes; BALANCE (packed, 22-26) of every third record
+    // left as spaces, CUST-ID (zoned, 0-5) of record 2 as low-values.
+    let mut bytes = std::fs::read(&file).expect("read");
+    for r in (0..20).step_by(3) {
+        bytes[r * 39 + 22..r * 39 + 27].fill(0x40);
+    }
+    bytes[39..45].fill(0);
+    std::fs::write(&file, &bytes).expect("write");
+    let (line, out) = top_answer(dir.path(), &file, &[]);
+    assert!(line.contains("--framing fixed"), "{out}");
+    assert!(line.contains("--blank-numbers null"), "{out}");
+    assert!(out.contains("20 of 20 records decode cleanly"), "{out}");
+    assert!(
+        out.contains("8 of them only with --blank-numbers null"),
+        "{out}"
+    );
+    // Without blanks, the option is not suggested.
+    let clean = encoded(dir.path(), "fixed", "cp037", "DUPONT", 20);
+    let (line, _) = top_answer(dir.path(), &clean, &[]);
+    assert!(!line.contains("--blank-numbers"), "{line}");
+}

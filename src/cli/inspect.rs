@@ -11,7 +11,7 @@ use std::path::PathBuf;
 use clap::Args;
 use ferrule_parsers::codepage::CodePage;
 use ferrule_parsers::framing::{Framing, MeasuredError, RecordReader, FRAMING_SPELLINGS};
-use ferrule_parsers::json::{hex_bytes, CodecOptions, FieldErrorMode};
+use ferrule_parsers::json::{hex_bytes, BlankNumbers, CodecOptions, FieldErrorMode};
 use ferrule_parsers::layout::Layout;
 use ferrule_parsers::values::{RecordValues, ValueDecoder};
 
@@ -70,6 +70,10 @@ struct Candidate {
     rank: usize,
     /// The first thing that went wrong, for runners-up.
     mismatch: Option<String>,
+    /// Of the clean records, those clean only with `--blank-numbers null` (numeric
+    /// fields of all spaces or low-values), and the first such field.
+    blank: usize,
+    blank_first: Option<String>,
 }
 
 impl Candidate {
@@ -97,6 +101,7 @@ impl Candidate {
             && self.records == other.records
             && self.framing_ok == other.framing_ok
             && self.plausible == other.plausible
+            && self.blank == other.blank
     }
 
     /// The `decode` options that read the file this way.
@@ -104,6 +109,9 @@ impl Candidate {
         let mut s = format!("--framing {} --codepage {}", self.framing, self.codepage);
         if self.odo_stored_max {
             s.push_str(" --odo-stored-max");
+        }
+        if self.blank > 0 {
+            s.push_str(" --blank-numbers null");
         }
         s
     }
@@ -139,8 +147,16 @@ impl Trial<'_> {
         records: impl Iterator<Item = &'r [u8]>,
         c: &mut Candidate,
     ) -> Result<(), Failure> {
-        let mut decoder = ValueDecoder::new(self.layout, self.opts)
-            .map_err(|e| Failure::usage(format!("error: {e}")))?;
+        let new = |opts| {
+            ValueDecoder::new(self.layout, opts).map_err(|e| Failure::usage(format!("error: {e}")))
+        };
+        let mut decoder = new(self.opts)?;
+        // A record refused for a blank number is tried again reading blanks as null, so
+        // a file whose only fault is unfilled numeric fields ranks as what it is.
+        let mut lenient = new(CodecOptions {
+            blank_numbers: BlankNumbers::Null,
+            ..self.opts
+        })?;
         let mut rv = RecordValues::default();
         let (mut good_chars, mut chars) = (0usize, 0usize);
         let exact = !self.layout.has_odo() || self.opts.odo_stored_max;
@@ -169,7 +185,26 @@ impl Trial<'_> {
                     }
                 }
                 Err(e) => {
-                    if c.mismatch.is_none() {
+                    let fits = |rv: &RecordValues| {
+                        if exact {
+                            rec.len() == self.layout.max_len()
+                        } else {
+                            rv.consumed == rec.len()
+                        }
+                    };
+                    let blank_only = self.opts.blank_numbers == BlankNumbers::Error
+                        && lenient.decode(rec, FieldErrorMode::Fail, &mut rv).is_ok()
+                        && fits(&rv);
+                    if blank_only {
+                        let (good, all) = plausible(&rv.text);
+                        good_chars += good;
+                        chars += all;
+                        c.clean += 1;
+                        c.blank += 1;
+                        if c.blank_first.is_none() {
+                            c.blank_first = Some(e.at_record(number).to_string());
+                        }
+                    } else if c.mismatch.is_none() {
                         c.mismatch = Some(e.at_record(number).to_string());
                     }
                 }
@@ -310,6 +345,8 @@ pub fn inspect(args: InspectArgs) -> Result<(), Failure> {
                     plausible: 0.0,
                     rank: (fi * 2 + usize::from(stored_max)) * pages.len() + pi,
                     mismatch: None,
+                    blank: 0,
+                    blank_first: None,
                 };
                 match &cut {
                     Some(cut) => {
@@ -470,6 +507,13 @@ fn print_ranking(
                 "   the same with --codepage {}",
                 same.iter().take(8).copied().collect::<Vec<_>>().join(", ")
                     + if same.len() > 8 { ", ..." } else { "" }
+            );
+        }
+        if let Some(b) = &c.blank_first {
+            println!(
+                "   {} of them only with --blank-numbers null (numeric fields of all spaces or \
+                 low-values), first: {b}",
+                c.blank
             );
         }
         if !std::ptr::eq(*c, best) || c.clean < c.records {
