@@ -64,6 +64,17 @@ pub(crate) fn blank(mode: BlankNumbers, dt: &DataType, bytes: &[u8], space: u8) 
         | DataType::Comp6 { pic } => pic.scale,
         _ => return None,
     };
+    blank_at_scale(mode, scale, bytes, space)
+}
+
+/// [`blank`] for an item known to be of a type that can be blank, at `scale`.
+#[inline]
+pub(crate) fn blank_at_scale(
+    mode: BlankNumbers,
+    scale: i16,
+    bytes: &[u8],
+    space: u8,
+) -> Option<Blank> {
     let first = *bytes.first()?;
     if (first != space && first != 0) || bytes.iter().any(|&b| b != first) {
         return None;

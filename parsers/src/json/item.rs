@@ -54,7 +54,7 @@ impl ItemWriter {
         let scale = match blank(self.opts.blank_numbers, dt, bytes, self.space) {
             // BLANK WHEN ZERO says what its blanks mean; other blanks per the option.
             Some(Blank::Null) if !bwz => {
-                out.extend_from_slice(b"null");
+                self.blank(Blank::Null, out);
                 return Ok(());
             }
             Some(Blank::Zero(scale)) => Some(scale),
@@ -170,6 +170,16 @@ impl ItemWriter {
             write(out)?;
         }
         Ok(())
+    }
+
+    /// A blank number as `--blank-numbers` reads it (items written as JSON numbers).
+    pub fn blank(&self, b: Blank, out: &mut Vec<u8>) {
+        match b {
+            Blank::Null => out.extend_from_slice(b"null"),
+            Blank::Zero(scale) => {
+                let _ = self.number(&Decimal::zero(scale), out);
+            }
+        }
     }
 
     fn number(&self, d: &Decimal, out: &mut Vec<u8>) -> Result<(), RecordErrorKind> {

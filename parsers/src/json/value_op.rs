@@ -9,6 +9,7 @@ use crate::dialect::Endian;
 use crate::layout::{DataType, Field, NumericPic, SignPosition};
 use crate::numeric;
 
+use super::blank::blank_at_scale;
 use super::error::RecordErrorKind;
 use super::item::ItemWriter;
 use super::walk_rules::trim_trailing;
@@ -35,10 +36,9 @@ pub(crate) enum ValueOp<'l> {
 impl<'l> ValueOp<'l> {
     /// The writer for item `f` of type `dt` under `opts`; `edited` items are General.
     pub fn compile(f: &'l Field, dt: &'l DataType, opts: &CodecOptions) -> ValueOp<'l> {
-        // Quoted numbers and blank-means-zero or -null items keep `item`'s extra handling.
-        let number = !opts.numbers_as_strings
-            && !f.blank_when_zero
-            && opts.blank_numbers == super::BlankNumbers::Error;
+        // Quoted numbers and blank-means-zero items keep `item`'s extra handling; blank
+        // numbers under `--blank-numbers` are caught in `write`, after the fast writer.
+        let number = !opts.numbers_as_strings && !f.blank_when_zero;
         let bin = opts.trunc.beyond_pic();
         match dt {
             DataType::Alphanumeric { .. } if !f.justified_right => ValueOp::Text,
@@ -84,6 +84,13 @@ impl<'l> ValueOp<'l> {
         out: &mut Vec<u8>,
         item: impl FnOnce(&mut ItemWriter, &mut Vec<u8>) -> Result<(), RecordErrorKind>,
     ) -> Result<(), RecordErrorKind> {
+        if let ValueOp::Zoned { pic, .. } | ValueOp::Packed { pic } = self {
+            let mode = items.opts.blank_numbers;
+            if let Some(b) = blank_at_scale(mode, pic.scale, bytes, items.space) {
+                items.blank(b, out);
+                return Ok(());
+            }
+        }
         match self {
             ValueOp::Text => items.text(false, bytes, out),
             ValueOp::Zoned { pic, sign } => Ok(numeric::zoned::write_json(
