@@ -10,9 +10,10 @@ use arrow_array::types::{
     UInt16Type, UInt32Type, UInt64Type, UInt8Type,
 };
 use arrow_array::{ArrayRef, ArrowPrimitiveType, PrimitiveArray, StringArray};
-use arrow_buffer::{OffsetBuffer, ScalarBuffer};
+use arrow_buffer::{NullBuffer, OffsetBuffer, ScalarBuffer};
 use ferrule_parsers::codepage::CodePage;
 use ferrule_parsers::dialect::FloatFormat;
+use ferrule_parsers::json::BlankNumbers;
 use ferrule_parsers::layout::FloatWidth;
 use ferrule_parsers::numeric::float::decode_f64;
 
@@ -48,6 +49,10 @@ pub(crate) struct Number {
     pub times: i128,
     /// BLANK WHEN ZERO: all bytes this space byte is the value 0.
     pub blank: Option<u8>,
+    /// `--blank-numbers` for zoned and packed reads (`Error` for every other read):
+    /// what all code-page spaces (`space`) or all low-values are.
+    pub blanks: BlankNumbers,
+    pub space: u8,
 }
 
 impl Number {
@@ -60,6 +65,9 @@ impl Number {
                 return Some(0);
             }
         }
+        if self.blanks == BlankNumbers::Zero && self.is_blank(bytes) {
+            return Some(0);
+        }
         let v = read(bytes)?;
         if self.times == 1 {
             Some(v)
@@ -68,8 +76,21 @@ impl Number {
         }
     }
 
-    /// The value of `bytes` (one call per value: for checks).
+    /// All spaces or all low-values (what `--blank-numbers` reads as null or zero).
+    #[inline]
+    fn is_blank(&self, bytes: &[u8]) -> bool {
+        match bytes.first() {
+            Some(&f) if f == self.space || f == 0 => bytes.iter().all(|&b| b == f),
+            _ => false,
+        }
+    }
+
+    /// The value of `bytes` (one call per value: for checks, where a blank read as null
+    /// is as valid as one read as zero).
     fn get(&self, bytes: &[u8]) -> Option<i128> {
+        if self.blanks != BlankNumbers::Error && self.is_blank(bytes) {
+            return Some(0);
+        }
         match self.read {
             Read::Packed(p) => self.with(bytes, |b| p.read(b)),
             Read::Zoned(z) => self.with(bytes, |b| z.read(b)),
@@ -141,6 +162,13 @@ impl LeafProg {
         to: impl Fn(i128) -> Option<T::Native>,
     ) -> Option<PrimitiveArray<T>> {
         let n = &self.number;
+        if n.blanks == BlankNumbers::Null {
+            return match n.read {
+                Read::Packed(p) => self.nullable::<T>(recs, |b| to(n.with(b, |b| p.read(b))?)),
+                Read::Zoned(z) => self.nullable::<T>(recs, |b| to(n.with(b, |b| z.read(b))?)),
+                _ => None,
+            };
+        }
         match n.read {
             Read::Packed(p) => self.ints::<T>(recs, |b| to(n.with(b, |b| p.read(b))?)),
             Read::Zoned(z) => self.ints::<T>(recs, |b| to(n.with(b, |b| z.read(b))?)),
@@ -163,6 +191,36 @@ impl LeafProg {
             }
         }
         Some(PrimitiveArray::new(ScalarBuffer::from(out), None))
+    }
+
+    /// [`Self::ints`] where blanks are null (`--blank-numbers null`); BLANK WHEN ZERO
+    /// still reads its spaces as zero (through `f`).
+    fn nullable<T: ArrowPrimitiveType>(
+        &self,
+        recs: &[&[u8]],
+        f: impl Fn(&[u8]) -> Option<T::Native>,
+    ) -> Option<PrimitiveArray<T>> {
+        let n = &self.number;
+        let total = recs.len() * self.at.len();
+        let mut out = Vec::with_capacity(total);
+        let mut valid = Vec::with_capacity(total);
+        let mut nulls = 0usize;
+        for rec in recs {
+            for &at in &self.at {
+                let bytes = rec.get(at..at + self.len)?;
+                let bwz = n.blank.is_some() && bytes.first().copied() == n.blank;
+                if !bwz && n.is_blank(bytes) {
+                    out.push(T::Native::default());
+                    valid.push(false);
+                    nulls += 1;
+                } else {
+                    out.push(f(bytes)?);
+                    valid.push(true);
+                }
+            }
+        }
+        let nulls = (nulls > 0).then(|| NullBuffer::from(valid));
+        Some(PrimitiveArray::new(ScalarBuffer::from(out), nulls))
     }
 
     /// Text occurrences, decoded into one values buffer.

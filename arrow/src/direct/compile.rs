@@ -8,7 +8,7 @@ use std::sync::Arc;
 
 use arrow_schema::{DataType as ArrowType, Field as ArrowField};
 use ferrule_parsers::dialect::Endian;
-use ferrule_parsers::json::{CodecOptions, RedefinesMode};
+use ferrule_parsers::json::{BlankNumbers, CodecOptions, RedefinesMode};
 use ferrule_parsers::layout::{DataType, Field, FieldKind, NumericPic};
 use ferrule_parsers::values::{Shape, ShapeNode};
 
@@ -173,6 +173,12 @@ impl Ctx<'_> {
                     None => 1,
                 },
                 blank: f.blank_when_zero.then(|| cp.space()),
+                // Binary reads have no blank (X'4040' is a number).
+                blanks: match read {
+                    Read::Packed(_) | Read::Zoned(_) => opts.blank_numbers,
+                    _ => BlankNumbers::Error,
+                },
+                space: cp.space(),
             })
         };
         let number = match dt {
@@ -183,6 +189,8 @@ impl Ctx<'_> {
                 },
                 times: 1,
                 blank: None,
+                blanks: BlankNumbers::Error,
+                space: cp.space(),
             },
             DataType::National { .. } => Number {
                 read: Read::National {
@@ -190,6 +198,8 @@ impl Ctx<'_> {
                 },
                 times: 1,
                 blank: None,
+                blanks: BlankNumbers::Error,
+                space: cp.space(),
             },
             DataType::Zoned { pic, sign } if pic.digits > 0 => numeric(
                 Read::Zoned(Zoned {
@@ -235,6 +245,8 @@ impl Ctx<'_> {
                 },
                 times: 1,
                 blank: None,
+                blanks: BlankNumbers::Error,
+                space: cp.space(),
             },
             _ => return None,
         };

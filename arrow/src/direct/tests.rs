@@ -10,7 +10,7 @@
 use ferrule_parsers::codepage::CodePage;
 use ferrule_parsers::copybook::{parse, ParseOptions};
 use ferrule_parsers::dialect::{Dialect, Trunc};
-use ferrule_parsers::json::{CodecOptions, FieldErrorMode, RedefinesMode};
+use ferrule_parsers::json::{BlankNumbers, CodecOptions, FieldErrorMode, RedefinesMode};
 use ferrule_parsers::layout::{DataType, Field, FieldKind, Layout, SignPosition};
 use ferrule_parsers::values::{RecordValues, ValueDecoder};
 use proptest::prelude::*;
@@ -90,6 +90,15 @@ fn codecs() -> Vec<CodecOptions> {
         CodecOptions {
             codepage: cp("utf-8"),
             trunc: Trunc::Opt,
+            ..d
+        },
+        CodecOptions {
+            blank_numbers: BlankNumbers::Null,
+            ..d
+        },
+        CodecOptions {
+            codepage: cp("latin1"),
+            blank_numbers: BlankNumbers::Zero,
             ..d
         },
     ]
@@ -191,6 +200,12 @@ fn item(dt: &DataType, codec: &CodecOptions, bwz: bool, rng: &mut Rng) -> Vec<u8
     let zero = if cp.is_ebcdic() { 0xF0 } else { b'0' };
     if bwz && rng.below(4) == 0 {
         return vec![cp.space(); len];
+    }
+    // Under `--blank-numbers null|zero`, blank zoned and packed items are valid values.
+    let blankable = matches!(dt, DataType::Zoned { .. } | DataType::Packed { .. });
+    if blankable && codec.blank_numbers != BlankNumbers::Error && rng.below(5) == 0 {
+        let b = if rng.below(2) == 0 { cp.space() } else { 0 };
+        return vec![b; len];
     }
     match dt {
         DataType::Alphanumeric { .. } => {
