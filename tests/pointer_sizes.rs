@@ -75,6 +75,31 @@ fn ibm_pointers_are_one_fullword_and_procedure_pointers_two() {
     assert_eq!(rows["pt_tail"], (23, 2));
 }
 
+#[test]
+fn listings_and_schemas_name_the_usage_as_written() {
+    let cpy = copybook();
+    let out = common::ferrule(&["layout", "--copybook", common::path_str(&cpy)], b"");
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let text = common::stdout(&out);
+    for (name, usage) in [
+        ("PT-DATA-PTR", "POINTER"),
+        ("PT-SLOT", "INDEX"),
+        ("PT-EXIT", "PROCEDURE-POINTER"),
+        // PROGRAM-POINTER is GnuCOBOL's spelling of FUNCTION-POINTER.
+        ("PT-PROG", "FUNCTION-POINTER"),
+    ] {
+        let line = text.lines().find(|l| l.contains(name)).unwrap();
+        assert!(line.contains(usage) && !line.contains("COMP-5"), "{line}");
+    }
+    let out = common::ferrule(&["schema", "--copybook", common::path_str(&cpy)], b"");
+    assert!(out.status.success(), "{}", common::stderr(&out));
+    let doc: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let p = &doc["properties"]["pt_data_ptr"];
+    assert_eq!(p["x-cobol"]["usage"], "POINTER", "{p}");
+    assert_eq!(p["type"], "integer", "{p}");
+    assert!(p["x-cobol"].get("pic").is_none(), "{p}");
+}
+
 /// The COBOL program: geometry lines `L item=`, `O item=`, then `V item=` with the
 /// value of each pointer's bytes read as a native unsigned number, and `rec.dat`.
 fn program() -> String {

@@ -202,6 +202,10 @@ pub struct Field {
     pub justified_right: bool,
     /// BLANK WHEN ZERO: a zero value is stored as spaces.
     pub blank_when_zero: bool,
+    /// USAGE INDEX, POINTER and the other pointers: `kind` holds them as native binary
+    /// (their values are addresses), and this names what the copybook said.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub address_usage: Option<&'static str>,
     /// When set, this REDEFINES alternative applies only to records whose
     /// discriminator field holds one of these values (multi-segment files).
     pub select_when: Option<Selector>,

@@ -67,7 +67,11 @@ fn expanded(args: &RecordLayoutArgs) -> Result<(), Failure> {
 fn type_of(f: &Field) -> String {
     match &f.kind {
         FieldKind::Group(_) => "GROUP".into(),
-        FieldKind::Item(dt) => dt.describe(),
+        // An index or pointer as written; its bytes are read as native binary.
+        FieldKind::Item(dt) => match f.address_usage {
+            Some(usage) => usage.to_string(),
+            None => dt.describe(),
+        },
     }
 }
 

@@ -11,7 +11,7 @@ use super::entry::{Entry, QName};
 use super::lex::Spanned;
 use super::resolve;
 use super::tree::{item_value, Draft, Node};
-use super::types::{data_type, sync_boundary, Inherited};
+use super::types::{address_usage, data_type, sync_boundary, Inherited};
 use super::{CopybookError, Ctx};
 use crate::layout::{
     dedup_sibling_names, json_name, DataType, DependingOn, Field, FieldKind, Layout, Occurs,
@@ -70,6 +70,11 @@ impl Builder<'_, '_> {
         let ctx = self.ctx;
         let occurs = self.occurs(&entry, path)?;
         let value = item_value(ctx, &entry)?;
+        let address = if children.is_empty() {
+            address_usage(ctx, &entry, inh)
+        } else {
+            None
+        };
         let (offset, size, kind, align) = if children.is_empty() {
             let dt = data_type(ctx, &entry, inh)?;
             let align = if inh.sync || entry.sync {
@@ -118,6 +123,7 @@ impl Builder<'_, '_> {
             conditions,
             justified_right: entry.justified,
             blank_when_zero: entry.blank_when_zero,
+            address_usage: address,
             select_when: None,
             pos: ctx.pos(entry.rest_len),
         };

@@ -76,6 +76,7 @@ mod tests {
             conditions: vec![],
             justified_right: false,
             blank_when_zero: false,
+            address_usage: None,
             select_when: None,
             pos: SourcePos::default(),
         }

@@ -72,6 +72,13 @@ fn usage_name(u: Usage) -> &'static str {
     }
 }
 
+/// The USAGE of elementary entry `e` when it is an index or pointer (`POINTER`, `INDEX`,
+/// ...), whose type is native binary of the dialect's address width.
+pub(crate) fn address_usage(ctx: &Ctx<'_>, e: &Entry, inh: Inherited) -> Option<&'static str> {
+    let usage = effective_usage(ctx, inh, e).ok()??;
+    address_bytes(ctx, usage).map(|_| usage_name(usage))
+}
+
 /// The physical type of elementary entry `e`.
 ///
 /// An unnamed entry that starts with a reserved word (`05 COMP PIC X(30).`) and makes no

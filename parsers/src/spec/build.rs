@@ -143,6 +143,7 @@ impl<'a, 's> Builder<'a, 's> {
             conditions: Vec::new(),
             justified_right: false,
             blank_when_zero: false,
+            address_usage: None,
             select_when: None,
             pos: self.pos(&raw.record.span()),
         }
@@ -422,6 +423,7 @@ impl<'a, 's> Builder<'a, 's> {
             conditions: Vec::new(),
             justified_right: false,
             blank_when_zero: rf.blank_when_zero.as_ref().is_some_and(|b| *b.get_ref()),
+            address_usage: None,
             select_when: None,
             pos: self.pos(&table),
         };
@@ -750,6 +752,7 @@ fn filler(scope: &Scope, offset: usize, len: usize, pos: SourcePos) -> Field {
         conditions: Vec::new(),
         justified_right: false,
         blank_when_zero: false,
+        address_usage: None,
         select_when: None,
         pos,
     }

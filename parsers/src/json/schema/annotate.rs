@@ -23,6 +23,12 @@ pub(super) fn add(
         FieldKind::Group(_) => {
             text.push_str(&format!(" (group, {} bytes)", f.size));
         }
+        FieldKind::Item(_) if f.address_usage.is_some() => {
+            // An index or pointer: an address, with no PICTURE.
+            let usage = f.address_usage.unwrap_or_default();
+            text.push_str(&format!(" USAGE {usage}"));
+            x.insert("usage".into(), usage.into());
+        }
         FieldKind::Item(dt) => {
             let (pic, usage) = pic_and_usage(dt);
             match dt {
