@@ -5,7 +5,7 @@
 //! write null back as spaces) or as zero, without counting the record as bad.
 //! Binary and float items have no blank: spaces there are a valid number (X'40404040').
 
-use crate::layout::DataType;
+use crate::layout::{DataType, Field};
 
 /// What a blank numeric item decodes to.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
@@ -48,6 +48,34 @@ pub(crate) fn can_be_blank(dt: &DataType) -> bool {
             | DataType::Edited { .. }
             | DataType::Comp6 { .. }
     )
+}
+
+/// What `bytes` of item `f` (of type `dt`) read as when they are blank: BLANK WHEN ZERO's
+/// spaces as zero (the copybook says so, whatever the mode), other blanks per `mode`;
+/// `None`: the bytes are to be decoded.
+#[inline]
+pub(crate) fn read_blank(
+    mode: BlankNumbers,
+    f: &Field,
+    dt: &DataType,
+    bytes: &[u8],
+    space: u8,
+) -> Option<Blank> {
+    let text = matches!(
+        dt,
+        DataType::Alphanumeric { .. } | DataType::National { .. }
+    );
+    if f.blank_when_zero && !text && bytes.iter().all(|&b| b == space) {
+        // At the PIC's scale: the same text as the digits of a zero would give.
+        return Some(Blank::Zero(match dt {
+            DataType::Zoned { pic, .. }
+            | DataType::Packed { pic }
+            | DataType::Binary { pic, .. }
+            | DataType::Edited { pic, .. } => pic.scale,
+            _ => 0,
+        }));
+    }
+    blank(mode, dt, bytes, space)
 }
 
 /// What `bytes` of an item of type `dt` read as under `mode` when they are blank; `None`

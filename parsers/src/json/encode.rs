@@ -595,9 +595,14 @@ impl<'l> State<'l> {
     ) -> Result<(), RecordError> {
         let f = node.field;
         if v.is_null() && self.opts.blank_numbers == BlankNumbers::Null && can_be_blank(dt) {
-            let space = self.opts.codepage.space();
+            // Spaces, or low-values where BLANK WHEN ZERO makes spaces read as zero.
+            let blank = if f.blank_when_zero {
+                0
+            } else {
+                self.opts.codepage.space()
+            };
             if let Some(out) = rec.slice(start, dt.byte_len()) {
-                out.fill(space);
+                out.fill(blank);
             }
             return Ok(());
         }

@@ -6,7 +6,7 @@ use crate::dialect::Endian;
 use crate::layout::{DataType, Field, NumericPic};
 use crate::numeric::{self, edited::EditedPicture, zoned::ZonedCode, Decimal, NumericError};
 
-use super::blank::{blank, Blank};
+use super::blank::{read_blank, Blank};
 use super::error::RecordErrorKind;
 use super::text::{needs_escaping, write_str};
 use super::walk_rules::{trim_padding, trim_trailing, utf16_units};
@@ -45,35 +45,11 @@ impl ItemWriter {
         out: &mut Vec<u8>,
     ) -> Result<(), RecordErrorKind> {
         let cp = self.opts.codepage;
-        let bwz = f.blank_when_zero
-            && !matches!(
-                dt,
-                DataType::Alphanumeric { .. } | DataType::National { .. }
-            )
-            && bytes.iter().all(|&b| b == cp.space());
-        let scale = match blank(self.opts.blank_numbers, dt, bytes, self.space) {
-            // BLANK WHEN ZERO says what its blanks mean; other blanks per the option.
-            Some(Blank::Null) if !bwz => {
-                self.blank(Blank::Null, out);
-                return Ok(());
-            }
-            Some(Blank::Zero(scale)) => Some(scale),
-            _ if bwz => Some(match dt {
-                DataType::Zoned { pic, .. }
-                | DataType::Packed { pic }
-                | DataType::Binary { pic, .. }
-                | DataType::Edited { pic, .. } => pic.scale,
-                _ => 0,
-            }),
-            _ => None,
-        };
-        if let Some(scale) = scale {
-            // At the PIC's scale: the same text as the digits of a zero would give, so a
-            // zero written as digits and then as blanks decodes the same ("0.00").
+        if let Some(b) = read_blank(self.opts.blank_numbers, f, dt, bytes, self.space) {
             let start = out.len();
-            self.number(&Decimal::zero(scale), out)?;
+            self.blank(b, out);
             // The same stored-digits string as a zero written as digits ("000").
-            if let DataType::Zoned { pic, .. } = dt {
+            if let (Blank::Zero(_), DataType::Zoned { pic, .. }) = (b, dt) {
                 if self.opts.numbers_as_strings && !pic.signed && pic.scale == 0 {
                     zero_pad(out, start + 1, usize::from(pic.digits));
                 }

@@ -2,7 +2,7 @@
 //! decoder's item writer (blank-when-zero, TRUNC, padding trimmed on the padding side).
 
 use crate::dialect::Endian;
-use crate::json::blank::{blank, Blank};
+use crate::json::blank::{read_blank, Blank};
 use crate::json::walk_rules::{trim_padding, utf16_units};
 use crate::json::{CodecOptions, RecordErrorKind};
 use crate::layout::{DataType, Field, NumericPic};
@@ -21,44 +21,15 @@ pub(super) fn item(
     text: &mut String,
 ) -> Result<Option<Value>, RecordErrorKind> {
     let cp = opts.codepage;
-    let is_text = matches!(
-        dt,
-        DataType::Alphanumeric { .. } | DataType::National { .. }
-    );
-    let bwz = f.blank_when_zero && !is_text && bytes.iter().all(|&b| b == cp.space());
-    match blank(opts.blank_numbers, dt, bytes, cp.space()) {
-        // BLANK WHEN ZERO says what its blanks mean; other blanks per the option.
-        Some(Blank::Null) if !bwz => return Ok(None),
+    match read_blank(opts.blank_numbers, f, dt, bytes, cp.space()) {
+        Some(Blank::Null) => return Ok(None),
         Some(Blank::Zero(scale)) => return Ok(Some(Value::Decimal(Decimal::zero(scale)))),
-        _ => {}
+        None => {}
     }
-    if bwz {
-        let scale = match dt {
-            DataType::Zoned { pic, .. }
-            | DataType::Packed { pic }
-            | DataType::Binary { pic, .. }
-            | DataType::Edited { pic, .. } => pic.scale,
-            _ => 0,
-        };
-        return Ok(Some(Value::Decimal(Decimal::zero(scale))));
-    }
-    item_value(opts, f, dt, edited, bytes, text).map(Some)
-}
-
-/// [`item`] for bytes that are not a blank read as null or zero.
-fn item_value(
-    opts: &CodecOptions,
-    f: &Field,
-    dt: &DataType,
-    edited: Option<&EditedPicture>,
-    bytes: &[u8],
-    text: &mut String,
-) -> Result<Value, RecordErrorKind> {
-    let cp = opts.codepage;
     let beyond = opts.trunc.beyond_pic();
     let d = match dt {
-        DataType::Alphanumeric { .. } => return alphanumeric(opts, f, bytes, text),
-        DataType::National { .. } => return national(f, bytes, text),
+        DataType::Alphanumeric { .. } => return alphanumeric(opts, f, bytes, text).map(Some),
+        DataType::National { .. } => return national(f, bytes, text).map(Some),
         DataType::Zoned { pic, sign } => {
             let code = ZonedCode {
                 ebcdic: cp.is_ebcdic(),
@@ -83,11 +54,11 @@ fn item_value(
         DataType::CompX { pic, .. } => within(numeric::compx::decode(bytes, pic)?, pic, beyond)?,
         DataType::Comp6 { pic } => within(numeric::comp6::decode(bytes, pic)?, pic, beyond)?,
         DataType::Float { width } => {
-            return Ok(Value::Float(numeric::float::decode_f64(
+            return Ok(Some(Value::Float(numeric::float::decode_f64(
                 bytes,
                 *width,
                 opts.dialect.float_format,
-            )?))
+            )?)))
         }
         DataType::Edited { .. } => {
             let Some(pic) = edited else {
@@ -96,7 +67,7 @@ fn item_value(
             pic.decode(&cp.decode(bytes)?)?
         }
     };
-    Ok(Value::Decimal(d))
+    Ok(Some(Value::Decimal(d)))
 }
 
 /// `v`, refused when it has more digits than its PIC and TRUNC holds values to it.

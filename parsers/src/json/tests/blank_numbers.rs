@@ -152,6 +152,15 @@ fn null_mode_writes_null_as_blanks_and_round_trips() {
     // A null binary item is still an absent one, in every mode: it has no blank.
     let bin = encode(r#"{"bin":null}"#, BlankNumbers::Null).unwrap();
     assert_eq!(&bin[17..19], &[0, 0]);
+    // BLANK WHEN ZERO reads spaces as zero: its null is written as low-values, which
+    // read back as null (found by the decode fuzz target).
+    let mut rec = record(&[0x40; 5], &[0; 3], &[0x40, 0x40]);
+    rec[14..17].fill(0);
+    let json = decode(&rec, BlankNumbers::Null).unwrap();
+    assert!(json.contains(r#""bwz":null"#), "{json}");
+    let again = encode(&json, BlankNumbers::Null).unwrap();
+    assert_eq!(&again[14..17], &[0, 0, 0]);
+    assert_eq!(decode(&again, BlankNumbers::Null).unwrap(), json);
 }
 
 #[test]
