@@ -17,7 +17,7 @@ mod compile;
 mod number;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use std::sync::Arc;
 

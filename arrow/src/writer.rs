@@ -13,6 +13,7 @@ use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 use parquet::file::writer::SerializedFileWriter;
 
+use crate::csv::{CsvFile, CsvText};
 use crate::error::ColumnarError;
 use crate::row_group::{ParquetCompression, RowGroup, RowGroupEncoder};
 
@@ -48,16 +49,22 @@ pub const PARQUET_ROW_GROUP_ROWS: usize = 65_536;
 enum Open {
     Parquet(SerializedFileWriter<Sink>),
     Arrow(arrow_ipc::writer::FileWriter<Sink>),
-    Csv(arrow_csv::Writer<Sink>),
+    Csv(CsvFile<Sink>),
 }
 
-/// A batch on its way to the [`Writer`]: as built, or (Parquet) already encoded by the
-/// thread that built it.
+/// A batch on its way to the [`Writer`]: as built, or (Parquet, CSV) already encoded by
+/// the thread that built it.
 #[derive(Debug)]
 pub enum Part {
     Batch(RecordBatch),
     Encoded {
         group: RowGroup,
+        /// Kept when the writer may have to split the rows between dataset parts.
+        batch: Option<RecordBatch>,
+    },
+    /// CSV rows as text.
+    Text {
+        text: CsvText,
         /// Kept when the writer may have to split the rows between dataset parts.
         batch: Option<RecordBatch>,
     },
@@ -68,6 +75,7 @@ impl Part {
         match self {
             Part::Batch(b) => b.num_rows(),
             Part::Encoded { group, .. } => group.rows(),
+            Part::Text { text, .. } => text.rows(),
         }
     }
 }
@@ -76,6 +84,8 @@ impl Part {
 #[derive(Clone)]
 pub struct Preparer {
     encoder: Option<RowGroupEncoder>,
+    /// CSV: rows become text here, on the worker's thread, not on the writer's.
+    csv: bool,
     keep_batches: bool,
 }
 
@@ -84,6 +94,10 @@ impl Preparer {
         Ok(match &self.encoder {
             Some(e) => Part::Encoded {
                 group: e.encode(&batch)?,
+                batch: self.keep_batches.then_some(batch),
+            },
+            None if self.csv => Part::Text {
+                text: CsvText::new(&batch)?,
                 batch: self.keep_batches.then_some(batch),
             },
             None => Part::Batch(batch),
@@ -109,11 +123,7 @@ impl Open {
             (Format::Arrow, _) => {
                 Open::Arrow(arrow_ipc::writer::FileWriter::try_new(sink, schema)?)
             }
-            (Format::Csv, _) => Open::Csv(
-                arrow_csv::WriterBuilder::new()
-                    .with_header(true)
-                    .build(sink),
-            ),
+            (Format::Csv, _) => Open::Csv(CsvFile::new(schema, sink)),
         })
     }
 
@@ -136,7 +146,7 @@ impl Open {
         Ok(())
     }
 
-    fn close(self, schema: &SchemaRef) -> Result<(), ColumnarError> {
+    fn close(self) -> Result<(), ColumnarError> {
         match self {
             Open::Parquet(w) => {
                 // Writes the footer first.
@@ -148,11 +158,9 @@ impl Open {
                 let mut sink = w.into_inner()?;
                 sink.flush().map_err(|e| io("output", e))?;
             }
-            Open::Csv(mut w) => {
+            Open::Csv(w) => {
                 // A CSV of no rows still gets its header line.
-                w.write(&RecordBatch::new_empty(schema.clone()))?;
-                let mut sink = w.into_inner();
-                sink.flush().map_err(|e| io("output", e))?;
+                w.finish()?;
             }
         }
         Ok(())
@@ -257,6 +265,7 @@ impl Writer {
     pub fn preparer(&self) -> Preparer {
         Preparer {
             encoder: self.encoder.clone(),
+            csv: self.format == Format::Csv,
             keep_batches: matches!(self.target, Target::Dir { rows_per_file, .. } if rows_per_file != usize::MAX),
         }
     }
@@ -301,7 +310,7 @@ impl Writer {
     fn make_room(&mut self) -> Result<(), ColumnarError> {
         if self.open.is_none() || self.room() == 0 {
             if let Some(done) = self.open.take() {
-                done.close(&self.schema)?;
+                done.close()?;
             }
             self.open_next()?;
         }
@@ -353,6 +362,26 @@ impl Writer {
                     }),
                 }
             }
+            Part::Text { text, batch } => {
+                let rows = text.rows();
+                if rows == 0 {
+                    return Ok(());
+                }
+                self.make_room()?;
+                let fits = rows <= self.room();
+                match (self.open.as_mut(), batch) {
+                    (Some(Open::Csv(file)), _) if fits => {
+                        file.write_text(&text)?;
+                        self.rows_in_file += rows;
+                        Ok(())
+                    }
+                    (_, Some(batch)) => self.write(&batch),
+                    _ => Err(ColumnarError::Mismatch {
+                        record: 0,
+                        what: "CSV text too long for its part, without its rows",
+                    }),
+                }
+            }
         }
     }
 
@@ -363,7 +392,7 @@ impl Writer {
             self.open_next()?;
         }
         if let Some(open) = self.open.take() {
-            open.close(&self.schema)?;
+            open.close()?;
         }
         Ok(self.files)
     }

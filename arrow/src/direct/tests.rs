@@ -74,7 +74,7 @@ fn cp(name: &str) -> CodePage {
 }
 
 /// The codec settings the layouts are tried under.
-fn codecs() -> Vec<CodecOptions> {
+pub(crate) fn codecs() -> Vec<CodecOptions> {
     let d = CodecOptions::default();
     vec![
         d,
@@ -321,7 +321,13 @@ fn item(dt: &DataType, codec: &CodecOptions, bwz: bool, rng: &mut Rng) -> Vec<u8
 }
 
 /// `count` records: valid, valid with a byte or two changed, or random.
-fn batch(layout: &Layout, codec: &CodecOptions, seed: u64, count: usize, bad: u64) -> Vec<Vec<u8>> {
+pub(crate) fn batch(
+    layout: &Layout,
+    codec: &CodecOptions,
+    seed: u64,
+    count: usize,
+    bad: u64,
+) -> Vec<Vec<u8>> {
     let mut rng = Rng::new(seed);
     (0..count)
         .map(|_| {
@@ -341,7 +347,7 @@ fn batch(layout: &Layout, codec: &CodecOptions, seed: u64, count: usize, bad: u6
         .collect()
 }
 
-fn layouts() -> Vec<(&'static str, Layout)> {
+pub(crate) fn layouts() -> Vec<(&'static str, Layout)> {
     vec![
         ("every", parsed(EVERY)),
         ("mixed", parsed(include_str!("../../../bench/mixed.cpy"))),
