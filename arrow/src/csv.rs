@@ -23,6 +23,7 @@ use arrow_schema::{ArrowError, Schema};
 
 use crate::error::ColumnarError;
 use cell::Column;
+pub(crate) use cell::{needs_quotes, quoted};
 
 /// Appends the header line: the column names, quoted as cells are.
 pub fn write_header(schema: &Schema, out: &mut Vec<u8>) {
@@ -38,6 +39,15 @@ pub fn write_header(schema: &Schema, out: &mut Vec<u8>) {
 
 /// Appends every row of `batch`, one line each.
 pub fn write_rows(batch: &RecordBatch, out: &mut Vec<u8>) -> Result<(), ColumnarError> {
+    rows_into(batch, out, &mut Vec::new())
+}
+
+/// [`write_rows`], noting where each line ends in `ends`.
+fn rows_into(
+    batch: &RecordBatch,
+    out: &mut Vec<u8>,
+    ends: &mut Vec<usize>,
+) -> Result<(), ColumnarError> {
     let options = FormatOptions::default().with_null("");
     let columns = batch
         .columns()
@@ -49,6 +59,7 @@ pub fn write_rows(batch: &RecordBatch, out: &mut Vec<u8>) -> Result<(), Columnar
     let text: usize = columns.iter().map(Column::text_bytes).sum();
     out.reserve(text + rows * (columns.len() * 13 + 3));
     let mut scratch = String::new();
+    ends.reserve(rows);
     for row in 0..rows {
         let start = out.len();
         for (i, c) in columns.iter().enumerate() {
@@ -64,38 +75,55 @@ pub fn write_rows(batch: &RecordBatch, out: &mut Vec<u8>) -> Result<(), Columnar
             })?;
         }
         end_row(start, out);
+        ends.push(out.len());
     }
     Ok(())
 }
 
 /// Ends a line begun at `start`; a line with nothing on it gets `""`, one empty cell.
 #[inline]
-fn end_row(start: usize, out: &mut Vec<u8>) {
+pub(crate) fn end_row(start: usize, out: &mut Vec<u8>) {
     if out.len() == start {
         out.extend_from_slice(b"\"\"");
     }
     out.push(b'\n');
 }
 
-/// A batch's rows as CSV text (no header).
-#[derive(Debug)]
+/// A batch's rows as CSV text (no header), with where each line ends, so that a
+/// dataset's parts can take some of its rows.
+#[derive(Debug, Default)]
 pub struct CsvText {
     bytes: Vec<u8>,
-    rows: usize,
+    ends: Vec<usize>,
 }
 
 impl CsvText {
     pub fn new(batch: &RecordBatch) -> Result<CsvText, ColumnarError> {
-        let mut bytes = Vec::new();
-        write_rows(batch, &mut bytes)?;
-        Ok(CsvText {
-            bytes,
-            rows: batch.num_rows(),
-        })
+        let mut text = CsvText::default();
+        rows_into(batch, &mut text.bytes, &mut text.ends)?;
+        Ok(text)
+    }
+
+    /// Text made elsewhere (the direct path): `ends` must be where its lines end.
+    pub(crate) fn from_lines(bytes: Vec<u8>, ends: Vec<usize>) -> CsvText {
+        CsvText { bytes, ends }
     }
 
     pub fn rows(&self) -> usize {
-        self.rows
+        self.ends.len()
+    }
+
+    /// The lines of rows `from..from + n` (fewer past the end).
+    pub fn lines(&self, from: usize, n: usize) -> &[u8] {
+        // Where the lines before `row` end: where row `row` starts.
+        let start_of = |row: usize| match row.checked_sub(1) {
+            Some(i) => self.ends.get(i).copied().unwrap_or(self.bytes.len()),
+            None => 0,
+        };
+        let to = from.saturating_add(n).min(self.rows());
+        self.bytes
+            .get(start_of(from.min(to))..start_of(to))
+            .unwrap_or_default()
     }
 }
 
@@ -127,9 +155,9 @@ impl<W: Write> CsvFile<W> {
         r
     }
 
-    /// Writes rows already made text.
-    pub fn write_text(&mut self, text: &CsvText) -> Result<(), ColumnarError> {
-        self.put(&text.bytes)
+    /// Writes rows already made text (or some of their lines, [`CsvText::lines`]).
+    pub fn write_text(&mut self, lines: &[u8]) -> Result<(), ColumnarError> {
+        self.put(lines)
     }
 
     fn put(&mut self, bytes: &[u8]) -> Result<(), ColumnarError> {

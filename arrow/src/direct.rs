@@ -14,6 +14,8 @@
 
 mod column;
 mod compile;
+#[cfg(feature = "writers")]
+mod csv;
 mod number;
 
 #[cfg(test)]

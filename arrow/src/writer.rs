@@ -14,6 +14,7 @@ use arrow_schema::SchemaRef;
 use parquet::file::writer::SerializedFileWriter;
 
 use crate::csv::{CsvFile, CsvText};
+use crate::direct::DirectPlan;
 use crate::error::ColumnarError;
 use crate::row_group::{ParquetCompression, RowGroup, RowGroupEncoder};
 
@@ -62,12 +63,8 @@ pub enum Part {
         /// Kept when the writer may have to split the rows between dataset parts.
         batch: Option<RecordBatch>,
     },
-    /// CSV rows as text.
-    Text {
-        text: CsvText,
-        /// Kept when the writer may have to split the rows between dataset parts.
-        batch: Option<RecordBatch>,
-    },
+    /// CSV rows as text (split between dataset parts at line ends).
+    Text(CsvText),
 }
 
 impl Part {
@@ -75,7 +72,7 @@ impl Part {
         match self {
             Part::Batch(b) => b.num_rows(),
             Part::Encoded { group, .. } => group.rows(),
-            Part::Text { text, .. } => text.rows(),
+            Part::Text(text) => text.rows(),
         }
     }
 }
@@ -90,16 +87,26 @@ pub struct Preparer {
 }
 
 impl Preparer {
+    /// The part of `records` straight from the direct path (CSV: text, with no arrays
+    /// between), or `None` when the generic path must decode them.
+    pub fn direct(
+        &self,
+        plan: &DirectPlan,
+        records: &[&[u8]],
+    ) -> Option<Result<Part, ColumnarError>> {
+        if self.csv && plan.is_flat() {
+            return plan.csv(records).map(|text| Ok(Part::Text(text)));
+        }
+        plan.decode(records).map(|batch| self.prepare(batch))
+    }
+
     pub fn prepare(&self, batch: RecordBatch) -> Result<Part, ColumnarError> {
         Ok(match &self.encoder {
             Some(e) => Part::Encoded {
                 group: e.encode(&batch)?,
                 batch: self.keep_batches.then_some(batch),
             },
-            None if self.csv => Part::Text {
-                text: CsvText::new(&batch)?,
-                batch: self.keep_batches.then_some(batch),
-            },
+            None if self.csv => Part::Text(CsvText::new(&batch)?),
             None => Part::Batch(batch),
         })
     }
@@ -362,25 +369,22 @@ impl Writer {
                     }),
                 }
             }
-            Part::Text { text, batch } => {
-                let rows = text.rows();
-                if rows == 0 {
-                    return Ok(());
+            Part::Text(text) => {
+                let mut from = 0;
+                while from < text.rows() {
+                    self.make_room()?;
+                    let n = self.room().min(text.rows() - from);
+                    let Some(Open::Csv(file)) = self.open.as_mut() else {
+                        return Err(ColumnarError::Mismatch {
+                            record: 0,
+                            what: "CSV text for a writer of another format",
+                        });
+                    };
+                    file.write_text(text.lines(from, n))?;
+                    self.rows_in_file += n;
+                    from += n;
                 }
-                self.make_room()?;
-                let fits = rows <= self.room();
-                match (self.open.as_mut(), batch) {
-                    (Some(Open::Csv(file)), _) if fits => {
-                        file.write_text(&text)?;
-                        self.rows_in_file += rows;
-                        Ok(())
-                    }
-                    (_, Some(batch)) => self.write(&batch),
-                    _ => Err(ColumnarError::Mismatch {
-                        record: 0,
-                        what: "CSV text too long for its part, without its rows",
-                    }),
-                }
+                Ok(())
             }
         }
     }

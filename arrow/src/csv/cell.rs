@@ -165,15 +165,25 @@ pub(super) fn decimal(value: i128, scale: i8, out: &mut Vec<u8>) {
 /// Appends a text cell, in quotes (its quotes doubled) when it holds a comma, a quote or
 /// a line break, as RFC 4180 (and `csv`'s `QuoteStyle::Necessary`) has it.
 #[inline]
-pub(super) fn text(s: &[u8], out: &mut Vec<u8>) {
-    // No early exit: the fold compiles to vector compares over the whole cell.
-    let special = s.iter().fold(false, |acc, &b| {
-        acc | (b == b',') | (b == b'"') | (b == b'\n') | (b == b'\r')
-    });
-    if !special {
+pub(crate) fn text(s: &[u8], out: &mut Vec<u8>) {
+    if needs_quotes(s) {
+        quoted(s, out);
+    } else {
         out.extend_from_slice(s);
-        return;
     }
+}
+
+/// Whether a text cell holds a comma, a quote or a line break.
+#[inline]
+pub(crate) fn needs_quotes(s: &[u8]) -> bool {
+    // No early exit: the fold compiles to vector compares over the whole cell.
+    s.iter().fold(false, |acc, &b| {
+        acc | (b == b',') | (b == b'"') | (b == b'\n') | (b == b'\r')
+    })
+}
+
+/// Appends `s` in quotes, its quotes doubled.
+pub(crate) fn quoted(s: &[u8], out: &mut Vec<u8>) {
     out.push(b'"');
     for part in s.split_inclusive(|&b| b == b'"') {
         out.extend_from_slice(part);

@@ -86,14 +86,69 @@ fn layouts_agree(seed: u64, count: usize, bad: u64) {
             let g = generic(&layout, codec, &plan, &recs);
             same(std::slice::from_ref(&g), &what);
             let refs: Vec<&[u8]> = recs.iter().map(Vec::as_slice).collect();
-            if let Some(d) = DirectPlan::new(&layout, codec, &plan).and_then(|p| p.decode(&refs)) {
-                same(&[d.clone(), g], &what);
-                assert_eq!(
-                    mine(std::slice::from_ref(&d)),
-                    reference(std::slice::from_ref(&d))
-                );
+            if let Some(d) = direct_agrees(&layout, codec, &plan, &refs, &what) {
+                same(&[d, g], &what);
             }
         }
+    }
+}
+
+/// The direct path's CSV text against its batch written by the reference: sure of the
+/// same batches, and the same lines. Returns the direct batch.
+fn direct_agrees(
+    layout: &ferrule_parsers::layout::Layout,
+    codec: &ferrule_parsers::json::CodecOptions,
+    plan: &ColumnPlan,
+    refs: &[&[u8]],
+    what: &str,
+) -> Option<RecordBatch> {
+    let direct = DirectPlan::new(layout, codec, plan)?;
+    assert!(direct.is_flat(), "{what}: a flattened plan");
+    let d = direct.decode(refs);
+    let t = direct.csv(refs);
+    assert_eq!(d.is_some(), t.is_some(), "{what}: sure of another batch");
+    let (d, t) = (d?, t?);
+    let want = reference(std::slice::from_ref(&d));
+    let header = want.iter().position(|&b| b == b'\n').unwrap() + 1;
+    assert_eq!(t.rows(), d.num_rows(), "{what}");
+    assert_eq!(
+        String::from_utf8_lossy(t.lines(0, t.rows())),
+        String::from_utf8_lossy(&want[header..]),
+        "{what}: direct CSV text"
+    );
+    Some(d)
+}
+
+#[test]
+fn direct_text_cells_are_quoted_as_the_reference_quotes_them() {
+    // Random Latin-1 text always decodes, so the direct path takes it: commas, quotes,
+    // CR and LF among the bytes; one column alone (blank rows are `""`), and two.
+    let codec = ferrule_parsers::json::CodecOptions {
+        codepage: ferrule_parsers::codepage::CodePage::by_name("latin1").unwrap(),
+        ..Default::default()
+    };
+    let opts = ferrule_parsers::copybook::ParseOptions::default();
+    for src in [
+        "       01 ONE PIC X(3).\n",
+        "       01 REC.\n           05 A PIC X(4).\n           05 B PIC X(2) JUSTIFIED RIGHT.\n",
+    ] {
+        let layout = ferrule_parsers::copybook::parse(src, &opts).unwrap();
+        let plan = ColumnPlan::new(&layout, &codec, PlanOptions { flatten: true }).unwrap();
+        let pick = b"   ,\"\r\nax\xe9";
+        let mut state = 7u64;
+        let recs: Vec<Vec<u8>> = (0..300)
+            .map(|_| {
+                (0..layout.max_len())
+                    .map(|_| {
+                        state = state.wrapping_mul(6364136223846793005).wrapping_add(1);
+                        pick[(state >> 33) as usize % pick.len()]
+                    })
+                    .collect()
+            })
+            .collect();
+        let refs: Vec<&[u8]> = recs.iter().map(Vec::as_slice).collect();
+        let d = direct_agrees(&layout, &codec, &plan, &refs, src);
+        assert!(d.is_some(), "{src}: the direct path took the text");
     }
 }
 
@@ -279,8 +334,14 @@ fn text_parts_write_what_batches_write() {
     ]);
     let text = CsvText::new(&b).unwrap();
     assert_eq!(text.rows(), 2);
+    // Lines by row: the first, the second, none past the end.
+    assert_eq!(text.lines(0, 1), b"\"x,y\",1\n");
+    assert_eq!(text.lines(1, 1), b"z,-2\n");
+    assert_eq!(text.lines(2, 1), b"");
+    assert_eq!(text.lines(0, 9).len(), text.lines(0, 2).len());
     let mut by_text = CsvFile::new(&b.schema(), Vec::new());
-    by_text.write_text(&text).unwrap();
+    by_text.write_text(text.lines(0, 1)).unwrap();
+    by_text.write_text(text.lines(1, 5)).unwrap();
     let mut by_batch = CsvFile::new(&b.schema(), Vec::new());
     by_batch.write(&b).unwrap();
     let want = reference(std::slice::from_ref(&b));

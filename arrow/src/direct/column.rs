@@ -68,8 +68,9 @@ impl Number {
         }
     }
 
-    /// The value of `bytes` (one call per value: for checks).
-    fn get(&self, bytes: &[u8]) -> Option<i128> {
+    /// The value of `bytes` (one call per value: for checks and row-wise writers).
+    #[inline]
+    pub(crate) fn get(&self, bytes: &[u8]) -> Option<i128> {
         match self.read {
             Read::Packed(p) => self.with(bytes, |b| p.read(b)),
             Read::Zoned(z) => self.with(bytes, |b| z.read(b)),
@@ -185,7 +186,7 @@ impl LeafProg {
 /// Appends the text of `bytes` read as `read` says; `None` when it is not text or the
 /// code page refuses it.
 #[inline]
-fn text(read: Read, bytes: &[u8], out: &mut Vec<u8>) -> Option<()> {
+pub(crate) fn text(read: Read, bytes: &[u8], out: &mut Vec<u8>) -> Option<()> {
     match read {
         Read::Text {
             codepage,
