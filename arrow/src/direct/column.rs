@@ -13,8 +13,9 @@ use arrow_array::{ArrayRef, ArrowPrimitiveType, PrimitiveArray, StringArray};
 use arrow_buffer::{OffsetBuffer, ScalarBuffer};
 use ferrule_parsers::codepage::CodePage;
 use ferrule_parsers::dialect::FloatFormat;
-use ferrule_parsers::layout::FloatWidth;
+use ferrule_parsers::layout::{FloatWidth, NumericPic, SignPosition};
 use ferrule_parsers::numeric::float::decode_f64;
+use ferrule_parsers::numeric::{packed, zoned, ZonedCode};
 
 use super::number::{Binary, Packed, Zoned};
 use crate::plan::Leaf;
@@ -80,11 +81,54 @@ impl Number {
     }
 }
 
+/// A packed or zoned item whose value is its own digits at the column's scale (no P
+/// scaling, no BLANK WHEN ZERO): text can be written from those digits, as the JSON
+/// writers do, instead of from an integer read first.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Digits {
+    Packed {
+        pic: NumericPic,
+        /// TRUNC holds the item to its PIC: an even digit count's pad nibble must be 0.
+        pad_zero: bool,
+    },
+    Zoned(NumericPic, SignPosition, ZonedCode),
+}
+
+impl Digits {
+    /// Appends the item's number text, or gives `None` where the generic walk would
+    /// refuse the item: the codecs' JSON writers accept exactly what their decoders do,
+    /// and the walk's one check beyond them (TRUNC on packed) is the pad nibble. A stored
+    /// minus zero is written `0` (an Arrow decimal has no negative zero).
+    #[inline]
+    pub fn write(self, bytes: &[u8], out: &mut Vec<u8>) -> Option<()> {
+        let start = out.len();
+        match self {
+            Digits::Packed { pic, pad_zero } => {
+                if pad_zero && bytes.first().is_some_and(|&b| b >> 4 != 0) {
+                    return None;
+                }
+                packed::write_json(bytes, &pic, out).ok()?;
+            }
+            Digits::Zoned(pic, sign, code) => {
+                zoned::write_json(bytes, &pic, sign, code, out).ok()?;
+            }
+        }
+        if let Some((b'-', rest)) = out.get(start..).and_then(<[u8]>::split_first) {
+            if rest.iter().all(|&b| b == b'0' || b == b'.') {
+                out.remove(start);
+            }
+        }
+        Some(())
+    }
+}
+
 /// One leaf: where its occurrences sit in a record and how to read them.
 #[derive(Debug, Clone)]
 pub(crate) struct LeafProg {
     pub leaf: Leaf,
     pub number: Number,
+    /// Packed and zoned columns: their digits, for text.
+    pub digits: Option<Digits>,
     /// Offsets of the item's occurrences within a record, in list order.
     pub at: Vec<usize>,
     pub len: usize,

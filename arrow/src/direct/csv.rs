@@ -1,14 +1,16 @@
 //! The direct path to CSV: a batch of fixed-length records straight to CSV lines, a row
 //! at a time, with no Arrow arrays between (building them and reading them back for
-//! text was most of what was left of `decode --to csv`). Every value is read by the
-//! same readers as [`DirectPlan::decode`]'s columns, so the batches it is sure of, and
-//! the values, are the same; the text is what `crate::csv` writes for those columns
-//! (`csv/tests.rs` and `direct/tests.rs` compare them).
+//! text was most of what was left of `decode --to csv`). Values are read by the readers
+//! of [`DirectPlan::decode`]'s columns, except packed and zoned decimals, written from
+//! their digits by the codecs' number writers (which check them as the generic walk
+//! does). Whatever batch this is sure of, the generic path decodes cleanly to the same
+//! text (`csv/tests.rs` checks it against `arrow_csv` over valid, damaged and random
+//! records); a batch it is not sure of goes the generic way.
 
 use ferrule_parsers::numeric::float::decode_f64;
 use ferrule_parsers::numeric::write_scaled;
 
-use super::column::{self, LeafProg, Read};
+use super::column::{self, Digits, LeafProg, Read};
 use super::{DirectPlan, Prog};
 use crate::csv::{end_row, CsvText};
 use crate::plan::Leaf;
@@ -60,8 +62,15 @@ impl DirectPlan {
 #[derive(Clone, Copy)]
 enum Kind {
     Text,
-    Decimal { scale: i16 },
-    Int { bytes: u8, signed: bool },
+    /// A packed or zoned item's own digits.
+    Digits(Digits),
+    Decimal {
+        scale: i16,
+    },
+    Int {
+        bytes: u8,
+        signed: bool,
+    },
     Float32,
     Float64,
 }
@@ -86,8 +95,12 @@ impl<'p> Cell<'p> {
         );
         let kind = match (leaf.leaf, leaf.number.read) {
             (Leaf::Utf8, Read::Text { .. } | Read::National { .. }) => Kind::Text,
-            (Leaf::Decimal { scale, .. }, _) if numeric => Kind::Decimal {
-                scale: i16::from(scale),
+            // Digits at another scale than the column's would be another number.
+            (Leaf::Decimal { scale, .. }, _) if numeric => match leaf.digits {
+                Some(d) if digits_scale(d) == i16::from(scale) => Kind::Digits(d),
+                _ => Kind::Decimal {
+                    scale: i16::from(scale),
+                },
             },
             (Leaf::Int { bytes, signed }, _) if numeric => Kind::Int { bytes, signed },
             (Leaf::Float32, Read::Float { .. }) => Kind::Float32,
@@ -112,6 +125,9 @@ impl<'p> Cell<'p> {
                 column::text(n.read, bytes, out)?;
                 quote_from(start, out);
             }
+            // Straight from the digits: checked as the generic walk checks them, so a
+            // batch this takes the generic path would write the same (see `Digits`).
+            Kind::Digits(d) => d.write(bytes, out)?,
             Kind::Decimal { scale } => {
                 let v = n.get(bytes)?;
                 write_scaled(v < 0, v.unsigned_abs(), scale, out);
@@ -141,6 +157,13 @@ impl<'p> Cell<'p> {
             }
         }
         Some(())
+    }
+}
+
+/// The scale a packed or zoned item's text is written at.
+fn digits_scale(d: Digits) -> i16 {
+    match d {
+        Digits::Packed { pic, .. } | Digits::Zoned(pic, ..) => pic.scale,
     }
 }
 

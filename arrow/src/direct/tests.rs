@@ -96,7 +96,7 @@ pub(crate) fn codecs() -> Vec<CodecOptions> {
 }
 
 /// The generic path's batch, or `None` when some record is not clean.
-fn generic(
+pub(crate) fn generic(
     layout: &Layout,
     codec: &CodecOptions,
     plan: &ColumnPlan,
