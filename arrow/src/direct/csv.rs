@@ -23,15 +23,10 @@ impl DirectPlan {
             .all(|p| matches!(p, Prog::Leaf(l) if l.at.len() == 1))
     }
 
-    /// `records` as CSV lines (no header), or `None` when the generic path must decode
-    /// them (as [`DirectPlan::decode`] says) or the plan is not flat.
+    /// `records` as CSV lines (no header), or `None` when some record is one it is not
+    /// sure of (the generic path then decodes the batch) or the plan is not flat.
     pub fn csv(&self, records: &[&[u8]]) -> Option<CsvText> {
-        if records.iter().any(|r| r.len() != self.record_len) {
-            return None;
-        }
-        for c in &self.checks {
-            column::check(c, records)?;
-        }
+        self.records_fit(records)?;
         let cells = self
             .columns
             .iter()
