@@ -39,7 +39,7 @@ fn the_direct_and_generic_paths_write_the_same_lines() {
     let dir = tempfile::tempdir().expect("tempdir");
     let clean_bin = sample("person.cp037.bin");
     let records = std::fs::read(&clean_bin).expect("sample");
-    assert!(records.len() >= 2 * LEN && records.len() % LEN == 0);
+    assert!(records.len() >= 2 * LEN && records.len().is_multiple_of(LEN));
     // The same records, then a copy of the first whose COMP-3 fines (byte 158) holds an
     // invalid nibble: the batch cannot go the direct way.
     let mut bad = records.get(..LEN).expect("a record").to_vec();
