@@ -83,8 +83,10 @@ impl Number {
 
 /// A packed or zoned item whose value is its own digits at the column's scale (no P
 /// scaling, no BLANK WHEN ZERO): text can be written from those digits, as the JSON
-/// writers do, instead of from an integer read first.
+/// writers do, instead of from an integer read first. Only the CSV writer (feature
+/// `writers`) writes them.
 #[derive(Debug, Clone, Copy)]
+#[cfg_attr(not(feature = "writers"), allow(dead_code))]
 pub(crate) enum Digits {
     Packed {
         pic: NumericPic,
@@ -94,6 +96,7 @@ pub(crate) enum Digits {
     Zoned(NumericPic, SignPosition, ZonedCode),
 }
 
+#[cfg_attr(not(feature = "writers"), allow(dead_code))]
 impl Digits {
     /// Appends the item's number text, or gives `None` where the generic walk would
     /// refuse the item: the codecs' JSON writers accept exactly what their decoders do,
@@ -128,6 +131,7 @@ pub(crate) struct LeafProg {
     pub leaf: Leaf,
     pub number: Number,
     /// Packed and zoned columns: their digits, for text.
+    #[cfg_attr(not(feature = "writers"), allow(dead_code))]
     pub digits: Option<Digits>,
     /// Offsets of the item's occurrences within a record, in list order.
     pub at: Vec<usize>,
