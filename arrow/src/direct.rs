@@ -14,10 +14,12 @@
 
 mod column;
 mod compile;
+#[cfg(feature = "writers")]
+mod csv;
 mod number;
 
 #[cfg(test)]
-mod tests;
+pub(crate) mod tests;
 
 use std::sync::Arc;
 
@@ -101,14 +103,21 @@ impl DirectPlan {
         self.record_len
     }
 
-    /// The batch of `records`, or `None` when the generic path must decode them.
-    pub fn decode(&self, records: &[&[u8]]) -> Option<RecordBatch> {
+    /// `Some` when every record has the length and its hidden items (FILLER) read
+    /// cleanly: what both of the direct path's outputs check before their columns.
+    fn records_fit(&self, records: &[&[u8]]) -> Option<()> {
         if records.iter().any(|r| r.len() != self.record_len) {
             return None;
         }
         for c in &self.checks {
             column::check(c, records)?;
         }
+        Some(())
+    }
+
+    /// The batch of `records`, or `None` when the generic path must decode them.
+    pub fn decode(&self, records: &[&[u8]]) -> Option<RecordBatch> {
+        self.records_fit(records)?;
         let arrays = self
             .columns
             .iter()

@@ -6,11 +6,13 @@
 //! once; [`RecordBatchBuilder`] appends each record's values to them; [`writer`] writes
 //! batches to one file or a partitioned dataset. [`DirectPlan`] builds the same batches
 //! straight from the bytes of fixed-length records, a column at a time, when the layout
-//! and the batch allow it.
+//! and the batch allow it. [`csv`] writes CSV text from batches by hand.
 #![forbid(unsafe_code)]
 #![warn(clippy::expect_used)]
 
 mod builder;
+#[cfg(feature = "writers")]
+pub mod csv;
 pub mod direct;
 mod error;
 pub mod plan;

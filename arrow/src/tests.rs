@@ -303,6 +303,7 @@ fn csv_writes_decimals_as_exact_text() {
     assert_eq!(lines[2], "8,AB,-0.01,2,-1,2");
 }
 
+#[cfg(feature = "writers")]
 #[test]
 fn parquet_row_groups_are_bounded_whatever_the_file_size() {
     use crate::writer::PARQUET_ROW_GROUP_ROWS;

@@ -13,6 +13,8 @@ use arrow_array::RecordBatch;
 use arrow_schema::SchemaRef;
 use parquet::file::writer::SerializedFileWriter;
 
+use crate::csv::{CsvFile, CsvText};
+use crate::direct::DirectPlan;
 use crate::error::ColumnarError;
 use crate::row_group::{ParquetCompression, RowGroup, RowGroupEncoder};
 
@@ -48,11 +50,11 @@ pub const PARQUET_ROW_GROUP_ROWS: usize = 65_536;
 enum Open {
     Parquet(SerializedFileWriter<Sink>),
     Arrow(arrow_ipc::writer::FileWriter<Sink>),
-    Csv(arrow_csv::Writer<Sink>),
+    Csv(CsvFile<Sink>),
 }
 
-/// A batch on its way to the [`Writer`]: as built, or (Parquet) already encoded by the
-/// thread that built it.
+/// A batch on its way to the [`Writer`]: as built, or (Parquet, CSV) already encoded by
+/// the thread that built it.
 #[derive(Debug)]
 pub enum Part {
     Batch(RecordBatch),
@@ -61,6 +63,8 @@ pub enum Part {
         /// Kept when the writer may have to split the rows between dataset parts.
         batch: Option<RecordBatch>,
     },
+    /// CSV rows as text (split between dataset parts at line ends).
+    Text(CsvText),
 }
 
 impl Part {
@@ -68,6 +72,7 @@ impl Part {
         match self {
             Part::Batch(b) => b.num_rows(),
             Part::Encoded { group, .. } => group.rows(),
+            Part::Text(text) => text.rows(),
         }
     }
 }
@@ -76,16 +81,32 @@ impl Part {
 #[derive(Clone)]
 pub struct Preparer {
     encoder: Option<RowGroupEncoder>,
+    /// CSV: rows become text here, on the worker's thread, not on the writer's.
+    csv: bool,
     keep_batches: bool,
 }
 
 impl Preparer {
+    /// The part of `records` straight from the direct path (CSV: text, with no arrays
+    /// between), or `None` when the generic path must decode them.
+    pub fn direct(
+        &self,
+        plan: &DirectPlan,
+        records: &[&[u8]],
+    ) -> Option<Result<Part, ColumnarError>> {
+        if self.csv && plan.is_flat() {
+            return plan.csv(records).map(|text| Ok(Part::Text(text)));
+        }
+        plan.decode(records).map(|batch| self.prepare(batch))
+    }
+
     pub fn prepare(&self, batch: RecordBatch) -> Result<Part, ColumnarError> {
         Ok(match &self.encoder {
             Some(e) => Part::Encoded {
                 group: e.encode(&batch)?,
                 batch: self.keep_batches.then_some(batch),
             },
+            None if self.csv => Part::Text(CsvText::new(&batch)?),
             None => Part::Batch(batch),
         })
     }
@@ -109,11 +130,7 @@ impl Open {
             (Format::Arrow, _) => {
                 Open::Arrow(arrow_ipc::writer::FileWriter::try_new(sink, schema)?)
             }
-            (Format::Csv, _) => Open::Csv(
-                arrow_csv::WriterBuilder::new()
-                    .with_header(true)
-                    .build(sink),
-            ),
+            (Format::Csv, _) => Open::Csv(CsvFile::new(schema, sink)),
         })
     }
 
@@ -136,7 +153,7 @@ impl Open {
         Ok(())
     }
 
-    fn close(self, schema: &SchemaRef) -> Result<(), ColumnarError> {
+    fn close(self) -> Result<(), ColumnarError> {
         match self {
             Open::Parquet(w) => {
                 // Writes the footer first.
@@ -148,11 +165,9 @@ impl Open {
                 let mut sink = w.into_inner()?;
                 sink.flush().map_err(|e| io("output", e))?;
             }
-            Open::Csv(mut w) => {
+            Open::Csv(w) => {
                 // A CSV of no rows still gets its header line.
-                w.write(&RecordBatch::new_empty(schema.clone()))?;
-                let mut sink = w.into_inner();
-                sink.flush().map_err(|e| io("output", e))?;
+                w.finish()?;
             }
         }
         Ok(())
@@ -257,6 +272,7 @@ impl Writer {
     pub fn preparer(&self) -> Preparer {
         Preparer {
             encoder: self.encoder.clone(),
+            csv: self.format == Format::Csv,
             keep_batches: matches!(self.target, Target::Dir { rows_per_file, .. } if rows_per_file != usize::MAX),
         }
     }
@@ -301,7 +317,7 @@ impl Writer {
     fn make_room(&mut self) -> Result<(), ColumnarError> {
         if self.open.is_none() || self.room() == 0 {
             if let Some(done) = self.open.take() {
-                done.close(&self.schema)?;
+                done.close()?;
             }
             self.open_next()?;
         }
@@ -353,6 +369,23 @@ impl Writer {
                     }),
                 }
             }
+            Part::Text(text) => {
+                let mut from = 0;
+                while from < text.rows() {
+                    self.make_room()?;
+                    let n = self.room().min(text.rows() - from);
+                    let Some(Open::Csv(file)) = self.open.as_mut() else {
+                        return Err(ColumnarError::Mismatch {
+                            record: 0,
+                            what: "CSV text for a writer of another format",
+                        });
+                    };
+                    file.write_text(text.lines(from, n))?;
+                    self.rows_in_file += n;
+                    from += n;
+                }
+                Ok(())
+            }
         }
     }
 
@@ -363,7 +396,7 @@ impl Writer {
             self.open_next()?;
         }
         if let Some(open) = self.open.take() {
-            open.close(&self.schema)?;
+            open.close()?;
         }
         Ok(self.files)
     }

@@ -404,9 +404,9 @@ impl Work for Columns<'_> {
             let records: Vec<&[u8]> = (0..batch.len()).map(|i| batch.record(i).0).collect();
             // `None`: some record is one the direct path is not sure of (it may be bad),
             // so the generic loop below decodes the batch and finds out.
-            if let Some(columns) = direct.decode(&records) {
+            if let Some(part) = self.preparer.direct(direct, &records) {
                 return Ok(Done {
-                    out: Some(self.preparer.prepare(columns).map_err(fail)?),
+                    out: Some(part.map_err(fail)?),
                     good: batch.len() as u64,
                     bad: Vec::new(),
                 });

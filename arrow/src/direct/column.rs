@@ -14,8 +14,9 @@ use arrow_buffer::{NullBuffer, OffsetBuffer, ScalarBuffer};
 use ferrule_parsers::codepage::CodePage;
 use ferrule_parsers::dialect::FloatFormat;
 use ferrule_parsers::json::BlankNumbers;
-use ferrule_parsers::layout::FloatWidth;
+use ferrule_parsers::layout::{FloatWidth, NumericPic, SignPosition};
 use ferrule_parsers::numeric::float::decode_f64;
+use ferrule_parsers::numeric::{packed, zoned, ZonedCode};
 
 use super::number::{Binary, Packed, Zoned};
 use crate::plan::Leaf;
@@ -85,12 +86,29 @@ impl Number {
         }
     }
 
-    /// The value of `bytes` (one call per value: for checks, where a blank read as null
-    /// is as valid as one read as zero).
-    fn get(&self, bytes: &[u8]) -> Option<i128> {
-        if self.blanks != BlankNumbers::Error && self.is_blank(bytes) {
-            return Some(0);
+    /// What `--blank-numbers` makes of `bytes` when they are a blank it reads (BLANK WHEN
+    /// ZERO's spaces are its own zero, read by [`Self::get`]); `None` otherwise.
+    #[inline]
+    pub(crate) fn blank_reads(&self, bytes: &[u8]) -> Option<BlankNumbers> {
+        if self.blanks == BlankNumbers::Error || !self.is_blank(bytes) {
+            return None;
         }
+        if self.blank.is_some() && bytes.first().copied() == self.blank {
+            return None;
+        }
+        Some(self.blanks)
+    }
+
+    /// True when the generic walk accepts `bytes` (a blank read as null is as valid as
+    /// one read as zero): for checks of hidden items.
+    fn valid(&self, bytes: &[u8]) -> bool {
+        (self.blanks != BlankNumbers::Error && self.is_blank(bytes)) || self.get(bytes).is_some()
+    }
+
+    /// The value of `bytes` (one call per value: for row-wise writers); `None` for a
+    /// blank read as null, which has no value.
+    #[inline]
+    pub(crate) fn get(&self, bytes: &[u8]) -> Option<i128> {
         match self.read {
             Read::Packed(p) => self.with(bytes, |b| p.read(b)),
             Read::Zoned(z) => self.with(bytes, |b| z.read(b)),
@@ -100,11 +118,58 @@ impl Number {
     }
 }
 
+/// A packed or zoned item whose value is its own digits at the column's scale (no P
+/// scaling, no BLANK WHEN ZERO): text can be written from those digits, as the JSON
+/// writers do, instead of from an integer read first. Only the CSV writer (feature
+/// `writers`) writes them.
+#[derive(Debug, Clone, Copy)]
+#[cfg_attr(not(feature = "writers"), allow(dead_code))]
+pub(crate) enum Digits {
+    Packed {
+        pic: NumericPic,
+        /// TRUNC holds the item to its PIC: an even digit count's pad nibble must be 0.
+        pad_zero: bool,
+    },
+    Zoned(NumericPic, SignPosition, ZonedCode),
+}
+
+#[cfg_attr(not(feature = "writers"), allow(dead_code))]
+impl Digits {
+    /// Appends the item's number text, or gives `None` where the generic walk would
+    /// refuse the item: the codecs' JSON writers accept exactly what their decoders do,
+    /// and the walk's one check beyond them (TRUNC on packed) is the pad nibble. A stored
+    /// minus zero is written `0` (an Arrow decimal has no negative zero).
+    #[inline]
+    pub fn write(self, bytes: &[u8], out: &mut Vec<u8>) -> Option<()> {
+        let start = out.len();
+        match self {
+            Digits::Packed { pic, pad_zero } => {
+                if pad_zero && bytes.first().is_some_and(|&b| b >> 4 != 0) {
+                    return None;
+                }
+                packed::write_json(bytes, &pic, out).ok()?;
+            }
+            Digits::Zoned(pic, sign, code) => {
+                zoned::write_json(bytes, &pic, sign, code, out).ok()?;
+            }
+        }
+        if let Some((b'-', rest)) = out.get(start..).and_then(<[u8]>::split_first) {
+            if rest.iter().all(|&b| b == b'0' || b == b'.') {
+                out.remove(start);
+            }
+        }
+        Some(())
+    }
+}
+
 /// One leaf: where its occurrences sit in a record and how to read them.
 #[derive(Debug, Clone)]
 pub(crate) struct LeafProg {
     pub leaf: Leaf,
     pub number: Number,
+    /// Packed and zoned columns: their digits, for text.
+    #[cfg_attr(not(feature = "writers"), allow(dead_code))]
+    pub digits: Option<Digits>,
     /// Offsets of the item's occurrences within a record, in list order.
     pub at: Vec<usize>,
     pub len: usize,
@@ -208,8 +273,7 @@ impl LeafProg {
         for rec in recs {
             for &at in &self.at {
                 let bytes = rec.get(at..at + self.len)?;
-                let bwz = n.blank.is_some() && bytes.first().copied() == n.blank;
-                if !bwz && n.is_blank(bytes) {
+                if n.blank_reads(bytes).is_some() {
                     out.push(T::Native::default());
                     valid.push(false);
                     nulls += 1;
@@ -243,7 +307,7 @@ impl LeafProg {
 /// Appends the text of `bytes` read as `read` says; `None` when it is not text or the
 /// code page refuses it.
 #[inline]
-fn text(read: Read, bytes: &[u8], out: &mut Vec<u8>) -> Option<()> {
+pub(crate) fn text(read: Read, bytes: &[u8], out: &mut Vec<u8>) -> Option<()> {
     match read {
         Read::Text {
             codepage,
@@ -309,7 +373,9 @@ pub(crate) fn check(prog: &LeafProg, recs: &[&[u8]]) -> Option<()> {
                     decode_f64(bytes, width, format).ok()?;
                 }
                 Read::Packed(_) | Read::Zoned(_) | Read::Binary(_) => {
-                    prog.number.get(bytes)?;
+                    if !prog.number.valid(bytes) {
+                        return None;
+                    }
                 }
             }
         }

@@ -10,9 +10,10 @@ use arrow_schema::{DataType as ArrowType, Field as ArrowField};
 use ferrule_parsers::dialect::Endian;
 use ferrule_parsers::json::{BlankNumbers, CodecOptions, RedefinesMode};
 use ferrule_parsers::layout::{DataType, Field, FieldKind, NumericPic};
+use ferrule_parsers::numeric::ZonedCode;
 use ferrule_parsers::values::{Shape, ShapeNode};
 
-use super::column::{LeafProg, Number, Read};
+use super::column::{Digits, LeafProg, Number, Read};
 use super::number::{Binary, Packed, Zoned};
 use super::Prog;
 use crate::plan::{nested_type, Leaf, Member, Node};
@@ -250,9 +251,26 @@ impl Ctx<'_> {
             },
             _ => return None,
         };
+        let digits = match (dt, number.read) {
+            _ if number.times != 1 || number.blank.is_some() || leaf.is_none() => None,
+            (DataType::Packed { pic }, Read::Packed(p)) => Some(Digits::Packed {
+                pic: *pic,
+                pad_zero: p.pad_zero,
+            }),
+            (DataType::Zoned { pic, sign }, _) => Some(Digits::Zoned(
+                *pic,
+                *sign,
+                ZonedCode {
+                    ebcdic: cp.is_ebcdic(),
+                    ascii_sign: opts.dialect.ascii_sign,
+                },
+            )),
+            _ => None,
+        };
         Some(LeafProg {
             leaf: leaf.unwrap_or(Leaf::Utf8),
             number,
+            digits,
             at,
             len,
         })

@@ -74,7 +74,7 @@ fn cp(name: &str) -> CodePage {
 }
 
 /// The codec settings the layouts are tried under.
-fn codecs() -> Vec<CodecOptions> {
+pub(crate) fn codecs() -> Vec<CodecOptions> {
     let d = CodecOptions::default();
     vec![
         d,
@@ -105,7 +105,7 @@ fn codecs() -> Vec<CodecOptions> {
 }
 
 /// The generic path's batch, or `None` when some record is not clean.
-fn generic(
+pub(crate) fn generic(
     layout: &Layout,
     codec: &CodecOptions,
     plan: &ColumnPlan,
@@ -336,7 +336,13 @@ fn item(dt: &DataType, codec: &CodecOptions, bwz: bool, rng: &mut Rng) -> Vec<u8
 }
 
 /// `count` records: valid, valid with a byte or two changed, or random.
-fn batch(layout: &Layout, codec: &CodecOptions, seed: u64, count: usize, bad: u64) -> Vec<Vec<u8>> {
+pub(crate) fn batch(
+    layout: &Layout,
+    codec: &CodecOptions,
+    seed: u64,
+    count: usize,
+    bad: u64,
+) -> Vec<Vec<u8>> {
     let mut rng = Rng::new(seed);
     (0..count)
         .map(|_| {
@@ -356,7 +362,7 @@ fn batch(layout: &Layout, codec: &CodecOptions, seed: u64, count: usize, bad: u6
         .collect()
 }
 
-fn layouts() -> Vec<(&'static str, Layout)> {
+pub(crate) fn layouts() -> Vec<(&'static str, Layout)> {
     vec![
         ("every", parsed(EVERY)),
         ("mixed", parsed(include_str!("../../../bench/mixed.cpy"))),

@@ -58,42 +58,8 @@ pub fn write_json(
     out: &mut Vec<u8>,
 ) -> Result<(), NumericError> {
     let (negative, magnitude) = stored(bytes, pic.signed, endian)?;
-    if write_fast(negative, magnitude, pic.scale, out) {
-        return Ok(());
-    }
-    // u64 has at most 20 digits; written from the right, BLOCK spare bytes after them
-    // so the number text is copied in fixed-size blocks.
-    let mut ascii = [0u8; 20 + super::text::BLOCK];
-    let mut start = 20;
-    let mut m = magnitude;
-    while m > 0 {
-        start -= 1;
-        if let Some(a) = ascii.get_mut(start) {
-            *a = b'0' + (m % 10) as u8;
-        }
-        m /= 10;
-    }
-    super::text::write_number_in(negative, &ascii, start, 20, pic.scale, out);
+    super::text::write_scaled(negative, u128::from(magnitude), pic.scale, out);
     Ok(())
-}
-
-/// A magnitude of up to [`swar::MAX`] digits written from a digit word: true when
-/// written, false (nothing written) when the general writer must do it.
-#[inline]
-fn write_fast(negative: bool, magnitude: u64, scale: i16, out: &mut Vec<u8>) -> bool {
-    if magnitude >= 10_000_000_000_000_000 {
-        return false;
-    }
-    // Each digit enters at the top and moves down (constant shifts); then the word is
-    // moved down by the bytes left unused.
-    let (mut d, mut n, mut m) = (0u128, 0u32, magnitude);
-    while m > 0 {
-        d = (d >> 8) | (u128::from(m % 10) << 120);
-        m /= 10;
-        n += 1;
-    }
-    let d = d.checked_shr(8 * (16 - n)).unwrap_or(0);
-    super::swar::write_number(negative, d, scale, out)
 }
 
 /// Encodes into `out` (1, 2, 4 or 8 bytes) in the given byte order, after rescaling to the

@@ -20,6 +20,7 @@ pub mod zoned;
 
 pub use decimal::{Decimal, MAX_DIGITS};
 pub use edited::EditedPicture;
+pub use text::write_scaled;
 pub use zoned::ZonedCode;
 
 use crate::layout::NumericPic;

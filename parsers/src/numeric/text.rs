@@ -33,6 +33,32 @@ pub(crate) fn write_number(negative: bool, digits: &[u8], scale: i16, out: &mut 
     }
 }
 
+/// Writes `(-1)^negative * magnitude * 10^-scale` as exact number text, as
+/// [`write_number`] writes its digits (`0.05`, `-123.45`, `12000` at scale -3): for
+/// callers holding an integer and a scale (Arrow decimals and integers), a digit word at
+/// a time when it has at most 16 digits and a scale of 0 to 15.
+pub fn write_scaled(negative: bool, magnitude: u128, scale: i16, out: &mut Vec<u8>) {
+    if let Ok(m) = u64::try_from(magnitude) {
+        if m < 10_000_000_000_000_000
+            && super::swar::write_number(negative, super::swar::digits_of(m), scale, out)
+        {
+            return;
+        }
+    }
+    // u128 has at most 39 digits; written from the right, BLOCK spare bytes after them.
+    let mut ascii = [0u8; 39 + BLOCK];
+    let mut start = 39;
+    let mut m = magnitude;
+    while m > 0 {
+        start -= 1;
+        if let Some(a) = ascii.get_mut(start) {
+            *a = b'0' + (m % 10) as u8;
+        }
+        m /= 10;
+    }
+    write_number_in(negative, &ascii, start, 39, scale, out);
+}
+
 /// Bytes a caller's digit buffer must hold from the first digit, and from the first
 /// fraction digit, for [`write_number_in`] to copy fixed-size blocks.
 pub(crate) const BLOCK: usize = 32;
@@ -167,6 +193,30 @@ mod tests {
         let mut out = Vec::new();
         write_number_in(true, b"12345", 0, 5, 2, &mut out);
         assert_eq!(out, b"-123.45");
+    }
+
+    #[test]
+    fn write_scaled_agrees_with_write_number() {
+        // Around every power of ten (the digit word's edges, u64's and u128's), every
+        // scale the word takes and some it does not, both signs.
+        let mut values = vec![0u128, 1, u128::MAX, u128::from(u64::MAX), 123_456_789];
+        for p in 0..=38 {
+            let t = 10u128.pow(p);
+            values.extend([t - 1, t, t + 1, t / 7 * 3 + 1]);
+        }
+        for &v in &values {
+            for scale in [-3i16, 0, 1, 2, 5, 15, 16, 20, 38, 40] {
+                for negative in [false, true] {
+                    let digits = v.to_string();
+                    let digits = if v == 0 { "" } else { digits.as_str() };
+                    let mut want = b"x".to_vec();
+                    write_number(negative, digits.as_bytes(), scale, &mut want);
+                    let mut got = b"x".to_vec();
+                    write_scaled(negative, v, scale, &mut got);
+                    assert_eq!(got, want, "{v} scale {scale} negative {negative}");
+                }
+            }
+        }
     }
 
     #[test]

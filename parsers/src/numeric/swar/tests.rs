@@ -114,3 +114,28 @@ proptest! {
         prop_assert_eq!(all_digits(w), bytes.iter().all(|&b| b <= 9));
     }
 }
+
+proptest! {
+    #[test]
+    fn digits_of_gives_the_digit_word(m in 0u64..10_000_000_000_000_000) {
+        // The word of the number's own ASCII digits.
+        prop_assert_eq!(digits_of(m), word(m.to_string().as_bytes()));
+    }
+}
+
+#[test]
+fn digits_of_at_the_edges() {
+    // Zero, every power of ten and the largest value a word holds.
+    for m in [0u64, 9, 10, 99_999_999, 100_000_000, 9_999_999_999_999_999] {
+        assert_eq!(digits_of(m), word(m.to_string().as_bytes()), "{m}");
+    }
+    for p in 0..16 {
+        let t = 10u64.pow(p);
+        assert_eq!(digits_of(t), word(t.to_string().as_bytes()), "{t}");
+        assert_eq!(
+            digits_of(t - 1),
+            word((t - 1).to_string().as_bytes()),
+            "{t}"
+        );
+    }
+}
