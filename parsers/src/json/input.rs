@@ -54,7 +54,9 @@ impl Object<Value> for Map<String, Value> {
     /// the name (SipHash) for the map's index.
     fn member(&self, name: &str) -> Option<&Value> {
         if self.len() <= 8 {
-            self.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
+            self.iter()
+                .find(|(k, _)| k.as_str() == name)
+                .map(|(_, v)| v)
         } else {
             self.get(name)
         }

@@ -66,13 +66,13 @@ impl<'a> Members<'a> {
     /// The member `key`, inserted as `make()` at the end if it is not there.
     pub fn get_or_insert_with(
         &mut self,
-        key: &str,
+        key: Cow<'a, str>,
         make: impl FnOnce() -> Json<'a>,
     ) -> &mut Json<'a> {
-        let i = match self.0.iter().position(|(k, _)| k == key) {
+        let i = match self.0.iter().position(|(k, _)| *k == key) {
             Some(i) => i,
             None => {
-                self.0.push((Cow::Owned(key.to_string()), make()));
+                self.0.push((key, make()));
                 self.0.len() - 1
             }
         };
@@ -97,7 +97,11 @@ impl<'a> Members<'a> {
         let mut out: Vec<(Cow<'a, str>, Json<'a>)> = Vec::with_capacity(self.0.len());
         // Where each first occurrence went in `out`.
         let mut at = vec![0; self.0.len()];
-        for (i, (member, first)) in std::mem::take(&mut self.0).into_iter().zip(firsts).enumerate() {
+        for (i, (member, first)) in std::mem::take(&mut self.0)
+            .into_iter()
+            .zip(firsts)
+            .enumerate()
+        {
             if first == i {
                 at[i] = out.len();
                 out.push(member);

@@ -81,7 +81,10 @@ fn repeated_keys_in_large_objects_keep_first_place_and_last_value() {
 fn strings_without_escapes_are_borrowed() {
     let j: Json = serde_json::from_str(r#"{"plain":"AB12CDE","esc":"A\nB"}"#).unwrap();
     let Json::Object(m) = &j else { panic!() };
-    assert!(matches!(m.get("plain"), Some(Json::String(Cow::Borrowed("AB12CDE")))));
+    assert!(matches!(
+        m.get("plain"),
+        Some(Json::String(Cow::Borrowed("AB12CDE")))
+    ));
     assert!(matches!(m.get("esc"), Some(Json::String(Cow::Owned(s))) if s == "A\nB"));
 }
 
@@ -93,9 +96,15 @@ fn insert_replaces_in_place_and_get_or_insert_appends() {
     m.insert("a".into(), Json::Bool(false));
     assert_eq!(m.iter().map(|(k, _)| k).collect::<Vec<_>>(), ["a", "b"]);
     assert_eq!(m.get("a"), Some(&Json::Bool(false)));
-    *m.get_or_insert_with("c", || Json::Null) = Json::Bool(true);
-    assert!(matches!(m.get_or_insert_with("a", || Json::Null), Json::Bool(false)));
-    assert_eq!(m.iter().map(|(k, _)| k).collect::<Vec<_>>(), ["a", "b", "c"]);
+    *m.get_or_insert_with("c".into(), || Json::Null) = Json::Bool(true);
+    assert!(matches!(
+        m.get_or_insert_with("a".into(), || Json::Null),
+        Json::Bool(false)
+    ));
+    assert_eq!(
+        m.iter().map(|(k, _)| k).collect::<Vec<_>>(),
+        ["a", "b", "c"]
+    );
 }
 
 /// Random JSON text: objects with repeated keys among a few names, escapes, numbers
