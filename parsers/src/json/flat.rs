@@ -20,7 +20,7 @@ use super::error::{RecordError, RecordErrorKind};
 use super::item::ItemWriter;
 use super::path::{path_string, Seg};
 use super::plan::{Node, Plan};
-use super::trim::drop_trailing_empty;
+use super::trim::{drop_trailing_empty, Memo};
 use super::value_op::ValueOp;
 use super::{CodecOptions, FieldErrorMode, RedefinesMode};
 
@@ -87,6 +87,9 @@ struct Run<'a, 'r> {
     mode: FieldErrorMode,
     errors: &'a mut Vec<RecordError>,
     captured: &'a mut Option<Vec<u8>>,
+    /// Per trimmed table, an element's bytes seen to decode empty (see
+    /// [`drop_trailing_empty`]); kept by the decoder from record to record.
+    empties: &'a mut Vec<Memo>,
 }
 
 /// The flat program for one layout and one set of options.
@@ -153,13 +156,18 @@ impl<'l> Flat<'l> {
         errors: &mut Vec<RecordError>,
         out: &mut Vec<u8>,
         captured: &mut Option<Vec<u8>>,
+        empties: &mut Vec<Memo>,
     ) -> Result<(), RecordError> {
+        if empties.len() != self.tables.len() {
+            empties.resize(self.tables.len(), Vec::new());
+        }
         let mut r = Run {
             items,
             rec,
             mode,
             errors,
             captured,
+            empties,
         };
         self.steps(0, self.steps.len(), &mut r, out)?;
         out.extend_from_slice(self.slice(self.tail));
@@ -204,7 +212,7 @@ impl<'l> Flat<'l> {
                     let Some(table) = self.tables.get(t as usize) else {
                         break; // every marker names a table: unreachable
                     };
-                    self.trimmed(table, r, out)?;
+                    self.trimmed(t as usize, table, r, out)?;
                     // Its elements' steps, which follow, have been run.
                     if let Some(last) = (table.per * table.count).checked_sub(1) {
                         it.nth(last);
@@ -270,6 +278,7 @@ impl<'l> Flat<'l> {
     /// A table without its trailing empty occurrences: see [`drop_trailing_empty`].
     fn trimmed(
         &self,
+        id: usize,
         t: &Table,
         r: &mut Run<'_, '_>,
         out: &mut Vec<u8>,
@@ -280,9 +289,32 @@ impl<'l> Flat<'l> {
             let at = t.offset + i * t.size;
             rec.get(at..at + t.size).unwrap_or_default()
         };
-        drop_trailing_empty(out, t.count, t.size, space, bytes, |i, out| {
-            self.steps(t.first + i * t.per, t.first + (i + 1) * t.per, r, out)
-        })
+        // An element here decodes from its own bytes alone (the flat program's shape
+        // never depends on the data), so bytes once seen empty are empty again. Not
+        // when an element holds the captured item (decoding sets it), nor in Null mode
+        // (an element's decode may have recorded errors).
+        let captures = self
+            .capture
+            .is_some_and(|c| (t.first..t.first + t.count * t.per).contains(&c));
+        let memoised = r.mode == FieldErrorMode::Fail && !captures;
+        let mut memo = if memoised {
+            r.empties.get_mut(id).map(std::mem::take)
+        } else {
+            None
+        };
+        let done = drop_trailing_empty(
+            out,
+            t.count,
+            t.size,
+            space,
+            bytes,
+            memo.as_mut(),
+            |i, out| self.steps(t.first + i * t.per, t.first + (i + 1) * t.per, r, out),
+        );
+        if let (Some(m), Some(slot)) = (memo, r.empties.get_mut(id)) {
+            *slot = m;
+        }
+        done
     }
 
     fn slice(&self, (a, b): (u32, u32)) -> &[u8] {
