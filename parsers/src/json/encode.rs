@@ -513,7 +513,8 @@ impl<'l> State<'l> {
         let r = match val {
             Some(v) => {
                 let r = self.item(node, dt, v, start, rec);
-                if r.is_ok() && !f.is_filler() {
+                // Only a trimmed record's length reads it: not scanned for the others.
+                if r.is_ok() && !f.is_filler() && self.trim && self.trim_text {
                     self.last_item = Some(self.item_end(f, dt, start, rec));
                 }
                 r
