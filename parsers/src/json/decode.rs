@@ -3,7 +3,7 @@
 use crate::layout::{FieldKind, Layout};
 
 use super::error::{RecordError, RecordErrorKind};
-use super::flat::Flat;
+use super::flat::{Flat, Run};
 use super::item::ItemWriter;
 use super::path::{path_string, Seg};
 use super::plan::{Node, Plan};
@@ -102,15 +102,15 @@ impl<'l> Decoder<'l> {
         if let Some(flat) = self.flat.as_ref().filter(|f| record.len() >= f.need) {
             let mut errors = Vec::new();
             let mut captured = None;
-            let run = flat.run(
-                &mut self.st.items,
-                record,
+            let mut r = Run {
+                items: &mut self.st.items,
+                rec: record,
                 mode,
-                &mut errors,
-                out,
-                &mut captured,
-                &mut self.st.empties,
-            );
+                errors: &mut errors,
+                captured: &mut captured,
+                empties: &mut self.st.empties,
+            };
+            let run = flat.run(&mut r, out);
             return match run {
                 Ok(()) => Ok(Decoded {
                     consumed: flat.need,

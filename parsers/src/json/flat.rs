@@ -81,15 +81,17 @@ struct Table {
 }
 
 /// One record's run: what every step reads and writes.
-struct Run<'a, 'r> {
-    items: &'a mut ItemWriter,
-    rec: &'r [u8],
-    mode: FieldErrorMode,
-    errors: &'a mut Vec<RecordError>,
-    captured: &'a mut Option<Vec<u8>>,
+pub(crate) struct Run<'a, 'r> {
+    pub items: &'a mut ItemWriter,
+    pub rec: &'r [u8],
+    pub mode: FieldErrorMode,
+    /// Field errors in Null mode.
+    pub errors: &'a mut Vec<RecordError>,
+    /// The captured item's value text (see [`super::View::capture`]).
+    pub captured: &'a mut Option<Vec<u8>>,
     /// Per trimmed table, an element's bytes seen to decode empty (see
     /// [`drop_trailing_empty`]); kept by the decoder from record to record.
-    empties: &'a mut Vec<Memo>,
+    pub empties: &'a mut Vec<Memo>,
 }
 
 /// The flat program for one layout and one set of options.
@@ -145,31 +147,14 @@ impl<'l> Flat<'l> {
         Some(b.flat)
     }
 
-    /// Appends the JSON object for `rec` (at least `need` bytes) to `out`. Field errors
-    /// go to `errors` in Null mode; in Fail mode the first one is returned (`out` is then
-    /// partly written: the caller truncates).
-    pub fn run(
-        &self,
-        items: &mut ItemWriter,
-        rec: &[u8],
-        mode: FieldErrorMode,
-        errors: &mut Vec<RecordError>,
-        out: &mut Vec<u8>,
-        captured: &mut Option<Vec<u8>>,
-        empties: &mut Vec<Memo>,
-    ) -> Result<(), RecordError> {
-        if empties.len() != self.tables.len() {
-            empties.resize(self.tables.len(), Vec::new());
+    /// Appends the JSON object for `r.rec` (at least `need` bytes) to `out`. Field
+    /// errors go to `r.errors` in Null mode; in Fail mode the first one is returned
+    /// (`out` is then partly written: the caller truncates).
+    pub fn run(&self, r: &mut Run<'_, '_>, out: &mut Vec<u8>) -> Result<(), RecordError> {
+        if r.empties.len() != self.tables.len() {
+            r.empties.resize(self.tables.len(), Vec::new());
         }
-        let mut r = Run {
-            items,
-            rec,
-            mode,
-            errors,
-            captured,
-            empties,
-        };
-        self.steps(0, self.steps.len(), &mut r, out)?;
+        self.steps(0, self.steps.len(), r, out)?;
         out.extend_from_slice(self.slice(self.tail));
         Ok(())
     }

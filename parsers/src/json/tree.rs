@@ -138,6 +138,25 @@ impl<'a> Object<Json<'a>> for Members<'a> {
     }
 }
 
+impl From<&Json<'_>> for serde_json::Value {
+    /// An owned copy (for comparing with `Value`, or handing the tree on).
+    fn from(j: &Json<'_>) -> serde_json::Value {
+        use serde_json::Value;
+        match j {
+            Json::Null => Value::Null,
+            Json::Bool(b) => Value::Bool(*b),
+            Json::Number(n) => Value::Number(n.clone()),
+            Json::String(s) => Value::String(s.to_string()),
+            Json::Array(a) => Value::Array(a.iter().map(Value::from).collect()),
+            Json::Object(m) => Value::Object(
+                m.iter()
+                    .map(|(k, v)| (k.to_string(), Value::from(v)))
+                    .collect(),
+            ),
+        }
+    }
+}
+
 /// The key serde_json hands a visitor for a number it keeps as text
 /// (`arbitrary_precision`); `Value` reads such an object as that number, and so does
 /// this tree.

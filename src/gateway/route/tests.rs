@@ -18,7 +18,7 @@ use crate::connector::Exchange;
 use crate::gateway::stack::REQUEST_ID;
 
 /// A route over a fake backend that answers `answer` (or fails with `error`).
-fn ctx(
+pub(super) fn ctx(
     answer: &'static [u8],
     error: Option<crate::connector::ConnectorError>,
     status: Option<crate::config::StatusSpec>,

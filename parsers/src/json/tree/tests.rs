@@ -7,26 +7,10 @@ use serde_json::Value;
 
 use super::*;
 
-/// The tree as a `Value`, to compare with serde_json's own reading.
-fn to_value(j: &Json<'_>) -> Value {
-    match j {
-        Json::Null => Value::Null,
-        Json::Bool(b) => Value::Bool(*b),
-        Json::Number(n) => Value::Number(n.clone()),
-        Json::String(s) => Value::String(s.to_string()),
-        Json::Array(a) => Value::Array(a.iter().map(to_value).collect()),
-        Json::Object(m) => Value::Object(
-            m.iter()
-                .map(|(k, v)| (k.to_string(), to_value(v)))
-                .collect(),
-        ),
-    }
-}
-
 /// Both readings of `text`: equal values (key order included), or both refused with
 /// the same message.
 fn same_as_value(text: &str) {
-    let ours = serde_json::from_str::<Json>(text).map(|j| to_value(&j));
+    let ours = serde_json::from_str::<Json>(text).map(|j| Value::from(&j));
     let theirs = serde_json::from_str::<Value>(text);
     match (ours, theirs) {
         (Ok(a), Ok(b)) => {

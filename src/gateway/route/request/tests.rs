@@ -64,7 +64,7 @@ fn apply_set_both(
     let by_tree = apply_set(spec, &mut t, path, query);
     let by_value = reference::apply_set(spec, v, path, query);
     assert_eq!(by_tree, by_value);
-    assert_eq!(tree::to_value(&t).to_string(), v.to_string());
+    assert_eq!(Value::from(&t).to_string(), v.to_string());
     by_value
 }
 
@@ -76,7 +76,7 @@ fn set_path_both(v: &mut Value, path: &[String], value: Value) -> Result<(), Str
     let by_tree = set_path(&mut t, path, serde_json::from_str(&value_text).unwrap());
     let by_value = reference::set_path(v, path, value);
     assert_eq!(by_tree, by_value);
-    assert_eq!(tree::to_value(&t).to_string(), v.to_string());
+    assert_eq!(Value::from(&t).to_string(), v.to_string());
     by_value
 }
 

@@ -10,27 +10,8 @@ use proptest::prelude::*;
 
 use super::super::reference;
 use super::*;
-use crate::config::{BackendSpec, RouteSpec};
-use crate::connector::Exchange;
-use crate::gateway::guard::Guard;
-use crate::gateway::route::codecs::{route_view, Codecs};
+use crate::gateway::route::tests as route_tests;
 use crate::gateway::route::RouteCtx;
-
-/// The tree as a `Value` (to compare JSON the two paths leave).
-pub(super) fn to_value(j: &Json<'_>) -> Value {
-    match j {
-        Json::Null => Value::Null,
-        Json::Bool(b) => Value::Bool(*b),
-        Json::Number(n) => Value::Number(n.clone()),
-        Json::String(s) => Value::String(s.to_string()),
-        Json::Array(a) => Value::Array(a.iter().map(to_value).collect()),
-        Json::Object(m) => Value::Object(
-            m.iter()
-                .map(|(k, v)| (k.to_string(), to_value(v)))
-                .collect(),
-        ),
-    }
-}
 
 const REQUEST: &str = "\
        01 Q.
@@ -45,71 +26,33 @@ const REQUEST: &str = "\
            05 FILLER PIC X(5).
 ";
 
-/// A route over `REQUEST` with these `set` fields and audit keys; its backend is
-/// never called.
+/// A route over `REQUEST` (POST `/t/{vrm}`) with these `set` fields and audit keys;
+/// its backend is never called.
 fn ctx(set: &[(String, String)]) -> RouteCtx {
-    let layout = Arc::new(
-        ferrule_parsers::registry::load(REQUEST, "q.cpy", None, &Default::default()).unwrap(),
-    );
-    let spec = RouteSpec {
-        method: "POST".into(),
-        path: "/t/{vrm}".into(),
-        backend: 0,
-        request: layout.clone(),
-        response: layout,
-        set: set
-            .iter()
-            .map(|(f, t)| {
-                (
-                    f.split('.').map(str::to_string).collect(),
-                    Template::parse(t).unwrap(),
-                )
-            })
-            .collect(),
-        path_params: vec!["vrm".into()],
-        status: None,
-        omit: vec![],
-        rename: vec![],
-        policy: Arc::new(crate::auth::RoutePolicy::open()),
-        audit_keys: ["vrm", "owner.dob", "force", "tags"]
-            .iter()
-            .map(|k| (k.to_string(), p(k)))
-            .collect(),
-        examples: Default::default(),
-        drop_empty_occurs: false,
-        envelope: Default::default(),
+    let Ok(mut c) = Arc::try_unwrap(route_tests::ctx(b"", None, None)) else {
+        panic!("shared ctx");
     };
-    let backend = BackendSpec {
-        name: "unused".into(),
-        kind: crate::config::BackendKind::Tcp {
-            address: String::new(),
-        },
-        framing: crate::connector::BackendFraming::Len4,
-        codec: Default::default(),
-        max_sessions: 1,
-        max_queue: 0,
-        queue_timeout: std::time::Duration::ZERO,
-        timeout: std::time::Duration::from_secs(1),
-        connect_timeout: std::time::Duration::from_secs(1),
-        breaker: None,
-    };
-    let service = tower::util::BoxCloneSyncService::new(tower::service_fn(|_: Exchange| async {
-        Err::<Bytes, _>(crate::connector::ConnectorError::Closed(String::new()))
-    }));
-    let (view, one_pass) = route_view(&spec, &backend);
-    RouteCtx {
-        spec: Arc::new(spec),
-        backend: Arc::new(backend),
-        service,
-        guard: Arc::new(Guard::open()),
-        view,
-        one_pass,
-        codecs: Codecs::default(),
-    }
+    let layout =
+        ferrule_parsers::registry::load(REQUEST, "q.cpy", None, &Default::default()).unwrap();
+    let mut spec = (*c.spec).clone();
+    spec.request = Arc::new(layout);
+    spec.set = set
+        .iter()
+        .map(|(f, t)| (p(f), Template::parse(t).unwrap()))
+        .collect();
+    spec.audit_keys = ["vrm", "owner.dob", "force", "tags"]
+        .iter()
+        .map(|k| (k.to_string(), p(k)))
+        .collect();
+    c.spec = Arc::new(spec);
+    c
 }
 
+/// The record or the problems, and the audit keys read.
+type Outcome = (Result<Vec<u8>, ApiError>, Vec<(String, String)>);
+
 /// The reference: the body as `Value`, `set` applied, audit keys read, then encoded.
-fn by_value(ctx: &RouteCtx, given: &Given) -> (Result<Vec<u8>, ApiError>, Vec<(String, String)>) {
+fn by_value(ctx: &RouteCtx, given: &Given) -> Outcome {
     let spec = &ctx.spec;
     let mut keys = Vec::new();
     let r = (|| {
@@ -122,7 +65,7 @@ fn by_value(ctx: &RouteCtx, given: &Given) -> (Result<Vec<u8>, ApiError>, Vec<(S
     (r, keys)
 }
 
-fn by_tree(ctx: &RouteCtx, given: &Given) -> (Result<Vec<u8>, ApiError>, Vec<(String, String)>) {
+fn by_tree(ctx: &RouteCtx, given: &Given) -> Outcome {
     let mut keys = Vec::new();
     let r = record(ctx, given, Some(&mut keys));
     (r, keys)
