@@ -27,6 +27,9 @@ use super::{CodecOptions, FieldErrorMode, RedefinesMode};
 /// More steps than this (huge tables) are left to the tree walk, to bound the plan's size.
 const MAX_STEPS: usize = 1 << 16;
 
+/// Tables up to this many bytes remember their empty elements (see `Flat::trimmed`).
+const MEMO_MAX_BYTES: usize = 4096;
+
 /// No parent segment.
 const ROOT: u32 = u32::MAX;
 
@@ -281,7 +284,10 @@ impl<'l> Flat<'l> {
         let captures = self
             .capture
             .is_some_and(|c| (t.first..t.first + t.count * t.per).contains(&c));
-        let memoised = r.mode == FieldErrorMode::Fail && !captures;
+        // The memo is kept per pooled decoder: only small tables (a host's list of a
+        // few entries), so it stays a few KiB per table whatever the layout.
+        let small = t.count.saturating_mul(t.size) <= MEMO_MAX_BYTES;
+        let memoised = r.mode == FieldErrorMode::Fail && !captures && small;
         let mut memo = if memoised {
             r.empties.get_mut(id).map(std::mem::take)
         } else {
