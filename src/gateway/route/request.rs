@@ -8,10 +8,9 @@ use std::collections::HashMap;
 use std::hash::BuildHasher;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, RawPathParams, Request};
 use axum::http::{header, request::Parts, HeaderValue, Method, StatusCode};
 use ferrule_parsers::json::{Encoder, Json, Members, RecordError};
-use foldhash::fast::RandomState;
 
 use super::codecs::{count_error, OwnedEncoder};
 use super::RouteCtx;
@@ -19,12 +18,30 @@ use crate::config::{RouteSpec, Template};
 use crate::connector::envelope::Envelope;
 use crate::gateway::problem::{ApiError, FieldProblem};
 
+/// Parameters by name.
+pub(super) trait Params {
+    fn get(&self, name: &str) -> Option<&str>;
+}
+
+impl<S: BuildHasher> Params for HashMap<String, String, S> {
+    fn get(&self, name: &str) -> Option<&str> {
+        HashMap::get(self, name).map(String::as_str)
+    }
+}
+
+/// The path's parameters as the router found them: a route has a few, found by
+/// comparing names (no map built per request).
+impl Params for RawPathParams {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.iter().find(|(k, _)| *k == name).map(|(_, v)| v)
+    }
+}
+
 /// What a request gives the record, read before it is built: path and query
 /// parameters, and the body's bytes (empty for a method without one, or a body of only
 /// whitespace).
-pub(super) struct Given {
-    // Keyed by the route's own parameter names (never a caller's text): a fast hash.
-    path: HashMap<String, String, RandomState>,
+pub(super) struct Given<P = RawPathParams> {
+    path: P,
     query: HashMap<String, String>,
     body: Bytes,
 }
@@ -33,9 +50,20 @@ pub(super) struct Given {
 /// is checked for size and media type here; it is parsed by [`record`].
 pub(super) async fn read(ctx: &RouteCtx, req: Request) -> Result<(Given, Envelope), ApiError> {
     let (mut parts, body) = req.into_parts();
-    let path = Path::<HashMap<String, String, RandomState>>::from_request_parts(&mut parts, &())
-        .await
-        .map_err(|e| ApiError::BadRequest(format!("cannot read the path: {}", e.body_text())))?;
+    let path = match RawPathParams::from_request_parts(&mut parts, &()).await {
+        Ok(path) => path,
+        Err(raw) => {
+            // The 400 says what axum's `Path` extractor says (its text differs).
+            let text =
+                match Path::<HashMap<String, String>>::from_request_parts(&mut parts, &()).await {
+                    Err(e) => e.body_text(),
+                    Ok(_) => raw.body_text(),
+                };
+            return Err(ApiError::BadRequest(format!(
+                "cannot read the path: {text}"
+            )));
+        }
+    };
     // No query string reads as an empty one: nothing to parse.
     let query = match parts.uri.query() {
         None => HashMap::new(),
@@ -45,13 +73,9 @@ pub(super) async fn read(ctx: &RouteCtx, req: Request) -> Result<(Given, Envelop
                 .0
         }
     };
-    let envelope = envelope(&ctx.spec, &path.0, &query)?;
+    let envelope = envelope(&ctx.spec, &path, &query)?;
     let body = read_body(parts, body).await?;
-    let given = Given {
-        path: path.0,
-        query,
-        body,
-    };
+    let given = Given { path, query, body };
     Ok((given, envelope))
 }
 
@@ -61,7 +85,7 @@ pub(super) async fn read(ctx: &RouteCtx, req: Request) -> Result<(Given, Envelop
 /// record that does not encode is still audited with them.
 pub(super) fn record(
     ctx: &RouteCtx,
-    given: &Given,
+    given: &Given<impl Params>,
     keys: Option<&mut Vec<(String, String)>>,
 ) -> Result<Vec<u8>, ApiError> {
     let spec = &ctx.spec;
@@ -88,8 +112,8 @@ fn parse_body(body: &[u8], room: usize) -> Result<Json<'_>, ApiError> {
 /// listener would refuse is the caller's 400, naming the parameters.
 pub(super) fn envelope(
     spec: &RouteSpec,
-    path: &HashMap<String, String, impl BuildHasher>,
-    query: &HashMap<String, String, impl BuildHasher>,
+    path: &impl Params,
+    query: &impl Params,
 ) -> Result<Envelope, ApiError> {
     let lookup = |p: &str| param(spec, path, query, p);
     spec.envelope.render(&lookup).map_err(|e| {
@@ -106,16 +130,11 @@ pub(super) fn envelope(
 }
 
 /// A parameter's value: from the path when the route's path names it, else the query.
-fn param(
-    spec: &RouteSpec,
-    path: &HashMap<String, String, impl BuildHasher>,
-    query: &HashMap<String, String, impl BuildHasher>,
-    name: &str,
-) -> Option<String> {
+fn param(spec: &RouteSpec, path: &impl Params, query: &impl Params, name: &str) -> Option<String> {
     if spec.path_params.iter().any(|n| n == name) {
-        path.get(name).cloned()
+        path.get(name).map(str::to_string)
     } else {
-        query.get(name).cloned()
+        query.get(name).map(str::to_string)
     }
 }
 
@@ -195,16 +214,16 @@ fn is_json(content_type: Option<&HeaderValue>) -> bool {
 pub(super) fn apply_set<'a>(
     spec: &'a RouteSpec,
     value: &mut Json<'a>,
-    path: &'a HashMap<String, String, impl BuildHasher>,
-    query: &'a HashMap<String, String, impl BuildHasher>,
+    path: &'a impl Params,
+    query: &'a impl Params,
 ) -> Result<(), ApiError> {
     let mut problems = Vec::new();
     let from_path = |p: &str| spec.path_params.iter().any(|n| n == p);
     let lookup = |p: &str| -> Option<&'a str> {
         if from_path(p) {
-            path.get(p).map(String::as_str)
+            path.get(p)
         } else {
-            query.get(p).map(String::as_str)
+            query.get(p)
         }
     };
     for (field, template) in &spec.set {

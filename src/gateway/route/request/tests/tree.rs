@@ -52,7 +52,7 @@ fn ctx(set: &[(String, String)]) -> RouteCtx {
 type Outcome = (Result<Vec<u8>, ApiError>, Vec<(String, String)>);
 
 /// The reference: the body as `Value`, `set` applied, audit keys read, then encoded.
-fn by_value(ctx: &RouteCtx, given: &Given) -> Outcome {
+fn by_value(ctx: &RouteCtx, given: &Given<HashMap<String, String>>) -> Outcome {
     let spec = &ctx.spec;
     let mut keys = Vec::new();
     let r = (|| {
@@ -65,13 +65,13 @@ fn by_value(ctx: &RouteCtx, given: &Given) -> Outcome {
     (r, keys)
 }
 
-fn by_tree(ctx: &RouteCtx, given: &Given) -> Outcome {
+fn by_tree(ctx: &RouteCtx, given: &Given<HashMap<String, String>>) -> Outcome {
     let mut keys = Vec::new();
     let r = record(ctx, given, Some(&mut keys));
     (r, keys)
 }
 
-fn given(body: &str, vrm: Option<&str>, q: Option<&str>) -> Given {
+fn given(body: &str, vrm: Option<&str>, q: Option<&str>) -> Given<HashMap<String, String>> {
     Given {
         path: vrm
             .map(|v| ("vrm".to_string(), v.to_string()))
@@ -85,7 +85,7 @@ fn given(body: &str, vrm: Option<&str>, q: Option<&str>) -> Given {
     }
 }
 
-fn same(ctx: &RouteCtx, g: &Given) {
+fn same(ctx: &RouteCtx, g: &Given<HashMap<String, String>>) {
     let (a, ka) = by_tree(ctx, g);
     let (b, kb) = by_value(ctx, g);
     assert_eq!(a, b, "body {:?}", String::from_utf8_lossy(&g.body));
