@@ -24,13 +24,16 @@ pub trait Input: Sized {
     /// Its objects.
     type Object: Object<Self> + ?Sized;
 
+    /// What this node is.
     fn shape(&self) -> Shape<'_, Self>;
 }
 
 /// A JSON object: members found by name, keys in document order.
 pub trait Object<V> {
+    /// The member `name`, if the object has it.
     fn member(&self, name: &str) -> Option<&V>;
 
+    /// Every key, in document order.
     fn keys(&self) -> impl Iterator<Item = &str>;
 }
 

@@ -35,22 +35,27 @@ pub struct Members<'a>(Vec<(Cow<'a, str>, Json<'a>)>);
 const SMALL: usize = 16;
 
 impl<'a> Members<'a> {
+    /// No members yet, room for `n`.
     pub fn with_capacity(n: usize) -> Members<'a> {
         Members(Vec::with_capacity(n))
     }
 
+    /// How many members (each key once).
     pub fn len(&self) -> usize {
         self.0.len()
     }
 
+    /// No members.
     pub fn is_empty(&self) -> bool {
         self.0.is_empty()
     }
 
+    /// The member `name`, found by comparing keys.
     pub fn get(&self, name: &str) -> Option<&Json<'a>> {
         self.0.iter().find(|(k, _)| k == name).map(|(_, v)| v)
     }
 
+    /// Keys and values in document order.
     pub fn iter(&self) -> impl Iterator<Item = (&str, &Json<'a>)> {
         self.0.iter().map(|(k, v)| (&**k, v))
     }
