@@ -19,7 +19,12 @@
 # Knobs: SECS (8: seconds of each measured wrk run), CONNS (4), FERRULE (another ferrule
 #   binary), ONLY (gateway or proxy: one row only), BUILD (0: use the binaries as built),
 #   KEEP (a folder: the callgrind profiles are copied there, for callgrind_annotate),
-#   GW_THREADS (the gateway's `[server] threads`, as in bench/gateway.sh).
+#   GW_THREADS (the gateway's `[server] threads`, as in bench/gateway.sh), BASE (another
+#   ferrule binary, e.g. a copy of the build before a change: its gateway row is measured
+#   too, in the same sitting, as `base`).
+#
+# Allocations per request are the calls into the Rust allocator (`__rust_alloc`) in the
+# same callgrind profile.
 set -euo pipefail
 export LC_ALL=C
 
@@ -71,8 +76,24 @@ instructions() {
     dump=$(ls -t "$WORK"/cg."$name".* | head -1)
     total=$(awk '/^(summary|totals):/ { print $2; exit }' "$dump")
     [[ -n ${KEEP:-} ]] && cp "$dump" "$KEEP/callgrind.$name"
-    awk -v t="$total" -v n="$n" -v name="$name" \
-        'BEGIN { printf "%-10s instructions/request %9.0f   (%d requests, %s instructions)\n", name, t / n, n, t }'
+    local allocs
+    allocs=$(alloc_calls "$dump")
+    awk -v t="$total" -v n="$n" -v name="$name" -v a="$allocs" \
+        'BEGIN { printf "%-10s instructions/request %9.0f   allocations/request %5.1f   (%d requests, %s instructions)\n", name, t / n, a / n, n, t }'
+}
+
+# alloc_calls DUMP: calls into `__rust_alloc` in a callgrind profile (its `calls=` lines
+# under that callee; names are compressed to `(id)` after their first mention).
+alloc_calls() {
+    awk '
+        /^c?fn=\(/ {
+            match($0, /\([0-9]+\)/); id = substr($0, RSTART, RLENGTH)
+            rest = substr($0, RSTART + RLENGTH + 1); if (rest != "") name[id] = rest
+        }
+        /^cfn=/ { match($0, /\([0-9]+\)/); cur = substr($0, RSTART, RLENGTH) }
+        /^calls=/ { split($0, a, /[= ]/); if (name[cur] ~ /__rust_alloc$/) n += a[2] }
+        END { print n + 0 }
+    ' "$1"
 }
 
 # syscalls NAME PID URL: syscalls per request of a running server, by strace -c -f.
@@ -103,6 +124,15 @@ if [[ $ONLY != proxy ]]; then
     start_gateway ""
     instructions gateway "$GATEWAY_PID" "$GATEWAY_URL"
     stop "$GATEWAY_PID"
+    if [[ -n ${BASE:-} ]]; then
+        THIS=$FERRULE
+        FERRULE=$BASE
+        WRAP=(valgrind --tool=callgrind -q --callgrind-out-file="$WORK/cg.base.%p")
+        start_gateway ""
+        instructions base "$GATEWAY_PID" "$GATEWAY_URL"
+        stop "$GATEWAY_PID"
+        FERRULE=$THIS
+    fi
     WRAP=()
     start_gateway ""
     syscalls gateway "$GATEWAY_PID" "$GATEWAY_URL"

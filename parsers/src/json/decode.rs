@@ -3,11 +3,11 @@
 use crate::layout::{FieldKind, Layout};
 
 use super::error::{RecordError, RecordErrorKind};
-use super::flat::Flat;
+use super::flat::{Flat, Run};
 use super::item::ItemWriter;
 use super::path::{path_string, Seg};
 use super::plan::{Node, Plan};
-use super::trim::drop_trailing_empty;
+use super::trim::{drop_trailing_empty, Memo};
 use super::view::View;
 use super::walk_rules::{cut_text, table_shift, Slot, Slots, Table, TableAt};
 use super::{CodecOptions, FieldErrorMode, RedefinesMode};
@@ -29,6 +29,8 @@ struct State<'l> {
     path: Vec<Seg<'l>>,
     /// The captured item's value text, once written (see [`super::View::capture`]).
     captured: Option<Vec<u8>>,
+    /// Per trimmed table of the flat program, an element's bytes seen to decode empty.
+    empties: Vec<Memo>,
 }
 
 /// What decoding one record gave besides its JSON.
@@ -73,6 +75,7 @@ impl<'l> Decoder<'l> {
             slots: Slots::new(plan.slot_names.clone()),
             path: Vec::with_capacity(16),
             captured: None,
+            empties: Vec::new(),
         };
         Ok(Decoder {
             plan,
@@ -99,14 +102,15 @@ impl<'l> Decoder<'l> {
         if let Some(flat) = self.flat.as_ref().filter(|f| record.len() >= f.need) {
             let mut errors = Vec::new();
             let mut captured = None;
-            let run = flat.run(
-                &mut self.st.items,
-                record,
+            let mut r = Run {
+                items: &mut self.st.items,
+                rec: record,
                 mode,
-                &mut errors,
-                out,
-                &mut captured,
-            );
+                errors: &mut errors,
+                captured: &mut captured,
+                empties: &mut self.st.empties,
+            };
+            let run = flat.run(&mut r, out);
             return match run {
                 Ok(()) => Ok(Decoded {
                     consumed: flat.need,
@@ -403,7 +407,8 @@ impl<'l> State<'l> {
             rec.get(at..(at + size).min(rec.len())).unwrap_or_default()
         };
         let space = self.opts.codepage.space();
-        drop_trailing_empty(target, count, size, space, bytes, |i, out| {
+        // No memo: the walk serves layouts whose elements may depend on other fields.
+        drop_trailing_empty(target, count, size, space, bytes, None, |i, out| {
             self.element(node, w, start + i * size, i, out).map(|_| ())
         })
     }

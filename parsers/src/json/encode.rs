@@ -1,6 +1,6 @@
 //! JSON values -> record bytes. The exact inverse of the decoder for records it wrote.
 
-use serde_json::{Map, Value};
+use serde_json::Value;
 
 use crate::dialect::Endian;
 use crate::layout::{DataType, Field, FieldKind, Layout, Literal};
@@ -8,6 +8,7 @@ use crate::numeric::{self, zoned::ZonedCode, Decimal};
 
 use super::blank::can_be_blank;
 use super::error::{RecordError, RecordErrorKind};
+use super::input::{kind, Input, Object, Shape};
 use super::path::{path_string, Seg};
 use super::plan::{Node, Plan};
 use super::{BlankNumbers, CodecOptions};
@@ -103,6 +104,17 @@ impl<'l> Encoder<'l> {
         out: &mut Vec<u8>,
         trim_absent_tail: bool,
     ) -> Result<(), Vec<RecordError>> {
+        self.encode_all_from(value, out, trim_absent_tail)
+    }
+
+    /// [`encode_all`](Self::encode_all) from any JSON tree (the gateway's borrowed
+    /// [`Json`](super::Json)): the same walk, so the same bytes and the same errors.
+    pub fn encode_all_from<V: Input>(
+        &mut self,
+        value: &V,
+        out: &mut Vec<u8>,
+        trim_absent_tail: bool,
+    ) -> Result<(), Vec<RecordError>> {
         let base = out.len();
         self.st.collected = Some(Vec::new());
         let r = self.run(value, out, trim_absent_tail);
@@ -118,9 +130,9 @@ impl<'l> Encoder<'l> {
         }
     }
 
-    fn run(
+    fn run<V: Input>(
         &mut self,
-        value: &Value,
+        value: &V,
         out: &mut Vec<u8>,
         trim_absent_tail: bool,
     ) -> Result<(), RecordError> {
@@ -137,21 +149,21 @@ impl<'l> Encoder<'l> {
         let mut rec = Rec { out, base };
         let mut delta: isize = 0;
         let root = &self.plan.root;
-        let r = match (&root.field.kind, value) {
-            (FieldKind::Group(_), Value::Object(m)) => {
-                st.group(root, Some(m), &mut delta, &mut rec)
+        let r = match (&root.field.kind, value.shape()) {
+            (FieldKind::Group(_), Shape::Object(m)) => {
+                st.group::<V>(root, Some(m), &mut delta, &mut rec)
             }
-            (FieldKind::Item(_), Value::Object(m)) => {
-                st.unknown_keys(std::slice::from_ref(root), m)?;
-                st.field(root, member(m, &root.field.json_name), &mut delta, &mut rec)
+            (FieldKind::Item(_), Shape::Object(m)) => {
+                st.unknown_keys::<V>(std::slice::from_ref(root), m)?;
+                st.field(root, m.member(&root.field.json_name), &mut delta, &mut rec)
             }
-            (_, v) => Err(RecordError::new(
+            (_, _) => Err(RecordError::new(
                 String::new(),
                 0,
                 &[],
                 RecordErrorKind::WrongType {
                     expected: "a JSON object",
-                    got: kind(v),
+                    got: kind(value),
                 },
             )),
         };
@@ -195,29 +207,8 @@ impl Rec<'_> {
     }
 }
 
-fn kind(v: &Value) -> &'static str {
-    match v {
-        Value::Null => "null",
-        Value::Bool(_) => "a boolean",
-        Value::Number(_) => "a number",
-        Value::String(_) => "a string",
-        Value::Array(_) => "an array",
-        Value::Object(_) => "an object",
-    }
-}
-
-/// The member `name` of `m`. A record's JSON objects are small: comparing a few keys
-/// costs less than hashing the name (SipHash) for the map's index.
-fn member<'v>(m: &'v Map<String, Value>, name: &str) -> Option<&'v Value> {
-    if m.len() <= 8 {
-        m.iter().find(|(k, _)| k.as_str() == name).map(|(_, v)| v)
-    } else {
-        m.get(name)
-    }
-}
-
-fn present(v: Option<&Value>) -> Option<&Value> {
-    v.filter(|v| !v.is_null())
+fn present<V: Input>(v: Option<&V>) -> Option<&V> {
+    v.filter(|v| !matches!(v.shape(), Shape::Null))
 }
 
 impl<'l> State<'l> {
@@ -240,10 +231,10 @@ impl<'l> State<'l> {
         }
     }
 
-    fn unknown_keys(
+    fn unknown_keys<V: Input>(
         &mut self,
         children: &[Node<'l>],
-        m: &Map<String, Value>,
+        m: &V::Object,
     ) -> Result<(), RecordError> {
         // The members of a transparent FILLER group are keys of this object too.
         fn known(children: &[Node<'_>], k: &str) -> bool {
@@ -257,7 +248,7 @@ impl<'l> State<'l> {
         }
         for k in m.keys() {
             if !known(children, k) {
-                let mut e = self.err(0, RecordErrorKind::UnknownField(k.clone()));
+                let mut e = self.err(0, RecordErrorKind::UnknownField(k.to_string()));
                 if !e.path.is_empty() {
                     e.path.push('.');
                 }
@@ -268,29 +259,29 @@ impl<'l> State<'l> {
         Ok(())
     }
 
-    fn group(
+    fn group<V: Input>(
         &mut self,
         node: &Node<'l>,
-        obj: Option<&Map<String, Value>>,
+        obj: Option<&V::Object>,
         delta: &mut isize,
         rec: &mut Rec<'_>,
     ) -> Result<(), RecordError> {
         if let Some(m) = obj {
-            self.unknown_keys(&node.children, m)?;
+            self.unknown_keys::<V>(&node.children, m)?;
         }
-        self.members(node, obj, delta, rec)
+        self.members::<V>(node, obj, delta, rec)
     }
 
     /// A group's members, from `obj` (which also holds the members of any transparent
     /// FILLER group among them).
-    fn members(
+    fn members<V: Input>(
         &mut self,
         node: &Node<'l>,
-        obj: Option<&Map<String, Value>>,
+        obj: Option<&V::Object>,
         delta: &mut isize,
         rec: &mut Rec<'_>,
     ) -> Result<(), RecordError> {
-        let get = |c: &Node<'l>| obj.and_then(|m| member(m, &c.field.json_name));
+        let get = |c: &Node<'l>| obj.and_then(|m| m.member(&c.field.json_name));
         for (i, child) in node.children.iter().enumerate() {
             let root = node.set_root[i];
             let members = node.set_root.iter().filter(|&&r| r == root).count();
@@ -307,7 +298,7 @@ impl<'l> State<'l> {
                 }
             }
             if child.transparent {
-                self.members(child, obj, delta, rec)?;
+                self.members::<V>(child, obj, delta, rec)?;
                 continue;
             }
             self.field(child, get(child), delta, rec)?;
@@ -315,10 +306,10 @@ impl<'l> State<'l> {
         Ok(())
     }
 
-    fn field(
+    fn field<V: Input>(
         &mut self,
         node: &Node<'l>,
-        val: Option<&Value>,
+        val: Option<&V>,
         delta: &mut isize,
         rec: &mut Rec<'_>,
     ) -> Result<(), RecordError> {
@@ -327,7 +318,7 @@ impl<'l> State<'l> {
         self.path.push(Seg::Name(&f.json_name));
         // A null for a number that may be blank is written as blanks; other nulls are absent.
         let val = match val {
-            Some(Value::Null) if self.blank_null(f) => val,
+            Some(v) if matches!(v.shape(), Shape::Null) && self.blank_null(f) => val,
             v => present(v),
         };
         let r = self.field_at(node, val, start, delta, rec);
@@ -335,10 +326,10 @@ impl<'l> State<'l> {
         r
     }
 
-    fn field_at(
+    fn field_at<V: Input>(
         &mut self,
         node: &Node<'l>,
-        val: Option<&Value>,
+        val: Option<&V>,
         start: usize,
         delta: &mut isize,
         rec: &mut Rec<'_>,
@@ -347,10 +338,10 @@ impl<'l> State<'l> {
         let Some(occurs) = &f.occurs else {
             return self.value(node, val, start, delta, rec);
         };
-        let arr: &[Value] = match val {
+        let arr: &[V] = match val.map(|v| (v, v.shape())) {
             None => &[],
-            Some(Value::Array(a)) => a,
-            Some(v) => {
+            Some((_, Shape::Array(a))) => a,
+            Some((v, _)) => {
                 let e = self.err(
                     start,
                     RecordErrorKind::WrongType {
@@ -474,10 +465,10 @@ impl<'l> State<'l> {
         Ok(count)
     }
 
-    fn value(
+    fn value<V: Input>(
         &mut self,
         node: &Node<'l>,
-        val: Option<&Value>,
+        val: Option<&V>,
         start: usize,
         delta: &mut isize,
         rec: &mut Rec<'_>,
@@ -494,10 +485,10 @@ impl<'l> State<'l> {
         }
         let dt = match &f.kind {
             FieldKind::Group(_) => {
-                return match val {
-                    None => self.group(node, None, delta, rec),
-                    Some(Value::Object(m)) => self.group(node, Some(m), delta, rec),
-                    Some(v) => {
+                return match val.map(|v| (v, v.shape())) {
+                    None => self.group::<V>(node, None, delta, rec),
+                    Some((_, Shape::Object(m))) => self.group::<V>(node, Some(m), delta, rec),
+                    Some((v, _)) => {
                         let e = self.err(
                             start,
                             RecordErrorKind::WrongType {
@@ -528,7 +519,8 @@ impl<'l> State<'l> {
         let r = match val {
             Some(v) => {
                 let r = self.item(node, dt, v, start, rec);
-                if r.is_ok() && !f.is_filler() {
+                // Only a trimmed record's length reads it: not scanned for the others.
+                if r.is_ok() && !f.is_filler() && self.trim && self.trim_text {
                     self.last_item = Some(self.item_end(f, dt, start, rec));
                 }
                 r
@@ -559,12 +551,12 @@ impl<'l> State<'l> {
         (end, Some(start + content.max(1)))
     }
 
-    fn decimal(&self, v: &Value, start: usize) -> Result<Decimal, RecordError> {
-        // Text is parsed where it lies; only a number is written out first.
-        let text = match v {
-            Value::Number(n) => std::borrow::Cow::Owned(n.to_string()),
-            Value::String(s) => std::borrow::Cow::Borrowed(s.trim()),
-            v => {
+    fn decimal<V: Input>(&self, v: &V, start: usize) -> Result<Decimal, RecordError> {
+        // Text is parsed where it lies (a number's text as written).
+        let text = match v.shape() {
+            Shape::Number(n) => n,
+            Shape::String(s) => s.trim(),
+            _ => {
                 return Err(self.err(
                     start,
                     RecordErrorKind::WrongType {
@@ -574,7 +566,7 @@ impl<'l> State<'l> {
                 ))
             }
         };
-        Decimal::parse(&text).map_err(|e| self.err(start, e.into()))
+        Decimal::parse(text).map_err(|e| self.err(start, e.into()))
     }
 
     /// True when a JSON null for item `f` stands for a blank number
@@ -585,16 +577,17 @@ impl<'l> State<'l> {
             && matches!(&f.kind, FieldKind::Item(dt) if can_be_blank(dt))
     }
 
-    fn item(
+    fn item<V: Input>(
         &mut self,
         node: &Node<'l>,
         dt: &DataType,
-        v: &Value,
+        v: &V,
         start: usize,
         rec: &mut Rec<'_>,
     ) -> Result<(), RecordError> {
         let f = node.field;
-        if v.is_null() && self.opts.blank_numbers == BlankNumbers::Null && can_be_blank(dt) {
+        let null = matches!(v.shape(), Shape::Null);
+        if null && self.opts.blank_numbers == BlankNumbers::Null && can_be_blank(dt) {
             // Spaces, or low-values where BLANK WHEN ZERO makes spaces read as zero.
             let blank = if f.blank_when_zero {
                 0
@@ -607,9 +600,9 @@ impl<'l> State<'l> {
             return Ok(());
         }
         match dt {
-            DataType::Alphanumeric { .. } | DataType::National { .. } => match v {
-                Value::String(s) => self.text(f, dt, s, start, rec),
-                v => Err(self.err(
+            DataType::Alphanumeric { .. } | DataType::National { .. } => match v.shape() {
+                Shape::String(s) => self.text(f, dt, s, start, rec),
+                _ => Err(self.err(
                     start,
                     RecordErrorKind::WrongType {
                         expected: "a string",
@@ -618,10 +611,10 @@ impl<'l> State<'l> {
                 )),
             },
             DataType::Float { width } => {
-                let text = match v {
-                    Value::Number(n) => n.to_string(),
-                    Value::String(s) => s.trim().to_string(),
-                    v => {
+                let text = match v.shape() {
+                    Shape::Number(n) => n.to_string(),
+                    Shape::String(s) => s.trim().to_string(),
+                    _ => {
                         return Err(self.err(
                             start,
                             RecordErrorKind::WrongType {
@@ -904,6 +897,7 @@ mod tests {
     use crate::copybook::{parse, ParseOptions};
     use crate::dialect::Trunc;
     use crate::json::{Decoder, FieldErrorMode};
+    use serde_json::Map;
 
     const ODO: &str = "\
        01 REC.
@@ -973,7 +967,7 @@ mod tests {
             let m: Map<String, Value> = (0..n).map(|i| (format!("k{i}"), Value::from(i))).collect();
             for i in 0..n + 2 {
                 let name = format!("k{i}");
-                assert_eq!(member(&m, &name), m.get(&name), "{n} keys, {name}");
+                assert_eq!(Object::member(&m, &name), m.get(&name), "{n} keys, {name}");
             }
         }
     }

@@ -20,12 +20,15 @@ use super::error::{RecordError, RecordErrorKind};
 use super::item::ItemWriter;
 use super::path::{path_string, Seg};
 use super::plan::{Node, Plan};
-use super::trim::drop_trailing_empty;
+use super::trim::{drop_trailing_empty, Memo};
 use super::value_op::ValueOp;
 use super::{CodecOptions, FieldErrorMode, RedefinesMode};
 
 /// More steps than this (huge tables) are left to the tree walk, to bound the plan's size.
 const MAX_STEPS: usize = 1 << 16;
+
+/// Tables up to this many bytes remember their empty elements (see `Flat::trimmed`).
+const MEMO_MAX_BYTES: usize = 4096;
 
 /// No parent segment.
 const ROOT: u32 = u32::MAX;
@@ -81,12 +84,17 @@ struct Table {
 }
 
 /// One record's run: what every step reads and writes.
-struct Run<'a, 'r> {
-    items: &'a mut ItemWriter,
-    rec: &'r [u8],
-    mode: FieldErrorMode,
-    errors: &'a mut Vec<RecordError>,
-    captured: &'a mut Option<Vec<u8>>,
+pub(crate) struct Run<'a, 'r> {
+    pub items: &'a mut ItemWriter,
+    pub rec: &'r [u8],
+    pub mode: FieldErrorMode,
+    /// Field errors in Null mode.
+    pub errors: &'a mut Vec<RecordError>,
+    /// The captured item's value text (see [`super::View::capture`]).
+    pub captured: &'a mut Option<Vec<u8>>,
+    /// Per trimmed table, an element's bytes seen to decode empty (see
+    /// [`drop_trailing_empty`]); kept by the decoder from record to record.
+    pub empties: &'a mut Vec<Memo>,
 }
 
 /// The flat program for one layout and one set of options.
@@ -142,26 +150,14 @@ impl<'l> Flat<'l> {
         Some(b.flat)
     }
 
-    /// Appends the JSON object for `rec` (at least `need` bytes) to `out`. Field errors
-    /// go to `errors` in Null mode; in Fail mode the first one is returned (`out` is then
-    /// partly written: the caller truncates).
-    pub fn run(
-        &self,
-        items: &mut ItemWriter,
-        rec: &[u8],
-        mode: FieldErrorMode,
-        errors: &mut Vec<RecordError>,
-        out: &mut Vec<u8>,
-        captured: &mut Option<Vec<u8>>,
-    ) -> Result<(), RecordError> {
-        let mut r = Run {
-            items,
-            rec,
-            mode,
-            errors,
-            captured,
-        };
-        self.steps(0, self.steps.len(), &mut r, out)?;
+    /// Appends the JSON object for `r.rec` (at least `need` bytes) to `out`. Field
+    /// errors go to `r.errors` in Null mode; in Fail mode the first one is returned
+    /// (`out` is then partly written: the caller truncates).
+    pub fn run(&self, r: &mut Run<'_, '_>, out: &mut Vec<u8>) -> Result<(), RecordError> {
+        if r.empties.len() != self.tables.len() {
+            r.empties.resize(self.tables.len(), Vec::new());
+        }
+        self.steps(0, self.steps.len(), r, out)?;
         out.extend_from_slice(self.slice(self.tail));
         Ok(())
     }
@@ -204,7 +200,7 @@ impl<'l> Flat<'l> {
                     let Some(table) = self.tables.get(t as usize) else {
                         break; // every marker names a table: unreachable
                     };
-                    self.trimmed(table, r, out)?;
+                    self.trimmed(t as usize, table, r, out)?;
                     // Its elements' steps, which follow, have been run.
                     if let Some(last) = (table.per * table.count).checked_sub(1) {
                         it.nth(last);
@@ -270,6 +266,7 @@ impl<'l> Flat<'l> {
     /// A table without its trailing empty occurrences: see [`drop_trailing_empty`].
     fn trimmed(
         &self,
+        id: usize,
         t: &Table,
         r: &mut Run<'_, '_>,
         out: &mut Vec<u8>,
@@ -280,9 +277,35 @@ impl<'l> Flat<'l> {
             let at = t.offset + i * t.size;
             rec.get(at..at + t.size).unwrap_or_default()
         };
-        drop_trailing_empty(out, t.count, t.size, space, bytes, |i, out| {
-            self.steps(t.first + i * t.per, t.first + (i + 1) * t.per, r, out)
-        })
+        // An element here decodes from its own bytes alone (the flat program's shape
+        // never depends on the data), so bytes once seen empty are empty again. Not
+        // when an element holds the captured item (decoding sets it), nor in Null mode
+        // (an element's decode may have recorded errors).
+        let captures = self
+            .capture
+            .is_some_and(|c| (t.first..t.first + t.count * t.per).contains(&c));
+        // The memo is kept per pooled decoder: only small tables (a host's list of a
+        // few entries), so it stays a few KiB per table whatever the layout.
+        let small = t.count.saturating_mul(t.size) <= MEMO_MAX_BYTES;
+        let memoised = r.mode == FieldErrorMode::Fail && !captures && small;
+        let mut memo = if memoised {
+            r.empties.get_mut(id).map(std::mem::take)
+        } else {
+            None
+        };
+        let done = drop_trailing_empty(
+            out,
+            t.count,
+            t.size,
+            space,
+            bytes,
+            memo.as_mut(),
+            |i, out| self.steps(t.first + i * t.per, t.first + (i + 1) * t.per, r, out),
+        );
+        if let (Some(m), Some(slot)) = (memo, r.empties.get_mut(id)) {
+            *slot = m;
+        }
+        done
     }
 
     fn slice(&self, (a, b): (u32, u32)) -> &[u8] {

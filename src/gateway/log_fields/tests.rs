@@ -63,6 +63,16 @@ fn log_everything() {
     tracing::info!(line = "new\nline", ctl = "\u{7f}", "escaped the slow way");
     tracing::info!(message = "explicit message", after = "x");
     tracing::info!(only = "fields");
+    // Plain fields longer than the batch, before and after one written the slow way.
+    let long = "x".repeat(300);
+    let near = "y".repeat(250);
+    tracing::info!(
+        a = near.as_str(),
+        b = long.as_str(),
+        n = 3u64,
+        c = near.as_str(),
+        "long"
+    );
     plain.record("route", "/v1/changed");
     tracing::info!("after a record");
 }

@@ -159,11 +159,9 @@ async fn call(
     // Set by the stack (taken, not cloned: the request is consumed next); absent only
     // when the route is served without it (unit tests).
     let traced = req.extensions_mut().remove::<Traced>();
-    let (value, envelope) = request::json(ctx, req).await?;
-    if audited {
-        learnt.keys = request::audit_keys(&ctx.spec, &value);
-    }
-    let record = request::encode(ctx, &value)?;
+    let (given, envelope) = request::read(ctx, req).await?;
+    let record = request::record(ctx, &given, audited.then_some(&mut learnt.keys))?;
+    drop(given);
     let span = traced.as_ref().map(|t| t.client(&ctx.backend));
     let exchange = Exchange {
         request: Bytes::from(record),

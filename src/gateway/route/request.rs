@@ -1,30 +1,69 @@
 //! The request side of a call: JSON body, path and query parameters in, the route's
-//! `set` fields filled, then the request record out, every bad field listed.
+//! `set` fields filled, then the request record out, every bad field listed. The body
+//! is read into a tree that borrows its strings from the body's bytes (no owned
+//! `serde_json::Value`); `reference.rs` keeps the `Value` path the tests compare with.
 
+use std::borrow::Cow;
 use std::collections::HashMap;
 use std::hash::BuildHasher;
 
 use axum::body::{Body, Bytes};
-use axum::extract::{FromRequest, FromRequestParts, Path, Query, Request};
+use axum::extract::{FromRequest, FromRequestParts, Path, Query, RawPathParams, Request};
 use axum::http::{header, request::Parts, HeaderValue, Method, StatusCode};
-use ferrule_parsers::json::{Encoder, RecordError};
-use foldhash::fast::RandomState;
-use serde_json::{Map, Value};
+use ferrule_parsers::json::{Encoder, Json, Members, RecordError};
 
 use super::codecs::{count_error, OwnedEncoder};
 use super::RouteCtx;
-use crate::config::RouteSpec;
+use crate::config::{RouteSpec, Template};
 use crate::connector::envelope::Envelope;
 use crate::gateway::problem::{ApiError, FieldProblem};
 
-/// The request as JSON: the body (or `{}`) with the route's `set` fields filled from
-/// the path, the query and constants; and the call's protocol envelope.
-pub(super) async fn json(ctx: &RouteCtx, req: Request) -> Result<(Value, Envelope), ApiError> {
+/// Parameters by name.
+pub(super) trait Params {
+    fn get(&self, name: &str) -> Option<&str>;
+}
+
+impl<S: BuildHasher> Params for HashMap<String, String, S> {
+    fn get(&self, name: &str) -> Option<&str> {
+        HashMap::get(self, name).map(String::as_str)
+    }
+}
+
+/// The path's parameters as the router found them: a route has a few, found by
+/// comparing names (no map built per request).
+impl Params for RawPathParams {
+    fn get(&self, name: &str) -> Option<&str> {
+        self.iter().find(|(k, _)| *k == name).map(|(_, v)| v)
+    }
+}
+
+/// What a request gives the record, read before it is built: path and query
+/// parameters, and the body's bytes (empty for a method without one, or a body of only
+/// whitespace).
+pub(super) struct Given<P = RawPathParams> {
+    path: P,
+    query: HashMap<String, String>,
+    body: Bytes,
+}
+
+/// Reads the request's parameters and body, and the call's protocol envelope. The body
+/// is checked for size and media type here; it is parsed by [`record`].
+pub(super) async fn read(ctx: &RouteCtx, req: Request) -> Result<(Given, Envelope), ApiError> {
     let (mut parts, body) = req.into_parts();
-    // Keyed by the route's own parameter names (never a caller's text): a fast hash.
-    let path = Path::<HashMap<String, String, RandomState>>::from_request_parts(&mut parts, &())
-        .await
-        .map_err(|e| ApiError::BadRequest(format!("cannot read the path: {}", e.body_text())))?;
+    let path = match RawPathParams::from_request_parts(&mut parts, &()).await {
+        Ok(path) => path,
+        Err(raw) => {
+            // The 400 says what axum's `Path` extractor says (its text differs).
+            let text =
+                match Path::<HashMap<String, String>>::from_request_parts(&mut parts, &()).await {
+                    Err(e) => e.body_text(),
+                    Ok(_) => raw.body_text(),
+                };
+            return Err(ApiError::BadRequest(format!(
+                "cannot read the path: {text}"
+            )));
+        }
+    };
     // No query string reads as an empty one: nothing to parse.
     let query = match parts.uri.query() {
         None => HashMap::new(),
@@ -34,19 +73,47 @@ pub(super) async fn json(ctx: &RouteCtx, req: Request) -> Result<(Value, Envelop
                 .0
         }
     };
-    let envelope = envelope(&ctx.spec, &path.0, &query)?;
-    // Room for the `set` fields up front: the object is not regrown as they go in.
-    let mut value = read_body(parts, body, ctx.spec.set.len()).await?;
-    apply_set(&ctx.spec, &mut value, &path.0, &query)?;
-    Ok((value, envelope))
+    let envelope = envelope(&ctx.spec, &path, &query)?;
+    let body = read_body(parts, body).await?;
+    let given = Given { path, query, body };
+    Ok((given, envelope))
+}
+
+/// The request record: the body read into a tree that borrows from it, the route's
+/// `set` fields filled from the path, the query and constants, then encoded. The
+/// audit key fields go into `keys` (when given) before the record is encoded, so a
+/// record that does not encode is still audited with them.
+pub(super) fn record(
+    ctx: &RouteCtx,
+    given: &Given<impl Params>,
+    keys: Option<&mut Vec<(String, String)>>,
+) -> Result<Vec<u8>, ApiError> {
+    let spec = &ctx.spec;
+    let mut tree = parse_body(&given.body, spec.set.len())?;
+    apply_set(spec, &mut tree, &given.path, &given.query)?;
+    if let Some(keys) = keys {
+        *keys = audit_keys(spec, &tree);
+    }
+    encode(ctx, &tree)
+}
+
+/// The body as JSON (`{}` with room for `room` members when there is none).
+fn parse_body(body: &[u8], room: usize) -> Result<Json<'_>, ApiError> {
+    if body.is_empty() {
+        return Ok(Json::Object(Members::with_capacity(room)));
+    }
+    serde_json::from_slice(body).map_err(|e| {
+        // serde_json's message names line and column, never the input itself.
+        ApiError::BadRequest(format!("the body is not valid JSON: {e}"))
+    })
 }
 
 /// The route's envelope for this call (CICS client data from parameters); a value the
 /// listener would refuse is the caller's 400, naming the parameters.
 pub(super) fn envelope(
     spec: &RouteSpec,
-    path: &HashMap<String, String, impl BuildHasher>,
-    query: &HashMap<String, String, impl BuildHasher>,
+    path: &impl Params,
+    query: &impl Params,
 ) -> Result<Envelope, ApiError> {
     let lookup = |p: &str| param(spec, path, query, p);
     spec.envelope.render(&lookup).map_err(|e| {
@@ -63,39 +130,32 @@ pub(super) fn envelope(
 }
 
 /// A parameter's value: from the path when the route's path names it, else the query.
-fn param(
-    spec: &RouteSpec,
-    path: &HashMap<String, String, impl BuildHasher>,
-    query: &HashMap<String, String, impl BuildHasher>,
-    name: &str,
-) -> Option<String> {
+fn param(spec: &RouteSpec, path: &impl Params, query: &impl Params, name: &str) -> Option<String> {
     if spec.path_params.iter().any(|n| n == name) {
-        path.get(name).cloned()
+        path.get(name).map(str::to_string)
     } else {
-        query.get(name).cloned()
+        query.get(name).map(str::to_string)
     }
 }
 
 /// The route's audit key fields present in the request JSON, as text.
-pub(super) fn audit_keys(spec: &RouteSpec, value: &Value) -> Vec<(String, String)> {
+pub(super) fn audit_keys(spec: &RouteSpec, value: &Json<'_>) -> Vec<(String, String)> {
     let mut out = Vec::new();
-    for (name, path) in &spec.audit_keys {
+    'keys: for (name, path) in &spec.audit_keys {
         let mut at = value;
-        let mut found = true;
         for step in path {
-            match at.get(step) {
-                Some(v) => at = v,
-                None => {
-                    found = false;
-                    break;
-                }
+            match at {
+                Json::Object(m) => match m.get(step) {
+                    Some(v) => at = v,
+                    None => continue 'keys,
+                },
+                _ => continue 'keys,
             }
         }
         let text = match at {
-            _ if !found => continue,
-            Value::String(s) => s.clone(),
-            Value::Number(n) => n.to_string(),
-            Value::Bool(b) => b.to_string(),
+            Json::String(s) => s.to_string(),
+            Json::Number(n) => n.to_string(),
+            Json::Bool(b) => b.to_string(),
             _ => continue,
         };
         out.push((name.clone(), text));
@@ -103,12 +163,11 @@ pub(super) fn audit_keys(spec: &RouteSpec, value: &Value) -> Vec<(String, String
     out
 }
 
-/// The request JSON: the body for methods that carry one (empty = `{}`), else `{}` with
-/// room for `room` members.
-async fn read_body(parts: Parts, body: Body, room: usize) -> Result<Value, ApiError> {
-    let empty = || Value::Object(Map::with_capacity(room));
+/// The body's bytes for methods that carry one; empty for the others and for a body of
+/// only whitespace (both read as `{}`).
+async fn read_body(parts: Parts, body: Body) -> Result<Bytes, ApiError> {
     if !matches!(parts.method, Method::POST | Method::PUT | Method::PATCH) {
-        return Ok(empty());
+        return Ok(Bytes::new());
     }
     let content_type = parts.headers.get(header::CONTENT_TYPE).cloned();
     // The Bytes extractor honours the stack's body limit and reports 413 past it.
@@ -122,17 +181,14 @@ async fn read_body(parts: Parts, body: Body, room: usize) -> Result<Value, ApiEr
             }
         })?;
     if bytes.iter().all(u8::is_ascii_whitespace) {
-        return Ok(empty());
+        return Ok(Bytes::new());
     }
     if !is_json(content_type.as_ref()) {
         return Err(ApiError::UnsupportedMediaType(
             "the body must be JSON: send Content-Type: application/json".into(),
         ));
     }
-    serde_json::from_slice(&bytes).map_err(|e| {
-        // serde_json's message names line and column, never the input itself.
-        ApiError::BadRequest(format!("the body is not valid JSON: {e}"))
-    })
+    Ok(bytes)
 }
 
 /// `application/json` or any `application/*+json`, with or without parameters.
@@ -153,26 +209,27 @@ fn is_json(content_type: Option<&HeaderValue>) -> bool {
 }
 
 /// Fills the route's `set` fields from path parameters, query parameters and constants.
-/// Every missing parameter is reported at once.
-pub(super) fn apply_set(
-    spec: &RouteSpec,
-    value: &mut Value,
-    path: &HashMap<String, String, impl BuildHasher>,
-    query: &HashMap<String, String, impl BuildHasher>,
+/// Every missing parameter is reported at once. Values borrow from the route and the
+/// parameters (only a template mixing text and parameters builds a string).
+pub(super) fn apply_set<'a>(
+    spec: &'a RouteSpec,
+    value: &mut Json<'a>,
+    path: &'a impl Params,
+    query: &'a impl Params,
 ) -> Result<(), ApiError> {
     let mut problems = Vec::new();
+    let from_path = |p: &str| spec.path_params.iter().any(|n| n == p);
+    let lookup = |p: &str| -> Option<&'a str> {
+        if from_path(p) {
+            path.get(p)
+        } else {
+            query.get(p)
+        }
+    };
     for (field, template) in &spec.set {
-        let from_path = |p: &str| spec.path_params.iter().any(|n| n == p);
-        let lookup = |p: &str| {
-            if from_path(p) {
-                path.get(p).cloned()
-            } else {
-                query.get(p).cloned()
-            }
-        };
-        match template.render(&lookup) {
+        match render(template, &lookup) {
             Ok(text) => {
-                if let Err(at) = set_path(value, field, Value::String(text)) {
+                if let Err(at) = set_path(value, field, Json::String(text)) {
                     problems.push(FieldProblem {
                         field: if at.is_empty() { "(record)".into() } else { at },
                         detail: "expected an object".into(),
@@ -180,7 +237,7 @@ pub(super) fn apply_set(
                 }
             }
             Err(param) => {
-                let source = if from_path(&param) { "path" } else { "query" };
+                let source = if from_path(param) { "path" } else { "query" };
                 problems.push(FieldProblem {
                     // Joined only here: on the success path it was a string per field.
                     field: field.join("."),
@@ -196,25 +253,48 @@ pub(super) fn apply_set(
     }
 }
 
+/// `template`'s text, borrowed when it is one constant or one parameter; `Err` names the
+/// first missing parameter (as `Template::render`).
+fn render<'a>(
+    template: &'a Template,
+    lookup: &dyn Fn(&str) -> Option<&'a str>,
+) -> Result<Cow<'a, str>, &'a str> {
+    match template {
+        Template::Const(s) => Ok(Cow::Borrowed(s)),
+        Template::Param(p) => lookup(p).map(Cow::Borrowed).ok_or(p.as_str()),
+        Template::Mixed(parts) => {
+            let mut text = String::new();
+            for t in parts {
+                text.push_str(&render(t, lookup)?);
+            }
+            Ok(Cow::Owned(text))
+        }
+    }
+}
+
 /// Writes `value` at `path`, creating the objects on the way. Fails with the dotted
 /// prefix that exists but is not an object (the client sent `{"owner": "x"}` where the
 /// route sets `owner.dob`).
-pub(super) fn set_path(root: &mut Value, path: &[String], value: Value) -> Result<(), String> {
+pub(super) fn set_path<'a>(
+    root: &mut Json<'a>,
+    path: &'a [String],
+    value: Json<'a>,
+) -> Result<(), String> {
     let Some((last, parents)) = path.split_last() else {
         return Ok(());
     };
     let mut at = root;
     for (i, name) in parents.iter().enumerate() {
-        let Value::Object(map) = at else {
-            return Err(path[..i].join("."));
+        let Json::Object(map) = at else {
+            return Err(path.get(..i).unwrap_or_default().join("."));
         };
-        at = map
-            .entry(name.clone())
-            .or_insert_with(|| Value::Object(Map::new()));
+        at = map.get_or_insert_with(Cow::Borrowed(name.as_str()), || {
+            Json::Object(Members::default())
+        });
     }
     match at {
-        Value::Object(map) => {
-            map.insert(last.clone(), value);
+        Json::Object(map) => {
+            map.insert(Cow::Borrowed(last.as_str()), value);
             Ok(())
         }
         _ => Err(parents.join(".")),
@@ -223,7 +303,7 @@ pub(super) fn set_path(root: &mut Value, path: &[String], value: Value) -> Resul
 
 /// JSON -> request record, every bad field listed. The encoder is checked out of the
 /// route's pool and given back before any `.await`.
-pub(super) fn encode(ctx: &RouteCtx, value: &Value) -> Result<Vec<u8>, ApiError> {
+fn encode(ctx: &RouteCtx, value: &Json<'_>) -> Result<Vec<u8>, ApiError> {
     let spec = &ctx.spec;
     let codec = ctx.backend.codec;
     let mut encoder = ctx
@@ -235,7 +315,7 @@ pub(super) fn encode(ctx: &RouteCtx, value: &Value) -> Result<Vec<u8>, ApiError>
             ApiError::Internal
         })?;
     let mut out = Vec::with_capacity(spec.request.max_len());
-    let r = encoder.with_dependent_mut(|_, enc| enc.encode_all(value, &mut out, false));
+    let r = encoder.with_dependent_mut(|_, enc| enc.encode_all_from(value, &mut out, false));
     ctx.codecs.encoders.give(encoder);
     r.map_err(|errors| {
         count_error(spec, "request");
@@ -255,5 +335,7 @@ fn field_problem(e: &RecordError) -> FieldProblem {
     }
 }
 
+#[cfg(test)]
+mod reference;
 #[cfg(test)]
 mod tests;

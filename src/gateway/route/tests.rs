@@ -18,7 +18,7 @@ use crate::connector::Exchange;
 use crate::gateway::stack::REQUEST_ID;
 
 /// A route over a fake backend that answers `answer` (or fails with `error`).
-fn ctx(
+pub(super) fn ctx(
     answer: &'static [u8],
     error: Option<crate::connector::ConnectorError>,
     status: Option<crate::config::StatusSpec>,
@@ -92,11 +92,15 @@ fn ctx(
 }
 
 async fn call(ctx: Arc<RouteCtx>, body: &'static str) -> (u16, Value) {
+    call_at(ctx, "/t/AB12", body).await
+}
+
+async fn call_at(ctx: Arc<RouteCtx>, uri: &str, body: &'static str) -> (u16, Value) {
     let app = axum::Router::new().route(
         "/t/{vrm}",
         axum::routing::post(move |req: Request| handle(ctx, req)),
     );
-    let req = Request::post("/t/AB12")
+    let req = Request::post(uri)
         .header("content-type", "application/json")
         .body(Body::from(body))
         .unwrap();
@@ -224,6 +228,17 @@ async fn bad_fields_and_backend_faults_become_problems() {
     let (status, v) = call(ctx(b"", None, None), "{").await;
     assert_eq!(status, 400);
     assert_eq!(v["type"], "https://ferrule.dev/problems/invalid-request");
+}
+
+#[tokio::test]
+async fn a_path_parameter_that_is_not_utf8_is_a_400_naming_it() {
+    // %FF decodes to no UTF-8: the text axum's `Path` extractor gives, after ours.
+    let (status, v) = call_at(ctx(b"", None, None), "/t/%FF", "{}").await;
+    assert_eq!(status, 400);
+    assert_eq!(
+        v["detail"], "cannot read the path: Invalid URL: Invalid UTF-8 in `vrm`",
+        "{v}"
+    );
 }
 
 /// A route over `response` with the given reshaping, its view compiled or not.

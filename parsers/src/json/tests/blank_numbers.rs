@@ -164,6 +164,35 @@ fn null_mode_writes_null_as_blanks_and_round_trips() {
 }
 
 #[test]
+fn a_borrowed_tree_writes_null_as_blanks_as_a_value_does() {
+    // The gateway encodes requests from a tree borrowing the body (`Json`).
+    let body = r#"{"zon":null,"pak":null,"bwz":null,"bin":null,"tbl":[7,null]}"#;
+    let tree: crate::json::Json = serde_json::from_str(body).unwrap();
+    let l = layout();
+    for mode in [BlankNumbers::Error, BlankNumbers::Null] {
+        let mut out = Vec::new();
+        let r = Encoder::new(&l, opts(mode))
+            .unwrap()
+            .encode_all_from(&tree, &mut out, false);
+        match encode(body, mode) {
+            Ok(want) => {
+                assert!(r.is_ok(), "{mode:?}");
+                assert_eq!(out, want, "{mode:?}");
+            }
+            // Under Error a null table element is a wrong type on both paths.
+            Err(e) => assert_eq!(r.unwrap_err()[0].path, e.path, "{mode:?}"),
+        }
+    }
+    let mut out = Vec::new();
+    Encoder::new(&l, opts(BlankNumbers::Null))
+        .unwrap()
+        .encode_all_from(&tree, &mut out, false)
+        .unwrap();
+    assert_eq!(&out[..8], &[0x40; 8]);
+    assert_eq!(&out[14..17], &[0, 0, 0]);
+}
+
+#[test]
 fn schema_allows_null_where_blanks_decode_to_it() {
     let l = layout();
     for direction in [SchemaDirection::Decode, SchemaDirection::Encode] {
