@@ -163,13 +163,17 @@ impl Trial<'_> {
         for (i, rec) in records.enumerate() {
             c.records += 1;
             let number = i as u64 + 1;
+            // The record decoded is as long as the layout says it is.
+            let fits = |rv: &RecordValues| {
+                if exact {
+                    rec.len() == self.layout.max_len()
+                } else {
+                    rv.consumed == rec.len()
+                }
+            };
             match decoder.decode(rec, FieldErrorMode::Fail, &mut rv) {
                 Ok(()) => {
-                    let fits = if exact {
-                        rec.len() == self.layout.max_len()
-                    } else {
-                        rv.consumed == rec.len()
-                    };
+                    let fits = fits(&rv);
                     let (good, all) = plausible(&rv.text);
                     good_chars += good;
                     chars += all;
@@ -185,13 +189,6 @@ impl Trial<'_> {
                     }
                 }
                 Err(e) => {
-                    let fits = |rv: &RecordValues| {
-                        if exact {
-                            rec.len() == self.layout.max_len()
-                        } else {
-                            rv.consumed == rec.len()
-                        }
-                    };
                     let blank_only = self.opts.blank_numbers == BlankNumbers::Error
                         && lenient.decode(rec, FieldErrorMode::Fail, &mut rv).is_ok()
                         && fits(&rv);

@@ -13,7 +13,7 @@ use arrow_array::{ArrayRef, ArrowPrimitiveType, PrimitiveArray, StringArray};
 use arrow_buffer::{NullBuffer, OffsetBuffer, ScalarBuffer};
 use ferrule_parsers::codepage::CodePage;
 use ferrule_parsers::dialect::FloatFormat;
-use ferrule_parsers::json::BlankNumbers;
+use ferrule_parsers::json::{is_blank, BlankNumbers};
 use ferrule_parsers::layout::{FloatWidth, NumericPic, SignPosition};
 use ferrule_parsers::numeric::float::decode_f64;
 use ferrule_parsers::numeric::{packed, zoned, ZonedCode};
@@ -80,10 +80,7 @@ impl Number {
     /// All spaces or all low-values (what `--blank-numbers` reads as null or zero).
     #[inline]
     fn is_blank(&self, bytes: &[u8]) -> bool {
-        match bytes.first() {
-            Some(&f) if f == self.space || f == 0 => bytes.iter().all(|&b| b == f),
-            _ => false,
-        }
+        is_blank(bytes, self.space)
     }
 
     /// What `--blank-numbers` makes of `bytes` when they are a blank it reads (BLANK WHEN

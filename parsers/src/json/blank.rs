@@ -31,6 +31,15 @@ impl BlankNumbers {
     }
 }
 
+/// True when `bytes` are all `space` (the code page's) or all low-values, and not empty.
+#[inline]
+pub fn is_blank(bytes: &[u8], space: u8) -> bool {
+    match bytes.first() {
+        Some(&f) if f == space || f == 0 => bytes.iter().all(|&b| b == f),
+        _ => false,
+    }
+}
+
 /// What one blank item reads as.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub(crate) enum Blank {
@@ -103,8 +112,7 @@ pub(crate) fn blank_at_scale(
     bytes: &[u8],
     space: u8,
 ) -> Option<Blank> {
-    let first = *bytes.first()?;
-    if (first != space && first != 0) || bytes.iter().any(|&b| b != first) {
+    if !is_blank(bytes, space) {
         return None;
     }
     match mode {

@@ -26,7 +26,7 @@ pub(crate) mod walk_rules;
 #[cfg(test)]
 mod tests;
 
-pub use blank::BlankNumbers;
+pub use blank::{is_blank, BlankNumbers};
 pub use decode::{Decoded, Decoder};
 pub use encode::Encoder;
 pub use error::{hex as hex_bytes, RecordError, RecordErrorKind};
