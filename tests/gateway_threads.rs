@@ -143,6 +143,40 @@ fn sigterm_drains_the_call_in_flight_and_exits_0() {
 }
 
 #[test]
+fn the_host_never_sees_more_than_max_sessions_connections() {
+    // Each serving thread keeps its own idle connections, but together they stay within
+    // the backend's max_sessions: a thread with none of its own takes over another's
+    // idle one rather than opening more. 16 clients on their own connections (spread over
+    // both threads), 4 calls each, against a host that takes its time.
+    let mut m = sample_mock(true);
+    host_mut(&mut m, "vehicles").insert("latency_ms".into(), 20.into());
+    let mock = Mock::start(&m);
+    let mut g = config(&mock.hosts, 2);
+    let b = backend_mut(&mut g, "vehicles");
+    b.insert("max_sessions".into(), 2.into());
+    b.insert("max_queue".into(), 64.into());
+    b.insert("queue_timeout_ms".into(), 30_000.into());
+    let gw = Gateway::start(&g);
+    let addr = gw.addr();
+    let clients: Vec<_> = (0..16)
+        .map(|_| {
+            thread::spawn(move || {
+                (0..4)
+                    .map(|_| http(addr, "GET", VEHICLE, &[], b"").status)
+                    .collect::<Vec<_>>()
+            })
+        })
+        .collect();
+    for c in clients {
+        assert!(c.join().unwrap().iter().all(|&s| s == 200));
+    }
+    let h = mock.host_status("vehicles");
+    assert_eq!(h["requests"], 64, "{h}");
+    assert!(h["in_flight_peak"].as_u64().unwrap() <= 2, "{h}");
+    assert!(h["connections_peak"].as_u64().unwrap() <= 2, "{h}");
+}
+
+#[test]
 fn too_many_threads_is_a_config_problem() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("ferrule.toml");

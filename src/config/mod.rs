@@ -10,6 +10,7 @@ pub mod inbound;
 mod locate;
 mod model;
 mod security;
+mod threads;
 pub mod table;
 mod validate;
 mod wire;
@@ -18,6 +19,7 @@ pub use locate::locate;
 pub use model::LayoutRef;
 pub use model::{defaults, BackendTlsConfig, CorsConfig, ServerConfig};
 pub use security::{AuditFileConfig, Security};
+pub use threads::Threads;
 pub use validate::Template;
 pub use validate::{
     load, load_str, BackendKind, BackendSpec, Gateway, Problem, RouteSpec, StatusSpec,

@@ -6,6 +6,8 @@ use ferrule_parsers::dialect::EditSymbols;
 use ferrule_parsers::registry::LoadOptions;
 use serde::Deserialize;
 
+use super::threads::Threads;
+
 #[derive(Debug, Clone, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct Config {
@@ -69,10 +71,11 @@ pub struct ServerConfig {
     pub trusted_proxies: Vec<String>,
     /// Where rate-limit buckets live: this process (default) or Redis, shared by replicas.
     pub rate_limits: Option<RateLimitsConfig>,
-    /// 0: one work-stealing runtime; N: N threads, each serving its connections to the
-    /// end on its own single-threaded runtime (thread-per-core).
+    /// `"auto"` (default): one serving thread per core; N: N threads, each serving its
+    /// connections to the end on its own single-threaded runtime (thread-per-core);
+    /// 0: one work-stealing runtime.
     #[serde(default = "defaults::threads")]
-    pub threads: usize,
+    pub threads: Threads,
     /// The operator endpoints (`/metrics`, `/healthz`, `/readyz`) on their own address,
     /// and no longer on `listen`. Absent: they stay on `listen`.
     pub admin_listen: Option<String>,
@@ -344,8 +347,8 @@ pub mod defaults {
     pub fn rate_limit_key_prefix() -> String {
         "ferrule:rl:".into()
     }
-    pub fn threads() -> usize {
-        0
+    pub fn threads() -> Threads {
+        Threads::Auto
     }
     pub fn http2() -> bool {
         true

@@ -12,6 +12,7 @@ use ferrule_parsers::layout::{FieldKind, Layout};
 use ferrule_parsers::registry;
 
 use super::backend::BackendConfig;
+use super::threads::Threads;
 pub use super::backend::BackendKind;
 use super::constant;
 use super::locate::Location;
@@ -59,7 +60,8 @@ pub struct Gateway {
     pub security: Security,
     /// `server.docs`: serve `/openapi.json` and `/docs`.
     pub docs: bool,
-    /// `server.threads`: 0 for the work-stealing runtime, else thread-per-core threads.
+    /// `server.threads` resolved: 0 for the work-stealing runtime, else thread-per-core
+    /// threads (`"auto"`: one per core).
     pub threads: usize,
     /// `[server] admin_listen`: the operator endpoints' own address (read at start).
     pub admin_listen: Option<String>,
@@ -250,14 +252,14 @@ pub fn validate(config: &Config, source: &Path) -> Result<Gateway, Vec<Problem>>
             "0 would refuse every request body: give a size in bytes (default 1048576)".into(),
         );
     }
-    if s.threads > MAX_THREADS {
-        bad(
+    match s.threads {
+        Threads::Count(n) if n > MAX_THREADS => bad(
             "server.threads".into(),
             format!(
-                "{} threads: at most {MAX_THREADS} (one per core is the point; 0 for the default runtime)",
-                s.threads
+                "{n} threads: at most {MAX_THREADS} (one per core is the point: \"auto\" does that; 0 for one work-stealing runtime)"
             ),
-        );
+        ),
+        _ => {}
     }
     let json_logs = match s.log_format.as_str() {
         "text" => false,
@@ -361,7 +363,7 @@ pub fn validate(config: &Config, source: &Path) -> Result<Gateway, Vec<Problem>>
         source: source.to_path_buf(),
         security,
         docs: s.docs,
-        threads: s.threads,
+        threads: s.threads.resolve(),
         admin_listen: s.admin_listen.clone(),
         inbound: Arc::new(inbound),
         telemetry,

@@ -35,6 +35,9 @@ use super::tls::{BackendTls, Stream};
 use super::{BackendFraming, Connector, ConnectorError, Exchange};
 use crate::config::table::Problems;
 use crate::config::{BackendKind, BackendSpec, BackendTlsConfig};
+use open::{OpenCount, Place};
+
+mod open;
 
 /// `kind = "tcp"`: the settings only a tcp backend has.
 #[derive(Debug, Clone, Deserialize)]
@@ -123,8 +126,11 @@ struct Pool {
     address: String,
     framing: BackendFraming,
     connect_timeout: Duration,
-    /// Idle connections kept; with the session limit in front, also the most ever open.
+    /// Idle connections kept (`max_sessions`).
     max_idle: usize,
+    /// Connections open, in use or idle: at most `max_sessions` while the session limit
+    /// in front holds, across serving threads too (`open`).
+    open: OpenCount,
     /// Set for `tls = { ... }`: every connection is TLS over TCP.
     tls: Option<Arc<BackendTls>>,
     idle: Mutex<Vec<Conn>>,
@@ -134,8 +140,11 @@ struct Pool {
 #[derive(Debug)]
 struct Conn {
     io: BufReader<Stream>,
-    /// The serving thread that opened it, whose reactor its reads wake (`home`).
+    /// The serving thread whose reactor its reads wake (`home`): the one that opened it,
+    /// or the one it was moved to.
     home: usize,
+    /// Its place among the pool's open connections, given back when it is dropped.
+    _place: Place,
 }
 
 /// How a round trip failed: whether the host could have started answering.
@@ -155,6 +164,7 @@ impl TcpConnector {
                 framing: spec.framing,
                 connect_timeout: spec.connect_timeout,
                 max_idle: spec.max_sessions.max(1),
+                open: OpenCount::new(spec.max_sessions),
                 tls: match &spec.kind {
                     BackendKind::TcpTls { tls, .. } => Some(tls.clone()),
                     _ => None,
@@ -191,7 +201,7 @@ impl Pool {
             Err(Failure::BeforeResponse(e) | Failure::During(e)) => return Err(e),
         }
         drop(conn);
-        let mut conn = self.connect().await?;
+        let mut conn = self.fresh().await?;
         match self.round_trip(&mut conn, &wire, ex.response_len).await {
             Ok(record) => {
                 self.checkin(conn);
@@ -231,21 +241,46 @@ impl Pool {
             .map_err(Failure::During)
     }
 
-    /// An idle connection of this serving thread that still looks alive, or a new one.
+    /// An idle connection of this serving thread that still looks alive; else a new one
+    /// while the host has fewer than `max_sessions` open; else another thread's idle
+    /// connection, moved to this one (the host is not sent more connections than that).
     async fn checkout(&self) -> Result<(Conn, bool), ConnectorError> {
         let here = home::current();
+        // Only this thread's own first (one home unless `[server] threads`).
+        if let Some(conn) = self.take_alive(|c| c.home == here) {
+            return Ok((conn, true));
+        }
+        // A connection found closed while looking frees a place: look again, a few times.
+        for _ in 0..3 {
+            if let Some(place) = self.open.reserve() {
+                return Ok((self.connect(place).await?, false));
+            }
+            if let Some(conn) = self.take_alive(|_| true).and_then(|c| c.moved_to(here)) {
+                return Ok((conn, true));
+            }
+        }
+        // Neither a place nor an idle connection: only without a session limit in front.
+        Ok((self.connect(self.open.beyond()).await?, false))
+    }
+
+    /// A new connection within the limit if a place is free, else beyond it (a retry:
+    /// the failed connection's place was just given back).
+    async fn fresh(&self) -> Result<Conn, ConnectorError> {
+        let place = self.open.reserve().unwrap_or_else(|| self.open.beyond());
+        self.connect(place).await
+    }
+
+    /// The most recently used idle connection that `fits` and still looks alive; those
+    /// found closed are dropped on the way.
+    fn take_alive(&self, fits: impl Fn(&Conn) -> bool) -> Option<Conn> {
         loop {
             // Most recently used first: the least likely to have hit a host's idle timeout.
-            // Only this thread's own (one home unless `[server] threads`).
-            let Some(conn) = take_last(&mut lock(&self.idle), |c| c.home == here) else {
-                break;
-            };
+            let conn = take_last(&mut lock(&self.idle), &fits)?;
             if conn.is_alive() {
-                return Ok((conn, true));
+                return Some(conn);
             }
             tracing::debug!(backend.address = %self.address, "dropping a pooled connection the host closed");
         }
-        Ok((self.connect().await?, false))
     }
 
     /// Back into the pool, unless out of step or the pool is full.
@@ -264,7 +299,7 @@ impl Pool {
         idle.push(conn);
     }
 
-    async fn connect(&self) -> Result<Conn, ConnectorError> {
+    async fn connect(&self, place: Place) -> Result<Conn, ConnectorError> {
         if let Some(e) = lock(&self.backoff).refuse(Instant::now()) {
             return Err(e);
         }
@@ -276,6 +311,7 @@ impl Pool {
                 return Ok(Conn {
                     io: BufReader::new(stream),
                     home: home::current(),
+                    _place: place,
                 });
             }
             Ok(Err(e)) => format!("{}: {e}", self.address),
@@ -313,6 +349,36 @@ impl Conn {
     /// False when the host closed it while idle, or it holds bytes nobody asked for.
     fn is_alive(&self) -> bool {
         self.io.buffer().is_empty() && self.io.get_ref().idle_and_open()
+    }
+
+    /// The connection registered with serving thread `here`'s reactor, so its reads wake
+    /// that thread. Only for an idle one (its buffer is empty). A TLS connection stays
+    /// where it is: its reads then wake the other thread's reactor, which still works.
+    /// `None` when the socket could not be moved (it is closed; its place is free again).
+    fn moved_to(self, here: usize) -> Option<Conn> {
+        if self.home == here {
+            return Some(self);
+        }
+        let Conn { io, home, _place } = self;
+        match io.into_inner() {
+            // `into_std` leaves it non-blocking; `from_std` registers it with this runtime.
+            Stream::Plain(tcp) => match tcp.into_std().and_then(TcpStream::from_std) {
+                Ok(tcp) => Some(Conn {
+                    io: BufReader::new(Stream::Plain(tcp)),
+                    home: here,
+                    _place,
+                }),
+                Err(e) => {
+                    tracing::debug!(error = %e, "a pooled connection could not move threads");
+                    None
+                }
+            },
+            tls => Some(Conn {
+                io: BufReader::new(tls),
+                home,
+                _place,
+            }),
+        }
     }
 }
 
@@ -743,9 +809,10 @@ mod tests {
     }
 
     #[tokio::test]
-    async fn a_full_pool_gives_up_its_least_recently_used_connection() {
-        // One idle place: home 1's connection displaces home 0's, so home 1 keeps
-        // reusing rather than opening a connection per call.
+    async fn at_the_limit_a_thread_takes_over_another_threads_idle_connection() {
+        // max_sessions = 1: home 1 finds no idle connection of its own, but the host has
+        // its one session open already, so home 0's idle connection moves to home 1
+        // rather than a second one being opened; home 1 then keeps reusing it.
         let (addr, accepts) = echo_host(usize::MAX).await;
         let mut sp = spec(&addr, BackendFraming::Len4);
         sp.max_sessions = 1;
@@ -754,12 +821,50 @@ mod tests {
         home::set(0);
         call(&c, b"a").await.unwrap();
         home::set(1);
-        call(&c, b"b").await.unwrap();
-        call(&c, b"c").await.unwrap();
-        assert_eq!(accepts.load(Ordering::SeqCst), 2);
+        assert_eq!(&call(&c, b"b").await.unwrap()[..], b"b");
+        assert_eq!(&call(&c, b"c").await.unwrap()[..], b"c");
+        assert_eq!(accepts.load(Ordering::SeqCst), 1);
         let homes: Vec<usize> = lock(&raw.pool.idle).iter().map(|c| c.home).collect();
         assert_eq!(homes, [1]);
+        assert_eq!(raw.pool.open.now(), 1);
         home::set(0);
+    }
+
+    #[tokio::test]
+    async fn threads_together_never_open_more_than_max_sessions() {
+        // Behind the session limit, as served: two homes taking turns with two calls at
+        // once each, over and over. The host never sees a third connection.
+        let (addr, accepts) = echo_host(usize::MAX).await;
+        let mut sp = spec(&addr, BackendFraming::Len4);
+        sp.max_sessions = 2;
+        let raw = TcpConnector::new(&addr, &sp);
+        let c = crate::connector::stack(&sp, None, raw.clone());
+        for round in 0..6u8 {
+            home::set(usize::from(round % 2));
+            let (one, two) = ([round, 1], [round, 2]);
+            let (a, b) = tokio::join!(call(&c, &one), call(&c, &two));
+            assert_eq!(&a.unwrap()[..], [round, 1]);
+            assert_eq!(&b.unwrap()[..], [round, 2]);
+            assert!(raw.pool.open.now() <= 2, "round {round}");
+        }
+        assert_eq!(accepts.load(Ordering::SeqCst), 2);
+        home::set(0);
+    }
+
+    #[tokio::test]
+    async fn a_closed_connection_gives_its_place_back() {
+        // The host closes every connection after one answer: each call opens a new one,
+        // and the count of open connections never grows past the limit of 1.
+        let (addr, accepts) = echo_host(1).await;
+        let mut sp = spec(&addr, BackendFraming::Len4);
+        sp.max_sessions = 1;
+        let raw = TcpConnector::new(&addr, &sp);
+        let c = timed(raw.clone(), sp.timeout);
+        for i in 0..3u8 {
+            assert_eq!(&call(&c, &[i]).await.unwrap()[..], [i]);
+            assert!(raw.pool.open.now() <= 1);
+        }
+        assert!(accepts.load(Ordering::SeqCst) >= 2);
     }
 
     #[test]
