@@ -26,8 +26,8 @@
 #   PIN (1: also run pinned; 0: unpinned only), LIGHT_CONNS (4: a light-load run, wrk -t1
 #   -cLIGHT_CONNS, where latency is service time rather than queueing; 0 skips), RUST_LOG (the gateway's log filter; default
 #   info, one line per request, written to a file), FERRULE (another ferrule binary),
-#   GW_THREADS (the gateway's `[server] threads`: 0, the default, is one work-stealing
-#   runtime; N is thread-per-core on N threads).
+#   GW_THREADS (the gateway's `[server] threads`: "auto", the default, is thread-per-core
+#   with one thread per core; N is N threads; 0 is one work-stealing runtime).
 set -euo pipefail
 export LC_ALL=C
 
@@ -321,7 +321,7 @@ memory() {
 
 # ---------------------------------------------------------------------------------------
 
-echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t$THREADS -c$CONNS -d$DURATION; vehicles max_sessions=$SESSIONS; gateway threads=${GW_THREADS:-0}"
+echo "== machine: $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t$THREADS -c$CONNS -d$DURATION; vehicles max_sessions=$SESSIONS; gateway threads=${GW_THREADS:-auto}"
 
 start_mock ""
 start_gateway ""

@@ -116,7 +116,7 @@ syscalls() {
     ' "$WORK/strace.$name"
 }
 
-echo "== $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t1 -c$CONNS, ${SECS}s per measure; gateway threads=${GW_THREADS:-0}"
+echo "== $(nproc) cores, load average $(cut -d' ' -f1-3 /proc/loadavg); wrk -t1 -c$CONNS, ${SECS}s per measure; gateway threads=${GW_THREADS:-auto}"
 start_mock ""
 
 if [[ $ONLY != proxy ]]; then

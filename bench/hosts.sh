@@ -18,15 +18,16 @@ start_mock() {
 
 # The sample gateway config, pointed at the mock's ports, on a free port, the vehicles
 # backend allowed $SESSIONS sessions and a $QUEUE-deep queue, served with
-# `[server] threads = $GW_THREADS` (0, the default runtime, unless the caller sets it).
+# `[server] threads = $GW_THREADS` ("auto", the default: one per core, unless the caller
+# sets it; 0 is one work-stealing runtime).
 start_gateway() {
     awk -v sessions="$SESSIONS" -v queue="$QUEUE" -v hosts="$WORK/mock.out" \
-        -v threads="${GW_THREADS:-0}" '
+        -v threads="${GW_THREADS:-auto}" '
         BEGIN {
             while ((getline l < hosts) > 0)
                 if (split(l, w, " ") >= 6 && w[4] == "listening") addr[w[3]] = w[6]
         }
-        /^listen = / { print "listen = \"127.0.0.1:0\""; print "threads = " threads; next }
+        /^listen = / { print "listen = \"127.0.0.1:0\""; print "threads = " (threads ~ /^[0-9]+$/ ? threads : "\"" threads "\""); next }
         /^name = / { name = $3; gsub(/"/, "", name) }
         /^address = / && (name in addr) { print "address = \"" addr[name] "\""; next }
         /^max_sessions = / && name == "vehicles" {

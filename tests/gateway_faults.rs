@@ -21,6 +21,9 @@ fn vehicle_pair(timeout_ms: i64, tweak: impl FnOnce(&mut Table)) -> (Mock, Gatew
     let mock = Mock::start(&cfg);
     let mut g = sample_gateway(&mock.hosts);
     backend_mut(&mut g, "vehicles").insert("timeout_ms".into(), timeout_ms.into());
+    // One serving thread: these tests count the host's connections, and with several
+    // each thread would open its own (tests/gateway_threads.rs covers that).
+    server_mut(&mut g).insert("threads".into(), 1.into());
     (mock, Gateway::start(&g))
 }
 

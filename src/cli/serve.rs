@@ -36,18 +36,22 @@ pub fn run(args: ServeArgs) -> Result<(), Failure> {
     for w in &gateway.security.warnings {
         tracing::warn!(warning = %w, "configuration allowed, but weakens a guarantee");
     }
-    // With `[server] threads` the serving threads bring their own runtimes: this one only
-    // accepts, reloads and waits for signals, on this thread.
-    let runtime = if gateway.threads > 0 {
-        tokio::runtime::Builder::new_current_thread()
-            .enable_all()
-            .build()
-    } else {
-        tokio::runtime::Builder::new_multi_thread()
-            .enable_all()
-            .build()
+    // With thread-per-core serving (`[server] threads`, one per core by default) the
+    // serving threads bring their own runtimes; this one accepts, reloads, waits for
+    // signals and serves the inbound `[[listener]]`s, on every core as before.
+    let mut runtime = tokio::runtime::Builder::new_multi_thread();
+    runtime.enable_all();
+    if gateway.threads == 0 {
+        // It serves the calls too: its workers batch their log lines as the serving
+        // threads do (`gateway/log_batch.rs`). Otherwise its rare lines (reloads, signals)
+        // are written at once.
+        runtime
+            .on_thread_park(gateway::log_batch::park)
+            .on_thread_stop(gateway::log_batch::stop);
     }
-    .map_err(|e| Failure::data(format!("error: cannot start the runtime: {e}")))?;
+    let runtime = runtime
+        .build()
+        .map_err(|e| Failure::data(format!("error: cannot start the runtime: {e}")))?;
     // `terminated` installs its handlers when called, which needs the runtime: inside.
     // The override goes to `serve`, which applies it to every reloaded config too.
     let r =

@@ -10,8 +10,8 @@ pub mod inbound;
 mod locate;
 mod model;
 mod security;
-mod threads;
 pub mod table;
+mod threads;
 mod validate;
 mod wire;
 
@@ -19,7 +19,6 @@ pub use locate::locate;
 pub use model::LayoutRef;
 pub use model::{defaults, BackendTlsConfig, CorsConfig, ServerConfig};
 pub use security::{AuditFileConfig, Security};
-pub use threads::Threads;
 pub use validate::Template;
 pub use validate::{
     load, load_str, BackendKind, BackendSpec, Gateway, Problem, RouteSpec, StatusSpec,

@@ -267,6 +267,8 @@ impl Config {
 /// Every default, in one place (documented in docs/configuration.md); a `ferrule mock`
 /// host shares the backend's (`super::wire`).
 pub mod defaults {
+    use super::Threads;
+
     pub fn listen() -> String {
         "127.0.0.1:8080".into()
     }

@@ -92,7 +92,12 @@ mod tests {
 
     #[test]
     fn anything_else_is_refused_with_what_is_expected() {
-        for bad in ["threads = -1", "threads = \"many\"", "threads = 1.5", "threads = true"] {
+        for bad in [
+            "threads = -1",
+            "threads = \"many\"",
+            "threads = 1.5",
+            "threads = true",
+        ] {
             let e = read(bad).unwrap_err();
             assert!(e.contains("\"auto\" or a number of threads"), "{bad}: {e}");
         }

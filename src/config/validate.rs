@@ -12,12 +12,12 @@ use ferrule_parsers::layout::{FieldKind, Layout};
 use ferrule_parsers::registry;
 
 use super::backend::BackendConfig;
-use super::threads::Threads;
 pub use super::backend::BackendKind;
 use super::constant;
 use super::locate::Location;
 use super::model::{Config, LayoutRef, RouteConfig, ServerTlsConfig};
 use super::security::{self, Security};
+use super::threads::Threads;
 use crate::auth::RoutePolicy;
 use crate::connector::envelope::RouteEnvelope;
 use crate::connector::BackendFraming;

@@ -59,13 +59,14 @@ pub(super) fn stamp(t: SystemTime) -> Option<[u8; 27]> {
     Some(b)
 }
 
-/// Where log lines go: stderr, written one whole line per `write` through a duplicate of
-/// its descriptor. `std::io::stderr()` takes a process-wide lock per line, which the
-/// worker threads fought over on every request (a futex round per call under load); the
-/// kernel already keeps each single `write` of a line whole.
+/// Where log lines go: stderr, through a duplicate of its descriptor, whole lines per
+/// `write` (a serving thread's batch of them, `log_batch`, or one). `std::io::stderr()`
+/// takes a process-wide lock per line, which the worker threads fought over on every
+/// request (a futex round per call under load); the kernel already keeps each single
+/// `write` whole.
 fn line_writer(out: &Out) -> BoxMakeWriter {
     match out {
-        Out::Dup(file) => BoxMakeWriter::new(Dropping(file.clone())),
+        Out::Dup(file) => BoxMakeWriter::new(Batched(file.clone())),
         Out::Stderr => BoxMakeWriter::new(Dropping(Arc::new(std::io::stderr()))),
     }
 }
@@ -98,13 +99,15 @@ pub struct LineSink {
 }
 
 impl LineSink {
-    /// Writes one whole line as the subscriber's writer does: dropped (and counted) when
-    /// it cannot be written.
-    pub fn write(&self, line: &[u8]) {
+    /// Writes one whole line of `level` as the subscriber's writer does: dropped (and
+    /// counted) when it cannot be written.
+    pub fn write(&self, line: &[u8], level: tracing::Level) {
         match &self.out {
-            Out::Dup(file) => write_or_drop(&**file, line),
-            Out::Stderr => write_or_drop(std::io::stderr(), line),
-        };
+            Out::Dup(file) => emit(file, line, urgent(level)),
+            Out::Stderr => {
+                write_or_drop(std::io::stderr(), line);
+            }
+        }
     }
 }
 
@@ -113,6 +116,50 @@ static LINE_SINK: std::sync::OnceLock<LineSink> = std::sync::OnceLock::new();
 /// See [`LineSink`]; `None` when lines must go through `tracing`.
 pub fn line_sink() -> Option<&'static LineSink> {
     LINE_SINK.get()
+}
+
+/// Lines to the duplicate of stderr, through the thread's batch when it batches
+/// (`log_batch`), else each at once.
+struct Batched(Arc<std::fs::File>);
+
+impl<'a> MakeWriter<'a> for Batched {
+    type Writer = BatchedLine<'a>;
+
+    fn make_writer(&'a self) -> Self::Writer {
+        BatchedLine(&self.0, true)
+    }
+
+    fn make_writer_for(&'a self, meta: &tracing::Metadata<'_>) -> Self::Writer {
+        BatchedLine(&self.0, urgent(*meta.level()))
+    }
+}
+
+/// Warnings and errors are written at once, not batched.
+fn urgent(level: tracing::Level) -> bool {
+    level <= tracing::Level::WARN
+}
+
+/// One line's writer (the formatter hands it the whole line in one `write`), and
+/// whether the line is [`urgent`].
+pub struct BatchedLine<'a>(&'a Arc<std::fs::File>, bool);
+
+impl Write for BatchedLine<'_> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        emit(self.0, buf, self.1);
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        // Batches are written when due (`log_batch`), not when a line asks.
+        Ok(())
+    }
+}
+
+/// One whole line to `file`: into this thread's batch, or written (or dropped) now.
+fn emit(file: &Arc<std::fs::File>, line: &[u8], urgent: bool) {
+    if !super::log_batch::append(file, line, urgent) {
+        write_or_drop(&**file, line);
+    }
 }
 
 /// A sink for whole log lines that drops (and counts) a line it cannot write.

@@ -10,6 +10,7 @@ mod audit;
 pub mod client_addr;
 mod guard;
 mod listener;
+pub(crate) mod log_batch;
 mod log_fields;
 mod log_text;
 mod logs;

@@ -98,7 +98,7 @@ impl Done<'_> {
             } else {
                 self.text(&mut buf, &stamp, level, micros, in_span);
             }
-            sink.write(&buf);
+            sink.write(&buf, level);
             true
         })
     }

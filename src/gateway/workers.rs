@@ -52,8 +52,10 @@ impl Workers {
         let mut threads = Vec::with_capacity(n.max(1));
         for index in 0..n.max(1) {
             // Built here, so a runtime that cannot start fails `serve` at once.
+            // Parked (nothing left to run), the thread writes its batch of log lines.
             let runtime = tokio::runtime::Builder::new_current_thread()
                 .enable_all()
+                .on_thread_park(super::log_batch::park)
                 .build()?;
             let (inbox, rx) = mpsc::unbounded_channel();
             let load = Arc::new(AtomicUsize::new(0));
@@ -135,6 +137,7 @@ fn run(
         }
     });
     runtime.shutdown_timeout(RUNTIME_END);
+    super::log_batch::stop();
 }
 
 #[cfg(test)]
