@@ -39,17 +39,33 @@ impl FormatTime for LogTime {
 /// First second of the year 10000.
 const YEAR_10000: u64 = 253_402_300_800;
 
+thread_local! {
+    /// The last second [`stamp`] wrote on this thread, and its text.
+    static SECOND: std::cell::Cell<(u64, [u8; 19])> =
+        const { std::cell::Cell::new((u64::MAX, [0; 19])) };
+}
+
 /// `t` as `YYYY-MM-DDTHH:MM:SS.ffffffZ`, or `None` outside 1970..=9999.
 pub(super) fn stamp(t: SystemTime) -> Option<[u8; 27]> {
     let d = t.duration_since(UNIX_EPOCH).ok()?;
     if d.as_secs() >= YEAR_10000 {
         return None;
     }
-    // The date and time to the second from the audit stamp; the microseconds here.
-    let secs = Stamp::of(t);
+    // The date and time to the second from the audit stamp, once a second per thread
+    // (a line per request would otherwise work out the calendar each time); the
+    // microseconds here.
     let mut b = *b"1970-01-01T00:00:00.000000Z";
-    b.get_mut(..19)?
-        .copy_from_slice(secs.as_str().as_bytes().get(..19)?);
+    let whole = d.as_secs();
+    let (cached, text) = SECOND.get();
+    let text = if cached == whole {
+        text
+    } else {
+        let mut text = [0u8; 19];
+        text.copy_from_slice(Stamp::of(t).as_str().as_bytes().get(..19)?);
+        SECOND.set((whole, text));
+        text
+    };
+    b.get_mut(..19)?.copy_from_slice(&text);
     let mut micros = d.subsec_micros();
     for slot in b.get_mut(20..26)?.iter_mut().rev() {
         // micros % 10 < 10: one ASCII digit.
@@ -299,6 +315,25 @@ mod tests {
         // Outside the four-digit years: the subscriber's own timer, not a clamped stamp.
         assert_eq!(text(at(YEAR_10000, 0)), None);
         assert_eq!(text(UNIX_EPOCH - Duration::from_secs(1)), None);
+    }
+
+    #[test]
+    fn the_remembered_second_never_leaks_into_another() {
+        use std::time::Duration;
+        let at = |s: u64, us: u64| UNIX_EPOCH + Duration::from_secs(s) + Duration::from_micros(us);
+        // Same second twice (the cached text), the next, and back again.
+        let day = 1_709_296_496;
+        assert_eq!(text(at(day, 1)).unwrap(), "2024-03-01T12:34:56.000001Z");
+        assert_eq!(
+            text(at(day, 999_999)).unwrap(),
+            "2024-03-01T12:34:56.999999Z"
+        );
+        assert_eq!(text(at(day + 1, 0)).unwrap(), "2024-03-01T12:34:57.000000Z");
+        assert_eq!(text(at(day, 5)).unwrap(), "2024-03-01T12:34:56.000005Z");
+        assert_eq!(
+            text(at(day + 86_400, 0)).unwrap(),
+            "2024-03-02T12:34:56.000000Z"
+        );
     }
 
     #[test]
