@@ -8,13 +8,16 @@
 
 mod audit;
 pub mod client_addr;
+mod front;
 mod guard;
 mod listener;
 mod log_fields;
 mod log_text;
 mod logs;
+mod observe;
 mod ops;
 mod problem;
+mod request_id;
 mod request_log;
 mod request_metrics;
 mod route;
@@ -311,10 +314,11 @@ async fn serve_shared(
         let g = &live.gateway;
         (g.tls.clone(), g.listener.clone(), g.threads)
     };
-    let mut app = router::front(shared.clone());
-    if let Some(cors) = &limits.cors {
-        app = stack::cors(app, cors);
-    }
+    let front = front::Front::new(shared.clone());
+    let app = match &limits.cors {
+        Some(cors) => tower::util::Either::Left(stack::cors(front, cors)),
+        None => tower::util::Either::Right(front),
+    };
     // Thread-per-core: this runtime only accepts; the workers serve (`workers`).
     let workers = match threads {
         0 => None,
