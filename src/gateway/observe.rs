@@ -34,6 +34,9 @@ use crate::trace::spans::{self, Caller, ServerSpan};
 /// The route label for requests no route matched (404s): one bounded value.
 const UNMATCHED: &str = "unmatched";
 
+/// The header naming the trace that answered (built once, not per answer).
+const TRACE_RESPONSE: HeaderName = HeaderName::from_static(TRACERESPONSE);
+
 /// Puts [`Observe`] around a service.
 #[derive(Clone)]
 pub struct ObserveLayer(Arc<Observer>);
@@ -183,7 +186,7 @@ impl Ending {
         let route = self.matched.as_ref().map_or(UNMATCHED, MatchedPath::as_str);
         // The caller learns which trace (and which of our spans) answered it.
         res.headers_mut()
-            .insert(HeaderName::from_static(TRACERESPONSE), self.trace_response);
+            .insert(TRACE_RESPONSE, self.trace_response);
         self.observer
             .metrics
             .record(route, self.method, status, latency);

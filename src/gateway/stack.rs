@@ -5,6 +5,7 @@
 //! raw path (which holds personal data such as a VRM, and is unbounded).
 
 use axum::extract::DefaultBodyLimit;
+use axum::http::HeaderName;
 use axum::Router;
 use opentelemetry_sdk::trace::SdkTracer;
 use tower::{Layer, ServiceBuilder};
@@ -17,8 +18,9 @@ use super::observe::ObserveLayer;
 use super::problem::ApiError;
 use crate::audit::AuditLog;
 
-/// The header that carries the request id (set here, before any handler runs).
-pub const REQUEST_ID: &str = "x-request-id";
+/// The header that carries the request id (set here, before any handler runs). A
+/// `HeaderName`, not text: a lookup by `&str` parses and checks the name every time.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The request id the stack put on the request, if any.
 pub fn request_id(headers: &axum::http::HeaderMap) -> Option<&str> {
