@@ -200,12 +200,16 @@ fn routes(
         .method_not_allowed_fallback(|req: Request| {
             route::refuse_unrouted(ApiError::MethodNotAllowed, req)
         });
-    Ok(stack::apply(
+    let app = stack::apply(
         router,
         gateway.max_body_bytes,
         guard.audit.clone(),
         exporter.map(|e| e.tracer().clone()),
-    ))
+    );
+    // Handlers (and the layers around them) become routes here, once per config version:
+    // a `Router<()>` left as built keeps them boxed and makes each one a route again on
+    // every call (three boxed clones, the stack layered anew, a box for the route).
+    Ok(app.with_state(()))
 }
 
 fn method_filter(method: &str) -> Option<MethodFilter> {
