@@ -7,6 +7,7 @@
 //! before): any value the client sent in the header is kept (the first, if it sent
 //! several), and an answer that already names an id keeps it.
 
+use axum::body::Bytes;
 use axum::http::{HeaderMap, HeaderValue};
 
 use super::stack::REQUEST_ID;
@@ -30,9 +31,12 @@ pub fn answer(headers: &mut HeaderMap, id: HeaderValue) {
 /// on the stack (uuid's thread-local generator: no syscall per id).
 fn fresh() -> HeaderValue {
     let mut buf = [0u8; uuid::fmt::Hyphenated::LENGTH];
-    let text = uuid::Uuid::new_v4().hyphenated().encode_lower(&mut buf);
+    uuid::Uuid::new_v4().hyphenated().encode_lower(&mut buf);
+    // Shared from the start: the request's copy and the answer's are one allocation (a
+    // copied value allocates again when first cloned).
     // Hex digits and dashes are always a valid header value.
-    HeaderValue::from_str(text).unwrap_or_else(|_| HeaderValue::from_static(""))
+    HeaderValue::from_maybe_shared(Bytes::from_owner(buf))
+        .unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 #[cfg(test)]
