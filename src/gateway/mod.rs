@@ -1,7 +1,8 @@
 //! The HTTP side of `ferrule serve`: JSON routes in front of legacy hosts. The flow
 //! of a call, by module: `listener` accepts connections (plain or TLS) within the
-//! configured limits -> `stack` puts the tower layers around the routes (request id,
-//! trace, metrics, `audit`, the panic net, the body limit) -> `route` runs one call
+//! configured limits -> `front` hands the call to the live state's routes -> `stack` puts
+//! the tower layers around the routes (`observe`: request id, trace, log line, metrics;
+//! `audit`, the panic net, the body limit) -> `route` runs one call
 //! (access, request record, the connector, response JSON) -> `problem` is the one place
 //! errors become responses. `router` builds the live state (routes + backend services)
 //! that `serve` swaps on SIGHUP; `ops` serves health, readiness and metrics.

@@ -448,6 +448,23 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_call_keeps_the_state_it_arrived_on() {
+        // Handed over before the reload, answered after it: by the state it arrived on
+        // (`/a` routed, its backend down: 502), not by the new one (no `/a`: 404).
+        use tower::Service;
+        let live = build(gateway(&["/a"], vec![backend("v", 1)]), None, None).unwrap();
+        let shared: Shared = Arc::new(ArcSwap::from_pointee(live));
+        let mut front = Front::new(shared.clone());
+        let req = Request::get("/a").body(axum::body::Body::empty()).unwrap();
+        let call = front.call(req);
+        let next = build(gateway(&["/b"], vec![backend("v", 1)]), None, None).unwrap();
+        shared.store(Arc::new(next));
+        assert_eq!(call.await.unwrap().status(), 502);
+        let req = Request::get("/a").body(axum::body::Body::empty()).unwrap();
+        assert_eq!(front.call(req).await.unwrap().status(), 404);
+    }
+
+    #[tokio::test]
     async fn requests_follow_the_swapped_state() {
         let status = |shared: Shared, path: &'static str| async move {
             let req = Request::get(path).body(axum::body::Body::empty()).unwrap();
