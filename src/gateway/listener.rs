@@ -16,14 +16,16 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use axum::http::{HeaderName, HeaderValue, Method};
-use axum::Router;
+use axum::response::Response;
+use axum::BoxError;
+use hyper::body::Incoming;
 use hyper_util::rt::{TokioExecutor, TokioIo, TokioTimer};
 use hyper_util::server::graceful::{GracefulShutdown, Watcher};
 use hyper_util::service::TowerToHyperService;
 use tokio::io::{AsyncRead, AsyncWrite};
 use tokio::net::{TcpListener, TcpStream};
 use tokio::sync::{OwnedSemaphorePermit, Semaphore};
-use tower::ServiceExt;
+use tower::{Service, ServiceExt};
 
 use super::tls::{client_cert, ClientCert, ServerTls};
 use super::workers::Workers;
@@ -170,6 +172,32 @@ pub struct Cors {
     pub max_age: Duration,
 }
 
+/// What a connection is served with: an HTTP service, cloned per connection and per
+/// request (a clone should be a reference count).
+pub trait App:
+    Service<Request<Incoming>, Response = Response, Error = Self::Refusal, Future = Self::Answer>
+    + Clone
+    + Send
+    + Sync
+    + 'static
+{
+    type Refusal: Into<BoxError>;
+    type Answer: Future<Output = Result<Response, Self::Refusal>> + Send + 'static;
+}
+
+impl<S> App for S
+where
+    S: Service<Request<Incoming>, Response = Response> + Clone + Send + Sync + 'static,
+    S::Error: Into<BoxError>,
+    S::Future: Send + 'static,
+{
+    type Refusal = S::Error;
+    type Answer = S::Future;
+}
+
+/// A request as hyper hands it over.
+type Request<B> = axum::http::Request<B>;
+
 /// Accepts connections on `listener` (TLS when `tls` is set) and serves `app` on each
 /// until `shutdown` completes; then stops accepting and waits for open connections to
 /// finish their calls in flight (the caller bounds that wait with the shutdown grace).
@@ -178,7 +206,7 @@ pub async fn serve(
     listener: TcpListener,
     tls: Option<Arc<ServerTls>>,
     limits: &ListenerSettings,
-    app: Router,
+    app: impl App,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
     serve_on(listener, tls, limits, app, None, shutdown).await
@@ -190,7 +218,7 @@ pub async fn serve_on(
     listener: TcpListener,
     tls: Option<Arc<ServerTls>>,
     limits: &ListenerSettings,
-    app: Router,
+    app: impl App,
     workers: Option<&Workers>,
     shutdown: impl Future<Output = ()> + Send + 'static,
 ) -> std::io::Result<()> {
@@ -302,15 +330,15 @@ impl Http {
 }
 
 /// One accepted connection and what serving it needs; the slot is freed when it drops.
-struct Conn {
+struct Conn<A> {
     peer: SocketAddr,
-    app: Router,
+    app: A,
     http: Http,
     watcher: Watcher,
     _permit: OwnedSemaphorePermit,
 }
 
-impl Conn {
+impl<A: App> Conn<A> {
     /// The TLS handshake within its timeout (when TLS is on), then HTTP/1.1 until the
     /// connection closes.
     async fn run(self, stream: TcpStream, tls: Option<Arc<ServerTls>>) {
@@ -342,17 +370,15 @@ impl Conn {
         I: AsyncRead + AsyncWrite + Unpin + Send + 'static,
     {
         let peer = self.peer;
-        let service = self
-            .app
-            .map_request(move |mut req: axum::extract::Request<_>| {
-                if let Some(cert) = &cert {
-                    req.extensions_mut().insert(cert.clone());
-                }
-                // The client address for the audit log and per-address rate limits.
-                req.extensions_mut()
-                    .insert(axum::extract::ConnectInfo(peer));
-                req
-            });
+        let service = self.app.map_request(move |mut req: Request<Incoming>| {
+            if let Some(cert) = &cert {
+                req.extensions_mut().insert(cert.clone());
+            }
+            // The client address for the audit log and per-address rate limits.
+            req.extensions_mut()
+                .insert(axum::extract::ConnectInfo(peer));
+            req
+        });
         // No upgrades: the gateway's routes are plain JSON calls, and the graceful
         // watcher takes only the plain connection type.
         let io = TokioIo::new(io);
@@ -399,7 +425,7 @@ pub(crate) mod tests {
     }
 
     async fn start(limits: ListenerSettings) -> Running {
-        let app = Router::new().route(
+        let app = axum::Router::new().route(
             "/who",
             axum::routing::get(
                 |axum::extract::ConnectInfo(a): axum::extract::ConnectInfo<SocketAddr>| async move {

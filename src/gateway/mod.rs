@@ -1,21 +1,25 @@
 //! The HTTP side of `ferrule serve`: JSON routes in front of legacy hosts. The flow
 //! of a call, by module: `listener` accepts connections (plain or TLS) within the
-//! configured limits -> `stack` puts the tower layers around the routes (request id,
-//! trace, metrics, `audit`, the panic net, the body limit) -> `route` runs one call
+//! configured limits -> `front` hands the call to the live state's routes -> `stack` puts
+//! the tower layers around the routes (`observe`: request id, trace, log line, metrics;
+//! `audit`, the panic net, the body limit) -> `route` runs one call
 //! (access, request record, the connector, response JSON) -> `problem` is the one place
 //! errors become responses. `router` builds the live state (routes + backend services)
 //! that `serve` swaps on SIGHUP; `ops` serves health, readiness and metrics.
 
 mod audit;
 pub mod client_addr;
+mod front;
 mod guard;
 mod listener;
 pub(crate) mod log_batch;
 mod log_fields;
 mod log_text;
 mod logs;
+mod observe;
 mod ops;
 mod problem;
+mod request_id;
 mod request_log;
 mod request_metrics;
 mod route;
@@ -312,10 +316,11 @@ async fn serve_shared(
         let g = &live.gateway;
         (g.tls.clone(), g.listener.clone(), g.threads)
     };
-    let mut app = router::front(shared.clone());
-    if let Some(cors) = &limits.cors {
-        app = stack::cors(app, cors);
-    }
+    let front = front::Front::new(shared.clone());
+    let app = match &limits.cors {
+        Some(cors) => tower::util::Either::Left(stack::cors(front, cors)),
+        None => tower::util::Either::Right(front),
+    };
     // Thread-per-core: this runtime only accepts; the workers serve (`workers`).
     let workers = match threads {
         0 => None,

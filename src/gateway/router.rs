@@ -15,7 +15,6 @@ use axum::http::Method;
 use axum::routing::{get, MethodFilter, MethodRouter};
 use axum::Router;
 use metrics_exporter_prometheus::PrometheusHandle;
-use tower::ServiceExt;
 
 use super::backend::breaker::Breaker;
 use super::backend::{self, BackendService};
@@ -50,20 +49,6 @@ pub struct Live {
 
 /// The swappable live state.
 pub type Shared = Arc<ArcSwap<Live>>;
-
-/// The server's entry service: each request runs on the live state current when it
-/// arrived, which it holds until it is answered.
-pub fn front(shared: Shared) -> Router {
-    Router::new().fallback(move |req: Request| {
-        let live = shared.load_full();
-        async move {
-            match live.app.clone().oneshot(req).await {
-                Ok(res) => res,
-                Err(never) => match never {},
-            }
-        }
-    })
-}
 
 /// Builds the live state for `gateway`, reusing `previous`'s backend services where the
 /// connection settings are the same.
@@ -215,12 +200,16 @@ fn routes(
         .method_not_allowed_fallback(|req: Request| {
             route::refuse_unrouted(ApiError::MethodNotAllowed, req)
         });
-    Ok(stack::apply(
+    let app = stack::apply(
         router,
         gateway.max_body_bytes,
         guard.audit.clone(),
         exporter.map(|e| e.tracer().clone()),
-    ))
+    );
+    // Handlers (and the layers around them) become routes here, once per config version:
+    // a `Router<()>` left as built keeps them boxed and makes each one a route again on
+    // every call (three boxed clones, the stack layered anew, a box for the route).
+    Ok(app.with_state(()))
 }
 
 fn method_filter(method: &str) -> Option<MethodFilter> {
@@ -322,6 +311,8 @@ pub fn path_problems(routes: &[Arc<RouteSpec>]) -> Vec<Problem> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::gateway::front::Front;
+    use tower::ServiceExt;
 
     fn route(path: &str) -> Arc<RouteSpec> {
         let layout = Arc::new(
@@ -457,10 +448,32 @@ mod tests {
     }
 
     #[tokio::test]
+    async fn a_call_keeps_the_state_it_arrived_on() {
+        // Handed over before the reload, answered after it: by the state it arrived on
+        // (`/a` routed, its backend down: 502), not by the new one (no `/a`: 404).
+        use tower::Service;
+        let live = build(gateway(&["/a"], vec![backend("v", 1)]), None, None).unwrap();
+        let shared: Shared = Arc::new(ArcSwap::from_pointee(live));
+        let mut front = Front::new(shared.clone());
+        let req = Request::get("/a").body(axum::body::Body::empty()).unwrap();
+        let call = front.call(req);
+        let next = build(gateway(&["/b"], vec![backend("v", 1)]), None, None).unwrap();
+        shared.store(Arc::new(next));
+        assert_eq!(call.await.unwrap().status(), 502);
+        let req = Request::get("/a").body(axum::body::Body::empty()).unwrap();
+        assert_eq!(front.call(req).await.unwrap().status(), 404);
+    }
+
+    #[tokio::test]
     async fn requests_follow_the_swapped_state() {
         let status = |shared: Shared, path: &'static str| async move {
             let req = Request::get(path).body(axum::body::Body::empty()).unwrap();
-            front(shared).oneshot(req).await.unwrap().status().as_u16()
+            Front::new(shared)
+                .oneshot(req)
+                .await
+                .unwrap()
+                .status()
+                .as_u16()
         };
         let live = build(gateway(&["/a"], vec![backend("v", 1)]), None, None).unwrap();
         let shared: Shared = Arc::new(ArcSwap::from_pointee(live));
@@ -480,7 +493,7 @@ mod tests {
             let req = Request::get("/openapi.json")
                 .body(axum::body::Body::empty())
                 .unwrap();
-            let res = front(shared).oneshot(req).await.unwrap();
+            let res = Front::new(shared).oneshot(req).await.unwrap();
             let status = res.status().as_u16();
             let bytes = axum::body::to_bytes(res.into_body(), 1 << 20)
                 .await

@@ -4,40 +4,28 @@
 //! sees the matched route pattern (`MatchedPath`) and can label by it, never by the
 //! raw path (which holds personal data such as a VRM, and is unbounded).
 
-use std::net::SocketAddr;
-use std::sync::Arc;
-use std::time::Instant;
-
-use axum::extract::{ConnectInfo, DefaultBodyLimit, MatchedPath, Request, State};
-use axum::http::{HeaderName, Method};
-use axum::middleware::{self, Next};
+use axum::extract::DefaultBodyLimit;
+use axum::http::HeaderName;
 use axum::Router;
 use opentelemetry_sdk::trace::SdkTracer;
-use tower::ServiceBuilder;
+use tower::{Layer, ServiceBuilder};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::cors::{AllowOrigin, CorsLayer};
-use tower_http::request_id::{MakeRequestUuid, PropagateRequestIdLayer, SetRequestIdLayer};
-use tracing::Instrument;
 
 use super::audit::AuditLayer;
 use super::listener::Cors;
+use super::observe::ObserveLayer;
 use super::problem::ApiError;
-use super::request_log::{request_span, Done};
-use super::request_metrics::RequestMetrics;
 use crate::audit::AuditLog;
-use crate::trace::context::TRACERESPONSE;
-use crate::trace::spans::{self, Caller};
 
-/// The header that carries the request id (set here, before any handler runs).
-pub const REQUEST_ID: &str = "x-request-id";
+/// The header that carries the request id (set here, before any handler runs). A
+/// `HeaderName`, not text: a lookup by `&str` parses and checks the name every time.
+pub const REQUEST_ID: HeaderName = HeaderName::from_static("x-request-id");
 
 /// The request id the stack put on the request, if any.
 pub fn request_id(headers: &axum::http::HeaderMap) -> Option<&str> {
     headers.get(REQUEST_ID).and_then(|v| v.to_str().ok())
 }
-
-/// The route label for requests no route matched (404s): one bounded value.
-const UNMATCHED: &str = "unmatched";
 
 /// Wraps `routes` in the gateway's layers; `audit` is the audit log, if any, and
 /// `tracer` where spans start when they are exported.
@@ -47,26 +35,16 @@ pub fn apply(
     audit: Option<AuditLog>,
     tracer: Option<SdkTracer>,
 ) -> Router {
-    let id = HeaderName::from_static(REQUEST_ID);
     routes.layer(
         ServiceBuilder::new()
-            // Request id first: every later layer, log line and error body can name it;
-            // an id the client sent is kept so calls can be traced across systems.
-            .layer(SetRequestIdLayer::new(id.clone(), MakeRequestUuid))
-            // Copied onto the response right away, so even a 500 from a panic carries it.
-            .layer(PropagateRequestIdLayer::new(id))
-            // The request's trace, its log span, its `request done` line and the HTTP
-            // metrics, outside the panic catcher, so they time, log and count everything
-            // below, including the 500 a panic becomes; outside audit, so the audit line
-            // has the trace id. (One layer for all: each layer is a boxed service and a
-            // boxed future per request.)
-            .layer(middleware::from_fn_with_state(
-                Arc::new(Observer {
-                    metrics: RequestMetrics::default(),
-                    tracer,
-                }),
-                observe,
-            ))
+            // The request id first (every later layer, log line and error body can name
+            // it; an id the client sent is kept so calls can be traced across systems),
+            // then the request's trace, its log span, its `request done` line and the
+            // HTTP metrics, outside the panic catcher, so they time, log and count
+            // everything below, including the 500 a panic becomes (which carries the id
+            // and the trace too); outside audit, so the audit line has both ids. One
+            // layer for all: each layer was a wrapped (often boxed) future per request.
+            .layer(ObserveLayer::new(tracer))
             // Audit outside the panic catcher, so a panic is recorded as the 500 it
             // becomes; inside metrics, so a call refused for want of its audit line
             // counts as the 503 it is.
@@ -82,93 +60,17 @@ pub fn apply(
 
 /// Wraps the whole front service in `[server.cors]`: outside routing, so a preflight
 /// `OPTIONS` is answered for any route without reaching the handlers (or auth).
-pub fn cors(app: Router, cors: &Cors) -> Router {
+pub fn cors<S>(app: S, cors: &Cors) -> tower_http::cors::Cors<S> {
     let origins = match &cors.allow_origins {
         None => AllowOrigin::any(),
         Some(list) => AllowOrigin::list(list.iter().cloned()),
     };
-    app.layer(
-        CorsLayer::new()
-            .allow_origin(origins)
-            .allow_methods(cors.allow_methods.clone())
-            .allow_headers(cors.allow_headers.clone())
-            .max_age(cors.max_age),
-    )
-}
-
-/// Method names as metric labels: the standard ones, `other` for anything a client invents.
-fn method_label(m: &Method) -> &'static str {
-    match *m {
-        Method::GET => "GET",
-        Method::POST => "POST",
-        Method::PUT => "PUT",
-        Method::PATCH => "PATCH",
-        Method::DELETE => "DELETE",
-        Method::HEAD => "HEAD",
-        Method::OPTIONS => "OPTIONS",
-        _ => "other",
-    }
-}
-
-/// What [`observe`] keeps across requests.
-struct Observer {
-    metrics: RequestMetrics,
-    /// Set when spans are exported (`[telemetry]`).
-    tracer: Option<SdkTracer>,
-}
-
-/// The request's trace and log span around everything inside, then its metrics, its
-/// log line (5xx at warn: the handler logs the cause) and its server span.
-async fn observe(
-    State(observer): State<Arc<Observer>>,
-    mut req: Request,
-    next: Next,
-) -> axum::response::Response {
-    let matched = req.extensions().get::<MatchedPath>().cloned();
-    let route = matched.as_ref().map_or(UNMATCHED, MatchedPath::as_str);
-    let method = method_label(req.method());
-    // Cheap (a shared buffer): the id must outlive the request, which `next` consumes.
-    let id = req.headers().get(REQUEST_ID).cloned();
-    let request_id = id.as_ref().and_then(|v| v.to_str().ok()).unwrap_or("");
-    let about = spans::Request {
-        method,
-        route,
-        request_id,
-    };
-    let peer = req
-        .extensions()
-        .get::<ConnectInfo<SocketAddr>>()
-        .map(|c| c.0.ip());
-    let (traced, server_span) = spans::server(req.headers(), observer.tracer.as_ref(), &about);
-    let trace_hex = traced.cx.trace_hex();
-    // 32 hex digits: always UTF-8.
-    let trace_id = std::str::from_utf8(&trace_hex).unwrap_or_default();
-    let trace_response = traced.cx.traceparent(traced.cx.span_id);
-    req.extensions_mut().insert(traced);
-    let span = request_span(method, route, request_id, trace_id);
-    let start = Instant::now();
-    let mut res = next.run(req).instrument(span.clone()).await;
-    let latency = start.elapsed();
-    let status = res.status().as_u16();
-    // The caller learns which trace (and which of our spans) answered it.
-    res.headers_mut()
-        .insert(HeaderName::from_static(TRACERESPONSE), trace_response);
-    observer.metrics.record(route, method, status, latency);
-    Done {
-        method,
-        route,
-        request_id,
-        trace_id,
-        status,
-        latency,
-    }
-    .log(&span);
-    if let Some(s) = server_span {
-        // The caller behind trusted proxies when the route learnt it, else the TCP peer.
-        let client = res.extensions().get::<Caller>().map(|c| c.0).or(peer);
-        s.finish(status, client);
-    }
-    res
+    CorsLayer::new()
+        .allow_origin(origins)
+        .allow_methods(cors.allow_methods.clone())
+        .allow_headers(cors.allow_headers.clone())
+        .max_age(cors.max_age)
+        .layer(app)
 }
 
 fn panic_response(_payload: Box<dyn std::any::Any + Send + 'static>) -> axum::response::Response {
@@ -180,7 +82,9 @@ fn panic_response(_payload: Box<dyn std::any::Any + Send + 'static>) -> axum::re
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::trace::context::TRACERESPONSE;
     use axum::body::Body;
+    use axum::extract::Request;
     use axum::routing::get;
     use tower::ServiceExt;
 
@@ -195,6 +99,11 @@ mod tests {
                     }
                     "unreachable"
                 }),
+            )
+            .route(
+                // The id as the handler sees it.
+                "/id",
+                get(|req: Request| async move { req.headers()[REQUEST_ID].as_bytes().to_vec() }),
             )
             .route(
                 "/echo",
@@ -226,6 +135,45 @@ mod tests {
         let res = call(Request::get("/ok").body(Body::empty()).unwrap()).await;
         let id = res.headers()[REQUEST_ID].to_str().unwrap().to_string();
         assert_eq!(id.len(), 36, "{id}");
+    }
+
+    #[tokio::test]
+    async fn the_id_is_set_before_the_handler_runs() {
+        // Generated: the handler sees the id the caller gets back.
+        let res = call(Request::get("/id").body(Body::empty()).unwrap()).await;
+        let answered = res.headers()[REQUEST_ID].as_bytes().to_vec();
+        let seen = axum::body::to_bytes(res.into_body(), 100).await.unwrap();
+        assert_eq!(seen, answered);
+        assert_eq!(answered.len(), 36);
+    }
+
+    #[tokio::test]
+    async fn a_client_id_that_is_not_text_is_kept_as_sent() {
+        // Valid as a header value (obs-text), not UTF-8: kept byte for byte, not replaced.
+        let sent = axum::http::HeaderValue::from_bytes(b"caf\xe9-7").unwrap();
+        let req = Request::get("/id")
+            .header(REQUEST_ID, sent.clone())
+            .body(Body::empty())
+            .unwrap();
+        let res = call(req).await;
+        assert_eq!(res.status(), 200);
+        assert_eq!(res.headers()[REQUEST_ID], sent);
+        let seen = axum::body::to_bytes(res.into_body(), 100).await.unwrap();
+        assert_eq!(seen, sent.as_bytes());
+        // Empty is a value too.
+        let req = Request::get("/ok")
+            .header(REQUEST_ID, "")
+            .body(Body::empty())
+            .unwrap();
+        assert_eq!(call(req).await.headers()[REQUEST_ID], "");
+    }
+
+    #[tokio::test]
+    async fn a_panic_without_a_client_id_still_answers_with_one() {
+        let res = call(Request::get("/boom").body(Body::empty()).unwrap()).await;
+        assert_eq!(res.status(), 500);
+        assert_eq!(res.headers()[REQUEST_ID].len(), 36);
+        assert_eq!(res.headers().get_all(REQUEST_ID).iter().count(), 1);
     }
 
     #[tokio::test]
@@ -273,11 +221,5 @@ mod tests {
         assert_eq!(call(req).await.status(), 413);
         let req = Request::post("/echo").body(Body::from("12345678")).unwrap();
         assert_eq!(call(req).await.status(), 200);
-    }
-
-    #[test]
-    fn invented_methods_share_one_label() {
-        assert_eq!(method_label(&Method::from_bytes(b"BREW").unwrap()), "other");
-        assert_eq!(method_label(&Method::GET), "GET");
     }
 }

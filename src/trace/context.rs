@@ -5,12 +5,14 @@
 //! never an error: the request starts a new trace (the spec's "restart the trace"), and
 //! its `tracestate` is dropped with it, since that belongs to the trace it came with.
 
-use axum::http::{HeaderMap, HeaderValue};
+use axum::http::{HeaderMap, HeaderName, HeaderValue};
 use opentelemetry::trace::{SpanId, TraceId};
 use opentelemetry_sdk::trace::{IdGenerator, RandomIdGenerator};
 
 /// The request header carrying the caller's trace and span.
 pub const TRACEPARENT: &str = "traceparent";
+/// [`TRACEPARENT`] as a header name (a lookup by `&str` parses the name every time).
+const TRACEPARENT_NAME: HeaderName = HeaderName::from_static(TRACEPARENT);
 /// Vendor-specific trace data that travels with `traceparent`, passed through untouched.
 pub const TRACESTATE: &str = "tracestate";
 /// The response header naming the trace and the span that answered (W3C Trace Context
@@ -104,7 +106,7 @@ impl TraceContext {
 
 /// The caller's `traceparent`, when there is exactly one and it is valid.
 pub fn incoming(headers: &HeaderMap) -> Option<Parent> {
-    let mut values = headers.get_all(TRACEPARENT).iter();
+    let mut values = headers.get_all(TRACEPARENT_NAME).iter();
     let first = values.next()?;
     // Two `traceparent` headers: which one is the caller's is unknowable.
     if values.next().is_some() {
