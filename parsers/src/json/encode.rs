@@ -195,6 +195,19 @@ impl<'l> Encoder<'l> {
     }
 }
 
+/// True when every key of `m` names one of `children`, in their order (an object
+/// built field by field, as the gateway's `set` templates build it): then no key is
+/// unknown, which about one comparison per key shows. False says nothing: the caller
+/// checks each key against every child (and the members of transparent FILLER groups,
+/// which this never matches).
+fn keys_in_order<V: Input>(children: &[Node<'_>], m: &V::Object) -> bool {
+    let mut rest = children.iter();
+    m.keys().all(|k| {
+        rest.by_ref()
+            .any(|c| !c.transparent && !c.field.is_filler() && c.field.json_name == k)
+    })
+}
+
 /// The record being written: a window of the caller's buffer.
 struct Rec<'a> {
     out: &'a mut Vec<u8>,
@@ -221,6 +234,7 @@ impl<'l> State<'l> {
     }
 
     /// In collecting mode a field's error is kept and the walk goes on.
+    #[inline]
     fn soft(&mut self, r: Result<(), RecordError>) -> Result<(), RecordError> {
         match (r, &mut self.collected) {
             (Err(e), Some(list)) => {
@@ -245,6 +259,9 @@ impl<'l> State<'l> {
                     !c.field.is_filler() && c.field.json_name == k
                 }
             })
+        }
+        if keys_in_order::<V>(children, m) {
+            return Ok(());
         }
         for k in m.keys() {
             if !known(children, k) {
@@ -284,8 +301,7 @@ impl<'l> State<'l> {
         let get = |c: &Node<'l>| obj.and_then(|m| m.member(&c.field.json_name));
         for (i, child) in node.children.iter().enumerate() {
             let root = node.set_root[i];
-            let members = node.set_root.iter().filter(|&&r| r == root).count();
-            if members > 1 {
+            if node.in_set[i] {
                 // Of a REDEFINES set, write the first member the JSON gives, else the first.
                 let chosen = node
                     .children

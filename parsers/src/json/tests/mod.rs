@@ -3,5 +3,7 @@
 mod blank_numbers;
 mod cut;
 mod filler;
+mod hidden_text;
 mod mf_usage;
 mod odo;
+mod unknown_keys;
