@@ -7,3 +7,4 @@ mod hidden_text;
 mod mf_usage;
 mod odo;
 mod unknown_keys;
+mod zoned_digits;
