@@ -327,14 +327,11 @@ impl<'l> Flat<'l> {
 }
 
 /// True when every byte of single-byte page `cp` decodes (cp037 and the other EBCDIC
-/// pages, latin1): then decoding text never fails, whatever the bytes.
+/// pages, latin1): then decoding text never fails, whatever the bytes. A single-byte
+/// page decodes each byte alone, so one pass over all 256 of them tells.
 fn decodes_every_byte(cp: CodePage) -> bool {
-    let mut out = Vec::with_capacity(4);
-    cp.is_single_byte()
-        && (0..=u8::MAX).all(|b| {
-            out.clear();
-            cp.decode_to_utf8(&[b], &mut out).is_ok()
-        })
+    let every: Vec<u8> = (0..=u8::MAX).collect();
+    cp.is_single_byte() && cp.decode_to_utf8(&every, &mut Vec::new()).is_ok()
 }
 
 /// Walks the plan in the tree walk's order, collecting text between values.
