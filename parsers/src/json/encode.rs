@@ -154,7 +154,10 @@ impl<'l> Encoder<'l> {
                 st.group::<V>(root, Some(m), &mut delta, &mut rec)
             }
             (FieldKind::Item(_), Shape::Object(m)) => {
-                st.unknown_keys::<V>(std::slice::from_ref(root), m)?;
+                // Its one key, unless it is a FILLER (as a group's children count).
+                let name = root.field.json_name.as_str();
+                let known: &[&str] = if root.field.is_filler() { &[] } else { &[name] };
+                st.unknown_keys::<V>(known, m)?;
                 st.field(root, m.member(&root.field.json_name), &mut delta, &mut rec)
             }
             (_, _) => Err(RecordError::new(
@@ -221,6 +224,7 @@ impl<'l> State<'l> {
     }
 
     /// In collecting mode a field's error is kept and the walk goes on.
+    #[inline]
     fn soft(&mut self, r: Result<(), RecordError>) -> Result<(), RecordError> {
         match (r, &mut self.collected) {
             (Err(e), Some(list)) => {
@@ -231,23 +235,10 @@ impl<'l> State<'l> {
         }
     }
 
-    fn unknown_keys<V: Input>(
-        &mut self,
-        children: &[Node<'l>],
-        m: &V::Object,
-    ) -> Result<(), RecordError> {
-        // The members of a transparent FILLER group are keys of this object too.
-        fn known(children: &[Node<'_>], k: &str) -> bool {
-            children.iter().any(|c| {
-                if c.transparent {
-                    known(&c.children, k)
-                } else {
-                    !c.field.is_filler() && c.field.json_name == k
-                }
-            })
-        }
+    /// Names every key of `m` that is not one of `known` (see [`Node::known`]).
+    fn unknown_keys<V: Input>(&mut self, known: &[&str], m: &V::Object) -> Result<(), RecordError> {
         for k in m.keys() {
-            if !known(children, k) {
+            if !known.contains(&k) {
                 let mut e = self.err(0, RecordErrorKind::UnknownField(k.to_string()));
                 if !e.path.is_empty() {
                     e.path.push('.');
@@ -267,7 +258,7 @@ impl<'l> State<'l> {
         rec: &mut Rec<'_>,
     ) -> Result<(), RecordError> {
         if let Some(m) = obj {
-            self.unknown_keys::<V>(&node.children, m)?;
+            self.unknown_keys::<V>(&node.known, m)?;
         }
         self.members::<V>(node, obj, delta, rec)
     }
@@ -284,8 +275,7 @@ impl<'l> State<'l> {
         let get = |c: &Node<'l>| obj.and_then(|m| m.member(&c.field.json_name));
         for (i, child) in node.children.iter().enumerate() {
             let root = node.set_root[i];
-            let members = node.set_root.iter().filter(|&&r| r == root).count();
-            if members > 1 {
+            if node.in_set[i] {
                 // Of a REDEFINES set, write the first member the JSON gives, else the first.
                 let chosen = node
                     .children
@@ -634,10 +624,56 @@ impl<'l> State<'l> {
                 self.edited(node, &d, start, rec)
             }
             _ => {
+                if self.plain_zoned(f, dt, v, start, rec) {
+                    return Ok(());
+                }
                 let d = self.decimal(v, start)?;
                 self.number(f, dt, &d, start, rec)
             }
         }
+    }
+
+    /// An unsigned integer zoned item given as plain digits that fit it (`"62"`, `62`,
+    /// the usual request field): writes those digits zero-filled on the left in the code
+    /// page's zone, as `number` does for them, without building a decimal, and returns
+    /// true. False, having written nothing, for anything else.
+    fn plain_zoned<V: Input>(
+        &self,
+        f: &Field,
+        dt: &DataType,
+        v: &V,
+        start: usize,
+        rec: &mut Rec<'_>,
+    ) -> bool {
+        let DataType::Zoned { pic, .. } = dt else {
+            return false;
+        };
+        if pic.signed || pic.scale != 0 || f.blank_when_zero {
+            return false;
+        }
+        // The text `decimal` would parse.
+        let text = match v.shape() {
+            Shape::Number(n) => n,
+            Shape::String(s) => s.trim(),
+            _ => return false,
+        };
+        let n = usize::from(pic.digits);
+        if text.is_empty() || text.len() > n || !text.bytes().all(|b| b.is_ascii_digit()) {
+            return false;
+        }
+        // No sign byte: the field is its digits.
+        let Some(slot) = rec.slice(start, dt.byte_len()).filter(|s| s.len() == n) else {
+            return false;
+        };
+        let zero = if self.zoned.ebcdic { 0xF0 } else { b'0' };
+        let Some((pad, digits)) = slot.split_at_mut_checked(n - text.len()) else {
+            return false;
+        };
+        pad.fill(zero);
+        for (b, d) in digits.iter_mut().zip(text.bytes()) {
+            *b = zero + (d - b'0');
+        }
+        true
     }
 
     fn slot<'r>(

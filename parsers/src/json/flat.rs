@@ -13,6 +13,7 @@
 //! least as long as the layout; the decoder uses the walk for shorter records. A field
 //! path is rebuilt from the step only when an error needs it.
 
+use crate::codepage::CodePage;
 use crate::layout::{DataType, Field, FieldKind};
 use crate::numeric::edited::EditedPicture;
 
@@ -135,6 +136,7 @@ impl<'l> Flat<'l> {
             pending: Vec::new(),
             all_alternatives: opts.redefines == RedefinesMode::All,
             opts: *opts,
+            total_text: decodes_every_byte(opts.codepage),
         };
         let root = &plan.root;
         b.pending.push(b'{');
@@ -324,6 +326,14 @@ impl<'l> Flat<'l> {
     }
 }
 
+/// True when every byte of single-byte page `cp` decodes (cp037 and the other EBCDIC
+/// pages, latin1): then decoding text never fails, whatever the bytes. A single-byte
+/// page decodes each byte alone, so one pass over all 256 of them tells.
+fn decodes_every_byte(cp: CodePage) -> bool {
+    let every: Vec<u8> = (0..=u8::MAX).collect();
+    cp.is_single_byte() && cp.decode_to_utf8(&every, &mut Vec::new()).is_ok()
+}
+
 /// Walks the plan in the tree walk's order, collecting text between values.
 struct Builder<'l> {
     flat: Flat<'l>,
@@ -331,6 +341,8 @@ struct Builder<'l> {
     pending: Vec<u8>,
     all_alternatives: bool,
     opts: CodecOptions,
+    /// The code page decodes every byte: text can neither fail nor, hidden, show.
+    total_text: bool,
 }
 
 impl<'l> Builder<'l> {
@@ -476,6 +488,10 @@ impl<'l> Builder<'l> {
         };
         if node.capture && self.flat.capture.is_none() {
             self.flat.capture = Some(self.flat.steps.len());
+        } else if hidden && self.total_text && matches!(dt, DataType::Alphanumeric { .. }) {
+            // Hidden text (a FILLER, an omitted field) that cannot fail writes nothing
+            // and reports nothing: no step. Its leading text stays pending for the next.
+            return Some(());
         }
         let value = match edited {
             Some(_) => ValueOp::General,

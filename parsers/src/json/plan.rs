@@ -19,6 +19,9 @@ pub(crate) struct Node<'l> {
     pub set_selected: Vec<bool>,
     /// For each child: true when it redefines or is redefined (a set of two or more).
     pub in_set: Vec<bool>,
+    /// The JSON keys this group's object may hold: its named children's, and those of
+    /// its transparent FILLER groups' members (the encoder's unknown-key check).
+    pub known: Vec<&'l str>,
     pub edited: Option<EditedPicture>,
     /// This field's value is an ODO counter stored in this slot.
     pub counter_slot: Option<usize>,
@@ -174,6 +177,14 @@ impl BuildCtx<'_> {
             .enumerate()
             .map(|(i, &r)| r != i || set_root.iter().skip(i + 1).any(|&r| r == i))
             .collect();
+        let known = children
+            .iter()
+            .flat_map(|c| match (c.transparent, c.field.is_filler()) {
+                (true, _) => c.known.clone(),
+                (false, true) => Vec::new(),
+                (false, false) => vec![c.field.json_name.as_str()],
+            })
+            .collect();
         let mut key = Vec::with_capacity(f.json_name.len() + 3);
         super::text::write_str(&mut key, f.json_name.as_bytes());
         key.push(b':');
@@ -184,6 +195,7 @@ impl BuildCtx<'_> {
             set_root,
             set_selected,
             in_set,
+            known,
             edited,
             counter_slot: if is_counter {
                 slot_for_path(path)

@@ -3,5 +3,8 @@
 mod blank_numbers;
 mod cut;
 mod filler;
+mod hidden_text;
 mod mf_usage;
 mod odo;
+mod unknown_keys;
+mod zoned_digits;
