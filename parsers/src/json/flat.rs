@@ -330,7 +330,7 @@ impl<'l> Flat<'l> {
 /// pages, latin1): then decoding text never fails, whatever the bytes. A single-byte
 /// page decodes each byte alone, so one pass over all 256 of them tells.
 fn decodes_every_byte(cp: CodePage) -> bool {
-    let every: Vec<u8> = (0..=u8::MAX).collect();
+    let every: [u8; 256] = std::array::from_fn(|i| i as u8);
     cp.is_single_byte() && cp.decode_to_utf8(&every, &mut Vec::new()).is_ok()
 }
 
