@@ -126,10 +126,8 @@ struct Pool {
     address: String,
     framing: BackendFraming,
     connect_timeout: Duration,
-    /// Idle connections kept (`max_sessions`).
-    max_idle: usize,
     /// Connections open, in use or idle: at most `max_sessions` while the session limit
-    /// in front holds, across serving threads too (`open`).
+    /// in front holds, across serving threads too (`open`); also the most kept idle.
     open: OpenCount,
     /// Set for `tls = { ... }`: every connection is TLS over TCP.
     tls: Option<Arc<BackendTls>>,
@@ -163,7 +161,6 @@ impl TcpConnector {
                 address: address.to_string(),
                 framing: spec.framing,
                 connect_timeout: spec.connect_timeout,
-                max_idle: spec.max_sessions.max(1),
                 open: OpenCount::new(spec.max_sessions),
                 tls: match &spec.kind {
                     BackendKind::TcpTls { tls, .. } => Some(tls.clone()),
@@ -291,7 +288,7 @@ impl Pool {
             return;
         }
         let mut idle = lock(&self.idle);
-        if idle.len() >= self.max_idle && !idle.is_empty() {
+        if idle.len() >= self.open.max() && !idle.is_empty() {
             // Full: the least recently used goes (possibly another thread's, which would
             // otherwise keep this thread opening a connection per call).
             idle.remove(0);

@@ -28,6 +28,11 @@ impl OpenCount {
         }
     }
 
+    /// The limit (`max_sessions`, at least 1): also the most idle connections kept.
+    pub(super) fn max(&self) -> usize {
+        self.max
+    }
+
     /// A place for one more connection, if fewer than the limit are open.
     pub(super) fn reserve(&self) -> Option<Place> {
         self.open
